@@ -1,0 +1,3 @@
+#include "alloc.h"
+
+_Atomic unsigned long map_alloc_fail_countdown;
