@@ -46,6 +46,17 @@ map_calloc(size_t n, size_t size)
 	return map_alloc_should_fail() ? NULL : calloc(n, size);
 }
 
+/* `size` bytes aligned to `align` (a power of two, a multiple of sizeof(void *)). */
+static inline void *
+map_aligned_alloc(size_t align, size_t size)
+{
+	void *p;
+
+	if (map_alloc_should_fail() || posix_memalign(&p, align, size) != 0)
+		return NULL;
+	return p;
+}
+
 static inline void
 map_free(void *p)
 {

@@ -32,13 +32,19 @@ table_new(size_t hint)
 
 	if (t == NULL)
 		return NULL;
-	*t = (struct table){ .mask = 0, .slots = empty_slot };
+	table_init_empty(t);
 	if (hint != 0 && table_reserve(t, hint) != 0) {
 		map_free(t);
 		return NULL;
 	}
 	t->grows = 0;
 	return t;
+}
+
+void
+table_init_empty(struct table *t)
+{
+	*t = (struct table){ .mask = 0, .slots = empty_slot };
 }
 
 void

@@ -37,6 +37,8 @@ struct table {
 
 /* A new empty table sized for `hint` entries; NULL on allocation failure. */
 struct table *table_new(size_t hint);
+/* Make `t` an empty table that owns no memory (for embedded tables). */
+void table_init_empty(struct table *t);
 /* Frees the table (not the values). */
 void table_free(struct table *t);
 

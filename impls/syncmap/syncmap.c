@@ -1,0 +1,915 @@
+/*
+ * syncmap: Go's classic sync.Map, in C.
+ *
+ * This follows src/sync/map.go as of Go 1.23, the last release before Go
+ * 1.24 replaced it with a hash-trie: the two-map design of Go 1.9 with the
+ * Swap, CompareAndSwap and CompareAndDelete of Go 1.20 and the Clear of
+ * Go 1.23.  Function names follow Go's (dirtyLocked is dirty_locked, ...)
+ * so the two can be read side by side.
+ *
+ * Design
+ *
+ * The map holds two tables from key to `struct entry *`:
+ *
+ *   read   an immutable table published through an atomic pointer to a
+ *          `struct readonly` {table, amended}.  Once published, neither
+ *          the header nor the table is ever written again; "changing"
+ *          read means publishing a new header.  `amended` says that dirty
+ *          holds keys that read lacks.
+ *   dirty  a table guarded by `mu`.  When it exists it holds every entry
+ *          of read that is not expunged, plus the keys read lacks.
+ *
+ * An entry is shared by both tables, so updating the value of a key that
+ * read already has is one atomic operation on the entry, with no lock.
+ * The entry's pointer `p` is in one of three states:
+ *
+ *   a value   the key is present;
+ *   NULL      the key was deleted; the entry is still in read (and in
+ *             dirty if dirty exists) and may be revived in place;
+ *   EXPUNGED  the key was deleted and dirty was rebuilt since: the entry
+ *             is in read but not in dirty.  It can only be revived under
+ *             `mu`, by first putting it back into dirty ("unexpunging").
+ *
+ * Operations on a key present in read (loads, and stores, swaps,
+ * compare-and-swaps and deletes of existing keys) are lock-free: a
+ * pointer load of the header, a table probe and one atomic on the entry.
+ * Loads are wait-free.  Everything else takes `mu`.
+ *
+ * Promotion: every operation that had to look in dirty for a key read
+ * lacks counts a miss (missLocked).  When misses >= len(dirty), dirty
+ * becomes the new read (amended = false), dirty is dropped and misses
+ * reset; Range promotes too when read is amended.  The next store of a
+ * new key then rebuilds dirty from read (dirtyLocked), an O(len(read))
+ * copy that turns NULL entries into EXPUNGED ones so that dirty need not
+ * hold them.  The cost of the copy is amortised over the misses that the
+ * promotion saved.  The counters in `struct map_stats` count exactly these
+ * events (see syncmap_stats()).
+ *
+ * Memory ordering
+ *
+ * `read` is stored with release and loaded with acquire: publishing a
+ * header publishes its table's slots and the initialisation of every
+ * entry in it.  An entry's `p` is loaded with acquire and written with
+ * release (or acq_rel for read-modify-writes) so that a thread loading a
+ * value sees what the storing thread wrote to the object it points to, as
+ * Go's atomic.Pointer guarantees.  Transitions to and from EXPUNGED happen
+ * only under `mu`, which orders them among writers; lock-free writers see
+ * EXPUNGED in the CAS they were going to do anyway and fall back to `mu`.
+ * Everything else (dirty, misses, the counters) is only touched under
+ * `mu`.
+ *
+ * Memory reclamation without a garbage collector
+ *
+ * Go relies on its GC to free old read tables and unreachable entries.
+ * Here every operation runs inside a urcu-memb read-side critical section
+ * (the thread_enter hook registers the thread), and anything a reader may
+ * still hold is retired with call_rcu, which frees it after a grace
+ * period, when no reader can hold it any more:
+ *
+ *   - a replaced header (every publication), with its table when the
+ *     table is replaced too (promotion, Clear);
+ *   - expunged entries, which become unreachable at the promotion after
+ *     the dirtyLocked that expunged them (dirtyLocked threads them on a
+ *     list; promotion retires those still EXPUNGED);
+ *   - entries LoadAndDelete removes from dirty (keys read lacks);
+ *   - every entry of both tables at Clear.
+ *
+ * So deleted keys do not leak while the map lives (Go issue 40999): a
+ * deleted entry is expunged by the next dirty rebuild and freed at the
+ * following promotion.  Dirty tables are only ever seen under `mu`, and a
+ * dirty table that is promoted becomes a read table; neither needs
+ * deferral beyond that.  destroy() frees what is live and then waits in
+ * rcu_barrier() for every callback already queued.
+ *
+ * Allocation failure: Go cannot fail to allocate; C can.  Every operation
+ * that may allocate does all its allocations before its first visible
+ * change, and returns -ENOMEM with the map unchanged when one fails.
+ * Load and Range allocate nothing: a promotion reuses a header allocated
+ * in advance by dirtyLocked (`spare`).  Operations without an error
+ * return (CompareAndSwap, Delete, ...) never allocate.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdalign.h>
+#include <stdatomic.h>
+
+#include "alloc.h"
+#include "map.h"
+#include "rcu.h"
+#include "table.h"
+
+#define CACHE_LINE 64
+
+/* The EXPUNGED marker: an address no caller can own. */
+static const char expunged_marker;
+#define EXPUNGED ((void *)&expunged_marker)
+
+struct entry {
+	_Atomic(void *) p;        /* value, NULL (deleted) or EXPUNGED */
+	struct entry *next_expunged; /* on map->expunged; under mu */
+	struct rcu_head rcu;
+};
+
+struct readonly {
+	struct table *m; /* key -> struct entry *; never written once published */
+	bool amended;    /* dirty holds some key m lacks */
+	struct rcu_head rcu;
+};
+
+struct map {
+	/* Read by every operation: alone on its cache line. */
+	alignas(CACHE_LINE) _Atomic(struct readonly *) read;
+
+	/* Written by the slow paths, all under mu. */
+	alignas(CACHE_LINE) pthread_mutex_t mu;
+	struct table *dirty;      /* NULL, or a superset of read's live entries */
+	struct readonly *spare;   /* header for the next promotion; set iff dirty is */
+	size_t misses;            /* misses since the last promotion */
+	struct entry *expunged;   /* entries expunged by the current dirty's rebuild */
+	size_t size_hint;
+	struct map_stats stats;   /* only resizes is derived (see syncmap_stats) */
+	uint64_t dropped_grows;   /* grows of dirty tables since promoted or cleared */
+
+	/* The empty read of a new or cleared map: never retired. */
+	struct table empty_table;
+	struct readonly empty_ro;
+};
+
+/*
+ * Entries
+ */
+
+static struct entry *
+entry_new(void *value)
+{
+	struct entry *e = map_malloc(sizeof(*e));
+
+	if (e != NULL) {
+		/* Published later by the release of `read` or by `mu`. */
+		atomic_init(&e->p, value);
+		e->next_expunged = NULL;
+	}
+	return e;
+}
+
+static void
+entry_free_cb(struct rcu_head *head)
+{
+	map_free(caa_container_of(head, struct entry, rcu));
+}
+
+static void
+entry_retire(struct entry *e)
+{
+	urcu_memb_call_rcu(&e->rcu, entry_free_cb);
+}
+
+/* The entry's value, or NULL if deleted or expunged. */
+static inline void *
+entry_load(struct entry *e)
+{
+	/* Acquire: pairs with the release of whichever store wrote p. */
+	void *p = atomic_load_explicit(&e->p, memory_order_acquire);
+
+	return p == EXPUNGED ? NULL : p;
+}
+
+/*
+ * Swap in `value` unless the entry is expunged.  Returns false if it is
+ * (the caller must take mu), else true with the old value (NULL if the
+ * key was deleted) in *old.
+ */
+static inline bool
+entry_try_swap(struct entry *e, void *value, void **old)
+{
+	void *p = atomic_load_explicit(&e->p, memory_order_relaxed);
+
+	do {
+		if (p == EXPUNGED)
+			return false;
+		/* acq_rel: release publishes value, acquire reads the old one. */
+	} while (!atomic_compare_exchange_weak_explicit(
+		&e->p, &p, value, memory_order_acq_rel, memory_order_relaxed));
+	*old = p;
+	return true;
+}
+
+/*
+ * LoadOrStore on an entry: returns 1 and the current value in *actual if
+ * there is one, 0 if it stored `value`, -1 if the entry is expunged (the
+ * caller must take mu).
+ */
+static inline int
+entry_try_load_or_store(struct entry *e, void *value, void **actual)
+{
+	/* Acquire: pairs with the release that stored the value we return. */
+	void *p = atomic_load_explicit(&e->p, memory_order_acquire);
+
+	for (;;) {
+		if (p == EXPUNGED)
+			return -1;
+		if (p != NULL) {
+			*actual = p;
+			return 1;
+		}
+		/* Release publishes value; on failure acquire as above. */
+		if (atomic_compare_exchange_weak_explicit(
+			    &e->p, &p, value, memory_order_release,
+			    memory_order_acquire)) {
+			*actual = value;
+			return 0;
+		}
+	}
+}
+
+/* Delete: returns the value it removed, or NULL if there was none. */
+static inline void *
+entry_delete(struct entry *e)
+{
+	void *p = atomic_load_explicit(&e->p, memory_order_relaxed);
+
+	do {
+		if (p == NULL || p == EXPUNGED)
+			return NULL;
+		/* Acquire: we return p, so see what its storer wrote. */
+	} while (!atomic_compare_exchange_weak_explicit(
+		&e->p, &p, NULL, memory_order_acquire, memory_order_relaxed));
+	return p;
+}
+
+/* CompareAndSwap on an entry: old must be the current value. */
+static inline bool
+entry_try_compare_and_swap(struct entry *e, void *old_value, void *new_value)
+{
+	void *p = old_value;
+
+	/*
+	 * A strong CAS from old_value is the whole of Go's loop: NULL and
+	 * EXPUNGED never equal a caller's value, and a failure means the
+	 * current value differs.  acq_rel publishes new_value.
+	 */
+	return atomic_compare_exchange_strong_explicit(
+		&e->p, &p, new_value, memory_order_acq_rel, memory_order_relaxed);
+}
+
+/* CompareAndDelete on an entry. */
+static inline bool
+entry_try_compare_and_delete(struct entry *e, void *old_value)
+{
+	void *p = old_value;
+
+	/*
+	 * Relaxed: a delete publishes no data, and the caller learns only
+	 * that the value it already holds was the current one.
+	 */
+	return atomic_compare_exchange_strong_explicit(
+		&e->p, &p, NULL, memory_order_relaxed, memory_order_relaxed);
+}
+
+/*
+ * Mark a deleted entry EXPUNGED.  Returns true if the entry is expunged
+ * (and so must stay out of dirty).  Call with mu held.
+ */
+static bool
+entry_try_expunge_locked(struct entry *e)
+{
+	void *p = atomic_load_explicit(&e->p, memory_order_relaxed);
+
+	while (p == NULL) {
+		/*
+		 * Relaxed: EXPUNGED carries no data; mu orders it for the
+		 * writers that act on it, and a lock-free writer that races
+		 * with us either wins the CAS (the entry stays live) or
+		 * sees EXPUNGED in its own CAS.
+		 */
+		if (atomic_compare_exchange_weak_explicit(
+			    &e->p, &p, EXPUNGED, memory_order_relaxed,
+			    memory_order_relaxed))
+			return true;
+	}
+	return p == EXPUNGED;
+}
+
+/*
+ * If the entry was expunged, make it merely deleted and return true: the
+ * caller must then add it to dirty.  Call with mu held.
+ */
+static bool
+entry_unexpunge_locked(struct entry *e)
+{
+	void *p = EXPUNGED;
+
+	/* Relaxed: only mu holders write EXPUNGED or read it back. */
+	return atomic_compare_exchange_strong_explicit(
+		&e->p, &p, NULL, memory_order_relaxed, memory_order_relaxed);
+}
+
+/* Is the entry expunged?  Call with mu held (EXPUNGED only changes under mu). */
+static bool
+entry_expunged_locked(struct entry *e)
+{
+	return atomic_load_explicit(&e->p, memory_order_relaxed) == EXPUNGED;
+}
+
+/*
+ * Read headers
+ */
+
+/* Call inside a read-side critical section. */
+static inline struct readonly *
+load_readonly(struct map *m)
+{
+	/*
+	 * Acquire: pairs with the release in publish_locked(), so the
+	 * header, its table and the entries in it are initialised.
+	 */
+	return atomic_load_explicit(&m->read, memory_order_acquire);
+}
+
+/* Call with mu held: every store to read is made under mu. */
+static inline struct readonly *
+load_readonly_locked(struct map *m)
+{
+	return atomic_load_explicit(&m->read, memory_order_relaxed);
+}
+
+static void
+readonly_free_cb(struct rcu_head *head)
+{
+	map_free(caa_container_of(head, struct readonly, rcu));
+}
+
+static void
+readonly_and_table_free_cb(struct rcu_head *head)
+{
+	struct readonly *ro = caa_container_of(head, struct readonly, rcu);
+
+	table_free(ro->m);
+	map_free(ro);
+}
+
+/*
+ * Publish `ro` as the new read and retire the old header, with its table
+ * if `ro` does not share it.  Call with mu held.
+ */
+static void
+publish_locked(struct map *m, struct readonly *ro)
+{
+	struct readonly *old = load_readonly_locked(m);
+
+	/* Release: pairs with the acquire in load_readonly(). */
+	atomic_store_explicit(&m->read, ro, memory_order_release);
+	if (old == &m->empty_ro)
+		return;
+	if (old->m == ro->m)
+		urcu_memb_call_rcu(&old->rcu, readonly_free_cb);
+	else
+		urcu_memb_call_rcu(&old->rcu, readonly_and_table_free_cb);
+}
+
+/*
+ * The mutex and the slow paths
+ */
+
+static void
+lock(struct map *m)
+{
+	pthread_mutex_lock(&m->mu);
+	m->stats.locked_ops++;
+}
+
+static void
+unlock(struct map *m)
+{
+	pthread_mutex_unlock(&m->mu);
+}
+
+/* dirty becomes read.  Call with mu held and dirty set. */
+static void
+promote_locked(struct map *m)
+{
+	struct readonly *ro = m->spare;
+	struct entry *e, *next;
+
+	ro->m = m->dirty;
+	ro->amended = false;
+	m->dropped_grows += m->dirty->grows;
+	publish_locked(m, ro);
+	m->dirty = NULL;
+	m->spare = NULL;
+	m->misses = 0;
+	m->stats.promotions++;
+
+	/*
+	 * Entries still EXPUNGED were in the old read only: retire them.
+	 * The others were unexpunged into dirty, which is read now.
+	 */
+	for (e = m->expunged; e != NULL; e = next) {
+		next = e->next_expunged;
+		e->next_expunged = NULL;
+		if (entry_expunged_locked(e))
+			entry_retire(e);
+	}
+	m->expunged = NULL;
+}
+
+/* Go's missLocked.  Call with mu held, read amended (so dirty set). */
+static void
+miss_locked(struct map *m)
+{
+	m->stats.misses++;
+	if (++m->misses < m->dirty->count)
+		return;
+	promote_locked(m);
+}
+
+/*
+ * Go's dirtyLocked: if there is no dirty map, copy read's live entries
+ * into a new one, expunging the deleted ones.  Sized for one more key,
+ * the one the caller is about to add.  Returns 0, or -ENOMEM with nothing
+ * changed.  Call with mu held.
+ */
+static int
+dirty_locked(struct map *m, struct readonly *read)
+{
+	size_t n = read->m->count + 1;
+	struct table *dirty;
+	struct readonly *spare;
+
+	if (m->dirty != NULL)
+		return 0;
+	if (n < m->size_hint)
+		n = m->size_hint;
+	dirty = table_new(n);
+	spare = map_malloc(sizeof(*spare));
+	if (dirty == NULL || spare == NULL) {
+		table_free(dirty);
+		map_free(spare);
+		return -ENOMEM;
+	}
+	table_for_each_slot(read->m, s) {
+		struct entry *e = s->val;
+
+		if (!entry_try_expunge_locked(e)) {
+			table_put_reserved(dirty, s->key, e);
+			continue;
+		}
+		/*
+		 * Read has no EXPUNGED entry while dirty is NULL: the
+		 * previous promotion dropped them all.
+		 */
+		assert(e->next_expunged == NULL && e != m->expunged);
+		e->next_expunged = m->expunged;
+		m->expunged = e;
+	}
+	m->dirty = dirty;
+	m->spare = spare;
+	m->stats.dirty_rebuilds++;
+	m->stats.entries_copied += read->m->count;
+	return 0;
+}
+
+/*
+ * The locked half of Swap and LoadOrStore for a key neither table has:
+ * add a new entry to dirty, first marking read amended if it was not.
+ * Takes ownership of `e`.  Returns 0 or -ENOMEM with nothing changed.  Call with
+ * mu held.
+ */
+static int
+add_new_locked(struct map *m, struct readonly *read, uint64_t key,
+	       struct entry *e)
+{
+	struct readonly *amended = NULL;
+
+	if (!read->amended) {
+		amended = map_malloc(sizeof(*amended));
+		if (amended == NULL || dirty_locked(m, read) != 0)
+			goto nomem;
+	}
+	if (table_reserve(m->dirty, m->dirty->count + 1) != 0)
+		goto nomem;
+	if (amended != NULL) {
+		amended->m = read->m;
+		amended->amended = true;
+		publish_locked(m, amended);
+	}
+	table_put_reserved(m->dirty, key, e);
+	return 0;
+nomem:
+	map_free(amended);
+	map_free(e);
+	return -ENOMEM;
+}
+
+/*
+ * If `e` (in read) is expunged, put it back into dirty.  Returns 0 or
+ * -ENOMEM with nothing changed.  Call with mu held.
+ */
+static int
+unexpunge_locked(struct map *m, uint64_t key, struct entry *e)
+{
+	if (!entry_expunged_locked(e))
+		return 0;
+	/* EXPUNGED entries exist only while dirty does. */
+	if (table_reserve(m->dirty, m->dirty->count + 1) != 0)
+		return -ENOMEM;
+	entry_unexpunge_locked(e);
+	table_put_reserved(m->dirty, key, e);
+	return 0;
+}
+
+/*
+ * The vtable
+ */
+
+static struct map *
+syncmap_create(size_t size_hint)
+{
+	struct map *m = map_aligned_alloc(CACHE_LINE, sizeof(*m));
+
+	if (m == NULL)
+		return NULL;
+	if (pthread_mutex_init(&m->mu, NULL) != 0) {
+		map_free(m);
+		return NULL;
+	}
+	m->dirty = NULL;
+	m->spare = NULL;
+	m->misses = 0;
+	m->expunged = NULL;
+	m->size_hint = size_hint;
+	m->stats = (struct map_stats){ 0 };
+	m->dropped_grows = 0;
+	table_init_empty(&m->empty_table);
+	m->empty_ro.m = &m->empty_table;
+	m->empty_ro.amended = false;
+	atomic_init(&m->read, &m->empty_ro);
+	return m;
+}
+
+/*
+ * Free every entry reachable from read or dirty, each once: an entry
+ * in both tables is skipped in dirty.  `retire` defers the frees through
+ * RCU; otherwise they are immediate.  Call with mu held.
+ */
+static void
+drop_entries_locked(struct map *m, struct readonly *read, bool retire)
+{
+	table_for_each_slot(read->m, s) {
+		if (retire)
+			entry_retire(s->val);
+		else
+			map_free(s->val);
+	}
+	if (m->dirty == NULL)
+		return;
+	table_for_each_slot(m->dirty, s) {
+		if (table_get(read->m, s->key) == s->val)
+			continue;
+		if (retire)
+			entry_retire(s->val);
+		else
+			map_free(s->val);
+	}
+}
+
+/* Not inside a read-side critical section, and with no other user left. */
+static void
+syncmap_destroy(struct map *m)
+{
+	struct readonly *read = load_readonly_locked(m);
+
+	drop_entries_locked(m, read, false);
+	if (read != &m->empty_ro) {
+		table_free(read->m);
+		map_free(read);
+	}
+	table_free(m->dirty);
+	map_free(m->spare);
+	pthread_mutex_destroy(&m->mu);
+	map_free(m);
+	/* Wait for the callbacks of everything retired earlier. */
+	urcu_memb_barrier();
+}
+
+static bool
+syncmap_load(struct map *m, uint64_t key, void **value)
+{
+	struct readonly *read;
+	struct entry *e;
+	void *p = NULL;
+
+	urcu_memb_read_lock();
+	read = load_readonly(m);
+	e = table_get(read->m, key);
+	if (e == NULL && read->amended) {
+		lock(m);
+		/* Read again: a promotion may have happened meanwhile. */
+		read = load_readonly_locked(m);
+		e = table_get(read->m, key);
+		if (e == NULL && read->amended) {
+			e = table_get(m->dirty, key);
+			/*
+			 * Count the miss whether or not the key is in
+			 * dirty: it takes this path until dirty is
+			 * promoted.
+			 */
+			miss_locked(m);
+		}
+		unlock(m);
+	}
+	if (e != NULL)
+		p = entry_load(e); /* e is safe: we are in a read-side section */
+	urcu_memb_read_unlock();
+	if (p == NULL)
+		return false;
+	*value = p;
+	return true;
+}
+
+static int
+syncmap_swap(struct map *m, uint64_t key, void *value, void **previous)
+{
+	struct readonly *read;
+	struct entry *e, *fresh;
+	void *old = NULL;
+	int ret = 0;
+
+	if (value == NULL)
+		return -EINVAL;
+	urcu_memb_read_lock();
+	read = load_readonly(m);
+	e = table_get(read->m, key);
+	if (e != NULL && entry_try_swap(e, value, &old))
+		goto out;
+
+	lock(m);
+	read = load_readonly_locked(m);
+	if ((e = table_get(read->m, key)) != NULL) {
+		ret = unexpunge_locked(m, key, e);
+		/* acq_rel: release publishes value, acquire reads old. */
+		if (ret == 0)
+			old = atomic_exchange_explicit(&e->p, value,
+						       memory_order_acq_rel);
+	} else if (m->dirty != NULL &&
+		   (e = table_get(m->dirty, key)) != NULL) {
+		old = atomic_exchange_explicit(&e->p, value,
+					       memory_order_acq_rel);
+	} else if ((fresh = entry_new(value)) == NULL) {
+		ret = -ENOMEM;
+	} else {
+		ret = add_new_locked(m, read, key, fresh);
+	}
+	unlock(m);
+out:
+	urcu_memb_read_unlock();
+	if (ret < 0)
+		return ret;
+	if (previous != NULL)
+		*previous = old;
+	return old != NULL;
+}
+
+static int
+syncmap_store(struct map *m, uint64_t key, void *value)
+{
+	/* Go 1.20+: Store is Swap with the result dropped. */
+	int ret = syncmap_swap(m, key, value, NULL);
+
+	return ret < 0 ? ret : 0;
+}
+
+static int
+syncmap_load_or_store(struct map *m, uint64_t key, void *value, void **actual)
+{
+	struct readonly *read;
+	struct entry *e, *fresh;
+	int ret;
+
+	if (value == NULL)
+		return -EINVAL;
+	urcu_memb_read_lock();
+	read = load_readonly(m);
+	e = table_get(read->m, key);
+	if (e != NULL && (ret = entry_try_load_or_store(e, value, actual)) >= 0)
+		goto out;
+
+	lock(m);
+	read = load_readonly_locked(m);
+	if ((e = table_get(read->m, key)) != NULL) {
+		ret = unexpunge_locked(m, key, e);
+		if (ret == 0)
+			/* Cannot see EXPUNGED: we hold mu and unexpunged. */
+			ret = entry_try_load_or_store(e, value, actual);
+	} else if (m->dirty != NULL &&
+		   (e = table_get(m->dirty, key)) != NULL) {
+		ret = entry_try_load_or_store(e, value, actual);
+		miss_locked(m);
+	} else if ((fresh = entry_new(value)) == NULL) {
+		ret = -ENOMEM;
+	} else if ((ret = add_new_locked(m, read, key, fresh)) == 0) {
+		*actual = value;
+	}
+	unlock(m);
+out:
+	urcu_memb_read_unlock();
+	return ret;
+}
+
+static bool
+syncmap_load_and_delete(struct map *m, uint64_t key, void **value)
+{
+	struct readonly *read;
+	struct entry *e;
+	void *p = NULL;
+
+	urcu_memb_read_lock();
+	read = load_readonly(m);
+	e = table_get(read->m, key);
+	if (e == NULL && read->amended) {
+		lock(m);
+		read = load_readonly_locked(m);
+		e = table_get(read->m, key);
+		if (e == NULL && read->amended) {
+			e = table_remove(m->dirty, key);
+			/*
+			 * Unreachable now (read lacks the key) but perhaps
+			 * still held by a reader that found it in dirty:
+			 * defer the free.  We may use it until our own
+			 * read-side section ends.
+			 */
+			if (e != NULL)
+				entry_retire(e);
+			miss_locked(m);
+		}
+		unlock(m);
+	}
+	if (e != NULL)
+		p = entry_delete(e);
+	urcu_memb_read_unlock();
+	if (p == NULL)
+		return false;
+	if (value != NULL)
+		*value = p;
+	return true;
+}
+
+static void
+syncmap_delete(struct map *m, uint64_t key)
+{
+	syncmap_load_and_delete(m, key, NULL);
+}
+
+static bool
+syncmap_compare_and_swap(struct map *m, uint64_t key, void *old_value,
+			 void *new_value)
+{
+	struct readonly *read;
+	struct entry *e;
+	bool swapped = false;
+
+	if (new_value == NULL || old_value == NULL)
+		return false;
+	urcu_memb_read_lock();
+	read = load_readonly(m);
+	if ((e = table_get(read->m, key)) != NULL) {
+		swapped = entry_try_compare_and_swap(e, old_value, new_value);
+	} else if (read->amended) {
+		lock(m);
+		read = load_readonly_locked(m);
+		if ((e = table_get(read->m, key)) != NULL) {
+			swapped = entry_try_compare_and_swap(e, old_value,
+							     new_value);
+		} else if (read->amended &&
+			   (e = table_get(m->dirty, key)) != NULL) {
+			swapped = entry_try_compare_and_swap(e, old_value,
+							     new_value);
+			/* The key set did not change: count a miss so
+			 * that dirty is promoted eventually. */
+			miss_locked(m);
+		}
+		unlock(m);
+	}
+	urcu_memb_read_unlock();
+	return swapped;
+}
+
+static bool
+syncmap_compare_and_delete(struct map *m, uint64_t key, void *old_value)
+{
+	struct readonly *read;
+	struct entry *e;
+	bool deleted = false;
+
+	if (old_value == NULL)
+		return false;
+	urcu_memb_read_lock();
+	read = load_readonly(m);
+	e = table_get(read->m, key);
+	if (e == NULL && read->amended) {
+		lock(m);
+		read = load_readonly_locked(m);
+		e = table_get(read->m, key);
+		if (e == NULL && read->amended) {
+			/*
+			 * Leave the key in dirty (the compare is still to
+			 * come) and count a miss whether it is there or not.
+			 */
+			e = table_get(m->dirty, key);
+			miss_locked(m);
+		}
+		unlock(m);
+	}
+	if (e != NULL)
+		deleted = entry_try_compare_and_delete(e, old_value);
+	urcu_memb_read_unlock();
+	return deleted;
+}
+
+static void
+syncmap_range(struct map *m, bool (*fn)(uint64_t, void *, void *), void *arg)
+{
+	struct readonly *read;
+
+	urcu_memb_read_lock();
+	read = load_readonly(m);
+	if (read->amended) {
+		/* Range is O(n) anyway: promote so the walk sees every key. */
+		lock(m);
+		if (load_readonly_locked(m)->amended)
+			promote_locked(m);
+		read = load_readonly_locked(m);
+		unlock(m);
+	}
+	/*
+	 * The table is immutable and kept alive by our read-side section;
+	 * fn runs with no lock held and may call anything but destroy.
+	 */
+	table_for_each_slot(read->m, s) {
+		void *p = entry_load(s->val);
+
+		if (p != NULL && !fn(s->key, p, arg))
+			break;
+	}
+	urcu_memb_read_unlock();
+}
+
+static void
+syncmap_clear(struct map *m)
+{
+	struct readonly *read;
+
+	urcu_memb_read_lock();
+	read = load_readonly(m);
+	if (read->m->count == 0 && !read->amended)
+		goto out;
+	lock(m);
+	read = load_readonly_locked(m);
+	drop_entries_locked(m, read, true);
+	if (read->m->count > 0 || read->amended)
+		publish_locked(m, &m->empty_ro);
+	/* Go keeps the (now empty) dirty map; so do we, with its spare. */
+	if (m->dirty != NULL)
+		table_clear(m->dirty);
+	m->expunged = NULL;
+	m->misses = 0;
+	unlock(m);
+out:
+	urcu_memb_read_unlock();
+}
+
+/*
+ * Counters.  All are counted under mu, so counting costs the lock-free
+ * paths nothing; reading them takes mu without counting it.
+ */
+static void
+syncmap_stats(struct map *m, struct map_stats *out)
+{
+	pthread_mutex_lock(&m->mu);
+	*out = m->stats;
+	out->resizes = m->dropped_grows + (m->dirty ? m->dirty->grows : 0);
+	pthread_mutex_unlock(&m->mu);
+}
+
+const struct map_ops syncmap_ops = {
+	.name = "syncmap",
+	.summary = "Go 1.9-1.23 sync.Map: lock-free read map, mutex-guarded "
+		   "dirty map, promotion on misses",
+	.flags = 0,
+	.create = syncmap_create,
+	.destroy = syncmap_destroy,
+	.thread_enter = map_rcu_thread_enter,
+	.thread_exit = map_rcu_thread_exit,
+	.load = syncmap_load,
+	.store = syncmap_store,
+	.load_or_store = syncmap_load_or_store,
+	.load_and_delete = syncmap_load_and_delete,
+	.del = syncmap_delete,
+	.swap = syncmap_swap,
+	.compare_and_swap = syncmap_compare_and_swap,
+	.compare_and_delete = syncmap_compare_and_delete,
+	.range = syncmap_range,
+	.clear = syncmap_clear,
+	.stats = syncmap_stats,
+};
