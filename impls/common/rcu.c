@@ -2,6 +2,10 @@
 
 #include <assert.h>
 
+#ifdef MAP_RCU_TSAN
+char map_rcu_tsan_grace;
+#endif
+
 /* Per thread: how many enters are not yet matched by an exit. */
 static __thread unsigned long rcu_thread_nesting;
 

@@ -16,6 +16,57 @@
 #include <urcu/urcu-memb.h>
 
 /*
+ * ThreadSanitizer cannot see a grace period: readers end their sections
+ * with compiler barriers only (the writer side uses sys_membarrier inside
+ * an uninstrumented library), so every free made by a call_rcu callback
+ * looks like a race with the readers that used the object.  In TSan
+ * builds we tell it what RCU guarantees: each read-side section releases
+ * one sync object when it ends, and each callback acquires it before it
+ * frees.  That orders every section that ended before the callback ran,
+ * which is all a grace period promises; a reader still inside its section
+ * when the callback frees (a real use-after-free) stays unordered and is
+ * still reported.  Outside TSan builds these are no-ops.
+ */
+#if defined(__SANITIZE_THREAD__)
+#define MAP_RCU_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define MAP_RCU_TSAN 1
+#endif
+#endif
+
+#ifdef MAP_RCU_TSAN
+void __tsan_acquire(void *addr);
+void __tsan_release(void *addr);
+extern char map_rcu_tsan_grace;
+#endif
+
+/* Begin and end a read-side critical section (they nest). */
+static inline void
+map_rcu_read_lock(void)
+{
+	urcu_memb_read_lock();
+}
+
+static inline void
+map_rcu_read_unlock(void)
+{
+#ifdef MAP_RCU_TSAN
+	__tsan_release(&map_rcu_tsan_grace);
+#endif
+	urcu_memb_read_unlock();
+}
+
+/* The first thing every call_rcu callback does. */
+static inline void
+map_rcu_callback_begin(void)
+{
+#ifdef MAP_RCU_TSAN
+	__tsan_acquire(&map_rcu_tsan_grace);
+#endif
+}
+
+/*
  * Register the calling thread with urcu-memb on its first enter; later
  * enters (the same or another RCU impl) only count.  Every enter is
  * matched by one exit; the last exit unregisters the thread.

@@ -156,6 +156,7 @@ entry_new(void *value)
 static void
 entry_free_cb(struct rcu_head *head)
 {
+	map_rcu_callback_begin();
 	map_free(caa_container_of(head, struct entry, rcu));
 }
 
@@ -337,6 +338,7 @@ load_readonly_locked(struct map *m)
 static void
 readonly_free_cb(struct rcu_head *head)
 {
+	map_rcu_callback_begin();
 	map_free(caa_container_of(head, struct readonly, rcu));
 }
 
@@ -345,6 +347,7 @@ readonly_and_table_free_cb(struct rcu_head *head)
 {
 	struct readonly *ro = caa_container_of(head, struct readonly, rcu);
 
+	map_rcu_callback_begin();
 	table_free(ro->m);
 	map_free(ro);
 }
@@ -362,7 +365,9 @@ publish_locked(struct map *m, struct readonly *ro)
 	atomic_store_explicit(&m->read, ro, memory_order_release);
 	if (old == &m->empty_ro)
 		return;
-	if (old->m == ro->m)
+	/* The embedded empty table is shared by amended headers of an
+	 * empty map and is never freed. */
+	if (old->m == ro->m || old->m == &m->empty_table)
 		urcu_memb_call_rcu(&old->rcu, readonly_free_cb);
 	else
 		urcu_memb_call_rcu(&old->rcu, readonly_and_table_free_cb);
@@ -581,10 +586,10 @@ syncmap_destroy(struct map *m)
 	struct readonly *read = load_readonly_locked(m);
 
 	drop_entries_locked(m, read, false);
-	if (read != &m->empty_ro) {
+	if (read->m != &m->empty_table)
 		table_free(read->m);
+	if (read != &m->empty_ro)
 		map_free(read);
-	}
 	table_free(m->dirty);
 	map_free(m->spare);
 	pthread_mutex_destroy(&m->mu);
@@ -600,7 +605,7 @@ syncmap_load(struct map *m, uint64_t key, void **value)
 	struct entry *e;
 	void *p = NULL;
 
-	urcu_memb_read_lock();
+	map_rcu_read_lock();
 	read = load_readonly(m);
 	e = table_get(read->m, key);
 	if (e == NULL && read->amended) {
@@ -621,7 +626,7 @@ syncmap_load(struct map *m, uint64_t key, void **value)
 	}
 	if (e != NULL)
 		p = entry_load(e); /* e is safe: we are in a read-side section */
-	urcu_memb_read_unlock();
+	map_rcu_read_unlock();
 	if (p == NULL)
 		return false;
 	*value = p;
@@ -638,7 +643,7 @@ syncmap_swap(struct map *m, uint64_t key, void *value, void **previous)
 
 	if (value == NULL)
 		return -EINVAL;
-	urcu_memb_read_lock();
+	map_rcu_read_lock();
 	read = load_readonly(m);
 	e = table_get(read->m, key);
 	if (e != NULL && entry_try_swap(e, value, &old))
@@ -663,7 +668,7 @@ syncmap_swap(struct map *m, uint64_t key, void *value, void **previous)
 	}
 	unlock(m);
 out:
-	urcu_memb_read_unlock();
+	map_rcu_read_unlock();
 	if (ret < 0)
 		return ret;
 	if (previous != NULL)
@@ -689,7 +694,7 @@ syncmap_load_or_store(struct map *m, uint64_t key, void *value, void **actual)
 
 	if (value == NULL)
 		return -EINVAL;
-	urcu_memb_read_lock();
+	map_rcu_read_lock();
 	read = load_readonly(m);
 	e = table_get(read->m, key);
 	if (e != NULL && (ret = entry_try_load_or_store(e, value, actual)) >= 0)
@@ -713,7 +718,7 @@ syncmap_load_or_store(struct map *m, uint64_t key, void *value, void **actual)
 	}
 	unlock(m);
 out:
-	urcu_memb_read_unlock();
+	map_rcu_read_unlock();
 	return ret;
 }
 
@@ -724,7 +729,7 @@ syncmap_load_and_delete(struct map *m, uint64_t key, void **value)
 	struct entry *e;
 	void *p = NULL;
 
-	urcu_memb_read_lock();
+	map_rcu_read_lock();
 	read = load_readonly(m);
 	e = table_get(read->m, key);
 	if (e == NULL && read->amended) {
@@ -747,7 +752,7 @@ syncmap_load_and_delete(struct map *m, uint64_t key, void **value)
 	}
 	if (e != NULL)
 		p = entry_delete(e);
-	urcu_memb_read_unlock();
+	map_rcu_read_unlock();
 	if (p == NULL)
 		return false;
 	if (value != NULL)
@@ -771,7 +776,7 @@ syncmap_compare_and_swap(struct map *m, uint64_t key, void *old_value,
 
 	if (new_value == NULL || old_value == NULL)
 		return false;
-	urcu_memb_read_lock();
+	map_rcu_read_lock();
 	read = load_readonly(m);
 	if ((e = table_get(read->m, key)) != NULL) {
 		swapped = entry_try_compare_and_swap(e, old_value, new_value);
@@ -791,7 +796,7 @@ syncmap_compare_and_swap(struct map *m, uint64_t key, void *old_value,
 		}
 		unlock(m);
 	}
-	urcu_memb_read_unlock();
+	map_rcu_read_unlock();
 	return swapped;
 }
 
@@ -804,7 +809,7 @@ syncmap_compare_and_delete(struct map *m, uint64_t key, void *old_value)
 
 	if (old_value == NULL)
 		return false;
-	urcu_memb_read_lock();
+	map_rcu_read_lock();
 	read = load_readonly(m);
 	e = table_get(read->m, key);
 	if (e == NULL && read->amended) {
@@ -823,7 +828,7 @@ syncmap_compare_and_delete(struct map *m, uint64_t key, void *old_value)
 	}
 	if (e != NULL)
 		deleted = entry_try_compare_and_delete(e, old_value);
-	urcu_memb_read_unlock();
+	map_rcu_read_unlock();
 	return deleted;
 }
 
@@ -832,7 +837,7 @@ syncmap_range(struct map *m, bool (*fn)(uint64_t, void *, void *), void *arg)
 {
 	struct readonly *read;
 
-	urcu_memb_read_lock();
+	map_rcu_read_lock();
 	read = load_readonly(m);
 	if (read->amended) {
 		/* Range is O(n) anyway: promote so the walk sees every key. */
@@ -852,7 +857,7 @@ syncmap_range(struct map *m, bool (*fn)(uint64_t, void *, void *), void *arg)
 		if (p != NULL && !fn(s->key, p, arg))
 			break;
 	}
-	urcu_memb_read_unlock();
+	map_rcu_read_unlock();
 }
 
 static void
@@ -860,7 +865,7 @@ syncmap_clear(struct map *m)
 {
 	struct readonly *read;
 
-	urcu_memb_read_lock();
+	map_rcu_read_lock();
 	read = load_readonly(m);
 	if (read->m->count == 0 && !read->amended)
 		goto out;
@@ -876,7 +881,7 @@ syncmap_clear(struct map *m)
 	m->misses = 0;
 	unlock(m);
 out:
-	urcu_memb_read_unlock();
+	map_rcu_read_unlock();
 }
 
 /*
