@@ -1,0 +1,463 @@
+/*
+ * lfht: liburcu's lock-free resizable hash table (cds_lfht, a split-ordered
+ * list) under the urcu-memb flavour, as an alternative to Go's sync.Map.
+ *
+ * Every key lives in one node, and a node's value never changes once the
+ * node is published: every change of value publishes a new node
+ * (cds_lfht_add_replace or cds_lfht_replace) and retires the old one
+ * through call_rcu.  Comparing a value therefore means comparing the node
+ * found by a lookup, and acting on "that very node" (cds_lfht_replace on
+ * its iterator, cds_lfht_del on it) is what makes compare_and_swap and
+ * compare_and_delete linearizable: the update fails with -ENOENT if the
+ * node was removed or replaced after we compared it, and we look again.
+ *
+ * Progress: load is wait-free apart from the bucket walk; every update is
+ * lock-free (cds_lfht retries its own cmpxchg loops; our retries happen
+ * only when another update succeeded).  Resizes run in liburcu's worker.
+ *
+ * Ordering: cds_lfht's successful add/replace/del issue full barriers
+ * around their commit and lookups act as rcu_dereference(), so the key and
+ * value written into a node before publication are visible to any reader
+ * that finds the node; the fields are plain because they never change.
+ *
+ * Reclamation: a retired node is freed by call_rcu after a grace period,
+ * so no reader inside a read-side section can see freed memory.  destroy
+ * waits (urcu_memb_barrier) for every callback, leaving nothing allocated.
+ *
+ * Every operation runs in an urcu-memb read-side section and needs the
+ * calling thread registered (lfht_ops.thread_enter).  Sections nest, so
+ * range may call fn inside its section and fn may call any operation;
+ * nothing here calls synchronize_rcu or rcu_barrier except destroy.
+ */
+#include "rcu.h" /* _LGPL_SOURCE + urcu-memb: must precede rculfhash.h */
+
+#include <urcu/rculfhash.h>
+
+#include <assert.h>
+
+#include "alloc.h"
+#include "hash.h"
+#include "map.h"
+
+/*
+ * cds_lfht hashes are unsigned long.  map_hash64 is a bijection on 64
+ * bits, so with a 64-bit unsigned long no two keys share a hash, which
+ * range relies on to visit a key at most once (see lfht_range).
+ */
+_Static_assert(sizeof(unsigned long) == sizeof(uint64_t),
+	       "lfht needs a 64-bit unsigned long");
+
+/* Initial bucket count bounds (powers of two). */
+#define LFHT_MIN_BUCKETS      (1UL << 6)
+#define LFHT_MAX_INIT_BUCKETS (1UL << 30)
+
+struct map {
+	struct cds_lfht *ht;
+};
+
+struct lfht_node {
+	struct cds_lfht_node node;
+	uint64_t key;
+	void *value; /* non-NULL, immutable once published */
+	struct rcu_head rcu;
+};
+
+static inline unsigned long
+lfht_hash(uint64_t key)
+{
+	return (unsigned long)map_hash64(key);
+}
+
+static inline struct lfht_node *
+lfht_node_of(struct cds_lfht_node *n)
+{
+	return caa_container_of(n, struct lfht_node, node);
+}
+
+static int
+lfht_match(struct cds_lfht_node *n, const void *key)
+{
+	return lfht_node_of(n)->key == *(const uint64_t *)key;
+}
+
+/* A new, unpublished node, or NULL. */
+static struct lfht_node *
+lfht_node_new(uint64_t key, void *value)
+{
+	struct lfht_node *n = map_malloc(sizeof(*n));
+
+	if (n == NULL)
+		return NULL;
+	cds_lfht_node_init(&n->node);
+	n->key = key;
+	n->value = value;
+	return n;
+}
+
+static void
+lfht_node_free_rcu(struct rcu_head *head)
+{
+	map_free(caa_container_of(head, struct lfht_node, rcu));
+}
+
+/* Free a node that was removed from the table once readers are done. */
+static inline void
+lfht_node_retire(struct lfht_node *n)
+{
+	urcu_memb_call_rcu(&n->rcu, lfht_node_free_rcu);
+}
+
+/*
+ * The current node of `key`, or NULL, positioning `iter` on it.
+ * Call in a read-side section; the node stays valid until its end.
+ */
+static inline struct lfht_node *
+lfht_lookup(struct map *m, uint64_t key, unsigned long hash,
+	    struct cds_lfht_iter *iter)
+{
+	struct cds_lfht_node *n;
+
+	cds_lfht_lookup(m->ht, hash, lfht_match, &key, iter);
+	n = cds_lfht_iter_get_node(iter);
+	return n != NULL ? lfht_node_of(n) : NULL;
+}
+
+static struct map *
+lfht_create(size_t size_hint)
+{
+	struct map *m = map_malloc(sizeof(*m));
+	unsigned long buckets = LFHT_MIN_BUCKETS;
+
+	if (m == NULL)
+		return NULL;
+	while (buckets < size_hint && buckets < LFHT_MAX_INIT_BUCKETS)
+		buckets <<= 1;
+	m->ht = cds_lfht_new_flavor(buckets, 1, 0,
+				    CDS_LFHT_AUTO_RESIZE | CDS_LFHT_ACCOUNTING,
+				    &urcu_memb_flavor, NULL);
+	if (m->ht == NULL) {
+		map_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+/*
+ * Remove every node and retire it.  Concurrent updates may add nodes
+ * behind the traversal, which then survive (as with Go's Clear).
+ * Call in a read-side section.
+ */
+static void
+lfht_clear_in_section(struct map *m)
+{
+	struct cds_lfht_iter iter;
+	struct cds_lfht_node *n;
+
+	cds_lfht_for_each(m->ht, &iter, n)
+	{
+		/* Fails only if a concurrent op removed it (and retires it). */
+		if (cds_lfht_del(m->ht, n) == 0)
+			lfht_node_retire(lfht_node_of(n));
+	}
+}
+
+/*
+ * No other thread may use the map.  The nodes go through call_rcu rather
+ * than straight to free: liburcu's resize worker may still be walking the
+ * list until cds_lfht_destroy has waited for it.  cds_lfht_destroy must
+ * not run in a read-side section (it fails with -EINVAL there), and
+ * urcu_memb_barrier neither; enter/exit nest, so this works from
+ * registered and unregistered threads alike.
+ */
+static void
+lfht_destroy(struct map *m)
+{
+	int ret;
+
+	if (m == NULL)
+		return;
+	map_rcu_thread_enter();
+	urcu_memb_read_lock();
+	lfht_clear_in_section(m);
+	urcu_memb_read_unlock();
+	ret = cds_lfht_destroy(m->ht, NULL);
+	assert(ret == 0); /* -EPERM would mean a node was left behind */
+	(void)ret;
+	/* Run every callback queued so far, this map's nodes included. */
+	urcu_memb_barrier();
+	map_rcu_thread_exit();
+	map_free(m);
+}
+
+static bool
+lfht_load(struct map *m, uint64_t key, void **value)
+{
+	struct cds_lfht_iter iter;
+	struct lfht_node *n;
+	void *v = NULL;
+
+	urcu_memb_read_lock();
+	n = lfht_lookup(m, key, lfht_hash(key), &iter);
+	if (n != NULL)
+		v = n->value; /* immutable: no ordering beyond the lookup's */
+	urcu_memb_read_unlock();
+	if (value != NULL)
+		*value = v;
+	return v != NULL;
+}
+
+/*
+ * Publish a new node for key, replacing any current one (store, swap).
+ * The previous value, or NULL, goes to *previous.
+ */
+static int
+lfht_put(struct map *m, uint64_t key, void *value, void **previous)
+{
+	struct lfht_node *n, *old;
+	struct cds_lfht_node *o;
+	void *prev = NULL;
+
+	if (value == NULL)
+		return -EINVAL;
+	n = lfht_node_new(key, value);
+	if (n == NULL)
+		return -ENOMEM;
+	urcu_memb_read_lock();
+	/* Full barriers around the commit publish n's fields. */
+	o = cds_lfht_add_replace(m->ht, lfht_hash(key), lfht_match, &key,
+				 &n->node);
+	if (o != NULL) {
+		old = lfht_node_of(o);
+		prev = old->value; /* still valid: we are in the section */
+		lfht_node_retire(old);
+	}
+	urcu_memb_read_unlock();
+	if (previous != NULL)
+		*previous = prev;
+	return prev != NULL;
+}
+
+static int
+lfht_store(struct map *m, uint64_t key, void *value)
+{
+	int ret = lfht_put(m, key, value, NULL);
+
+	return ret < 0 ? ret : 0;
+}
+
+static int
+lfht_swap(struct map *m, uint64_t key, void *value, void **previous)
+{
+	return lfht_put(m, key, value, previous);
+}
+
+static int
+lfht_load_or_store(struct map *m, uint64_t key, void *value, void **actual)
+{
+	unsigned long hash = lfht_hash(key);
+	struct cds_lfht_iter iter;
+	struct cds_lfht_node *won;
+	struct lfht_node *n;
+	void *v;
+	int ret;
+
+	if (value == NULL)
+		return -EINVAL;
+	urcu_memb_read_lock();
+	n = lfht_lookup(m, key, hash, &iter);
+	if (n != NULL) {
+		/* Hit: linearised at the lookup, no allocation. */
+		v = n->value;
+		ret = 1;
+		goto out;
+	}
+	n = lfht_node_new(key, value);
+	if (n == NULL) {
+		v = NULL;
+		ret = -ENOMEM;
+		goto out;
+	}
+	won = cds_lfht_add_unique(m->ht, hash, lfht_match, &key, &n->node);
+	if (won == &n->node) {
+		v = value;
+		ret = 0;
+	} else {
+		/* Lost to a concurrent insert: n was never visible, free it. */
+		map_free(n);
+		v = lfht_node_of(won)->value;
+		ret = 1;
+	}
+out:
+	urcu_memb_read_unlock();
+	if (actual != NULL)
+		*actual = v;
+	return ret;
+}
+
+static bool
+lfht_load_and_delete(struct map *m, uint64_t key, void **value)
+{
+	unsigned long hash = lfht_hash(key);
+	struct cds_lfht_iter iter;
+	struct lfht_node *n;
+	void *v = NULL;
+
+	urcu_memb_read_lock();
+	while ((n = lfht_lookup(m, key, hash, &iter)) != NULL) {
+		/* Only one remover of a node succeeds; it owns the retire. */
+		if (cds_lfht_del(m->ht, &n->node) == 0) {
+			v = n->value;
+			lfht_node_retire(n);
+			break;
+		}
+		/* n was deleted or replaced meanwhile: look again. */
+	}
+	urcu_memb_read_unlock();
+	if (value != NULL)
+		*value = v;
+	return v != NULL;
+}
+
+static void
+lfht_del(struct map *m, uint64_t key)
+{
+	lfht_load_and_delete(m, key, NULL);
+}
+
+/*
+ * Linearisable: the value is compared on node n, and cds_lfht_replace
+ * commits only while n is still the key's node (its next pointer is not
+ * flagged removed), i.e. while the value is still old_value.  If we
+ * cannot allocate the new node we return false with the map unchanged:
+ * the vtable has no error return for compare_and_swap.  A NULL new_value
+ * cannot be stored, so it also returns false.
+ */
+static bool
+lfht_compare_and_swap(struct map *m, uint64_t key, void *old_value,
+		      void *new_value)
+{
+	unsigned long hash = lfht_hash(key);
+	struct cds_lfht_iter iter;
+	struct lfht_node *n, *nn = NULL;
+	bool swapped = false;
+	int ret;
+
+	if (new_value == NULL)
+		return false;
+	urcu_memb_read_lock();
+	n = lfht_lookup(m, key, hash, &iter);
+	/* A mismatch needs no allocation. */
+	if (n == NULL || n->value != old_value)
+		goto out;
+	nn = lfht_node_new(key, new_value);
+	if (nn == NULL)
+		goto out;
+	for (;;) {
+		ret = cds_lfht_replace(m->ht, &iter, hash, lfht_match, &key,
+				       &nn->node);
+		if (ret == 0) {
+			/* Full barriers around the commit publish nn. */
+			lfht_node_retire(n);
+			swapped = true;
+			break;
+		}
+		assert(ret == -ENOENT); /* same key and hash: never -EINVAL */
+		n = lfht_lookup(m, key, hash, &iter);
+		if (n == NULL || n->value != old_value)
+			break;
+	}
+out:
+	urcu_memb_read_unlock();
+	if (nn != NULL && !swapped)
+		map_free(nn); /* never published */
+	return swapped;
+}
+
+/* Linearisable as compare_and_swap: delete the very node compared. */
+static bool
+lfht_compare_and_delete(struct map *m, uint64_t key, void *old_value)
+{
+	unsigned long hash = lfht_hash(key);
+	struct cds_lfht_iter iter;
+	struct lfht_node *n;
+	bool deleted = false;
+
+	urcu_memb_read_lock();
+	while ((n = lfht_lookup(m, key, hash, &iter)) != NULL &&
+	       n->value == old_value) {
+		if (cds_lfht_del(m->ht, &n->node) == 0) {
+			lfht_node_retire(n);
+			deleted = true;
+			break;
+		}
+		/* n was deleted or replaced meanwhile: look again. */
+	}
+	urcu_memb_read_unlock();
+	return deleted;
+}
+
+/*
+ * One pass over the split-ordered list in a single read-side section, so
+ * every node reached stays valid while fn runs; fn may update the map
+ * (sections nest).  A key is visited at most once: nodes are kept sorted
+ * by (unique, see above) reversed hash and never move, the iterator only
+ * moves forward, and it resumes from the successor it saw on arrival, so
+ * a node that replaces the current one (same position) is skipped.
+ * A long range holds back grace periods, so retired nodes pile up until
+ * it returns.
+ */
+static void
+lfht_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
+	   void *arg)
+{
+	struct cds_lfht_iter iter;
+	struct lfht_node *n;
+
+	urcu_memb_read_lock();
+	cds_lfht_for_each_entry(m->ht, &iter, n, node)
+	{
+		if (!fn(n->key, n->value, arg))
+			break;
+	}
+	urcu_memb_read_unlock();
+}
+
+static void
+lfht_clear(struct map *m)
+{
+	urcu_memb_read_lock();
+	lfht_clear_in_section(m);
+	urcu_memb_read_unlock();
+}
+
+/*
+ * cds_lfht keeps no counters we could report: it does not expose how many
+ * times it resized, and takes no map-wide lock.  Everything stays 0.
+ */
+static void
+lfht_stats(struct map *m, struct map_stats *out)
+{
+	*out = (struct map_stats){0};
+}
+
+const struct map_ops lfht_ops = {
+	.name = "lfht",
+	.summary = "liburcu cds_lfht (urcu-memb), immutable nodes, call_rcu "
+		   "frees",
+	.flags = 0,
+	.create = lfht_create,
+	.destroy = lfht_destroy,
+	.thread_enter = map_rcu_thread_enter,
+	.thread_exit = map_rcu_thread_exit,
+	.load = lfht_load,
+	.store = lfht_store,
+	.load_or_store = lfht_load_or_store,
+	.load_and_delete = lfht_load_and_delete,
+	.del = lfht_del,
+	.swap = lfht_swap,
+	.compare_and_swap = lfht_compare_and_swap,
+	.compare_and_delete = lfht_compare_and_delete,
+	.range = lfht_range,
+	.clear = lfht_clear,
+	.stats = lfht_stats,
+};
