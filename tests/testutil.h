@@ -1,0 +1,247 @@
+/*
+ * Helpers shared by the cmocka suites: the MAPBENCH_TEST_SCALE knob, a
+ * seeded PRNG, value encodings, per-impl test registration and failure
+ * reporting from worker threads (cmocka's assertions longjmp and must
+ * only be used on the main thread).
+ */
+#ifndef MAPBENCH_TESTUTIL_H
+#define MAPBENCH_TESTUTIL_H
+
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "map.h"
+
+/*
+ * MAPBENCH_TEST_SCALE (default 1) multiplies iteration counts and
+ * durations; sanitizer and valgrind runs set it lower.
+ */
+static inline double
+test_scale(void)
+{
+	static double scale;
+
+	if (scale == 0) {
+		const char *s = getenv("MAPBENCH_TEST_SCALE");
+		double v = s != NULL ? strtod(s, NULL) : 1.0;
+
+		scale = v > 0 ? v : 1.0;
+	}
+	return scale;
+}
+
+/* n scaled, but at least `min`. */
+static inline unsigned long
+scaled(unsigned long n, unsigned long min)
+{
+	double v = (double)n * test_scale();
+
+	return v < (double)min ? min : (unsigned long)v;
+}
+
+static inline double
+now_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static inline void
+sleep_sec(double s)
+{
+	struct timespec ts = {.tv_sec = (time_t)s};
+
+	ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
+	nanosleep(&ts, NULL);
+}
+
+/* splitmix64: small, seedable, good enough to drive random sequences. */
+struct rng {
+	uint64_t s;
+};
+
+static inline uint64_t
+rng_next(struct rng *r)
+{
+	uint64_t z = (r->s += UINT64_C(0x9e3779b97f4a7c15));
+
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+/* Uniform in [0, n). */
+static inline uint64_t
+rng_below(struct rng *r, uint64_t n)
+{
+	return (uint64_t)(((unsigned __int128)rng_next(r) * n) >> 64);
+}
+
+/*
+ * Values that are never NULL: an integer n as the odd pointer 2n+1
+ * (never dereferenced), and a (key, generation) pair as the same, so a
+ * reader can tell which key a value was stored under.
+ */
+#define INTVAL(n)   ((void *)(uintptr_t)((((uint64_t)(n)) << 1) | 1))
+#define VALINT(p)   ((uint64_t)(uintptr_t)(p) >> 1)
+#define KEYGEN_BITS 20
+#define KEYVAL(k, g)                                                           \
+	INTVAL(((uint64_t)(k) << KEYGEN_BITS) |                                \
+	       ((uint64_t)(g) & ((1u << KEYGEN_BITS) - 1)))
+#define VALKEY(p) (VALINT(p) >> KEYGEN_BITS)
+
+/*
+ * Failures seen on worker threads: the first message is kept and
+ * reported by the main thread after the join.
+ */
+struct tfail {
+	atomic_bool failed;
+	pthread_mutex_t mu;
+	char msg[512];
+};
+
+static struct tfail tfail = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static inline void
+tfail_reset(void)
+{
+	atomic_store(&tfail.failed, false);
+	tfail.msg[0] = '\0';
+}
+
+__attribute__((format(printf, 3, 4))) static inline void
+tfail_record(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	pthread_mutex_lock(&tfail.mu);
+	if (!atomic_load(&tfail.failed)) {
+		n = snprintf(tfail.msg, sizeof(tfail.msg), "%s:%d: ", file,
+			     line);
+		va_start(ap, fmt);
+		vsnprintf(tfail.msg + n, sizeof(tfail.msg) - (size_t)n, fmt,
+			  ap);
+		va_end(ap);
+		atomic_store(&tfail.failed, true);
+	}
+	pthread_mutex_unlock(&tfail.mu);
+}
+
+/* Check on a worker thread: records the failure and carries on. */
+#define TCHECK(cond, ...)                                                      \
+	do {                                                                   \
+		if (!(cond))                                                   \
+			tfail_record(__FILE__, __LINE__, __VA_ARGS__);         \
+	} while (0)
+
+static inline bool
+tfailed(void)
+{
+	return atomic_load_explicit(&tfail.failed, memory_order_relaxed);
+}
+
+/* On the main thread, after joining: fail the test if a worker failed. */
+#define TFAIL_REPORT()                                                         \
+	do {                                                                   \
+		if (atomic_load(&tfail.failed))                                \
+			fail_msg("%s", tfail.msg);                             \
+	} while (0)
+
+/* One test, run once for each implementation it applies to. */
+struct impl_test {
+	const char *name;
+	CMUnitTestFunction fn;
+	unsigned skip_flags; /* impls with any of these flags skip it */
+};
+
+/* The implementation a per-impl test runs against. */
+static inline const struct map_ops *
+test_ops(void **state)
+{
+	return (const struct map_ops *)*state;
+}
+
+/*
+ * Is `name` selected by MAPBENCH_TEST_IMPL (a comma-separated list of
+ * impl names; unset means all)?
+ */
+static inline bool
+impl_selected(const char *name)
+{
+	const char *sel = getenv("MAPBENCH_TEST_IMPL");
+	size_t len = strlen(name);
+
+	if (sel == NULL || *sel == '\0')
+		return true;
+	for (const char *p = sel; *p != '\0';) {
+		const char *end = strchr(p, ',');
+		size_t n = end != NULL ? (size_t)(end - p) : strlen(p);
+
+		if (n == len && strncmp(p, name, n) == 0)
+			return true;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return false;
+}
+
+/*
+ * Run every test for every registered implementation it applies to
+ * (MAP_CONTROL impls always skip), as one cmocka group named `group`;
+ * tests are named "<impl>/<test>".  Returns the number of failures.
+ */
+static inline int
+run_impl_tests(const char *group, const struct impl_test *tests, size_t n)
+{
+	struct CMUnitTest *ut;
+	size_t count = 0, cap = 0;
+	int rc;
+
+	for (const struct map_ops *const *o = map_registry; *o != NULL; o++)
+		cap += n;
+	ut = calloc(cap ? cap : 1, sizeof(*ut));
+	if (ut == NULL)
+		return 1;
+	for (const struct map_ops *const *o = map_registry; *o != NULL; o++) {
+		const struct map_ops *ops = *o;
+
+		if ((ops->flags & MAP_CONTROL) || !impl_selected(ops->name))
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			char *name;
+
+			if (ops->flags & tests[i].skip_flags)
+				continue;
+			if (asprintf(&name, "%s/%s", ops->name, tests[i].name) <
+			    0)
+				abort();
+			ut[count++] = (struct CMUnitTest){
+				.name = name,
+				.test_func = tests[i].fn,
+				.initial_state = (void *)ops,
+			};
+		}
+	}
+	print_message("[ SCALE    ] MAPBENCH_TEST_SCALE=%g\n", test_scale());
+	rc = _cmocka_run_group_tests(group, ut, count, NULL, NULL);
+	for (size_t i = 0; i < count; i++)
+		free((char *)ut[i].name);
+	free(ut);
+	return rc;
+}
+
+#endif /* MAPBENCH_TESTUTIL_H */
