@@ -28,6 +28,8 @@
  * calling thread registered (lfht_ops.thread_enter).  Sections nest, so
  * range may call fn inside its section and fn may call any operation;
  * nothing here calls synchronize_rcu or rcu_barrier except destroy.
+ * Sections use rcu.h's map_rcu_read_lock/unlock and callbacks begin with
+ * map_rcu_callback_begin, which teach ThreadSanitizer the grace period.
  */
 #include "rcu.h" /* _LGPL_SOURCE + urcu-memb: must precede rculfhash.h */
 
@@ -62,6 +64,28 @@ struct lfht_node {
 	struct rcu_head rcu;
 };
 
+/*
+ * ThreadSanitizer cannot see the barriers inside cds_lfht (an
+ * uninstrumented library), so in TSan builds a node's initialisation is
+ * released when it is published and acquired wherever a reader first
+ * touches a node it found.  No-ops otherwise.
+ */
+static inline void
+lfht_tsan_publish(struct lfht_node *n)
+{
+#ifdef MAP_RCU_TSAN
+	__tsan_release(n);
+#endif
+}
+
+static inline void
+lfht_tsan_found(struct lfht_node *n)
+{
+#ifdef MAP_RCU_TSAN
+	__tsan_acquire(n);
+#endif
+}
+
 static inline unsigned long
 lfht_hash(uint64_t key)
 {
@@ -77,7 +101,10 @@ lfht_node_of(struct cds_lfht_node *n)
 static int
 lfht_match(struct cds_lfht_node *n, const void *key)
 {
-	return lfht_node_of(n)->key == *(const uint64_t *)key;
+	struct lfht_node *ln = lfht_node_of(n);
+
+	lfht_tsan_found(ln);
+	return ln->key == *(const uint64_t *)key;
 }
 
 /* A new, unpublished node, or NULL. */
@@ -91,12 +118,14 @@ lfht_node_new(uint64_t key, void *value)
 	cds_lfht_node_init(&n->node);
 	n->key = key;
 	n->value = value;
+	lfht_tsan_publish(n);
 	return n;
 }
 
 static void
 lfht_node_free_rcu(struct rcu_head *head)
 {
+	map_rcu_callback_begin();
 	map_free(caa_container_of(head, struct lfht_node, rcu));
 }
 
@@ -177,9 +206,9 @@ lfht_destroy(struct map *m)
 	if (m == NULL)
 		return;
 	map_rcu_thread_enter();
-	urcu_memb_read_lock();
+	map_rcu_read_lock();
 	lfht_clear_in_section(m);
-	urcu_memb_read_unlock();
+	map_rcu_read_unlock();
 	ret = cds_lfht_destroy(m->ht, NULL);
 	assert(ret == 0); /* -EPERM would mean a node was left behind */
 	(void)ret;
@@ -196,11 +225,11 @@ lfht_load(struct map *m, uint64_t key, void **value)
 	struct lfht_node *n;
 	void *v = NULL;
 
-	urcu_memb_read_lock();
+	map_rcu_read_lock();
 	n = lfht_lookup(m, key, lfht_hash(key), &iter);
 	if (n != NULL)
 		v = n->value; /* immutable: no ordering beyond the lookup's */
-	urcu_memb_read_unlock();
+	map_rcu_read_unlock();
 	if (value != NULL)
 		*value = v;
 	return v != NULL;
@@ -222,7 +251,7 @@ lfht_put(struct map *m, uint64_t key, void *value, void **previous)
 	n = lfht_node_new(key, value);
 	if (n == NULL)
 		return -ENOMEM;
-	urcu_memb_read_lock();
+	map_rcu_read_lock();
 	/* Full barriers around the commit publish n's fields. */
 	o = cds_lfht_add_replace(m->ht, lfht_hash(key), lfht_match, &key,
 				 &n->node);
@@ -231,7 +260,7 @@ lfht_put(struct map *m, uint64_t key, void *value, void **previous)
 		prev = old->value; /* still valid: we are in the section */
 		lfht_node_retire(old);
 	}
-	urcu_memb_read_unlock();
+	map_rcu_read_unlock();
 	if (previous != NULL)
 		*previous = prev;
 	return prev != NULL;
@@ -263,7 +292,7 @@ lfht_load_or_store(struct map *m, uint64_t key, void *value, void **actual)
 
 	if (value == NULL)
 		return -EINVAL;
-	urcu_memb_read_lock();
+	map_rcu_read_lock();
 	n = lfht_lookup(m, key, hash, &iter);
 	if (n != NULL) {
 		/* Hit: linearised at the lookup, no allocation. */
@@ -288,7 +317,7 @@ lfht_load_or_store(struct map *m, uint64_t key, void *value, void **actual)
 		ret = 1;
 	}
 out:
-	urcu_memb_read_unlock();
+	map_rcu_read_unlock();
 	if (actual != NULL)
 		*actual = v;
 	return ret;
@@ -302,7 +331,7 @@ lfht_load_and_delete(struct map *m, uint64_t key, void **value)
 	struct lfht_node *n;
 	void *v = NULL;
 
-	urcu_memb_read_lock();
+	map_rcu_read_lock();
 	while ((n = lfht_lookup(m, key, hash, &iter)) != NULL) {
 		/* Only one remover of a node succeeds; it owns the retire. */
 		if (cds_lfht_del(m->ht, &n->node) == 0) {
@@ -312,7 +341,7 @@ lfht_load_and_delete(struct map *m, uint64_t key, void **value)
 		}
 		/* n was deleted or replaced meanwhile: look again. */
 	}
-	urcu_memb_read_unlock();
+	map_rcu_read_unlock();
 	if (value != NULL)
 		*value = v;
 	return v != NULL;
@@ -344,7 +373,7 @@ lfht_compare_and_swap(struct map *m, uint64_t key, void *old_value,
 
 	if (new_value == NULL)
 		return false;
-	urcu_memb_read_lock();
+	map_rcu_read_lock();
 	n = lfht_lookup(m, key, hash, &iter);
 	/* A mismatch needs no allocation. */
 	if (n == NULL || n->value != old_value)
@@ -367,7 +396,7 @@ lfht_compare_and_swap(struct map *m, uint64_t key, void *old_value,
 			break;
 	}
 out:
-	urcu_memb_read_unlock();
+	map_rcu_read_unlock();
 	if (nn != NULL && !swapped)
 		map_free(nn); /* never published */
 	return swapped;
@@ -382,7 +411,7 @@ lfht_compare_and_delete(struct map *m, uint64_t key, void *old_value)
 	struct lfht_node *n;
 	bool deleted = false;
 
-	urcu_memb_read_lock();
+	map_rcu_read_lock();
 	while ((n = lfht_lookup(m, key, hash, &iter)) != NULL &&
 	       n->value == old_value) {
 		if (cds_lfht_del(m->ht, &n->node) == 0) {
@@ -392,7 +421,7 @@ lfht_compare_and_delete(struct map *m, uint64_t key, void *old_value)
 		}
 		/* n was deleted or replaced meanwhile: look again. */
 	}
-	urcu_memb_read_unlock();
+	map_rcu_read_unlock();
 	return deleted;
 }
 
@@ -413,21 +442,22 @@ lfht_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
 	struct cds_lfht_iter iter;
 	struct lfht_node *n;
 
-	urcu_memb_read_lock();
+	map_rcu_read_lock();
 	cds_lfht_for_each_entry(m->ht, &iter, n, node)
 	{
+		lfht_tsan_found(n);
 		if (!fn(n->key, n->value, arg))
 			break;
 	}
-	urcu_memb_read_unlock();
+	map_rcu_read_unlock();
 }
 
 static void
 lfht_clear(struct map *m)
 {
-	urcu_memb_read_lock();
+	map_rcu_read_lock();
 	lfht_clear_in_section(m);
-	urcu_memb_read_unlock();
+	map_rcu_read_unlock();
 }
 
 /*
