@@ -1,0 +1,240 @@
+/*
+ * gbench: Go's sync.Map benchmark workloads under Google Benchmark.
+ *
+ * One benchmark per (workload, impl, thread count), named like Go's
+ * sub-benchmarks: BM_<Workload>/<impl>/real_time/threads:<N>.  Every
+ * thread-safe impl of the registry runs, the `null` control included;
+ * MAP_NOT_THREAD_SAFE impls are skipped.
+ *
+ * A run mirrors Go's b.RunParallel: thread 0 creates and primes the map
+ * before the timed loop, every thread runs its share of the body with Go's
+ * counter starting at thread_index * max_iterations, and time per
+ * iteration is wall time over the total iterations of all threads
+ * (UseRealTime), which is Go's ns/op.
+ *
+ * Counters, all per iteration (Go's "op"): map_ops and hits issued by the
+ * body; promotions, dirty_rebuilds, entries_copied, misses and locked_ops
+ * are map_stats deltas over the timed loop, read by thread 0 after every
+ * thread has left the loop.
+ *
+ * Thread counts: --threads=1,2,4 (or MAPBENCH_THREADS=1,2,4), taken out of
+ * argv before benchmark::Initialize sees it.
+ */
+#include <benchmark/benchmark.h>
+
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#include "map.h"
+#include "workloads.h"
+#pragma GCC diagnostic pop
+
+namespace
+{
+
+/*
+ * What thread 0 shares with the other threads of one run.  Runs never
+ * overlap: Google Benchmark joins every thread of a run before it starts
+ * the next, and thread 0 resets this before it returns.
+ */
+struct run_state {
+	std::mutex mu;
+	std::condition_variable cv;
+	struct map *m = nullptr; /* published by thread 0, under mu */
+	int exited = 0;		 /* threads other than 0 that are done with m */
+	struct map_stats before; /* after priming, before the timed loop */
+};
+
+run_state shared;
+
+struct bench_case {
+	const struct map_ops *ops;
+	const struct go_workload *wl;
+};
+
+void
+set_stat_counter(benchmark::State &state, const char *name, uint64_t after,
+		 uint64_t before)
+{
+	state.counters[name] =
+		benchmark::Counter(static_cast<double>(after - before),
+				   benchmark::Counter::kAvgIterations);
+}
+
+void
+run_case(benchmark::State &state, bench_case c)
+{
+	const int tid = state.thread_index();
+	const int nthreads = state.threads();
+	struct map *m;
+
+	map_ops_thread_enter(c.ops);
+	if (tid == 0) {
+		m = c.ops->create(0);
+		if (m == nullptr) {
+			state.SkipWithError("map create failed");
+			/* Other threads wait for m: give them one to skip on.
+			 */
+		}
+		if (m != nullptr && c.wl->setup != nullptr)
+			c.wl->setup(c.ops, m);
+		std::lock_guard<std::mutex> lk(shared.mu);
+		if (m != nullptr)
+			map_ops_stats(c.ops, m, &shared.before);
+		shared.m = m != nullptr ? m : reinterpret_cast<struct map *>(1);
+		shared.cv.notify_all();
+	} else {
+		std::unique_lock<std::mutex> lk(shared.mu);
+		shared.cv.wait(lk, [] { return shared.m != nullptr; });
+		m = shared.m;
+	}
+	if (m == reinterpret_cast<struct map *>(1))
+		m = nullptr;
+
+	struct wl_thread t;
+	const uint64_t n = static_cast<uint64_t>(state.max_iterations);
+
+	wl_thread_init(&t, c.ops, m, static_cast<unsigned>(tid), n);
+	if (m == nullptr && tid != 0)
+		state.SkipWithError("map create failed");
+	/* One batch of exactly max_iterations: no overshoot, like Go's b.N. */
+	while (state.KeepRunningBatch(
+		static_cast<benchmark::IterationCount>(n)))
+		c.wl->run(&t, n);
+
+	uint64_t ops = 0, hits = 0;
+
+	for (int k = 0; k < WL_NOPS; k++) {
+		ops += t.ops[k];
+		hits += t.hits[k];
+	}
+	/* Google Benchmark sums each thread's counters, then divides. */
+	state.counters["map_ops"] = benchmark::Counter(
+		static_cast<double>(ops), benchmark::Counter::kAvgIterations);
+	state.counters["hits"] = benchmark::Counter(
+		static_cast<double>(hits), benchmark::Counter::kAvgIterations);
+	state.SetItemsProcessed(static_cast<int64_t>(t.iters));
+
+	if (tid == 0 && m != nullptr) {
+		/* Every thread has passed the loop's stop barrier. */
+		struct map_stats after;
+
+		map_ops_stats(c.ops, m, &after);
+		set_stat_counter(state, "promotions", after.promotions,
+				 shared.before.promotions);
+		set_stat_counter(state, "dirty_rebuilds", after.dirty_rebuilds,
+				 shared.before.dirty_rebuilds);
+		set_stat_counter(state, "entries_copied", after.entries_copied,
+				 shared.before.entries_copied);
+		set_stat_counter(state, "misses", after.misses,
+				 shared.before.misses);
+		set_stat_counter(state, "locked_ops", after.locked_ops,
+				 shared.before.locked_ops);
+	}
+
+	if (tid != 0) {
+		map_ops_thread_exit(c.ops);
+		std::lock_guard<std::mutex> lk(shared.mu);
+		shared.exited++;
+		shared.cv.notify_all();
+		return;
+	}
+
+	/* Thread 0: wait until nobody uses the map, then free it. */
+	{
+		std::unique_lock<std::mutex> lk(shared.mu);
+		shared.cv.wait(lk, [nthreads] {
+			return shared.exited == nthreads - 1;
+		});
+		shared.exited = 0;
+		shared.m = nullptr;
+	}
+	if (m != nullptr)
+		c.ops->destroy(m);
+	map_ops_thread_exit(c.ops);
+}
+
+/* Parse "1,2,4" into positive thread counts; false on bad input. */
+bool
+parse_threads(const char *s, std::vector<int> *out)
+{
+	out->clear();
+	while (*s != '\0') {
+		char *end;
+		long v = std::strtol(s, &end, 10);
+
+		if (end == s || v < 1 || v > 1024 ||
+		    (*end != ',' && *end != '\0'))
+			return false;
+		out->push_back(static_cast<int>(v));
+		s = *end == ',' ? end + 1 : end;
+	}
+	return !out->empty();
+}
+
+} // namespace
+
+int
+main(int argc, char **argv)
+{
+	std::vector<int> threads = {1, 2, 4};
+	const char *spec = std::getenv("MAPBENCH_THREADS");
+	int kept = 1;
+
+	for (int k = 1; k < argc; k++) {
+		if (std::strncmp(argv[k], "--threads=", 10) == 0)
+			spec = argv[k] + 10;
+		else
+			argv[kept++] = argv[k];
+	}
+	argc = kept;
+	argv[argc] = nullptr;
+	if (spec != nullptr && !parse_threads(spec, &threads)) {
+		std::fprintf(stderr,
+			     "gbench: --threads (or MAPBENCH_THREADS) takes a "
+			     "comma-separated list of counts from 1 to 1024, "
+			     "e.g. 1,2,4; got '%s'\n",
+			     spec);
+		return 2;
+	}
+
+	for (const struct go_workload *const *w = go_workloads; *w; w++) {
+		for (const struct map_ops *const *o = map_registry; *o; o++) {
+			if ((*o)->flags & MAP_NOT_THREAD_SAFE)
+				continue;
+			std::string name = std::string("BM_") + (*w)->name +
+					   "/" + (*o)->name;
+			auto *b = benchmark::RegisterBenchmark(
+				name.c_str(), run_case, bench_case{*o, *w});
+			b->UseRealTime();
+			for (int n : threads)
+				b->Threads(n);
+		}
+	}
+
+	std::string tl;
+	for (int n : threads)
+		tl += (tl.empty() ? "" : ",") + std::to_string(n);
+	benchmark::AddCustomContext("mapbench_threads", tl);
+#ifdef MAPBENCH_BUILD_TYPE
+	benchmark::AddCustomContext("mapbench_build_type", MAPBENCH_BUILD_TYPE);
+#endif
+#ifdef MAPBENCH_CXX_FLAGS
+	benchmark::AddCustomContext("mapbench_gbench_flags",
+				    MAPBENCH_CXX_FLAGS);
+#endif
+
+	benchmark::Initialize(&argc, argv);
+	if (benchmark::ReportUnrecognizedArguments(argc, argv))
+		return 2;
+	benchmark::RunSpecifiedBenchmarks();
+	benchmark::Shutdown();
+	return 0;
+}
