@@ -43,7 +43,7 @@ enum wl_op {
 extern const char *const wl_op_names[WL_NOPS]; /* "load", "store", ... */
 
 struct wl_thread {
-	const struct map_ops *ops;
+	const struct map_ops *impl; /* the map's vtable */
 	struct map *m;
 	uint64_t i;             /* Go's i: starts at tid * n_hint */
 	int64_t s0, s1;         /* per-goroutine state of the body (Go's locals) */
