@@ -1,0 +1,3 @@
+module mapbench/gopeer
+
+go 1.19
