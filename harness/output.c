@@ -1,0 +1,466 @@
+/*
+ * Result rows: the CSV columns (the contract of results.csv), the aligned
+ * table of `mapbench run`, JSON, and the per-configuration summaries
+ * (median, min-max, coefficient of variation over the repetitions).
+ *
+ * A field an impl cannot have is empty (NA), never 0: map_stats counters
+ * for impls without stats, hits of operations that report none, latency
+ * when sampling is off, bytes per key when nothing is live.
+ */
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mapbench.h"
+
+#define FIELD 256
+
+static const char *const base_columns[] = {
+	"impl",	      "workload", "threads",	    "read_pct",	 "mix",
+	"keys",	      "dist",	  "prefill_pct",    "rep",	 "seed",
+	"duration_s", "pinned",	  "oversubscribed", "ncpus",	 "seconds",
+	"ops",	      "iters",	  "mops",	    "ns_per_op",
+};
+
+static const char *const tail_columns[] = {
+	"promotions",
+	"dirty_rebuilds",
+	"entries_copied",
+	"misses",
+	"locked_ops",
+	"resizes",
+	"promotions_per_mop",
+	"dirty_rebuilds_per_mop",
+	"entries_copied_per_op",
+	"locked_ops_per_op",
+	"lat_samples",
+	"timer_ns",
+	"p50_ns",
+	"p99_ns",
+	"p999_ns",
+	"max_ns",
+	"live_keys",
+	"bytes_per_key",
+	"peak_rss_kb",
+};
+
+#define N_BASE (sizeof(base_columns) / sizeof(base_columns[0]))
+#define N_TAIL (sizeof(tail_columns) / sizeof(tail_columns[0]))
+#define NCOLS  (N_BASE + 2 * WL_NOPS + N_TAIL)
+
+static char op_columns[2 * WL_NOPS][40];
+static const char *all_columns[NCOLS];
+
+const char *const *
+column_names(size_t *n)
+{
+	if (!all_columns[0]) {
+		size_t j = 0;
+
+		for (size_t i = 0; i < N_BASE; i++)
+			all_columns[j++] = base_columns[i];
+		for (int k = 0; k < WL_NOPS; k++) {
+			snprintf(op_columns[2 * k], 40, "%s_ops",
+				 wl_op_names[k]);
+			snprintf(op_columns[2 * k + 1], 40, "%s_hits",
+				 wl_op_names[k]);
+			all_columns[j++] = op_columns[2 * k];
+			all_columns[j++] = op_columns[2 * k + 1];
+		}
+		for (size_t i = 0; i < N_TAIL; i++)
+			all_columns[j++] = tail_columns[i];
+	}
+	*n = NCOLS;
+	return all_columns;
+}
+
+static void
+fmt_u64(char *f, uint64_t v)
+{
+	snprintf(f, FIELD, "%llu", (unsigned long long)v);
+}
+
+static void
+fmt_dbl(char *f, double v)
+{
+	snprintf(f, FIELD, "%.6g", v);
+}
+
+/* Every CSV field of a row, as text ("" = NA). */
+static void
+fields_of(const struct config *c, const struct result *r, char f[][FIELD])
+{
+	size_t j = 0;
+	double mops = r->seconds > 0 ? (double)r->ops / r->seconds / 1e6 : 0;
+	double mop = (double)r->ops / 1e6;
+
+	memset(f, 0, NCOLS * FIELD);
+	snprintf(f[j++], FIELD, "%s", c->ops->name);
+	snprintf(f[j++], FIELD, "%s",
+		 c->wl		    ? c->wl->name
+		 : c->read_pct >= 0 ? "rw"
+				    : "mix");
+	fmt_u64(f[j++], c->threads);
+	if (c->read_pct >= 0)
+		fmt_u64(f[j], (uint64_t)c->read_pct);
+	j++;
+	snprintf(f[j++], FIELD, "%s", c->mix_str);
+	if (!c->wl)
+		fmt_u64(f[j], c->keys);
+	j++;
+	if (!c->wl)
+		dist_format(&c->dist, f[j], FIELD);
+	j++;
+	fmt_u64(f[j++], (uint64_t)c->prefill_pct);
+	fmt_u64(f[j++], c->rep);
+	fmt_u64(f[j++], c->seed);
+	fmt_dbl(f[j++], c->duration);
+	fmt_u64(f[j++], c->pin);
+	fmt_u64(f[j++], r->oversubscribed);
+	fmt_u64(f[j++], r->ncpus);
+	snprintf(f[j++], FIELD, "%.9f", r->seconds);
+	fmt_u64(f[j++], r->ops);
+	fmt_u64(f[j++], r->iters);
+	/* mops to full precision, so that mops == ops / seconds / 1e6. */
+	snprintf(f[j++], FIELD, "%.9g", mops);
+	if (r->ops)
+		fmt_dbl(f[j], r->seconds * c->threads * 1e9 / (double)r->ops);
+	j++;
+	for (int k = 0; k < WL_NOPS; k++) {
+		fmt_u64(f[j++], r->op_count[k]);
+		/* store and clear report nothing to count as a hit; nor do
+		 * Go's Delete and Range as the workloads issue them */
+		if (k != WL_STORE && k != WL_CLEAR &&
+		    !(c->wl && (k == WL_DELETE || k == WL_RANGE)))
+			fmt_u64(f[j], r->op_hits[k]);
+		j++;
+	}
+	if (r->have_stats) {
+		fmt_u64(f[j++], r->stats.promotions);
+		fmt_u64(f[j++], r->stats.dirty_rebuilds);
+		fmt_u64(f[j++], r->stats.entries_copied);
+		fmt_u64(f[j++], r->stats.misses);
+		fmt_u64(f[j++], r->stats.locked_ops);
+		fmt_u64(f[j++], r->stats.resizes);
+		if (r->ops) {
+			fmt_dbl(f[j], (double)r->stats.promotions / mop);
+			fmt_dbl(f[j + 1],
+				(double)r->stats.dirty_rebuilds / mop);
+			fmt_dbl(f[j + 2], (double)r->stats.entries_copied /
+						  (double)r->ops);
+			fmt_dbl(f[j + 3],
+				(double)r->stats.locked_ops / (double)r->ops);
+		}
+	}
+	j = N_BASE + 2 * WL_NOPS + 10;
+	fmt_u64(f[j++], r->lat_samples);
+	fmt_dbl(f[j++], r->timer_ns);
+	if (r->lat_samples) {
+		fmt_dbl(f[j], r->p50_ns);
+		fmt_dbl(f[j + 1], r->p99_ns);
+		fmt_dbl(f[j + 2], r->p999_ns);
+		fmt_dbl(f[j + 3], r->max_ns);
+	}
+	j += 4;
+	fmt_u64(f[j++], r->live_keys);
+	if (r->bytes_per_key >= 0)
+		snprintf(f[j], FIELD, "%.1f", r->bytes_per_key);
+	j++;
+	snprintf(f[j++], FIELD, "%ld", r->peak_rss_kb);
+}
+
+static void
+csv_field(FILE *f, const char *s)
+{
+	if (strpbrk(s, ",\"\n")) {
+		fputc('"', f);
+		for (; *s; s++) {
+			if (*s == '"')
+				fputc('"', f);
+			fputc(*s, f);
+		}
+		fputc('"', f);
+	} else {
+		fputs(s, f);
+	}
+}
+
+void
+csv_write_header(FILE *f)
+{
+	size_t n;
+	const char *const *cols = column_names(&n);
+
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fputc(',', f);
+		fputs(cols[i], f);
+	}
+	fputc('\n', f);
+}
+
+void
+csv_write_row(FILE *f, const struct config *c, const struct result *r)
+{
+	static char fs[NCOLS][FIELD];
+
+	fields_of(c, r, fs);
+	for (size_t i = 0; i < NCOLS; i++) {
+		if (i)
+			fputc(',', f);
+		csv_field(f, fs[i]);
+	}
+	fputc('\n', f);
+}
+
+void
+json_print(FILE *f, const struct config *cs, const struct result *rs,
+	   const bool *done, size_t n)
+{
+	static char fs[NCOLS][FIELD];
+	size_t ncols;
+	const char *const *cols = column_names(&ncols);
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < n; i++) {
+		json_t *o;
+
+		if (!done[i])
+			continue;
+		o = json_object();
+		fields_of(&cs[i], &rs[i], fs);
+		for (size_t k = 0; k < ncols; k++) {
+			char *end;
+			double v;
+
+			if (!fs[k][0]) {
+				json_object_set_new(o, cols[k], json_null());
+				continue;
+			}
+			v = strtod(fs[k], &end);
+			if (*end || k < 2 || k == 4 || k == 6)
+				json_object_set_new(o, cols[k],
+						    json_string(fs[k]));
+			else if (v == floor(v) && fabs(v) < 9e15 &&
+				 !strpbrk(fs[k], ".eE"))
+				json_object_set_new(
+					o, cols[k],
+					json_integer((json_int_t)v));
+			else
+				json_object_set_new(o, cols[k], json_real(v));
+		}
+		json_array_append_new(arr, o);
+	}
+	json_dumpf(arr, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', f);
+	json_decref(arr);
+}
+
+/* The aligned table: a subset of the columns people read. */
+enum { TCOLS = 16 };
+
+static const char *const table_head[TCOLS] = {
+	"impl",	   "workload", "threads",   "read%",	 "keys",  "dist",
+	"rep",	   "Mops/s",   "ns/op",	    "hit%",	 "p50ns", "p99ns",
+	"p99.9ns", "maxns",    "promo/Mop", "locked/op",
+};
+
+static void
+table_cells(const struct config *c, const struct result *r, char cell[][48])
+{
+	uint64_t hits = 0, reads = 0;
+	double mops = r->seconds > 0 ? (double)r->ops / r->seconds / 1e6 : 0;
+
+	for (int k = 0; k < WL_NOPS; k++) {
+		if (k == WL_STORE || k == WL_CLEAR || k == WL_RANGE)
+			continue;
+		hits += r->op_hits[k];
+		reads += r->op_count[k];
+	}
+	snprintf(cell[0], 48, "%s", c->ops->name);
+	snprintf(cell[1], 48, "%s",
+		 c->wl		    ? c->wl->name
+		 : c->read_pct >= 0 ? "rw"
+				    : "mix");
+	snprintf(cell[2], 48, "%u%s", c->threads, r->oversubscribed ? "*" : "");
+	if (c->read_pct >= 0)
+		snprintf(cell[3], 48, "%d", c->read_pct);
+	else
+		snprintf(cell[3], 48, "-");
+	if (c->wl)
+		snprintf(cell[4], 48, "-");
+	else
+		snprintf(cell[4], 48, "%llu", (unsigned long long)c->keys);
+	if (c->wl)
+		snprintf(cell[5], 48, "-");
+	else
+		dist_format(&c->dist, cell[5], 48);
+	snprintf(cell[6], 48, "%u", c->rep);
+	snprintf(cell[7], 48, "%.2f", mops);
+	snprintf(cell[8], 48, "%.1f",
+		 r->ops ? r->seconds * c->threads * 1e9 / (double)r->ops : 0);
+	if (reads)
+		snprintf(cell[9], 48, "%.1f",
+			 100.0 * (double)hits / (double)reads);
+	else
+		snprintf(cell[9], 48, "-");
+	if (r->lat_samples) {
+		snprintf(cell[10], 48, "%.0f", r->p50_ns);
+		snprintf(cell[11], 48, "%.0f", r->p99_ns);
+		snprintf(cell[12], 48, "%.0f", r->p999_ns);
+		snprintf(cell[13], 48, "%.0f", r->max_ns);
+	} else {
+		for (int i = 10; i < 14; i++)
+			snprintf(cell[i], 48, "-");
+	}
+	if (r->have_stats && r->ops) {
+		snprintf(cell[14], 48, "%.3g",
+			 (double)r->stats.promotions / ((double)r->ops / 1e6));
+		snprintf(cell[15], 48, "%.3g",
+			 (double)r->stats.locked_ops / (double)r->ops);
+	} else {
+		snprintf(cell[14], 48, "-");
+		snprintf(cell[15], 48, "-");
+	}
+}
+
+static void
+print_aligned(FILE *f, char (*cells)[TCOLS][48], size_t rows,
+	      const char *const *head, int ncols)
+{
+	size_t w[TCOLS] = {0};
+
+	for (int k = 0; k < ncols; k++)
+		w[k] = strlen(head[k]);
+	for (size_t i = 0; i < rows; i++)
+		for (int k = 0; k < ncols; k++)
+			if (strlen(cells[i][k]) > w[k])
+				w[k] = strlen(cells[i][k]);
+	for (int k = 0; k < ncols; k++)
+		fprintf(f, k < 2 || k == 5 ? "%-*s%s" : "%*s%s", (int)w[k],
+			head[k], k + 1 < ncols ? "  " : "\n");
+	for (size_t i = 0; i < rows; i++)
+		for (int k = 0; k < ncols; k++)
+			fprintf(f, k < 2 || k == 5 ? "%-*s%s" : "%*s%s",
+				(int)w[k], cells[i][k],
+				k + 1 < ncols ? "  " : "\n");
+}
+
+void
+table_print(FILE *f, const struct config *cs, const struct result *rs,
+	    const bool *done, size_t n)
+{
+	char(*cells)[TCOLS][48] = calloc(n ? n : 1, sizeof(*cells));
+	size_t rows = 0;
+	bool over = false;
+
+	if (!cells)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (!done[i])
+			continue;
+		table_cells(&cs[i], &rs[i], cells[rows++]);
+		over |= rs[i].oversubscribed;
+	}
+	print_aligned(f, cells, rows, table_head, TCOLS);
+	if (over)
+		fprintf(f,
+			"* oversubscribed: more threads than the %u CPUs "
+			"allowed\n",
+			driver_ncpus());
+	free(cells);
+}
+
+static int
+cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Same configuration, repetitions aside? */
+static bool
+same_config(const struct config *a, const struct config *b)
+{
+	return a->ops == b->ops && a->wl == b->wl && a->threads == b->threads &&
+	       a->read_pct == b->read_pct &&
+	       strcmp(a->mix_str, b->mix_str) == 0 && a->keys == b->keys &&
+	       a->dist.kind == b->dist.kind && a->dist.theta == b->dist.theta;
+}
+
+/* Median, min-max and cv of mops per configuration, when repeated. */
+void
+summary_print(FILE *f, const struct config *cs, const struct result *rs,
+	      const bool *done, size_t n)
+{
+	static const char *const head[] = {
+		"impl", "workload", "threads",	     "read%",	"keys",
+		"dist", "reps",	    "median Mops/s", "min-max", "cv%"};
+	char(*cells)[TCOLS][48] = calloc(n ? n : 1, sizeof(*cells));
+	bool *seen = calloc(n ? n : 1, sizeof(bool));
+	double *v = calloc(n ? n : 1, sizeof(double));
+	size_t rows = 0;
+
+	if (!cells || !seen || !v)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		size_t m = 0;
+		double sum = 0, sq = 0, mean, med;
+		char tmp[TCOLS][48];
+
+		if (!done[i] || seen[i])
+			continue;
+		for (size_t j = i; j < n; j++) {
+			if (!done[j] || seen[j] || !same_config(&cs[i], &cs[j]))
+				continue;
+			seen[j] = true;
+			v[m] = rs[j].seconds > 0
+				       ? (double)rs[j].ops / rs[j].seconds / 1e6
+				       : 0;
+			sum += v[m];
+			m++;
+		}
+		qsort(v, m, sizeof(double), cmp_dbl);
+		mean = sum / (double)m;
+		for (size_t j = 0; j < m; j++)
+			sq += (v[j] - mean) * (v[j] - mean);
+		med = m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2;
+		table_cells(&cs[i], &rs[i], tmp);
+		memcpy(cells[rows], tmp, sizeof(tmp[0]) * 6);
+		snprintf(cells[rows][6], 48, "%zu", m);
+		snprintf(cells[rows][7], 48, "%.2f", med);
+		snprintf(cells[rows][8], 48, "%.2f-%.2f", v[0], v[m - 1]);
+		snprintf(cells[rows][9], 48, "%.1f",
+			 mean > 0 && m > 1
+				 ? 100 * sqrt(sq / (double)(m - 1)) / mean
+				 : 0);
+		rows++;
+	}
+	fprintf(f, "\nsummary over repetitions:\n");
+	print_aligned(f, cells, rows, head, 10);
+out:
+	free(cells);
+	free(seen);
+	free(v);
+}
+
+/*
+ * A row's identity for --resume: the first nine columns (impl, workload,
+ * threads, read_pct, mix, keys, dist, prefill_pct, rep) joined by '|'.
+ */
+void
+config_key(const struct config *c, char *buf, size_t len)
+{
+	static char fs[NCOLS][FIELD];
+	struct result r;
+	size_t n = 0;
+
+	memset(&r, 0, sizeof(r));
+	fields_of(c, &r, fs);
+	buf[0] = '\0';
+	for (int i = 0; i < N_KEY_COLUMNS && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? "|" : "",
+				      fs[i]);
+}

@@ -1,0 +1,301 @@
+/*
+ * The machine and the process: allocator statistics, peak RSS, and the
+ * meta.json record of where and how a sweep ran.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <linux/membarrier.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifdef MAPBENCH_HAVE_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#endif
+
+#include "mapbench.h"
+
+#ifndef MAPBENCH_URCU_VERSION
+#define MAPBENCH_URCU_VERSION "unknown"
+#endif
+#ifndef MAPBENCH_BUILD_TYPE
+#define MAPBENCH_BUILD_TYPE "unknown"
+#endif
+#ifndef MAPBENCH_CFLAGS
+#define MAPBENCH_CFLAGS "unknown"
+#endif
+#ifndef MAPBENCH_SOURCE_DIR
+#define MAPBENCH_SOURCE_DIR "."
+#endif
+
+/* Bytes the program has allocated (jemalloc's view); 0 without jemalloc. */
+uint64_t
+mem_allocated(void)
+{
+#ifdef MAPBENCH_HAVE_JEMALLOC
+	uint64_t epoch = 1;
+	size_t allocated, len = sizeof(epoch);
+
+	/* stats are snapshots: writing "epoch" refreshes them */
+	if (mallctl("epoch", &epoch, &len, &epoch, sizeof(epoch)))
+		return 0;
+	len = sizeof(allocated);
+	if (mallctl("stats.allocated", &allocated, &len, NULL, 0))
+		return 0;
+	return allocated;
+#else
+	return 0;
+#endif
+}
+
+/* Return the calling thread's cached free objects to jemalloc's arenas. */
+void
+mem_flush_thread_cache(void)
+{
+#ifdef MAPBENCH_HAVE_JEMALLOC
+	mallctl("thread.tcache.flush", NULL, NULL, NULL, 0);
+#endif
+}
+
+/* Start a new peak-RSS interval (Linux: "5" to clear_refs resets VmHWM). */
+void
+peak_rss_reset(void)
+{
+	int fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		if (write(fd, "5", 1) < 0) {
+			/* older kernel: the peak stays process-wide */
+		}
+		close(fd);
+	}
+}
+
+/* Peak resident set size since the last reset, in KiB. */
+long
+peak_rss_kb(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long kb = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+static char *
+first_line_of(const char *cmd, char *buf, size_t len)
+{
+	FILE *p = popen(cmd, "r");
+
+	buf[0] = '\0';
+	if (!p)
+		return buf;
+	if (fgets(buf, (int)len, p))
+		buf[strcspn(buf, "\n")] = '\0';
+	pclose(p);
+	return buf;
+}
+
+static void
+cpu_model(char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[512];
+
+	snprintf(buf, len, "unknown");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		if (strncmp(line, "model name", 10) == 0 && colon) {
+			colon += 2;
+			colon[strcspn(colon, "\n")] = '\0';
+			snprintf(buf, len, "%s", colon);
+			break;
+		}
+	}
+	fclose(f);
+}
+
+static json_t *
+membarrier_status(void)
+{
+	long cmds = syscall(__NR_membarrier, MEMBARRIER_CMD_QUERY, 0);
+	json_t *o = json_object();
+
+	json_object_set_new(o, "available", json_boolean(cmds > 0));
+	if (cmds > 0) {
+		json_object_set_new(o, "shared",
+				    json_boolean(cmds & MEMBARRIER_CMD_SHARED));
+		json_object_set_new(
+			o, "private_expedited",
+			json_boolean(cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED));
+	} else {
+		json_object_set_new(o, "error", json_string(strerror(errno)));
+	}
+	json_object_set_new(o, "urcu_flavour", json_string("memb"));
+	return o;
+}
+
+static json_t *
+string_list(char *items[], size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_string(items[i]));
+	return a;
+}
+
+static json_t *
+options_json(const struct opts *o)
+{
+	json_t *j = json_object(), *a;
+	char buf[64];
+
+	a = json_array();
+	for (int i = 0; i < o->n_impls; i++)
+		json_array_append_new(a, json_string(o->impls[i]->name));
+	json_object_set_new(j, "impls", a);
+	a = json_array();
+	for (int i = 0; i < o->n_workloads; i++)
+		json_array_append_new(a, json_string(o->workloads[i]->name));
+	json_object_set_new(j, "workloads", a);
+	a = json_array();
+	for (int i = 0; i < o->n_threads; i++)
+		json_array_append_new(a, json_integer(o->threads[i]));
+	json_object_set_new(j, "threads", a);
+	a = json_array();
+	if (!o->have_mix && !o->n_workloads)
+		for (int i = 0; i < o->n_reads; i++)
+			json_array_append_new(a, json_integer(o->reads[i]));
+	json_object_set_new(j, "read_pct", a);
+	json_object_set_new(
+		j, "mix", o->have_mix ? json_string(o->mix_str) : json_null());
+	a = json_array();
+	for (int i = 0; i < o->n_keys && !o->n_workloads; i++)
+		json_array_append_new(a, json_integer((json_int_t)o->keys[i]));
+	json_object_set_new(j, "keys", a);
+	a = json_array();
+	for (int i = 0; i < o->n_dists && !o->n_workloads; i++) {
+		dist_format(&o->dists[i], buf, sizeof(buf));
+		json_array_append_new(a, json_string(buf));
+	}
+	json_object_set_new(j, "dists", a);
+	json_object_set_new(j, "prefill_pct", json_integer(o->prefill_pct));
+	json_object_set_new(j, "duration_s", json_real(o->duration));
+	json_object_set_new(j, "repeat", json_integer(o->repeat));
+	json_object_set_new(j, "pin", json_boolean(o->pin));
+	json_object_set_new(j, "latency_sample",
+			    json_integer((json_int_t)o->latency_sample));
+	json_object_set_new(j, "quick", json_boolean(o->quick));
+	return j;
+}
+
+/*
+ * Write meta.json atomically (a temporary file renamed over it).  On a
+ * resume the first run's record is kept and the resume is appended.
+ */
+int
+write_meta(const char *path, const struct opts *o, int argc, char **argv,
+	   bool resumed)
+{
+	char buf[1024], tmp[4096], date[64];
+	struct utsname u;
+	time_t now = time(NULL);
+	json_t *meta = NULL, *j, *cmd;
+	int err;
+
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S%z", localtime(&now));
+	cmd = string_list(argv, (size_t)argc);
+	if (resumed) {
+		meta = json_load_file(path, 0, NULL);
+		if (meta && json_is_object(meta)) {
+			json_t *r = json_object_get(meta, "resumed");
+
+			if (!json_is_array(r)) {
+				r = json_array();
+				json_object_set_new(meta, "resumed", r);
+			}
+			j = json_object();
+			json_object_set_new(j, "date", json_string(date));
+			json_object_set_new(j, "command_line", cmd);
+			json_array_append_new(r, j);
+			goto write;
+		}
+		json_decref(meta);
+	}
+	meta = json_object();
+	json_object_set_new(meta, "tool", json_string("mapbench"));
+	json_object_set_new(meta, "date", json_string(date));
+	json_object_set_new(meta, "command_line", cmd);
+	json_object_set_new(meta, "seed", json_integer((json_int_t)o->seed));
+	json_object_set_new(meta, "options", options_json(o));
+
+	j = json_object();
+	cpu_model(buf, sizeof(buf));
+	json_object_set_new(j, "cpu_model", json_string(buf));
+	json_object_set_new(j, "cpus_online",
+			    json_integer(sysconf(_SC_NPROCESSORS_ONLN)));
+	json_object_set_new(j, "cpus_allowed", json_integer(driver_ncpus()));
+	if (uname(&u) == 0) {
+		json_object_set_new(j, "kernel", json_string(u.release));
+		json_object_set_new(j, "arch", json_string(u.machine));
+		json_object_set_new(j, "hostname", json_string(u.nodename));
+	}
+	json_object_set_new(j, "membarrier", membarrier_status());
+	json_object_set_new(meta, "machine", j);
+
+	j = json_object();
+	json_object_set_new(j, "compiler", json_string(__VERSION__));
+	json_object_set_new(j, "build_type", json_string(MAPBENCH_BUILD_TYPE));
+	json_object_set_new(j, "cflags", json_string(MAPBENCH_CFLAGS));
+	json_object_set_new(j, "liburcu", json_string(MAPBENCH_URCU_VERSION));
+	json_object_set_new(j, "jansson", json_string(JANSSON_VERSION));
+#ifdef MAPBENCH_HAVE_JEMALLOC
+	{
+		const char *v = NULL;
+		size_t len = sizeof(v);
+
+		mallctl("version", &v, &len, NULL, 0);
+		json_object_set_new(j, "allocator", json_string("jemalloc"));
+		json_object_set_new(j, "jemalloc", json_string(v ? v : "?"));
+	}
+#else
+	json_object_set_new(j, "allocator", json_string("libc (no jemalloc)"));
+	json_object_set_new(j, "jemalloc", json_null());
+#endif
+	snprintf(tmp, sizeof(tmp), "git -C '%s' rev-parse HEAD 2>/dev/null",
+		 MAPBENCH_SOURCE_DIR);
+	first_line_of(tmp, buf, sizeof(buf));
+	json_object_set_new(j, "git_commit", json_string(buf));
+	snprintf(tmp, sizeof(tmp),
+		 "git -C '%s' status --porcelain --untracked-files=no "
+		 "2>/dev/null | head -1",
+		 MAPBENCH_SOURCE_DIR);
+	first_line_of(tmp, buf, sizeof(buf));
+	json_object_set_new(j, "git_dirty", json_boolean(buf[0] != '\0'));
+	json_object_set_new(meta, "build", j);
+
+write:
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	err = json_dump_file(meta, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(meta);
+	if (err || rename(tmp, path)) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
