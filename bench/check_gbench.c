@@ -9,7 +9,9 @@
  * map_stats counters.  Prints what is wrong and exits 1 otherwise; exit 2
  * on usage or an unreadable file.
  */
+#include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -20,6 +22,67 @@ static const char *const syncmap_counters[] = {
 	"promotions", "dirty_rebuilds", "entries_copied", "misses",
 	"locked_ops", "map_ops",	"hits",
 };
+
+/*
+ * Read `path` whole, with the bare NaN/inf values Google Benchmark 1.7
+ * writes for some aggregates (not JSON) turned into null.
+ */
+static char *
+read_report(const char *path)
+{
+	static const char *const bad[] = {"-nan", "-inf",     "NaN",
+					  "nan",  "Infinity", "inf"};
+	FILE *f = fopen(path, "r");
+	char *in = NULL, *out = NULL;
+	size_t n = 0, cap = 0, o = 0;
+	int c;
+
+	if (f == NULL)
+		return NULL;
+	while ((c = getc(f)) != EOF) {
+		if (n + 1 >= cap) {
+			char *p = realloc(in, cap = cap ? 2 * cap : 1 << 16);
+
+			if (p == NULL)
+				goto fail;
+			in = p;
+		}
+		in[n++] = (char)c;
+	}
+	if (in == NULL || ferror(f))
+		goto fail;
+	in[n] = '\0';
+	out = malloc(2 * n + 1); /* "nan" -> "null" grows by at most 1/3 */
+	if (out == NULL)
+		goto fail;
+	for (size_t i = 0; i < n;) {
+		size_t k, len = 0;
+
+		if (i > 0 &&
+		    (in[i - 1] == ':' || isspace((unsigned char)in[i - 1])))
+			for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++)
+				if (strncmp(in + i, bad[k], strlen(bad[k])) ==
+				    0) {
+					len = strlen(bad[k]);
+					break;
+				}
+		if (len > 0 && !isalnum((unsigned char)in[i + len])) {
+			memcpy(out + o, "null", 4);
+			o += 4;
+			i += len;
+		} else {
+			out[o++] = in[i++];
+		}
+	}
+	out[o] = '\0';
+	fclose(f);
+	free(in);
+	return out;
+fail:
+	fclose(f);
+	free(in);
+	return NULL;
+}
 
 /* Does a row's name read "BM_<workload>/<impl>/..."? */
 static int
@@ -49,6 +112,7 @@ main(int argc, char **argv)
 {
 	json_error_t err;
 	json_t *root, *rows, *row;
+	char *text;
 	size_t idx;
 	int bad = 0, nrows = 0;
 
@@ -56,7 +120,13 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: check_gbench FILE [WORKLOAD...]\n");
 		return 2;
 	}
-	root = json_load_file(argv[1], 0, &err);
+	text = read_report(argv[1]);
+	if (text == NULL) {
+		fprintf(stderr, "check_gbench: cannot read %s\n", argv[1]);
+		return 2;
+	}
+	root = json_loads(text, 0, &err);
+	free(text);
 	if (root == NULL) {
 		fprintf(stderr, "check_gbench: %s:%d: %s\n", argv[1], err.line,
 			err.text);
@@ -77,6 +147,7 @@ main(int argc, char **argv)
 	{
 		const char *name =
 			json_string_value(json_object_get(row, "name"));
+		const char *rt;
 
 		nrows++;
 		if (name == NULL) {
@@ -91,7 +162,10 @@ main(int argc, char **argv)
 					json_object_get(row, "error_message")));
 			bad = 1;
 		}
-		if (!row_is(name, NULL, "syncmap"))
+		/* Aggregates (mean, stddev, cv...) may carry null counters. */
+		rt = json_string_value(json_object_get(row, "run_type"));
+		if (!row_is(name, NULL, "syncmap") ||
+		    (rt != NULL && strcmp(rt, "iteration") != 0))
 			continue;
 		for (size_t k = 0;
 		     k < sizeof(syncmap_counters) / sizeof(syncmap_counters[0]);
