@@ -227,8 +227,8 @@ random_ops(void **state)
 {
 	const struct map_ops *ops = test_ops(state);
 	static const size_t spaces[] = {4, 16, 64};
-	unsigned long seeds = scaled(150, 4);
-	unsigned long steps = 600;
+	unsigned long seeds = scaled(60, 4);
+	unsigned long steps = 1500;
 	char why[256];
 
 	map_ops_thread_enter(ops);
