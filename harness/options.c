@@ -278,7 +278,7 @@ static const struct {
 	{"clear", WL_CLEAR},
 };
 
-/* "load=90,store=5,delete=5": weights >= 0, normalised to percent. */
+/* "load=90,store=5,delete=5" (or ';'): weights >= 0, normalised to %. */
 int
 parse_mix(const char *s, struct mix *m)
 {
@@ -289,8 +289,8 @@ parse_mix(const char *s, struct mix *m)
 		return -1;
 	memset(m, 0, sizeof(*m));
 	strcpy(buf, s);
-	for (tok = strtok_r(buf, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
+	for (tok = strtok_r(buf, ",;", &save); tok;
+	     tok = strtok_r(NULL, ",;", &save)) {
 		char *eq = strchr(tok, '='), *end;
 		size_t i;
 		double w;
@@ -325,7 +325,10 @@ mix_from_read(struct mix *m, int read_pct)
 	m->w[WL_DELETE] = (100 - read_pct) / 2.0;
 }
 
-/* Canonical text: "load=99,store=0.5,delete=0.5" (no empty weights). */
+/*
+ * Canonical text: "load=99;store=0.5;delete=0.5" (no empty weights).
+ * Semicolons, so that the CSV field needs no quoting and cut/awk work.
+ */
 void
 mix_format(const struct mix *m, char *buf, size_t len)
 {
@@ -335,7 +338,7 @@ mix_format(const struct mix *m, char *buf, size_t len)
 	for (int k = 0; k < WL_NOPS && n < len; k++)
 		if (m->w[k] > 0)
 			n += (size_t)snprintf(buf + n, len - n, "%s%s=%g",
-					      n ? "," : "", wl_op_names[k],
+					      n ? ";" : "", wl_op_names[k],
 					      m->w[k]);
 }
 
