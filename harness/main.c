@@ -52,6 +52,7 @@ cmd_run(const struct opts *o)
 	int rc = 0;
 
 	n = expand_grid(o, &grid);
+	report_oversubscribed(o);
 	total = n * o->repeat;
 	cs = calloc(total + 1, sizeof(*cs));
 	rs = calloc(total + 1, sizeof(*rs));
@@ -72,7 +73,7 @@ cmd_run(const struct opts *o)
 		for (size_t i = 0; i < n; i++, k++) {
 			cs[k] = grid[i];
 			cs[k].rep = rep;
-			cs[k].seed = grid[i].seed + rep - 1;
+			cs[k].seed = rep_seed(grid[i].seed, rep);
 			if (config_refused(&cs[k], why, sizeof(why)))
 				continue;
 			if (mb_interrupted)

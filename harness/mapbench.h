@@ -119,6 +119,8 @@ void dist_format(const struct dist *d, char *buf, size_t len);
 int parse_dist(const char *s, struct dist *d);
 int parse_mix(const char *s, struct mix *m);
 void usage(FILE *f);
+uint64_t rep_seed(uint64_t seed, unsigned rep);
+void report_oversubscribed(const struct opts *o);
 _Noreturn void bad_option(const char *opt, const char *val,
 			  const char *accepted);
 

@@ -779,3 +779,26 @@ expand_grid(const struct opts *o, struct config **out)
 	}
 	return n;
 }
+
+/* The seed of repetition `rep` of a configuration whose seed is `seed`. */
+uint64_t
+rep_seed(uint64_t seed, unsigned rep)
+{
+	return splitmix64(seed + rep * UINT64_C(0x9e3779b97f4a7c15));
+}
+
+/* Say once when some runs will have more threads than CPUs. */
+void
+report_oversubscribed(const struct opts *o)
+{
+	unsigned max = 0, n = driver_ncpus();
+
+	for (int i = 0; i < o->n_threads; i++)
+		if (o->threads[i] > max)
+			max = o->threads[i];
+	if (n && max > n)
+		fprintf(stderr,
+			"mapbench: oversubscribed: up to %u threads on %u "
+			"CPUs (such rows have oversubscribed=1)\n",
+			max, n);
+}

@@ -149,7 +149,7 @@ overhead_estimate(const struct config *c)
 {
 	double keys = c->wl ? 1000 : (double)c->keys;
 
-	return 0.01 + keys * 300e-9 * (0.3 + c->prefill_pct / 100.0);
+	return 0.02 + keys * 500e-9 * (0.4 + c->prefill_pct / 100.0);
 }
 
 static void
@@ -159,16 +159,6 @@ fmt_time(char *buf, size_t len, double s)
 		snprintf(buf, len, "%dm%02ds", (int)(s / 60), (int)s % 60);
 	else
 		snprintf(buf, len, "%.0fs", s);
-}
-
-static uint64_t
-rep_seed(uint64_t seed, unsigned rep)
-{
-	uint64_t x = seed + rep * UINT64_C(0x9e3779b97f4a7c15);
-
-	x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return x ^ (x >> 31);
 }
 
 /* Print the impls that are refused somewhere in the grid, once each. */
@@ -221,6 +211,7 @@ cmd_sweep(const struct opts *o, int argc, char **argv)
 		done_keys = load_done(csv_path, &n_done_before);
 
 	report_refused(grid, n, o->repeat);
+	report_oversubscribed(o);
 	order = calloc(n * o->repeat + 1, sizeof(*order));
 	if (!order) {
 		fprintf(stderr, "mapbench: out of memory\n");

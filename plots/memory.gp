@@ -9,7 +9,7 @@ H = 360 * rows + 50
 load gpdir.'/common.gp'
 t = word(threads, 1)
 set output sprintf('%s/memory_%s.%s', dir, tag, fmt)
-set multiplot layout rows, cols title sprintf('%s: memory per live key, %s threads, %s (median, bars: min-max)', run, t, dist)
+set multiplot layout rows, cols title sprintf('%s: memory per live key, %s thread(s), %s (median, bars: min-max)', run, t, dist)
 set xlabel 'reads (% of ops)'
 set ylabel 'bytes per live key (B)'
 set xrange [-0.4 : words(reads) - 0.6]
