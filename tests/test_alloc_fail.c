@@ -72,6 +72,9 @@ static const char *const state_names[ST_STATES] = {
 	"empty", "filled", "promoted", "deleted", "expunged", "cleared",
 };
 
+/* ST_EXPUNGED: how many more new keys to add after the first. */
+static size_t setup_extra;
+
 static char pool[4];
 #define PV(i) ((void *)&pool[(i)])
 
@@ -115,7 +118,8 @@ setup(const struct map_ops *ops, struct map *m, struct refmap *ref,
 	for (uint64_t k = 0; k < n; k += 3)
 		ref_load_and_delete(ref, k, &v), ops->del(m, k);
 	if (st == ST_EXPUNGED)
-		put(ops, m, ref, n, PV(2));
+		for (uint64_t k = n; k <= n + setup_extra; k++)
+			put(ops, m, ref, k, PV(2));
 }
 
 /* The key an op works on in a state of n keys. */
@@ -246,6 +250,30 @@ check_contents(const struct map_ops *ops, struct map *m,
 }
 
 /*
+ * Check the contents after an op, `ref` being what they should be.  No
+ * load or range first: either may promote syncmap's dirty map, and a
+ * failed op that left an entry in read but not in dirty would go
+ * unseen.  So first swap the op's key (lock-free if its entry is in
+ * read; the previous value must be ref's), store a new key (amending
+ * read), and only then range and load everything, twice.
+ */
+static void
+probe(const struct map_ops *ops, struct map *m, struct refmap *ref, uint64_t k,
+      const char *ctx)
+{
+	void *prev = NULL;
+	int rc = ops->swap(m, k, PV(1), &prev);
+
+	if (rc != (ref->val[k] != NULL) || (rc == 1 && prev != ref->val[k]))
+		fail_msg("%s: then swap(%llu) = %d, %p; expected %p", ctx,
+			 (unsigned long long)k, rc, prev, ref->val[k]);
+	ref_store(ref, k, PV(1));
+	assert_int_equal(ops->store(m, NEWKEY - 1, PV(2)), 0);
+	ref_store(ref, NEWKEY - 1, PV(2));
+	check_contents(ops, m, ref, ctx);
+}
+
+/*
  * One (state, n, op, key) case for k = 1, 2, ... until the op no longer
  * uses up the countdown.  Returns how many k failed an allocation.
  */
@@ -274,10 +302,10 @@ one_case(const struct map_ops *ops, enum state st, size_t n, enum op op,
 		if (op == OP_CAS_MISMATCH)
 			old = PV(3);
 		snprintf(ctx, sizeof(ctx),
-			 "%s, %s state, %zu keys, %s(key %llu), failing "
-			 "allocation #%lu",
-			 ops->name, state_names[st], n, op_names[op],
-			 (unsigned long long)k, cd);
+			 "%s, %s state, %zu keys (+%zu), %s(key %llu), "
+			 "failing allocation #%lu",
+			 ops->name, state_names[st], n, setup_extra,
+			 op_names[op], (unsigned long long)k, cd);
 
 		atomic_store(&map_alloc_fail_countdown, cd);
 		got = run_op(ops, m, op, k, v, old);
@@ -292,7 +320,6 @@ one_case(const struct map_ops *ops, enum state st, size_t n, enum op op,
 					 "allocation failed",
 					 ctx);
 			fails++;
-			check_contents(ops, m, &before, ctx);
 		} else {
 			if (got.rc != exp.rc || got.b != exp.b ||
 			    got.out != exp.out)
@@ -304,8 +331,8 @@ one_case(const struct map_ops *ops, enum state st, size_t n, enum op op,
 			    got.visits != exp.visits)
 				fail_msg("%s: %zu visits, expected %zu", ctx,
 					 got.visits, exp.visits);
-			check_contents(ops, m, &after, ctx);
 		}
+		probe(ops, m, failed ? &before : &after, k, ctx);
 		ref_fini(&before);
 		ref_fini(&after);
 		ops->destroy(m);
@@ -384,6 +411,33 @@ many_keys(void **state)
 	run_states(state, sts, 3, sizes, 1);
 }
 
+/*
+ * syncmap: a store to an expunged key puts its entry back into dirty,
+ * which may have to grow; the failure must leave it expunged.  Where
+ * dirty is full depends on its sizing, so add 0..40 more new keys after
+ * the rebuild: some count fills dirty up to the growth point.
+ */
+static void
+unexpunge_grows(void **state)
+{
+	const struct map_ops *ops = test_ops(state);
+	static const enum op ops_[] = {OP_STORE, OP_SWAP, OP_LOAD_OR_STORE};
+	static const size_t sizes[] = {6, 24};
+	unsigned long fails = 0;
+
+	if (strcmp(ops->name, "syncmap") != 0)
+		skip();
+	map_ops_thread_enter(ops);
+	for (size_t i = 0; i < 2; i++)
+		for (setup_extra = 0; setup_extra <= 40; setup_extra++)
+			for (size_t j = 0; j < 3; j++)
+				fails += one_case(ops, ST_EXPUNGED, sizes[i],
+						  ops_[j], 2);
+	setup_extra = 0;
+	map_ops_thread_exit(ops);
+	assert_true(fails > 0);
+}
+
 /* create: NULL or a working map, whichever allocation fails. */
 static void
 create(void **state)
@@ -426,6 +480,7 @@ main(void)
 		{"filled", filled, 0},
 		{"deleted_and_expunged", deleted_and_expunged, 0},
 		{"many_keys", many_keys, 0},
+		{"unexpunge_grows", unexpunge_grows, 0},
 	};
 
 	return run_impl_tests("alloc_fail", tests,
