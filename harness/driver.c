@@ -340,74 +340,104 @@ do_op(const struct map_ops *ops, struct map *m, unsigned kind, uint64_t key,
 	return false;
 }
 
-static inline __attribute__((always_inline)) uint64_t
-pick_key(const struct plan *p, uint64_t r, uint64_t *s)
+/* The loop's state, in locals of mix_loop once mix_op is inlined. */
+struct mix_state {
+	uint64_t s, nload, hload, range_seen;
+	uint64_t count[WL_NOPS], hits[WL_NOPS];
+};
+
+/* One operation of the mix; timed into the histogram when `timed`. */
+static inline __attribute__((always_inline)) void
+mix_op(struct plan *p, struct mix_state *st, struct hist *h, uint64_t keys,
+       uint64_t thr0, unsigned kind0, bool timed, bool zipf)
 {
-	if (p->c->dist.kind == DIST_ZIPF)
-		return zipf_next(&p->zipf, rng_next(s));
-	return rng_bound(r, p->c->keys);
+	uint64_t r = rng_next(&st->s), x = (uint32_t)r, key, t0 = 0;
+	unsigned kind;
+	bool hit;
+
+	key = zipf ? zipf_next(&p->zipf, rng_next(&st->s)) : rng_bound(r, keys);
+	if (x < thr0) {
+		kind = kind0;
+	} else {
+		unsigned k = 1;
+
+		while (x >= p->thr[k])
+			k++;
+		kind = p->kind[k];
+	}
+	if (timed)
+		t0 = now_ns();
+	hit = do_op(p->ops, p->m, kind, key, &st->range_seen);
+	if (timed) {
+		uint64_t d = now_ns() - t0;
+
+		hist_record(h, d > p->lat_overhead_ns ? d - p->lat_overhead_ns
+						      : 0);
+	}
+	/*
+	 * Loads, the common case, count in scalars: an increment of
+	 * count[kind] with a variable index cannot leave memory.
+	 */
+	if (kind == WL_LOAD) {
+		st->nload++;
+		st->hload += hit;
+	} else {
+		st->count[kind]++;
+		st->hits[kind] += hit;
+	}
 }
 
 /*
- * The synthetic mix loop; `sample` is a compile-time constant in each of
- * the two instances, so the loop without latency sampling has no trace of
- * it.
+ * The synthetic mix loop.  `sample` and `zipf` are compile-time constants
+ * in each of its four instances.  Sampling splits each batch into untimed
+ * runs and single timed ops, so the untimed ops carry no sampling test.
+ * What the loop reads from the plan is copied to locals first: the vtable
+ * calls could alias it, and reloading it each op is measurable against a
+ * 2-3 ns control.
  */
 static inline __attribute__((always_inline)) void
-mix_loop(struct worker *w, bool sample)
+mix_loop(struct worker *w, bool sample, bool zipf)
 {
 	struct plan *p = w->p;
-	const struct map_ops *ops = p->ops;
-	struct map *m = p->m;
-	uint64_t s = w->seed, cd = p->lat_every, range_seen = 0;
-	uint64_t count[WL_NOPS] = {0}, hits[WL_NOPS] = {0};
-	uint64_t nload = 0, hload = 0;
+	const uint64_t keys = p->c->keys, thr0 = p->thr[0];
+	const uint64_t every = p->lat_every;
+	const unsigned kind0 = p->kind[0];
 	struct hist *h = w->hist;
+	struct mix_state st;
+	uint64_t cd = every;
 
+	memset(&st, 0, sizeof(st));
+	st.s = w->seed;
 	do {
-		for (int i = 0; i < BATCH; i++) {
-			uint64_t r = rng_next(&s), key = pick_key(p, r, &s);
-			uint64_t x = (uint32_t)r;
-			unsigned k = 0, kind;
-			bool hit;
+		uint64_t left = BATCH;
 
-			while (x >= p->thr[k])
-				k++;
-			kind = p->kind[k];
-			if (sample && __builtin_expect(--cd == 0, 0)) {
-				uint64_t t0 = now_ns(), t1, d;
+		while (left) {
+			uint64_t n = left;
 
-				hit = do_op(ops, m, kind, key, &range_seen);
-				t1 = now_ns();
-				d = t1 - t0;
-				hist_record(h, d > p->lat_overhead_ns
-						       ? d - p->lat_overhead_ns
-						       : 0);
-				cd = p->lat_every;
-			} else {
-				hit = do_op(ops, m, kind, key, &range_seen);
-			}
-			/*
-			 * Loads, the common case, count in registers: an
-			 * increment of count[kind] in memory every op is a
-			 * store-to-load forwarding chain of ~5 cycles.
-			 */
-			if (kind == WL_LOAD) {
-				nload++;
-				hload += hit;
-			} else {
-				count[kind]++;
-				hits[kind] += hit;
+			if (sample && cd - 1 < n)
+				n = cd - 1;
+			for (uint64_t i = 0; i < n; i++)
+				mix_op(p, &st, h, keys, thr0, kind0, false,
+				       zipf);
+			left -= n;
+			if (sample) {
+				cd -= n;
+				if (left && cd == 1) {
+					mix_op(p, &st, h, keys, thr0, kind0,
+					       true, zipf);
+					left--;
+					cd = every;
+				}
 			}
 		}
 	} while (!should_stop(p));
-	count[WL_LOAD] = nload;
-	hits[WL_LOAD] = hload;
-	memcpy(w->count, count, sizeof(count));
-	memcpy(w->hits, hits, sizeof(hits));
+	st.count[WL_LOAD] = st.nload;
+	st.hits[WL_LOAD] = st.hload;
+	memcpy(w->count, st.count, sizeof(st.count));
+	memcpy(w->hits, st.hits, sizeof(st.hits));
 	/* Range hits: entries visited, not calls that saw one. */
-	if (count[WL_RANGE])
-		w->hits[WL_RANGE] = range_seen;
+	if (st.count[WL_RANGE])
+		w->hits[WL_RANGE] = st.range_seen;
 }
 
 static inline uint64_t
@@ -542,10 +572,15 @@ worker_main(void *arg)
 		go_loop(w, &t);
 	else if (c->dist.kind == DIST_CHURN)
 		churn_loop(w, p->lat_every != 0);
+	else if (c->dist.kind == DIST_ZIPF)
+		if (p->lat_every)
+			mix_loop(w, true, true);
+		else
+			mix_loop(w, false, true);
 	else if (p->lat_every)
-		mix_loop(w, true);
+		mix_loop(w, true, false);
 	else
-		mix_loop(w, false);
+		mix_loop(w, false, false);
 	w->t_end = now_ns();
 	map_ops_thread_exit(p->ops);
 	mem_flush_thread_cache();
