@@ -170,6 +170,15 @@ table_clear(struct table *t)
 }
 
 size_t
+table_walk_start(const struct table *t)
+{
+	/* Per thread, so that concurrent Ranges share no cache line. */
+	static __thread uint64_t walks;
+
+	return (size_t)map_hash64(++walks ^ (uintptr_t)&walks) & t->mask;
+}
+
+size_t
 table_footprint(const struct table *t)
 {
 	size_t n = sizeof(*t);

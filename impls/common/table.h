@@ -86,6 +86,25 @@ void table_clear(struct table *t);
 	     s++)                                                              \
 		if (s->val != NULL)
 
+/*
+ * Where a Range walk should start: a pseudo-random slot, as Go randomises
+ * where map iteration starts.  A walk that always starts at slot 0 turns
+ * "delete the first key Range visits" (Go's AdversarialDelete) into
+ * deletions that always hit the low end of the table, so the survivors
+ * pile up into long probe clusters at the high end.
+ */
+size_t table_walk_start(const struct table *t);
+
+/*
+ * Visit every occupied slot once, from slot `start` round to the one
+ * before it; `s` is a struct table_slot * declared by the caller.
+ * `start` is evaluated once; a break in the body ends the walk.
+ */
+#define table_for_each_slot_from(t, start, s)                                  \
+	for (size_t s##_i = 0, s##_at = (start); s##_i <= (t)->mask;           \
+	     s##_i++, s##_at = (s##_at + 1) & (t)->mask)                       \
+		if (((s) = &(t)->slots[s##_at])->val != NULL)
+
 /* Bytes the table holds, slots included. */
 size_t table_footprint(const struct table *t);
 

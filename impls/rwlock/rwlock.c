@@ -221,10 +221,11 @@ rwlock_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
 	if (m->t->count != 0) {
 		keys = map_malloc(m->t->count * sizeof(*keys));
 		if (keys != NULL) {
-			table_for_each_slot(m->t, s)
-			{
+			struct table_slot *s;
+
+			/* Start where Go would: somewhere random. */
+			table_for_each_slot_from(m->t, table_walk_start(m->t), s)
 				keys[n++] = s->key;
-			}
 		}
 	}
 	pthread_rwlock_unlock(&m->lock);

@@ -836,6 +836,7 @@ static void
 syncmap_range(struct map *m, bool (*fn)(uint64_t, void *, void *), void *arg)
 {
 	struct readonly *read;
+	struct table_slot *s;
 
 	map_rcu_read_lock();
 	read = load_readonly(m);
@@ -851,7 +852,7 @@ syncmap_range(struct map *m, bool (*fn)(uint64_t, void *, void *), void *arg)
 	 * The table is immutable and kept alive by our read-side section;
 	 * fn runs with no lock held and may call anything but destroy.
 	 */
-	table_for_each_slot(read->m, s) {
+	table_for_each_slot_from(read->m, table_walk_start(read->m), s) {
 		void *p = entry_load(s->val);
 
 		if (p != NULL && !fn(s->key, p, arg))

@@ -144,6 +144,7 @@ static void
 unsync_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
 	     void *arg)
 {
+	struct table_slot *s;
 	uint64_t *keys;
 	size_t n = 0;
 
@@ -152,10 +153,9 @@ unsync_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
 	keys = map_malloc(m->t->count * sizeof(*keys));
 	if (keys == NULL)
 		return;
-	table_for_each_slot(m->t, s)
-	{
+	/* Start where Go would: somewhere random. */
+	table_for_each_slot_from(m->t, table_walk_start(m->t), s)
 		keys[n++] = s->key;
-	}
 	for (size_t i = 0; i < n; i++) {
 		void *v = table_get(m->t, keys[i]);
 
