@@ -9,10 +9,10 @@ set -- sweep --impl syncmap,rwlock,null --threads 1,2 --read 100,50 \
 pid=$!
 # Wait for a few rows, then Ctrl-C.
 i=0
-while [ $i -lt 100 ]; do
+while [ $i -lt 600 ]; do
 	n=0
 	[ -f "$out/results.csv" ] && n=$(($(wc -l <"$out/results.csv") - 1))
-	[ "$n" -ge 4 ] && break
+	[ "$n" -ge 3 ] && break
 	sleep 0.1
 	i=$((i + 1))
 done
@@ -22,7 +22,7 @@ rc=$?
 [ "$rc" -eq 130 ] || fail "interrupted sweep: exit $rc, want 130"
 grep -q -- "--resume" "$TMP/stderr1" || fail "no resume hint: $(cat "$TMP/stderr1")"
 n1=$(($(wc -l <"$out/results.csv") - 1))
-[ "$n1" -ge 4 ] && [ "$n1" -lt 36 ] || fail "rows after interrupt: $n1"
+[ "$n1" -ge 1 ] && [ "$n1" -lt 36 ] || fail "rows after interrupt: $n1"
 tail -c 1 "$out/results.csv" | od -c | grep -q '\\n' || fail "partial row kept"
 # A torn last row (a crash mid-write) is dropped on resume.
 printf 'syncmap,rw,1' >>"$out/results.csv"
