@@ -48,12 +48,18 @@ table_init_empty(struct table *t)
 }
 
 void
+table_free_slots(struct table *t)
+{
+	if (t->slots != empty_slot)
+		map_free(t->slots);
+}
+
+void
 table_free(struct table *t)
 {
 	if (t == NULL)
 		return;
-	if (t->slots != empty_slot)
-		map_free(t->slots);
+	table_free_slots(t);
 	map_free(t);
 }
 

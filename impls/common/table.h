@@ -41,6 +41,11 @@ struct table *table_new(size_t hint);
 void table_init_empty(struct table *t);
 /* Frees the table (not the values). */
 void table_free(struct table *t);
+/*
+ * Frees the slots of a table whose descriptor lives elsewhere (embedded
+ * in another structure); the descriptor itself is left alone.
+ */
+void table_free_slots(struct table *t);
 
 /* The value stored under `key`, or NULL. */
 static inline void *

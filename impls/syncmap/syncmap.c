@@ -111,9 +111,14 @@ struct entry {
 	struct rcu_head rcu;
 };
 
+/*
+ * The table descriptor is held by value, so a lookup goes from the header
+ * straight to the slots.  Headers that share slots (an amended header and
+ * the one it replaced) hold copies of the same descriptor.
+ */
 struct readonly {
-	struct table *m; /* key -> struct entry *; never written once published */
-	bool amended;    /* dirty holds some key m lacks */
+	struct table m; /* key -> struct entry *; never written once published */
+	bool amended;   /* dirty holds some key m lacks */
 	struct rcu_head rcu;
 };
 
@@ -132,7 +137,6 @@ struct map {
 	uint64_t dropped_grows;   /* grows of dirty tables since promoted or cleared */
 
 	/* The empty read of a new or cleared map: never retired. */
-	struct table empty_table;
 	struct readonly empty_ro;
 };
 
@@ -348,7 +352,7 @@ readonly_and_table_free_cb(struct rcu_head *head)
 	struct readonly *ro = caa_container_of(head, struct readonly, rcu);
 
 	map_rcu_callback_begin();
-	table_free(ro->m);
+	table_free_slots(&ro->m);
 	map_free(ro);
 }
 
@@ -365,9 +369,7 @@ publish_locked(struct map *m, struct readonly *ro)
 	atomic_store_explicit(&m->read, ro, memory_order_release);
 	if (old == &m->empty_ro)
 		return;
-	/* The embedded empty table is shared by amended headers of an
-	 * empty map and is never freed. */
-	if (old->m == ro->m || old->m == &m->empty_table)
+	if (old->m.slots == ro->m.slots)
 		urcu_memb_call_rcu(&old->rcu, readonly_free_cb);
 	else
 		urcu_memb_call_rcu(&old->rcu, readonly_and_table_free_cb);
@@ -397,10 +399,12 @@ promote_locked(struct map *m)
 	struct readonly *ro = m->spare;
 	struct entry *e, *next;
 
-	ro->m = m->dirty;
+	ro->m = *m->dirty;
 	ro->amended = false;
 	m->dropped_grows += m->dirty->grows;
 	publish_locked(m, ro);
+	/* Only mu holders ever saw the dirty descriptor: free it now. */
+	map_free(m->dirty);
 	m->dirty = NULL;
 	m->spare = NULL;
 	m->misses = 0;
@@ -438,7 +442,7 @@ miss_locked(struct map *m)
 static int
 dirty_locked(struct map *m, struct readonly *read)
 {
-	size_t n = read->m->count + 1;
+	size_t n = read->m.count + 1;
 	struct table *dirty;
 	struct readonly *spare;
 
@@ -453,7 +457,7 @@ dirty_locked(struct map *m, struct readonly *read)
 		map_free(spare);
 		return -ENOMEM;
 	}
-	table_for_each_slot(read->m, s) {
+	table_for_each_slot(&read->m, s) {
 		struct entry *e = s->val;
 
 		if (!entry_try_expunge_locked(e)) {
@@ -471,7 +475,7 @@ dirty_locked(struct map *m, struct readonly *read)
 	m->dirty = dirty;
 	m->spare = spare;
 	m->stats.dirty_rebuilds++;
-	m->stats.entries_copied += read->m->count;
+	m->stats.entries_copied += read->m.count;
 	return 0;
 }
 
@@ -546,8 +550,7 @@ syncmap_create(size_t size_hint)
 	m->size_hint = size_hint;
 	m->stats = (struct map_stats){ 0 };
 	m->dropped_grows = 0;
-	table_init_empty(&m->empty_table);
-	m->empty_ro.m = &m->empty_table;
+	table_init_empty(&m->empty_ro.m);
 	m->empty_ro.amended = false;
 	atomic_init(&m->read, &m->empty_ro);
 	return m;
@@ -561,7 +564,7 @@ syncmap_create(size_t size_hint)
 static void
 drop_entries_locked(struct map *m, struct readonly *read, bool retire)
 {
-	table_for_each_slot(read->m, s) {
+	table_for_each_slot(&read->m, s) {
 		if (retire)
 			entry_retire(s->val);
 		else
@@ -570,7 +573,7 @@ drop_entries_locked(struct map *m, struct readonly *read, bool retire)
 	if (m->dirty == NULL)
 		return;
 	table_for_each_slot(m->dirty, s) {
-		if (table_get(read->m, s->key) == s->val)
+		if (table_get(&read->m, s->key) == s->val)
 			continue;
 		if (retire)
 			entry_retire(s->val);
@@ -586,8 +589,7 @@ syncmap_destroy(struct map *m)
 	struct readonly *read = load_readonly_locked(m);
 
 	drop_entries_locked(m, read, false);
-	if (read->m != &m->empty_table)
-		table_free(read->m);
+	table_free_slots(&read->m);
 	if (read != &m->empty_ro)
 		map_free(read);
 	table_free(m->dirty);
@@ -607,12 +609,12 @@ syncmap_load(struct map *m, uint64_t key, void **value)
 
 	map_rcu_read_lock();
 	read = load_readonly(m);
-	e = table_get(read->m, key);
+	e = table_get(&read->m, key);
 	if (e == NULL && read->amended) {
 		lock(m);
 		/* Read again: a promotion may have happened meanwhile. */
 		read = load_readonly_locked(m);
-		e = table_get(read->m, key);
+		e = table_get(&read->m, key);
 		if (e == NULL && read->amended) {
 			e = table_get(m->dirty, key);
 			/*
@@ -645,13 +647,13 @@ syncmap_swap(struct map *m, uint64_t key, void *value, void **previous)
 		return -EINVAL;
 	map_rcu_read_lock();
 	read = load_readonly(m);
-	e = table_get(read->m, key);
+	e = table_get(&read->m, key);
 	if (e != NULL && entry_try_swap(e, value, &old))
 		goto out;
 
 	lock(m);
 	read = load_readonly_locked(m);
-	if ((e = table_get(read->m, key)) != NULL) {
+	if ((e = table_get(&read->m, key)) != NULL) {
 		ret = unexpunge_locked(m, key, e);
 		/* acq_rel: release publishes value, acquire reads old. */
 		if (ret == 0)
@@ -696,13 +698,13 @@ syncmap_load_or_store(struct map *m, uint64_t key, void *value, void **actual)
 		return -EINVAL;
 	map_rcu_read_lock();
 	read = load_readonly(m);
-	e = table_get(read->m, key);
+	e = table_get(&read->m, key);
 	if (e != NULL && (ret = entry_try_load_or_store(e, value, actual)) >= 0)
 		goto out;
 
 	lock(m);
 	read = load_readonly_locked(m);
-	if ((e = table_get(read->m, key)) != NULL) {
+	if ((e = table_get(&read->m, key)) != NULL) {
 		ret = unexpunge_locked(m, key, e);
 		if (ret == 0)
 			/* Cannot see EXPUNGED: we hold mu and unexpunged. */
@@ -731,11 +733,11 @@ syncmap_load_and_delete(struct map *m, uint64_t key, void **value)
 
 	map_rcu_read_lock();
 	read = load_readonly(m);
-	e = table_get(read->m, key);
+	e = table_get(&read->m, key);
 	if (e == NULL && read->amended) {
 		lock(m);
 		read = load_readonly_locked(m);
-		e = table_get(read->m, key);
+		e = table_get(&read->m, key);
 		if (e == NULL && read->amended) {
 			e = table_remove(m->dirty, key);
 			/*
@@ -778,12 +780,12 @@ syncmap_compare_and_swap(struct map *m, uint64_t key, void *old_value,
 		return false;
 	map_rcu_read_lock();
 	read = load_readonly(m);
-	if ((e = table_get(read->m, key)) != NULL) {
+	if ((e = table_get(&read->m, key)) != NULL) {
 		swapped = entry_try_compare_and_swap(e, old_value, new_value);
 	} else if (read->amended) {
 		lock(m);
 		read = load_readonly_locked(m);
-		if ((e = table_get(read->m, key)) != NULL) {
+		if ((e = table_get(&read->m, key)) != NULL) {
 			swapped = entry_try_compare_and_swap(e, old_value,
 							     new_value);
 		} else if (read->amended &&
@@ -811,11 +813,11 @@ syncmap_compare_and_delete(struct map *m, uint64_t key, void *old_value)
 		return false;
 	map_rcu_read_lock();
 	read = load_readonly(m);
-	e = table_get(read->m, key);
+	e = table_get(&read->m, key);
 	if (e == NULL && read->amended) {
 		lock(m);
 		read = load_readonly_locked(m);
-		e = table_get(read->m, key);
+		e = table_get(&read->m, key);
 		if (e == NULL && read->amended) {
 			/*
 			 * Leave the key in dirty (the compare is still to
@@ -852,7 +854,7 @@ syncmap_range(struct map *m, bool (*fn)(uint64_t, void *, void *), void *arg)
 	 * The table is immutable and kept alive by our read-side section;
 	 * fn runs with no lock held and may call anything but destroy.
 	 */
-	table_for_each_slot_from(read->m, table_walk_start(read->m), s) {
+	table_for_each_slot_from(&read->m, table_walk_start(&read->m), s) {
 		void *p = entry_load(s->val);
 
 		if (p != NULL && !fn(s->key, p, arg))
@@ -868,12 +870,12 @@ syncmap_clear(struct map *m)
 
 	map_rcu_read_lock();
 	read = load_readonly(m);
-	if (read->m->count == 0 && !read->amended)
+	if (read->m.count == 0 && !read->amended)
 		goto out;
 	lock(m);
 	read = load_readonly_locked(m);
 	drop_entries_locked(m, read, true);
-	if (read->m->count > 0 || read->amended)
+	if (read->m.count > 0 || read->amended)
 		publish_locked(m, &m->empty_ro);
 	/* Go keeps the (now empty) dirty map; so do we, with its spare. */
 	if (m->dirty != NULL)
