@@ -30,11 +30,8 @@
 #include <string>
 #include <vector>
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 #include "map.h"
 #include "workloads.h"
-#pragma GCC diagnostic pop
 
 namespace
 {

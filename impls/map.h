@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -89,7 +90,7 @@ map_ops_thread_exit(const struct map_ops *ops)
 static inline void
 map_ops_stats(const struct map_ops *ops, struct map *m, struct map_stats *out)
 {
-	*out = (struct map_stats){ 0 };
+	memset(out, 0, sizeof(*out));
 	if (ops->stats)
 		ops->stats(m, out);
 }
