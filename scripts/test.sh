@@ -18,7 +18,7 @@ set -u
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 JOBS=$(nproc 2>/dev/null || echo 2)
-TESTS="test_table test_conformance test_alloc_fail test_syncmap_counters
+TESTS="test_table test_conformance test_alloc_fail test_syncmap_counters test_memory
 test_concurrency"
 
 passed=0

@@ -1,0 +1,136 @@
+/*
+ * Deleted keys must not hold memory while the map lives (Go issue 40999:
+ * a sync.Map that keeps storing, loading and deleting ever-new keys grew
+ * without bound until LoadAndDelete learnt to count a miss, so that the
+ * dirty map is promoted and its deleted keys dropped).
+ *
+ * Each pattern runs N iterations to warm up, then N more; the bytes the
+ * allocator holds must grow by less than 8 per iteration over the second
+ * half, where keeping one 16-byte slot, or one entry, per deleted key
+ * would grow it by at least 16.  Deferred frees are flushed with
+ * rcu_barrier before each reading.  The allocator is asked directly
+ * (jemalloc's stats.allocated, or the sanitizer's count in ASan builds);
+ * with neither, the test is skipped.
+ */
+#include "testutil.h"
+
+#include "rcu.h"
+
+#if defined(MAPBENCH_HAVE_JEMALLOC)
+#include <jemalloc/jemalloc.h>
+#elif defined(__SANITIZE_ADDRESS__)
+/* From the sanitizer runtime (sanitizer/allocator_interface.h, which
+ * gcc does not install). */
+size_t __sanitizer_get_current_allocated_bytes(void);
+#define HAVE_SANITIZER_COUNT 1
+#endif
+
+/* Bytes allocated and not yet freed, after deferred frees ran; 0 if unknown. */
+static size_t
+allocated_bytes(void)
+{
+	urcu_memb_barrier();
+#if defined(MAPBENCH_HAVE_JEMALLOC)
+	uint64_t epoch = 1;
+	size_t allocated = 0, len = sizeof(epoch);
+
+	mallctl("thread.tcache.flush", NULL, NULL, NULL, 0);
+	mallctl("epoch", &epoch, &len, &epoch, len);
+	len = sizeof(allocated);
+	if (mallctl("stats.allocated", &allocated, &len, NULL, 0) != 0)
+		return 0;
+	return allocated;
+#elif defined(HAVE_SANITIZER_COUNT)
+	return __sanitizer_get_current_allocated_bytes();
+#else
+	return 0;
+#endif
+}
+
+static bool
+visit(uint64_t key, void *value, void *arg)
+{
+	++*(uint64_t *)arg;
+	return true;
+}
+
+/* Go's reproducer: Store(i), Load(i), Delete(i) for ever-new i. */
+static void
+store_load_delete(const struct map_ops *ops, struct map *m, uint64_t i)
+{
+	void *v;
+
+	assert_int_equal(ops->store(m, i, INTVAL(i)), 0);
+	assert_true(ops->load(m, i, &v));
+	ops->del(m, i);
+}
+
+/*
+ * The key reaches the read map (Range promotes syncmap) before it is
+ * deleted, so it must be expunged by the next dirty rebuild and freed at
+ * the promotion after.
+ */
+static void
+store_range_delete(const struct map_ops *ops, struct map *m, uint64_t i)
+{
+	uint64_t n = 0;
+
+	assert_int_equal(ops->store(m, i, INTVAL(i)), 0);
+	ops->range(m, visit, &n);
+	assert_int_equal(n, 1);
+	ops->del(m, i);
+}
+
+static void
+check_bounded(void **state,
+	      void (*step)(const struct map_ops *, struct map *, uint64_t))
+{
+	const struct map_ops *ops = test_ops(state);
+	unsigned long n = scaled(400000, 100000);
+	size_t before, after;
+	struct map *m;
+	uint64_t i = 0;
+
+	if (allocated_bytes() == 0)
+		skip();
+	map_ops_thread_enter(ops);
+	m = ops->create(0);
+	assert_non_null(m);
+	for (; i < n; i++)
+		step(ops, m, i);
+	before = allocated_bytes();
+	for (; i < 2 * n; i++)
+		step(ops, m, i);
+	after = allocated_bytes();
+	print_message("[ MEMORY   ] %s: %lu more iterations, %+ld bytes\n",
+		      ops->name, n, (long)(after - before));
+	assert_true(after < before || after - before < 8 * n);
+	ops->destroy(m);
+	map_ops_thread_exit(ops);
+}
+
+static void
+deletes_store_load_delete(void **state)
+{
+	check_bounded(state, store_load_delete);
+}
+
+static void
+deletes_store_range_delete(void **state)
+{
+	check_bounded(state, store_range_delete);
+}
+
+int
+main(void)
+{
+	static const struct impl_test tests[] = {
+		{"deleted_keys_freed_store_load_delete",
+		 deletes_store_load_delete, 0},
+		{"deleted_keys_freed_store_range_delete",
+		 deletes_store_range_delete, 0},
+	};
+
+	return run_impl_tests("memory", tests,
+			      sizeof(tests) / sizeof(tests[0]));
+}
