@@ -21,6 +21,9 @@ extern "C" {
 
 struct map; /* opaque; each implementation defines its own */
 
+/* Laid out as DESIGN.md gives the contract. */
+/* clang-format off */
+
 /* Counters an implementation does not have stay 0. */
 struct map_stats {
 	uint64_t promotions;     /* dirty map promoted to read (missLocked or Range) */
@@ -64,6 +67,8 @@ struct map_ops {
 	void (*clear)(struct map *m);
 	void (*stats)(struct map *m, struct map_stats *out); /* may be NULL */
 };
+
+/* clang-format on */
 
 /* The registry: every implementation, NULL-terminated, in display order. */
 extern const struct map_ops *const map_registry[];

@@ -338,8 +338,9 @@ clear(void **state)
 		assert_int_equal(t->mask + 1, cap);
 		for (uint64_t k = 0; k < 1000; k++)
 			assert_null(table_get(t, k));
-		table_for_each_slot(t, s) fail_msg("slot with key %llu",
-						   (unsigned long long)s->key);
+		table_for_each_slot(t, s)
+			fail_msg("slot with key %llu",
+				 (unsigned long long)s->key);
 		check_invariants(t);
 	}
 	table_free(t);
@@ -359,7 +360,8 @@ empty(void **state)
 		assert_null(table_get(t, UINT64_MAX - k));
 		assert_null(table_remove(t, k));
 	}
-	table_for_each_slot(t, s) fail_msg("slot in an empty table");
+	table_for_each_slot(t, s)
+		fail_msg("slot in an empty table");
 	assert_int_equal(t->count, 0);
 	assert_int_equal(table_footprint(t), before);
 	assert_int_equal(table_reserve(t, 0), 0);

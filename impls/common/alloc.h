@@ -46,7 +46,8 @@ map_calloc(size_t n, size_t size)
 	return map_alloc_should_fail() ? NULL : calloc(n, size);
 }
 
-/* `size` bytes aligned to `align` (a power of two, a multiple of sizeof(void *)). */
+/* `size` bytes aligned to `align` (a power of two, a multiple of sizeof(void
+ * *)). */
 static inline void *
 map_aligned_alloc(size_t align, size_t size)
 {

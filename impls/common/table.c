@@ -44,7 +44,7 @@ table_new(size_t hint)
 void
 table_init_empty(struct table *t)
 {
-	*t = (struct table){ .mask = 0, .slots = empty_slot };
+	*t = (struct table){.mask = 0, .slots = empty_slot};
 }
 
 void
@@ -70,7 +70,7 @@ insert_fresh(struct table_slot *slots, size_t mask, uint64_t key, void *val)
 
 	while (slots[i].val != NULL)
 		i = (i + 1) & mask;
-	slots[i] = (struct table_slot){ .key = key, .val = val };
+	slots[i] = (struct table_slot){.key = key, .val = val};
 }
 
 int
@@ -106,7 +106,7 @@ table_put_reserved(struct table *t, uint64_t key, void *val)
 		struct table_slot *s = &t->slots[i];
 
 		if (s->val == NULL) {
-			*s = (struct table_slot){ .key = key, .val = val };
+			*s = (struct table_slot){.key = key, .val = val};
 			t->count++;
 			return NULL;
 		}

@@ -29,10 +29,10 @@ struct table_slot {
 };
 
 struct table {
-	size_t mask;             /* capacity - 1 */
-	size_t count;            /* occupied slots */
+	size_t mask;  /* capacity - 1 */
+	size_t count; /* occupied slots */
 	struct table_slot *slots;
-	uint64_t grows;          /* resize events, for map_stats.resizes */
+	uint64_t grows; /* resize events, for map_stats.resizes */
 };
 
 /* A new empty table sized for `hint` entries; NULL on allocation failure. */

@@ -182,8 +182,7 @@ lfht_clear_in_section(struct map *m)
 	struct cds_lfht_iter iter;
 	struct cds_lfht_node *n;
 
-	cds_lfht_for_each(m->ht, &iter, n)
-	{
+	cds_lfht_for_each(m->ht, &iter, n) {
 		/* Fails only if a concurrent op removed it (and retires it). */
 		if (cds_lfht_del(m->ht, n) == 0)
 			lfht_node_retire(lfht_node_of(n));
@@ -443,8 +442,7 @@ lfht_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
 	struct lfht_node *n;
 
 	map_rcu_read_lock();
-	cds_lfht_for_each_entry(m->ht, &iter, n, node)
-	{
+	cds_lfht_for_each_entry(m->ht, &iter, n, node) {
 		lfht_tsan_found(n);
 		if (!fn(n->key, n->value, arg))
 			break;

@@ -219,7 +219,8 @@ rwlock_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
 			struct table_slot *s;
 
 			/* Start where Go would: somewhere random. */
-			table_for_each_slot_from(m->t, table_walk_start(m->t), s)
+			table_for_each_slot_from(m->t, table_walk_start(m->t),
+						 s)
 				keys[n++] = s->key;
 		}
 	}

@@ -106,8 +106,10 @@ static const char expunged_marker;
 #define EXPUNGED ((void *)&expunged_marker)
 
 struct entry {
-	_Atomic(void *) p;        /* value, NULL (deleted) or EXPUNGED */
-	struct entry *next_expunged; /* on map->expunged; under mu */
+	/* The value, NULL (deleted) or EXPUNGED. */
+	_Atomic(void *) p;
+	/* Next on map->expunged; under mu. */
+	struct entry *next_expunged;
 	struct rcu_head rcu;
 };
 
@@ -117,8 +119,10 @@ struct entry {
  * the one it replaced) hold copies of the same descriptor.
  */
 struct readonly {
-	struct table m; /* key -> struct entry *; never written once published */
-	bool amended;   /* dirty holds some key m lacks */
+	/* key -> struct entry *; never written once published. */
+	struct table m;
+	/* Dirty holds some key m lacks. */
+	bool amended;
 	struct rcu_head rcu;
 };
 
@@ -128,13 +132,19 @@ struct map {
 
 	/* Written by the slow paths, all under mu. */
 	alignas(CACHE_LINE) pthread_mutex_t mu;
-	struct table *dirty;      /* NULL, or a superset of read's live entries */
-	struct readonly *spare;   /* header for the next promotion; set iff dirty is */
-	size_t misses;            /* misses since the last promotion */
-	struct entry *expunged;   /* entries expunged by the current dirty's rebuild */
+	/* NULL, or a superset of read's live entries. */
+	struct table *dirty;
+	/* The header for the next promotion; set if and only if dirty is. */
+	struct readonly *spare;
+	/* Misses since the last promotion. */
+	size_t misses;
+	/* Entries expunged by the rebuild that made the current dirty. */
+	struct entry *expunged;
 	size_t size_hint;
-	struct map_stats stats;   /* only resizes is derived (see syncmap_stats) */
-	uint64_t dropped_grows;   /* grows of dirty tables since promoted or cleared */
+	/* All but resizes, which is derived (see syncmap_stats). */
+	struct map_stats stats;
+	/* Grows of dirty tables already promoted or cleared. */
+	uint64_t dropped_grows;
 
 	/* The empty read of a new or cleared map: never retired. */
 	struct readonly empty_ro;
@@ -193,7 +203,7 @@ entry_try_swap(struct entry *e, void *value, void **old)
 	do {
 		if (p == EXPUNGED)
 			return false;
-		/* acq_rel: release publishes value, acquire reads the old one. */
+		/* acq_rel: release publishes value, acquire reads old. */
 	} while (!atomic_compare_exchange_weak_explicit(
 		&e->p, &p, value, memory_order_acq_rel, memory_order_relaxed));
 	*old = p;
@@ -254,8 +264,9 @@ entry_try_compare_and_swap(struct entry *e, void *old_value, void *new_value)
 	 * EXPUNGED never equal a caller's value, and a failure means the
 	 * current value differs.  acq_rel publishes new_value.
 	 */
-	return atomic_compare_exchange_strong_explicit(
-		&e->p, &p, new_value, memory_order_acq_rel, memory_order_relaxed);
+	return atomic_compare_exchange_strong_explicit(&e->p, &p, new_value,
+						       memory_order_acq_rel,
+						       memory_order_relaxed);
 }
 
 /* CompareAndDelete on an entry. */
@@ -288,9 +299,9 @@ entry_try_expunge_locked(struct entry *e)
 		 * with us either wins the CAS (the entry stays live) or
 		 * sees EXPUNGED in its own CAS.
 		 */
-		if (atomic_compare_exchange_weak_explicit(
-			    &e->p, &p, EXPUNGED, memory_order_relaxed,
-			    memory_order_relaxed))
+		if (atomic_compare_exchange_weak_explicit(&e->p, &p, EXPUNGED,
+							  memory_order_relaxed,
+							  memory_order_relaxed))
 			return true;
 	}
 	return p == EXPUNGED;
@@ -310,7 +321,7 @@ entry_unexpunge_locked(struct entry *e)
 		&e->p, &p, NULL, memory_order_relaxed, memory_order_relaxed);
 }
 
-/* Is the entry expunged?  Call with mu held (EXPUNGED only changes under mu). */
+/* Is the entry expunged?  Call with mu held: EXPUNGED changes only under mu. */
 static bool
 entry_expunged_locked(struct entry *e)
 {
@@ -482,8 +493,8 @@ dirty_locked(struct map *m, struct readonly *read)
 /*
  * The locked half of Swap and LoadOrStore for a key neither table has:
  * add a new entry to dirty, first marking read amended if it was not.
- * Takes ownership of `e`.  Returns 0 or -ENOMEM with nothing changed.  Call with
- * mu held.
+ * Takes ownership of `e`.  Returns 0 or -ENOMEM with nothing changed.  Call
+ * with mu held.
  */
 static int
 add_new_locked(struct map *m, struct readonly *read, uint64_t key,
@@ -548,7 +559,7 @@ syncmap_create(size_t size_hint)
 	m->misses = 0;
 	m->expunged = NULL;
 	m->size_hint = size_hint;
-	m->stats = (struct map_stats){ 0 };
+	m->stats = (struct map_stats){0};
 	m->dropped_grows = 0;
 	table_init_empty(&m->empty_ro.m);
 	m->empty_ro.amended = false;
@@ -600,34 +611,62 @@ syncmap_destroy(struct map *m)
 	urcu_memb_barrier();
 }
 
+/*
+ * The slow half of find_entry(): read lacks the key and is amended.  Look
+ * again under mu, then in dirty, counting a miss whether or not dirty has
+ * the key (it takes this path until dirty is promoted).  With `take`
+ * (LoadAndDelete), an entry found in dirty only is removed from dirty and
+ * retired: unreachable now, but perhaps held by a reader that found it in
+ * dirty, and usable by us until our own read-side section ends.
+ */
+static struct entry *
+find_entry_slow(struct map *m, uint64_t key, bool take)
+{
+	struct readonly *read;
+	struct entry *e;
+
+	lock(m);
+	/* Read again: a promotion may have happened meanwhile. */
+	read = load_readonly_locked(m);
+	e = table_get(&read->m, key);
+	if (e == NULL && read->amended) {
+		if (!take) {
+			e = table_get(m->dirty, key);
+		} else if ((e = table_remove(m->dirty, key)) != NULL) {
+			entry_retire(e);
+		}
+		miss_locked(m);
+	}
+	unlock(m);
+	return e;
+}
+
+/*
+ * The entry of `key` as Load, LoadAndDelete and CompareAndDelete find it
+ * (Go spells this out in each): in read, lock-free, or else, if read is
+ * amended, in dirty under mu.  NULL if neither has it.  Call inside a
+ * read-side section; the entry stays valid until the section ends.
+ */
+static inline struct entry *
+find_entry(struct map *m, uint64_t key, bool take)
+{
+	struct readonly *read = load_readonly(m);
+	struct entry *e = table_get(&read->m, key);
+
+	if (e == NULL && read->amended)
+		e = find_entry_slow(m, key, take);
+	return e;
+}
+
 static bool
 syncmap_load(struct map *m, uint64_t key, void **value)
 {
-	struct readonly *read;
 	struct entry *e;
 	void *p = NULL;
 
 	map_rcu_read_lock();
-	read = load_readonly(m);
-	e = table_get(&read->m, key);
-	if (e == NULL && read->amended) {
-		lock(m);
-		/* Read again: a promotion may have happened meanwhile. */
-		read = load_readonly_locked(m);
-		e = table_get(&read->m, key);
-		if (e == NULL && read->amended) {
-			e = table_get(m->dirty, key);
-			/*
-			 * Count the miss whether or not the key is in
-			 * dirty: it takes this path until dirty is
-			 * promoted.
-			 */
-			miss_locked(m);
-		}
-		unlock(m);
-	}
-	if (e != NULL)
-		p = entry_load(e); /* e is safe: we are in a read-side section */
+	if ((e = find_entry(m, key, false)) != NULL)
+		p = entry_load(e);
 	map_rcu_read_unlock();
 	if (p == NULL)
 		return false;
@@ -659,8 +698,7 @@ syncmap_swap(struct map *m, uint64_t key, void *value, void **previous)
 		if (ret == 0)
 			old = atomic_exchange_explicit(&e->p, value,
 						       memory_order_acq_rel);
-	} else if (m->dirty != NULL &&
-		   (e = table_get(m->dirty, key)) != NULL) {
+	} else if (m->dirty != NULL && (e = table_get(m->dirty, key)) != NULL) {
 		old = atomic_exchange_explicit(&e->p, value,
 					       memory_order_acq_rel);
 	} else if ((fresh = entry_new(value)) == NULL) {
@@ -709,8 +747,7 @@ syncmap_load_or_store(struct map *m, uint64_t key, void *value, void **actual)
 		if (ret == 0)
 			/* Cannot see EXPUNGED: we hold mu and unexpunged. */
 			ret = entry_try_load_or_store(e, value, actual);
-	} else if (m->dirty != NULL &&
-		   (e = table_get(m->dirty, key)) != NULL) {
+	} else if (m->dirty != NULL && (e = table_get(m->dirty, key)) != NULL) {
 		ret = entry_try_load_or_store(e, value, actual);
 		miss_locked(m);
 	} else if ((fresh = entry_new(value)) == NULL) {
@@ -727,32 +764,11 @@ out:
 static bool
 syncmap_load_and_delete(struct map *m, uint64_t key, void **value)
 {
-	struct readonly *read;
 	struct entry *e;
 	void *p = NULL;
 
 	map_rcu_read_lock();
-	read = load_readonly(m);
-	e = table_get(&read->m, key);
-	if (e == NULL && read->amended) {
-		lock(m);
-		read = load_readonly_locked(m);
-		e = table_get(&read->m, key);
-		if (e == NULL && read->amended) {
-			e = table_remove(m->dirty, key);
-			/*
-			 * Unreachable now (read lacks the key) but perhaps
-			 * still held by a reader that found it in dirty:
-			 * defer the free.  We may use it until our own
-			 * read-side section ends.
-			 */
-			if (e != NULL)
-				entry_retire(e);
-			miss_locked(m);
-		}
-		unlock(m);
-	}
-	if (e != NULL)
+	if ((e = find_entry(m, key, true)) != NULL)
 		p = entry_delete(e);
 	map_rcu_read_unlock();
 	if (p == NULL)
@@ -805,30 +821,14 @@ syncmap_compare_and_swap(struct map *m, uint64_t key, void *old_value,
 static bool
 syncmap_compare_and_delete(struct map *m, uint64_t key, void *old_value)
 {
-	struct readonly *read;
 	struct entry *e;
 	bool deleted = false;
 
 	if (old_value == NULL)
 		return false;
 	map_rcu_read_lock();
-	read = load_readonly(m);
-	e = table_get(&read->m, key);
-	if (e == NULL && read->amended) {
-		lock(m);
-		read = load_readonly_locked(m);
-		e = table_get(&read->m, key);
-		if (e == NULL && read->amended) {
-			/*
-			 * Leave the key in dirty (the compare is still to
-			 * come) and count a miss whether it is there or not.
-			 */
-			e = table_get(m->dirty, key);
-			miss_locked(m);
-		}
-		unlock(m);
-	}
-	if (e != NULL)
+	/* Leaves the key in dirty: the compare is still to come. */
+	if ((e = find_entry(m, key, false)) != NULL)
 		deleted = entry_try_compare_and_delete(e, old_value);
 	map_rcu_read_unlock();
 	return deleted;
