@@ -84,8 +84,9 @@
  * Allocation failure: Go cannot fail to allocate; C can.  Every operation
  * that may allocate does all its allocations before its first visible
  * change, and returns -ENOMEM with the map unchanged when one fails.
- * Load and Range allocate nothing: a promotion reuses a header allocated
- * in advance by dirtyLocked (`spare`).  Operations without an error
+ * Load and Range allocate nothing: dirtyLocked builds the dirty table
+ * inside the header that will publish it (`spare`), so a promotion only
+ * publishes that header.  Operations without an error
  * return (CompareAndSwap, Delete, ...) never allocate.
  */
 #include <assert.h>
@@ -132,9 +133,13 @@ struct map {
 
 	/* Written by the slow paths, all under mu. */
 	alignas(CACHE_LINE) pthread_mutex_t mu;
-	/* NULL, or a superset of read's live entries. */
+	/* NULL, or a superset of read's live entries: &spare->m. */
 	struct table *dirty;
-	/* The header for the next promotion; set if and only if dirty is. */
+	/*
+	 * The header dirty lives in, published as it is by the next
+	 * promotion (so promoting allocates and copies nothing); set if and
+	 * only if dirty is.
+	 */
 	struct readonly *spare;
 	/* Misses since the last promotion. */
 	size_t misses;
@@ -410,12 +415,10 @@ promote_locked(struct map *m)
 	struct readonly *ro = m->spare;
 	struct entry *e, *next;
 
-	ro->m = *m->dirty;
+	/* ro->m is the dirty table itself. */
 	ro->amended = false;
-	m->dropped_grows += m->dirty->grows;
+	m->dropped_grows += ro->m.grows;
 	publish_locked(m, ro);
-	/* Only mu holders ever saw the dirty descriptor: free it now. */
-	map_free(m->dirty);
 	m->dirty = NULL;
 	m->spare = NULL;
 	m->misses = 0;
@@ -454,20 +457,23 @@ static int
 dirty_locked(struct map *m, struct readonly *read)
 {
 	size_t n = read->m.count + 1;
-	struct table *dirty;
 	struct readonly *spare;
+	struct table *dirty;
 
 	if (m->dirty != NULL)
 		return 0;
 	if (n < m->size_hint)
 		n = m->size_hint;
-	dirty = table_new(n);
 	spare = map_malloc(sizeof(*spare));
-	if (dirty == NULL || spare == NULL) {
-		table_free(dirty);
+	if (spare == NULL)
+		return -ENOMEM;
+	dirty = &spare->m;
+	table_init_empty(dirty);
+	if (table_reserve(dirty, n) != 0) {
 		map_free(spare);
 		return -ENOMEM;
 	}
+	dirty->grows = 0; /* sizing it is not a resize */
 	table_for_each_slot(&read->m, s) {
 		struct entry *e = s->val;
 
@@ -603,8 +609,10 @@ syncmap_destroy(struct map *m)
 	table_free_slots(&read->m);
 	if (read != &m->empty_ro)
 		map_free(read);
-	table_free(m->dirty);
-	map_free(m->spare);
+	if (m->spare != NULL) {
+		table_free_slots(&m->spare->m);
+		map_free(m->spare);
+	}
 	pthread_mutex_destroy(&m->mu);
 	map_free(m);
 	/* Wait for the callbacks of everything retired earlier. */
