@@ -312,20 +312,6 @@ entry_try_expunge_locked(struct entry *e)
 	return p == EXPUNGED;
 }
 
-/*
- * If the entry was expunged, make it merely deleted and return true: the
- * caller must then add it to dirty.  Call with mu held.
- */
-static bool
-entry_unexpunge_locked(struct entry *e)
-{
-	void *p = EXPUNGED;
-
-	/* Relaxed: only mu holders write EXPUNGED or read it back. */
-	return atomic_compare_exchange_strong_explicit(
-		&e->p, &p, NULL, memory_order_relaxed, memory_order_relaxed);
-}
-
 /* Is the entry expunged?  Call with mu held: EXPUNGED changes only under mu. */
 static bool
 entry_expunged_locked(struct entry *e)
@@ -540,7 +526,13 @@ unexpunge_locked(struct map *m, uint64_t key, struct entry *e)
 	/* EXPUNGED entries exist only while dirty does. */
 	if (table_reserve(m->dirty, m->dirty->count + 1) != 0)
 		return -ENOMEM;
-	entry_unexpunge_locked(e);
+	/*
+	 * EXPUNGED -> NULL: a store, not a CAS, because nothing else can
+	 * change an expunged entry (lock-free writers give up on EXPUNGED
+	 * and wait for mu).  Relaxed: mu orders it for every writer that
+	 * looks; a lock-free writer that sees NULL may then revive it.
+	 */
+	atomic_store_explicit(&e->p, NULL, memory_order_relaxed);
 	table_put_reserved(m->dirty, key, e);
 	return 0;
 }
