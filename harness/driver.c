@@ -285,8 +285,8 @@ struct worker {
 /*
  * The stop flag carries no data: a worker only needs to see it eventually,
  * and everything it wrote is published to the main thread by
- * pthread_join().  So a relaxed load suffices; the main thread's store is
- * a release only out of habit of pairing (nothing is read under it).
+ * pthread_join().  So its store and loads are relaxed: there is no
+ * acquire/release pair because nothing is read under the flag.
  */
 static inline bool
 should_stop(struct plan *p)
@@ -708,6 +708,7 @@ run_config(const struct config *c, struct result *r)
 	r->ncpus = ncpus;
 	r->oversubscribed = c->threads > ncpus;
 	r->have_stats = ops->stats != NULL;
+	r->pinned = c->pin;
 	r->bytes_per_key = -1;
 
 	p = aligned_alloc(64, sizeof(*p));
@@ -774,7 +775,7 @@ run_config(const struct config *c, struct result *r)
 		ts.tv_nsec = (long)(left * 1e9);
 		nanosleep(&ts, NULL);
 	}
-	atomic_store_explicit(&p->stop, 1, memory_order_release);
+	atomic_store_explicit(&p->stop, 1, memory_order_relaxed);
 	for (unsigned i = 0; i < c->threads; i++)
 		pthread_join(ws[i].th, NULL);
 
@@ -797,8 +798,9 @@ run_config(const struct config *c, struct result *r)
 		r->iters += c->wl ? w->iters : ops_i;
 		if (w->hist)
 			hist_merge(merged, w->hist);
-		if (w->err && !err)
-			err = 0; /* pinning failed: run unpinned, not fatal */
+		/* Pinning failed: the row ran unpinned and says so. */
+		if (w->err)
+			r->pinned = false;
 	}
 	r->seconds = (double)(end - start) * 1e-9;
 	r->lat_samples = merged->count;
@@ -816,6 +818,15 @@ run_config(const struct config *c, struct result *r)
 		r->bytes_per_key =
 			((double)mem1 - (double)mem0) / (double)r->live_keys;
 	r->peak_rss_kb = peak_rss_kb();
+	if (c->pin && !r->pinned) {
+		static bool warned;
+
+		if (!warned)
+			fprintf(stderr, "mapbench: could not pin threads "
+					"(pthread_setaffinity_np); such rows "
+					"have pinned=0\n");
+		warned = true;
+	}
 	map_ops_thread_exit(ops);
 	ops->destroy(p->m);
 out_exit:

@@ -98,6 +98,7 @@ struct result {
 	double bytes_per_key; /* < 0: not available */
 	long peak_rss_kb;
 	bool oversubscribed;
+	bool pinned; /* asked for, and every worker's affinity call succeeded */
 	unsigned ncpus;
 };
 

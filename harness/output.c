@@ -116,7 +116,7 @@ fields_of(const struct config *c, const struct result *r, char f[][FIELD])
 	fmt_u64(f[j++], c->rep);
 	fmt_u64(f[j++], c->seed);
 	fmt_dbl(f[j++], c->duration);
-	fmt_u64(f[j++], c->pin);
+	fmt_u64(f[j++], r->pinned);
 	fmt_u64(f[j++], r->oversubscribed);
 	fmt_u64(f[j++], r->ncpus);
 	snprintf(f[j++], FIELD, "%.9f", r->seconds);
