@@ -124,16 +124,31 @@ run_case(benchmark::State &state, bench_case c)
 		struct map_stats after;
 
 		map_ops_stats(c.ops, m, &after);
-		set_stat_counter(state, "promotions", after.promotions,
-				 shared.before.promotions);
-		set_stat_counter(state, "dirty_rebuilds", after.dirty_rebuilds,
-				 shared.before.dirty_rebuilds);
-		set_stat_counter(state, "entries_copied", after.entries_copied,
-				 shared.before.entries_copied);
-		set_stat_counter(state, "misses", after.misses,
-				 shared.before.misses);
-		set_stat_counter(state, "locked_ops", after.locked_ops,
-				 shared.before.locked_ops);
+		/* Only the counters the map keeps: the others are NA. */
+#define STAT(bit, f)                                                           \
+	do {                                                                   \
+		if (after.have & (bit))                                        \
+			set_stat_counter(state, #f, after.f,                   \
+					 shared.before.f);                     \
+	} while (0)
+		STAT(MAP_STAT_PROMOTIONS, promotions);
+		STAT(MAP_STAT_DIRTY_REBUILDS, dirty_rebuilds);
+		STAT(MAP_STAT_ENTRIES_COPIED, entries_copied);
+		STAT(MAP_STAT_MISSES, misses);
+		STAT(MAP_STAT_LOCKED_OPS, locked_ops);
+		STAT(MAP_STAT_RESIZES, resizes);
+#undef STAT
+		/* The map's own counters: events per iteration, levels as is. */
+		for (unsigned i = 0; i < c.ops->n_counters; i++) {
+			const struct map_counter *k = &c.ops->counters[i];
+
+			if (k->kind == MAP_COUNTER_EVENTS)
+				set_stat_counter(state, k->name, after.own[i],
+						 shared.before.own[i]);
+			else
+				state.counters[k->name] = benchmark::Counter(
+					static_cast<double>(after.own[i]));
+		}
 	}
 
 	if (tid != 0) {

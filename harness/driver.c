@@ -27,7 +27,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/rcu.h"
 #include "hist.h"
 #include "mapbench.h"
 
@@ -611,27 +610,16 @@ plan_mix(struct plan *p, const struct mix *mix)
 	p->churn_read_thr = (uint64_t)(mix->w[WL_LOAD] / total * 4294967296.0);
 }
 
-/* Runs in the call_rcu thread: its cached frees become free. */
-static void
-rcu_flush_cb(struct rcu_head *h)
-{
-	(void)h;
-	mem_flush_thread_cache();
-}
-
 /*
- * Everything freed so far, counted as freed: wait for deferred (call_rcu)
- * frees, then flush the thread caches of the call_rcu thread and ours, so
- * that jemalloc's stats.allocated sees only live memory.
+ * Everything freed so far, counted as freed: the map's quiesce hook waits
+ * for its deferred frees (and flushes the caches of the threads that ran
+ * them), then ours is flushed, so that jemalloc's stats.allocated sees
+ * only live memory.
  */
 static uint64_t
-settled_allocated(void)
+settled_allocated(const struct map_ops *ops, struct map *m)
 {
-	static struct rcu_head head;
-
-	urcu_memb_barrier();
-	urcu_memb_call_rcu(&head, rcu_flush_cb);
-	urcu_memb_barrier();
+	map_ops_quiesce(ops, m);
 	mem_flush_thread_cache();
 	return mem_allocated();
 }
@@ -640,6 +628,7 @@ static void
 stats_delta(struct map_stats *d, const struct map_stats *a,
 	    const struct map_stats *b)
 {
+	d->have = b->have;
 	d->promotions = b->promotions - a->promotions;
 	d->dirty_rebuilds = b->dirty_rebuilds - a->dirty_rebuilds;
 	d->entries_copied = b->entries_copied - a->entries_copied;
@@ -743,8 +732,7 @@ run_config(const struct config *c, struct result *r)
 	}
 
 	peak_rss_reset();
-	map_rcu_thread_enter();
-	mem0 = settled_allocated();
+	mem0 = settled_allocated(ops, p->m);
 	p->m = ops->create(c->wl ? 0 : c->keys);
 	if (!p->m) {
 		err = -ENOMEM;
@@ -813,7 +801,7 @@ run_config(const struct config *c, struct result *r)
 	}
 	if (ops->range)
 		ops->range(p->m, count_entry, &r->live_keys);
-	mem1 = settled_allocated();
+	mem1 = settled_allocated(ops, p->m);
 	if (mem1 && r->live_keys)
 		r->bytes_per_key =
 			((double)mem1 - (double)mem0) / (double)r->live_keys;
@@ -830,7 +818,6 @@ run_config(const struct config *c, struct result *r)
 	map_ops_thread_exit(ops);
 	ops->destroy(p->m);
 out_exit:
-	map_rcu_thread_exit();
 out_free:
 	pthread_barrier_destroy(&p->barrier);
 	for (unsigned i = 0; i < c->threads; i++)

@@ -137,21 +137,32 @@ fields_of(const struct config *c, const struct result *r, char f[][FIELD])
 		j++;
 	}
 	if (r->have_stats) {
-		fmt_u64(f[j++], r->stats.promotions);
-		fmt_u64(f[j++], r->stats.dirty_rebuilds);
-		fmt_u64(f[j++], r->stats.entries_copied);
-		fmt_u64(f[j++], r->stats.misses);
-		fmt_u64(f[j++], r->stats.locked_ops);
-		fmt_u64(f[j++], r->stats.resizes);
-		if (r->ops) {
-			fmt_dbl(f[j], (double)r->stats.promotions / mop);
-			fmt_dbl(f[j + 1],
-				(double)r->stats.dirty_rebuilds / mop);
-			fmt_dbl(f[j + 2], (double)r->stats.entries_copied /
-						  (double)r->ops);
+		/* A counter the map does not keep stays empty (NA). */
+		const struct map_stats *s = &r->stats;
+
+#define STAT(bit, v)                                                           \
+	do {                                                                   \
+		if (s->have & (bit))                                           \
+			fmt_u64(f[j], (v));                                    \
+		j++;                                                           \
+	} while (0)
+		STAT(MAP_STAT_PROMOTIONS, s->promotions);
+		STAT(MAP_STAT_DIRTY_REBUILDS, s->dirty_rebuilds);
+		STAT(MAP_STAT_ENTRIES_COPIED, s->entries_copied);
+		STAT(MAP_STAT_MISSES, s->misses);
+		STAT(MAP_STAT_LOCKED_OPS, s->locked_ops);
+		STAT(MAP_STAT_RESIZES, s->resizes);
+#undef STAT
+		if (r->ops && (s->have & MAP_STAT_PROMOTIONS))
+			fmt_dbl(f[j], (double)s->promotions / mop);
+		if (r->ops && (s->have & MAP_STAT_DIRTY_REBUILDS))
+			fmt_dbl(f[j + 1], (double)s->dirty_rebuilds / mop);
+		if (r->ops && (s->have & MAP_STAT_ENTRIES_COPIED))
+			fmt_dbl(f[j + 2],
+				(double)s->entries_copied / (double)r->ops);
+		if (r->ops && (s->have & MAP_STAT_LOCKED_OPS))
 			fmt_dbl(f[j + 3],
-				(double)r->stats.locked_ops / (double)r->ops);
-		}
+				(double)s->locked_ops / (double)r->ops);
 	}
 	j = N_BASE + 2 * WL_NOPS + 10;
 	fmt_u64(f[j++], r->lat_samples);
@@ -314,15 +325,16 @@ table_cells(const struct config *c, const struct result *r, char cell[][48])
 		for (int i = 10; i < 14; i++)
 			snprintf(cell[i], 48, "-");
 	}
-	if (r->have_stats && r->ops) {
+	snprintf(cell[14], 48, "NA");
+	snprintf(cell[15], 48, "NA");
+	if (r->have_stats && r->ops &&
+	    (r->stats.have & MAP_STAT_PROMOTIONS))
 		snprintf(cell[14], 48, "%.3g",
 			 (double)r->stats.promotions / ((double)r->ops / 1e6));
+	if (r->have_stats && r->ops &&
+	    (r->stats.have & MAP_STAT_LOCKED_OPS))
 		snprintf(cell[15], 48, "%.3g",
 			 (double)r->stats.locked_ops / (double)r->ops);
-	} else {
-		snprintf(cell[14], 48, "-");
-		snprintf(cell[15], 48, "-");
-	}
 }
 
 static void

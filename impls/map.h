@@ -21,17 +21,57 @@ extern "C" {
 
 struct map; /* opaque; each implementation defines its own */
 
-/* Laid out as DESIGN.md gives the contract. */
+/*
+ * The plugin ABI.  Bumped whenever struct map_ops, struct map_stats or
+ * struct map_counter changes layout or meaning.  A plugin exports
+ *	const uint32_t mapbench_abi_version = MAPBENCH_ABI_VERSION;
+ *	const struct map_ops *const mapbench_maps[] = { &my_ops, NULL };
+ * and needs nothing but this header (docs/DESIGN.md, "Plugins").
+ */
+#define MAPBENCH_ABI_VERSION 2u
+
 /* clang-format off */
 
-/* Counters an implementation does not have stay 0. */
+/*
+ * The common counters.  A map sets in `have` the MAP_STAT_* bit of every
+ * counter it keeps; a counter whose bit is clear is reported as NA, never
+ * as 0.  All count events since create(); the harness reports deltas.
+ */
+#define MAP_STAT_PROMOTIONS     (1u << 0)
+#define MAP_STAT_DIRTY_REBUILDS (1u << 1)
+#define MAP_STAT_ENTRIES_COPIED (1u << 2)
+#define MAP_STAT_MISSES         (1u << 3)
+#define MAP_STAT_LOCKED_OPS     (1u << 4)
+#define MAP_STAT_RESIZES        (1u << 5)
+
+/* At most this many counters of a map's own (struct map_ops.counters). */
+#define MAP_OWN_COUNTERS_MAX 16
+
 struct map_stats {
+	uint32_t have;           /* MAP_STAT_* bits of the counters kept below */
+	uint32_t reserved;       /* 0 */
 	uint64_t promotions;     /* dirty map promoted to read (missLocked or Range) */
 	uint64_t dirty_rebuilds; /* read copied into a fresh dirty map (dirtyLocked) */
 	uint64_t entries_copied; /* entries visited by those copies */
 	uint64_t misses;         /* loads that missed read and went to dirty */
-	uint64_t locked_ops;     /* operations that took the map-wide mutex or write lock */
+	uint64_t locked_ops;     /* operations that took a lock (map-wide, shard or node) */
 	uint64_t resizes;        /* table grow/shrink events */
+	/* own[i] is the value of ops->counters[i], i < ops->n_counters. */
+	uint64_t own[MAP_OWN_COUNTERS_MAX];
+};
+
+/* What a counter of a map's own measures, and so how it is reported. */
+enum map_counter_kind {
+	MAP_COUNTER_EVENTS = 0, /* events since create(): the delta over a window, per op */
+	MAP_COUNTER_LEVEL = 1,  /* a current state (nodes, depth): the value at the end */
+};
+
+/* A counter of a map's own, beside the common ones. */
+struct map_counter {
+	const char *name; /* [a-z][a-z0-9_]*, unique within the map: "restarts" */
+	const char *unit; /* "events", "nodes", "levels", ... */
+	const char *help; /* one line for `mapbench list` */
+	enum map_counter_kind kind;
 };
 
 /*
@@ -43,7 +83,7 @@ struct map_stats {
 #define MAP_CONTROL (1u << 1)
 
 struct map_ops {
-	const char *name;    /* "syncmap", "rwlock", "lfht", ... */
+	const char *name;    /* "syncmap", "rwlock", "lfht", ...: [a-z][a-z0-9_-]* */
 	const char *summary; /* one line for `mapbench list` */
 	unsigned flags;      /* MAP_NOT_THREAD_SAFE, MAP_CONTROL */
 	struct map *(*create)(size_t size_hint); /* NULL on failure */
@@ -65,7 +105,37 @@ struct map_ops {
 	void (*range)(struct map *m,
 		      bool (*fn)(uint64_t key, void *value, void *arg), void *arg);
 	void (*clear)(struct map *m);
-	void (*stats)(struct map *m, struct map_stats *out); /* may be NULL */
+	/*
+	 * Fill the counters the map keeps and set their bits in out->have;
+	 * out arrives zeroed.  May be NULL (no counters: all NA).  Called
+	 * outside the timed window, from a thread that called thread_enter.
+	 */
+	void (*stats)(struct map *m, struct map_stats *out);
+
+	/* Since MAPBENCH_ABI_VERSION 2. */
+
+	/*
+	 * Wait until every deferred free queued so far (by any thread) has
+	 * run, so that the allocator's figures show only live memory.  RCU
+	 * maps: rcu_barrier().  NULL: the map frees nothing late.  Never
+	 * called from a read-side section or with a map lock held.
+	 */
+	void (*quiesce)(struct map *m);
+	/*
+	 * The map's own counters, n_counters of them, reported beside the
+	 * common ones; stats() fills out->own[i] for each.  NULL/0: none.
+	 */
+	const struct map_counter *counters;
+	unsigned n_counters; /* <= MAP_OWN_COUNTERS_MAX */
+	/*
+	 * A map that takes a parameter ("striped:64"; the text after the
+	 * first ':' of the name given to the harness) creates itself with
+	 * it.  NULL if the map takes none.  Returns NULL with errno EINVAL
+	 * for a parameter it does not accept (param_help says what it
+	 * accepts), ENOMEM when it cannot allocate.
+	 */
+	struct map *(*create_param)(size_t size_hint, const char *param);
+	const char *param_help; /* "shards: a power of two, 1..65536" */
 };
 
 /* clang-format on */
@@ -91,13 +161,39 @@ map_ops_thread_exit(const struct map_ops *ops)
 		ops->thread_exit();
 }
 
-/* Fill `out` with the map's counters, zeros where the impl has none. */
+/* Fill `out` with the map's counters; `have` says which it keeps. */
 static inline void
 map_ops_stats(const struct map_ops *ops, struct map *m, struct map_stats *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (ops->stats)
 		ops->stats(m, out);
+}
+
+/* Wait for the map's deferred frees (no-op for maps without any). */
+static inline void
+map_ops_quiesce(const struct map_ops *ops, struct map *m)
+{
+	if (ops->quiesce)
+		ops->quiesce(m);
+}
+
+/*
+ * Create a map of `ops` with `param` (NULL: none).  A parameter given to
+ * a map that takes none fails with errno EINVAL.
+ */
+static inline struct map *
+map_ops_create(const struct map_ops *ops, const char *param, size_t size_hint)
+{
+	if (param == NULL)
+		return ops->create_param != NULL
+			       ? ops->create_param(size_hint, NULL)
+			       : ops->create(size_hint);
+	if (ops->create_param == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return ops->create_param(size_hint, param);
 }
 
 #ifdef __cplusplus

@@ -2,14 +2,15 @@
 
 #include "map.h"
 
-extern const struct map_ops syncmap_ops;
-extern const struct map_ops rwlock_ops;
-extern const struct map_ops lfht_ops;
-extern const struct map_ops unsync_ops;
-extern const struct map_ops null_ops;
+#define MAP(name) extern const struct map_ops name##_ops;
+#include "registry.def"
+#undef MAP
 
 const struct map_ops *const map_registry[] = {
-	&syncmap_ops, &rwlock_ops, &lfht_ops, &unsync_ops, &null_ops, NULL,
+#define MAP(name) &name##_ops,
+#include "registry.def"
+#undef MAP
+	NULL,
 };
 
 const struct map_ops *

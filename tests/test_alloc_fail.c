@@ -286,7 +286,7 @@ one_case(const struct map_ops *ops, enum state st, size_t n, enum op op,
 
 	for (unsigned long cd = 1;; cd++) {
 		struct refmap before, after;
-		struct map *m = ops->create(0);
+		struct map *m = test_create(ops, 0);
 		struct result got, exp;
 		unsigned long left;
 		void *v = PV(3), *old;
@@ -452,7 +452,7 @@ create(void **state)
 			unsigned long left;
 
 			atomic_store(&map_alloc_fail_countdown, cd);
-			m = ops->create(hints[h]);
+			m = test_create(ops, hints[h]);
 			left = atomic_exchange(&map_alloc_fail_countdown, 0);
 			if (m == NULL) {
 				if (left != 0)

@@ -115,7 +115,7 @@ ctx_init(struct ctx *c, void **state, size_t hint)
 	*c = (struct ctx){.ops = test_ops(state)};
 	tfail_reset();
 	map_ops_thread_enter(c->ops);
-	c->m = c->ops->create(hint);
+	c->m = test_create(c->ops, hint);
 	assert_non_null(c->m);
 }
 

@@ -237,7 +237,7 @@ random_ops(void **state)
 
 		for (uint64_t seed = 1; seed <= seeds; seed++) {
 			struct rng r = {.s = seed * 1000003 + nkeys};
-			struct map *m = ops->create(seed % 3 == 0 ? nkeys : 0);
+			struct map *m = test_create(ops, seed % 3 == 0 ? nkeys : 0);
 			struct refmap ref;
 
 			assert_non_null(m);
@@ -282,7 +282,7 @@ null_values(void **state)
 	void *got;
 
 	map_ops_thread_enter(ops);
-	m = ops->create(0);
+	m = test_create(ops, 0);
 	assert_non_null(m);
 	for (int present = 0; present < 2; present++) {
 		uint64_t k = 7;
@@ -319,7 +319,7 @@ absent_keys(void **state)
 	void *got;
 
 	map_ops_thread_enter(ops);
-	m = ops->create(0);
+	m = test_create(ops, 0);
 	assert_non_null(m);
 	for (int round = 0; round < 3; round++) {
 		/* round 0: empty map; 1: other keys present; 2: k deleted */
@@ -384,7 +384,7 @@ extreme_keys(void **state)
 	void *got;
 
 	map_ops_thread_enter(ops);
-	m = ops->create(0);
+	m = test_create(ops, 0);
 	assert_non_null(m);
 	for (size_t i = 0; i < n; i++)
 		assert_int_equal(ops->store(m, keys[i], INTVAL(i)), 0);
@@ -421,7 +421,7 @@ range_stops(void **state)
 	struct count_arg c;
 
 	map_ops_thread_enter(ops);
-	m = ops->create(0);
+	m = test_create(ops, 0);
 	assert_non_null(m);
 	c = (struct count_arg){.stop_at = 1};
 	ops->range(m, count_fn, &c);
@@ -545,7 +545,7 @@ range_mutates(void **state)
 	map_ops_thread_enter(ops);
 	for (uint64_t seed = 1; seed <= 20; seed++) {
 		struct rmut *c = calloc(1, sizeof(*c));
-		struct map *m = ops->create(0);
+		struct map *m = test_create(ops, 0);
 		struct count_arg cnt = {.stop_at = SIZE_MAX};
 
 		assert_non_null(c);
@@ -596,7 +596,7 @@ range_deletes_all(void **state)
 	struct map *m;
 
 	map_ops_thread_enter(ops);
-	m = ops->create(0);
+	m = test_create(ops, 0);
 	assert_non_null(c);
 	assert_non_null(m);
 	c->ops = ops;
@@ -622,7 +622,7 @@ clear_reuse(void **state)
 	char why[256];
 
 	map_ops_thread_enter(ops);
-	m = ops->create(0);
+	m = test_create(ops, 0);
 	assert_non_null(m);
 	ref_init(&ref, 64);
 	ops->clear(m); /* empty */
@@ -673,7 +673,7 @@ nested_enter(void **state)
 	for (const struct map_ops *const *o = map_registry; *o != NULL; o++)
 		map_ops_thread_enter(*o);
 	map_ops_thread_enter(ops);
-	m = ops->create(0);
+	m = test_create(ops, 0);
 	assert_non_null(m);
 	assert_int_equal(ops->store(m, 1, PV(1)), 0);
 	map_ops_thread_exit(ops);
@@ -723,7 +723,7 @@ million_keys(void **state)
 	void *got;
 
 	map_ops_thread_enter(ops);
-	m = ops->create(0);
+	m = test_create(ops, 0);
 	assert_non_null(m);
 	b.seen = calloc(n, 1);
 	assert_non_null(b.seen);

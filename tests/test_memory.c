@@ -8,13 +8,12 @@
  * allocator holds must grow by less than 8 per iteration over the second
  * half, where keeping one 16-byte slot, or one entry, per deleted key
  * would grow it by at least 16.  Deferred frees are flushed with
- * rcu_barrier before each reading.  The allocator is asked directly
+ * the map's quiesce hook (rcu_barrier) before each reading.  The allocator is asked directly
  * (jemalloc's stats.allocated, or the sanitizer's count in ASan builds);
  * with neither, the test is skipped.
  */
 #include "testutil.h"
 
-#include "rcu.h"
 
 #if defined(MAPBENCH_HAVE_JEMALLOC)
 #include <jemalloc/jemalloc.h>
@@ -27,9 +26,10 @@ size_t __sanitizer_get_current_allocated_bytes(void);
 
 /* Bytes allocated and not yet freed, after deferred frees ran; 0 if unknown. */
 static size_t
-allocated_bytes(void)
+allocated_bytes(const struct map_ops *ops, struct map *m)
 {
-	urcu_memb_barrier();
+	if (ops != NULL)
+		map_ops_quiesce(ops, m);
 #if defined(MAPBENCH_HAVE_JEMALLOC)
 	uint64_t epoch = 1;
 	size_t allocated = 0, len = sizeof(epoch);
@@ -91,17 +91,17 @@ check_bounded(void **state,
 	struct map *m;
 	uint64_t i = 0;
 
-	if (allocated_bytes() == 0)
+	if (allocated_bytes(NULL, NULL) == 0)
 		skip();
 	map_ops_thread_enter(ops);
-	m = ops->create(0);
+	m = test_create(ops, 0);
 	assert_non_null(m);
 	for (; i < n; i++)
 		step(ops, m, i);
-	before = allocated_bytes();
+	before = allocated_bytes(ops, m);
 	for (; i < 2 * n; i++)
 		step(ops, m, i);
-	after = allocated_bytes();
+	after = allocated_bytes(ops, m);
 	print_message("[ MEMORY   ] %s: %lu more iterations, %+ld bytes\n",
 		      ops->name, n, (long)(after - before));
 	assert_true(after < before || after - before < 8 * n);

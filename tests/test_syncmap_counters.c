@@ -74,7 +74,7 @@ static int
 setup(void **state)
 {
 	map_ops_thread_enter(ops);
-	*state = ops->create(0);
+	*state = test_create(ops, 0);
 	return *state == NULL ? -1 : 0;
 }
 

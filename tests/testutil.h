@@ -167,6 +167,39 @@ struct impl_test {
 	unsigned skip_flags; /* impls with any of these flags skip it */
 };
 
+/*
+ * A map under test: an implementation and the parameter it is created
+ * with ("hashtrie:hash=const" in MAPBENCH_TEST_IMPL; NULL for none).
+ */
+struct impl_spec {
+	const struct map_ops *ops;
+	const char *param;
+};
+
+/*
+ * The parameter of the map the running test uses.  cmocka runs one test
+ * at a time, and each test's setup sets it, so every map a test creates
+ * (test_create) gets it, on any thread.
+ */
+static const char *test_cur_param;
+
+static int
+impl_spec_setup(void **state)
+{
+	const struct impl_spec *spec = (const struct impl_spec *)*state;
+
+	test_cur_param = spec->param;
+	*state = (void *)spec->ops;
+	return 0;
+}
+
+static int
+impl_spec_teardown(void **state)
+{
+	test_cur_param = NULL;
+	return 0;
+}
+
 /* The implementation a per-impl test runs against. */
 static inline const struct map_ops *
 test_ops(void **state)
@@ -174,65 +207,107 @@ test_ops(void **state)
 	return (const struct map_ops *)*state;
 }
 
-/*
- * Is `name` selected by MAPBENCH_TEST_IMPL (a comma-separated list of
- * impl names; unset means all)?
- */
-static inline bool
-impl_selected(const char *name)
+/* A map of `ops` with the running test's parameter. */
+static inline struct map *
+test_create(const struct map_ops *ops, size_t size_hint)
 {
-	const char *sel = getenv("MAPBENCH_TEST_IMPL");
-	size_t len = strlen(name);
-
-	if (sel == NULL || *sel == '\0')
-		return true;
-	for (const char *p = sel; *p != '\0';) {
-		const char *end = strchr(p, ',');
-		size_t n = end != NULL ? (size_t)(end - p) : strlen(p);
-
-		if (n == len && strncmp(p, name, n) == 0)
-			return true;
-		p += n;
-		if (*p == ',')
-			p++;
-	}
-	return false;
+	return map_ops_create(ops, test_cur_param, size_hint);
 }
 
 /*
- * Run every test for every registered implementation it applies to
- * (MAP_CONTROL impls always skip), as one cmocka group named `group`;
- * tests are named "<impl>/<test>".  Returns the number of failures.
+ * The maps MAPBENCH_TEST_IMPL selects: a comma-separated list of impl
+ * names, each optionally with ":param" (unset or empty: every registered
+ * impl without a parameter).  Unknown names abort the suite.  Returns
+ * the number of specs; *out is malloc'ed (strings leak until exit).
+ */
+static inline size_t
+impl_specs(struct impl_spec **out)
+{
+	const char *sel = getenv("MAPBENCH_TEST_IMPL");
+	struct impl_spec *v;
+	size_t n = 0, cap = 1;
+
+	for (const struct map_ops *const *o = map_registry; *o != NULL; o++)
+		cap++;
+	for (const char *p = sel ? sel : ""; *p; p++)
+		cap += *p == ',';
+	v = (struct impl_spec *)calloc(cap, sizeof(*v));
+	if (v == NULL)
+		abort();
+	if (sel == NULL || *sel == '\0') {
+		for (const struct map_ops *const *o = map_registry; *o != NULL;
+		     o++)
+			v[n++] = (struct impl_spec){*o, NULL};
+		*out = v;
+		return n;
+	}
+	for (const char *p = sel; *p != '\0';) {
+		const char *end = strchr(p, ',');
+		size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+		char *item = strndup(p, len), *colon;
+
+		if (item == NULL)
+			abort();
+		colon = strchr(item, ':');
+		if (colon != NULL)
+			*colon++ = '\0';
+		if (*item != '\0') {
+			const struct map_ops *ops = map_find(item);
+
+			if (ops == NULL) {
+				fprintf(stderr,
+					"MAPBENCH_TEST_IMPL: no map '%s'\n",
+					item);
+				exit(2);
+			}
+			v[n++] = (struct impl_spec){ops, colon};
+		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	*out = v;
+	return n;
+}
+
+/*
+ * Run every test for every selected map it applies to (MAP_CONTROL impls
+ * always skip), as one cmocka group named `group`; tests are named
+ * "<impl>[:param]/<test>".  Returns the number of failures.
  */
 static inline int
 run_impl_tests(const char *group, const struct impl_test *tests, size_t n)
 {
+	struct impl_spec *specs;
+	size_t nspecs = impl_specs(&specs);
 	struct CMUnitTest *ut;
-	size_t count = 0, cap = 0;
+	size_t count = 0;
 	int rc;
 
-	for (const struct map_ops *const *o = map_registry; *o != NULL; o++)
-		cap += n;
-	ut = calloc(cap ? cap : 1, sizeof(*ut));
+	ut = (struct CMUnitTest *)calloc(nspecs * n + 1, sizeof(*ut));
 	if (ut == NULL)
-		return 1;
-	for (const struct map_ops *const *o = map_registry; *o != NULL; o++) {
-		const struct map_ops *ops = *o;
+		abort();
+	for (size_t s = 0; s < nspecs; s++) {
+		const struct map_ops *ops = specs[s].ops;
 
-		if ((ops->flags & MAP_CONTROL) || !impl_selected(ops->name))
+		if (ops->flags & MAP_CONTROL)
 			continue;
 		for (size_t i = 0; i < n; i++) {
 			char *name;
 
 			if (ops->flags & tests[i].skip_flags)
 				continue;
-			if (asprintf(&name, "%s/%s", ops->name, tests[i].name) <
-			    0)
+			if (asprintf(&name, "%s%s%s/%s", ops->name,
+				     specs[s].param ? ":" : "",
+				     specs[s].param ? specs[s].param : "",
+				     tests[i].name) < 0)
 				abort();
 			ut[count++] = (struct CMUnitTest){
 				.name = name,
 				.test_func = tests[i].fn,
-				.initial_state = (void *)ops,
+				.setup_func = impl_spec_setup,
+				.teardown_func = impl_spec_teardown,
+				.initial_state = (void *)&specs[s],
 			};
 		}
 	}
@@ -241,6 +316,7 @@ run_impl_tests(const char *group, const struct impl_test *tests, size_t n)
 	for (size_t i = 0; i < count; i++)
 		free((char *)ut[i].name);
 	free(ut);
+	free(specs);
 	return rc;
 }
 

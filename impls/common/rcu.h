@@ -74,4 +74,12 @@ map_rcu_callback_begin(void)
 void map_rcu_thread_enter(void);
 void map_rcu_thread_exit(void);
 
+/*
+ * The quiesce hook of every urcu-memb map (struct map_ops.quiesce):
+ * rcu_barrier(), i.e. wait until every call_rcu callback queued so far,
+ * by any thread, has run.  Not from a read-side section.
+ */
+struct map;
+void map_rcu_quiesce(struct map *m);
+
 #endif /* MAPBENCH_RCU_H */

@@ -458,16 +458,6 @@ lfht_clear(struct map *m)
 	map_rcu_read_unlock();
 }
 
-/*
- * cds_lfht keeps no counters we could report: it does not expose how many
- * times it resized, and takes no map-wide lock.  Everything stays 0.
- */
-static void
-lfht_stats(struct map *m, struct map_stats *out)
-{
-	*out = (struct map_stats){0};
-}
-
 const struct map_ops lfht_ops = {
 	.name = "lfht",
 	.summary = "liburcu cds_lfht (urcu-memb), immutable nodes, call_rcu "
@@ -487,5 +477,10 @@ const struct map_ops lfht_ops = {
 	.compare_and_delete = lfht_compare_and_delete,
 	.range = lfht_range,
 	.clear = lfht_clear,
-	.stats = lfht_stats,
+	/*
+	 * No stats: cds_lfht does not expose how many times it resized and
+	 * takes no map-wide lock, so every common counter is NA.
+	 */
+	.stats = NULL,
+	.quiesce = map_rcu_quiesce,
 };

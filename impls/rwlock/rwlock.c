@@ -246,7 +246,7 @@ rwlock_clear(struct map *m)
 static void
 rwlock_stats(struct map *m, struct map_stats *out)
 {
-	*out = (struct map_stats){0};
+	out->have = MAP_STAT_LOCKED_OPS | MAP_STAT_RESIZES;
 	/* Relaxed: a statistic, read while workers may still be counting. */
 	out->locked_ops =
 		atomic_load_explicit(&m->locked_ops, memory_order_relaxed);

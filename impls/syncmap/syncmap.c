@@ -896,6 +896,9 @@ syncmap_stats(struct map *m, struct map_stats *out)
 {
 	pthread_mutex_lock(&m->mu);
 	*out = m->stats;
+	out->have = MAP_STAT_PROMOTIONS | MAP_STAT_DIRTY_REBUILDS |
+		    MAP_STAT_ENTRIES_COPIED | MAP_STAT_MISSES |
+		    MAP_STAT_LOCKED_OPS | MAP_STAT_RESIZES;
 	out->resizes = m->dropped_grows + (m->dirty ? m->dirty->grows : 0);
 	pthread_mutex_unlock(&m->mu);
 }
@@ -920,4 +923,5 @@ const struct map_ops syncmap_ops = {
 	.range = syncmap_range,
 	.clear = syncmap_clear,
 	.stats = syncmap_stats,
+	.quiesce = map_rcu_quiesce,
 };

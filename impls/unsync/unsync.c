@@ -174,7 +174,7 @@ unsync_clear(struct map *m)
 static void
 unsync_stats(struct map *m, struct map_stats *out)
 {
-	*out = (struct map_stats){0};
+	out->have = MAP_STAT_RESIZES;
 	out->resizes = m->t->grows;
 }
 
