@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "hist.h"
+#include "sampler.h"
 #include "mapbench.h"
 
 #define BATCH	 256 /* operations between two reads of the stop flag */
@@ -38,24 +39,6 @@ volatile sig_atomic_t mb_interrupted;
 static int cpus[CPU_SETSIZE];
 static unsigned ncpus;
 static double timer_cost_ns;
-
-/* wyrand (Wang Yi): one add and one 64x64->128 multiply per number. */
-static inline uint64_t
-rng_next(uint64_t *s)
-{
-	unsigned __int128 t;
-
-	*s += UINT64_C(0xa0761d6478bd642f);
-	t = (unsigned __int128)*s * (*s ^ UINT64_C(0xe7037ed1a0b428db));
-	return (uint64_t)(t >> 64) ^ (uint64_t)t;
-}
-
-/* Lemire's multiply-shift: r uniform on 64 bits -> uniform on [0, n). */
-static inline uint64_t
-rng_bound(uint64_t r, uint64_t n)
-{
-	return (uint64_t)(((unsigned __int128)r * n) >> 64);
-}
 
 static inline uint64_t
 now_ns(void)
@@ -178,78 +161,6 @@ config_label(const struct config *c, char *buf, size_t len)
 		snprintf(buf, len, "%s mix=%s threads=%u keys=%llu %s rep=%u",
 			 c->ops->name, c->mix_str, c->threads,
 			 (unsigned long long)c->keys, d, c->rep);
-}
-
-/*
- * Zipf ranks (Gray et al., "Quickly generating billion-record synthetic
- * databases", SIGMOD 1994), scrambled: rank r becomes key (r * mult) mod n
- * with mult coprime to n, a bijection that spreads the hot keys over the
- * key space instead of clustering them at 0, 1, 2, ...
- */
-struct zipf {
-	uint64_t n;
-	double theta, alpha, zetan, eta, half_pow_theta;
-	uint64_t mult;
-};
-
-static uint64_t
-gcd(uint64_t a, uint64_t b)
-{
-	while (b) {
-		uint64_t t = a % b;
-
-		a = b;
-		b = t;
-	}
-	return a;
-}
-
-static void
-zipf_init(struct zipf *z, uint64_t n, double theta)
-{
-	/* zeta(n) is O(n): keep the last one, sweeps reuse it. */
-	static uint64_t cached_n;
-	static double cached_theta, cached_zetan;
-	double zeta2 = 1 + pow(0.5, theta);
-
-	z->n = n;
-	z->theta = theta;
-	if (cached_n != n || cached_theta != theta) {
-		double s = 0;
-
-		for (uint64_t i = 1; i <= n; i++)
-			s += pow((double)i, -theta);
-		cached_n = n;
-		cached_theta = theta;
-		cached_zetan = s;
-	}
-	z->zetan = cached_zetan;
-	z->alpha = 1 / (1 - theta);
-	z->eta = (1 - pow(2.0 / (double)n, 1 - theta)) / (1 - zeta2 / z->zetan);
-	z->half_pow_theta = pow(0.5, theta);
-	z->mult = UINT64_C(0x9e3779b97f4a7c15) % n;
-	if (z->mult == 0)
-		z->mult = 1;
-	while (gcd(z->mult, n) != 1)
-		z->mult++;
-}
-
-static inline uint64_t
-zipf_next(const struct zipf *z, uint64_t r)
-{
-	double u = (double)(r >> 11) * 0x1p-53, uz = u * z->zetan;
-	uint64_t rank;
-
-	if (uz < 1)
-		rank = 0;
-	else if (uz < 1 + z->half_pow_theta)
-		rank = 1;
-	else
-		rank = (uint64_t)((double)z->n *
-				  pow(z->eta * u - z->eta + 1, z->alpha));
-	if (rank >= z->n)
-		rank = z->n - 1;
-	return (uint64_t)(((unsigned __int128)rank * z->mult) % z->n);
 }
 
 /* Read-only during a run. */
@@ -437,12 +348,6 @@ mix_loop(struct worker *w, bool sample, bool zipf)
 	/* Range hits: entries visited, not calls that saw one. */
 	if (st.count[WL_RANGE])
 		w->hits[WL_RANGE] = st.range_seen;
-}
-
-static inline uint64_t
-churn_key(uint64_t seq, unsigned tid, unsigned threads)
-{
-	return seq * threads + tid;
 }
 
 /*

@@ -16,23 +16,12 @@
 #include <time.h>
 
 #include "map.h"
+#include "mix.h"
 #include "workloads.h"
 
 #define MAX_LIST 64
 
-enum dist_kind { DIST_UNIFORM, DIST_ZIPF, DIST_CHURN };
-
-struct dist {
-	enum dist_kind kind;
-	double theta; /* zipf only */
-};
-
 enum format { FMT_TABLE, FMT_CSV, FMT_JSON };
-
-/* A mix: weights (percent, may be fractional) per operation kind. */
-struct mix {
-	double w[WL_NOPS];
-};
 
 struct opts {
 	const struct map_ops *impls[MAX_LIST];
@@ -114,11 +103,6 @@ void config_label(const struct config *c, char *buf, size_t len);
 /* options.c */
 int parse_opts(int argc, char **argv, struct opts *o, const char *cmd);
 size_t expand_grid(const struct opts *o, struct config **out);
-void mix_from_read(struct mix *m, int read_pct);
-void mix_format(const struct mix *m, char *buf, size_t len);
-void dist_format(const struct dist *d, char *buf, size_t len);
-int parse_dist(const char *s, struct dist *d);
-int parse_mix(const char *s, struct mix *m);
 void usage(FILE *f);
 uint64_t rep_seed(uint64_t seed, unsigned rep);
 void report_oversubscribed(const struct opts *o);
