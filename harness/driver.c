@@ -29,7 +29,8 @@
 
 #include "hist.h"
 #include "sampler.h"
-#include "mapbench.h"
+#include "driver.h"
+#include "sysinfo.h"
 
 #define BATCH	 256 /* operations between two reads of the stop flag */
 #define WL_BATCH 64  /* Go workload iterations between two reads */
@@ -39,6 +40,15 @@ volatile sig_atomic_t mb_interrupted;
 static int cpus[CPU_SETSIZE];
 static unsigned ncpus;
 static double timer_cost_ns;
+
+static double
+now_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
 
 static inline uint64_t
 now_ns(void)
@@ -113,54 +123,6 @@ unsigned
 driver_ncpus(void)
 {
 	return ncpus;
-}
-
-/* Does the configuration write to the map? */
-static bool
-config_writes(const struct config *c)
-{
-	unsigned reads = (1u << WL_LOAD) | (1u << WL_RANGE);
-
-	if (c->wl)
-		return (c->wl->uses & ~reads) != 0;
-	for (int k = 0; k < WL_NOPS; k++)
-		if (c->mix.w[k] > 0 && !((1u << k) & reads))
-			return true;
-	return false;
-}
-
-bool
-config_refused(const struct config *c, char *why, size_t len)
-{
-	if ((c->ops->flags & MAP_NOT_THREAD_SAFE) && c->threads > 1 &&
-	    config_writes(c)) {
-		snprintf(why, len,
-			 "%s is not thread-safe: it runs only with 1 thread "
-			 "or no writers",
-			 c->ops->name);
-		return true;
-	}
-	return false;
-}
-
-void
-config_label(const struct config *c, char *buf, size_t len)
-{
-	char d[32];
-
-	dist_format(&c->dist, d, sizeof(d));
-	if (c->wl)
-		snprintf(buf, len, "%s %s threads=%u rep=%u", c->ops->name,
-			 c->wl->name, c->threads, c->rep);
-	else if (c->read_pct >= 0)
-		snprintf(buf, len,
-			 "%s read=%d%% threads=%u keys=%llu %s rep=%u",
-			 c->ops->name, c->read_pct, c->threads,
-			 (unsigned long long)c->keys, d, c->rep);
-	else
-		snprintf(buf, len, "%s mix=%s threads=%u keys=%llu %s rep=%u",
-			 c->ops->name, c->mix_str, c->threads,
-			 (unsigned long long)c->keys, d, c->rep);
 }
 
 /* Read-only during a run. */
@@ -578,6 +540,9 @@ prefill(struct plan *p)
 	for (uint64_t k = 0; k < c->keys; k++) {
 		uint64_t r = k ^ salt;
 
+		/* Ctrl-C during a long prefill: the row is abandoned. */
+		if ((k & 4095) == 0 && mb_interrupted)
+			return;
 		if (c->prefill_pct < 100 &&
 		    rng_bound(rng_next(&r), 100) >= (uint64_t)c->prefill_pct)
 			continue;
@@ -638,7 +603,7 @@ run_config(const struct config *c, struct result *r)
 
 	peak_rss_reset();
 	mem0 = settled_allocated(ops, p->m);
-	p->m = ops->create(c->wl ? 0 : c->keys);
+	p->m = map_ops_create(ops, config_param(c), c->wl ? 0 : c->keys);
 	if (!p->m) {
 		err = -ENOMEM;
 		goto out_exit;
