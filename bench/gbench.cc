@@ -201,10 +201,29 @@ main(int argc, char **argv)
 	int kept = 1;
 
 	for (int k = 1; k < argc; k++) {
-		if (std::strncmp(argv[k], "--threads=", 10) == 0)
+		if (std::strncmp(argv[k], "--threads=", 10) == 0) {
 			spec = argv[k] + 10;
-		else
+		} else if (std::strcmp(argv[k], "--threads") == 0) {
+			if (k + 1 == argc) {
+				std::fprintf(stderr, "gbench: --threads needs "
+						     "a value, e.g. 1,2,4\n");
+				return 2;
+			}
+			spec = argv[++k];
+		} else {
+			if (std::strcmp(argv[k], "--help") == 0 ||
+			    std::strcmp(argv[k], "-h") == 0)
+				std::printf(
+					"gbench: Go's sync.Map workloads on "
+					"every thread-safe map.\n"
+					"  --threads LIST    thread counts, "
+					"1..1024, comma separated (1,2,4;\n"
+					"                    or MAPBENCH_THREADS)"
+					"\n"
+					"Google Benchmark's own options "
+					"follow.\n\n");
 			argv[kept++] = argv[k];
+		}
 	}
 	argc = kept;
 	argv[argc] = nullptr;
