@@ -128,8 +128,7 @@ run_case(benchmark::State &state, bench_case c)
 #define STAT(bit, f)                                                           \
 	do {                                                                   \
 		if (after.have & (bit))                                        \
-			set_stat_counter(state, #f, after.f,                   \
-					 shared.before.f);                     \
+			set_stat_counter(state, #f, after.f, shared.before.f); \
 	} while (0)
 		STAT(MAP_STAT_PROMOTIONS, promotions);
 		STAT(MAP_STAT_DIRTY_REBUILDS, dirty_rebuilds);
@@ -138,7 +137,8 @@ run_case(benchmark::State &state, bench_case c)
 		STAT(MAP_STAT_LOCKED_OPS, locked_ops);
 		STAT(MAP_STAT_RESIZES, resizes);
 #undef STAT
-		/* The map's own counters: events per iteration, levels as is. */
+		/* The map's own counters: events per iteration, levels as is.
+		 */
 		for (unsigned i = 0; i < c.ops->n_counters; i++) {
 			const struct map_counter *k = &c.ops->counters[i];
 
@@ -218,7 +218,8 @@ main(int argc, char **argv)
 					"every thread-safe map.\n"
 					"  --threads LIST    thread counts, "
 					"1..1024, comma separated (1,2,4;\n"
-					"                    or MAPBENCH_THREADS)"
+					"                    or "
+					"MAPBENCH_THREADS)"
 					"\n"
 					"Google Benchmark's own options "
 					"follow.\n\n");

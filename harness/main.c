@@ -14,14 +14,16 @@
 #include "driver.h"
 #include "opts.h"
 #include "plot.h"
+#include "plugin.h"
 #include "sweep.h"
 
 static int
 cmd_list(void)
 {
 	printf("maps (--impl):\n");
-	for (int i = 0; map_registry[i]; i++) {
-		const struct map_ops *ops = map_registry[i];
+	const struct map_ops *ops;
+
+	for (size_t i = 0; (ops = map_nth(i)) != NULL; i++) {
 		const char *note = ops->flags & MAP_NOT_THREAD_SAFE
 					   ? " [not thread-safe: 1 thread or "
 					     "no writers]"
@@ -29,7 +31,8 @@ cmd_list(void)
 					   ? " [control: stores nothing]"
 					   : "";
 
-		printf("  %-10s %s%s\n", ops->name, ops->summary, note);
+		printf("  %-10s %s%s%s\n", ops->name, ops->summary, note,
+		       map_is_plugin(ops) ? " [plugin]" : "");
 		if (ops->create_param)
 			printf("  %-10s   %s:PARAM, PARAM %s\n", "", ops->name,
 			       ops->param_help ? ops->param_help : "");
@@ -97,10 +100,18 @@ dispatch(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(cmd, "list") == 0) {
-		if (argc > 2) {
-			fprintf(stderr, "mapbench: list: takes no arguments\n");
-			return 2;
-		}
+		for (int i = 2; i < argc; i++)
+			if (strcmp(argv[i], "--impl-lib") == 0 && i + 1 < argc)
+				i++;
+			else if (strncmp(argv[i], "--impl-lib=", 11) != 0) {
+				fprintf(stderr,
+					"mapbench: list: unexpected "
+					"'%s'; accepted: --impl-lib "
+					"PATH\n",
+					argv[i]);
+				return 2;
+			}
+		load_impl_libs(argc - 1, argv + 1);
 		return cmd_list();
 	}
 	if (strcmp(cmd, "plot") == 0)

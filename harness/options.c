@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "opts.h"
+#include "plugin.h"
 
 enum opt_where {
 	FOR_BOTH = 3,
@@ -194,10 +195,12 @@ impl_spec_parse(const char *s, struct impl_spec *out, char *why, size_t len)
 	if (out->ops == NULL) {
 		size_t n = 0;
 
+		const struct map_ops *ops;
+
 		n += (size_t)snprintf(why + n, len - n, "one of ");
-		for (int j = 0; map_registry[j] && n < len; j++)
+		for (size_t j = 0; (ops = map_nth(j)) != NULL && n < len; j++)
 			n += (size_t)snprintf(why + n, len - n, "%s, ",
-					      map_registry[j]->name);
+					      ops->name);
 		if (n < len)
 			snprintf(why + n, len - n, "or all (comma separated)");
 		return -1;
@@ -227,6 +230,43 @@ impl_spec_parse(const char *s, struct impl_spec *out, char *why, size_t len)
 	}
 	out->ops->destroy(m);
 	return 0;
+}
+
+static void
+load_one(const char *path)
+{
+	char err[1024];
+	size_t n;
+	const struct map_plugin *p = map_plugins(&n);
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(p[i].path, path) == 0)
+			return; /* given twice */
+	if (!path[0])
+		bad_option("--impl-lib", path, "the path of a plugin (.so)");
+	if (map_plugin_load(path, err, sizeof(err))) {
+		fprintf(stderr, "mapbench: --impl-lib: %s\n", err);
+		exit(2);
+	}
+}
+
+void
+load_impl_libs(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--impl-lib") == 0 && i + 1 < argc)
+			load_one(argv[++i]);
+		else if (strncmp(argv[i], "--impl-lib=", 11) == 0)
+			load_one(argv[i] + 11);
+	}
+}
+
+static void
+set_impl_lib(struct opts *o, const char *arg)
+{
+	load_one(arg); /* loaded already unless abbreviated */
 }
 
 static void
@@ -514,6 +554,7 @@ static void set_help(struct opts *o, const char *arg);
 
 static const struct opt_def defs[] = {
 	{"impl", required_argument, FOR_BOTH, set_impl},
+	{"impl-lib", required_argument, FOR_BOTH, set_impl_lib},
 	{"threads", required_argument, FOR_BOTH, set_threads},
 	{"read", required_argument, FOR_BOTH, set_read},
 	{"mix", required_argument, FOR_BOTH, set_mix},
@@ -565,6 +606,8 @@ usage(FILE *f)
 	      "  --impl LIST|all         maps (mapbench list); NAME:PARAM for "
 	      "maps\n"
 	      "                          that take a parameter (striped:64)\n"
+	      "  --impl-lib PATH         load a plugin's maps first "
+	      "(repeatable)\n"
 	      "  --threads LIST          worker threads, 1..1024\n"
 	      "  --read LIST             percent loads 0..100; the rest split "
 	      "evenly\n"
@@ -622,9 +665,12 @@ defaults(struct opts *o, const char *cmd, unsigned ncpus)
 
 	memset(o, 0, sizeof(*o));
 	o->cmd = cmd;
-	for (int j = 0; map_registry[j] && o->n_impls < MAX_LIST; j++)
-		impl_spec_parse(map_registry[j]->name, &o->impls[o->n_impls++],
-				why, sizeof(why));
+	const struct map_ops *ops;
+
+	for (size_t j = 0; (ops = map_nth(j)) != NULL && o->n_impls < MAX_LIST;
+	     j++)
+		impl_spec_parse(ops->name, &o->impls[o->n_impls++], why,
+				sizeof(why));
 	o->prefill_pct = 50;
 	o->dists[0].kind = DIST_UNIFORM;
 	o->n_dists = 1;
@@ -755,6 +801,7 @@ parse_opts(int argc, char **argv, struct opts *o, const char *cmd,
 	enum opt_where here = strcmp(cmd, "sweep") == 0 ? FOR_SWEEP : FOR_RUN;
 	int c;
 
+	load_impl_libs(argc, argv);
 	defaults(o, cmd, ncpus);
 	for (size_t i = 0; i < NDEFS; i++)
 		lo[i] = (struct option){defs[i].name, defs[i].has_arg, NULL,

@@ -66,6 +66,11 @@ _Noreturn void bad_option(const char *opt, const char *val,
  */
 int impl_spec_parse(const char *s, struct impl_spec *out, char *why,
 		    size_t len);
+/*
+ * Load every --impl-lib PATH (or --impl-lib=PATH) of argv before anything
+ * resolves map names; a bad library is one line and exit 2.
+ */
+void load_impl_libs(int argc, char **argv);
 /* A decimal integer in [lo, hi], optionally with a k/M/G (x1000) suffix. */
 bool parse_u64(const char *s, uint64_t lo, uint64_t hi, bool suffix,
 	       uint64_t *out);

@@ -29,8 +29,9 @@ enum col_agg {
 	AGG_NONE,   /* per repetition only (rep, seed) */
 };
 
-#define COL_ID	(1u << 0)   /* part of a configuration's identity */
-#define COL_REP (1u << 1)   /* the repetition: row identity = COL_ID + COL_REP \
+#define COL_ID (1u << 0) /* part of a configuration's identity */
+#define COL_REP                                                                \
+	(1u << 1)	    /* the repetition: row identity = COL_ID + COL_REP \
 			     */
 #define COL_TABLE (1u << 2) /* shown by `mapbench run`'s table */
 

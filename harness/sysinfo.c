@@ -19,6 +19,7 @@
 #endif
 
 #include "gitinfo.h"
+#include "plugin.h"
 #include "sysinfo.h"
 
 #ifndef MAPBENCH_URCU_VERSION
@@ -174,11 +175,36 @@ u64_string(uint64_t v)
 	return json_string(buf);
 }
 
+/* The loaded plugins: path, checksum, size, maps. */
+static json_t *
+plugins_json(void)
+{
+	size_t n;
+	const struct map_plugin *p = map_plugins(&n);
+	json_t *a = json_array();
+	char buf[32];
+
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "path", json_string(p[i].path));
+		snprintf(buf, sizeof(buf), "%016llx",
+			 (unsigned long long)p[i].checksum);
+		json_object_set_new(o, "fnv1a64", json_string(buf));
+		json_object_set_new(o, "size", u64_string(p[i].size));
+		json_object_set_new(o, "maps", json_integer(p[i].n_maps));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 json_t *
 grid_identity(const struct opts *o)
 {
 	json_t *j = json_object(), *a;
 	char buf[64];
+
+	json_object_set_new(j, "impl-lib", plugins_json());
 
 	a = json_array();
 	for (int i = 0; i < o->n_impls; i++)
@@ -256,6 +282,7 @@ write_meta(const char *path, const struct opts *o, int argc, char **argv,
 	/* As a string: a JSON number would round a 64-bit seed. */
 	json_object_set_new(meta, "seed", u64_string(o->seed));
 	json_object_set_new(meta, "grid", grid_identity(o));
+	json_object_set_new(meta, "plugins", plugins_json());
 	json_object_set_new(meta, "quick", json_boolean(o->quick));
 
 	j = json_object();

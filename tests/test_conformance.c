@@ -237,7 +237,8 @@ random_ops(void **state)
 
 		for (uint64_t seed = 1; seed <= seeds; seed++) {
 			struct rng r = {.s = seed * 1000003 + nkeys};
-			struct map *m = test_create(ops, seed % 3 == 0 ? nkeys : 0);
+			struct map *m =
+				test_create(ops, seed % 3 == 0 ? nkeys : 0);
 			struct refmap ref;
 
 			assert_non_null(m);

@@ -8,12 +8,11 @@
  * allocator holds must grow by less than 8 per iteration over the second
  * half, where keeping one 16-byte slot, or one entry, per deleted key
  * would grow it by at least 16.  Deferred frees are flushed with
- * the map's quiesce hook (rcu_barrier) before each reading.  The allocator is asked directly
- * (jemalloc's stats.allocated, or the sanitizer's count in ASan builds);
- * with neither, the test is skipped.
+ * the map's quiesce hook (rcu_barrier) before each reading.  The allocator is
+ * asked directly (jemalloc's stats.allocated, or the sanitizer's count in ASan
+ * builds); with neither, the test is skipped.
  */
 #include "testutil.h"
-
 
 #if defined(MAPBENCH_HAVE_JEMALLOC)
 #include <jemalloc/jemalloc.h>
