@@ -120,16 +120,17 @@ deletes_store_range_delete(void **state)
 	check_bounded(state, store_range_delete);
 }
 
+const struct impl_test memory_tests[] = {
+	{"deleted_keys_freed_store_load_delete", deletes_store_load_delete, 0},
+	{"deleted_keys_freed_store_range_delete", deletes_store_range_delete,
+	 0},
+};
+const size_t memory_ntests = sizeof(memory_tests) / sizeof(memory_tests[0]);
+
+#ifndef MAPBENCH_CHECK_LIB
 int
 main(void)
 {
-	static const struct impl_test tests[] = {
-		{"deleted_keys_freed_store_load_delete",
-		 deletes_store_load_delete, 0},
-		{"deleted_keys_freed_store_range_delete",
-		 deletes_store_range_delete, 0},
-	};
-
-	return run_impl_tests("memory", tests,
-			      sizeof(tests) / sizeof(tests[0]));
+	return run_impl_tests("memory", memory_tests, memory_ntests);
 }
+#endif
