@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "driver.h"
 #include "opts.h"
 #include "plot.h"
@@ -116,10 +117,12 @@ dispatch(int argc, char **argv)
 	}
 	if (strcmp(cmd, "plot") == 0)
 		return main_plot(argc, argv);
+	if (strcmp(cmd, "check") == 0)
+		return cmd_check(argc - 1, argv + 1);
 	if (strcmp(cmd, "run") && strcmp(cmd, "sweep")) {
 		fprintf(stderr,
 			"mapbench: unknown command '%s'; accepted: list, run, "
-			"sweep, plot\n",
+			"sweep, plot, check\n",
 			cmd);
 		return 2;
 	}

@@ -601,6 +601,8 @@ usage(FILE *f)
 	      "DIR/results.csv, then plots\n"
 	      "  mapbench plot  DIR [--plot-dir D]       (re)draw the plots "
 	      "of a sweep\n"
+	      "  mapbench check --impl LIST              correctness suites on "
+	      "any map\n"
 	      "\n"
 	      "options (LIST = comma separated; duplicates are dropped):\n"
 	      "  --impl LIST|all         maps (mapbench list); NAME:PARAM for "

@@ -759,7 +759,9 @@ const struct impl_test concurrency_tests[] = {
 const size_t concurrency_ntests =
 	sizeof(concurrency_tests) / sizeof(concurrency_tests[0]);
 
-#ifndef MAPBENCH_CHECK_LIB
+#ifdef MAPBENCH_CHECK_LIB
+MAPBENCH_SUITE_EXPORT(concurrency)
+#else
 int
 main(void)
 {

@@ -874,7 +874,9 @@ const struct impl_test conformance_tests[] = {
 const size_t conformance_ntests =
 	sizeof(conformance_tests) / sizeof(conformance_tests[0]);
 
-#ifndef MAPBENCH_CHECK_LIB
+#ifdef MAPBENCH_CHECK_LIB
+MAPBENCH_SUITE_EXPORT(conformance)
+#else
 int
 main(void)
 {

@@ -127,7 +127,9 @@ const struct impl_test memory_tests[] = {
 };
 const size_t memory_ntests = sizeof(memory_tests) / sizeof(memory_tests[0]);
 
-#ifndef MAPBENCH_CHECK_LIB
+#ifdef MAPBENCH_CHECK_LIB
+MAPBENCH_SUITE_EXPORT(memory)
+#else
 int
 main(void)
 {
