@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "map.h"
+#include "plugin.h"
 #include "workloads.h"
 
 namespace
@@ -203,6 +204,20 @@ main(int argc, char **argv)
 	for (int k = 1; k < argc; k++) {
 		if (std::strncmp(argv[k], "--threads=", 10) == 0) {
 			spec = argv[k] + 10;
+		} else if (std::strcmp(argv[k], "--impl-lib") == 0 ||
+			   std::strncmp(argv[k], "--impl-lib=", 11) == 0) {
+			/* A plugin's maps join the benchmarks. */
+			const char *path =
+				argv[k][10] == '='
+					? argv[k] + 11
+					: (k + 1 < argc ? argv[++k] : "");
+			char err[1024];
+
+			if (map_plugin_load(path, err, sizeof(err))) {
+				std::fprintf(stderr, "gbench: --impl-lib: %s\n",
+					     err);
+				return 2;
+			}
 		} else if (std::strcmp(argv[k], "--threads") == 0) {
 			if (k + 1 == argc) {
 				std::fprintf(stderr, "gbench: --threads needs "
@@ -238,13 +253,15 @@ main(int argc, char **argv)
 	}
 
 	for (const struct go_workload *const *w = go_workloads; *w; w++) {
-		for (const struct map_ops *const *o = map_registry; *o; o++) {
-			if ((*o)->flags & MAP_NOT_THREAD_SAFE)
+		const struct map_ops *ops;
+
+		for (size_t i = 0; (ops = map_nth(i)) != nullptr; i++) {
+			if (ops->flags & MAP_NOT_THREAD_SAFE)
 				continue;
 			std::string name = std::string("BM_") + (*w)->name +
-					   "/" + (*o)->name;
+					   "/" + ops->name;
 			auto *b = benchmark::RegisterBenchmark(
-				name.c_str(), run_case, bench_case{*o, *w});
+				name.c_str(), run_case, bench_case{ops, *w});
 			b->UseRealTime();
 			for (int n : threads)
 				b->Threads(n);
