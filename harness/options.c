@@ -335,46 +335,51 @@ set_workload(struct opts *o, const char *arg)
 	list_free(items, n);
 }
 
-static void
-set_threads(struct opts *o, const char *arg)
+/*
+ * A comma-separated list of decimal integers in [lo, hi] (k/M/G suffixes
+ * if `suffix`), duplicates dropped, into v[]; returns the count.
+ */
+static int
+u64_list(const char *opt, const char *arg, uint64_t lo, uint64_t hi,
+	 bool suffix, const char *acc, uint64_t v[MAX_LIST])
 {
 	char **items;
-	int n = split_list("--threads", arg, &items, acc_threads);
-	uint64_t v;
+	int n = split_list(opt, arg, &items, acc), m = 0;
+	uint64_t x;
 
-	o->n_threads = 0;
 	for (int i = 0; i < n; i++) {
 		bool dup = false;
 
-		if (!parse_u64(items[i], 1, 1024, false, &v))
-			bad_option("--threads", items[i], acc_threads);
-		for (int k = 0; k < o->n_threads; k++)
-			dup |= o->threads[k] == v;
+		if (!parse_u64(items[i], lo, hi, suffix, &x))
+			bad_option(opt, items[i], acc);
+		for (int k = 0; k < m; k++)
+			dup |= v[k] == x;
 		if (!dup)
-			o->threads[o->n_threads++] = (unsigned)v;
+			v[m++] = x;
 	}
 	list_free(items, n);
+	return m;
+}
+
+static void
+set_threads(struct opts *o, const char *arg)
+{
+	uint64_t v[MAX_LIST];
+
+	o->n_threads =
+		u64_list("--threads", arg, 1, 1024, false, acc_threads, v);
+	for (int i = 0; i < o->n_threads; i++)
+		o->threads[i] = (unsigned)v[i];
 }
 
 static void
 set_read(struct opts *o, const char *arg)
 {
-	char **items;
-	int n = split_list("--read", arg, &items, acc_read);
-	uint64_t v;
+	uint64_t v[MAX_LIST];
 
-	o->n_reads = 0;
-	for (int i = 0; i < n; i++) {
-		bool dup = false;
-
-		if (!parse_u64(items[i], 0, 100, false, &v))
-			bad_option("--read", items[i], acc_read);
-		for (int k = 0; k < o->n_reads; k++)
-			dup |= o->reads[k] == (int)v;
-		if (!dup)
-			o->reads[o->n_reads++] = (int)v;
-	}
-	list_free(items, n);
+	o->n_reads = u64_list("--read", arg, 0, 100, false, acc_read, v);
+	for (int i = 0; i < o->n_reads; i++)
+		o->reads[i] = (int)v[i];
 }
 
 static void
@@ -392,22 +397,8 @@ set_mix(struct opts *o, const char *arg)
 static void
 set_keys(struct opts *o, const char *arg)
 {
-	char **items;
-	int n = split_list("--keys", arg, &items, acc_keys);
-	uint64_t v;
-
-	o->n_keys = 0;
-	for (int i = 0; i < n; i++) {
-		bool dup = false;
-
-		if (!parse_u64(items[i], 1, 1000000000, true, &v))
-			bad_option("--keys", items[i], acc_keys);
-		for (int k = 0; k < o->n_keys; k++)
-			dup |= o->keys[k] == v;
-		if (!dup)
-			o->keys[o->n_keys++] = v;
-	}
-	list_free(items, n);
+	o->n_keys =
+		u64_list("--keys", arg, 1, 1000000000, true, acc_keys, o->keys);
 }
 
 static void

@@ -118,6 +118,30 @@ check_memory(const struct config *grid, size_t n)
 			(double)worst / 1e9, (double)avail / 1e9);
 }
 
+static void check_duration(const struct opts *o);
+
+/*
+ * The grid of `o`, checked before anything runs: something to run, memory
+ * enough.  The count, or 0 when there is nothing to run (said).
+ */
+static size_t
+prepare_grid(const struct opts *o, struct config **grid)
+{
+	size_t n = grid_expand(o, grid);
+
+	if (n * o->repeat == grid_report_refused(*grid, n, o->repeat)) {
+		fprintf(stderr,
+			"mapbench: %s: nothing to run: every configuration "
+			"of the grid is refused\n",
+			o->cmd);
+		free(*grid);
+		return 0;
+	}
+	check_memory(*grid, n);
+	check_duration(o);
+	return n;
+}
+
 static void
 check_duration(const struct opts *o)
 {
@@ -423,14 +447,9 @@ cmd_sweep(const struct opts *o, int argc, char **argv)
 	int fd, err, rc = 0;
 	off_t good;
 
-	n = grid_expand(o, &grid);
-	if (n * o->repeat == grid_report_refused(grid, n, o->repeat)) {
-		fprintf(stderr, "mapbench: sweep: nothing to run: every "
-				"configuration of the grid is refused\n");
+	n = prepare_grid(o, &grid);
+	if (n == 0)
 		return 2;
-	}
-	check_memory(grid, n);
-	check_duration(o);
 	open_outdir(o, &d);
 	fresh = lstat(d.csv, &st) != 0;
 	if (o->resume && !fresh) {
@@ -548,14 +567,9 @@ cmd_run(const struct opts *o)
 	size_t n, n_order;
 	int rc = 0, wr;
 
-	n = grid_expand(o, &grid);
-	if (n * o->repeat == grid_report_refused(grid, n, o->repeat)) {
-		fprintf(stderr, "mapbench: run: nothing to run: every "
-				"configuration is refused\n");
+	n = prepare_grid(o, &grid);
+	if (n == 0)
 		return 2;
-	}
-	check_memory(grid, n);
-	check_duration(o);
 	n_order =
 		grid_schedule(grid, n, o->repeat, o->seed, NULL, NULL, &order);
 	driver_init(o->pin, true);
