@@ -610,6 +610,8 @@ run_config(const struct config *c, struct result *r)
 	}
 	map_ops_thread_enter(ops);
 	prefill(p);
+	if (mb_interrupted) /* during the prefill: no window, no row */
+		goto out_destroy;
 	map_ops_stats(ops, p->m, &s0);
 
 	for (unsigned i = 0; i < c->threads; i++) {
@@ -685,6 +687,7 @@ run_config(const struct config *c, struct result *r)
 					"have pinned=0\n");
 		warned = true;
 	}
+out_destroy:
 	map_ops_thread_exit(ops);
 	ops->destroy(p->m);
 out_exit:
