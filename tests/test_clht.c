@@ -70,6 +70,7 @@ visit(uint64_t key, void *value, void *arg)
 		;
 	assert_true(i < CHAIN);
 	assert_ptr_equal(value, INTVAL(key));
+	assert_int_equal(v->seen[i], 0); /* at most once */
 	v->seen[i]++;
 	v->total++;
 	if (v->reinsert) {
@@ -92,10 +93,13 @@ long_chain_range(void **state)
 	map_ops_thread_enter(ops);
 	m = ops->create(0); /* 32 buckets; 40 keys do not grow it */
 	v.m = m;
-	for (int i = 0; i < CHAIN; i++) {
+	for (int i = 0; i < CHAIN; i++)
 		v.keys[i] = colliding(&k, 10);
-		assert_int_equal(ops->store(m, v.keys[i], INTVAL(v.keys[i])),
-				 0);
+	/* Not in key order, so that the chain is not sorted either. */
+	for (int i = 0; i < CHAIN; i++) {
+		uint64_t key = v.keys[i * 17 % CHAIN];
+
+		assert_int_equal(ops->store(m, key, INTVAL(key)), 0);
 	}
 	assert_int_equal(own(m, "buckets"), 32);
 	assert_int_equal(own(m, "overflow_buckets"), CHAIN / 5 - 1);
