@@ -194,10 +194,11 @@ brink(uint64_t *keys, uint64_t *next_colliding)
 
 /*
  * Storing an 11th colliding key allocates, in order: (1) its entry,
- * (2) the doubled table, (3) the overflow bucket of the rehashed chain
- * 0, (4) an overflow bucket for the key in the new table.  Failing (2)
- * or (3) abandons the resize: the key then goes into a new overflow
- * bucket of the old table (its allocation succeeds).
+ * (2) the doubled table's header and (3) its buckets, (4) the overflow
+ * bucket of the rehashed chain 0, (5) an overflow bucket for the key in
+ * the new table.  Failing (2), (3) or (4) abandons the resize: the key
+ * then goes into a new overflow bucket of the old table (its allocation
+ * succeeds).
  */
 static void
 resize_alloc_fail(void **state)
@@ -205,16 +206,16 @@ resize_alloc_fail(void **state)
 	static const struct {
 		int ret;
 		uint64_t buckets, overflow, grows;
-	} want[6] = {
+	} want[7] = {
 		[1] = {-ENOMEM, 32, 1, 0}, [2] = {0, 32, 2, 0},
-		[3] = {0, 32, 2, 0},	   [4] = {-ENOMEM, 64, 1, 1},
-		[5] = {0, 64, 2, 1},
+		[3] = {0, 32, 2, 0},	   [4] = {0, 32, 2, 0},
+		[5] = {-ENOMEM, 64, 1, 1}, [6] = {0, 64, 2, 1},
 	};
 	uint64_t keys[120], nk;
 
 	(void)state;
 	map_ops_thread_enter(ops);
-	for (unsigned long k = 1; k <= 5; k++) {
+	for (unsigned long k = 1; k <= 6; k++) {
 		struct map *m = brink(keys, &nk);
 		uint64_t key = colliding(&nk, 6);
 		unsigned long left;
@@ -224,7 +225,7 @@ resize_alloc_fail(void **state)
 		atomic_store(&map_alloc_fail_countdown, k);
 		ret = ops->store(m, key, INTVAL(key));
 		left = atomic_exchange(&map_alloc_fail_countdown, 0);
-		assert_int_equal(left != 0, k == 5); /* 4 allocations */
+		assert_int_equal(left != 0, k == 6); /* 5 allocations */
 		assert_int_equal(ret, want[k].ret);
 		assert_int_equal(ops->load(m, key, &val), ret == 0);
 		assert_int_equal(own(m, "buckets"), want[k].buckets);

@@ -15,6 +15,12 @@
  *   lock     a futex word, used in the head ("root") bucket of a chain
  *            only: it serialises the writers of that chain.
  *
+ * Memory: a table of n buckets is n * 64 bytes (n a power of two, sized
+ * for the create() hint at xsync's 3/4 load factor: 512 buckets for a
+ * hint of 1,000 keys, 2^19 for 1,000,000), plus 32 bytes per entry, plus
+ * 64 bytes per overflow bucket (rare under a uniform hash), plus the map
+ * header (about 1.2 KiB, mostly counter stripes).
+ *
  * The low bits of map_hash64(key) pick the chain, the top bits make h2.
  * Entries never change once published: an update publishes a new entry
  * in the same slot (copy on write) and retires the old one, a delete
@@ -175,7 +181,12 @@ struct clht_table {
 	_Atomic int frozen; /* set by a resize or clear: do not change */
 	bool free_entries;  /* retired by clear: free the entries too */
 	struct rcu_head rcu;
-	struct clht_bucket buckets[]; /* cache-line aligned */
+	/*
+	 * A separate, cache-line aligned array: a power-of-two size, which
+	 * the allocator serves without rounding up (a header in the same
+	 * block would push 32 MiB of buckets into jemalloc's 40 MiB class).
+	 */
+	struct clht_bucket *buckets;
 };
 
 /* One thread's counters (threads share a stripe when there are many). */
@@ -384,13 +395,17 @@ clht_bucket_new(void)
 static struct clht_table *
 clht_table_new(size_t nbuckets)
 {
-	size_t sz = sizeof(struct clht_table) +
-		    nbuckets * sizeof(struct clht_bucket);
-	struct clht_table *t = map_aligned_alloc(CLHT_CACHELINE, sz);
+	size_t sz = nbuckets * sizeof(struct clht_bucket);
+	struct clht_table *t = map_calloc(1, sizeof(*t));
 
 	if (t == NULL)
 		return NULL;
-	memset(t, 0, sz);
+	t->buckets = map_aligned_alloc(CLHT_CACHELINE, sz);
+	if (t->buckets == NULL) {
+		map_free(t);
+		return NULL;
+	}
+	memset(t->buckets, 0, sz);
 	t->mask = nbuckets - 1;
 	return t;
 }
@@ -412,6 +427,7 @@ clht_table_free(struct clht_table *t, bool entries)
 				map_free(b);
 		}
 	}
+	map_free(t->buckets);
 	map_free(t);
 }
 
