@@ -13,6 +13,9 @@
  *                    the rehash (the resize is abandoned, the old table
  *                    unfrozen, and the key goes into an overflow bucket),
  *                    or that overflow bucket too (-ENOMEM, unchanged).
+ * fast_paths         loads, and the misses of the deleters and mismatches of
+ *                    the compares, take no lock (locked_ops stays put);
+ *                    every change takes exactly one.
  * resize_concurrent  two writers grow and shrink the table over and over
  *                    while a reader loads a set of stable keys and a
  *                    ranger checks that every range sees each stable key
@@ -244,6 +247,59 @@ resize_alloc_fail(void **state)
 	map_ops_thread_exit(ops);
 }
 
+static uint64_t
+locked(struct map *m)
+{
+	struct map_stats s;
+
+	map_ops_stats(ops, m, &s);
+	assert_true(s.have & MAP_STAT_LOCKED_OPS);
+	return s.locked_ops;
+}
+
+static void
+fast_paths(void **state)
+{
+	struct map *m;
+	uint64_t l0;
+	void *val;
+
+	(void)state;
+	map_ops_thread_enter(ops);
+	m = ops->create(1000);
+	for (uint64_t k = 0; k < 500; k++)
+		assert_int_equal(ops->store(m, k, INTVAL(k)), 0);
+	assert_int_equal(locked(m), 500);
+	l0 = locked(m);
+	for (uint64_t k = 0; k < 1000; k++) {
+		assert_int_equal(ops->load(m, k, &val), k < 500);
+		if (k >= 500) {
+			ops->del(m, k);
+			assert_false(ops->load_and_delete(m, k, &val));
+			assert_false(ops->compare_and_delete(m, k, INTVAL(k)));
+			assert_false(ops->compare_and_swap(m, k, INTVAL(k),
+							   INTVAL(k)));
+		} else {
+			assert_int_equal(
+				ops->load_or_store(m, k, INTVAL(k + 1), &val),
+				1);
+			assert_false(
+				ops->compare_and_delete(m, k, INTVAL(k + 1)));
+			assert_false(ops->compare_and_swap(m, k, INTVAL(k + 1),
+							   INTVAL(k)));
+		}
+	}
+	assert_int_equal(locked(m), l0);
+	for (uint64_t k = 0; k < 100; k++) {
+		assert_true(
+			ops->compare_and_swap(m, k, INTVAL(k), INTVAL(k + 1)));
+		assert_true(ops->compare_and_delete(m, k, INTVAL(k + 1)));
+	}
+	assert_int_equal(locked(m), l0 + 200);
+	ops->destroy(m);
+	map_ops_thread_exit(ops);
+}
+
 #define STABLE 200
 #define CHURN  3000
 
@@ -379,6 +435,7 @@ main(void)
 		cmocka_unit_test(long_chain_range),
 		cmocka_unit_test(grow_shrink),
 		cmocka_unit_test(resize_alloc_fail),
+		cmocka_unit_test(fast_paths),
 		cmocka_unit_test(resize_concurrent),
 	};
 

@@ -1066,6 +1066,9 @@ clht_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
 	struct clht_kv kv[CLHT_RANGE_BATCH];
 	struct clht_table *t;
 
+	/* A range takes chain locks: one locked operation. */
+	atomic_fetch_add_explicit(&clht_stripe(m)->locked, 1,
+				  memory_order_relaxed);
 	map_rcu_read_lock();
 	/* Acquire: pairs with the release publishing the table. */
 	t = atomic_load_explicit(&m->table, memory_order_acquire);
@@ -1131,6 +1134,8 @@ clht_clear(struct map *m)
 {
 	struct clht_table *t, *nt;
 
+	atomic_fetch_add_explicit(&clht_stripe(m)->locked, 1,
+				  memory_order_relaxed);
 	map_rcu_read_lock();
 	pthread_mutex_lock(&m->resize_mu);
 	t = atomic_load_explicit(&m->table, memory_order_relaxed);
