@@ -87,7 +87,7 @@
  * resize_mu.  Nothing on a fast path writes a shared counter.
  *
  * Range walks one table snapshot chain by chain.  Under the chain's lock
- * it copies out the {key, value} pairs of up to RANGE_BATCH keys, the
+ * it copies out the {key, value} pairs of up to CLHT_RANGE_BATCH keys, the
  * smallest keys of the chain above the last key it delivered from that
  * chain, unlocks, and calls fn on them in increasing key order; a longer
  * chain takes more rounds.  Keys of a chain are thus delivered strictly
