@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev liburcu-dev
 libjemalloc-dev libbenchmark-dev libcmocka-dev libjansson-dev gnuplot-nox
-golang-go valgrind"
+golang-go valgrind libck-dev"
 
 missing=""
 for p in $PKGS; do
