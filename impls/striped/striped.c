@@ -85,10 +85,12 @@ shard_of(struct map *m, uint64_t key)
 static inline void
 shard_lock_shared(struct map *m, struct shard *s)
 {
-	if (m->mutex)
+	if (m->mutex) {
 		pthread_mutex_lock(&s->lock.mx);
-	else
+		s->locked_ops++;
+	} else {
 		pthread_rwlock_rdlock(&s->lock.rw);
+	}
 }
 
 static inline void
