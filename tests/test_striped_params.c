@@ -83,6 +83,11 @@ accepts(void **state)
 			map_ops_stats(ops, m, &s);
 			/* 200 stores; loads count when they take a mutex. */
 			assert_int_equal(s.locked_ops, mutex ? 400 : 200);
+			/* Sized for 100 keys: 200 need at most one grow each.
+			 */
+			assert_true(s.resizes <= good[i].shards);
+			if (good[i].shards == 1)
+				assert_int_equal(s.resizes, 1);
 			ops->destroy(m);
 		}
 	}

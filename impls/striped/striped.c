@@ -175,6 +175,7 @@ striped_create_kind(size_t size_hint, uint32_t nshards, bool mutex)
 			i++; /* its lock is initialised: destroy it too */
 			goto fail_shards;
 		}
+		s->t.grows = 0; /* sizing for the hint is no resize */
 	}
 	return m;
 
