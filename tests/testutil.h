@@ -333,7 +333,7 @@ static inline int
 run_one_impl_test(const char *group, const struct impl_test *t,
 		  const struct map_ops *ops, const char *param)
 {
-	struct impl_spec spec = {ops, param};
+	struct impl_spec spec = {ops, param, NULL};
 	struct CMUnitTest ut;
 	char *name;
 	int rc;
