@@ -277,9 +277,13 @@ set_locked(struct map *m, uint64_t key, void *value)
 
 	ck_ht_entry_set_direct(&e, h, (uintptr_t)key, (uintptr_t)value);
 	atomic_store_explicit(&m->seq, s + 1, memory_order_relaxed);
-	/* Orders the odd count before ck's stores; pairs with the reader's
-	 * acquire fence in table_load. */
-	atomic_thread_fence(memory_order_release);
+	/*
+	 * The odd count before ck's stores, with ck's own fence: ck's
+	 * protocol is written against ck_pr fences (on x86, TSO, this is a
+	 * compiler barrier), and it keeps TSan, which does not model C11
+	 * fences, quiet.  Pairs with the reader's ck_pr_fence_load.
+	 */
+	ck_pr_fence_store();
 	ok = ck_ht_set_spmc(&m->ht, h, &e);
 	/* Pairs with the reader's acquire load of seq in table_load. */
 	atomic_store_explicit(&m->seq, s + 2, memory_order_release);
@@ -309,16 +313,21 @@ table_load(struct map *m, uint64_t key)
 	void *v;
 
 	for (int tries = 0; tries < 2; tries++) {
-		/* Pairs with the writer's closing release store in set_locked.
-		 */
+		/* Pairs with the closing release store in set_locked. */
 		uint64_t s1 =
 			atomic_load_explicit(&m->seq, memory_order_acquire);
 
 		ck_ht_entry_key_set_direct(&e, (uintptr_t)key);
 		if (!ck_ht_get_spmc(&m->ht, h, &e))
 			return NULL; /* a miss is exact (see the essay) */
-		/* Pairs with the writer's release fence in set_locked. */
-		atomic_thread_fence(memory_order_acquire);
+		/*
+		 * Pairs with the writer's ck_pr_fence_store in set_locked:
+		 * the value read in the probe comes before this second read
+		 * of seq.  ck's model (CK_MD_TSO, x86-64 being the only
+		 * target ck.pc builds for) keeps loads in order, so ck makes
+		 * this a compiler barrier, as in its own probe.
+		 */
+		ck_pr_fence_load();
 		if ((s1 & 1) == 0 &&
 		    atomic_load_explicit(&m->seq, memory_order_relaxed) == s1)
 			return (void *)ck_ht_entry_value_direct(&e);
