@@ -18,9 +18,10 @@
  * (glibc's default, reader-preferring, as the rwlock map uses) and
  * `striped_mx` (`striped_mx:64`) under a pthread mutex.  The mutex kind
  * is kept because it measured faster at 2 threads on every mix with
- * writes here: with 32 shards two threads rarely meet on a lock, so the
- * uncontended cost decides, and a glibc rwlock's write lock and unlock
- * cost more than a mutex's.
+ * writes in each of our (noisy, shared 2-CPU) runs; likely because with
+ * 32 shards two threads rarely meet on a lock, so the uncontended cost
+ * decides, and a glibc rwlock's lock and unlock do more than a mutex's.
+ * Where readers share a hot shard the rwlock should win instead.
  *
  * Concurrency contract: every operation on a key takes exactly one shard
  * lock (shared for load under `rw`; exclusive otherwise, including
@@ -32,10 +33,10 @@
  * shard's keys under the shard lock, releases it, then loads each key
  * again and calls fn with the value it finds, skipping keys deleted
  * meanwhile), so fn may call any operation on the map.  Range is
- * therefore not a snapshot; it visits each key present throughout at
- * most once, as Go's Range promises.  Clear empties one shard after the
- * other: a concurrent store into an already cleared shard survives it,
- * which Go's Clear allows ("may reflect any mapping ... during").
+ * therefore not a snapshot: it visits every key present throughout, each
+ * at most once, as Go's Range promises.  Clear empties one shard after
+ * the other, so it is not atomic across shards: a store into a shard
+ * already cleared survives it (orcaman's Clear behaves the same).
  *
  * Memory: values are the caller's; every table is freed directly under
  * its lock (no reader can be inside it), so nothing is deferred and the
