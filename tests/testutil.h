@@ -174,6 +174,7 @@ struct impl_test {
 struct impl_spec {
 	const struct map_ops *ops;
 	const char *param;
+	char *text; /* owns the MAPBENCH_TEST_IMPL item param points into */
 };
 
 /*
@@ -257,7 +258,7 @@ impl_specs(struct impl_spec **out)
 	if (sel == NULL || *sel == '\0') {
 		for (const struct map_ops *const *o = map_registry; *o != NULL;
 		     o++)
-			v[n++] = (struct impl_spec){*o, NULL};
+			v[n++] = (struct impl_spec){*o, NULL, NULL};
 		*out = v;
 		return n;
 	}
@@ -283,7 +284,9 @@ impl_specs(struct impl_spec **out)
 					item);
 				exit(2);
 			}
-			v[n++] = (struct impl_spec){ops, colon};
+			v[n++] = (struct impl_spec){ops, colon, item};
+		} else {
+			free(item);
 		}
 		p += len;
 		if (*p == ',')
@@ -339,6 +342,8 @@ run_impl_tests(const char *group, const struct impl_test *tests, size_t n)
 	for (size_t i = 0; i < count; i++)
 		free((char *)ut[i].name);
 	free(ut);
+	for (size_t s = 0; s < nspecs; s++)
+		free(specs[s].text);
 	free(specs);
 	return rc;
 }
@@ -351,7 +356,7 @@ static inline int
 run_one_impl_test(const char *group, const struct impl_test *t,
 		  const struct map_ops *ops, const char *param)
 {
-	struct impl_spec spec = {ops, param};
+	struct impl_spec spec = {ops, param, NULL};
 	struct CMUnitTest ut;
 	char *name;
 	int rc;
