@@ -215,7 +215,6 @@ test_create(const struct map_ops *ops, size_t size_hint)
 	return map_ops_create(ops, test_cur_param, size_hint);
 }
 
-
 /*
  * The maps MAPBENCH_TEST_IMPL selects: a comma-separated list of impl
  * names, each optionally with ":param" (unset or empty: every registered
