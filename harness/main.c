@@ -2,10 +2,12 @@
  * mapbench: benchmark concurrent maps (see DESIGN.md, "The harness").
  *
  *   mapbench list | run [options] | sweep [options] | plot DIR
+ *   mapbench lincheck [options]   (lincheck.h: linearizability checks)
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "lincheck.h"
 #include "mapbench.h"
 
 static int
@@ -124,8 +126,12 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 ||
 	    strcmp(cmd, "help") == 0) {
 		usage(stdout);
+		printf("  mapbench lincheck --impl LIST [options]: check that "
+		       "maps are linearizable\n  (mapbench lincheck --help)\n");
 		return 0;
 	}
+	if (strcmp(cmd, "lincheck") == 0)
+		return cmd_lincheck(argc - 1, argv + 1);
 	driver_init(false, false);
 	if (strcmp(cmd, "list") == 0) {
 		if (argc > 2) {
@@ -158,7 +164,7 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "run") && strcmp(cmd, "sweep")) {
 		fprintf(stderr,
 			"mapbench: unknown command '%s'; accepted: list, run, "
-			"sweep, plot\n",
+			"sweep, plot, lincheck\n",
 			cmd);
 		return 2;
 	}
