@@ -63,11 +63,13 @@
  * earliest quiescent point (no operation spans it) where it already
  * fails: everything after such a point is linearised after everything
  * before it, so a linearizable history has linearizable prefixes there.
- * Then read-only operations (their result says they changed nothing:
- * load, a loaded load_or_store, a failed compare or load_and_delete) are
- * dropped one at a time while it still fails: the model leaves the state
- * unchanged for them, so dropping one from a linearizable history leaves
- * it linearizable.  Both steps keep a witness a witness.
+ * Then the part before a reset point (lc_reset_point: an operation alone
+ * between two quiescent points whose result fixes the state) is dropped
+ * if what remains still fails.  Then read-only operations (their result says
+ * they changed nothing: load, a loaded load_or_store, a failed compare or
+ * load_and_delete) are dropped one at a time while it still fails: the model
+ * leaves the state unchanged for them, so dropping one from a linearizable
+ * history leaves it linearizable.  Both steps keep a witness a witness.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -428,6 +430,44 @@ lc_call_cmp(const void *a, const void *b)
 	return x->thread < y->thread ? -1 : x->thread > y->thread;
 }
 
+/*
+ * Is ops[i] (sorted by call) a reset point: it starts after every earlier
+ * operation returned and every later one starts after it returns, and its
+ * result fixes the state after it whatever came before, while it is
+ * valid from an absent key (a store, delete, clear, a load_or_store that
+ * stored, a swap, load or load_and_delete that found nothing)?  Then
+ * ops[i..] alone, from an absent key, is linearizable if ops[0..] is: in
+ * any linearization ops[i] comes after all of ops[0..i) and leaves the
+ * same state.
+ */
+static bool
+lc_reset_point(const struct lc_event *ops, size_t i, size_t m)
+{
+	const struct lc_event *x = &ops[i];
+	uint64_t maxret = 0;
+
+	switch (x->op) {
+	case LC_STORE:
+	case LC_DELETE:
+	case LC_CLEAR:
+		break;
+	case LC_LOAD_OR_STORE:
+	case LC_SWAP:
+	case LC_LOAD:
+	case LC_LOAD_AND_DELETE:
+		if (x->res != 0)
+			return false;
+		break;
+	default:
+		return false;
+	}
+	for (size_t j = 0; j < i; j++)
+		if (ops[j].ret > maxret)
+			maxret = ops[j].ret;
+	return i + 1 < m && (i == 0 || maxret < x->call) &&
+	       x->ret < ops[i + 1].call;
+}
+
 size_t
 lc_reduce(struct lc_event *ops, size_t n, const struct lc_budget *b)
 {
@@ -463,6 +503,20 @@ lc_reduce(struct lc_event *ops, size_t n, const struct lc_budget *b)
 			lo = mid + 1;
 	}
 	m = cuts[hi];
+	/*
+	 * Drop a leading part: from the latest reset point that keeps it
+	 * failing (a few tries from the end).
+	 */
+	for (size_t i = m, tries = 0; i-- > 1 && tries < 64;) {
+		if (!lc_reset_point(ops, i, m))
+			continue;
+		tries++;
+		if (lc_check_ops(ops + i, m - i, b, NULL) == LC_VIOLATION) {
+			memmove(ops, ops + i, (m - i) * sizeof(*ops));
+			m -= i;
+			break;
+		}
+	}
 	/* Drop read-only operations while it still fails. */
 	for (size_t i = m; i-- > 0 && mono_ns() < stop;) {
 		if (!lc_read_only(&ops[i]) || m <= 1)
