@@ -150,7 +150,8 @@ struct lc_finding {
 };
 
 struct lc_report {
-	uint64_t ops; /* operations checked */
+	uint64_t ops;	     /* operations checked */
+	uint64_t concurrent; /* key ops overlapping another thread's op */
 	unsigned keys_ok, keys_violation, keys_unknown;
 	unsigned ranges, ranges_violation;
 	uint64_t states;	     /* memoised, all keys */

@@ -187,10 +187,17 @@ lc_entry_cmp(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/*
+ * A memoised (set, state).  The set is kept as the words lo..lo+len-1
+ * of its bitset: the words below lo are all ones and those above all
+ * zeros (the linearised operations are mostly a prefix in time order),
+ * so a state costs a few words, not n/64.
+ */
 struct lc_memo_slot {
 	uint64_t hash; /* 0: empty */
 	uint64_t state;
-	size_t off; /* of its bitset in the arena */
+	size_t off; /* of its words in the arena */
+	uint32_t lo, len;
 };
 
 struct lc_search {
@@ -223,7 +230,7 @@ lc_search_free(struct lc_search *s)
 static int
 lc_memo_insert(struct lc_search *s, uint64_t h, uint64_t state)
 {
-	size_t mask, i;
+	size_t mask, i, lo, hi;
 
 	h |= 1; /* 0 marks an empty slot */
 	if (2 * (s->count + 1) > s->cap) {
@@ -244,24 +251,36 @@ lc_memo_insert(struct lc_search *s, uint64_t h, uint64_t state)
 		s->tab = nt;
 		s->cap = ncap;
 	}
+	lo = 0;
+	while (lo < s->words && s->bits[lo] == ~UINT64_C(0))
+		lo++;
+	hi = s->words;
+	while (hi > lo && s->bits[hi - 1] == 0)
+		hi--;
 	mask = s->cap - 1;
 	for (i = h & mask; s->tab[i].hash != 0; i = (i + 1) & mask)
 		if (s->tab[i].hash == h && s->tab[i].state == state &&
-		    memcmp(s->arena + s->tab[i].off, s->bits,
-			   s->words * sizeof(uint64_t)) == 0)
+		    s->tab[i].lo == lo && s->tab[i].len == hi - lo &&
+		    memcmp(s->arena + s->tab[i].off, s->bits + lo,
+			   (hi - lo) * sizeof(uint64_t)) == 0)
 			return 0;
-	if (s->arena_len + s->words > s->arena_cap) {
-		size_t ncap = s->arena_cap ? 2 * s->arena_cap : 64 * s->words;
-		uint64_t *na = realloc(s->arena, ncap * sizeof(*na));
+	if (s->arena_len + (hi - lo) > s->arena_cap) {
+		size_t ncap = s->arena_cap ? 2 * s->arena_cap : 4096;
+		uint64_t *na;
 
+		while (ncap < s->arena_len + (hi - lo))
+			ncap *= 2;
+		na = realloc(s->arena, ncap * sizeof(*na));
 		if (na == NULL)
 			return -1;
 		s->arena = na;
 		s->arena_cap = ncap;
 	}
-	memcpy(s->arena + s->arena_len, s->bits, s->words * sizeof(uint64_t));
-	s->tab[i] = (struct lc_memo_slot){h, state, s->arena_len};
-	s->arena_len += s->words;
+	memcpy(s->arena + s->arena_len, s->bits + lo,
+	       (hi - lo) * sizeof(uint64_t));
+	s->tab[i] = (struct lc_memo_slot){h, state, s->arena_len, (uint32_t)lo,
+					  (uint32_t)(hi - lo)};
+	s->arena_len += hi - lo;
 	s->count++;
 	return 1;
 }
@@ -351,7 +370,7 @@ lc_check_ops(const struct lc_event *ops, size_t n, const struct lc_budget *b,
 	s.next[0] = 1;
 	s.prev[tail] = (uint32_t)(2 * n);
 	/* Whatever the budget says, the memo stays under ~512 MiB. */
-	max_states = ((size_t)512 << 20) / (s.words * 8 + 64);
+	max_states = ((size_t)512 << 20) / (s.words * 8 + 96);
 	if (b && b->max_states && b->max_states < max_states)
 		max_states = b->max_states;
 	if (b && b->max_ms > 0)
@@ -614,20 +633,118 @@ lc_fmt_val(char *buf, size_t len, uint64_t v)
 		snprintf(buf, len, "0x%llx", (unsigned long long)v);
 }
 
+/*
+ * The writes on one key, by call time, with pm[i] the latest return
+ * among w[0..i), and by value (values are unique), so that each Range
+ * costs O(keys log n) but for the writes between a value's write and it.
+ */
+struct lc_kwrites {
+	const struct lc_event **w, **byval;
+	uint64_t *pm;
+	size_t n, nv;
+};
+
+static int
+lc_byval_cmp(const void *a, const void *b)
+{
+	uint64_t x = lc_written(*(const struct lc_event *const *)a);
+	uint64_t y = lc_written(*(const struct lc_event *const *)b);
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+lc_kwrites_init(struct lc_kwrites *kw, const struct lc_event *o, size_t n)
+{
+	size_t nv = 0;
+
+	kw->w = malloc((n + 1) * sizeof(*kw->w));
+	kw->byval = malloc((n + 1) * sizeof(*kw->byval));
+	kw->pm = malloc((n + 1) * sizeof(*kw->pm));
+	if (!kw->w || !kw->byval || !kw->pm)
+		return -ENOMEM;
+	kw->n = 0;
+	kw->pm[0] = 0;
+	for (size_t j = 0; j < n; j++) {
+		if (!lc_is_write(&o[j]))
+			continue;
+		kw->w[kw->n] = &o[j];
+		kw->pm[kw->n + 1] =
+			o[j].ret > kw->pm[kw->n] ? o[j].ret : kw->pm[kw->n];
+		kw->n++;
+		if (lc_written(&o[j]) != 0)
+			kw->byval[nv++] = &o[j];
+	}
+	qsort(kw->byval, nv, sizeof(*kw->byval), lc_byval_cmp);
+	kw->nv = nv;
+	return 0;
+}
+
+static void
+lc_kwrites_free(struct lc_kwrites *kw)
+{
+	free(kw->w);
+	free(kw->byval);
+	free(kw->pm);
+}
+
+/* How many writes start before t (or at t too, if `at`). */
+static size_t
+lc_calls_before(const struct lc_kwrites *kw, uint64_t t, bool at)
+{
+	size_t lo = 0, hi = kw->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (kw->w[mid]->call < t || (at && kw->w[mid]->call == t))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The write that set value v, or NULL. */
+static const struct lc_event *
+lc_write_of(const struct lc_kwrites *kw, uint64_t v)
+{
+	size_t lo = 0, hi = kw->nv;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint64_t x = lc_written(kw->byval[mid]);
+
+		if (x == v)
+			return kw->byval[mid];
+		if (x < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 /* Check the Range calls of h against keys' operations. */
 static int
 lc_check_ranges(const struct lc_history *h, unsigned index,
 		struct lc_event **kops, const size_t *nk, struct lc_report *r)
 {
 	char detail[160], vb[32];
+	struct lc_kwrites kws[LC_MAX_KEYS] = {0};
+	int rc = 0;
 
-	for (size_t i = 0; i < h->n; i++) {
+	for (unsigned k = 0; k < h->nkeys; k++)
+		if (lc_kwrites_init(&kws[k], kops[k], nk[k])) {
+			rc = -ENOMEM;
+			goto out;
+		}
+	for (size_t i = 0; i < h->n && rc == 0; i++) {
 		const struct lc_event *R = &h->ev[i];
 		const struct lc_pair *p = h->pairs + R->range_off;
 		unsigned seen[LC_MAX_KEYS] = {0};
 		uint64_t seenv[LC_MAX_KEYS] = {0};
 		bool bad = false;
-		int rc = 0;
 
 		if (R->op != LC_RANGE)
 			continue;
@@ -670,26 +787,18 @@ lc_check_ranges(const struct lc_history *h, unsigned index,
 		}
 		for (unsigned k = 0; k < h->nkeys && !bad; k++) {
 			const struct lc_event *o = kops[k], *W = NULL;
-			bool overlap = false;
+			const struct lc_kwrites *kw = &kws[k];
+			size_t q = lc_calls_before(kw, R->call, false);
+			size_t pend = lc_calls_before(kw, R->ret, true);
+			bool overlap =
+				pend > q || (q > 0 && kw->pm[q] >= R->call);
+			bool ok;
 
-			/* (2) */
-			for (size_t j = 0; j < nk[k]; j++) {
-				if (!lc_is_write(&o[j]))
-					continue;
-				if (o[j].call <= R->ret && o[j].ret >= R->call)
-					overlap = true;
-				else if (o[j].ret < R->call &&
-					 (W == NULL || o[j].ret > W->ret))
-					W = &o[j];
-			}
-			if (!overlap && W != NULL) {
-				for (size_t j = 0; j < nk[k] && W; j++)
-					if (&o[j] != W && lc_is_write(&o[j]) &&
-					    o[j].ret < R->call &&
-					    o[j].ret >= W->call)
-						W = NULL; /* not surely last */
-			}
-			if (!overlap && W != NULL && lc_written(W) != 0 &&
+			/* (2): W = w[q-1], if all before it returned first. */
+			if (!overlap && q > 0 &&
+			    (q == 1 || kw->pm[q - 1] < kw->w[q - 1]->call))
+				W = kw->w[q - 1];
+			if (W != NULL && lc_written(W) != 0 &&
 			    (!seen[k] || seenv[k] != lc_written(W))) {
 				lc_fmt_val(vb, sizeof(vb), lc_written(W));
 				snprintf(detail, sizeof(detail),
@@ -710,19 +819,12 @@ lc_check_ranges(const struct lc_history *h, unsigned index,
 			if (!seen[k])
 				continue;
 			/* (3) */
-			W = NULL;
-			for (size_t j = 0; j < nk[k]; j++)
-				if (lc_is_write(&o[j]) &&
-				    lc_written(&o[j]) != 0 &&
-				    lc_written(&o[j]) == seenv[k]) {
-					W = &o[j];
-					break;
-				}
-			bool ok = W != NULL && W->call <= R->ret;
-
-			for (size_t j = 0; j < nk[k] && ok; j++)
-				if (lc_is_write(&o[j]) && W->ret < o[j].call &&
-				    o[j].ret < R->call)
+			W = lc_write_of(kw, seenv[k]);
+			ok = W != NULL && W->call <= R->ret;
+			for (size_t j = ok ? lc_calls_before(kw, W->ret, true)
+					   : kw->n;
+			     j < kw->n && kw->w[j]->call < R->call; j++)
+				if (kw->w[j]->ret < R->call)
 					ok = false;
 			if (!ok) {
 				lc_fmt_val(vb, sizeof(vb), seenv[k]);
@@ -741,10 +843,33 @@ lc_check_ranges(const struct lc_history *h, unsigned index,
 				bad = true;
 			}
 		}
-		if (rc)
-			return rc;
 	}
-	return 0;
+out:
+	for (unsigned k = 0; k < h->nkeys; k++)
+		lc_kwrites_free(&kws[k]);
+	return rc;
+}
+
+/*
+ * How many of ops (sorted by call) overlap an operation of another
+ * thread: a measure of how much the history exercised concurrency.
+ */
+static uint64_t
+lc_count_concurrent(const struct lc_event *ops, size_t n)
+{
+	uint8_t *mark = calloc(n + 1, 1);
+	uint64_t c = 0;
+
+	if (mark == NULL)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n && ops[j].call <= ops[i].ret; j++)
+			if (ops[j].thread != ops[i].thread)
+				mark[i] = mark[j] = 1;
+	for (size_t i = 0; i < n; i++)
+		c += mark[i];
+	free(mark);
+	return c;
 }
 
 int
@@ -814,8 +939,10 @@ lc_check_history(const struct lc_history *h, unsigned index,
 		}
 	}
 	/* Range checks look at writes in time order. */
-	for (unsigned k = 0; k < h->nkeys; k++)
+	for (unsigned k = 0; k < h->nkeys; k++) {
 		qsort(kops[k], nk[k], sizeof(*kops[k]), lc_call_cmp);
+		r->concurrent += lc_count_concurrent(kops[k], nk[k]);
+	}
 	rc = lc_check_ranges(h, index, kops, nk, r);
 	r->ops += h->n;
 out:

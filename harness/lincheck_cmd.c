@@ -432,6 +432,9 @@ lc_print_text(const struct lc_opts *o, const struct lc_clock_info *ci,
 		       im->label, rs->histories, r->ops, r->keys_ok,
 		       r->keys_violation, r->keys_unknown, r->ranges,
 		       r->ranges_violation);
+		printf("  concurrency: %" PRIu64 " key ops (clears counted per "
+		       "key) overlap another thread's op on the key\n",
+		       r->concurrent);
 		printf("  checked %.3g ops/s (%" PRIu64
 		       " states memoised); recording: %.0f ns/op recorded vs "
 		       "%.0f unrecorded, x%.2f (history 0, noisy)\n",
@@ -569,6 +572,8 @@ lc_print_json(const struct lc_opts *o, const struct lc_clock_info *ci,
 			"states", (json_int_t)r->states, "recorded_ns_per_op",
 			rs->rec_ns_op, "unrecorded_ns_per_op", rs->unrec_ns_op,
 			"findings", fs);
+		json_object_set_new(m, "concurrent_key_ops",
+				    json_integer((json_int_t)r->concurrent));
 		if (rs->error)
 			json_object_set_new(m, "error",
 					    json_string(strerror(-rs->error)));
