@@ -170,5 +170,10 @@ void lc_event_print(FILE *f, const struct lc_event *e);
 
 /* The CLI (lincheck_cmd.c): `mapbench lincheck ...`; argv[0] "lincheck". */
 int cmd_lincheck(int argc, char **argv);
+/*
+ * The same, with `extra` (NULL-terminated, may be NULL) maps found by
+ * name besides the registry's.  Exits 2 on bad input.
+ */
+int lc_main(int argc, char **argv, const struct map_ops *const *extra);
 
 #endif /* MAPBENCH_LINCHECK_H */

@@ -21,6 +21,24 @@
 
 #define LC_MAX_IMPLS 64
 
+/*
+ * Maps found by name besides the registry's (NULL-terminated, or NULL):
+ * the tests' mutants.  This is also where maps loaded from a plugin
+ * (--impl-lib PATH, not offered yet) will be added.
+ */
+static const struct map_ops *const *lc_extra;
+
+static const struct map_ops *
+lc_find(const char *name)
+{
+	const struct map_ops *ops = map_find(name);
+
+	for (size_t i = 0; ops == NULL && lc_extra && lc_extra[i]; i++)
+		if (strcmp(lc_extra[i]->name, name) == 0)
+			ops = lc_extra[i];
+	return ops;
+}
+
 struct lc_impl {
 	const struct map_ops *ops;
 	const char *param; /* NULL: none */
@@ -154,12 +172,7 @@ lc_parse_impls(struct lc_opts *o, char *list)
 					lc_add_impl(o, *p, NULL);
 			continue;
 		}
-		/*
-		 * Maps from a plugin (--impl-lib PATH) will be looked up
-		 * here once plugin loading exists; until then only the
-		 * registry's maps can be named.
-		 */
-		ops = map_find(it);
+		ops = lc_find(it);
 		if (ops == NULL) {
 			snprintf(msg, sizeof(msg),
 				 "no map '%s'; accepted: %s, each optionally "
@@ -590,6 +603,12 @@ lc_print_json(const struct lc_opts *o, const struct lc_clock_info *ci,
 int
 cmd_lincheck(int argc, char **argv)
 {
+	return lc_main(argc, argv, NULL);
+}
+
+int
+lc_main(int argc, char **argv, const struct map_ops *const *extra)
+{
 	struct lc_opts o;
 	struct lc_clock_info ci;
 	struct lc_result *res;
@@ -597,6 +616,7 @@ cmd_lincheck(int argc, char **argv)
 	const char *verdict;
 	int rc;
 
+	lc_extra = extra;
 	lc_parse(argc, argv, &o);
 	lc_clock_measure(&ci);
 	res = calloc(o.nimpl, sizeof(*res));
@@ -621,6 +641,7 @@ cmd_lincheck(int argc, char **argv)
 		lc_print_text(&o, &ci, res);
 		printf("lincheck: %s\n", verdict);
 	}
+	fflush(stdout);
 	rc = violation || error || (unknown && o.unknown_fails) ? 1 : 0;
 	if (unknown && !o.unknown_fails)
 		fprintf(stderr, "mapbench lincheck: some keys are unknown "

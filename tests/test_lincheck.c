@@ -14,6 +14,9 @@
  */
 #include "testutil.h"
 
+#include <jansson.h>
+#include <unistd.h>
+
 #include "lincheck.h"
 
 extern const struct map_ops mut_locked_ops, mut_los2_ops, mut_cas2_ops,
@@ -398,6 +401,93 @@ test_control_locked(void **state)
 	assert_int_equal(detect(&mut_locked_ops), 0);
 }
 
+/* ---- the command ---- */
+
+/*
+ * Run `mapbench lincheck ARGS` with the mutants findable by name; its
+ * stdout goes to a temporary file, returned malloc'ed in *out.
+ */
+static int
+run_cli(char **out, int argc, char **argv)
+{
+	static const struct map_ops *const extra[] = {
+		&mut_locked_ops, &mut_los2_ops, &mut_cas2_ops, &mut_stale_ops,
+		NULL};
+	FILE *tmp = tmpfile();
+	char *args[16];
+	int saved, rc;
+	long len;
+
+	/* The parser edits its arguments, as main's are writable. */
+	assert_true(argc < 16);
+	for (int i = 0; i < argc; i++)
+		args[i] = strdup(argv[i]);
+	args[argc] = NULL;
+	assert_non_null(tmp);
+	fflush(stdout);
+	saved = dup(1);
+	assert_true(saved >= 0);
+	assert_true(dup2(fileno(tmp), 1) >= 0);
+	rc = lc_main(argc, args, extra);
+	fflush(stdout);
+	assert_true(dup2(saved, 1) >= 0);
+	close(saved);
+	len = ftell(tmp);
+	assert_true(len > 0);
+	*out = calloc(1, (size_t)len + 1);
+	assert_non_null(*out);
+	rewind(tmp);
+	assert_int_equal(fread(*out, 1, (size_t)len, tmp), (size_t)len);
+	fclose(tmp);
+	for (int i = 0; i < argc; i++)
+		free(args[i]);
+	return rc;
+}
+
+static void
+test_cli(void **state)
+{
+	char *a1[] = {
+		"lincheck", "--impl", "mut_cas2,mut_locked", "--histories", "2",
+		"--seed",   "7"};
+	char *a2[] = {"lincheck", "--impl", "mut_stale", "--histories", "1",
+		      "--format", "json",   "--ops",	 "300"};
+	char *a3[] = {"lincheck",    "--impl", "mut_locked",
+		      "--histories", "2",      "--threads",
+		      "3",	     "--keys", "2"};
+	json_error_t err;
+	json_t *j, *m, *f;
+	char *out;
+
+	assert_int_equal(run_cli(&out, 7, a1), 1);
+	assert_non_null(strstr(out, "VIOLATION k"));
+	assert_non_null(strstr(out, "replay: mapbench lincheck --impl mut_cas2 "
+				    "--threads 4 --keys 4 --ops 500 --seed "));
+	assert_non_null(strstr(out, "mut_locked: 2 histories, 4000 ops; keys "
+				    "8 ok, 0 violation, 0 unknown"));
+	assert_non_null(strstr(out, "lincheck: violation\n"));
+	free(out);
+
+	assert_int_equal(run_cli(&out, 9, a2), 1);
+	j = json_loads(out, 0, &err);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(j, "verdict")),
+			    "violation");
+	m = json_array_get(json_object_get(j, "maps"), 0);
+	assert_string_equal(json_string_value(json_object_get(m, "impl")),
+			    "mut_stale");
+	f = json_array_get(json_object_get(m, "findings"), 0);
+	assert_string_equal(json_string_value(json_object_get(f, "verdict")),
+			    "violation");
+	assert_true(json_array_size(json_object_get(f, "ops")) > 0);
+	json_decref(j);
+	free(out);
+
+	assert_int_equal(run_cli(&out, 9, a3), 0);
+	assert_non_null(strstr(out, "lincheck: ok\n"));
+	free(out);
+}
+
 /* Every thread-safe map: a few histories, no violation. */
 static void
 test_registry_map(void **state)
@@ -429,6 +519,7 @@ main(void)
 		cmocka_unit_test(test_mutant_cas2),
 		cmocka_unit_test(test_mutant_stale),
 		cmocka_unit_test(test_control_locked),
+		cmocka_unit_test(test_cli),
 	};
 	const struct impl_test per_impl[] = {
 		{"lincheck", test_registry_map, MAP_NOT_THREAD_SAFE},
