@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 JOBS=$(nproc 2>/dev/null || echo 2)
 TESTS="test_table test_conformance test_alloc_fail test_syncmap_counters test_memory
-test_concurrency"
+test_concurrency test_lincheck"
 
 passed=0
 failed=0
