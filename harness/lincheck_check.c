@@ -90,6 +90,15 @@ mono_ns(void)
 }
 
 static uint64_t
+cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t
 mix64(uint64_t z)
 {
 	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
@@ -878,7 +887,7 @@ lc_check_history(const struct lc_history *h, unsigned index,
 {
 	struct lc_event *kops[LC_MAX_KEYS] = {0};
 	size_t nk[LC_MAX_KEYS] = {0}, nclear = 0;
-	uint64_t t0 = mono_ns();
+	uint64_t t0 = mono_ns(), c0 = cpu_ns();
 	int rc = -ENOMEM;
 
 	for (size_t i = 0; i < h->n; i++) {
@@ -949,6 +958,7 @@ out:
 	for (unsigned k = 0; k < h->nkeys; k++)
 		free(kops[k]);
 	r->check_ns += mono_ns() - t0;
+	r->check_cpu_ns += cpu_ns() - c0;
 	return rc;
 }
 

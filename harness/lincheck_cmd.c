@@ -458,9 +458,14 @@ lc_print_text(const struct lc_opts *o, const struct lc_clock_info *ci,
 		printf("  concurrency: %" PRIu64 " key ops (clears counted per "
 		       "key) overlap another thread's op on the key\n",
 		       r->concurrent);
-		printf("  checked %.3g ops/s (%" PRIu64
-		       " states memoised); recording: %.0f ns/op recorded vs "
-		       "%.0f unrecorded, x%.2f (noisy)\n",
+		printf("  checked %.3g ops/s of CPU time, %.3g ops/s of wall "
+		       "time (%" PRIu64
+		       " states memoised)\n  recording: %.0f ns/op recorded vs "
+		       "%.0f unrecorded, x%.2f (wall time of all threads / "
+		       "ops; noisy)\n",
+		       r->check_cpu_ns
+			       ? (double)r->ops * 1e9 / (double)r->check_cpu_ns
+			       : 0.0,
 		       r->check_ns ? (double)r->ops * 1e9 / (double)r->check_ns
 				   : 0.0,
 		       r->states, rs->rec_ns_op, rs->unrec_ns_op,
@@ -595,6 +600,12 @@ lc_print_json(const struct lc_opts *o, const struct lc_clock_info *ci,
 			"states", (json_int_t)r->states, "recorded_ns_per_op",
 			rs->rec_ns_op, "unrecorded_ns_per_op", rs->unrec_ns_op,
 			"findings", fs);
+		json_object_set_new(
+			m, "checked_ops_per_cpu_s",
+			json_real(r->check_cpu_ns
+					  ? (double)r->ops * 1e9 /
+						    (double)r->check_cpu_ns
+					  : 0.0));
 		json_object_set_new(m, "concurrent_key_ops",
 				    json_integer((json_int_t)r->concurrent));
 		if (rs->error)
