@@ -154,11 +154,10 @@ struct lc_report {
 	uint64_t concurrent; /* key ops overlapping another thread's op */
 	unsigned keys_ok, keys_violation, keys_unknown;
 	unsigned ranges, ranges_violation;
-	uint64_t states;   /* memoised, all keys */
-	uint64_t check_ns; /* wall time spent checking */
-	uint64_t check_cpu_ns;
-	/* CPU time of the checking thread */ /* time spent checking */
-	struct lc_finding *findings;	      /* violations and unknowns */
+	uint64_t states;	     /* memoised, all keys */
+	uint64_t check_ns;	     /* wall time spent checking */
+	uint64_t check_cpu_ns;	     /* CPU time of the checking thread */
+	struct lc_finding *findings; /* violations and unknowns */
 	size_t nfindings;
 };
 
