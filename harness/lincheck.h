@@ -129,13 +129,31 @@ struct lc_budget {
 enum lc_verdict lc_check_ops(const struct lc_event *ops, size_t n,
 			     const struct lc_budget *b, uint64_t *states);
 
+/* The same from a key holding `init` (0: absent). */
+enum lc_verdict lc_check_from(const struct lc_event *ops, size_t n,
+			      uint64_t init, const struct lc_budget *b,
+			      uint64_t *states);
+
 /*
- * A violating sub-history reduced as far as can be done soundly: cut at
- * the earliest quiescent point where it already fails, then without the
- * read-only operations whose removal keeps it failing.  Returns the
- * reduced count; ops[] is rewritten in call order.
+ * Where a sub-history starts: the key's value (0: absent), and the
+ * operation that left it (ctx, if has_ctx), which ended before the
+ * sub-history's first operation started.
  */
-size_t lc_reduce(struct lc_event *ops, size_t n, const struct lc_budget *b);
+struct lc_start {
+	uint64_t init;
+	bool has_ctx;
+	struct lc_event ctx;
+};
+
+/*
+ * A violating sub-history (from st) reduced as far as can be done
+ * soundly: cut at the earliest quiescent point where it already fails,
+ * started after the latest split point after which it still fails (st
+ * updated), then without the read-only operations whose removal keeps it
+ * failing.  Returns the reduced count; ops[] is rewritten in call order.
+ */
+size_t lc_reduce(struct lc_event *ops, size_t n, struct lc_start *st,
+		 const struct lc_budget *b);
 
 /* One finding of lc_check_history. */
 struct lc_finding {
@@ -146,6 +164,7 @@ struct lc_finding {
 	const char *what;	 /* "not linearizable", "range: ..." */
 	char detail[160];	 /* range: the pair at fault; else "" */
 	struct lc_event *ops;	 /* the (reduced) sub-history, malloc'ed */
+	struct lc_start start;	 /* ... which starts from this value */
 	size_t nops, nkey_ops;	 /* shown / on that key in the history */
 };
 
@@ -165,6 +184,9 @@ struct lc_report {
 int lc_check_history(const struct lc_history *h, unsigned index,
 		     const struct lc_budget *b, struct lc_report *r);
 void lc_report_free(struct lc_report *r);
+
+/* A value as lincheck prints it: "nil", "t1.23" (thread 1's 23rd), "0x.." */
+void lc_fmt_val(char *buf, size_t len, uint64_t v);
 
 /* One line for an event: "[call, ret] t1 store(k2, 0x...) " */
 void lc_event_print(FILE *f, const struct lc_event *e);

@@ -59,17 +59,30 @@
  * (2) and (3) are necessary conditions derived conservatively from the
  * intervals; Range is not otherwise linearised.
  *
- * Reduction of a violation.  A failing key's sub-history is cut at the
+ * Splitting in time.  An operation alone in time (all before it returned
+ * before it started, all after start after it returned) whose result
+ * fixes the key's value (a load, a store, a delete, a successful
+ * compare..., anything but a failed compare or a failed write) cuts a
+ * key's sub-history exactly: the whole is linearizable iff the part up
+ * to and including it is (from the value before) and the part after it
+ * is, from the value it left, since every linearization puts it between
+ * the two.  Each key is checked segment by segment, each segment with
+ * the budget, so a long history costs a sum of small searches, and an
+ * unknown segment does not hide a violation in another.  A violating
+ * segment is reported from the value it starts with, after the
+ * operation that left that value.
+ *
+ * Reduction of a violation.  A failing segment is cut at the
  * earliest quiescent point (no operation spans it) where it already
  * fails: everything after such a point is linearised after everything
  * before it, so a linearizable history has linearizable prefixes there.
- * Then the part before a reset point (lc_reset_point: an operation alone
- * between two quiescent points whose result fixes the state) is dropped
- * if what remains still fails.  Then read-only operations (their result says
- * they changed nothing: load, a loaded load_or_store, a failed compare or
- * load_and_delete) are dropped one at a time while it still fails: the model
- * leaves the state unchanged for them, so dropping one from a linearizable
- * history leaves it linearizable.  Both steps keep a witness a witness.
+ * Then the part up to a split point is dropped if what remains still
+ * fails from the value that point left.  Then read-only operations (their
+ * result says they changed nothing: load, a loaded load_or_store, a failed
+ * compare or load_and_delete) are dropped one at a time while it still fails:
+ * the model leaves the state unchanged for them, so dropping one from a
+ * linearizable history leaves it linearizable.  Both steps keep a witness a
+ * witness.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -321,6 +334,13 @@ enum lc_verdict
 lc_check_ops(const struct lc_event *ops, size_t n, const struct lc_budget *b,
 	     uint64_t *states)
 {
+	return lc_check_from(ops, n, 0, b, states);
+}
+
+enum lc_verdict
+lc_check_from(const struct lc_event *ops, size_t n, uint64_t init,
+	      const struct lc_budget *b, uint64_t *states)
+{
 	struct lc_search s = {0};
 	struct lc_entry *ent = NULL;
 	struct {
@@ -329,7 +349,7 @@ lc_check_ops(const struct lc_event *ops, size_t n, const struct lc_budget *b,
 	} *stk = NULL;
 	size_t sp = 0;
 	uint32_t tail = (uint32_t)(2 * n + 1), cur;
-	uint64_t state = 0, h = 0, zs = UINT64_C(0x243f6a8885a308d3);
+	uint64_t state = init, h = 0, zs = UINT64_C(0x243f6a8885a308d3);
 	uint64_t deadline = 0, iter = 0, max_states;
 	enum lc_verdict v = LC_UNKNOWN;
 
@@ -459,45 +479,58 @@ lc_call_cmp(const void *a, const void *b)
 }
 
 /*
- * Is ops[i] (sorted by call) a reset point: it starts after every earlier
- * operation returned and every later one starts after it returns, and its
- * result fixes the state after it whatever came before, while it is
- * valid from an absent key (a store, delete, clear, a load_or_store that
- * stored, a swap, load or load_and_delete that found nothing)?  Then
- * ops[i..] alone, from an absent key, is linearizable if ops[0..] is: in
- * any linearization ops[i] comes after all of ops[0..i) and leaves the
- * same state.
+ * Does e's result alone fix the key's value after it (*post)?  All but
+ * a failed compare_and_swap/compare_and_delete and a failed write do.
  */
 static bool
-lc_reset_point(const struct lc_event *ops, size_t i, size_t m)
+lc_post(const struct lc_event *e, uint64_t *post)
 {
-	const struct lc_event *x = &ops[i];
-	uint64_t maxret = 0;
-
-	switch (x->op) {
+	switch (e->op) {
+	case LC_LOAD:
+		*post = e->res ? e->out : 0;
+		return true;
 	case LC_STORE:
+	case LC_SWAP:
+		*post = e->arg;
+		return e->res >= 0;
+	case LC_LOAD_OR_STORE:
+		*post = e->res == 1 ? e->out : e->arg;
+		return e->res >= 0;
+	case LC_LOAD_AND_DELETE:
 	case LC_DELETE:
 	case LC_CLEAR:
-		break;
-	case LC_LOAD_OR_STORE:
-	case LC_SWAP:
-	case LC_LOAD:
-	case LC_LOAD_AND_DELETE:
-		if (x->res != 0)
-			return false;
-		break;
-	default:
-		return false;
+		*post = 0;
+		return true;
+	case LC_CAS:
+		*post = e->arg2;
+		return e->res == 1;
+	case LC_CAD:
+		*post = 0;
+		return e->res == 1;
 	}
-	for (size_t j = 0; j < i; j++)
-		if (ops[j].ret > maxret)
-			maxret = ops[j].ret;
-	return i + 1 < m && (i == 0 || maxret < x->call) &&
-	       x->ret < ops[i + 1].call;
+	return false;
+}
+
+/*
+ * Is ops[i] (of m, sorted by call; maxret the latest return among
+ * ops[0..i)) a split point: alone in time (everything before it returned
+ * before it started, everything after starts after it returned) and with
+ * a result that fixes the value after it (lc_post)?  Then ops[0..m) from
+ * `init` is linearizable iff ops[0..i] from `init` is and ops[i+1..m) is
+ * from that value: every linearization puts ops[i] after all of ops[0..i)
+ * and before all the rest, and the value between is *post.
+ */
+static bool
+lc_split_point(const struct lc_event *ops, size_t i, size_t m, uint64_t maxret,
+	       uint64_t *post)
+{
+	return i + 1 < m && (i == 0 || maxret < ops[i].call) &&
+	       ops[i].ret < ops[i + 1].call && lc_post(&ops[i], post);
 }
 
 size_t
-lc_reduce(struct lc_event *ops, size_t n, const struct lc_budget *b)
+lc_reduce(struct lc_event *ops, size_t n, struct lc_start *st,
+	  const struct lc_budget *b)
 {
 	size_t *cuts, ncuts = 0, lo, hi, m;
 	uint64_t maxret = 0;
@@ -525,25 +558,41 @@ lc_reduce(struct lc_event *ops, size_t n, const struct lc_budget *b)
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (lc_check_ops(ops, cuts[mid], b, NULL) == LC_VIOLATION)
+		if (lc_check_from(ops, cuts[mid], st->init, b, NULL) ==
+		    LC_VIOLATION)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
 	m = cuts[hi];
 	/*
-	 * Drop a leading part: from the latest reset point that keeps it
-	 * failing (a few tries from the end).
+	 * Drop a leading part: up to the latest split point after which it
+	 * still fails (a few tries from the end), starting from the value
+	 * that point leaves.
 	 */
-	for (size_t i = m, tries = 0; i-- > 1 && tries < 64;) {
-		if (!lc_reset_point(ops, i, m))
-			continue;
-		tries++;
-		if (lc_check_ops(ops + i, m - i, b, NULL) == LC_VIOLATION) {
-			memmove(ops, ops + i, (m - i) * sizeof(*ops));
-			m -= i;
-			break;
+	{
+		uint64_t *mr = malloc((m + 1) * sizeof(*mr)), post;
+
+		if (mr != NULL)
+			mr[0] = 0;
+		for (size_t i = 0; mr != NULL && i < m; i++)
+			mr[i + 1] = ops[i].ret > mr[i] ? ops[i].ret : mr[i];
+		for (size_t i = m, tries = 0; mr && i-- > 0 && tries < 64;) {
+			if (!lc_split_point(ops, i, m, mr[i], &post))
+				continue;
+			tries++;
+			if (lc_check_from(ops + i + 1, m - i - 1, post, b,
+					  NULL) == LC_VIOLATION) {
+				st->init = post;
+				st->ctx = ops[i];
+				st->has_ctx = true;
+				memmove(ops, ops + i + 1,
+					(m - i - 1) * sizeof(*ops));
+				m -= i + 1;
+				break;
+			}
 		}
+		free(mr);
 	}
 	/* Drop read-only operations while it still fails. */
 	for (size_t i = m; i-- > 0 && mono_ns() < stop;) {
@@ -551,7 +600,8 @@ lc_reduce(struct lc_event *ops, size_t n, const struct lc_budget *b)
 			continue;
 		memcpy(tmp, ops, i * sizeof(*ops));
 		memcpy(tmp + i, ops + i + 1, (m - i - 1) * sizeof(*ops));
-		if (lc_check_ops(tmp, m - 1, b, NULL) == LC_VIOLATION) {
+		if (lc_check_from(tmp, m - 1, st->init, b, NULL) ==
+		    LC_VIOLATION) {
 			memmove(ops + i, ops + i + 1,
 				(m - i - 1) * sizeof(*ops));
 			m--;
@@ -628,7 +678,7 @@ lc_range_finding(struct lc_report *r, const struct lc_history *h,
 	return lc_add_finding(r, &f);
 }
 
-static void
+void
 lc_fmt_val(char *buf, size_t len, uint64_t v)
 {
 	uint64_t x = v >> 1;
@@ -881,6 +931,52 @@ lc_count_concurrent(const struct lc_event *ops, size_t n)
 	return c;
 }
 
+/*
+ * Check one key's operations (sorted by call) segment by segment, split
+ * at every split point (lc_split_point), each segment with the budget.
+ * The first violating segment, if any, is ops[*seg..*seg+*nseg) from
+ * st->init (after st->ctx).  Violation if a segment violates, else
+ * unknown if one ran out of budget, else ok.
+ */
+static enum lc_verdict
+lc_check_key(const struct lc_event *ops, size_t n, const struct lc_budget *b,
+	     uint64_t *states, size_t *seg, size_t *nseg, struct lc_start *st)
+{
+	enum lc_verdict res = LC_OK;
+	struct lc_start cur = {0};
+	uint64_t maxret = 0, post;
+	size_t start = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		bool split = lc_split_point(ops, i, n, maxret, &post);
+
+		if (ops[i].ret > maxret)
+			maxret = ops[i].ret;
+		if (split || i + 1 == n) {
+			uint64_t nst = 0;
+			enum lc_verdict v = lc_check_from(
+				ops + start, i + 1 - start, cur.init, b, &nst);
+
+			*states += nst;
+			if (v == LC_VIOLATION) {
+				*seg = start;
+				*nseg = i + 1 - start;
+				*st = cur;
+				return v;
+			}
+			if (v == LC_UNKNOWN)
+				res = LC_UNKNOWN;
+			if (split) {
+				cur.init = post;
+				cur.ctx = ops[i];
+				cur.has_ctx = true;
+				start = i + 1;
+			}
+		}
+	}
+	return res;
+}
+
 int
 lc_check_history(const struct lc_history *h, unsigned index,
 		 const struct lc_budget *b, struct lc_report *r)
@@ -914,16 +1010,18 @@ lc_check_history(const struct lc_history *h, unsigned index,
 			kops[e->key][nk[e->key]++] = *e;
 		}
 	}
+	for (unsigned k = 0; k < h->nkeys; k++)
+		qsort(kops[k], nk[k], sizeof(*kops[k]), lc_call_cmp);
 	for (unsigned k = 0; k < h->nkeys; k++) {
-		uint64_t st = 0;
-		enum lc_verdict v = lc_check_ops(kops[k], nk[k], b, &st);
-		struct lc_finding f = {.verdict = v,
-				       .key = (int)k,
+		struct lc_finding f = {.key = (int)k,
 				       .seed = h->seed,
 				       .history = index,
 				       .nkey_ops = nk[k]};
+		size_t seg = 0, nseg = 0;
+		enum lc_verdict v = lc_check_key(kops[k], nk[k], b, &r->states,
+						 &seg, &nseg, &f.start);
 
-		r->states += st;
+		f.verdict = v;
 		if (v == LC_OK) {
 			r->keys_ok++;
 			continue;
@@ -931,27 +1029,26 @@ lc_check_history(const struct lc_history *h, unsigned index,
 		if (v == LC_UNKNOWN) {
 			r->keys_unknown++;
 			f.what = "budget exhausted";
+			f.nops = 0;
 			if (lc_add_finding(r, &f))
 				goto out;
 			continue;
 		}
 		r->keys_violation++;
 		f.what = "not linearizable";
-		f.ops = malloc((nk[k] + 1) * sizeof(*f.ops));
+		f.ops = malloc((nseg + 1) * sizeof(*f.ops));
 		if (f.ops == NULL)
 			goto out;
-		memcpy(f.ops, kops[k], nk[k] * sizeof(*f.ops));
-		f.nops = lc_reduce(f.ops, nk[k], b);
+		memcpy(f.ops, kops[k] + seg, nseg * sizeof(*f.ops));
+		f.nops = lc_reduce(f.ops, nseg, &f.start, b);
 		if (lc_add_finding(r, &f)) {
 			free(f.ops);
 			goto out;
 		}
 	}
 	/* Range checks look at writes in time order. */
-	for (unsigned k = 0; k < h->nkeys; k++) {
-		qsort(kops[k], nk[k], sizeof(*kops[k]), lc_call_cmp);
+	for (unsigned k = 0; k < h->nkeys; k++)
 		r->concurrent += lc_count_concurrent(kops[k], nk[k]);
-	}
 	rc = lc_check_ranges(h, index, kops, nk, r);
 	r->ops += h->n;
 out:

@@ -18,13 +18,13 @@
 #include <jansson.h>
 
 #include "lincheck.h"
+#include "plugin.h"
 
 #define LC_MAX_IMPLS 64
 
 /*
- * Maps found by name besides the registry's (NULL-terminated, or NULL):
- * the tests' mutants.  This is also where maps loaded from a plugin
- * (--impl-lib PATH, not offered yet) will be added.
+ * Maps found by name besides the registry's and the plugins' (--impl-lib,
+ * which map_find() sees): the tests' mutants (NULL-terminated, or NULL).
  */
 static const struct map_ops *const *lc_extra;
 
@@ -79,14 +79,16 @@ static void
 lc_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: mapbench lincheck --impl LIST [--threads N] [--keys K] "
-		"[--ops N]\n"
-		"         [--seed S] [--mix OP=W,...] [--histories H] "
-		"[--budget-ms MS]\n"
-		"         [--unknown-fails] [--format text|json]\n"
+		"usage: mapbench lincheck --impl LIST [--impl-lib PATH]... "
+		"[--threads N]\n"
+		"         [--keys K] [--ops N] [--seed S] [--mix OP=W,...] "
+		"[--histories H]\n"
+		"         [--budget-ms MS] [--unknown-fails] "
+		"[--format text|json]\n"
 		"  --impl LIST     maps, comma-separated, each NAME or "
 		"NAME:PARAM; 'all': every\n"
-		"                  thread-safe map of the registry\n"
+		"                  thread-safe map, built-in or from a plugin\n"
+		"  --impl-lib PATH load a plugin's maps (repeatable)\n"
 		"  --threads N     1..%d (default 4)\n"
 		"  --keys K        1..%d (default 4)\n"
 		"  --ops N         operations per thread per history "
@@ -99,8 +101,9 @@ lc_usage(FILE *f)
 		"                  compare_and_swap (cas), compare_and_delete "
 		"(cad), range, clear\n"
 		"  --histories H   histories per map (default 10)\n"
-		"  --budget-ms MS  search budget per key and history "
-		"(default 1000)\n"
+		"  --budget-ms MS  search budget per independent segment of a "
+		"key's history\n"
+		"                  (default 1000)\n"
 		"  --unknown-fails a key whose budget ran out fails the run\n"
 		"  --format F      text (default) or json\n",
 		LC_MAX_THREADS, LC_MAX_KEYS);
@@ -151,12 +154,15 @@ lc_parse_impls(struct lc_opts *o, char *list)
 	char accepted[512];
 	size_t n = 0;
 
+	const struct map_ops *mo;
+
 	n += (size_t)snprintf(accepted, sizeof(accepted), "all");
-	for (const struct map_ops *const *p = map_registry; *p; p++)
-		if (!((*p)->flags & MAP_CONTROL))
+	for (size_t i = 0; (mo = map_nth(i)) != NULL && n < sizeof(accepted);
+	     i++)
+		if (!(mo->flags & MAP_CONTROL))
 			n += (size_t)snprintf(accepted + n,
 					      sizeof(accepted) - n, ", %s",
-					      (*p)->name);
+					      mo->name);
 	for (char *save = NULL, *it = strtok_r(list, ",", &save); it;
 	     it = strtok_r(NULL, ",", &save)) {
 		char *colon = strchr(it, ':'), msg[640];
@@ -165,11 +171,11 @@ lc_parse_impls(struct lc_opts *o, char *list)
 		if (colon)
 			*colon++ = '\0';
 		if (strcmp(it, "all") == 0 && colon == NULL) {
-			for (const struct map_ops *const *p = map_registry; *p;
-			     p++)
-				if (!((*p)->flags &
+			/* Built-in maps, then those of --impl-lib plugins. */
+			for (size_t i = 0; (mo = map_nth(i)) != NULL; i++)
+				if (!(mo->flags &
 				      (MAP_CONTROL | MAP_NOT_THREAD_SAFE)))
-					lc_add_impl(o, *p, NULL);
+					lc_add_impl(o, mo, NULL);
 			continue;
 		}
 		ops = lc_find(it);
@@ -240,6 +246,7 @@ lc_parse(int argc, char **argv, struct lc_opts *o)
 	enum { O_BUDGET = 256, O_UNKNOWN, O_FORMAT, O_HIST };
 	static const struct option lo[] = {
 		{"impl", required_argument, NULL, 'i'},
+		{"impl-lib", required_argument, NULL, 'L'},
 		{"threads", required_argument, NULL, 't'},
 		{"keys", required_argument, NULL, 'k'},
 		{"ops", required_argument, NULL, 'n'},
@@ -252,7 +259,7 @@ lc_parse(int argc, char **argv, struct lc_opts *o)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	char *impls = NULL, *end;
+	char *impls = NULL, *end, why[512];
 	int ch;
 
 	memset(o, 0, sizeof(*o));
@@ -265,6 +272,11 @@ lc_parse(int argc, char **argv, struct lc_opts *o)
 		switch (ch) {
 		case 'i':
 			impls = optarg;
+			break;
+		case 'L':
+			/* Loaded now: --impl is resolved after every option. */
+			if (map_plugin_load(optarg, why, sizeof(why)))
+				lc_bad("--impl-lib", why);
 			break;
 		case 't':
 			o->c.threads = (unsigned)lc_num(
@@ -495,6 +507,15 @@ lc_print_text(const struct lc_opts *o, const struct lc_clock_info *ci,
 			       f->key, f->history, f->seed, f->what,
 			       f->detail[0] ? ": " : "", f->detail, f->nops,
 			       f->nkey_ops, f->key);
+			if (f->start.has_ctx) {
+				char v[32];
+
+				lc_fmt_val(v, sizeof(v), f->start.init);
+				printf("    starting from k%d = %s, as left by "
+				       "(not part of it):\n      ",
+				       f->key, f->start.init ? v : "absent");
+				lc_event_print(stdout, &f->start.ctx);
+			}
 			for (size_t e = 0; e < f->nops; e++) {
 				printf("    ");
 				lc_event_print(stdout, &f->ops[e]);
@@ -584,6 +605,17 @@ lc_print_json(const struct lc_opts *o, const struct lc_clock_info *ci,
 				       (int)f->history, "seed", seed, "what",
 				       f->what, "detail", f->detail, "key_ops",
 				       (json_int_t)f->nkey_ops, "ops", ev);
+			if (f->start.has_ctx) {
+				char v[32];
+
+				snprintf(v, sizeof(v), "%" PRIu64,
+					 f->start.init);
+				json_object_set_new(fj, "initial_value",
+						    json_string(v));
+				json_object_set_new(
+					fj, "after",
+					lc_event_json(&f->start.ctx));
+			}
 			json_array_append_new(fs, fj);
 		}
 		m = json_pack(

@@ -159,32 +159,103 @@ test_budget_unknown(void **state)
 	assert_int_equal(lc_check_ops(h, 9, &budget, NULL), LC_OK);
 }
 
-/* The reduction keeps a witness: still failing, smaller. */
-static void
-test_reduce(void **state)
+/*
+ * 20 (store, load) pairs, overlapping in each pair if `overlap`, one
+ * after the other in time; then a stale load and 10 more stores.
+ */
+static size_t
+reduce_history(struct lc_event *h, bool overlap)
 {
-	struct lc_event h[64];
-	size_t n = 0, m;
+	size_t n = 0;
 
 	for (int i = 0; i < 20; i++) {
 		uint64_t t = (uint64_t)i * 10;
 
 		h[n++] = STORE(0, t, t + 2, V(i + 1));
-		h[n++] = LOAD(1, t + 1, t + 5, V(i + 1));
+		h[n++] = LOAD(1, overlap ? t + 1 : t + 3, t + 5, V(i + 1));
 	}
-	/* At 200: a stale read, then more history. */
 	h[n++] = LOAD(1, 200, 201, V(5));
 	for (int i = 0; i < 10; i++)
 		h[n++] = STORE(0, 210 + (uint64_t)i * 3, 211 + (uint64_t)i * 3,
 			       V(100 + i));
+	return n;
+}
+
+/* The reduction keeps a witness: still failing, smaller. */
+static void
+test_reduce(void **state)
+{
+	struct lc_event h[64];
+	struct lc_start st = {0};
+	size_t n = reduce_history(h, true), m;
+
+	/* No split point (each load overlaps its store): cut and drop. */
 	assert_int_equal(check(h, n), LC_VIOLATION);
-	m = lc_reduce(h, n, &budget);
+	m = lc_reduce(h, n, &st, &budget);
 	assert_true(m < n);
+	assert_false(st.has_ctx);
 	assert_int_equal(check(h, m), LC_VIOLATION);
-	/* The later stores are cut, the loads before dropped. */
-	assert_true(m <= 22);
+	assert_true(m <= 22); /* the later stores cut, loads dropped */
 	for (size_t i = 1; i < m; i++)
 		assert_true(h[i - 1].call <= h[i].call);
+
+	/* Split points: from the last load before the stale one. */
+	n = reduce_history(h, false);
+	assert_int_equal(check(h, n), LC_VIOLATION);
+	m = lc_reduce(h, n, &st, &budget);
+	assert_true(st.has_ctx);
+	assert_int_equal(st.init, V(20));
+	assert_int_equal(st.ctx.call, 193);
+	assert_int_equal(m, 1);
+	assert_int_equal(h[0].call, 200);
+	assert_int_equal(lc_check_from(h, m, st.init, &budget, NULL),
+			 LC_VIOLATION);
+}
+
+/*
+ * Segments: 40 overlapping stores, a load that ends them (a split
+ * point), then a plain violation.  Checked whole, the search must rule
+ * out every order of the stores: unknown within a small budget.  Split,
+ * the violation is found at once.
+ */
+static void
+test_segments(void **state)
+{
+	enum { N = 40 };
+	struct lc_event ev_[N + 8];
+	struct lc_history hist = {.ev = ev_, .nkeys = 1, .nthreads = N + 1};
+	struct lc_budget small = {.max_states = 2000};
+	struct lc_report r = {0};
+	size_t n = 0;
+
+	for (int i = 0; i < N; i++)
+		ev_[n++] = STORE(i, 0, 100, V(i + 1));
+	ev_[n++] = LOAD(N, 101, 102, V(7)); /* split point: value V(7) */
+	ev_[n++] = STORE(0, 103, 104, V(50));
+	ev_[n++] = LOAD(1, 105, 106, V(7)); /* stale */
+	hist.n = n;
+	assert_int_equal(lc_check_ops(ev_, n, &small, NULL), LC_UNKNOWN);
+	assert_int_equal(lc_check_history(&hist, 0, &small, &r), 0);
+	assert_int_equal(r.keys_violation, 1);
+	assert_int_equal(r.nfindings, 1);
+	assert_true(r.findings[0].start.has_ctx);
+	/* Reduced: the stale load, after the store of V(50). */
+	assert_int_equal(r.findings[0].start.init, V(50));
+	assert_int_equal(r.findings[0].nops, 1);
+	lc_report_free(&r);
+
+	/*
+	 * Without the stale read the first segment is linearizable (store
+	 * V(7) last), but the search only finds that after ruling out the
+	 * orders that end with the other stores: beyond the budget, so the
+	 * key is unknown, not ok.
+	 */
+	hist.n = n - 1;
+	assert_int_equal(lc_check_history(&hist, 0, &small, &r), 0);
+	assert_int_equal(r.keys_unknown, 1);
+	assert_int_equal(r.keys_ok + r.keys_violation, 0);
+	assert_int_equal(r.findings[0].verdict, LC_UNKNOWN);
+	lc_report_free(&r);
 }
 
 /* ---- Range ---- */
@@ -343,7 +414,9 @@ run_one(const struct map_ops *ops, const char *param, uint64_t seed,
 		    strncmp(f->what, "range", 5) == 0)
 			continue;
 		assert_true(f->nops > 0 && f->nops <= f->nkey_ops);
-		assert_int_equal(check(f->ops, f->nops), LC_VIOLATION);
+		assert_int_equal(lc_check_from(f->ops, f->nops, f->start.init,
+					       &budget, NULL),
+				 LC_VIOLATION);
 		if (!show)
 			continue;
 		show = false;
@@ -514,6 +587,7 @@ main(void)
 		cmocka_unit_test(test_clear),
 		cmocka_unit_test(test_budget_unknown),
 		cmocka_unit_test(test_reduce),
+		cmocka_unit_test(test_segments),
 		cmocka_unit_test(test_range),
 		cmocka_unit_test(test_mutant_los2),
 		cmocka_unit_test(test_mutant_cas2),
