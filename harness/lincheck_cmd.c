@@ -426,11 +426,18 @@ lc_replay_cmd(FILE *f, const struct lc_opts *o, const struct lc_impl *im,
 	char mix[256];
 
 	lc_mix_text(&o->c, mix, sizeof(mix));
+	fprintf(f, "    replay: mapbench lincheck");
+	if (map_is_plugin(im->ops)) {
+		size_t np;
+		const struct map_plugin *pl = map_plugins(&np);
+
+		for (size_t i = 0; i < np; i++)
+			fprintf(f, " --impl-lib %s", pl[i].path);
+	}
 	fprintf(f,
-		"    replay: mapbench lincheck --impl %s --threads %u --keys "
-		"%u "
-		"--ops %u --seed %" PRIu64 " --histories 1 --mix %s "
-		"(replays the operations, not the interleaving)\n",
+		" --impl %s --threads %u --keys %u --ops %u --seed %" PRIu64
+		" --histories 1 --mix %s (replays the operations, not the "
+		"interleaving)\n",
 		im->label, o->c.threads, o->c.keys, o->c.ops, seed, mix);
 }
 
@@ -516,7 +523,14 @@ lc_print_text(const struct lc_opts *o, const struct lc_clock_info *ci,
 				       f->key, f->start.init ? v : "absent");
 				lc_event_print(stdout, &f->start.ctx);
 			}
+			/* Long witnesses: the first 20 and last 40 ops. */
 			for (size_t e = 0; e < f->nops; e++) {
+				if (f->nops > 60 && e == 20)
+					printf("    ... %zu ops not shown "
+					       "(--format json lists them)\n",
+					       f->nops - 60);
+				if (f->nops > 60 && e >= 20 && e < f->nops - 40)
+					continue;
 				printf("    ");
 				lc_event_print(stdout, &f->ops[e]);
 			}
