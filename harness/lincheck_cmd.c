@@ -453,7 +453,7 @@ lc_print_text(const struct lc_opts *o, const struct lc_clock_info *ci,
 	       " ns\n",
 	       ci->name, ci->res_ns, ci->min_delta_ns, ci->median_delta_ns);
 	printf("lincheck: %u threads, %u keys, %u ops/thread, %u histories, "
-	       "seed %" PRIu64 ", budget %g ms/key\n"
+	       "seed %" PRIu64 ", budget %g ms per key segment\n"
 	       "lincheck: mix %s\n",
 	       o->c.threads, o->c.keys, o->c.ops, o->histories, o->c.seed,
 	       o->budget_ms, mix);
