@@ -6,7 +6,9 @@
  * history's seed before the start barrier, into its own buffer; the event
  * buffer and the pool for Range's pairs are preallocated per thread too.
  * On the recorded path a thread touches only its own memory and the map:
- * no shared counter, no lock, no allocation.  Arguments that depend on
+ * no shared counter, no lock, no allocation.  The threads are started
+ * together by a barrier and then a spin on an arrival count (both before
+ * the first timestamp).  Arguments that depend on
  * what the thread has seen (the expected value of a compare-and-swap) are
  * computed from thread-local state before the invocation timestamp.
  *
