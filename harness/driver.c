@@ -492,9 +492,15 @@ settled_allocated(const struct map_ops *ops, struct map *m)
 }
 
 static void
-stats_delta(struct map_stats *d, const struct map_stats *a,
-	    const struct map_stats *b)
+stats_delta(const struct map_ops *ops, struct map_stats *d,
+	    const struct map_stats *a, const struct map_stats *b)
 {
+	/* The map's own counters: events as the delta, levels as at the end. */
+	for (unsigned i = 0; i < ops->n_counters && i < MAP_OWN_COUNTERS_MAX;
+	     i++)
+		d->own[i] = ops->counters[i].kind == MAP_COUNTER_LEVEL
+				    ? b->own[i]
+				    : b->own[i] - a->own[i];
 	d->have = b->have;
 	d->promotions = b->promotions - a->promotions;
 	d->dirty_rebuilds = b->dirty_rebuilds - a->dirty_rebuilds;
@@ -610,6 +616,8 @@ run_config(const struct config *c, struct result *r)
 	}
 	map_ops_thread_enter(ops);
 	prefill(p);
+	if (mb_interrupted) /* during the prefill: no window, no row */
+		goto out_destroy;
 	map_ops_stats(ops, p->m, &s0);
 
 	for (unsigned i = 0; i < c->threads; i++) {
@@ -638,7 +646,7 @@ run_config(const struct config *c, struct result *r)
 		pthread_join(ws[i].th, NULL);
 
 	map_ops_stats(ops, p->m, &s1);
-	stats_delta(&r->stats, &s0, &s1);
+	stats_delta(ops, &r->stats, &s0, &s1);
 	for (unsigned i = 0; i < c->threads; i++) {
 		struct worker *w = &ws[i];
 		uint64_t ops_i = 0;
@@ -685,6 +693,7 @@ run_config(const struct config *c, struct result *r)
 					"have pinned=0\n");
 		warned = true;
 	}
+out_destroy:
 	map_ops_thread_exit(ops);
 	ops->destroy(p->m);
 out_exit:
