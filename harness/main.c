@@ -2,6 +2,7 @@
  * mapbench: benchmark concurrent maps (docs/DESIGN.md, "The harness").
  *
  *   mapbench list | run [options] | sweep [options] | plot DIR
+ *   mapbench lincheck [options]   (lincheck.h: linearizability checks)
  *
  * Exit status: 0 success, 1 a check failed or a write failed, 2 bad
  * input (nothing written), 3 results kept but a tool (gnuplot) missing,
@@ -13,6 +14,7 @@
 
 #include "check.h"
 #include "driver.h"
+#include "lincheck.h"
 #include "opts.h"
 #include "plot.h"
 #include "plugin.h"
@@ -98,8 +100,12 @@ dispatch(int argc, char **argv)
 	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 ||
 	    strcmp(cmd, "help") == 0) {
 		usage(stdout);
+		printf("  mapbench lincheck --impl LIST [options]: check that "
+		       "maps are linearizable\n  (mapbench lincheck --help)\n");
 		return 0;
 	}
+	if (strcmp(cmd, "lincheck") == 0)
+		return cmd_lincheck(argc - 1, argv + 1);
 	if (strcmp(cmd, "list") == 0) {
 		for (int i = 2; i < argc; i++)
 			if (strcmp(argv[i], "--impl-lib") == 0 && i + 1 < argc)
@@ -122,7 +128,7 @@ dispatch(int argc, char **argv)
 	if (strcmp(cmd, "run") && strcmp(cmd, "sweep")) {
 		fprintf(stderr,
 			"mapbench: unknown command '%s'; accepted: list, run, "
-			"sweep, plot, check\n",
+			"sweep, plot, check, lincheck\n",
 			cmd);
 		return 2;
 	}
