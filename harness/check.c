@@ -21,6 +21,7 @@
 
 #include "check.h"
 #include "config.h"
+#include "lincheck.h"
 #include "opts.h"
 #include "plugin.h"
 #include "suites.h"
@@ -33,12 +34,49 @@ struct suite {
 	int (*run_one)(size_t i, const struct map_ops *ops, const char *param);
 };
 
+/*
+ * Linearizability (mapbench lincheck) as one more check: recorded
+ * concurrent histories of the map, checked key by key.
+ */
+static unsigned lc_histories = 10;
+
+static size_t
+lin_count(void)
+{
+	return 1;
+}
+
+static const char *
+lin_name(size_t i)
+{
+	return "histories";
+}
+
+static unsigned
+lin_skip(size_t i)
+{
+	return MAP_NOT_THREAD_SAFE;
+}
+
+static int
+lin_run_one(size_t i, const struct map_ops *ops, const char *param)
+{
+	char impl[256], hist[16];
+	char *argv[] = {"lincheck", "--impl", impl, "--histories", hist, NULL};
+
+	snprintf(impl, sizeof(impl), "%s%s%s", ops->name, param ? ":" : "",
+		 param ? param : "");
+	snprintf(hist, sizeof(hist), "%u", lc_histories);
+	return cmd_lincheck(5, argv);
+}
+
 static const struct suite suites[] = {
 	{"conformance", conformance_count, conformance_name, conformance_skip,
 	 conformance_run_one},
 	{"concurrency", concurrency_count, concurrency_name, concurrency_skip,
 	 concurrency_run_one},
 	{"memory", memory_count, memory_name, memory_skip, memory_run_one},
+	{"lincheck", lin_count, lin_name, lin_skip, lin_run_one},
 };
 #define NSUITES (sizeof(suites) / sizeof(suites[0]))
 
@@ -51,7 +89,8 @@ check_usage(FILE *f)
 	      "  --impl LIST       maps to check (NAME or NAME:PARAM), or "
 	      "all\n"
 	      "  --impl-lib PATH   load a plugin's maps first (repeatable)\n"
-	      "  --suite LIST      conformance, concurrency, memory (all)\n"
+	      "  --suite LIST      conformance, concurrency, memory, lincheck "
+	      "(all)\n"
 	      "  --scale X         iterations and durations x X, 0.01..100 "
 	      "(1)\n"
 	      "  --timeout S       per check, 1..3600 seconds (300)\n"
@@ -202,6 +241,7 @@ cmd_check(int argc, char **argv)
 				bad_option("--scale", optarg,
 					   "a number from 0.01 to 100");
 			setenv("MAPBENCH_TEST_SCALE", optarg, 1);
+			lc_histories = v < 1 ? 5 : (unsigned)(10 * v);
 			break;
 		}
 		case 't':
@@ -268,8 +308,8 @@ cmd_check(int argc, char **argv)
 				break;
 		if (k == NSUITES)
 			bad_option("--suite", suite_arg,
-				   "conformance, concurrency, memory; comma "
-				   "separated");
+				   "conformance, concurrency, memory, lincheck;"
+				   " comma separated");
 		want[k] = true;
 		p += len + (p[len] == ',');
 	}
