@@ -78,7 +78,7 @@ cmd_run(const struct opts *o)
 				continue;
 			if (mb_interrupted)
 				continue;
-			if (run_config(&cs[k], &rs[k])) {
+			if (run_row(&cs[k], &rs[k])) {
 				config_label(&cs[k], label, sizeof(label));
 				fprintf(stderr, "mapbench: %s: out of memory\n",
 					label);

@@ -23,6 +23,9 @@
 
 enum format { FMT_TABLE, FMT_CSV, FMT_JSON };
 
+/* What create() is told: nothing (as Go's maps) or --keys. */
+enum sizing { SIZING_NONE, SIZING_KEYS };
+
 struct opts {
 	const struct map_ops *impls[MAX_LIST];
 	int n_impls;
@@ -52,6 +55,13 @@ struct opts {
 	bool resume;
 	bool no_plot;
 	bool user_set[32]; /* which options were given, by OPT_* index */
+	/* --- measurement method (issue 7) --- */
+	uint64_t ops_per_thread; /* --ops */
+	bool settle;		 /* --settle */
+	enum sizing sizing;	 /* --sizing */
+	bool isolate;		 /* --isolate (sweep default) */
+	double row_timeout;	 /* --row-timeout; 0: 10 x duration + 60 s */
+	/* --- end measurement method --- */
 };
 
 /* One configuration: one point of the grid. */
@@ -70,6 +80,13 @@ struct config {
 	bool pin;
 	uint64_t latency_sample;
 	unsigned rep; /* 1-based */
+	/* --- measurement method (issue 7; driver.c, isolate.c) --- */
+	uint64_t ops_per_thread; /* --ops N: N ops per thread; 0: --duration */
+	bool settle;		 /* --settle: one Range after the prefill */
+	enum sizing sizing;	 /* --sizing: what create() is told */
+	bool isolate;		 /* the row runs in a child process */
+	double row_timeout;	 /* --row-timeout seconds (isolated rows) */
+	/* --- end measurement method --- */
 };
 
 struct result {
@@ -89,7 +106,24 @@ struct result {
 	bool oversubscribed;
 	bool pinned; /* asked for, and every worker's affinity call succeeded */
 	unsigned ncpus;
+	/* --- measurement method (issue 7; driver.c, isolate.c) --- */
+	char status[40];	/* ok oom failed_ops stretched interrupted
+				 * timeout crashed:SIGxxx error */
+	uint64_t failed_ops;	/* window ops that returned an error */
+	double cpu_seconds;	/* process CPU time over the window */
+	char clock[16];		/* latency timer: tsc or clock_gettime */
+	double clock_res_ns;	/* its resolution */
+	unsigned unresolved;	/* LAT_* bits: below the resolution, NA */
+	int64_t perf[4];	/* perfev.h PEV_*, summed; -1: NA */
+	double bytes_per_key_settled; /* after a Range + quiesce; < 0: NA */
+	double isolate_ms;	/* fork/pipe/wait overhead of an isolated row */
+	/* --- end measurement method --- */
 };
+
+#define LAT_P50	 1u
+#define LAT_P99	 2u
+#define LAT_P999 4u
+#define LAT_MAX	 8u
 
 /* driver.c */
 int run_config(const struct config *c, struct result *r);
@@ -99,6 +133,15 @@ unsigned driver_ncpus(void);
 extern volatile sig_atomic_t mb_interrupted;
 bool config_refused(const struct config *c, char *why, size_t len);
 void config_label(const struct config *c, char *buf, size_t len);
+/* The label minus impl and rep: what a row's random streams derive from,
+ * so that every impl of a repetition sees the same streams. */
+void config_stream_label(const struct config *c, char *buf, size_t len);
+const char *sizing_name(enum sizing s);
+
+/* isolate.c: run_config in a child process; never fails to fill r. */
+int isolate_run(const struct config *c, struct result *r, double timeout_s);
+/* isolate_run() or run_config() as c->isolate says. */
+int run_row(const struct config *c, struct result *r);
 
 /* options.c */
 int parse_opts(int argc, char **argv, struct opts *o, const char *cmd);

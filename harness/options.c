@@ -35,6 +35,13 @@ enum {
 	OPT_RESUME,
 	OPT_NO_PLOT,
 	OPT_PLOT_DIR,
+	/* measurement method (issue 7) */
+	OPT_OPS,
+	OPT_SETTLE,
+	OPT_SIZING,
+	OPT_ROW_TIMEOUT,
+	OPT_ISOLATE,
+	OPT_NO_ISOLATE,
 	OPT_HELP,
 };
 
@@ -59,6 +66,12 @@ static const struct option long_opts[] = {
 	{"resume", no_argument, NULL, OPT_RESUME},
 	{"no-plot", no_argument, NULL, OPT_NO_PLOT},
 	{"plot-dir", required_argument, NULL, OPT_PLOT_DIR},
+	{"ops", required_argument, NULL, OPT_OPS},
+	{"settle", no_argument, NULL, OPT_SETTLE},
+	{"sizing", required_argument, NULL, OPT_SIZING},
+	{"row-timeout", required_argument, NULL, OPT_ROW_TIMEOUT},
+	{"isolate", no_argument, NULL, OPT_ISOLATE},
+	{"no-isolate", no_argument, NULL, OPT_NO_ISOLATE},
 	{"help", no_argument, NULL, OPT_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -109,7 +122,16 @@ usage(FILE *f)
 	      "  --quick                 a small, short grid (smoke run)\n"
 	      "  --resume                sweep: skip the rows DIR already has\n"
 	      "  --no-plot               sweep: do not draw plots\n"
-	      "  --plot-dir D            where images go (plots/NAME)\n",
+	      "  --plot-dir D            where images go (plots/NAME)\n"
+	      "  --ops N                 N operations per thread instead of "
+	      "--duration\n"
+	      "  --settle                end the warm-up with one Range "
+	      "(promotes syncmap)\n"
+	      "  --sizing none|keys      size hint given to create() (none)\n"
+	      "  --isolate | --no-isolate  each row in a child process "
+	      "(sweep: on)\n"
+	      "  --row-timeout D         kill an isolated row after D "
+	      "(10 x duration + 60s)\n",
 	      f);
 }
 
@@ -298,6 +320,7 @@ defaults(struct opts *o, const char *cmd)
 	o->latency_sample = 1000;
 	o->format = FMT_TABLE;
 	o->out = "results/default";
+	o->isolate = sweep;
 	if (sweep) {
 		static const unsigned th[] = {1, 2, 4};
 		static const int rd[] = {100, 99, 90, 75, 50, 0};
@@ -458,6 +481,35 @@ parse_opts(int argc, char **argv, struct opts *o, const char *cmd)
 					   "an integer N: time 1 op in N, "
 					   "0..1000000000 (0 = off)");
 			break;
+		case OPT_OPS:
+			if (!parse_u64(optarg, 1, UINT64_C(1000000000000), true,
+				       &o->ops_per_thread))
+				bad_option("--ops", optarg,
+					   "an integer 1..1e12 (1000, 1M)");
+			break;
+		case OPT_SETTLE:
+			o->settle = true;
+			break;
+		case OPT_SIZING:
+			if (strcmp(optarg, "none") == 0)
+				o->sizing = SIZING_NONE;
+			else if (strcmp(optarg, "keys") == 0)
+				o->sizing = SIZING_KEYS;
+			else
+				bad_option("--sizing", optarg, "none, keys");
+			break;
+		case OPT_ROW_TIMEOUT:
+			if (!parse_duration(optarg, &o->row_timeout))
+				bad_option("--row-timeout", optarg,
+					   "a time from 1ms to 1h such as 30s,"
+					   " 5m");
+			break;
+		case OPT_ISOLATE:
+			o->isolate = true;
+			break;
+		case OPT_NO_ISOLATE:
+			o->isolate = false;
+			break;
 		case OPT_OUT:
 			if (!sweep)
 				bad_option("--out", NULL,
@@ -577,8 +629,14 @@ add_config(const struct opts *o, struct config *c, struct config *out,
 	c->pin = o->pin;
 	c->latency_sample = o->latency_sample;
 	c->rep = 0;
-	/* A seed of the configuration's identity: stable across grids. */
-	config_label(c, label, sizeof(label));
+	c->ops_per_thread = o->ops_per_thread;
+	c->settle = o->settle;
+	c->sizing = o->sizing;
+	c->isolate = o->isolate;
+	c->row_timeout = o->row_timeout > 0 ? o->row_timeout
+					     : 10 * o->duration + 60;
+	/* A seed of the configuration minus the impl: common random numbers. */
+	config_stream_label(c, label, sizeof(label));
 	c->seed = splitmix64(o->seed ^ fnv1a(label));
 	if (out)
 		out[*n] = *c;

@@ -45,9 +45,19 @@ static const char *const tail_columns[] = {
 	"peak_rss_kb",
 };
 
-#define N_BASE (sizeof(base_columns) / sizeof(base_columns[0]))
-#define N_TAIL (sizeof(tail_columns) / sizeof(tail_columns[0]))
-#define NCOLS  (N_BASE + 2 * WL_NOPS + N_TAIL)
+/* The measurement method and the row's status (issue 7). */
+static const char *const method_columns[] = {
+	"status",	 "failed_ops",	   "ops_per_thread", "warmup",
+	"sizing",	 "isolated",	   "cpu_seconds",    "mops_per_cpu_s",
+	"clock",	 "clock_res_ns",   "lat_unresolved", "ctx_switches",
+	"cpu_migrations", "instructions",  "cache_misses",
+	"bytes_per_key_settled", "isolate_ms",
+};
+
+#define N_BASE	 (sizeof(base_columns) / sizeof(base_columns[0]))
+#define N_TAIL	 (sizeof(tail_columns) / sizeof(tail_columns[0]))
+#define N_METHOD (sizeof(method_columns) / sizeof(method_columns[0]))
+#define NCOLS	 (N_BASE + 2 * WL_NOPS + N_TAIL + N_METHOD)
 
 static char op_columns[2 * WL_NOPS][40];
 static const char *all_columns[NCOLS];
@@ -70,6 +80,8 @@ column_names(size_t *n)
 		}
 		for (size_t i = 0; i < N_TAIL; i++)
 			all_columns[j++] = tail_columns[i];
+		for (size_t i = 0; i < N_METHOD; i++)
+			all_columns[j++] = method_columns[i];
 	}
 	*n = NCOLS;
 	return all_columns;
@@ -85,6 +97,44 @@ static void
 fmt_dbl(char *f, double v)
 {
 	snprintf(f, FIELD, "%.6g", v);
+}
+
+/* The method columns of a row, from f[0] on (method_columns). */
+static void
+method_fields(const struct config *c, const struct result *r, char f[][FIELD])
+{
+	size_t j = 0;
+	static const char *const lat[] = {"p50", "p99", "p999", "max"};
+
+	snprintf(f[j++], FIELD, "%s", r->status[0] ? r->status : "ok");
+	fmt_u64(f[j++], r->failed_ops);
+	if (c->ops_per_thread)
+		fmt_u64(f[j], c->ops_per_thread);
+	j++;
+	snprintf(f[j++], FIELD, "%s", c->settle ? "store+range" : "store");
+	snprintf(f[j++], FIELD, "%s", sizing_name(c->sizing));
+	fmt_u64(f[j++], c->isolate);
+	fmt_dbl(f[j++], r->cpu_seconds);
+	if (r->cpu_seconds > 0)
+		fmt_dbl(f[j], (double)r->ops / r->cpu_seconds / 1e6);
+	j++;
+	snprintf(f[j++], FIELD, "%s", r->clock);
+	fmt_dbl(f[j++], r->clock_res_ns);
+	for (int b = 0; b < 4; b++)
+		if (r->unresolved & (1u << b))
+			snprintf(f[j] + strlen(f[j]), FIELD - strlen(f[j]),
+				 "%s%s", f[j][0] ? ";" : "", lat[b]);
+	j++;
+	for (int k = 0; k < 4; k++) {
+		if (r->perf[k] >= 0)
+			fmt_u64(f[j], (uint64_t)r->perf[k]);
+		j++;
+	}
+	if (r->bytes_per_key_settled >= 0)
+		snprintf(f[j], FIELD, "%.1f", r->bytes_per_key_settled);
+	j++;
+	if (c->isolate)
+		fmt_dbl(f[j], r->isolate_ms);
 }
 
 /* Every CSV field of a row, as text ("" = NA). */
@@ -168,10 +218,15 @@ fields_of(const struct config *c, const struct result *r, char f[][FIELD])
 	fmt_u64(f[j++], r->lat_samples);
 	fmt_dbl(f[j++], r->timer_ns);
 	if (r->lat_samples) {
-		fmt_dbl(f[j], r->p50_ns);
-		fmt_dbl(f[j + 1], r->p99_ns);
-		fmt_dbl(f[j + 2], r->p999_ns);
-		fmt_dbl(f[j + 3], r->max_ns);
+		/* Below the clock's resolution: NA, never 0. */
+		if (!(r->unresolved & LAT_P50))
+			fmt_dbl(f[j], r->p50_ns);
+		if (!(r->unresolved & LAT_P99))
+			fmt_dbl(f[j + 1], r->p99_ns);
+		if (!(r->unresolved & LAT_P999))
+			fmt_dbl(f[j + 2], r->p999_ns);
+		if (!(r->unresolved & LAT_MAX))
+			fmt_dbl(f[j + 3], r->max_ns);
 	}
 	j += 4;
 	fmt_u64(f[j++], r->live_keys);
@@ -179,6 +234,7 @@ fields_of(const struct config *c, const struct result *r, char f[][FIELD])
 		snprintf(f[j], FIELD, "%.1f", r->bytes_per_key);
 	j++;
 	snprintf(f[j++], FIELD, "%ld", r->peak_rss_kb);
+	method_fields(c, r, f + j);
 }
 
 static void
@@ -250,7 +306,9 @@ json_print(FILE *f, const struct config *cs, const struct result *rs,
 				continue;
 			}
 			v = strtod(fs[k], &end);
-			if (*end || k < 2 || k == 4 || k == 6)
+			/* The seed as text: a double would round it. */
+			if (*end || k < 2 || k == 4 || k == 6 ||
+			    strcmp(cols[k], "seed") == 0)
 				json_object_set_new(o, cols[k],
 						    json_string(fs[k]));
 			else if (v == floor(v) && fabs(v) < 9e15 &&

@@ -297,7 +297,7 @@ cmd_sweep(const struct opts *o, int argc, char **argv)
 			fprintf(stderr, "\r\033[K[%zu/%zu] %s  ETA %s",
 				done + 1, todo, label, eta);
 		}
-		if (run_config(&order[i], &r)) {
+		if (run_row(&order[i], &r)) {
 			config_label(&order[i], label, sizeof(label));
 			fprintf(stderr,
 				"\nmapbench: %s: out of memory; row "
