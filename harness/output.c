@@ -47,11 +47,15 @@ static const char *const tail_columns[] = {
 
 /* The measurement method and the row's status (issue 7). */
 static const char *const method_columns[] = {
-	"status",	 "failed_ops",	   "ops_per_thread", "warmup",
-	"sizing",	 "isolated",	   "cpu_seconds",    "mops_per_cpu_s",
-	"clock",	 "clock_res_ns",   "lat_unresolved", "ctx_switches",
-	"cpu_migrations", "instructions",  "cache_misses",
-	"bytes_per_key_settled", "isolate_ms",
+	"status",	  "failed_ops",
+	"ops_per_thread", "warmup",
+	"sizing",	  "isolated",
+	"cpu_seconds",	  "mops_per_cpu_s",
+	"clock",	  "clock_res_ns",
+	"lat_unresolved", "ctx_switches",
+	"cpu_migrations", "instructions",
+	"cache_misses",	  "bytes_per_key_settled",
+	"isolate_ms",
 };
 
 #define N_BASE	 (sizeof(base_columns) / sizeof(base_columns[0]))
@@ -97,6 +101,12 @@ static void
 fmt_dbl(char *f, double v)
 {
 	snprintf(f, FIELD, "%.6g", v);
+}
+
+static bool
+row_ok(const struct result *r)
+{
+	return !r->status[0] || strcmp(r->status, "ok") == 0;
 }
 
 /* The method columns of a row, from f[0] on (method_columns). */
@@ -366,7 +376,11 @@ table_cells(const struct config *c, const struct result *r, char cell[][48])
 	else
 		dist_format(&c->dist, cell[5], 48);
 	snprintf(cell[6], 48, "%u", c->rep);
-	snprintf(cell[7], 48, "%.2f", mops);
+	/* A row that is not ok shows its status instead of a rate. */
+	if (row_ok(r))
+		snprintf(cell[7], 48, "%.2f", mops);
+	else
+		snprintf(cell[7], 48, "%s", r->status);
 	snprintf(cell[8], 48, "%.1f",
 		 r->ops ? r->seconds * c->threads * 1e9 / (double)r->ops : 0);
 	if (reads)
@@ -375,22 +389,26 @@ table_cells(const struct config *c, const struct result *r, char cell[][48])
 	else
 		snprintf(cell[9], 48, "-");
 	if (r->lat_samples) {
-		snprintf(cell[10], 48, "%.0f", r->p50_ns);
-		snprintf(cell[11], 48, "%.0f", r->p99_ns);
-		snprintf(cell[12], 48, "%.0f", r->p999_ns);
-		snprintf(cell[13], 48, "%.0f", r->max_ns);
+		const double q[4] = {r->p50_ns, r->p99_ns, r->p999_ns,
+				     r->max_ns};
+
+		/* Below the clock's resolution: "<" that bound, not a 0. */
+		for (int b = 0; b < 4; b++)
+			if (r->unresolved & (1u << b))
+				snprintf(cell[10 + b], 48, "<%.0f",
+					 2 * r->clock_res_ns);
+			else
+				snprintf(cell[10 + b], 48, "%.0f", q[b]);
 	} else {
 		for (int i = 10; i < 14; i++)
 			snprintf(cell[i], 48, "-");
 	}
 	snprintf(cell[14], 48, "NA");
 	snprintf(cell[15], 48, "NA");
-	if (r->have_stats && r->ops &&
-	    (r->stats.have & MAP_STAT_PROMOTIONS))
+	if (r->have_stats && r->ops && (r->stats.have & MAP_STAT_PROMOTIONS))
 		snprintf(cell[14], 48, "%.3g",
 			 (double)r->stats.promotions / ((double)r->ops / 1e6));
-	if (r->have_stats && r->ops &&
-	    (r->stats.have & MAP_STAT_LOCKED_OPS))
+	if (r->have_stats && r->ops && (r->stats.have & MAP_STAT_LOCKED_OPS))
 		snprintf(cell[15], 48, "%.3g",
 			 (double)r->stats.locked_ops / (double)r->ops);
 }
@@ -471,7 +489,7 @@ summary_print(FILE *f, const struct config *cs, const struct result *rs,
 	char(*cells)[TCOLS][48] = calloc(n ? n : 1, sizeof(*cells));
 	bool *seen = calloc(n ? n : 1, sizeof(bool));
 	double *v = calloc(n ? n : 1, sizeof(double));
-	size_t rows = 0;
+	size_t rows = 0, left_out = 0;
 
 	if (!cells || !seen || !v)
 		goto out;
@@ -482,9 +500,18 @@ summary_print(FILE *f, const struct config *cs, const struct result *rs,
 
 		if (!done[i] || seen[i])
 			continue;
+		if (!row_ok(&rs[i])) {
+			left_out++;
+			continue;
+		}
 		for (size_t j = i; j < n; j++) {
 			if (!done[j] || seen[j] || !same_config(&cs[i], &cs[j]))
 				continue;
+			if (!row_ok(&rs[j])) {
+				left_out += !seen[j];
+				seen[j] = true;
+				continue;
+			}
 			seen[j] = true;
 			v[m] = rs[j].seconds > 0
 				       ? (double)rs[j].ops / rs[j].seconds / 1e6
@@ -508,8 +535,11 @@ summary_print(FILE *f, const struct config *cs, const struct result *rs,
 				 : 0);
 		rows++;
 	}
-	fprintf(f, "\nsummary over repetitions:\n");
+	fprintf(f, "\nsummary over repetitions (status ok only):\n");
 	print_aligned(f, cells, rows, head, 10);
+	if (left_out)
+		fprintf(f, "left out %zu rows whose status is not ok\n",
+			left_out);
 out:
 	free(cells);
 	free(seen);

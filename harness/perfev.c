@@ -46,9 +46,15 @@ perfev_open(struct perfev *p)
 					PERF_FLAG_FD_CLOEXEC);
 		if (p->fd[i] < 0 && !note[0])
 			snprintf(note, sizeof(note),
-				 "%s: perf_event_open: %s (see "
-				 "/proc/sys/kernel/perf_event_paranoid); NA",
-				 perfev_names[i], strerror(errno));
+				 "%s: perf_event_open: %s%s; such counters are "
+				 "NA",
+				 perfev_names[i], strerror(errno),
+				 errno == EACCES || errno == EPERM
+					 ? " (see /proc/sys/kernel/"
+					   "perf_event_paranoid)"
+				 : errno == ENOENT || errno == EOPNOTSUPP
+					 ? " (no PMU: a VM?)"
+					 : "");
 	}
 }
 
