@@ -49,16 +49,26 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "driver.h"
 #include "hist.h"
-#include "mapbench.h"
 #include "perfev.h"
 #include "sampler.h"
+#include "sysinfo.h"
 
 #define BATCH	   256	    /* most operations between two stop checks */
 #define WL_BATCH   64	    /* Go workload iterations between two checks */
 #define STOP_SLICE 1000000u /* ns: a batch longer than this halves */
 
 volatile sig_atomic_t mb_interrupted;
+
+static double
+now_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
 
 static int cpus[CPU_SETSIZE];
 static unsigned ncpus;
@@ -107,96 +117,6 @@ unsigned
 driver_ncpus(void)
 {
 	return ncpus;
-}
-
-const char *
-sizing_name(enum sizing s)
-{
-	return s == SIZING_KEYS ? "keys" : "none";
-}
-
-/* Does the configuration write to the map? */
-static bool
-config_writes(const struct config *c)
-{
-	unsigned reads = (1u << WL_LOAD) | (1u << WL_RANGE);
-
-	if (c->wl)
-		return (c->wl->uses & ~reads) != 0;
-	for (int k = 0; k < WL_NOPS; k++)
-		if (c->mix.w[k] > 0 && !((1u << k) & reads))
-			return true;
-	return false;
-}
-
-bool
-config_refused(const struct config *c, char *why, size_t len)
-{
-	if ((c->ops->flags & MAP_NOT_THREAD_SAFE) && c->threads > 1 &&
-	    config_writes(c)) {
-		snprintf(why, len,
-			 "%s is not thread-safe: it runs only with 1 thread "
-			 "or no writers",
-			 c->ops->name);
-		return true;
-	}
-	if (!c->wl && c->dist.kind == DIST_CHURN)
-		for (int k = 0; k < WL_NOPS; k++)
-			if (c->mix.w[k] > 0 && k != WL_LOAD && k != WL_STORE &&
-			    k != WL_DELETE) {
-				snprintf(why, len,
-					 "--dist churn runs load, store and "
-					 "delete only, not %s",
-					 wl_op_names[k]);
-				return true;
-			}
-	if (!c->wl && c->dist.kind == DIST_ZIPF &&
-	    c->keys > (UINT64_C(1) << 32)) {
-		snprintf(why, len, "--dist zipf takes at most 2^32 keys");
-		return true;
-	}
-	return false;
-}
-
-static void
-label_tail(const struct config *c, char *buf, size_t len)
-{
-	char d[32];
-
-	dist_format(&c->dist, d, sizeof(d));
-	if (c->wl)
-		snprintf(buf, len, "%s threads=%u", c->wl->name, c->threads);
-	else if (c->read_pct >= 0)
-		snprintf(buf, len, "read=%d%% threads=%u keys=%llu %s",
-			 c->read_pct, c->threads, (unsigned long long)c->keys,
-			 d);
-	else
-		snprintf(buf, len, "mix=%s threads=%u keys=%llu %s", c->mix_str,
-			 c->threads, (unsigned long long)c->keys, d);
-}
-
-void
-config_label(const struct config *c, char *buf, size_t len)
-{
-	char t[512];
-
-	label_tail(c, t, sizeof(t));
-	snprintf(buf, len, "%s %s rep=%u", c->ops->name, t, c->rep);
-}
-
-/*
- * Only what shapes the streams: the workload, the thread count, the key
- * space and distribution, and the prefill.  Not the impl, not the rep
- * (the caller mixes the rep in), not --duration/--ops (a longer run
- * extends the same streams).
- */
-void
-config_stream_label(const struct config *c, char *buf, size_t len)
-{
-	char t[512];
-
-	label_tail(c, t, sizeof(t));
-	snprintf(buf, len, "%s prefill=%d", t, c->prefill_pct);
 }
 
 /* Read-only during a run. */
@@ -736,6 +656,10 @@ warm_up(struct plan *p)
 		for (uint64_t k = 0; k < c->keys && !err; k++) {
 			uint64_t r = k ^ salt;
 
+			/* Ctrl-C during a long prefill: the row is abandoned.
+			 */
+			if ((k & 4095) == 0 && mb_interrupted)
+				break;
 			if (c->prefill_pct < 100 &&
 			    rng_bound(rng_next(&r), 100) >=
 				    (uint64_t)c->prefill_pct)
@@ -902,8 +826,8 @@ measure_after(struct plan *p, struct worker *ws, struct result *r,
 
 /*
  * The row's status: the first thing that makes its figures not what they
- * claim.  A window longer than asked by more than a quarter (plus 50 ms
- * of scheduling slack) was stretched: the process was stopped or starved.
+ * claim.  A window longer than asked by more than half (plus 250 ms of
+ * scheduling slack) was stretched: the process was stopped or starved.
  */
 static void
 set_status(const struct config *c, struct result *r)
@@ -912,7 +836,7 @@ set_status(const struct config *c, struct result *r)
 		snprintf(r->status, sizeof(r->status), "failed_ops");
 	else if (mb_interrupted)
 		snprintf(r->status, sizeof(r->status), "interrupted");
-	else if (!c->ops_per_thread && r->seconds > c->duration * 1.25 + 0.05)
+	else if (!c->ops_per_thread && r->seconds > c->duration * 1.5 + 0.25)
 		snprintf(r->status, sizeof(r->status), "stretched");
 	else
 		snprintf(r->status, sizeof(r->status), "ok");
@@ -965,7 +889,8 @@ run_config(const struct config *c, struct result *r)
 
 	peak_rss_reset();
 	mem0 = settled_allocated(ops, NULL);
-	p->m = ops->create(c->wl || c->sizing == SIZING_NONE ? 0 : c->keys);
+	p->m = map_ops_create(ops, config_param(c),
+			      c->wl || c->sizing == SIZING_NONE ? 0 : c->keys);
 	if (!p->m)
 		goto out_barrier;
 	map_ops_thread_enter(ops);

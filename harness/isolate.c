@@ -25,7 +25,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "mapbench.h"
+#include "clock.h"
+#include "driver.h"
 
 static void
 child(const struct config *c, int fd)
@@ -38,10 +39,11 @@ child(const struct config *c, int fd)
 	/* Test hook: the child dies by this signal (tests/harness). */
 	if (sig && *sig)
 		raise(atoi(sig));
-	double t0 = now_sec();
+	double t0 = (clock_mono_ns() * 1e-9);
 
 	run_config(c, &r);
-	r.isolate_ms = (now_sec() - t0) * 1e3; /* the child's own time */
+	r.isolate_ms = ((clock_mono_ns() * 1e-9) - t0) *
+		       1e3; /* the child's own time */
 	while (left) {
 		ssize_t n = write(fd, p, left);
 
@@ -69,7 +71,7 @@ fail_row(struct result *r, const char *status)
 int
 isolate_run(const struct config *c, struct result *r, double timeout_s)
 {
-	double t0 = now_sec(), deadline = t0 + timeout_s;
+	double t0 = (clock_mono_ns() * 1e-9), deadline = t0 + timeout_s;
 	size_t got = 0;
 	int fds[2], wstatus;
 	pid_t pid;
@@ -94,7 +96,7 @@ isolate_run(const struct config *c, struct result *r, double timeout_s)
 	close(fds[1]);
 	while (got < sizeof(*r)) {
 		struct pollfd pfd = {fds[0], POLLIN, 0};
-		double left = deadline - now_sec();
+		double left = deadline - (clock_mono_ns() * 1e-9);
 		ssize_t n;
 		int rc;
 
@@ -126,7 +128,7 @@ isolate_run(const struct config *c, struct result *r, double timeout_s)
 	if (timed_out) {
 		fail_row(r, "timeout");
 	} else if (WIFSIGNALED(wstatus)) {
-		char s[40];
+		char s[sizeof(r->status)];
 		const char *name = sigabbrev_np(WTERMSIG(wstatus));
 
 		if (name)
@@ -138,7 +140,8 @@ isolate_run(const struct config *c, struct result *r, double timeout_s)
 		fail_row(r, "error");
 	} else {
 		/* The cost: the parent's wall time beyond the child's. */
-		r->isolate_ms = (now_sec() - t0) * 1e3 - r->isolate_ms;
+		r->isolate_ms =
+			((clock_mono_ns() * 1e-9) - t0) * 1e3 - r->isolate_ms;
 	}
 	return 0;
 }

@@ -1,4 +1,5 @@
 /* Mixes and key distributions: parsing and canonical text (mix.h). */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,12 @@ dist_format(const struct dist *d, char *buf, size_t len)
 		snprintf(buf, len, "churn");
 		break;
 	case DIST_ZIPF:
-		snprintf(buf, len, "zipf:%g", d->theta);
+		/* The shortest text that reads back to the same theta. */
+		for (int prec = 6; prec <= 17; prec++) {
+			snprintf(buf, len, "zipf:%.*g", prec, d->theta);
+			if (strtod(buf + 5, NULL) == d->theta)
+				break;
+		}
 		break;
 	}
 }
@@ -67,36 +73,47 @@ static const struct {
 	{"clear", WL_CLEAR},
 };
 
-/* "load=90,store=5,delete=5" (or ';'): weights >= 0, normalised to %. */
+/*
+ * "load=90,store=5,delete=5" (or ';'): each operation at most once, no
+ * empty items, weights >= 0 and not all 0, normalised to percent.
+ */
 int
 parse_mix(const char *s, struct mix *m)
 {
-	char buf[256], *save = NULL, *tok;
+	bool seen[WL_NOPS] = {false};
 	double total = 0;
+	const char *p = s;
 
-	if (strlen(s) >= sizeof(buf))
-		return -1;
 	memset(m, 0, sizeof(*m));
-	strcpy(buf, s);
-	for (tok = strtok_r(buf, ",;", &save); tok;
-	     tok = strtok_r(NULL, ",;", &save)) {
-		char *eq = strchr(tok, '='), *end;
-		size_t i;
+	for (;;) {
+		size_t len = strcspn(p, ",;"), i, nlen;
+		const char *eq = memchr(p, '=', len);
+		char num[64], *end;
 		double w;
 
-		if (!eq)
+		if (eq == NULL)
 			return -1;
-		*eq = '\0';
+		nlen = (size_t)(eq - p);
 		for (i = 0; i < sizeof(mix_names) / sizeof(mix_names[0]); i++)
-			if (strcmp(tok, mix_names[i].name) == 0)
+			if (strlen(mix_names[i].name) == nlen &&
+			    strncmp(p, mix_names[i].name, nlen) == 0)
 				break;
-		if (i == sizeof(mix_names) / sizeof(mix_names[0]))
+		if (i == sizeof(mix_names) / sizeof(mix_names[0]) ||
+		    seen[mix_names[i].op])
 			return -1;
-		w = strtod(eq + 1, &end);
-		if (end == eq + 1 || *end || !(w >= 0 && w <= 1e9))
+		seen[mix_names[i].op] = true;
+		if (len - nlen - 1 == 0 || len - nlen - 1 >= sizeof(num))
 			return -1;
-		m->w[mix_names[i].op] += w;
+		memcpy(num, eq + 1, len - nlen - 1);
+		num[len - nlen - 1] = '\0';
+		w = strtod(num, &end);
+		if (*end || !(w >= 0 && w <= 1e9))
+			return -1;
+		m->w[mix_names[i].op] = w;
 		total += w;
+		if (p[len] == '\0')
+			break;
+		p += len + 1;
 	}
 	if (!(total > 0))
 		return -1;

@@ -11,7 +11,7 @@ get() {
 # 1. Common random numbers: one thread, a fixed op count, every map that
 # stores (all but the controls) sees the same prefill and the same op
 # stream, so every count and hit count is identical.
-impls=$("$MB" list 2>/dev/null | awk '/^implementations:/ { on = 1; next }
+impls=$("$MB" list 2>/dev/null | awk '/^(implementations|maps)[ :]/ { on = 1; next }
 	/^$/ { on = 0 } on && !/\[control/ { print $1 }' | paste -sd, -)
 [ -n "$impls" ] || fail "no impls listed"
 for dist in uniform zipf churn; do
