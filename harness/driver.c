@@ -97,6 +97,16 @@ driver_init(bool pin, bool verbose)
 	slice_ticks = (uint64_t)(STOP_SLICE / mb_clock.ns_per_tick);
 	if (!verbose)
 		return;
+	/* Which perf counters this machine gives, said once, up front. */
+	{
+		struct perfev pev;
+		int64_t v[PEV_N];
+
+		perfev_open(&pev);
+		perfev_close(&pev, v);
+		if (perfev_note())
+			fprintf(stderr, "mapbench: %s\n", perfev_note());
+	}
 	for (unsigned i = 0; i < ncpus && len < sizeof(buf) - 16; i++)
 		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%d",
 					i ? "," : "", cpus[i]);
@@ -815,13 +825,6 @@ measure_after(struct plan *p, struct worker *ws, struct result *r,
 			r->unresolved |= LAT_MAX;
 	}
 	free(merged);
-	if (perfev_note()) {
-		static bool said;
-
-		if (!said)
-			fprintf(stderr, "mapbench: %s\n", perfev_note());
-		said = true;
-	}
 }
 
 /*
