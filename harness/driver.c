@@ -602,9 +602,15 @@ settled_allocated(const struct map_ops *ops, struct map *m)
 }
 
 static void
-stats_delta(struct map_stats *d, const struct map_stats *a,
-	    const struct map_stats *b)
+stats_delta(const struct map_ops *ops, struct map_stats *d,
+	    const struct map_stats *a, const struct map_stats *b)
 {
+	/* The map's own counters: events as the delta, levels as at the end. */
+	for (unsigned i = 0; i < ops->n_counters && i < MAP_OWN_COUNTERS_MAX;
+	     i++)
+		d->own[i] = ops->counters[i].kind == MAP_COUNTER_LEVEL
+				    ? b->own[i]
+				    : b->own[i] - a->own[i];
 	d->have = b->have;
 	d->promotions = b->promotions - a->promotions;
 	d->dirty_rebuilds = b->dirty_rebuilds - a->dirty_rebuilds;
@@ -774,7 +780,7 @@ measure_after(struct plan *p, struct worker *ws, struct result *r,
 	uint64_t start = UINT64_MAX, end = 0, mem1, mem2;
 
 	map_ops_stats(ops, p->m, &s1);
-	stats_delta(&r->stats, s0, &s1);
+	stats_delta(ops, &r->stats, s0, &s1);
 	mem1 = settled_allocated(ops, p->m);
 	if (ops->range)
 		ops->range(p->m, count_entry, &r->live_keys);
@@ -897,7 +903,11 @@ run_config(const struct config *c, struct result *r)
 	if (!p->m)
 		goto out_barrier;
 	map_ops_thread_enter(ops);
-	if (warm_up(p) == 0) {
+	err = warm_up(p);
+	if (!err && mb_interrupted) {
+		/* A signal during the prefill: no window, no figures. */
+		snprintf(r->status, sizeof(r->status), "interrupted");
+	} else if (!err) {
 		map_ops_stats(ops, p->m, &s0);
 		timed_window(p, ws, r);
 		measure_after(p, ws, r, &s0, mem0);
@@ -913,6 +923,7 @@ run_config(const struct config *c, struct result *r)
 					"have pinned=0\n");
 		warned = true;
 	}
+out_destroy:
 	map_ops_thread_exit(ops);
 	ops->destroy(p->m);
 out_barrier:

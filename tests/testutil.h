@@ -214,6 +214,26 @@ test_create(const struct map_ops *ops, size_t size_hint)
 	return map_ops_create(ops, test_cur_param, size_hint);
 }
 
+/* Strings that live until exit (specs point into them), freed then. */
+static char *impl_spec_held[64];
+static size_t impl_spec_nheld;
+
+static void
+impl_spec_free_held(void)
+{
+	for (size_t i = 0; i < impl_spec_nheld; i++)
+		free(impl_spec_held[i]);
+}
+
+static inline void
+impl_spec_strings(char *s)
+{
+	if (impl_spec_nheld == 0)
+		atexit(impl_spec_free_held);
+	if (impl_spec_nheld < 64)
+		impl_spec_held[impl_spec_nheld++] = s;
+}
+
 /*
  * The maps MAPBENCH_TEST_IMPL selects: a comma-separated list of impl
  * names, each optionally with ":param" (unset or empty: every registered
@@ -248,6 +268,9 @@ impl_specs(struct impl_spec **out)
 
 		if (item == NULL)
 			abort();
+		/* Lives until exit (the spec points into it): keep it
+		 * reachable. */
+		impl_spec_strings(item);
 		colon = strchr(item, ':');
 		if (colon != NULL)
 			*colon++ = '\0';
