@@ -923,7 +923,6 @@ run_config(const struct config *c, struct result *r)
 					"have pinned=0\n");
 		warned = true;
 	}
-out_destroy:
 	map_ops_thread_exit(ops);
 	ops->destroy(p->m);
 out_barrier:

@@ -12,7 +12,7 @@ get() {
 # stores (all but the controls) sees the same prefill and the same op
 # stream, so every count and hit count is identical.
 impls=$("$MB" list 2>/dev/null | awk '/^(implementations|maps)[ :]/ { on = 1; next }
-	/^$/ { on = 0 } on && !/\[control/ { print $1 }' | paste -sd, -)
+	/^$/ { on = 0 } on && /^  [^ ]/ && !/\[control/ { print $1 }' | paste -sd, -)
 [ -n "$impls" ] || fail "no impls listed"
 for dist in uniform zipf churn; do
 	csv="$TMP/paired-$dist.csv"
