@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 PKGS="build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
 liburcu-dev libjemalloc-dev libbenchmark-dev libcmocka-dev libjansson-dev
-gnuplot-nox golang-go valgrind git"
+gnuplot-nox golang-go valgrind git libck-dev"
 
 missing=""
 for p in $PKGS; do

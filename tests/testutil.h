@@ -174,6 +174,7 @@ struct impl_test {
 struct impl_spec {
 	const struct map_ops *ops;
 	const char *param;
+	char *text; /* owns the MAPBENCH_TEST_IMPL item param points into */
 };
 
 /*
@@ -214,26 +215,6 @@ test_create(const struct map_ops *ops, size_t size_hint)
 	return map_ops_create(ops, test_cur_param, size_hint);
 }
 
-/* Strings that live until exit (specs point into them), freed then. */
-static char *impl_spec_held[64];
-static size_t impl_spec_nheld;
-
-static void
-impl_spec_free_held(void)
-{
-	for (size_t i = 0; i < impl_spec_nheld; i++)
-		free(impl_spec_held[i]);
-}
-
-static inline void
-impl_spec_strings(char *s)
-{
-	if (impl_spec_nheld == 0)
-		atexit(impl_spec_free_held);
-	if (impl_spec_nheld < 64)
-		impl_spec_held[impl_spec_nheld++] = s;
-}
-
 /*
  * The maps MAPBENCH_TEST_IMPL selects: a comma-separated list of impl
  * names, each optionally with ":param" (unset or empty: every registered
@@ -257,7 +238,7 @@ impl_specs(struct impl_spec **out)
 	if (sel == NULL || *sel == '\0') {
 		for (const struct map_ops *const *o = map_registry; *o != NULL;
 		     o++)
-			v[n++] = (struct impl_spec){*o, NULL};
+			v[n++] = (struct impl_spec){*o, NULL, NULL};
 		*out = v;
 		return n;
 	}
@@ -268,9 +249,6 @@ impl_specs(struct impl_spec **out)
 
 		if (item == NULL)
 			abort();
-		/* Lives until exit (the spec points into it): keep it
-		 * reachable. */
-		impl_spec_strings(item);
 		colon = strchr(item, ':');
 		if (colon != NULL)
 			*colon++ = '\0';
@@ -283,7 +261,9 @@ impl_specs(struct impl_spec **out)
 					item);
 				exit(2);
 			}
-			v[n++] = (struct impl_spec){ops, colon};
+			v[n++] = (struct impl_spec){ops, colon, item};
+		} else {
+			free(item);
 		}
 		p += len;
 		if (*p == ',')
@@ -339,6 +319,8 @@ run_impl_tests(const char *group, const struct impl_test *tests, size_t n)
 	for (size_t i = 0; i < count; i++)
 		free((char *)ut[i].name);
 	free(ut);
+	for (size_t s = 0; s < nspecs; s++)
+		free(specs[s].text);
 	free(specs);
 	return rc;
 }
@@ -351,7 +333,7 @@ static inline int
 run_one_impl_test(const char *group, const struct impl_test *t,
 		  const struct map_ops *ops, const char *param)
 {
-	struct impl_spec spec = {ops, param};
+	struct impl_spec spec = {ops, param, NULL};
 	struct CMUnitTest ut;
 	char *name;
 	int rc;
