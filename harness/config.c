@@ -28,7 +28,28 @@ config_refused(const struct config *c, char *why, size_t len)
 			 c->ops->name);
 		return true;
 	}
+	if (!c->wl && c->dist.kind == DIST_CHURN)
+		for (int k = 0; k < WL_NOPS; k++)
+			if (c->mix.w[k] > 0 && k != WL_LOAD && k != WL_STORE &&
+			    k != WL_DELETE) {
+				snprintf(why, len,
+					 "--dist churn runs load, store and "
+					 "delete only, not %s",
+					 wl_op_names[k]);
+				return true;
+			}
+	if (!c->wl && c->dist.kind == DIST_ZIPF &&
+	    c->keys > (UINT64_C(1) << 32)) {
+		snprintf(why, len, "--dist zipf takes at most 2^32 keys");
+		return true;
+	}
 	return false;
+}
+
+const char *
+sizing_name(enum sizing s)
+{
+	return s == SIZING_KEYS ? "keys" : "none";
 }
 
 void

@@ -21,6 +21,9 @@ struct impl_spec {
 	char param[80]; /* after the first ':'; "" for none */
 };
 
+/* What create() is told: nothing (as Go's maps) or --keys. */
+enum sizing { SIZING_NONE, SIZING_KEYS };
+
 struct config {
 	struct impl_spec impl;
 	const struct map_ops *ops;    /* impl.ops */
@@ -37,6 +40,13 @@ struct config {
 	bool pin;
 	uint64_t latency_sample;
 	unsigned rep; /* 1-based */
+	/* --- measurement method (issue 7; driver.c, isolate.c) --- */
+	uint64_t ops_per_thread; /* --ops N: N ops per thread; 0: --duration */
+	bool settle;		 /* --settle: one Range after the prefill */
+	enum sizing sizing;	 /* --sizing: what create() is told */
+	bool isolate;		 /* the row runs in a child process */
+	double row_timeout;	 /* --row-timeout seconds (isolated rows) */
+	/* --- end measurement method --- */
 };
 
 /* The map's parameter, or NULL when it has none. */
@@ -58,5 +68,7 @@ void config_label(const struct config *c, char *buf, size_t len);
  * compared on the same prefill and the same operation streams.
  */
 uint64_t rep_seed(uint64_t seed, unsigned rep);
+/* "none" or "keys". */
+const char *sizing_name(enum sizing s);
 
 #endif /* MAPBENCH_CONFIG_H */

@@ -19,5 +19,9 @@ unsigned driver_ncpus(void);
 int run_config(const struct config *c, struct result *r);
 /* Set by the SIGINT/SIGTERM handler; the driver stops its run early. */
 extern volatile sig_atomic_t mb_interrupted;
+/* isolate.c: run_config in a child process; always fills r (status). */
+int isolate_run(const struct config *c, struct result *r, double timeout_s);
+/* isolate_run() or run_config() as c->isolate says. */
+int run_row(const struct config *c, struct result *r);
 
 #endif /* MAPBENCH_DRIVER_H */

@@ -18,6 +18,12 @@ add_config(const struct opts *o, struct config *c, struct config *out,
 	c->latency_sample = o->latency_sample;
 	c->rep = 0;
 	c->seed = 0;
+	c->ops_per_thread = o->ops_per_thread;
+	c->settle = o->settle;
+	c->sizing = o->sizing;
+	c->isolate = o->isolate;
+	c->row_timeout =
+		o->row_timeout > 0 ? o->row_timeout : 10 * o->duration + 60;
 	if (out)
 		out[*n] = *c;
 	(*n)++;

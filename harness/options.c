@@ -541,6 +541,52 @@ set_plot_dir(struct opts *o, const char *arg)
 	o->plot_dir = arg;
 }
 
+/* Measurement method (issue 7). */
+static void
+set_ops(struct opts *o, const char *arg)
+{
+	if (!parse_u64(arg, 1, UINT64_C(1000000000000), true,
+		       &o->ops_per_thread))
+		bad_option("--ops", arg, "an integer 1..1e12 (1000, 1M)");
+}
+
+static void
+set_settle(struct opts *o, const char *arg)
+{
+	o->settle = true;
+}
+
+static void
+set_sizing(struct opts *o, const char *arg)
+{
+	if (strcmp(arg, "none") == 0)
+		o->sizing = SIZING_NONE;
+	else if (strcmp(arg, "keys") == 0)
+		o->sizing = SIZING_KEYS;
+	else
+		bad_option("--sizing", arg, "none, keys");
+}
+
+static void
+set_row_timeout(struct opts *o, const char *arg)
+{
+	if (!parse_duration(arg, &o->row_timeout))
+		bad_option("--row-timeout", arg,
+			   "a time from 1ms to 1h such as 30s, 5m");
+}
+
+static void
+set_isolate(struct opts *o, const char *arg)
+{
+	o->isolate = true;
+}
+
+static void
+set_no_isolate(struct opts *o, const char *arg)
+{
+	o->isolate = false;
+}
+
 static void set_help(struct opts *o, const char *arg);
 
 static const struct opt_def defs[] = {
@@ -565,6 +611,12 @@ static const struct opt_def defs[] = {
 	{"resume", no_argument, FOR_SWEEP, set_resume},
 	{"no-plot", no_argument, FOR_SWEEP, set_no_plot},
 	{"plot-dir", required_argument, FOR_SWEEP, set_plot_dir},
+	{"ops", required_argument, FOR_BOTH, set_ops},
+	{"settle", no_argument, FOR_BOTH, set_settle},
+	{"sizing", required_argument, FOR_BOTH, set_sizing},
+	{"row-timeout", required_argument, FOR_BOTH, set_row_timeout},
+	{"isolate", no_argument, FOR_BOTH, set_isolate},
+	{"no-isolate", no_argument, FOR_BOTH, set_no_isolate},
 	{"help", no_argument, FOR_BOTH, set_help},
 };
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))
@@ -628,6 +680,15 @@ usage(FILE *f)
 	      "  --latency-sample N      time 1 op in N on average (0 = off; "
 	      "1000)\n"
 	      "  --quick                 a small, short grid (smoke run)\n"
+	      "  --ops N                 N operations per thread instead of "
+	      "--duration\n"
+	      "  --settle                end the warm-up with one Range "
+	      "(promotes syncmap)\n"
+	      "  --sizing none|keys      size hint given to create() (none)\n"
+	      "  --isolate | --no-isolate  each row in a child process "
+	      "(sweep: on)\n"
+	      "  --row-timeout D         kill an isolated row after D "
+	      "(10 x duration + 60s)\n"
 	      "run only:\n"
 	      "  --format table|csv|json output format (table)\n"
 	      "sweep only:\n"
@@ -672,6 +733,7 @@ defaults(struct opts *o, const char *cmd, unsigned ncpus)
 	o->latency_sample = 1000;
 	o->format = FMT_TABLE;
 	o->out = "results/default";
+	o->isolate = sweep;
 	if (sweep) {
 		static const unsigned th[] = {1, 2, 4};
 		static const int rd[] = {100, 99, 90, 75, 50, 0};

@@ -48,6 +48,13 @@ struct opts {
 	bool resume;
 	bool no_plot;
 	bool given[64]; /* which options were given, by option index */
+	/* --- measurement method (issue 7) --- */
+	uint64_t ops_per_thread; /* --ops */
+	bool settle;		 /* --settle */
+	enum sizing sizing;	 /* --sizing */
+	bool isolate;		 /* --isolate (sweep default) */
+	double row_timeout;	 /* --row-timeout; 0: 10 x duration + 60 s */
+	/* --- end measurement method --- */
 };
 
 /*

@@ -147,7 +147,8 @@ aggregate(const char *csv_path, struct agg *a)
 {
 	long partial;
 	struct csv *c = csv_load(csv_path, &partial);
-	int ci, cw, ct, cr, ck, cd, cm[M_N];
+	int ci, cw, ct, cr, ck, cd, cs, cm[M_N];
+	size_t left_out = 0;
 
 	memset(a, 0, sizeof(*a));
 	if (!c) {
@@ -161,6 +162,7 @@ aggregate(const char *csv_path, struct agg *a)
 	cr = csv_col(c, "read_pct");
 	ck = csv_col(c, "keys");
 	cd = csv_col(c, "dist");
+	cs = csv_col(c, "status"); /* absent in older results: all ok */
 	for (int m = 0; m < M_N; m++)
 		cm[m] = csv_col(c, metric_cols[m]);
 	if (ci < 0 || cw < 0 || ct < 0 || cr < 0 || ck < 0 || cd < 0 ||
@@ -188,6 +190,11 @@ aggregate(const char *csv_path, struct agg *a)
 
 		if (strcmp(row[cw], "rw") || !row[cr][0])
 			continue;
+		/* Plots show ok rows only; say what was left out. */
+		if (cs >= 0 && strcmp(row[cs], "ok")) {
+			left_out++;
+			continue;
+		}
 		for (k = 0; k < a->n_impls; k++)
 			if (!strcmp(a->impls[k], row[ci]))
 				break;
@@ -223,6 +230,11 @@ aggregate(const char *csv_path, struct agg *a)
 			g->v[m][g->nv[m]++] = v;
 		}
 	}
+	if (left_out)
+		fprintf(stderr,
+			"mapbench: plot: left out %zu rows whose status is not "
+			"ok\n",
+			left_out);
 	csv_free(c);
 	qsort(a->threads, (size_t)a->n_threads, sizeof(int), cmp_int);
 	qsort(a->reads, (size_t)a->n_reads, sizeof(int), cmp_int);

@@ -307,7 +307,8 @@ get_lat(const struct config *c, const struct result *r, int q,
 {
 	const double p[] = {r->p50_ns, r->p99_ns, r->p999_ns, r->max_ns};
 
-	v->na = r->lat_samples == 0;
+	/* Below the clock's resolution: NA (lat_unresolved says so). */
+	v->na = r->lat_samples == 0 || (r->unresolved & (1u << q));
 	v->d = p[q];
 }
 
@@ -333,6 +334,105 @@ get_peak_rss(const struct config *c, const struct result *r, int a,
 	v->u = (uint64_t)(r->peak_rss_kb < 0 ? 0 : r->peak_rss_kb);
 }
 
+/* --- the measurement method (issue 7) --- */
+
+static void
+get_ops_per_thread(const struct config *c, const struct result *r, int a,
+		   struct col_val *v)
+{
+	v->na = c->ops_per_thread == 0;
+	v->u = c->ops_per_thread;
+}
+
+static void
+get_warmup(const struct config *c, const struct result *r, int a,
+	   struct col_val *v)
+{
+	v_text(v, c->settle ? "store+range" : "store");
+}
+
+static void
+get_sizing(const struct config *c, const struct result *r, int a,
+	   struct col_val *v)
+{
+	v_text(v, sizing_name(c->sizing));
+}
+
+static void
+get_isolated(const struct config *c, const struct result *r, int a,
+	     struct col_val *v)
+{
+	v->u = c->isolate;
+}
+
+static void
+get_failed_ops(const struct config *c, const struct result *r, int a,
+	       struct col_val *v)
+{
+	v->u = r->failed_ops;
+}
+
+static void
+get_cpu(const struct config *c, const struct result *r, int per_op,
+	struct col_val *v)
+{
+	v->na = !(r->cpu_seconds > 0);
+	v->d = per_op ? (double)r->ops / r->cpu_seconds / 1e6 : r->cpu_seconds;
+}
+
+static void
+get_clock(const struct config *c, const struct result *r, int a,
+	  struct col_val *v)
+{
+	v->na = !r->clock[0];
+	v_text(v, r->clock);
+}
+
+static void
+get_clock_res(const struct config *c, const struct result *r, int a,
+	      struct col_val *v)
+{
+	v->na = !r->clock[0];
+	v->d = r->clock_res_ns;
+}
+
+static void
+get_unresolved(const struct config *c, const struct result *r, int a,
+	       struct col_val *v)
+{
+	static const char *const q[] = {"p50", "p99", "p999", "max"};
+	size_t n = 0;
+
+	for (int b = 0; b < 4; b++)
+		if (r->unresolved & (1u << b))
+			n += (size_t)snprintf(v->s + n, sizeof(v->s) - n,
+					      "%s%s", n ? ";" : "", q[b]);
+}
+
+static void
+get_perf(const struct config *c, const struct result *r, int k,
+	 struct col_val *v)
+{
+	v->na = r->perf[k] < 0;
+	v->u = (uint64_t)(r->perf[k] < 0 ? 0 : r->perf[k]);
+}
+
+static void
+get_bytes_settled(const struct config *c, const struct result *r, int a,
+		  struct col_val *v)
+{
+	v->na = r->bytes_per_key_settled < 0;
+	v->d = r->bytes_per_key_settled;
+}
+
+static void
+get_isolate_ms(const struct config *c, const struct result *r, int a,
+	       struct col_val *v)
+{
+	v->na = !c->isolate;
+	v->d = r->isolate_ms;
+}
+
 /* clang-format off */
 #define ID  (COL_ID)
 #define T   (COL_TABLE)
@@ -352,9 +452,14 @@ const struct column schema_columns[] = {
 	{"prefill_pct", "%", COL_UINT, AGG_KEY, ID, NULL, NULL, get_prefill, 0},
 	{"duration_s", "s", COL_REAL, AGG_KEY, ID, NULL, "%.9g", get_duration, 0},
 	{"latency_sample", "ops", COL_UINT, AGG_KEY, ID, NULL, NULL, get_latency_sample, 0},
+	{"ops_per_thread", "ops", COL_UINT, AGG_KEY, ID, NULL, NULL, get_ops_per_thread, 0},
+	{"warmup", "", COL_TEXT, AGG_KEY, ID, NULL, NULL, get_warmup, 0},
+	{"sizing", "", COL_TEXT, AGG_KEY, ID, NULL, NULL, get_sizing, 0},
+	{"isolated", "", COL_UINT, AGG_KEY, 0, NULL, NULL, get_isolated, 0},
 	{"rep", "", COL_UINT, AGG_NONE, COL_REP | T, "rep", NULL, get_rep, 0},
 	{"seed", "", COL_SEED, AGG_NONE, 0, NULL, NULL, get_seed, 0},
 	{"status", "", COL_TEXT, AGG_NONE, T, "status", NULL, get_status, 0},
+	{"failed_ops", "ops", COL_UINT, AGG_NONE, 0, NULL, NULL, get_failed_ops, 0},
 	{"pinned", "", COL_UINT, AGG_KEY, 0, NULL, NULL, get_pinned, 0},
 	{"oversubscribed", "", COL_UINT, AGG_KEY, 0, NULL, NULL, get_oversubscribed, 0},
 	{"ncpus", "cpus", COL_UINT, AGG_KEY, 0, NULL, NULL, get_ncpus, 0},
@@ -365,6 +470,8 @@ const struct column schema_columns[] = {
 	{"mops", "Mops/s", COL_REAL, AGG_MEDIAN, T, "Mops/s", "%.9g", get_mops, 0},
 	{"ns_per_op", "ns", COL_REAL, AGG_MEDIAN, T, "ns/op", "%.6g", get_ns_per_op, 0},
 	{"hit_pct", "%", COL_REAL, AGG_MEDIAN, T, "hit%", "%.4g", get_hit_pct, 0},
+	{"cpu_seconds", "s", COL_REAL, AGG_MEDIAN, 0, NULL, "%.6g", get_cpu, 0},
+	{"mops_per_cpu_s", "Mops/CPU-s", COL_REAL, AGG_MEDIAN, 0, NULL, "%.6g", get_cpu, 1},
 	OPCOLS(load, WL_LOAD),
 	OPCOLS(store, WL_STORE),
 	OPCOLS(delete, WL_DELETE),
@@ -392,9 +499,18 @@ const struct column schema_columns[] = {
 	{"p99_ns", "ns", COL_REAL, AGG_MEDIAN, T, "p99ns", "%.6g", get_lat, 1},
 	{"p999_ns", "ns", COL_REAL, AGG_MEDIAN, T, "p99.9ns", "%.6g", get_lat, 2},
 	{"max_ns", "ns", COL_REAL, AGG_MEDIAN, T, "maxns", "%.6g", get_lat, 3},
+	{"clock", "", COL_TEXT, AGG_KEY, 0, NULL, NULL, get_clock, 0},
+	{"clock_res_ns", "ns", COL_REAL, AGG_MEDIAN, 0, NULL, "%.4g", get_clock_res, 0},
+	{"lat_unresolved", "", COL_TEXT, AGG_NONE, 0, NULL, NULL, get_unresolved, 0},
 	{"live_keys", "keys", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_live_keys, 0},
 	{"bytes_per_key", "bytes", COL_REAL, AGG_MEDIAN, 0, NULL, "%.1f", get_bytes_per_key, 0},
 	{"peak_rss_kb", "KiB", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_peak_rss, 0},
+	{"bytes_per_key_settled", "bytes", COL_REAL, AGG_MEDIAN, 0, NULL, "%.1f", get_bytes_settled, 0},
+	{"ctx_switches", "events", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_perf, 0},
+	{"cpu_migrations", "events", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_perf, 1},
+	{"instructions", "events", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_perf, 2},
+	{"cache_misses", "events", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_perf, 3},
+	{"isolate_ms", "ms", COL_REAL, AGG_MEDIAN, 0, NULL, "%.4g", get_isolate_ms, 0},
 };
 #undef ID
 #undef T

@@ -424,7 +424,7 @@ measure(const struct config *c, struct result *r)
 	int err;
 
 	memset(r, 0, sizeof(*r));
-	err = run_config(c, r);
+	err = run_row(c, r);
 	if (err == -ENOMEM)
 		snprintf(r->status, sizeof(r->status), "oom");
 	else if (err)

@@ -69,6 +69,9 @@ extern const struct go_workload *const go_workloads[];
 /* The workload called `name` (case-sensitive, Go's spelling), or NULL. */
 const struct go_workload *go_workload_find(const char *name);
 
+/* One iteration of wl's body on t itself (no copy of t), or NULL. */
+void (*wl_step_of(const struct go_workload *wl))(struct wl_thread *);
+
 /* Initialise a thread's state for workload thread `tid` of a run whose
  * per-thread counter stride is n_hint (Go's b.N). */
 void wl_thread_init(struct wl_thread *t, const struct map_ops *ops,
