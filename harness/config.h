@@ -46,7 +46,7 @@ struct config {
 	enum sizing sizing;	 /* --sizing: what create() is told */
 	bool isolate;		 /* the row runs in a child process */
 	double row_timeout;	 /* --row-timeout seconds (isolated rows) */
-	/* --- end measurement method --- */
+				 /* --- end measurement method --- */
 };
 
 /* The map's parameter, or NULL when it has none. */

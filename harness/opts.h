@@ -54,7 +54,7 @@ struct opts {
 	enum sizing sizing;	 /* --sizing */
 	bool isolate;		 /* --isolate (sweep default) */
 	double row_timeout;	 /* --row-timeout; 0: 10 x duration + 60 s */
-	/* --- end measurement method --- */
+				 /* --- end measurement method --- */
 };
 
 /*

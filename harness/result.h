@@ -33,15 +33,15 @@ struct result {
 	bool pinned; /* asked for, and every worker's affinity call succeeded */
 	unsigned ncpus;
 	/* --- measurement method (issue 7; driver.c, isolate.c) --- */
-	uint64_t failed_ops;	/* window ops that returned an error */
-	double cpu_seconds;	/* process CPU time over the window */
-	char clock[16];		/* latency timer: tsc or clock_gettime */
-	double clock_res_ns;	/* its resolution */
-	unsigned unresolved;	/* LAT_* bits: below the resolution, NA */
-	int64_t perf[4];	/* perfev.h PEV_*, summed; -1: NA */
+	uint64_t failed_ops;	      /* window ops that returned an error */
+	double cpu_seconds;	      /* process CPU time over the window */
+	char clock[16];		      /* latency timer: tsc or clock_gettime */
+	double clock_res_ns;	      /* its resolution */
+	unsigned unresolved;	      /* LAT_* bits: below the resolution, NA */
+	int64_t perf[4];	      /* perfev.h PEV_*, summed; -1: NA */
 	double bytes_per_key_settled; /* after a Range + quiesce; < 0: NA */
-	double isolate_ms;	/* fork/pipe/wait cost of an isolated row */
-	/* --- end measurement method --- */
+	double isolate_ms; /* fork/pipe/wait cost of an isolated row */
+			   /* --- end measurement method --- */
 };
 
 #define LAT_P50	 1u
