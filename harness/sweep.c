@@ -551,6 +551,9 @@ cmd_sweep(const struct opts *o, int argc, char **argv)
 		done, label, done_set.n + done, d.csv);
 	if (printf("results: %s\nmeta:    %s\n", d.csv, d.meta) < 0)
 		rc = 1;
+	/* Finished, but some rows are not measurements: exit 1 (documented). */
+	if (not_ok)
+		rc = 1;
 	free(grid);
 	free(order);
 	if (o->no_plot)

@@ -10,7 +10,7 @@
  * For the tests, -D switches make it wrong on purpose:
  *   CHAINMAP_BROKEN_LOS  load_or_store checks, unlocks, then inserts:
  *                        two threads can both "store" one key
- *   CHAINMAP_CRASH       store of key 4242 dereferences NULL
+ *   CHAINMAP_CRASH       a store of a key >= 4242 dereferences NULL
  *   CHAINMAP_NAME="x"    another map name (a clash with a built-in one)
  *   CHAINMAP_ABI=n       another ABI version
  *   CHAINMAP_NO_CAS      no compare_and_swap (a mandatory operation)
@@ -181,7 +181,7 @@ chainmap_swap(struct map *m, uint64_t key, void *value, void **previous)
 	if (value == NULL)
 		return -EINVAL;
 #ifdef CHAINMAP_CRASH
-	if (key == 4242) {
+	if (key >= 4242) {
 		static int *volatile nowhere;
 
 		*nowhere = 1; /* SIGSEGV */

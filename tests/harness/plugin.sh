@@ -46,6 +46,27 @@ grep -q "FAIL.*load_or_store_race" "$TMP/broken.out" ||
 grep -q '"fnv1a64"' "$TMP/sw/meta.json" || fail "meta.json lacks the plugin"
 grep -q '^chainmap,' "$TMP/sw/results.csv" || fail "no chainmap rows"
 
+# A plugin that crashes costs its own rows only: each row runs in its own
+# process, the built-in map's rows are ok, the plugin's say how it died,
+# and the sweep finishes with exit 1 (rows not ok).
+so crash -DCHAINMAP_CRASH
+"$M" sweep --impl-lib "$TMP/crash.so" --impl chainmap,rwlock --threads 1 \
+	--read 90 --keys 10000 --prefill 100 --duration 20ms --repeat 2 \
+	--out "$TMP/cr" --no-plot >/dev/null 2>"$TMP/cr.err"
+rc=$?
+[ "$rc" -eq 1 ] || fail "sweep with a crashing plugin: exit $rc, want 1"
+st=$(csv_col "$TMP/cr/results.csv" status)
+[ "$(awk -F, -v c="$st" '$1 == "rwlock" && $c == "ok"' \
+	"$TMP/cr/results.csv" | wc -l)" -eq 2 ] || fail "rwlock rows not ok"
+[ "$(awk -F, -v c="$st" '$1 == "chainmap" && $c == "crashed:SIGSEGV"' \
+	"$TMP/cr/results.csv" | wc -l)" -eq 2 ] ||
+	fail "chainmap rows do not say crashed:SIGSEGV: $(cat "$TMP/cr/results.csv")"
+"$M" check --impl chainmap --impl-lib "$TMP/crash.so" --suite conformance \
+	--scale 0.1 >"$TMP/crc.out" 2>&1
+[ $? -eq 1 ] || fail "check of a crashing plugin: want exit 1"
+grep -Eq "crashed: SEGV|Segmentation fault" "$TMP/crc.out" ||
+	fail "check does not report the crash"
+
 # Bad libraries: exit 2, one line naming the library, nothing written.
 printf 'int nothing_here;\n' >"$TMP/empty.c"
 cc -shared -fPIC "$TMP/empty.c" -o "$TMP/nosym.so" || fail "build nosym"
