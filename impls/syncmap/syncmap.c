@@ -47,16 +47,35 @@
  *
  * Memory ordering
  *
- * `read` is stored with release and loaded with acquire: publishing a
- * header publishes its table's slots and the initialisation of every
- * entry in it.  An entry's `p` is loaded with acquire and written with
- * release (or acq_rel for read-modify-writes) so that a thread loading a
- * value sees what the storing thread wrote to the object it points to, as
- * Go's atomic.Pointer guarantees.  Transitions to and from EXPUNGED happen
- * only under `mu`, which orders them among writers; lock-free writers see
- * EXPUNGED in the CAS they were going to do anyway and fall back to `mu`.
- * Everything else (dirty, misses, the counters) is only touched under
- * `mu`.
+ * Go documents one guarantee: a write operation (Store, Swap, Delete,
+ * LoadAndDelete, a LoadOrStore that stores, a CompareAndSwap or
+ * CompareAndDelete that succeeds) is synchronized before any read
+ * operation (Load, LoadOrStore, LoadAndDelete, Swap, CompareAndSwap,
+ * CompareAndDelete) that observes its effect, a deletion included.  Go
+ * gets it from sequentially consistent atomics; the weakest C orders that
+ * give it are these:
+ *
+ *   - `read` is stored with release (publish_locked) and loaded with
+ *     acquire: a header publishes its table's slots and every entry in it.
+ *   - Every write of an entry's `p` releases and every read that can
+ *     decide what an operation returns acquires, whether the value read
+ *     is a pointer, NULL or EXPUNGED, and whether a compare succeeds or
+ *     fails: observing a deletion is observing a write.  Read-modify-
+ *     writes that do both are acq_rel.  Loads that only seed a CAS whose
+ *     own result is then used stay relaxed.
+ *   - A deletion can also be observed as a key missing from a read table
+ *     published by a promotion.  The chain is delete (release) -> the
+ *     rebuild's expunge CAS (acquire, under mu) -> the promotion's release
+ *     of `read` (under mu, so after the expunge) -> the reader's acquire
+ *     of `read`.  And as the NULL that unexpunge stores (under mu, after
+ *     the expunge): a plain store ends the delete's release sequence, so
+ *     it releases itself.
+ *
+ * Transitions to and from EXPUNGED happen only under `mu`, which orders
+ * them among writers; lock-free writers see EXPUNGED in the CAS they were
+ * going to do anyway and fall back to `mu`.  Everything else (dirty,
+ * misses, the counters) is only touched under `mu`.  On x86 every one of
+ * these orders costs the same as relaxed; on ARM and POWER they do not.
  *
  * Memory reclamation without a garbage collector
  *
@@ -233,9 +252,14 @@ entry_try_load_or_store(struct entry *e, void *value, void **actual)
 			*actual = p;
 			return 1;
 		}
-		/* Release publishes value; on failure acquire as above. */
+		/*
+		 * Release publishes value.  Acquire on success too: the
+		 * NULL we replace may have been written by a later delete
+		 * than the one our load saw, and returning "stored" is
+		 * observing that delete.  On failure acquire as above.
+		 */
 		if (atomic_compare_exchange_weak_explicit(
-			    &e->p, &p, value, memory_order_release,
+			    &e->p, &p, value, memory_order_acq_rel,
 			    memory_order_acquire)) {
 			*actual = value;
 			return 0;
@@ -247,45 +271,69 @@ entry_try_load_or_store(struct entry *e, void *value, void **actual)
 static inline void *
 entry_delete(struct entry *e)
 {
-	void *p = atomic_load_explicit(&e->p, memory_order_relaxed);
+	/*
+	 * Acquire: finding the key deleted observes the delete that wrote
+	 * NULL (or the expunge in its release sequence) and returning p
+	 * observes p's store; both pair with the release of that write.
+	 */
+	void *p = atomic_load_explicit(&e->p, memory_order_acquire);
 
 	do {
 		if (p == NULL || p == EXPUNGED)
 			return NULL;
-		/* Acquire: we return p, so see what its storer wrote. */
+		/*
+		 * acq_rel: release makes the delete visible to whoever sees
+		 * NULL (entry_load() and every acquire above); acquire as
+		 * for the load.  On failure acquire: p decides again.
+		 */
 	} while (!atomic_compare_exchange_weak_explicit(
-		&e->p, &p, NULL, memory_order_acquire, memory_order_relaxed));
+		&e->p, &p, NULL, memory_order_acq_rel, memory_order_acquire));
 	return p;
 }
 
-/* CompareAndSwap on an entry: old must be the current value. */
+/*
+ * Go's tryCompareAndSwap and CompareAndDelete's loop: replace old_value
+ * with new_value (NULL: delete) if it is the current value.  Like Go, load
+ * and compare first, so that a compare that fails writes nothing: a
+ * locked compare-exchange would take the cache line exclusive even when
+ * it fails, turning a read-only miss into cross-core traffic.  NULL and
+ * EXPUNGED never equal old_value (never NULL, never ours).
+ */
+static inline bool
+entry_try_replace(struct entry *e, void *old_value, void *new_value)
+{
+	/*
+	 * Acquire: a failing compare observes the write that stored the
+	 * current value (or deleted it); pairs with that write's release.
+	 */
+	void *p = atomic_load_explicit(&e->p, memory_order_acquire);
+
+	while (p == old_value) {
+		/*
+		 * acq_rel: release publishes the swap or the delete; acquire
+		 * because succeeding observes old_value's store.  On failure
+		 * acquire, as for the load: p is compared again.
+		 */
+		if (atomic_compare_exchange_weak_explicit(&e->p, &p, new_value,
+							  memory_order_acq_rel,
+							  memory_order_acquire))
+			return true;
+	}
+	return false;
+}
+
+/* CompareAndSwap on an entry. */
 static inline bool
 entry_try_compare_and_swap(struct entry *e, void *old_value, void *new_value)
 {
-	void *p = old_value;
-
-	/*
-	 * A strong CAS from old_value is the whole of Go's loop: NULL and
-	 * EXPUNGED never equal a caller's value, and a failure means the
-	 * current value differs.  acq_rel publishes new_value.
-	 */
-	return atomic_compare_exchange_strong_explicit(&e->p, &p, new_value,
-						       memory_order_acq_rel,
-						       memory_order_relaxed);
+	return entry_try_replace(e, old_value, new_value);
 }
 
 /* CompareAndDelete on an entry. */
 static inline bool
 entry_try_compare_and_delete(struct entry *e, void *old_value)
 {
-	void *p = old_value;
-
-	/*
-	 * Relaxed: a delete publishes no data, and the caller learns only
-	 * that the value it already holds was the current one.
-	 */
-	return atomic_compare_exchange_strong_explicit(
-		&e->p, &p, NULL, memory_order_relaxed, memory_order_relaxed);
+	return entry_try_replace(e, old_value, NULL);
 }
 
 /*
@@ -299,13 +347,20 @@ entry_try_expunge_locked(struct entry *e)
 
 	while (p == NULL) {
 		/*
-		 * Relaxed: EXPUNGED carries no data; mu orders it for the
-		 * writers that act on it, and a lock-free writer that races
-		 * with us either wins the CAS (the entry stays live) or
-		 * sees EXPUNGED in its own CAS.
+		 * Acquire on success: pairs with the release of the delete
+		 * that wrote this NULL, so that the delete happens before
+		 * the promotion that will drop the key from read, and before
+		 * an unexpunge's NULL; the release of `read` by that
+		 * promotion (and unexpunge's release) carry it on to the
+		 * readers that find the key gone.  Being a read-modify-
+		 * write, EXPUNGED also stays in the delete's release
+		 * sequence for entry_load().  Relaxed on failure: a live
+		 * value ends the loop and is only copied.  A lock-free
+		 * writer that races with us either wins its CAS (the entry
+		 * stays live) or sees EXPUNGED in it and takes mu.
 		 */
 		if (atomic_compare_exchange_weak_explicit(&e->p, &p, EXPUNGED,
-							  memory_order_relaxed,
+							  memory_order_acquire,
 							  memory_order_relaxed))
 			return true;
 	}
@@ -529,10 +584,14 @@ unexpunge_locked(struct map *m, uint64_t key, struct entry *e)
 	/*
 	 * EXPUNGED -> NULL: a store, not a CAS, because nothing else can
 	 * change an expunged entry (lock-free writers give up on EXPUNGED
-	 * and wait for mu).  Relaxed: mu orders it for every writer that
-	 * looks; a lock-free writer that sees NULL may then revive it.
+	 * and wait for mu).  Release: a plain store ends the release
+	 * sequence of the delete that the EXPUNGED stood for, so a reader
+	 * that acquires this NULL (entry_load(), a lock-free writer about
+	 * to revive the entry) must synchronise with us instead; the
+	 * expunge's acquire, under mu before us, makes that delete happen
+	 * before this store.
 	 */
-	atomic_store_explicit(&e->p, NULL, memory_order_relaxed);
+	atomic_store_explicit(&e->p, NULL, memory_order_release);
 	table_put_reserved(m->dirty, key, e);
 	return 0;
 }
