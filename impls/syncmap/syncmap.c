@@ -93,6 +93,9 @@
  *   - entries LoadAndDelete removes from dirty (keys read lacks);
  *   - every entry of both tables at Clear.
  *
+ * Retirements happen under mu and are handed to call_rcu in batches
+ * (flush_retired_locked()), not one call_rcu each.
+ *
  * So deleted keys do not leak while the map lives (Go issue 40999): a
  * deleted entry is expunged by the next dirty rebuild and freed at the
  * following promotion.  Dirty tables are only ever seen under `mu`, and a
@@ -128,7 +131,7 @@ static const char expunged_marker;
 struct entry {
 	/* The value, NULL (deleted) or EXPUNGED. */
 	_Atomic(void *) p;
-	/* Next on map->expunged; under mu. */
+	/* Next on map->expunged, or once retired on map->retired; under mu. */
 	struct entry *next_expunged;
 	struct rcu_head rcu;
 };
@@ -143,6 +146,10 @@ struct readonly {
 	struct table m;
 	/* Dirty holds some key m lacks. */
 	bool amended;
+	/* Retired: free m's slots with the header (m not shared on). */
+	bool free_slots;
+	/* Next on map->retired_ro; under mu. */
+	struct readonly *next_retired;
 	struct rcu_head rcu;
 };
 
@@ -169,6 +176,13 @@ struct map {
 	struct map_stats stats;
 	/* Grows of dirty tables already promoted or cleared. */
 	uint64_t dropped_grows;
+	/*
+	 * Unlinked entries and headers not yet handed to call_rcu: they
+	 * go in batches of RETIRE_BATCH (see flush_retired_locked()).
+	 */
+	struct entry *retired;
+	struct readonly *retired_ro;
+	unsigned n_retired;
 
 	/* The empty read of a new or cleared map: never retired. */
 	struct readonly empty_ro;
@@ -191,17 +205,73 @@ entry_new(void *value)
 	return e;
 }
 
+/*
+ * Retirement.  Everything that readers may still hold is unlinked under
+ * mu, so it is retired under mu too, onto two lists (entries, headers)
+ * that go to call_rcu as one callback each every RETIRE_BATCH
+ * retirements: call_rcu costs an enqueue and often a futex wake of the
+ * call_rcu thread, which workloads that retire every iteration (Clear,
+ * the *Collision ones) paid per iteration.  A batch waits for a grace
+ * period that starts after its last member was unlinked, later than each
+ * member needs.  Pending batches are bounded (RETIRE_BATCH objects) and
+ * are flushed by quiesce and freed by destroy.
+ */
+#define RETIRE_BATCH 64
+
 static void
-entry_free_cb(struct rcu_head *head)
+entry_list_free_cb(struct rcu_head *head)
 {
+	struct entry *e = caa_container_of(head, struct entry, rcu), *next;
+
 	map_rcu_callback_begin();
-	map_free(caa_container_of(head, struct entry, rcu));
+	for (; e != NULL; e = next) {
+		next = e->next_expunged;
+		map_free(e);
+	}
 }
 
 static void
-entry_retire(struct entry *e)
+readonly_list_free_cb(struct rcu_head *head)
 {
-	urcu_memb_call_rcu(&e->rcu, entry_free_cb);
+	struct readonly *ro = caa_container_of(head, struct readonly, rcu);
+	struct readonly *next;
+
+	map_rcu_callback_begin();
+	for (; ro != NULL; ro = next) {
+		next = ro->next_retired;
+		if (ro->free_slots)
+			table_free_slots(&ro->m);
+		map_free(ro);
+	}
+}
+
+/* Hand the pending retirements to call_rcu.  Call with mu held. */
+static void
+flush_retired_locked(struct map *m)
+{
+	if (m->retired != NULL)
+		urcu_memb_call_rcu(&m->retired->rcu, entry_list_free_cb);
+	if (m->retired_ro != NULL)
+		urcu_memb_call_rcu(&m->retired_ro->rcu, readonly_list_free_cb);
+	m->retired = NULL;
+	m->retired_ro = NULL;
+	m->n_retired = 0;
+}
+
+static void
+retired_one_locked(struct map *m)
+{
+	if (++m->n_retired >= RETIRE_BATCH)
+		flush_retired_locked(m);
+}
+
+/* Free `e` after a grace period.  Call with mu held, e unlinked. */
+static void
+entry_retire_locked(struct map *m, struct entry *e)
+{
+	e->next_expunged = m->retired;
+	m->retired = e;
+	retired_one_locked(m);
 }
 
 /* The entry's value, or NULL if deleted or expunged. */
@@ -396,23 +466,6 @@ load_readonly_locked(struct map *m)
 	return atomic_load_explicit(&m->read, memory_order_relaxed);
 }
 
-static void
-readonly_free_cb(struct rcu_head *head)
-{
-	map_rcu_callback_begin();
-	map_free(caa_container_of(head, struct readonly, rcu));
-}
-
-static void
-readonly_and_table_free_cb(struct rcu_head *head)
-{
-	struct readonly *ro = caa_container_of(head, struct readonly, rcu);
-
-	map_rcu_callback_begin();
-	table_free_slots(&ro->m);
-	map_free(ro);
-}
-
 /*
  * Publish `ro` as the new read and retire the old header, with its table
  * if `ro` does not share it.  Call with mu held.
@@ -426,10 +479,10 @@ publish_locked(struct map *m, struct readonly *ro)
 	atomic_store_explicit(&m->read, ro, memory_order_release);
 	if (old == &m->empty_ro)
 		return;
-	if (old->m.slots == ro->m.slots)
-		urcu_memb_call_rcu(&old->rcu, readonly_free_cb);
-	else
-		urcu_memb_call_rcu(&old->rcu, readonly_and_table_free_cb);
+	old->free_slots = old->m.slots != ro->m.slots;
+	old->next_retired = m->retired_ro;
+	m->retired_ro = old;
+	retired_one_locked(m);
 }
 
 /*
@@ -473,7 +526,7 @@ promote_locked(struct map *m)
 		next = e->next_expunged;
 		e->next_expunged = NULL;
 		if (entry_expunged_locked(e))
-			entry_retire(e);
+			entry_retire_locked(m, e);
 	}
 	m->expunged = NULL;
 }
@@ -618,6 +671,9 @@ syncmap_create(size_t size_hint)
 	m->size_hint = size_hint;
 	m->stats = (struct map_stats){0};
 	m->dropped_grows = 0;
+	m->retired = NULL;
+	m->retired_ro = NULL;
+	m->n_retired = 0;
 	table_init_empty(&m->empty_ro.m);
 	m->empty_ro.amended = false;
 	atomic_init(&m->read, &m->empty_ro);
@@ -634,7 +690,7 @@ drop_entries_locked(struct map *m, struct readonly *read, bool retire)
 {
 	table_for_each_slot(&read->m, s) {
 		if (retire)
-			entry_retire(s->val);
+			entry_retire_locked(m, s->val);
 		else
 			map_free(s->val);
 	}
@@ -644,7 +700,7 @@ drop_entries_locked(struct map *m, struct readonly *read, bool retire)
 		if (table_get(&read->m, s->key) == s->val)
 			continue;
 		if (retire)
-			entry_retire(s->val);
+			entry_retire_locked(m, s->val);
 		else
 			map_free(s->val);
 	}
@@ -663,6 +719,18 @@ syncmap_destroy(struct map *m)
 	if (m->spare != NULL) {
 		table_free_slots(&m->spare->m);
 		map_free(m->spare);
+	}
+	/* Pending retirements: no reader is left, free them now. */
+	for (struct entry *e = m->retired, *next; e != NULL; e = next) {
+		next = e->next_expunged;
+		map_free(e);
+	}
+	for (struct readonly *ro = m->retired_ro, *next; ro != NULL;
+	     ro = next) {
+		next = ro->next_retired;
+		if (ro->free_slots)
+			table_free_slots(&ro->m);
+		map_free(ro);
 	}
 	pthread_mutex_destroy(&m->mu);
 	map_free(m);
@@ -692,7 +760,7 @@ find_entry_slow(struct map *m, uint64_t key, bool take)
 		if (!take) {
 			e = table_get(m->dirty, key);
 		} else if ((e = table_remove(m->dirty, key)) != NULL) {
-			entry_retire(e);
+			entry_retire_locked(m, e);
 		}
 		miss_locked(m);
 	}
@@ -962,6 +1030,16 @@ syncmap_stats(struct map *m, struct map_stats *out)
 	pthread_mutex_unlock(&m->mu);
 }
 
+/* Hand the pending batch to call_rcu, then wait for every callback. */
+static void
+syncmap_quiesce(struct map *m)
+{
+	pthread_mutex_lock(&m->mu);
+	flush_retired_locked(m);
+	pthread_mutex_unlock(&m->mu);
+	map_rcu_quiesce(m);
+}
+
 const struct map_ops syncmap_ops = {
 	.name = "syncmap",
 	.summary = "Go 1.9-1.23 sync.Map: lock-free read map, mutex-guarded "
@@ -982,5 +1060,5 @@ const struct map_ops syncmap_ops = {
 	.range = syncmap_range,
 	.clear = syncmap_clear,
 	.stats = syncmap_stats,
-	.quiesce = map_rcu_quiesce,
+	.quiesce = syncmap_quiesce,
 };
