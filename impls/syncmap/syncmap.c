@@ -556,7 +556,14 @@ dirty_locked(struct map *m, struct readonly *read)
 
 	if (m->dirty != NULL)
 		return 0;
-	if (n < m->size_hint)
+	/*
+	 * The size hint sizes the first dirty table of an empty map, which
+	 * takes every key until the first promotion.  A rebuild is sized
+	 * as Go's make(map, len(read)): presizing each one to the hint
+	 * would allocate and zero a table of the hint's size per rebuild
+	 * however few keys read holds.
+	 */
+	if (read->m.count == 0 && n < m->size_hint)
 		n = m->size_hint;
 	spare = map_malloc(sizeof(*spare));
 	if (spare == NULL)
@@ -1030,13 +1037,19 @@ syncmap_stats(struct map *m, struct map_stats *out)
 	pthread_mutex_unlock(&m->mu);
 }
 
-/* Hand the pending batch to call_rcu, then wait for every callback. */
+/*
+ * Hand m's pending batch to call_rcu, then wait for every callback queued
+ * by anyone.  m may be NULL (the harness settles the allocator before it
+ * creates a map): then only the wait.
+ */
 static void
 syncmap_quiesce(struct map *m)
 {
-	pthread_mutex_lock(&m->mu);
-	flush_retired_locked(m);
-	pthread_mutex_unlock(&m->mu);
+	if (m != NULL) {
+		pthread_mutex_lock(&m->mu);
+		flush_retired_locked(m);
+		pthread_mutex_unlock(&m->mu);
+	}
 	map_rcu_quiesce(m);
 }
 
