@@ -41,12 +41,18 @@ case $threads in '' | *[!0-9,]*) echo "compare: --threads takes counts like 1,2,
 
 cd "$(dirname "$0")/.."
 root=$(pwd)
-for tool in go:golang-go gnuplot:gnuplot-nox cmake:cmake; do
+for tool in gnuplot:gnuplot-nox cmake:cmake; do
 	if ! command -v "${tool%%:*}" >/dev/null 2>&1; then
 		echo "compare: ${tool%%:*} not found: apt-get install ${tool#*:}" >&2
 		exit 2
 	fi
 done
+
+. bench/go/gotool.sh
+go_pick compare || {
+	echo "compare: no Go toolchain: apt-get install -t bookworm-backports golang-1.23-go (scripts/setup.sh, as root)" >&2
+	exit 2
+}
 
 mkdir -p "$out" "$plots"
 out=$(cd "$out" && pwd) plots=$(cd "$plots" && pwd)
@@ -60,9 +66,9 @@ cmake --build "$build" --target gbench -j"$(nproc)" >/dev/null
 gocache=$root/$build/bench/gocache
 mkdir -p "$gocache"
 export GOCACHE="${GOCACHE:-$gocache}" GOPROXY=off GOTOOLCHAIN=local
-echo "compare: building the Go peer with $(go version)" >&2
-(cd bench/go && go build -o "$root/$build/bench/gopeer" . &&
-	go build -o "$root/$build/bench/gocompare" ./compare)
+echo "compare: building the Go peer with $GO ($GO_VERSION)" >&2
+(cd bench/go && "$GO" build -o "$root/$build/bench/gopeer" . &&
+	"$GO" build -o "$root/$build/bench/gocompare" ./compare)
 
 filter=.
 if [ -n "$workloads" ]; then

@@ -20,10 +20,19 @@
  *                      rounds, and a producer/consumer stream).
  * syncmap_churn        8 keys with store/delete/load churn make syncmap
  *                      promote and rebuild dirty thousands of times.
+ * message_passing      Go's guarantee that a write operation is
+ *                      synchronized before any read that observes its
+ *                      effect: `data = x; <write>(k)` on one thread,
+ *                      `wait until a read observes it; read data` on
+ *                      another, for every write op.  Only ThreadSanitizer
+ *                      (the TSan stage) sees a missing release/acquire
+ *                      pair on x86; elsewhere it checks the value.
  *
  * Worker threads cannot use cmocka's assertions: they record the first
  * failure (TCHECK) and the main thread reports it after the join.
  */
+#include <sched.h>
+
 #include "testutil.h"
 
 #define MAX_THREADS 4
@@ -748,6 +757,224 @@ syncmap_churn(void **state)
 	ctx_fini(&c);
 }
 
+/*
+ * message_passing.  Each round uses a fresh key k.  The writer (thread
+ * 0) prepares k (outside the race: a barrier follows), then writes the
+ * plain variable `data` and performs one write operation on k; the reader
+ * (thread 1) spins on load(k) until it observes that write's effect and
+ * then reads `data`, which must need no other synchronisation than the
+ * map's.  Setup stores k and ranges, so that syncmap has k in its read
+ * table and the write and the load both take the lock-free paths (a
+ * locked path would synchronise through the mutex and hide a missing
+ * release).  MP_DELETE_CHURN adds a third thread that makes syncmap
+ * rebuild dirty and promote without pause, and the reader sleeps a
+ * little before it looks, so that it mostly learns of the delete from a
+ * read table published by the churning thread, whose rebuild expunged
+ * k: the chain delete -> expunge -> publication must carry `data` too.
+ */
+enum mp_kind {
+	MP_STORE,
+	MP_SWAP,
+	MP_LOAD_OR_STORE,
+	MP_CAS,
+	MP_DELETE,
+	MP_LOAD_AND_DELETE,
+	MP_CAD,
+	MP_DELETE_CHURN,
+	MP_NKINDS,
+};
+
+static const char *const mp_names[MP_NKINDS] = {
+	"store",
+	"swap",
+	"load_or_store",
+	"compare_and_swap",
+	"delete",
+	"load_and_delete",
+	"compare_and_delete",
+	"delete (with churn)",
+};
+
+#define MP_V1 INTVAL(1)
+#define MP_V2 INTVAL(2)
+/* Churn keys live far above the rounds' keys. */
+#define MP_CHURN_BASE (UINT64_C(1) << 40)
+
+struct mp {
+	enum mp_kind kind;
+	uint64_t rounds;
+	pthread_barrier_t round;
+	/* The message: plain on purpose. */
+	uint64_t data;
+};
+
+static bool
+mp_range_fn(uint64_t key, void *value, void *arg)
+{
+	return true;
+}
+
+static bool
+mp_publishes(enum mp_kind kind)
+{
+	return kind <= MP_CAS;
+}
+
+static void *
+mp_writer(struct worker *w)
+{
+	struct ctx *c = w->c;
+	struct mp *mp = c->arg;
+	void *old;
+
+	for (uint64_t i = 0; i < mp->rounds; i++) {
+		uint64_t k = i;
+
+		TCHECK(c->ops->store(c->m, k, MP_V1) == 0, "store failed");
+		c->ops->range(c->m, mp_range_fn, NULL);
+		/* Deleted while in read: syncmap revives it lock-free. */
+		if (mp->kind == MP_LOAD_OR_STORE)
+			c->ops->del(c->m, k);
+		pthread_barrier_wait(&mp->round);
+		/* One write of data per case: TSan reports each kind. */
+		switch (mp->kind) {
+		case MP_STORE:
+			mp->data = i + 1;
+			TCHECK(c->ops->store(c->m, k, MP_V2) == 0,
+			       "store failed");
+			break;
+		case MP_SWAP:
+			mp->data = i + 1;
+			TCHECK(c->ops->swap(c->m, k, MP_V2, &old) == 1,
+			       "swap missed");
+			break;
+		case MP_LOAD_OR_STORE:
+			mp->data = i + 1;
+			TCHECK(c->ops->load_or_store(c->m, k, MP_V2, &old) == 0,
+			       "load_or_store did not store");
+			break;
+		case MP_CAS:
+			mp->data = i + 1;
+			TCHECK(c->ops->compare_and_swap(c->m, k, MP_V1, MP_V2),
+			       "compare_and_swap failed");
+			break;
+		case MP_DELETE:
+			mp->data = i + 1;
+			c->ops->del(c->m, k);
+			break;
+		case MP_DELETE_CHURN:
+			mp->data = i + 1;
+			c->ops->del(c->m, k);
+			break;
+		case MP_LOAD_AND_DELETE:
+			mp->data = i + 1;
+			TCHECK(c->ops->load_and_delete(c->m, k, &old),
+			       "load_and_delete missed");
+			break;
+		case MP_CAD:
+			mp->data = i + 1;
+			TCHECK(c->ops->compare_and_delete(c->m, k, MP_V1),
+			       "compare_and_delete failed");
+			break;
+		case MP_NKINDS:
+			break;
+		}
+		pthread_barrier_wait(&mp->round);
+	}
+	return NULL;
+}
+
+static void *
+mp_reader(struct worker *w)
+{
+	struct ctx *c = w->c;
+	struct mp *mp = c->arg;
+	bool publishes = mp_publishes(mp->kind);
+
+	for (uint64_t i = 0; i < mp->rounds; i++) {
+		uint64_t k = i, seen;
+		void *v = NULL;
+		bool hit;
+
+		pthread_barrier_wait(&mp->round);
+		if (mp->kind == MP_DELETE_CHURN)
+			sleep_sec(0.0005);
+		for (;;) {
+			hit = c->ops->load(c->m, k, &v);
+			if (publishes ? hit && v == MP_V2 : !hit)
+				break;
+			if (tfailed())
+				break;
+			sched_yield();
+		}
+		seen = mp->data;
+		TCHECK(seen == i + 1, "%s: round %llu read data %llu",
+		       mp_names[mp->kind], (unsigned long long)i,
+		       (unsigned long long)seen);
+		pthread_barrier_wait(&mp->round);
+	}
+	return NULL;
+}
+
+/* Stores, deletes and misses on keys of its own: syncmap rebuilds dirty
+ * (expunging the rounds' deleted keys) and promotes over and over. */
+static void *
+mp_churner(struct worker *w)
+{
+	struct ctx *c = w->c;
+	void *v;
+
+	for (uint64_t j = MP_CHURN_BASE; !stopped(c); j++) {
+		TCHECK(c->ops->store(c->m, j, MP_V1) == 0, "store failed");
+		c->ops->del(c->m, j);
+		c->ops->load(c->m, j + (UINT64_C(1) << 39), &v);
+	}
+	return NULL;
+}
+
+static void *
+mp_last(struct worker *w)
+{
+	struct mp *mp = w->c->arg;
+
+	if (mp->kind == MP_DELETE_CHURN)
+		return mp_churner(w);
+	return NULL;
+}
+
+static void *
+mp_writer_then_stop(struct worker *w)
+{
+	mp_writer(w);
+	atomic_store(&w->c->stop, true);
+	return NULL;
+}
+
+static void
+message_passing(void **state)
+{
+	static void *(*const fns[])(struct worker *) = {mp_writer_then_stop,
+							mp_reader, mp_last};
+	struct worker w[3];
+	struct ctx c;
+	struct mp mp;
+
+	for (int kind = 0; kind < MP_NKINDS; kind++) {
+		ctx_init(&c, state, 0);
+		mp = (struct mp){
+			.kind = (enum mp_kind)kind,
+			.rounds = kind == MP_DELETE_CHURN ? scaled(400, 40)
+							  : scaled(2000, 200),
+		};
+		pthread_barrier_init(&mp.round, NULL, 2);
+		c.arg = &mp;
+		run_threads(&c, w, 3, fns, 0);
+		pthread_barrier_destroy(&mp.round);
+		TFAIL_REPORT();
+		ctx_fini(&c);
+	}
+}
+
 const struct impl_test concurrency_tests[] = {
 	{"stale_reads", stale_reads, MAP_NOT_THREAD_SAFE},
 	{"load_or_store_race", load_or_store_race, MAP_NOT_THREAD_SAFE},
@@ -755,6 +982,7 @@ const struct impl_test concurrency_tests[] = {
 	{"range_concurrent", range_concurrent, MAP_NOT_THREAD_SAFE},
 	{"load_and_delete_race", load_and_delete_race, MAP_NOT_THREAD_SAFE},
 	{"syncmap_churn", syncmap_churn, MAP_NOT_THREAD_SAFE},
+	{"message_passing", message_passing, MAP_NOT_THREAD_SAFE},
 };
 const size_t concurrency_ntests =
 	sizeof(concurrency_tests) / sizeof(concurrency_tests[0]);

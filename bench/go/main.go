@@ -12,6 +12,7 @@
 //
 //	gopeer [-workloads all|A,B] [-maps all|sync.Map,...] [-threads 1,2,4]
 //	       [-reps 1] [-benchtime 1s|Nx] [-format csv|json] [-list]
+//	gopeer -counters [-workloads ...] [-benchtime Nx]
 package main
 
 import (
@@ -51,6 +52,9 @@ func (r *row) csv() string {
 
 func addFailure(failed *int64) { atomic.AddInt64(failed, 1) }
 
+// countersMain runs the -counters mode; set by counters_go123.go.
+var countersMain func(ws []*workload, benchtime string) error
+
 // measure runs one benchmark of w on a fresh map of kind mk with GOMAXPROCS
 // procs, as `go test -bench` would.
 func measure(w *workload, mk mapKind, procs int) (testing.BenchmarkResult, int64) {
@@ -62,6 +66,9 @@ func measure(w *workload, mk mapKind, procs int) (testing.BenchmarkResult, int64
 		m := mk.make()
 		if w.setup != nil {
 			w.setup(m)
+		}
+		if p, ok := m.(interface{ markPrimed() }); ok {
+			p.markPrimed()
 		}
 		b.ResetTimer()
 		var nextID int64
@@ -87,6 +94,7 @@ func main() {
 	benchtime := flag.String("benchtime", "1s", "time or Nx per measurement, as go test -benchtime")
 	format := flag.String("format", "csv", "csv or json (one object per line)")
 	list := flag.Bool("list", false, "list workloads and maps, then exit")
+	counters := flag.Bool("counters", false, "count sync.Map's promotions, rebuilds, copies and misses in one goroutine (Go 1.23)")
 	flag.Parse()
 
 	if *list {
@@ -123,6 +131,20 @@ func main() {
 			}
 			ws = append(ws, w)
 		}
+	}
+	if *counters {
+		if countersMain == nil {
+			fail("-counters needs Go 1.23's sync.Map; built with %s", runtime.Version())
+		}
+		for _, w := range ws {
+			if w.perG == nil {
+				fail("-counters: %s needs sync.Map methods of %s; built with %s", w.name, w.needs, runtime.Version())
+			}
+		}
+		if err := countersMain(ws, *benchtime); err != nil {
+			fail("-counters: %v", err)
+		}
+		return
 	}
 	var mks []mapKind
 	for _, mk := range mapKinds {

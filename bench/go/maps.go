@@ -28,15 +28,30 @@ var mapKinds = []mapKind{
 	{"DeepCopyMap", func() mapInterface { return newDeepCopyMap() }},
 }
 
-// RWMutexMap is the simplest safe map: a Go map under a readers-writer
-// lock.  Range walks a copy of the keys taken under the read lock and looks
-// each one up again, so f may call back into the map.
+// The two reference maps below behave as Go 1.23's
+// src/sync/map_reference_test.go defines them (every operation, the same
+// locking and the same copies, so that their costs are Go's), written for
+// this peer so that they build with Go 1.19 as well: Clear deletes in a
+// range loop, which the compiler turns into the same map clear as Go
+// 1.21's clear builtin.
+
+// RWMutexMap is a Go map under a readers-writer lock.  Only Load and the
+// key snapshot of Range take the read lock.  Range looks every key up
+// again, so f may call back into the map.  The map is made by the first
+// write that needs it.
 type RWMutexMap struct {
 	mu sync.RWMutex
 	m  map[any]any
 }
 
-func newRWMutexMap() *RWMutexMap { return &RWMutexMap{m: make(map[any]any)} }
+func newRWMutexMap() *RWMutexMap { return new(RWMutexMap) }
+
+// ensureLocked makes the Go map if there is none yet; call with mu held.
+func (r *RWMutexMap) ensureLocked() {
+	if r.m == nil {
+		r.m = make(map[any]any)
+	}
+}
 
 func (r *RWMutexMap) Load(key any) (any, bool) {
 	r.mu.RLock()
@@ -47,6 +62,7 @@ func (r *RWMutexMap) Load(key any) (any, bool) {
 
 func (r *RWMutexMap) Store(key, value any) {
 	r.mu.Lock()
+	r.ensureLocked()
 	r.m[key] = value
 	r.mu.Unlock()
 }
@@ -57,15 +73,27 @@ func (r *RWMutexMap) LoadOrStore(key, value any) (any, bool) {
 	if v, ok := r.m[key]; ok {
 		return v, true
 	}
+	r.ensureLocked()
 	r.m[key] = value
 	return value, false
+}
+
+func (r *RWMutexMap) Swap(key, value any) (any, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.ensureLocked()
+	prev, ok := r.m[key]
+	r.m[key] = value
+	return prev, ok
 }
 
 func (r *RWMutexMap) LoadAndDelete(key any) (any, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	v, ok := r.m[key]
-	delete(r.m, key)
+	if ok {
+		delete(r.m, key)
+	}
 	return v, ok
 }
 
@@ -73,14 +101,6 @@ func (r *RWMutexMap) Delete(key any) {
 	r.mu.Lock()
 	delete(r.m, key)
 	r.mu.Unlock()
-}
-
-func (r *RWMutexMap) Swap(key, value any) (any, bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	prev, ok := r.m[key]
-	r.m[key] = value
-	return prev, ok
 }
 
 func (r *RWMutexMap) CompareAndSwap(key, old, new any) bool {
@@ -103,9 +123,12 @@ func (r *RWMutexMap) CompareAndDelete(key, old any) bool {
 	return false
 }
 
+// Clear empties the map in place, keeping its buckets (as clear(m) does).
 func (r *RWMutexMap) Clear() {
 	r.mu.Lock()
-	r.m = make(map[any]any)
+	for k := range r.m {
+		delete(r.m, k)
+	}
 	r.mu.Unlock()
 }
 
@@ -124,24 +147,26 @@ func (r *RWMutexMap) Range(f func(key, value any) bool) {
 }
 
 // DeepCopyMap is copy-on-write: readers load an immutable Go map from an
-// atomic.Value; writers, one at a time, copy it, change the copy and
-// publish it.  Every write costs O(len).
+// atomic.Value (nil until the first write); writers, one at a time under
+// mu, copy it, change the copy and publish it.  As in Go's reference,
+// every Store, Swap, Delete and LoadAndDelete copies, even when the key is
+// absent, and CompareAndSwap/CompareAndDelete copy once the lock-free
+// compare has passed, before comparing again on the copy.
 type DeepCopyMap struct {
 	mu    sync.Mutex
 	clean atomic.Value // map[any]any, never modified once stored
 }
 
-func newDeepCopyMap() *DeepCopyMap {
-	d := new(DeepCopyMap)
-	d.clean.Store(map[any]any{})
-	return d
-}
+func newDeepCopyMap() *DeepCopyMap { return new(DeepCopyMap) }
 
+// snapshot is the published map (nil before the first write).
 func (d *DeepCopyMap) snapshot() map[any]any {
-	return d.clean.Load().(map[any]any)
+	m, _ := d.clean.Load().(map[any]any)
+	return m
 }
 
-// copyLocked returns a private copy of the current map; call with mu held.
+// copyLocked returns a private copy of the published map, with room for
+// one more key; call with mu held.
 func (d *DeepCopyMap) copyLocked() map[any]any {
 	cur := d.snapshot()
 	out := make(map[any]any, len(cur)+1)
@@ -170,6 +195,7 @@ func (d *DeepCopyMap) LoadOrStore(key, value any) (any, bool) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	// Another writer may have stored it while we waited for mu.
 	if v, ok := d.snapshot()[key]; ok {
 		return v, true
 	}
@@ -179,29 +205,32 @@ func (d *DeepCopyMap) LoadOrStore(key, value any) (any, bool) {
 	return value, false
 }
 
-func (d *DeepCopyMap) LoadAndDelete(key any) (any, bool) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	v, ok := d.snapshot()[key]
-	if !ok {
-		return nil, false
-	}
-	next := d.copyLocked()
-	delete(next, key)
-	d.clean.Store(next)
-	return v, true
-}
-
-func (d *DeepCopyMap) Delete(key any) { d.LoadAndDelete(key) }
-
 func (d *DeepCopyMap) Swap(key, value any) (any, bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	prev, ok := d.snapshot()[key]
 	next := d.copyLocked()
+	prev, ok := next[key]
 	next[key] = value
 	d.clean.Store(next)
 	return prev, ok
+}
+
+func (d *DeepCopyMap) LoadAndDelete(key any) (any, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	next := d.copyLocked()
+	v, ok := next[key]
+	delete(next, key)
+	d.clean.Store(next)
+	return v, ok
+}
+
+func (d *DeepCopyMap) Delete(key any) {
+	d.mu.Lock()
+	next := d.copyLocked()
+	delete(next, key)
+	d.clean.Store(next)
+	d.mu.Unlock()
 }
 
 func (d *DeepCopyMap) CompareAndSwap(key, old, new any) bool {
@@ -210,10 +239,10 @@ func (d *DeepCopyMap) CompareAndSwap(key, old, new any) bool {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if v, ok := d.snapshot()[key]; !ok || v != old {
+	next := d.copyLocked()
+	if v, ok := next[key]; !ok || v != old {
 		return false
 	}
-	next := d.copyLocked()
 	next[key] = new
 	d.clean.Store(next)
 	return true
@@ -225,18 +254,19 @@ func (d *DeepCopyMap) CompareAndDelete(key, old any) bool {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if v, ok := d.snapshot()[key]; !ok || v != old {
+	next := d.copyLocked()
+	if v, ok := next[key]; !ok || v != old {
 		return false
 	}
-	next := d.copyLocked()
 	delete(next, key)
 	d.clean.Store(next)
 	return true
 }
 
+// Clear publishes the nil map.
 func (d *DeepCopyMap) Clear() {
 	d.mu.Lock()
-	d.clean.Store(map[any]any{})
+	d.clean.Store(map[any]any(nil))
 	d.mu.Unlock()
 }
 

@@ -19,6 +19,14 @@
  * around their commit and lookups act as rcu_dereference(), so the key and
  * value written into a node before publication are visible to any reader
  * that finds the node; the fields are plain because they never change.
+ * That is less than Go's guarantee (a write operation is synchronized
+ * before any read operation that observes its effect): rcu_dereference()
+ * orders only what depends on the node pointer, not the caller's other
+ * data, and a lookup that finds a key deleted reads no pointer to depend
+ * on.  So every lookup ends with an acquire fence (lfht_observed): with
+ * the full barrier before the writer's commit it makes the commit, or the
+ * helping CAS (also fully fenced) that completed it, synchronize with the
+ * lookup that observed it.  On x86 the fence is only a compiler barrier.
  *
  * Reclamation: a retired node is freed by call_rcu after a grace period,
  * so no reader inside a read-side section can see freed memory.  destroy
@@ -36,6 +44,7 @@
 #include <urcu/rculfhash.h>
 
 #include <assert.h>
+#include <stdatomic.h>
 
 #include "alloc.h"
 #include "hash.h"
@@ -53,8 +62,14 @@ _Static_assert(sizeof(unsigned long) == sizeof(uint64_t),
 #define LFHT_MIN_BUCKETS      (1UL << 6)
 #define LFHT_MAX_INIT_BUCKETS (1UL << 30)
 
+/* Sync objects for ThreadSanitizer, by key hash (see lfht_observed). */
+#define LFHT_TSAN_STRIPES 64
+
 struct map {
 	struct cds_lfht *ht;
+#ifdef MAP_RCU_TSAN
+	char tsan_stripe[LFHT_TSAN_STRIPES];
+#endif
 };
 
 struct lfht_node {
@@ -83,6 +98,41 @@ lfht_tsan_found(struct lfht_node *n)
 {
 #ifdef MAP_RCU_TSAN
 	__tsan_acquire(n);
+#endif
+}
+
+/*
+ * A write operation on the key of `hash` is about to commit (full barrier
+ * inside cds_lfht).  TSan cannot see that barrier: release the key's
+ * stripe instead.
+ */
+static inline void
+lfht_write_begin(struct map *m, unsigned long hash)
+{
+#ifdef MAP_RCU_TSAN
+	__tsan_release(&m->tsan_stripe[hash % LFHT_TSAN_STRIPES]);
+#else
+	(void)m;
+	(void)hash;
+#endif
+}
+
+/*
+ * A lookup (or a failed add_unique) of the key of `hash` has observed the
+ * table: acquire what the writes it observed released (see the ordering
+ * note at the top).  TSan builds acquire the key's stripe instead (GCC's
+ * TSan does not model fences); a stripe is shared by 1/64 of the keys, so
+ * TSan sees a little more order than there is, never less.
+ */
+static inline void
+lfht_observed(struct map *m, unsigned long hash)
+{
+#ifdef MAP_RCU_TSAN
+	__tsan_acquire(&m->tsan_stripe[hash % LFHT_TSAN_STRIPES]);
+#else
+	(void)m;
+	(void)hash;
+	atomic_thread_fence(memory_order_acquire);
 #endif
 }
 
@@ -147,6 +197,7 @@ lfht_lookup(struct map *m, uint64_t key, unsigned long hash,
 	struct cds_lfht_node *n;
 
 	cds_lfht_lookup(m->ht, hash, lfht_match, &key, iter);
+	lfht_observed(m, hash);
 	n = cds_lfht_iter_get_node(iter);
 	return n != NULL ? lfht_node_of(n) : NULL;
 }
@@ -183,6 +234,8 @@ lfht_clear_in_section(struct map *m)
 	struct cds_lfht_node *n;
 
 	cds_lfht_for_each(m->ht, &iter, n) {
+		lfht_tsan_found(lfht_node_of(n));
+		lfht_write_begin(m, lfht_hash(lfht_node_of(n)->key));
 		/* Fails only if a concurrent op removed it (and retires it). */
 		if (cds_lfht_del(m->ht, n) == 0)
 			lfht_node_retire(lfht_node_of(n));
@@ -252,6 +305,7 @@ lfht_put(struct map *m, uint64_t key, void *value, void **previous)
 		return -ENOMEM;
 	map_rcu_read_lock();
 	/* Full barriers around the commit publish n's fields. */
+	lfht_write_begin(m, lfht_hash(key));
 	o = cds_lfht_add_replace(m->ht, lfht_hash(key), lfht_match, &key,
 				 &n->node);
 	if (o != NULL) {
@@ -305,12 +359,14 @@ lfht_load_or_store(struct map *m, uint64_t key, void *value, void **actual)
 		ret = -ENOMEM;
 		goto out;
 	}
+	lfht_write_begin(m, hash);
 	won = cds_lfht_add_unique(m->ht, hash, lfht_match, &key, &n->node);
 	if (won == &n->node) {
 		v = value;
 		ret = 0;
 	} else {
 		/* Lost to a concurrent insert: n was never visible, free it. */
+		lfht_observed(m, hash);
 		map_free(n);
 		v = lfht_node_of(won)->value;
 		ret = 1;
@@ -333,6 +389,7 @@ lfht_load_and_delete(struct map *m, uint64_t key, void **value)
 	map_rcu_read_lock();
 	while ((n = lfht_lookup(m, key, hash, &iter)) != NULL) {
 		/* Only one remover of a node succeeds; it owns the retire. */
+		lfht_write_begin(m, hash);
 		if (cds_lfht_del(m->ht, &n->node) == 0) {
 			v = n->value;
 			lfht_node_retire(n);
@@ -381,6 +438,7 @@ lfht_compare_and_swap(struct map *m, uint64_t key, void *old_value,
 	if (nn == NULL)
 		goto out;
 	for (;;) {
+		lfht_write_begin(m, hash);
 		ret = cds_lfht_replace(m->ht, &iter, hash, lfht_match, &key,
 				       &nn->node);
 		if (ret == 0) {
@@ -413,6 +471,7 @@ lfht_compare_and_delete(struct map *m, uint64_t key, void *old_value)
 	map_rcu_read_lock();
 	while ((n = lfht_lookup(m, key, hash, &iter)) != NULL &&
 	       n->value == old_value) {
+		lfht_write_begin(m, hash);
 		if (cds_lfht_del(m->ht, &n->node) == 0) {
 			lfht_node_retire(n);
 			deleted = true;

@@ -47,16 +47,35 @@
  *
  * Memory ordering
  *
- * `read` is stored with release and loaded with acquire: publishing a
- * header publishes its table's slots and the initialisation of every
- * entry in it.  An entry's `p` is loaded with acquire and written with
- * release (or acq_rel for read-modify-writes) so that a thread loading a
- * value sees what the storing thread wrote to the object it points to, as
- * Go's atomic.Pointer guarantees.  Transitions to and from EXPUNGED happen
- * only under `mu`, which orders them among writers; lock-free writers see
- * EXPUNGED in the CAS they were going to do anyway and fall back to `mu`.
- * Everything else (dirty, misses, the counters) is only touched under
- * `mu`.
+ * Go documents one guarantee: a write operation (Store, Swap, Delete,
+ * LoadAndDelete, a LoadOrStore that stores, a CompareAndSwap or
+ * CompareAndDelete that succeeds) is synchronized before any read
+ * operation (Load, LoadOrStore, LoadAndDelete, Swap, CompareAndSwap,
+ * CompareAndDelete) that observes its effect, a deletion included.  Go
+ * gets it from sequentially consistent atomics; the weakest C orders that
+ * give it are these:
+ *
+ *   - `read` is stored with release (publish_locked) and loaded with
+ *     acquire: a header publishes its table's slots and every entry in it.
+ *   - Every write of an entry's `p` releases and every read that can
+ *     decide what an operation returns acquires, whether the value read
+ *     is a pointer, NULL or EXPUNGED, and whether a compare succeeds or
+ *     fails: observing a deletion is observing a write.  Read-modify-
+ *     writes that do both are acq_rel.  Loads that only seed a CAS whose
+ *     own result is then used stay relaxed.
+ *   - A deletion can also be observed as a key missing from a read table
+ *     published by a promotion.  The chain is delete (release) -> the
+ *     rebuild's expunge CAS (acquire, under mu) -> the promotion's release
+ *     of `read` (under mu, so after the expunge) -> the reader's acquire
+ *     of `read`.  And as the NULL that unexpunge stores (under mu, after
+ *     the expunge): a plain store ends the delete's release sequence, so
+ *     it releases itself.
+ *
+ * Transitions to and from EXPUNGED happen only under `mu`, which orders
+ * them among writers; lock-free writers see EXPUNGED in the CAS they were
+ * going to do anyway and fall back to `mu`.  Everything else (dirty,
+ * misses, the counters) is only touched under `mu`.  On x86 every one of
+ * these orders costs the same as relaxed; on ARM and POWER they do not.
  *
  * Memory reclamation without a garbage collector
  *
@@ -73,6 +92,9 @@
  *     list; promotion retires those still EXPUNGED);
  *   - entries LoadAndDelete removes from dirty (keys read lacks);
  *   - every entry of both tables at Clear.
+ *
+ * Retirements happen under mu and are handed to call_rcu in batches
+ * (flush_retired_locked()), not one call_rcu each.
  *
  * So deleted keys do not leak while the map lives (Go issue 40999): a
  * deleted entry is expunged by the next dirty rebuild and freed at the
@@ -109,7 +131,7 @@ static const char expunged_marker;
 struct entry {
 	/* The value, NULL (deleted) or EXPUNGED. */
 	_Atomic(void *) p;
-	/* Next on map->expunged; under mu. */
+	/* Next on map->expunged, or once retired on map->retired; under mu. */
 	struct entry *next_expunged;
 	struct rcu_head rcu;
 };
@@ -124,6 +146,10 @@ struct readonly {
 	struct table m;
 	/* Dirty holds some key m lacks. */
 	bool amended;
+	/* Retired: free m's slots with the header (m not shared on). */
+	bool free_slots;
+	/* Next on map->retired_ro; under mu. */
+	struct readonly *next_retired;
 	struct rcu_head rcu;
 };
 
@@ -150,6 +176,13 @@ struct map {
 	struct map_stats stats;
 	/* Grows of dirty tables already promoted or cleared. */
 	uint64_t dropped_grows;
+	/*
+	 * Unlinked entries and headers not yet handed to call_rcu: they
+	 * go in batches of RETIRE_BATCH (see flush_retired_locked()).
+	 */
+	struct entry *retired;
+	struct readonly *retired_ro;
+	unsigned n_retired;
 
 	/* The empty read of a new or cleared map: never retired. */
 	struct readonly empty_ro;
@@ -172,17 +205,73 @@ entry_new(void *value)
 	return e;
 }
 
+/*
+ * Retirement.  Everything that readers may still hold is unlinked under
+ * mu, so it is retired under mu too, onto two lists (entries, headers)
+ * that go to call_rcu as one callback each every RETIRE_BATCH
+ * retirements: call_rcu costs an enqueue and often a futex wake of the
+ * call_rcu thread, which workloads that retire every iteration (Clear,
+ * the *Collision ones) paid per iteration.  A batch waits for a grace
+ * period that starts after its last member was unlinked, later than each
+ * member needs.  Pending batches are bounded (RETIRE_BATCH objects) and
+ * are flushed by quiesce and freed by destroy.
+ */
+#define RETIRE_BATCH 64
+
 static void
-entry_free_cb(struct rcu_head *head)
+entry_list_free_cb(struct rcu_head *head)
 {
+	struct entry *e = caa_container_of(head, struct entry, rcu), *next;
+
 	map_rcu_callback_begin();
-	map_free(caa_container_of(head, struct entry, rcu));
+	for (; e != NULL; e = next) {
+		next = e->next_expunged;
+		map_free(e);
+	}
 }
 
 static void
-entry_retire(struct entry *e)
+readonly_list_free_cb(struct rcu_head *head)
 {
-	urcu_memb_call_rcu(&e->rcu, entry_free_cb);
+	struct readonly *ro = caa_container_of(head, struct readonly, rcu);
+	struct readonly *next;
+
+	map_rcu_callback_begin();
+	for (; ro != NULL; ro = next) {
+		next = ro->next_retired;
+		if (ro->free_slots)
+			table_free_slots(&ro->m);
+		map_free(ro);
+	}
+}
+
+/* Hand the pending retirements to call_rcu.  Call with mu held. */
+static void
+flush_retired_locked(struct map *m)
+{
+	if (m->retired != NULL)
+		urcu_memb_call_rcu(&m->retired->rcu, entry_list_free_cb);
+	if (m->retired_ro != NULL)
+		urcu_memb_call_rcu(&m->retired_ro->rcu, readonly_list_free_cb);
+	m->retired = NULL;
+	m->retired_ro = NULL;
+	m->n_retired = 0;
+}
+
+static void
+retired_one_locked(struct map *m)
+{
+	if (++m->n_retired >= RETIRE_BATCH)
+		flush_retired_locked(m);
+}
+
+/* Free `e` after a grace period.  Call with mu held, e unlinked. */
+static void
+entry_retire_locked(struct map *m, struct entry *e)
+{
+	e->next_expunged = m->retired;
+	m->retired = e;
+	retired_one_locked(m);
 }
 
 /* The entry's value, or NULL if deleted or expunged. */
@@ -233,9 +322,14 @@ entry_try_load_or_store(struct entry *e, void *value, void **actual)
 			*actual = p;
 			return 1;
 		}
-		/* Release publishes value; on failure acquire as above. */
+		/*
+		 * Release publishes value.  Acquire on success too: the
+		 * NULL we replace may have been written by a later delete
+		 * than the one our load saw, and returning "stored" is
+		 * observing that delete.  On failure acquire as above.
+		 */
 		if (atomic_compare_exchange_weak_explicit(
-			    &e->p, &p, value, memory_order_release,
+			    &e->p, &p, value, memory_order_acq_rel,
 			    memory_order_acquire)) {
 			*actual = value;
 			return 0;
@@ -247,45 +341,69 @@ entry_try_load_or_store(struct entry *e, void *value, void **actual)
 static inline void *
 entry_delete(struct entry *e)
 {
-	void *p = atomic_load_explicit(&e->p, memory_order_relaxed);
+	/*
+	 * Acquire: finding the key deleted observes the delete that wrote
+	 * NULL (or the expunge in its release sequence) and returning p
+	 * observes p's store; both pair with the release of that write.
+	 */
+	void *p = atomic_load_explicit(&e->p, memory_order_acquire);
 
 	do {
 		if (p == NULL || p == EXPUNGED)
 			return NULL;
-		/* Acquire: we return p, so see what its storer wrote. */
+		/*
+		 * acq_rel: release makes the delete visible to whoever sees
+		 * NULL (entry_load() and every acquire above); acquire as
+		 * for the load.  On failure acquire: p decides again.
+		 */
 	} while (!atomic_compare_exchange_weak_explicit(
-		&e->p, &p, NULL, memory_order_acquire, memory_order_relaxed));
+		&e->p, &p, NULL, memory_order_acq_rel, memory_order_acquire));
 	return p;
 }
 
-/* CompareAndSwap on an entry: old must be the current value. */
+/*
+ * Go's tryCompareAndSwap and CompareAndDelete's loop: replace old_value
+ * with new_value (NULL: delete) if it is the current value.  Like Go, load
+ * and compare first, so that a compare that fails writes nothing: a
+ * locked compare-exchange would take the cache line exclusive even when
+ * it fails, turning a read-only miss into cross-core traffic.  NULL and
+ * EXPUNGED never equal old_value (never NULL, never ours).
+ */
+static inline bool
+entry_try_replace(struct entry *e, void *old_value, void *new_value)
+{
+	/*
+	 * Acquire: a failing compare observes the write that stored the
+	 * current value (or deleted it); pairs with that write's release.
+	 */
+	void *p = atomic_load_explicit(&e->p, memory_order_acquire);
+
+	while (p == old_value) {
+		/*
+		 * acq_rel: release publishes the swap or the delete; acquire
+		 * because succeeding observes old_value's store.  On failure
+		 * acquire, as for the load: p is compared again.
+		 */
+		if (atomic_compare_exchange_weak_explicit(&e->p, &p, new_value,
+							  memory_order_acq_rel,
+							  memory_order_acquire))
+			return true;
+	}
+	return false;
+}
+
+/* CompareAndSwap on an entry. */
 static inline bool
 entry_try_compare_and_swap(struct entry *e, void *old_value, void *new_value)
 {
-	void *p = old_value;
-
-	/*
-	 * A strong CAS from old_value is the whole of Go's loop: NULL and
-	 * EXPUNGED never equal a caller's value, and a failure means the
-	 * current value differs.  acq_rel publishes new_value.
-	 */
-	return atomic_compare_exchange_strong_explicit(&e->p, &p, new_value,
-						       memory_order_acq_rel,
-						       memory_order_relaxed);
+	return entry_try_replace(e, old_value, new_value);
 }
 
 /* CompareAndDelete on an entry. */
 static inline bool
 entry_try_compare_and_delete(struct entry *e, void *old_value)
 {
-	void *p = old_value;
-
-	/*
-	 * Relaxed: a delete publishes no data, and the caller learns only
-	 * that the value it already holds was the current one.
-	 */
-	return atomic_compare_exchange_strong_explicit(
-		&e->p, &p, NULL, memory_order_relaxed, memory_order_relaxed);
+	return entry_try_replace(e, old_value, NULL);
 }
 
 /*
@@ -299,13 +417,20 @@ entry_try_expunge_locked(struct entry *e)
 
 	while (p == NULL) {
 		/*
-		 * Relaxed: EXPUNGED carries no data; mu orders it for the
-		 * writers that act on it, and a lock-free writer that races
-		 * with us either wins the CAS (the entry stays live) or
-		 * sees EXPUNGED in its own CAS.
+		 * Acquire on success: pairs with the release of the delete
+		 * that wrote this NULL, so that the delete happens before
+		 * the promotion that will drop the key from read, and before
+		 * an unexpunge's NULL; the release of `read` by that
+		 * promotion (and unexpunge's release) carry it on to the
+		 * readers that find the key gone.  Being a read-modify-
+		 * write, EXPUNGED also stays in the delete's release
+		 * sequence for entry_load().  Relaxed on failure: a live
+		 * value ends the loop and is only copied.  A lock-free
+		 * writer that races with us either wins its CAS (the entry
+		 * stays live) or sees EXPUNGED in it and takes mu.
 		 */
 		if (atomic_compare_exchange_weak_explicit(&e->p, &p, EXPUNGED,
-							  memory_order_relaxed,
+							  memory_order_acquire,
 							  memory_order_relaxed))
 			return true;
 	}
@@ -341,23 +466,6 @@ load_readonly_locked(struct map *m)
 	return atomic_load_explicit(&m->read, memory_order_relaxed);
 }
 
-static void
-readonly_free_cb(struct rcu_head *head)
-{
-	map_rcu_callback_begin();
-	map_free(caa_container_of(head, struct readonly, rcu));
-}
-
-static void
-readonly_and_table_free_cb(struct rcu_head *head)
-{
-	struct readonly *ro = caa_container_of(head, struct readonly, rcu);
-
-	map_rcu_callback_begin();
-	table_free_slots(&ro->m);
-	map_free(ro);
-}
-
 /*
  * Publish `ro` as the new read and retire the old header, with its table
  * if `ro` does not share it.  Call with mu held.
@@ -371,10 +479,10 @@ publish_locked(struct map *m, struct readonly *ro)
 	atomic_store_explicit(&m->read, ro, memory_order_release);
 	if (old == &m->empty_ro)
 		return;
-	if (old->m.slots == ro->m.slots)
-		urcu_memb_call_rcu(&old->rcu, readonly_free_cb);
-	else
-		urcu_memb_call_rcu(&old->rcu, readonly_and_table_free_cb);
+	old->free_slots = old->m.slots != ro->m.slots;
+	old->next_retired = m->retired_ro;
+	m->retired_ro = old;
+	retired_one_locked(m);
 }
 
 /*
@@ -418,7 +526,7 @@ promote_locked(struct map *m)
 		next = e->next_expunged;
 		e->next_expunged = NULL;
 		if (entry_expunged_locked(e))
-			entry_retire(e);
+			entry_retire_locked(m, e);
 	}
 	m->expunged = NULL;
 }
@@ -448,7 +556,14 @@ dirty_locked(struct map *m, struct readonly *read)
 
 	if (m->dirty != NULL)
 		return 0;
-	if (n < m->size_hint)
+	/*
+	 * The size hint sizes the first dirty table of an empty map, which
+	 * takes every key until the first promotion.  A rebuild is sized
+	 * as Go's make(map, len(read)): presizing each one to the hint
+	 * would allocate and zero a table of the hint's size per rebuild
+	 * however few keys read holds.
+	 */
+	if (read->m.count == 0 && n < m->size_hint)
 		n = m->size_hint;
 	spare = map_malloc(sizeof(*spare));
 	if (spare == NULL)
@@ -529,10 +644,14 @@ unexpunge_locked(struct map *m, uint64_t key, struct entry *e)
 	/*
 	 * EXPUNGED -> NULL: a store, not a CAS, because nothing else can
 	 * change an expunged entry (lock-free writers give up on EXPUNGED
-	 * and wait for mu).  Relaxed: mu orders it for every writer that
-	 * looks; a lock-free writer that sees NULL may then revive it.
+	 * and wait for mu).  Release: a plain store ends the release
+	 * sequence of the delete that the EXPUNGED stood for, so a reader
+	 * that acquires this NULL (entry_load(), a lock-free writer about
+	 * to revive the entry) must synchronise with us instead; the
+	 * expunge's acquire, under mu before us, makes that delete happen
+	 * before this store.
 	 */
-	atomic_store_explicit(&e->p, NULL, memory_order_relaxed);
+	atomic_store_explicit(&e->p, NULL, memory_order_release);
 	table_put_reserved(m->dirty, key, e);
 	return 0;
 }
@@ -559,6 +678,9 @@ syncmap_create(size_t size_hint)
 	m->size_hint = size_hint;
 	m->stats = (struct map_stats){0};
 	m->dropped_grows = 0;
+	m->retired = NULL;
+	m->retired_ro = NULL;
+	m->n_retired = 0;
 	table_init_empty(&m->empty_ro.m);
 	m->empty_ro.amended = false;
 	atomic_init(&m->read, &m->empty_ro);
@@ -575,7 +697,7 @@ drop_entries_locked(struct map *m, struct readonly *read, bool retire)
 {
 	table_for_each_slot(&read->m, s) {
 		if (retire)
-			entry_retire(s->val);
+			entry_retire_locked(m, s->val);
 		else
 			map_free(s->val);
 	}
@@ -585,7 +707,7 @@ drop_entries_locked(struct map *m, struct readonly *read, bool retire)
 		if (table_get(&read->m, s->key) == s->val)
 			continue;
 		if (retire)
-			entry_retire(s->val);
+			entry_retire_locked(m, s->val);
 		else
 			map_free(s->val);
 	}
@@ -604,6 +726,18 @@ syncmap_destroy(struct map *m)
 	if (m->spare != NULL) {
 		table_free_slots(&m->spare->m);
 		map_free(m->spare);
+	}
+	/* Pending retirements: no reader is left, free them now. */
+	for (struct entry *e = m->retired, *next; e != NULL; e = next) {
+		next = e->next_expunged;
+		map_free(e);
+	}
+	for (struct readonly *ro = m->retired_ro, *next; ro != NULL;
+	     ro = next) {
+		next = ro->next_retired;
+		if (ro->free_slots)
+			table_free_slots(&ro->m);
+		map_free(ro);
 	}
 	pthread_mutex_destroy(&m->mu);
 	map_free(m);
@@ -633,7 +767,7 @@ find_entry_slow(struct map *m, uint64_t key, bool take)
 		if (!take) {
 			e = table_get(m->dirty, key);
 		} else if ((e = table_remove(m->dirty, key)) != NULL) {
-			entry_retire(e);
+			entry_retire_locked(m, e);
 		}
 		miss_locked(m);
 	}
@@ -903,6 +1037,22 @@ syncmap_stats(struct map *m, struct map_stats *out)
 	pthread_mutex_unlock(&m->mu);
 }
 
+/*
+ * Hand m's pending batch to call_rcu, then wait for every callback queued
+ * by anyone.  m may be NULL (the harness settles the allocator before it
+ * creates a map): then only the wait.
+ */
+static void
+syncmap_quiesce(struct map *m)
+{
+	if (m != NULL) {
+		pthread_mutex_lock(&m->mu);
+		flush_retired_locked(m);
+		pthread_mutex_unlock(&m->mu);
+	}
+	map_rcu_quiesce(m);
+}
+
 const struct map_ops syncmap_ops = {
 	.name = "syncmap",
 	.summary = "Go 1.9-1.23 sync.Map: lock-free read map, mutex-guarded "
@@ -923,5 +1073,5 @@ const struct map_ops syncmap_ops = {
 	.range = syncmap_range,
 	.clear = syncmap_clear,
 	.stats = syncmap_stats,
-	.quiesce = map_rcu_quiesce,
+	.quiesce = syncmap_quiesce,
 };
