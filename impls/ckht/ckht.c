@@ -95,6 +95,8 @@ struct ckht_block {
 };
 _Static_assert(sizeof(struct ckht_block) % 16 == 0, "keep malloc alignment");
 
+#define CKHT_TSAN_STRIPES 64
+
 struct map {
 	/* Read by readers: ck's descriptor (ht.map) and the edge keys. */
 	alignas(CACHELINE) ck_ht_t ht;
@@ -108,6 +110,11 @@ struct map {
 	/* Reader slow paths: rare, so a shared relaxed counter each. */
 	alignas(CACHELINE) _Atomic uint64_t read_retries;
 	_Atomic uint64_t locked_reads;
+
+#ifdef MAP_RCU_TSAN
+	/* Sync objects for ThreadSanitizer, by key hash (ckht_observed). */
+	char tsan_stripe[CKHT_TSAN_STRIPES];
+#endif
 
 	/* The writer's: everything below is guarded by wlock. */
 	alignas(CACHELINE) pthread_mutex_t wlock;
@@ -250,6 +257,45 @@ wunlock(struct map *m)
 	pthread_mutex_unlock(&m->wlock);
 }
 
+/*
+ * A write of the table key of hash `h` is about to change ck's table
+ * (writer lock held).  Its ordering is ck's: ck_pr_fence_store before the
+ * stores readers probe.  ThreadSanitizer sees none of it (libck is not
+ * instrumented), so TSan builds release the key's stripe here instead.
+ */
+static inline void
+ckht_write_begin(struct map *m, ck_ht_hash_t h)
+{
+#ifdef MAP_RCU_TSAN
+	__tsan_release(&m->tsan_stripe[h.value % CKHT_TSAN_STRIPES]);
+#else
+	(void)m;
+	(void)h;
+#endif
+}
+
+/*
+ * A reader's probe of the key of hash `h` has observed the table, hit or
+ * miss: acquire what the writes it observed released, so that a miss
+ * that follows a delete is ordered after what preceded the delete (Go's
+ * guarantee).  The fence pairs with ck's ck_pr_fence_store before the
+ * tombstone store in ck_ht_remove_spmc (and the slot store of a set).
+ * TSan builds (no fence model in GCC's TSan) acquire the key's stripe:
+ * a stripe is shared by 1/64 of the keys, so TSan sees a little more
+ * order than there is, never less.
+ */
+static inline void
+ckht_observed(struct map *m, ck_ht_hash_t h)
+{
+#ifdef MAP_RCU_TSAN
+	__tsan_acquire(&m->tsan_stripe[h.value % CKHT_TSAN_STRIPES]);
+#else
+	(void)m;
+	(void)h;
+	atomic_thread_fence(memory_order_acquire);
+#endif
+}
+
 /* The value under a table key, with the writer lock held (or stable). */
 static void *
 get_locked(struct map *m, uint64_t key)
@@ -276,6 +322,7 @@ set_locked(struct map *m, uint64_t key, void *value)
 	bool ok;
 
 	ck_ht_entry_set_direct(&e, h, (uintptr_t)key, (uintptr_t)value);
+	ckht_write_begin(m, h);
 	atomic_store_explicit(&m->seq, s + 1, memory_order_relaxed);
 	/*
 	 * The odd count before ck's stores, with ck's own fence: ck's
@@ -296,10 +343,12 @@ set_locked(struct map *m, uint64_t key, void *value)
 static void *
 remove_locked(struct map *m, uint64_t key)
 {
+	ck_ht_hash_t h = ckht_hash(key);
 	ck_ht_entry_t e;
 
 	ck_ht_entry_key_set_direct(&e, (uintptr_t)key);
-	if (!ck_ht_remove_spmc(&m->ht, ckht_hash(key), &e))
+	ckht_write_begin(m, h);
+	if (!ck_ht_remove_spmc(&m->ht, h, &e))
 		return NULL;
 	return (void *)ck_ht_entry_value_direct(&e);
 }
@@ -318,8 +367,11 @@ table_load(struct map *m, uint64_t key)
 			atomic_load_explicit(&m->seq, memory_order_acquire);
 
 		ck_ht_entry_key_set_direct(&e, (uintptr_t)key);
-		if (!ck_ht_get_spmc(&m->ht, h, &e))
+		if (!ck_ht_get_spmc(&m->ht, h, &e)) {
+			ckht_observed(m, h);
 			return NULL; /* a miss is exact (see the essay) */
+		}
+		ckht_observed(m, h);
 		/*
 		 * Pairs with the writer's ck_pr_fence_store in set_locked:
 		 * the value read in the probe comes before this second read
@@ -396,8 +448,9 @@ locked_remove(struct map *m, uint64_t key)
 	int edge = edge_of(key);
 
 	if (edge >= 0)
+		/* Release: pairs with the acquire load in ckht_load. */
 		return atomic_exchange_explicit(&m->edge[edge], NULL,
-						memory_order_relaxed);
+						memory_order_release);
 	return remove_locked(m, key);
 }
 

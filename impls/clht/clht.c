@@ -556,7 +556,12 @@ clht_slot_clear(struct clht_bucket *b, unsigned i)
 	uint64_t meta = atomic_load_explicit(&b->meta, memory_order_relaxed) &
 			~clht_meta_byte(0xff, i);
 
-	atomic_store_explicit(&b->slot[i], NULL, memory_order_relaxed);
+	/*
+	 * Release, both: a reader that sees either (the slot empty, or the
+	 * meta byte gone) and so misses must see what preceded the delete
+	 * (Go's guarantee); pairs with the acquire loads in clht_lookup.
+	 */
+	atomic_store_explicit(&b->slot[i], NULL, memory_order_release);
 	atomic_store_explicit(&b->meta, meta, memory_order_release);
 	return meta == 0;
 }
