@@ -2,10 +2,12 @@
  * mapbench: benchmark concurrent maps (see DESIGN.md, "The harness").
  *
  *   mapbench list | run [options] | sweep [options] | plot DIR
+ *   mapbench compare [options] A B [C ...]   (see compare.c)
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "compare.h"
 #include "mapbench.h"
 
 static int
@@ -126,6 +128,8 @@ main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	if (strcmp(cmd, "compare") == 0)
+		return cmd_compare(argc - 1, argv + 1);
 	driver_init(false, false);
 	if (strcmp(cmd, "list") == 0) {
 		if (argc > 2) {
@@ -158,7 +162,7 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "run") && strcmp(cmd, "sweep")) {
 		fprintf(stderr,
 			"mapbench: unknown command '%s'; accepted: list, run, "
-			"sweep, plot\n",
+			"sweep, plot, compare\n",
 			cmd);
 		return 2;
 	}
