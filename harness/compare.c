@@ -439,6 +439,7 @@ struct cmp {
 	int nid;	 /* identity columns */
 	bool active[32]; /* tells configurations apart */
 	bool varies[32]; /* shown in row labels (not constant) */
+	bool hidden[32]; /* varies, but says what another column says */
 	struct config *cfg;
 	size_t ncfg, cfgcap;
 	size_t *hash; /* open addressing: index + 1, 0 empty */
@@ -904,6 +905,14 @@ analyse(struct cmp *c)
 			}
 	}
 	(void)tcol;
+	/* mix repeats read_pct where read_pct varies */
+	for (int k = 1; k < c->nid; k++)
+		if (strcmp(compare_identity_cols[k], "read_pct") == 0 &&
+		    c->varies[k])
+			for (int m = 1; m < c->nid; m++)
+				if (strcmp(compare_identity_cols[m], "mix") ==
+				    0)
+					c->hidden[m] = true;
 	for (size_t i = 0; i < c->ncfg; i++) {
 		struct config *g = &c->cfg[i];
 		struct cell *base = &g->cell[0];
@@ -942,7 +951,7 @@ config_label(const struct cmp *c, const struct config *g, char *buf, size_t len,
 	if (with_group && g->group[0])
 		append(buf, len, "%s", g->group);
 	for (int k = 1; k < c->nid; k++)
-		if (c->varies[k] && g->val[k][0])
+		if (c->varies[k] && !c->hidden[k] && g->val[k][0])
 			append(buf, len, "%s%s=%s", buf[0] ? " " : "",
 			       compare_identity_cols[k], g->val[k]);
 	if (!buf[0])
@@ -1094,7 +1103,7 @@ compare_summary_text(const struct stats_summary *s, char *buf, size_t len,
 	if (s->conf < 0.95 - 1e-9)
 		snprintf(note, notelen,
 			 "n=%zu: the interval is [min, max], which holds the "
-			 "median with only %.0f%% confidence (need n >= 6 for "
+			 "median with only %.3g%% confidence (need n >= 6 for "
 			 "95%%)",
 			 s->n, s->conf * 100);
 }
@@ -1675,6 +1684,24 @@ draw_plot(struct cmp *c)
 		"set offsets 0.5, 0.5, 0, 0\n",
 		300 + 320 * npanel, npanel, c->metric, c->in[0].label,
 		(1 - c->alpha) * 100, c->in[0].label);
+	{
+		/* one y range for every panel: they are meant to be compared */
+		double ylo = 1, yhi = 1, pad;
+
+		for (size_t i = 0; i < c->ncfg; i++)
+			for (int j = 1; j < c->nin; j++) {
+				const struct stats_ratio *r =
+					&c->cfg[i].cell[j].ratio;
+
+				if (!isnan(r->lo) && r->lo < ylo)
+					ylo = r->lo;
+				if (!isnan(r->hi) && r->hi > yhi)
+					yhi = r->hi;
+			}
+		pad = (yhi - ylo) * 0.08 + 0.01;
+		fprintf(gp, "set yrange [%g:%g]\n",
+			ylo - pad > 0 ? ylo - pad : 0, yhi + pad);
+	}
 	for (int p = 0; p < npanel; p++) {
 		char title[128];
 
@@ -1682,17 +1709,25 @@ draw_plot(struct cmp *c)
 		plot_label(title);
 		fprintf(gp, "set title \"%s%s\" noenhanced\n",
 			panels[p][0] ? "threads=" : "", title);
-		fprintf(gp, "plot 1 with lines lc 'gray' dt 2 notitle");
+		/* the labels once, at whole x; the series side by side */
+		fprintf(gp,
+			"plot 1 with lines lc 'gray' dt 2 notitle, "
+			"'p%d_1.dat' using 1:(NaN):xtic(5) notitle",
+			p);
 		for (int j = 1; j < c->nin; j++) {
 			char name[300];
 
-			snprintf(name, sizeof(name), "%s %s", c->in[j].label,
-				 c->in[j].name);
+			if (strcmp(c->in[j].label, c->in[j].name))
+				snprintf(name, sizeof(name), "%s: %s",
+					 c->in[j].label, c->in[j].name);
+			else
+				snprintf(name, sizeof(name), "%s",
+					 c->in[j].label);
 			plot_label(name);
 			fprintf(gp,
-				", 'p%d_%d.dat' using ($1+%.3f):2:3:4:xtic(5) "
+				", 'p%d_%d.dat' using ($1+%.3f):2:3:4 "
 				"with yerrorbars pt 7 ps 0.6 title \"%s\"",
-				p, j, (j - (c->nin) / 2.0) * 0.12, name);
+				p, j, (j - c->nin / 2.0) * 0.12, name);
 		}
 		fprintf(gp, "\n");
 	}
@@ -1798,6 +1833,16 @@ write_html(struct cmp *c)
 		fprintf(f, "<th>%s</th>", c->in[i].label);
 	fputs("</tr>\n", f);
 	for (int r = 0; compare_machine_rows[r].label; r++) {
+		bool any = false;
+
+		for (int i = 0; i < c->nsrc; i++) {
+			compare_meta_value(c->src[i].meta,
+					   compare_machine_rows[r].path, buf,
+					   sizeof(buf));
+			any |= buf[0] != '\0';
+		}
+		if (!any)
+			continue;
 		fprintf(f, "<tr><th>%s</th>", compare_machine_rows[r].label);
 		for (int i = 0; i < c->nin; i++) {
 			compare_meta_value(c->src[c->in[i].src].meta,

@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "compare.h"
+#include "map.h"
 #include "report.h"
 #include "stats.h"
 
@@ -81,6 +82,7 @@ html_begin(FILE *f, const char *title)
 	      "th{background:#f4f4f4}\n"
 	      "td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
 	      "td.best{background:#d8f0d8;font-weight:600}\n"
+	      ".control{font-style:italic;color:#666}\n"
 	      ".better{color:#13692b}.worse{color:#b00020}.same{color:#777}\n"
 	      "tr.geo td{font-weight:600;border-top:2px solid #999}\n"
 	      ".warn{background:#fff4ce;padding:6px 10px;border-radius:4px}\n"
@@ -217,6 +219,47 @@ struct srow {
 	size_t *n, *cap, *bad;
 };
 
+struct sort_ctx {
+	const struct sweep_csv *t;
+	const int *idcol;
+	const bool *vary;
+	int nid;
+};
+
+static int
+cmp_srow(const void *pa, const void *pb, void *arg)
+{
+	const struct srow *a = pa, *b = pb;
+	const struct sort_ctx *x = arg;
+
+	for (int k = 1; k < x->nid; k++) {
+		const char *u, *v;
+		char *eu, *ev;
+		double du, dv;
+
+		if (!x->vary[k])
+			continue;
+		u = sweep_csv_get(x->t, a->first, x->idcol[k]);
+		v = sweep_csv_get(x->t, b->first, x->idcol[k]);
+		du = strtod(u, &eu);
+		dv = strtod(v, &ev);
+		if (u[0] && v[0] && !*eu && !*ev && du != dv)
+			return du < dv ? -1 : 1;
+		if (strcmp(u, v))
+			return strcmp(u, v);
+	}
+	return (a->first > b->first) - (a->first < b->first);
+}
+
+/* Controls (null, unsync) are references, never "best". */
+static bool
+is_control(const char *impl)
+{
+	const struct map_ops *ops = map_find(impl);
+
+	return ops && (ops->flags & (MAP_CONTROL | MAP_NOT_THREAD_SAFE));
+}
+
 static int
 write_summary(FILE *f, const struct sweep_csv *t, FILE *err, const char *path)
 {
@@ -261,6 +304,14 @@ write_summary(FILE *f, const struct sweep_csv *t, FILE *err, const char *path)
 				vary[k] = true;
 				break;
 			}
+	/* the mix says again what read_pct says when read_pct varies */
+	for (int k = 1; k < nid; k++)
+		if (strcmp(compare_identity_cols[k], "read_pct") == 0 &&
+		    vary[k])
+			for (int m = 1; m < nid; m++)
+				if (strcmp(compare_identity_cols[m], "mix") ==
+				    0)
+					vary[m] = false;
 	for (size_t r = 0; r < t->nrows; r++) {
 		const char *impl = sweep_csv_get(t, r, impl_col), *v;
 		size_t m, i, n = 0;
@@ -330,9 +381,16 @@ write_summary(FILE *f, const struct sweep_csv *t, FILE *err, const char *path)
 		}
 		rows[i].x[m][rows[i].n[m]++] = x;
 	}
+	{
+		struct sort_ctx x = {t, idcol, vary, nid};
+
+		qsort_r(rows, nrows, sizeof(*rows), cmp_srow, &x);
+	}
 	fputs("<p>Median over the repetitions; the best map of each row is "
-	      "highlighted. Rows whose status is not <code>ok</code> are "
-	      "left out and counted.</p>\n<div class=scroll><table "
+	      "highlighted. Controls (<i>in italics</i>: a map that stores "
+	      "nothing, or one that is not thread-safe) are references and "
+	      "never highlighted. Rows whose status is not <code>ok</code> "
+	      "are left out and counted.</p>\n<div class=scroll><table "
 	      "id=summary class=summary>\n<tr>",
 	      f);
 	for (int k = 1; k < nid; k++)
@@ -342,7 +400,7 @@ write_summary(FILE *f, const struct sweep_csv *t, FILE *err, const char *path)
 			fputs("</th>", f);
 		}
 	for (size_t m = 0; m < nimpl; m++) {
-		fputs("<th>", f);
+		fputs(is_control(impls[m]) ? "<th class=control>" : "<th>", f);
 		html_escape(f, impls[m]);
 		fputs("</th>", f);
 	}
@@ -352,7 +410,8 @@ write_summary(FILE *f, const struct sweep_csv *t, FILE *err, const char *path)
 
 		for (size_t m = 0; m < nimpl; m++) {
 			med[m] = stats_median(rows[i].x[m], rows[i].n[m]);
-			if (!isnan(med[m]) && med[m] > best)
+			if (!isnan(med[m]) && med[m] > best &&
+			    !is_control(impls[m]))
 				best = med[m];
 		}
 		fputs("<tr>", f);
@@ -365,8 +424,9 @@ write_summary(FILE *f, const struct sweep_csv *t, FILE *err, const char *path)
 			}
 		for (size_t m = 0; m < nimpl; m++) {
 			fprintf(f, "<td class=\"num%s\">",
-				!isnan(med[m]) && med[m] == best ? " best"
-								 : "");
+				is_control(impls[m])		   ? " control"
+				: !isnan(med[m]) && med[m] == best ? " best"
+								   : "");
 			if (isnan(med[m]))
 				fputs("&ndash;", f);
 			else
