@@ -950,10 +950,16 @@ config_label(const struct cmp *c, const struct config *g, char *buf, size_t len,
 	buf[0] = '\0';
 	if (with_group && g->group[0])
 		append(buf, len, "%s", g->group);
-	for (int k = 1; k < c->nid; k++)
-		if (c->varies[k] && !c->hidden[k] && g->val[k][0])
+	for (int k = 1; k < c->nid; k++) {
+		if (!c->varies[k] || c->hidden[k] || !g->val[k][0])
+			continue;
+		/* a workload's name says what it is */
+		if (strcmp(compare_identity_cols[k], "workload") == 0)
+			append(buf, len, "%s%s", buf[0] ? " " : "", g->val[k]);
+		else
 			append(buf, len, "%s%s=%s", buf[0] ? " " : "",
 			       compare_identity_cols[k], g->val[k]);
+	}
 	if (!buf[0])
 		append(buf, len, "(all)");
 }
@@ -1641,7 +1647,15 @@ draw_plot(struct cmp *c)
 				bool keep_threads =
 					c->varies[tcol >= 0 ? tcol : 0];
 
+				bool any = false;
+
 				if (g->thread_panel != p)
+					continue;
+				/* the same x for every series: skip only rows
+				 * with no ratio at all */
+				for (int jj = 1; jj < c->nin; jj++)
+					any |= !isnan(g->cell[jj].ratio.ratio);
+				if (!any)
 					continue;
 				x++;
 				if (tcol >= 0)
@@ -1678,7 +1692,7 @@ draw_plot(struct cmp *c)
 		"set multiplot layout %d,1 title \"%s relative to %s "
 		"(median ratio, bars: %.0f%% interval)\" noenhanced\n"
 		"set xtics rotate by 40 right noenhanced font ',8' nomirror\n"
-		"set ylabel 'ratio to %s' noenhanced\n"
+		"set ylabel 'ratio to %s (log scale)' noenhanced\n"
 		"set grid ytics\n"
 		"set key outside right top noenhanced\n"
 		"set offsets 0.5, 0.5, 0, 0\n",
@@ -1698,9 +1712,10 @@ draw_plot(struct cmp *c)
 				if (!isnan(r->hi) && r->hi > yhi)
 					yhi = r->hi;
 			}
-		pad = (yhi - ylo) * 0.08 + 0.01;
-		fprintf(gp, "set yrange [%g:%g]\n",
-			ylo - pad > 0 ? ylo - pad : 0, yhi + pad);
+		/* ratios on a log scale: x2 and /2 look alike */
+		pad = pow(yhi / ylo, 0.06) * 1.01;
+		fprintf(gp, "set logscale y 2\nset yrange [%g:%g]\n", ylo / pad,
+			yhi * pad);
 	}
 	for (int p = 0; p < npanel; p++) {
 		char title[128];
