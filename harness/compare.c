@@ -1500,10 +1500,12 @@ build_json(struct cmp *c)
 		json_object_set_new(grp, "group", json_string(c->groups[gi]));
 		for (size_t i = 0; i < c->ncfg; i++) {
 			const struct config *cf = &c->cfg[i];
-			json_t *o, *id = json_object(), *cells = json_array();
+			json_t *o, *id, *cells;
 
 			if (strcmp(cf->group, c->groups[gi]))
 				continue;
+			id = json_object();
+			cells = json_array();
 			for (int k = 1; k < c->nid; k++)
 				if (c->active[k])
 					json_object_set_new(
@@ -1999,6 +2001,27 @@ write_html(struct cmp *c)
 /* ---------------------------------------------------------------- */
 
 static void
+cmp_free(struct cmp *c)
+{
+	for (size_t i = 0; i < c->ncfg; i++) {
+		for (int j = 0; j < c->nin; j++)
+			free(c->cfg[i].cell[j].x);
+		free(c->cfg[i].cell);
+		free(c->cfg[i].val);
+		free(c->cfg[i].key);
+	}
+	free(c->cfg);
+	free(c->hash);
+	free(c->groups);
+	for (int i = 0; i < c->nsrc; i++) {
+		sweep_csv_free(&c->src[i].csv);
+		json_decref(c->src[i].meta);
+	}
+	free(c->src);
+	free(c->in);
+}
+
+static void
 compare_usage(FILE *f)
 {
 	fputs("usage: mapbench compare [options] A B [C ...]\n"
@@ -2259,7 +2282,7 @@ cmd_compare(int argc, char **argv)
 			rc = 1;
 		}
 	}
-	/* The process ends here; the OS takes the rest. */
+	cmp_free(&c);
 	free(implbuf);
 	return rc;
 }

@@ -83,6 +83,7 @@ html_begin(FILE *f, const char *title)
 	      "td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
 	      "td.best{background:#d8f0d8;font-weight:600}\n"
 	      ".control{font-style:italic;color:#666}\n"
+	      "table.kv td{white-space:normal;word-break:break-word}\n"
 	      ".better{color:#13692b}.worse{color:#b00020}.same{color:#777}\n"
 	      "tr.geo td{font-weight:600;border-top:2px solid #999}\n"
 	      ".warn{background:#fff4ce;padding:6px 10px;border-radius:4px}\n"
@@ -176,7 +177,7 @@ write_meta(FILE *f, json_t *meta)
 		      f);
 		return;
 	}
-	fputs("<div class=scroll><table>\n", f);
+	fputs("<div class=scroll><table class=kv>\n", f);
 	for (int r = 0; compare_machine_rows[r].label; r++) {
 		compare_meta_value(meta, compare_machine_rows[r].path, buf,
 				   sizeof(buf));
@@ -196,7 +197,7 @@ write_meta(FILE *f, json_t *meta)
 	}
 	o = json_object_get(meta, "options");
 	if (json_is_object(o)) {
-		fputs("<div class=scroll><table>\n", f);
+		fputs("<div class=scroll><table class=kv>\n", f);
 		json_object_foreach(o, k, v)
 		{
 			char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);

@@ -39,7 +39,8 @@ sorted_copy(const double *x, size_t n)
 
 	if (!s)
 		return NULL;
-	memcpy(s, x, n * sizeof(*s));
+	if (n)
+		memcpy(s, x, n * sizeof(*s));
 	stats_sort(s, n);
 	return s;
 }
