@@ -141,6 +141,14 @@ grep -q 'significantly worse' "$TMP/err" || fail "threshold: no message"
 [ $? -eq 0 ] || fail "threshold ns_per_op: B is faster, want exit 0"
 "$MB" compare --metric ns_per_op --threshold 10 "$TMP/B" "$TMP/A" >/dev/null 2>&1
 [ $? -eq 1 ] || fail "threshold ns_per_op: A is slower, want exit 1"
+# E is 5% slower than A: past a 2% threshold, within a 10% one, both ways
+sweep "$TMP/E" 0.952381 5
+for m in mops ns_per_op; do
+	"$MB" compare --metric $m --threshold 10 "$TMP/A" "$TMP/E" >/dev/null 2>&1
+	[ $? -eq 0 ] || fail "threshold $m: 5% worse is within 10%, want exit 0"
+	"$MB" compare --metric $m --threshold 2 "$TMP/A" "$TMP/E" >/dev/null 2>&1
+	[ $? -eq 1 ] || fail "threshold $m: 5% worse is past 2%, want exit 1"
+done
 "$MB" compare --metric ns_per_op "$TMP/A" "$TMP/B" | grep -q -- '-16.7% .* better' ||
 	fail "ns_per_op: lower should read better"
 
