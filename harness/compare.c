@@ -1812,6 +1812,7 @@ static int
 write_html(struct cmp *c)
 {
 	char tmp[4200], buf[512], note[512], label[1024];
+	int ncol;
 	FILE *f;
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp", c->html);
@@ -1831,7 +1832,9 @@ write_html(struct cmp *c)
 		"the ratio of medians as a change, its %.0f%% interval "
 		"and the Mann&ndash;Whitney U p-value; "
 		"<span class=same>~</span> marks a difference that is "
-		"not significant at alpha=%g.</p>\n",
+		"not significant at alpha=%g. A <b>*</b> after a median: fewer "
+		"than 6 repetitions, so its interval is [min, max] and "
+		"covers less than 95%% (hover for how much).</p>\n",
 		direction_text(c->better), c->in[0].label, (1 - c->alpha) * 100,
 		c->alpha);
 	fputs("<div class=scroll><table><tr><th>input</th><th>source</th>"
@@ -1843,11 +1846,13 @@ write_html(struct cmp *c)
 		fprintf(f, "</td><td>%zu</td><td>%zu</td></tr>\n",
 			c->in[i].rows, c->in[i].not_ok);
 	}
-	fputs("</table></div>\n<h2>Machines</h2>\n<div class=scroll><table>"
-	      "<tr><th></th>",
+	/* one column per source: --impl columns share a machine */
+	ncol = c->nsrc == 1 ? 1 : c->nin;
+	fputs("</table></div>\n<h2>Machines</h2>\n<div class=scroll><table "
+	      "class=kv><tr><th></th>",
 	      f);
-	for (int i = 0; i < c->nin; i++)
-		fprintf(f, "<th>%s</th>", c->in[i].label);
+	for (int i = 0; i < ncol; i++)
+		fprintf(f, "<th>%s</th>", ncol == 1 ? "" : c->in[i].label);
 	fputs("</tr>\n", f);
 	for (int r = 0; compare_machine_rows[r].label; r++) {
 		bool any = false;
@@ -1861,7 +1866,7 @@ write_html(struct cmp *c)
 		if (!any)
 			continue;
 		fprintf(f, "<tr><th>%s</th>", compare_machine_rows[r].label);
-		for (int i = 0; i < c->nin; i++) {
+		for (int i = 0; i < ncol; i++) {
 			compare_meta_value(c->src[c->in[i].src].meta,
 					   compare_machine_rows[r].path, buf,
 					   sizeof(buf));

@@ -84,6 +84,9 @@ html_begin(FILE *f, const char *title)
 	      "td.best{background:#d8f0d8;font-weight:600}\n"
 	      ".control{font-style:italic;color:#666}\n"
 	      "table.kv td{white-space:normal;word-break:break-word}\n"
+	      "table.summary td:first-child,table.summary th:first-child{"
+	      "position:sticky;left:0;background:#fff;z-index:1}\n"
+	      "table.summary th:first-child{background:#f4f4f4}\n"
 	      ".better{color:#13692b}.worse{color:#b00020}.same{color:#777}\n"
 	      "tr.geo td{font-weight:600;border-top:2px solid #999}\n"
 	      ".warn{background:#fff4ce;padding:6px 10px;border-radius:4px}\n"
@@ -97,7 +100,9 @@ html_begin(FILE *f, const char *title)
 	      "max-width:60em}\n"
 	      "figcaption b{font-family:monospace}\n"
 	      "@media (max-width:640px){body{font-size:14px;padding:0 8px}"
-	      "th,td{padding:2px 5px}h1{font-size:1.25em}}\n"
+	      "th,td{padding:2px 5px}h1{font-size:1.25em}"
+	      "table.summary td:first-child{white-space:normal;"
+	      "min-width:8em;max-width:11em}}\n"
 	      "</style>\n</head>\n<body>\n",
 	      f);
 }
