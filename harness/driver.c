@@ -28,7 +28,9 @@
 #include <unistd.h>
 
 #include "hist.h"
-#include "mapbench.h"
+#include "sampler.h"
+#include "driver.h"
+#include "sysinfo.h"
 
 #define BATCH	 256 /* operations between two reads of the stop flag */
 #define WL_BATCH 64  /* Go workload iterations between two reads */
@@ -39,22 +41,13 @@ static int cpus[CPU_SETSIZE];
 static unsigned ncpus;
 static double timer_cost_ns;
 
-/* wyrand (Wang Yi): one add and one 64x64->128 multiply per number. */
-static inline uint64_t
-rng_next(uint64_t *s)
+static double
+now_sec(void)
 {
-	unsigned __int128 t;
+	struct timespec ts;
 
-	*s += UINT64_C(0xa0761d6478bd642f);
-	t = (unsigned __int128)*s * (*s ^ UINT64_C(0xe7037ed1a0b428db));
-	return (uint64_t)(t >> 64) ^ (uint64_t)t;
-}
-
-/* Lemire's multiply-shift: r uniform on 64 bits -> uniform on [0, n). */
-static inline uint64_t
-rng_bound(uint64_t r, uint64_t n)
-{
-	return (uint64_t)(((unsigned __int128)r * n) >> 64);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 static inline uint64_t
@@ -130,126 +123,6 @@ unsigned
 driver_ncpus(void)
 {
 	return ncpus;
-}
-
-/* Does the configuration write to the map? */
-static bool
-config_writes(const struct config *c)
-{
-	unsigned reads = (1u << WL_LOAD) | (1u << WL_RANGE);
-
-	if (c->wl)
-		return (c->wl->uses & ~reads) != 0;
-	for (int k = 0; k < WL_NOPS; k++)
-		if (c->mix.w[k] > 0 && !((1u << k) & reads))
-			return true;
-	return false;
-}
-
-bool
-config_refused(const struct config *c, char *why, size_t len)
-{
-	if ((c->ops->flags & MAP_NOT_THREAD_SAFE) && c->threads > 1 &&
-	    config_writes(c)) {
-		snprintf(why, len,
-			 "%s is not thread-safe: it runs only with 1 thread "
-			 "or no writers",
-			 c->ops->name);
-		return true;
-	}
-	return false;
-}
-
-void
-config_label(const struct config *c, char *buf, size_t len)
-{
-	char d[32];
-
-	dist_format(&c->dist, d, sizeof(d));
-	if (c->wl)
-		snprintf(buf, len, "%s %s threads=%u rep=%u", c->ops->name,
-			 c->wl->name, c->threads, c->rep);
-	else if (c->read_pct >= 0)
-		snprintf(buf, len,
-			 "%s read=%d%% threads=%u keys=%llu %s rep=%u",
-			 c->ops->name, c->read_pct, c->threads,
-			 (unsigned long long)c->keys, d, c->rep);
-	else
-		snprintf(buf, len, "%s mix=%s threads=%u keys=%llu %s rep=%u",
-			 c->ops->name, c->mix_str, c->threads,
-			 (unsigned long long)c->keys, d, c->rep);
-}
-
-/*
- * Zipf ranks (Gray et al., "Quickly generating billion-record synthetic
- * databases", SIGMOD 1994), scrambled: rank r becomes key (r * mult) mod n
- * with mult coprime to n, a bijection that spreads the hot keys over the
- * key space instead of clustering them at 0, 1, 2, ...
- */
-struct zipf {
-	uint64_t n;
-	double theta, alpha, zetan, eta, half_pow_theta;
-	uint64_t mult;
-};
-
-static uint64_t
-gcd(uint64_t a, uint64_t b)
-{
-	while (b) {
-		uint64_t t = a % b;
-
-		a = b;
-		b = t;
-	}
-	return a;
-}
-
-static void
-zipf_init(struct zipf *z, uint64_t n, double theta)
-{
-	/* zeta(n) is O(n): keep the last one, sweeps reuse it. */
-	static uint64_t cached_n;
-	static double cached_theta, cached_zetan;
-	double zeta2 = 1 + pow(0.5, theta);
-
-	z->n = n;
-	z->theta = theta;
-	if (cached_n != n || cached_theta != theta) {
-		double s = 0;
-
-		for (uint64_t i = 1; i <= n; i++)
-			s += pow((double)i, -theta);
-		cached_n = n;
-		cached_theta = theta;
-		cached_zetan = s;
-	}
-	z->zetan = cached_zetan;
-	z->alpha = 1 / (1 - theta);
-	z->eta = (1 - pow(2.0 / (double)n, 1 - theta)) / (1 - zeta2 / z->zetan);
-	z->half_pow_theta = pow(0.5, theta);
-	z->mult = UINT64_C(0x9e3779b97f4a7c15) % n;
-	if (z->mult == 0)
-		z->mult = 1;
-	while (gcd(z->mult, n) != 1)
-		z->mult++;
-}
-
-static inline uint64_t
-zipf_next(const struct zipf *z, uint64_t r)
-{
-	double u = (double)(r >> 11) * 0x1p-53, uz = u * z->zetan;
-	uint64_t rank;
-
-	if (uz < 1)
-		rank = 0;
-	else if (uz < 1 + z->half_pow_theta)
-		rank = 1;
-	else
-		rank = (uint64_t)((double)z->n *
-				  pow(z->eta * u - z->eta + 1, z->alpha));
-	if (rank >= z->n)
-		rank = z->n - 1;
-	return (uint64_t)(((unsigned __int128)rank * z->mult) % z->n);
 }
 
 /* Read-only during a run. */
@@ -439,12 +312,6 @@ mix_loop(struct worker *w, bool sample, bool zipf)
 		w->hits[WL_RANGE] = st.range_seen;
 }
 
-static inline uint64_t
-churn_key(uint64_t seq, unsigned tid, unsigned threads)
-{
-	return seq * threads + tid;
-}
-
 /*
  * Churn: keys keep being new.  Each thread owns the keys seq * threads +
  * tid; its live window [lo, hi) starts prefilled.  Loads pick a key of the
@@ -625,9 +492,15 @@ settled_allocated(const struct map_ops *ops, struct map *m)
 }
 
 static void
-stats_delta(struct map_stats *d, const struct map_stats *a,
-	    const struct map_stats *b)
+stats_delta(const struct map_ops *ops, struct map_stats *d,
+	    const struct map_stats *a, const struct map_stats *b)
 {
+	/* The map's own counters: events as the delta, levels as at the end. */
+	for (unsigned i = 0; i < ops->n_counters && i < MAP_OWN_COUNTERS_MAX;
+	     i++)
+		d->own[i] = ops->counters[i].kind == MAP_COUNTER_LEVEL
+				    ? b->own[i]
+				    : b->own[i] - a->own[i];
 	d->have = b->have;
 	d->promotions = b->promotions - a->promotions;
 	d->dirty_rebuilds = b->dirty_rebuilds - a->dirty_rebuilds;
@@ -673,6 +546,9 @@ prefill(struct plan *p)
 	for (uint64_t k = 0; k < c->keys; k++) {
 		uint64_t r = k ^ salt;
 
+		/* Ctrl-C during a long prefill: the row is abandoned. */
+		if ((k & 4095) == 0 && mb_interrupted)
+			return;
 		if (c->prefill_pct < 100 &&
 		    rng_bound(rng_next(&r), 100) >= (uint64_t)c->prefill_pct)
 			continue;
@@ -733,13 +609,15 @@ run_config(const struct config *c, struct result *r)
 
 	peak_rss_reset();
 	mem0 = settled_allocated(ops, p->m);
-	p->m = ops->create(c->wl ? 0 : c->keys);
+	p->m = map_ops_create(ops, config_param(c), c->wl ? 0 : c->keys);
 	if (!p->m) {
 		err = -ENOMEM;
 		goto out_exit;
 	}
 	map_ops_thread_enter(ops);
 	prefill(p);
+	if (mb_interrupted) /* during the prefill: no window, no row */
+		goto out_destroy;
 	map_ops_stats(ops, p->m, &s0);
 
 	for (unsigned i = 0; i < c->threads; i++) {
@@ -768,7 +646,7 @@ run_config(const struct config *c, struct result *r)
 		pthread_join(ws[i].th, NULL);
 
 	map_ops_stats(ops, p->m, &s1);
-	stats_delta(&r->stats, &s0, &s1);
+	stats_delta(ops, &r->stats, &s0, &s1);
 	for (unsigned i = 0; i < c->threads; i++) {
 		struct worker *w = &ws[i];
 		uint64_t ops_i = 0;
@@ -815,6 +693,7 @@ run_config(const struct config *c, struct result *r)
 					"have pinned=0\n");
 		warned = true;
 	}
+out_destroy:
 	map_ops_thread_exit(ops);
 	ops->destroy(p->m);
 out_exit:

@@ -16,7 +16,8 @@
 #include <unistd.h>
 
 #include "csvread.h"
-#include "mapbench.h"
+#include "map.h"
+#include "plot.h"
 #include "report.h"
 
 #ifndef MAPBENCH_SOURCE_DIR
