@@ -2,22 +2,30 @@
 # Go vs C on Go's sync.Map benchmark workloads, on this machine, in one go:
 # gbench (C maps, Google Benchmark) and gopeer (Go's sync.Map and the
 # RWMutexMap / DeepCopyMap reference maps) with the same workloads, thread
-# counts and repetitions, then a table and plots.
+# counts and repetitions, then a table and plots.  The statistics are
+# `mapbench compare`'s (harness/stats.c): the two sides become one
+# sweep-like directory OUT/sweep with an impl per map, compared with
+# --impl go:sync.Map,... --metric ns_per_op.
 #
 #	bench/compare.sh [--reps N] [--threads 1,2,4] [--workloads A,B]
 #	                 [--min-time SECONDS] [--benchtime GO_BENCHTIME]
 #	                 [--build DIR] [--out DIR] [--plots DIR]
+#	                 [--from DIR] [--mapbench PATH]
 #
-# Writes OUT (default results/go-vs-c): gbench.json, gopeer.csv,
-# comparison.csv, comparison.md, meta.json, plot/*.dat; and PLOTS (default
-# plots/go-vs-c): go-vs-c.{svg,png}, syncmap-ratio.{svg,png}.
+# --from DIR reuses DIR/gbench.json and DIR/gopeer.csv (no measuring):
+# tables and plots again from an earlier run.
+# Writes OUT (default results/go-vs-c): gbench.json, gopeer.csv, sweep/,
+# comparison.{txt,csv,md}, counters/*.csv, meta.json, plot/*.dat; and
+# PLOTS (default plots/go-vs-c): go-vs-c.{svg,png}, syncmap-ratio.{svg,png},
+# ratios.svg and index.html (mapbench compare --plot/--html).
 set -eu
 
 reps=5 threads=1,2,4 workloads= min_time=0.5 benchtime=1s
-build=build out=results/go-vs-c plots=plots/go-vs-c
+build=build out=results/go-vs-c plots=plots/go-vs-c from= mapbench=
+goref=go:sync.Map
 
 usage() {
-	sed -n '2,14s/^# \{0,1\}//p' "$0" >&2
+	sed -n '2,22s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 }
 need_arg() { [ $# -ge 2 ] || { echo "compare: $1 needs a value" >&2; exit 2; }; }
@@ -31,6 +39,8 @@ while [ $# -gt 0 ]; do
 	--build) need_arg "$@"; build=$2; shift 2 ;;
 	--out) need_arg "$@"; out=$2; shift 2 ;;
 	--plots) need_arg "$@"; plots=$2; shift 2 ;;
+	--from) need_arg "$@"; from=$2; shift 2 ;;
+	--mapbench) need_arg "$@"; mapbench=$2; shift 2 ;;
 	-h | --help) usage ;;
 	*) echo "compare: unknown option '$1' (see --help)" >&2; exit 2 ;;
 	esac
@@ -39,8 +49,16 @@ case $reps in '' | *[!0-9]*) echo "compare: --reps takes a count >= 1" >&2; exit
 [ "$reps" -ge 1 ] || { echo "compare: --reps takes a count >= 1" >&2; exit 2; }
 case $threads in '' | *[!0-9,]*) echo "compare: --threads takes counts like 1,2,4" >&2; exit 2 ;; esac
 
+[ -z "$from" ] || [ -f "$from/gbench.json" ] && [ -f "$from/gopeer.csv" ] || {
+	echo "compare: --from $from: needs gbench.json and gopeer.csv there" >&2
+	exit 2
+}
+[ -z "$from" ] || from=$(cd "$from" && pwd)
+[ -z "$mapbench" ] || mapbench=$(cd "$(dirname "$mapbench")" && pwd)/$(basename "$mapbench")
+
 cd "$(dirname "$0")/.."
 root=$(pwd)
+case $build in /*) ;; *) build=$root/$build ;; esac
 for tool in gnuplot:gnuplot-nox cmake:cmake; do
 	if ! command -v "${tool%%:*}" >/dev/null 2>&1; then
 		echo "compare: ${tool%%:*} not found: apt-get install ${tool#*:}" >&2
@@ -58,33 +76,57 @@ mkdir -p "$out" "$plots"
 out=$(cd "$out" && pwd) plots=$(cd "$plots" && pwd)
 cmdline="bench/compare.sh --reps $reps --threads $threads --min-time $min_time --benchtime $benchtime${workloads:+ --workloads $workloads}"
 
-echo "compare: building gbench in $build" >&2
-[ -f "$build/CMakeCache.txt" ] ||
-	cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" --target gbench -j"$(nproc)" >/dev/null
+if [ -z "$from" ] || [ -z "$mapbench" ]; then
+	echo "compare: building gbench and mapbench in $build" >&2
+	[ -f "$build/CMakeCache.txt" ] ||
+		cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build "$build" --target gbench mapbench -j"$(nproc)" >/dev/null
+fi
+mapbench=${mapbench:-$build/harness/mapbench}
 
-gocache=$root/$build/bench/gocache
-mkdir -p "$gocache"
+gocache=$build/bench/gocache
+mkdir -p "$gocache" "$build/bench"
 export GOCACHE="${GOCACHE:-$gocache}" GOPROXY=off GOTOOLCHAIN=local
 echo "compare: building the Go peer with $GO ($GO_VERSION)" >&2
-(cd bench/go && "$GO" build -o "$root/$build/bench/gopeer" . &&
-	"$GO" build -o "$root/$build/bench/gocompare" ./compare)
+(cd bench/go && "$GO" build -o "$build/bench/gopeer" . &&
+	"$GO" build -o "$build/bench/gocompare" ./compare)
 
-filter=.
-if [ -n "$workloads" ]; then
-	filter="^BM_($(echo "$workloads" | tr , '|'))/"
+if [ -n "$from" ]; then
+	cmdline=$(sed -n 's/^ *"command": "\(.*\)",$/\1/p' "$from/meta.json" 2>/dev/null || true)
+	cmdline=${cmdline:-bench/compare.sh --from $from}
+	[ "$from" = "$out" ] || cp "$from/gbench.json" "$from/gopeer.csv" "$out/"
+	[ ! -f "$from/gbench.txt" ] || [ "$from" = "$out" ] ||
+		cp "$from/gbench.txt" "$out/"
+else
+	filter=.
+	if [ -n "$workloads" ]; then
+		filter="^BM_($(echo "$workloads" | tr , '|'))/"
+	fi
+	echo "compare: C side: gbench, $reps reps, threads $threads" >&2
+	"$build/bench/gbench" --threads="$threads" --benchmark_filter="$filter" \
+		--benchmark_repetitions="$reps" --benchmark_min_time="$min_time" \
+		--benchmark_out="$out/gbench.json" --benchmark_out_format=json \
+		>"$out/gbench.txt"
+	echo "compare: Go side: gopeer, $reps reps, GOMAXPROCS $threads" >&2
+	"$build/bench/gopeer" -threads "$threads" -reps "$reps" \
+		-benchtime "$benchtime" -workloads "${workloads:-all}" \
+		>"$out/gopeer.csv"
 fi
-echo "compare: C side: gbench, $reps reps, threads $threads" >&2
-"$build/bench/gbench" --threads="$threads" --benchmark_filter="$filter" \
-	--benchmark_repetitions="$reps" --benchmark_min_time="$min_time" \
-	--benchmark_out="$out/gbench.json" --benchmark_out_format=json \
-	>"$out/gbench.txt"
-echo "compare: Go side: gopeer, $reps reps, GOMAXPROCS $threads" >&2
-"$build/bench/gopeer" -threads "$threads" -reps "$reps" \
-	-benchtime "$benchtime" -workloads "${workloads:-all}" \
-	>"$out/gopeer.csv"
 
-"$build/bench/gocompare" -gbench "$out/gbench.json" -gopeer "$out/gopeer.csv" \
-	-out "$out" -cmd "$cmdline"
+# One sweep-like directory, then mapbench compare's statistics.
+impls=$("$build/bench/gocompare" -tosweep -gbench "$out/gbench.json" \
+	-gopeer "$out/gopeer.csv" -out "$out" -cmd "$cmdline")
+"$mapbench" compare --impl "$impls" --metric ns_per_op "$out/sweep" \
+	>"$out/comparison.txt"
+"$mapbench" compare --impl "$impls" --metric ns_per_op --format csv \
+	"$out/sweep" >"$out/comparison.csv"
+mkdir -p "$out/counters"
+for cn in promotions dirty_rebuilds entries_copied misses locked_ops map_ops; do
+	"$mapbench" compare --impl "$goref,syncmap" --metric "${cn}_per_op" \
+		--format csv "$out/sweep" >"$out/counters/$cn.csv"
+done
+"$build/bench/gocompare" -report -out "$out" -cmd "$cmdline"
 gnuplot -e "datadir='$out/plot'; outdir='$plots'" plots/go-vs-c.gp
-echo "compare: wrote $out/comparison.md, $out/comparison.csv, $plots/*.svg, *.png" >&2
+"$mapbench" compare --impl "$impls" --metric ns_per_op \
+	--plot "$plots/ratios.svg" --html "$plots/index.html" "$out/sweep" >/dev/null
+echo "compare: wrote $out/comparison.{md,txt,csv}, $plots/*.svg, *.png, index.html" >&2

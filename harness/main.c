@@ -2,6 +2,7 @@
  * mapbench: benchmark concurrent maps (docs/DESIGN.md, "The harness").
  *
  *   mapbench list | run [options] | sweep [options] | plot DIR
+ *   mapbench compare [options] A B [C ...]   (compare.h: statistics)
  *   mapbench lincheck [options]   (lincheck.h: linearizability checks)
  *
  * Exit status: 0 success, 1 a check failed or a write failed, 2 bad
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "compare.h"
 #include "driver.h"
 #include "lincheck.h"
 #include "opts.h"
@@ -102,10 +104,15 @@ dispatch(int argc, char **argv)
 		usage(stdout);
 		printf("  mapbench lincheck --impl LIST [options]: check that "
 		       "maps are linearizable\n  (mapbench lincheck --help)\n");
+		printf("  mapbench compare [options] A B [C ...]: sweeps side "
+		       "by side, with statistics\n  (mapbench compare "
+		       "--help)\n");
 		return 0;
 	}
 	if (strcmp(cmd, "lincheck") == 0)
 		return cmd_lincheck(argc - 1, argv + 1);
+	if (strcmp(cmd, "compare") == 0)
+		return cmd_compare(argc - 1, argv + 1);
 	if (strcmp(cmd, "list") == 0) {
 		for (int i = 2; i < argc; i++)
 			if (strcmp(argv[i], "--impl-lib") == 0 && i + 1 < argc)
@@ -128,7 +135,7 @@ dispatch(int argc, char **argv)
 	if (strcmp(cmd, "run") && strcmp(cmd, "sweep")) {
 		fprintf(stderr,
 			"mapbench: unknown command '%s'; accepted: list, run, "
-			"sweep, plot, check, lincheck\n",
+			"sweep, plot, check, lincheck, compare\n",
 			cmd);
 		return 2;
 	}

@@ -18,6 +18,7 @@
 #include "csvread.h"
 #include "map.h"
 #include "plot.h"
+#include "report.h"
 
 #ifndef MAPBENCH_SOURCE_DIR
 #define MAPBENCH_SOURCE_DIR "."
@@ -592,5 +593,8 @@ cmd_plot(const char *dir, const char *plot_dir)
 	free(a.g);
 	if (rc == 0)
 		fprintf(stdout, "plots:   %s/*.svg, *.png\n", outdir);
+	/* the sweep's page beside its figures (report.c) */
+	if (rc == 0 && report_write_sweep(dir, outdir, stderr) == 0)
+		fprintf(stdout, "report:  %s/index.html\n", outdir);
 	return rc;
 }

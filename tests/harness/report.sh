@@ -1,0 +1,90 @@
+# The sweep report page (report_write_sweep) on the reference sweep and
+# its figures, rendered by headless Chromium where it is installed:
+#	sh report.sh MAPBENCH SOURCE_DIR REPORT_PAGE
+# Screenshots go to $SHOTS (default: the current directory):
+# report-laptop.png, report-phone.png, compare-page.png.
+# Exit 77 (skipped) when chromium is missing, after the checks that do not
+# need it.
+. "$(dirname "$0")/lib.sh"
+RP=$3
+SHOTS=${SHOTS:-$(pwd)}
+
+mkdir -p "$TMP/sweep" "$TMP/plots"
+cp "$SRC/results/reference/results.csv" "$SRC/results/reference/meta.json" \
+	"$TMP/sweep/"
+cp "$SRC"/plots/reference/*.svg "$TMP/plots/"
+# A name to escape, an unknown prefix, and a row whose status is not ok
+# naming a map to escape.
+cp "$TMP/plots/memory_uniform.svg" "$TMP/plots/odd name & <x>.svg"
+head -1 "$TMP/sweep/results.csv" | grep -q ',status' ||
+	awk -F, -v OFS=, 'NR == 1 { print $0 ",status"; next }
+	{ print $0 ",ok" }
+	END { $0 = last; $1 = "<b>evil</b>"; print $0 ",error" }
+	{ last = $0 }' "$TMP/sweep/results.csv" >"$TMP/r.csv" &&
+	mv "$TMP/r.csv" "$TMP/sweep/results.csv"
+
+"$RP" "$TMP/sweep" "$TMP/plots" || fail "report_page: exit $?"
+page=$TMP/plots/index.html
+[ -s "$page" ] || fail "no index.html"
+grep -q '<table id=summary' "$page" || fail "no summary table"
+grep -q 'class="num best"' "$page" || fail "no best cell highlighted"
+grep -q '&lt;b&gt;evil&lt;/b&gt;' "$page" || fail "map name not escaped"
+grep -q '<b>evil' "$page" && fail "raw markup from the csv"
+grep -q 'evil&lt;/b&gt; 1' "$page" || fail "non-ok row not counted"
+grep -q 'Intel(R) Xeon(R) Processor' "$page" || fail "no machine"
+grep -q 'src="odd%20name%20%26%20%3Cx%3E.svg"' "$page" ||
+	fail "odd file name not URL-escaped"
+grep -q 'scaling\|contention' "$page" || fail "no caption for throughput"
+grep -q 'its title and axes say' "$page" || fail "no generic caption"
+grep -qi '<script\|http://\|https://' "$page" && fail "not self-contained"
+# every image the page references exists
+n=0
+for src in $(grep -o 'src="[^"]*"' "$page" | sed 's/^src="//; s/"$//'); do
+	f=$(echo "$src" | awk '
+	function hex(h) { return index("0123456789ABCDEF", substr(h, 1, 1)) * 16 - 16 + index("0123456789ABCDEF", substr(h, 2, 1)) - 1 }
+	{
+		out = ""
+		while (match($0, /%[0-9A-F][0-9A-F]/)) {
+			out = out substr($0, 1, RSTART - 1) sprintf("%c", hex(substr($0, RSTART + 1, 2)))
+			$0 = substr($0, RSTART + 3)
+		}
+		print out $0
+	}')
+	[ -f "$TMP/plots/$f" ] || fail "missing image $f"
+	n=$((n + 1))
+done
+[ "$n" -eq "$(ls "$TMP/plots"/*.svg | wc -l)" ] ||
+	fail "$n images referenced, $(ls "$TMP/plots"/*.svg | wc -l) svg files"
+# bad input: exit 2, the page left as it was
+cp "$page" "$TMP/before.html"
+printf 'impl,mops\nsyncmap\n' >"$TMP/sweep/results.csv"
+"$RP" "$TMP/sweep" "$TMP/plots" 2>"$TMP/err"
+[ $? -eq 2 ] || fail "bad csv: want exit 2"
+grep -q 'results.csv:2' "$TMP/err" || fail "bad csv: no line number"
+cmp -s "$page" "$TMP/before.html" || fail "bad csv: page changed"
+ls -a "$TMP/plots" | grep -q tmp && fail "temporary file left"
+
+if ! command -v chromium >/dev/null 2>&1; then
+	[ "$fails" -eq 0 ] || finish
+	echo "report: SKIPPED the browser checks: no chromium (apt-get install chromium)"
+	exit 77
+fi
+# Chromium: the page loads, the summary is in the DOM, no resource fails.
+chrome() {
+	timeout 120 chromium --headless --disable-gpu --no-sandbox \
+		--user-data-dir="$TMP/chrome" --enable-logging=stderr --v=0 "$@"
+}
+chrome --dump-dom "file://$page" >"$TMP/dom.html" 2>"$TMP/chrome.log" ||
+	fail "chromium --dump-dom: exit $?"
+grep -q '<table id="summary"' "$TMP/dom.html" || fail "dom: no summary table"
+grep -q '<figure>' "$TMP/dom.html" || fail "dom: no figures"
+grep -q 'ERR_FILE_NOT_FOUND\|Failed to load resource' "$TMP/chrome.log" &&
+	fail "chromium could not load a resource: $(grep -m1 ERR_ "$TMP/chrome.log")"
+for shot in laptop:1366,2400 phone:390,2400; do
+	out="$SHOTS/report-${shot%%:*}.png"
+	rm -f "$out"
+	chrome --hide-scrollbars --screenshot="$out" \
+		--window-size="${shot#*:}" "file://$page" >/dev/null 2>&1
+	[ -s "$out" ] || fail "no screenshot $out"
+done
+finish
