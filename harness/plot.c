@@ -1207,8 +1207,17 @@ fig_latency(struct ctx *x, const struct plotdata *d, const char *dist,
 			    c->threads != t || !have(c, M_P50))
 				continue;
 			any = true;
-			for (int m = M_P50; m <= M_MAX; m++)
-				range_pos(c, m, &lo, &hi, &zeros);
+			for (int m = M_P50; m <= M_MAX; m++) {
+				/* only medians are drawn */
+				if (!have(c, m))
+					continue;
+				if (c->s[m].med <= 0)
+					zeros++;
+				else if (c->s[m].med < lo)
+					lo = c->s[m].med;
+				if (c->s[m].med > hi)
+					hi = c->s[m].med;
+			}
 		}
 		if (any)
 			list_add(&impls, "%s", d->impls[i]);
@@ -1332,6 +1341,7 @@ fig_promotion(struct ctx *x, const struct plotdata *d, const char *dist,
 {
 	static const enum metric ms[] = {M_PROMO, M_REBUILD, M_LOCKED, M_MOPS};
 	struct sbuf v = {0}, rimpl = {0}, rkeys = {0}, ts = {0}, axis = {0};
+	struct sbuf zero_maps = {0};
 	struct notes nt = {0, &v};
 	double lo[4], hi[4];
 	int zeros[4] = {0}, over = 0, ncpus = 0;
@@ -1341,7 +1351,26 @@ fig_promotion(struct ctx *x, const struct plotdata *d, const char *dist,
 		return;
 	for (int j = 0; j < 4; j++)
 		lo[j] = INFINITY, hi[j] = 0;
-	for (size_t i = 0; i < d->n_impls; i++)
+	for (size_t i = 0; i < d->n_impls; i++) {
+		bool counted = false, nonzero = false;
+
+		/*
+		 * A map that keeps the counter but never promoted or rebuilt
+		 * has nothing to show (results from before ABI 2 hold 0 for
+		 * maps without the counter): it is named in a note.
+		 */
+		FOR_CFG(d, c)
+		if (!strcmp(c->impl, d->impls[i]) && !strcmp(c->dist, dist) &&
+		    have(c, M_PROMO)) {
+			counted = true;
+			nonzero |=
+				c->s[M_PROMO].max > 0 ||
+				(have(c, M_REBUILD) && c->s[M_REBUILD].max > 0);
+		}
+		if (counted && !nonzero) {
+			list_add(&zero_maps, "%s", d->impls[i]);
+			continue;
+		}
 		for (size_t kk = 0; kk < d->n_keys; kk++) {
 			bool any = false;
 
@@ -1364,8 +1393,11 @@ fig_promotion(struct ctx *x, const struct plotdata *d, const char *dist,
 				list_add(&rkeys, "%lld", d->keys[kk]);
 			}
 		}
+	}
 	if (!rimpl.len) {
-		skip(x, name, "no map reports promotions");
+		skip(x, name,
+		     zero_maps.len ? "no map promoted or rebuilt (all 0)"
+				   : "no map reports promotions");
 		goto out;
 	}
 	for (size_t i = 0; i < d->n_threads; i++)
@@ -1401,6 +1433,9 @@ fig_promotion(struct ctx *x, const struct plotdata *d, const char *dist,
 	}
 	gp_setf(&v, "ncpus", "%d", over ? ncpus : 0);
 	note_oversub(&nt, over, ncpus);
+	if (zero_maps.len)
+		note(&nt, "promotions and rebuilds all 0, not shown: %s",
+		     zero_maps.p);
 	if (zeros[0] + zeros[1] + zeros[2])
 		note(&nt,
 		     "zeros are not drawn on the log axes (%d, %d, %d "
@@ -1415,6 +1450,7 @@ out:
 	free(rkeys.p);
 	free(ts.p);
 	free(axis.p);
+	free(zero_maps.p);
 }
 
 /* ---- the command --------------------------------------------------- */

@@ -24,7 +24,7 @@ M_BPK = 24; M_PROMO = 27; M_REBUILD = 30; M_LOCKED = 33
 # A layout with one cell more than the panels, for the figure's legend.
 if (!exists('np')) { np = 1 }
 cells = np + 1
-if (!exists('cols')) { cols = (cells <= 4 ? cells : 3) }
+if (!exists('cols')) { cols = (cells <= 4 ? cells : cells <= 8 ? 4 : 5) }
 rows = int((cells + cols - 1) / cols)
 
 # Title lines: the figure's, then its notes.

@@ -55,7 +55,8 @@ do for [ri = 1:nr] {
 		plot NaN notitle, for [i = 1:nt] keyentry with linespoints lw 2 dt 1 + tov(i) lc rgb tc(i) pt (tov(i) ? 6 : 7) \
 			title sprintf('%s thread%s%s', word(ts, i), word(ts, i) eq '1' ? '' : 's', tov(i) ? ' (oversubscribed)' : '')
 		set border 3
-		set tics nomirror
+		set xtics nomirror
+		set ytics nomirror
 		set grid xtics ytics
 		set xrange [-0.5 : nx - 0.5]
 		eval 'set xtics (' . xt . ')'
