@@ -1126,6 +1126,31 @@ fig_throughput(struct ctx *x, const struct plotdata *d, const char *dist,
 		skip(x, name, "no throughput of a map other than null");
 		goto out;
 	}
+	/* a line needs two points: one x value is a figure of dots */
+	{
+		size_t nx = 0;
+
+		for (size_t i = 0; i < (by_threads ? d->n_threads : d->n_reads);
+		     i++) {
+			int xv = by_threads ? d->threads[i] : d->reads[i];
+
+			FOR_CFG(d, c)
+			{
+				if (!strcmp(c->dist, dist) && c->keys == k &&
+				    !is_null(c->impl) && have(c, M_MOPS) &&
+				    (by_threads ? c->threads : c->read) == xv) {
+					nx++;
+					break;
+				}
+			}
+		}
+		if (nx < 2) {
+			skip(x, name,
+			     by_threads ? "one thread count only"
+					: "one read ratio only");
+			goto out;
+		}
+	}
 	gp_set(&v, "dist", dist);
 	gp_setf(&v, "k", "%lld", k);
 	gp_set(&v, "panels", panels.p);
