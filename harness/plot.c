@@ -1665,7 +1665,7 @@ cmd_plot(const char *dir, const char *plot_dir)
 	}
 	x.logfd =
 		open(x.log_path,
-		     O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+		     O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
 	if (x.logfd < 0) {
 		fprintf(stderr, "mapbench: plot: cannot write %s: %s\n",
 			x.log_path, strerror(errno));

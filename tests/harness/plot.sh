@@ -202,4 +202,20 @@ grep -q "oversubscribed" "$f" || fail "style: oversubscription not marked"
 grep -q "null (no-op map, the harness ceiling): 1e+03-4e+03 Mops/s, above this axis" "$f" ||
 	fail "style: null scaled the axis"
 grep -q "2 threads" "$S/plots/latency_uniform_k1000.svg" || fail "style: latency not at 2 threads"
+
+# 11. a figure gnuplot cannot draw: said with gnuplot's own message,
+# its images removed, the other figures drawn and reported
+S=$TMP/gpfail
+mksweep "$S"
+cp -r "$SRC/plots" "$TMP/gp"
+echo "this is not gnuplot" >>"$TMP/gp/memory.gp"
+mkdir -p "$S/plots" && echo stale >"$S/plots/memory_uniform.png"
+MAPBENCH_PLOTS=$TMP/gp plot "$S"
+[ "$rc" -eq 1 ] || fail "gnuplot failure: exit $rc, want 1"
+grep -q 'failed to draw memory_uniform.svg (memory.gp): "memory.gp" line [0-9]*: invalid command' "$TMP/e" ||
+	fail "gnuplot failure: gnuplot's message not shown: $(cat "$TMP/e")"
+[ ! -e "$S/plots/memory_uniform.svg" ] && [ ! -e "$S/plots/memory_uniform.png" ] ||
+	fail "gnuplot failure: an image of the failed figure stayed"
+[ -s "$S/plots/throughput_reads_uniform_k1000.png" ] || fail "gnuplot failure: other figures not drawn"
+grep -q memory "$TMP/o" && fail "gnuplot failure: reported the failed figure"
 finish
