@@ -1168,7 +1168,9 @@ fig_throughput(struct ctx *x, const struct plotdata *d, const char *dist,
 	}
 	set_log_range(&v, lo, hi);
 	gp_setf(&v, "ncpus", "%d", over ? ncpus : 0);
-	gp_setf(&v, "hasnull", "%d", has_null);
+	/* null wholly above the axis: a note, no line, no legend entry */
+	gp_setf(&v, "hasnull", "%d",
+		has_null && nlo <= pow(10, ceil(log10(hi))));
 	note_oversub(&nt, over, ncpus);
 	if (has_null) {
 		if (nhi > pow(10, ceil(log10(hi))))
@@ -1663,9 +1665,8 @@ cmd_plot(const char *dir, const char *plot_dir)
 		rc = 2;
 		goto out;
 	}
-	x.logfd =
-		open(x.log_path,
-		     O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+	x.logfd = open(x.log_path,
+		       O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
 	if (x.logfd < 0) {
 		fprintf(stderr, "mapbench: plot: cannot write %s: %s\n",
 			x.log_path, strerror(errno));

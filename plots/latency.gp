@@ -12,7 +12,7 @@ set logscale y
 set format y '10^{%L}'
 set yrange [ymin + 0 : ymax + 0]
 set xrange [-0.6 : ni - 0.4]
-set xtics rotate by -30 noenhanced
+set xtics rotate by 30 right noenhanced
 xt = ''
 do for [i = 1:ni] { xt = xt . sprintf('%s"%s" %d', i > 1 ? ', ' : '', word(impls, i), i - 1) }
 eval 'set xtics (' . xt . ')'
