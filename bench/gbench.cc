@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "map.h"
+#include "plugin.h"
 #include "workloads.h"
 
 namespace
@@ -128,8 +129,7 @@ run_case(benchmark::State &state, bench_case c)
 #define STAT(bit, f)                                                           \
 	do {                                                                   \
 		if (after.have & (bit))                                        \
-			set_stat_counter(state, #f, after.f,                   \
-					 shared.before.f);                     \
+			set_stat_counter(state, #f, after.f, shared.before.f); \
 	} while (0)
 		STAT(MAP_STAT_PROMOTIONS, promotions);
 		STAT(MAP_STAT_DIRTY_REBUILDS, dirty_rebuilds);
@@ -138,7 +138,8 @@ run_case(benchmark::State &state, bench_case c)
 		STAT(MAP_STAT_LOCKED_OPS, locked_ops);
 		STAT(MAP_STAT_RESIZES, resizes);
 #undef STAT
-		/* The map's own counters: events per iteration, levels as is. */
+		/* The map's own counters: events per iteration, levels as is.
+		 */
 		for (unsigned i = 0; i < c.ops->n_counters; i++) {
 			const struct map_counter *k = &c.ops->counters[i];
 
@@ -201,10 +202,44 @@ main(int argc, char **argv)
 	int kept = 1;
 
 	for (int k = 1; k < argc; k++) {
-		if (std::strncmp(argv[k], "--threads=", 10) == 0)
+		if (std::strncmp(argv[k], "--threads=", 10) == 0) {
 			spec = argv[k] + 10;
-		else
+		} else if (std::strcmp(argv[k], "--impl-lib") == 0 ||
+			   std::strncmp(argv[k], "--impl-lib=", 11) == 0) {
+			/* A plugin's maps join the benchmarks. */
+			const char *path =
+				argv[k][10] == '='
+					? argv[k] + 11
+					: (k + 1 < argc ? argv[++k] : "");
+			char err[1024];
+
+			if (map_plugin_load(path, err, sizeof(err))) {
+				std::fprintf(stderr, "gbench: --impl-lib: %s\n",
+					     err);
+				return 2;
+			}
+		} else if (std::strcmp(argv[k], "--threads") == 0) {
+			if (k + 1 == argc) {
+				std::fprintf(stderr, "gbench: --threads needs "
+						     "a value, e.g. 1,2,4\n");
+				return 2;
+			}
+			spec = argv[++k];
+		} else {
+			if (std::strcmp(argv[k], "--help") == 0 ||
+			    std::strcmp(argv[k], "-h") == 0)
+				std::printf(
+					"gbench: Go's sync.Map workloads on "
+					"every thread-safe map.\n"
+					"  --threads LIST    thread counts, "
+					"1..1024, comma separated (1,2,4;\n"
+					"                    or "
+					"MAPBENCH_THREADS)"
+					"\n"
+					"Google Benchmark's own options "
+					"follow.\n\n");
 			argv[kept++] = argv[k];
+		}
 	}
 	argc = kept;
 	argv[argc] = nullptr;
@@ -218,13 +253,15 @@ main(int argc, char **argv)
 	}
 
 	for (const struct go_workload *const *w = go_workloads; *w; w++) {
-		for (const struct map_ops *const *o = map_registry; *o; o++) {
-			if ((*o)->flags & MAP_NOT_THREAD_SAFE)
+		const struct map_ops *ops;
+
+		for (size_t i = 0; (ops = map_nth(i)) != nullptr; i++) {
+			if (ops->flags & MAP_NOT_THREAD_SAFE)
 				continue;
 			std::string name = std::string("BM_") + (*w)->name +
-					   "/" + (*o)->name;
+					   "/" + ops->name;
 			auto *b = benchmark::RegisterBenchmark(
-				name.c_str(), run_case, bench_case{*o, *w});
+				name.c_str(), run_case, bench_case{ops, *w});
 			b->UseRealTime();
 			for (int n : threads)
 				b->Threads(n);

@@ -1,20 +1,41 @@
 /*
  * The driver: measure one configuration once.
  *
- * The main thread creates a fresh map, registers with it, prefills it and
- * takes map_stats; then `threads` workers enter the map, meet at a barrier
- * and run until the main thread raises the stop flag `duration` seconds
- * later.  The timed window runs from the first worker's start after the
- * barrier to the last worker's end; every operation counted completed in
- * it, so mops = ops / seconds exactly.  Prefill is outside the window and
- * outside the stats deltas.
+ * run_config() goes through four phases, each its own function:
+ *
+ *   plan      plan_build(): everything the workers read, built outside the
+ *             window (mix thresholds, the Zipf alias table, per-thread
+ *             seeds, latency sampling gaps).
+ *   warm-up   warm_up(): create the map (sized per --sizing), fill it with
+ *             Store (--prefill), and only with --settle end with the Range
+ *             that promotes syncmap's dirty map.  A failed Store fails the
+ *             row ("oom"): a row never measures a map that is not the one
+ *             it says it is.
+ *   window    timed_window(): the workers meet at a barrier and run until
+ *             the stop flag (--duration) or for exactly --ops operations
+ *             each.  The window runs from the first worker's start to the
+ *             last worker's end; process CPU time and per-worker perf
+ *             counters are taken at its edges.
+ *   after     measure_after(): stats deltas, then memory in the state the
+ *             window left it (quiesce deferred frees, read jemalloc; nothing
+ *             that can change the map runs before), then live keys by Range
+ *             and, as its own column, memory after that Range's promotion.
+ *
+ * Common random numbers: every random stream of a row derives from its
+ * seed, which options.c derives from the configuration minus the impl
+ * (config_stream_label), so within a repetition every impl gets the same
+ * prefill set and the same per-thread operation and key streams.
  *
  * The hot loop is what the figures measure, so it is kept lean: one wyrand
- * step per operation gives both the key (Lemire's multiply-shift on the
- * whole 64 bits) and the operation (its low 32 bits against precomputed
- * cumulative thresholds); operations go through the vtable; counters live
- * in locals and are written back to a cache-line-aligned slot at the end;
- * the stop flag is read once per batch of BATCH operations.
+ * step per operation gives both the key (Lemire's multiply-shift, or the
+ * Zipf alias table) and the operation (its low 32 bits against cumulative
+ * thresholds); operations go through the vtable; counters live in locals;
+ * the stop flag and the clock are read once per batch, and a batch halves
+ * when it took longer than STOP_SLICE so that slow operations (Range over
+ * a large map) still stop near the deadline.  Latency samples fall at
+ * geometric gaps drawn from a second per-worker stream, so the op stream
+ * does not depend on sampling and sampling cannot alias with a period of
+ * the workload.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -27,69 +48,31 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
+#include "driver.h"
 #include "hist.h"
-#include "mapbench.h"
+#include "perfev.h"
+#include "sampler.h"
+#include "sysinfo.h"
 
-#define BATCH	 256 /* operations between two reads of the stop flag */
-#define WL_BATCH 64  /* Go workload iterations between two reads */
+#define BATCH	   256	    /* most operations between two stop checks */
+#define WL_BATCH   64	    /* Go workload iterations between two checks */
+#define STOP_SLICE 1000000u /* ns: a batch longer than this halves */
 
 volatile sig_atomic_t mb_interrupted;
 
-static int cpus[CPU_SETSIZE];
-static unsigned ncpus;
-static double timer_cost_ns;
-
-/* wyrand (Wang Yi): one add and one 64x64->128 multiply per number. */
-static inline uint64_t
-rng_next(uint64_t *s)
-{
-	unsigned __int128 t;
-
-	*s += UINT64_C(0xa0761d6478bd642f);
-	t = (unsigned __int128)*s * (*s ^ UINT64_C(0xe7037ed1a0b428db));
-	return (uint64_t)(t >> 64) ^ (uint64_t)t;
-}
-
-/* Lemire's multiply-shift: r uniform on 64 bits -> uniform on [0, n). */
-static inline uint64_t
-rng_bound(uint64_t r, uint64_t n)
-{
-	return (uint64_t)(((unsigned __int128)r * n) >> 64);
-}
-
-static inline uint64_t
-now_ns(void)
+static double
+now_sec(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static int
-cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* The median cost of one back-to-back pair of timer reads. */
-static double
-measure_timer_cost(void)
-{
-	enum { N = 4001 };
-	static uint64_t d[N];
-
-	for (int i = 0; i < N; i++) {
-		uint64_t t0 = now_ns();
-		uint64_t t1 = now_ns();
-
-		d[i] = t1 - t0;
-	}
-	qsort(d, N, sizeof(d[0]), cmp_u64);
-	return (double)d[N / 2];
-}
+static int cpus[CPU_SETSIZE];
+static unsigned ncpus;
+static uint64_t slice_ticks;
 
 void
 driver_init(bool pin, bool verbose)
@@ -110,20 +93,34 @@ driver_init(bool pin, bool verbose)
 		for (long i = 0; i < n && i < CPU_SETSIZE; i++)
 			cpus[ncpus++] = (int)i;
 	}
-	timer_cost_ns = measure_timer_cost();
+	clock_init();
+	slice_ticks = (uint64_t)(STOP_SLICE / mb_clock.ns_per_tick);
 	if (!verbose)
 		return;
+	/* Which perf counters this machine gives, said once, up front. */
+	{
+		struct perfev pev;
+		int64_t v[PEV_N];
+
+		perfev_open(&pev);
+		perfev_close(&pev, v);
+		if (perfev_note())
+			fprintf(stderr, "mapbench: %s\n", perfev_note());
+	}
 	for (unsigned i = 0; i < ncpus && len < sizeof(buf) - 16; i++)
 		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%d",
 					i ? "," : "", cpus[i]);
 	if (pin)
 		fprintf(stderr,
 			"mapbench: %u CPUs allowed; threads pinned "
-			"round-robin over CPUs %s\n",
-			ncpus, buf);
+			"round-robin over CPUs %s; latency clock %s (%.2f "
+			"ns)\n",
+			ncpus, buf, mb_clock.name, mb_clock.res_ns);
 	else
-		fprintf(stderr, "mapbench: %u CPUs allowed (%s); not pinned\n",
-			ncpus, buf);
+		fprintf(stderr,
+			"mapbench: %u CPUs allowed (%s); not pinned; latency "
+			"clock %s (%.2f ns)\n",
+			ncpus, buf, mb_clock.name, mb_clock.res_ns);
 }
 
 unsigned
@@ -132,141 +129,25 @@ driver_ncpus(void)
 	return ncpus;
 }
 
-/* Does the configuration write to the map? */
-static bool
-config_writes(const struct config *c)
-{
-	unsigned reads = (1u << WL_LOAD) | (1u << WL_RANGE);
-
-	if (c->wl)
-		return (c->wl->uses & ~reads) != 0;
-	for (int k = 0; k < WL_NOPS; k++)
-		if (c->mix.w[k] > 0 && !((1u << k) & reads))
-			return true;
-	return false;
-}
-
-bool
-config_refused(const struct config *c, char *why, size_t len)
-{
-	if ((c->ops->flags & MAP_NOT_THREAD_SAFE) && c->threads > 1 &&
-	    config_writes(c)) {
-		snprintf(why, len,
-			 "%s is not thread-safe: it runs only with 1 thread "
-			 "or no writers",
-			 c->ops->name);
-		return true;
-	}
-	return false;
-}
-
-void
-config_label(const struct config *c, char *buf, size_t len)
-{
-	char d[32];
-
-	dist_format(&c->dist, d, sizeof(d));
-	if (c->wl)
-		snprintf(buf, len, "%s %s threads=%u rep=%u", c->ops->name,
-			 c->wl->name, c->threads, c->rep);
-	else if (c->read_pct >= 0)
-		snprintf(buf, len,
-			 "%s read=%d%% threads=%u keys=%llu %s rep=%u",
-			 c->ops->name, c->read_pct, c->threads,
-			 (unsigned long long)c->keys, d, c->rep);
-	else
-		snprintf(buf, len, "%s mix=%s threads=%u keys=%llu %s rep=%u",
-			 c->ops->name, c->mix_str, c->threads,
-			 (unsigned long long)c->keys, d, c->rep);
-}
-
-/*
- * Zipf ranks (Gray et al., "Quickly generating billion-record synthetic
- * databases", SIGMOD 1994), scrambled: rank r becomes key (r * mult) mod n
- * with mult coprime to n, a bijection that spreads the hot keys over the
- * key space instead of clustering them at 0, 1, 2, ...
- */
-struct zipf {
-	uint64_t n;
-	double theta, alpha, zetan, eta, half_pow_theta;
-	uint64_t mult;
-};
-
-static uint64_t
-gcd(uint64_t a, uint64_t b)
-{
-	while (b) {
-		uint64_t t = a % b;
-
-		a = b;
-		b = t;
-	}
-	return a;
-}
-
-static void
-zipf_init(struct zipf *z, uint64_t n, double theta)
-{
-	/* zeta(n) is O(n): keep the last one, sweeps reuse it. */
-	static uint64_t cached_n;
-	static double cached_theta, cached_zetan;
-	double zeta2 = 1 + pow(0.5, theta);
-
-	z->n = n;
-	z->theta = theta;
-	if (cached_n != n || cached_theta != theta) {
-		double s = 0;
-
-		for (uint64_t i = 1; i <= n; i++)
-			s += pow((double)i, -theta);
-		cached_n = n;
-		cached_theta = theta;
-		cached_zetan = s;
-	}
-	z->zetan = cached_zetan;
-	z->alpha = 1 / (1 - theta);
-	z->eta = (1 - pow(2.0 / (double)n, 1 - theta)) / (1 - zeta2 / z->zetan);
-	z->half_pow_theta = pow(0.5, theta);
-	z->mult = UINT64_C(0x9e3779b97f4a7c15) % n;
-	if (z->mult == 0)
-		z->mult = 1;
-	while (gcd(z->mult, n) != 1)
-		z->mult++;
-}
-
-static inline uint64_t
-zipf_next(const struct zipf *z, uint64_t r)
-{
-	double u = (double)(r >> 11) * 0x1p-53, uz = u * z->zetan;
-	uint64_t rank;
-
-	if (uz < 1)
-		rank = 0;
-	else if (uz < 1 + z->half_pow_theta)
-		rank = 1;
-	else
-		rank = (uint64_t)((double)z->n *
-				  pow(z->eta * u - z->eta + 1, z->alpha));
-	if (rank >= z->n)
-		rank = z->n - 1;
-	return (uint64_t)(((unsigned __int128)rank * z->mult) % z->n);
-}
-
 /* Read-only during a run. */
 struct plan {
 	const struct config *c;
 	const struct map_ops *ops;
 	struct map *m;
-	unsigned nk;		 /* operation kinds with weight > 0 */
-	unsigned kind[WL_NOPS];	 /* in order */
-	uint64_t thr[WL_NOPS];	 /* cumulative, out of 2^32 */
-	uint64_t churn_read_thr; /* churn: loads below this, else writes */
-	uint64_t churn_window;	 /* churn: live keys per thread */
+	unsigned nk;		  /* operation kinds with weight > 0 */
+	unsigned kind[WL_NOPS];	  /* in order */
+	uint64_t thr[WL_NOPS];	  /* cumulative, out of 2^32 */
+	uint64_t churn_load_thr;  /* churn: loads below this, */
+	uint64_t churn_store_thr; /* then stores below this, else deletes */
+	uint64_t churn_window;	  /* churn: live keys per thread at start */
+	uint64_t budget;	  /* ops (iterations) per thread; ~0: by time */
 	struct zipf zipf;
-	uint64_t lat_every;	  /* time one op in this many; 0: off */
-	uint64_t lat_overhead_ns; /* subtracted from each sample */
+	double lat_mean;       /* mean gap between samples; 0: off */
+	uint64_t lat_overhead; /* ticks subtracted from each sample */
+	void (*wl_step)(struct wl_thread *);
 	pthread_barrier_t barrier;
 	_Alignas(64) atomic_int stop;
+	atomic_uint finished; /* workers past their window (--ops) */
 };
 
 struct worker {
@@ -274,10 +155,11 @@ struct worker {
 	unsigned tid;
 	struct plan *p;
 	struct hist *hist;
-	uint64_t seed;
+	uint64_t seed, lat_seed;
 	uint64_t count[WL_NOPS], hits[WL_NOPS];
-	uint64_t iters;
+	uint64_t iters, failed;
 	uint64_t t_start, t_end;
+	int64_t perf[PEV_N];
 	int err;
 } __attribute__((aligned(64)));
 
@@ -293,6 +175,24 @@ should_stop(struct plan *p)
 	return atomic_load_explicit(&p->stop, memory_order_relaxed) != 0;
 }
 
+/*
+ * The next batch size: doubles up to BATCH while batches are quick,
+ * halves (down to 1) when one took longer than the slice, so that a
+ * worker sees the stop flag within about a slice plus one operation.
+ */
+static inline uint64_t
+next_batch(uint64_t n, uint64_t *t_prev)
+{
+	uint64_t t = clock_ticks(), d = t - *t_prev;
+
+	*t_prev = t;
+	if (d > slice_ticks)
+		return n > 1 ? n / 2 : 1;
+	if (d < slice_ticks / 8 && n < BATCH)
+		return n * 2;
+	return n;
+}
+
 static bool
 count_entry(uint64_t key, void *value, void *arg)
 {
@@ -302,8 +202,8 @@ count_entry(uint64_t key, void *value, void *arg)
 	return true;
 }
 
-/* One operation of kind `kind` on `key`; true if it hit. */
-static inline __attribute__((always_inline)) bool
+/* One operation of kind `kind` on `key`: 1 hit, 0 miss, < 0 failed. */
+static inline __attribute__((always_inline)) int
 do_op(const struct map_ops *ops, struct map *m, unsigned kind, uint64_t key,
       uint64_t *range_seen)
 {
@@ -312,16 +212,18 @@ do_op(const struct map_ops *ops, struct map *m, unsigned kind, uint64_t key,
 	switch (kind) {
 	case WL_LOAD:
 		return ops->load(m, key, &v);
-	case WL_STORE:
-		ops->store(m, key, WL_VAL(key));
-		return false;
+	case WL_STORE: {
+		int rc = ops->store(m, key, WL_VAL(key));
+
+		return rc < 0 ? rc : 0;
+	}
 	case WL_DELETE: /* Go's Delete is LoadAndDelete: it knows if it hit */
 	case WL_LOAD_AND_DELETE:
 		return ops->load_and_delete(m, key, &v);
 	case WL_LOAD_OR_STORE:
-		return ops->load_or_store(m, key, WL_VAL(key), &v) == 1;
+		return ops->load_or_store(m, key, WL_VAL(key), &v);
 	case WL_SWAP:
-		return ops->swap(m, key, WL_VAL(key), &v) == 1;
+		return ops->swap(m, key, WL_VAL(key), &v);
 	case WL_CAS:
 		return ops->compare_and_swap(m, key, WL_VAL(key), WL_VAL(key));
 	case WL_CAD:
@@ -334,14 +236,20 @@ do_op(const struct map_ops *ops, struct map *m, unsigned kind, uint64_t key,
 	}
 	case WL_CLEAR:
 		ops->clear(m);
-		return false;
+		return 0;
 	}
-	return false;
+	return 0;
+}
+
+static inline void
+record(struct hist *h, uint64_t d, uint64_t overhead)
+{
+	hist_record(h, d > overhead ? d - overhead : 0);
 }
 
 /* The loop's state, in locals of mix_loop once mix_op is inlined. */
 struct mix_state {
-	uint64_t s, nload, hload, range_seen;
+	uint64_t s, nload, hload, range_seen, failed;
 	uint64_t count[WL_NOPS], hits[WL_NOPS];
 };
 
@@ -352,7 +260,7 @@ mix_op(struct plan *p, struct mix_state *st, struct hist *h, uint64_t keys,
 {
 	uint64_t r = rng_next(&st->s), x = (uint32_t)r, key, t0 = 0;
 	unsigned kind;
-	bool hit;
+	int rc;
 
 	key = zipf ? zipf_next(&p->zipf, rng_next(&st->s)) : rng_bound(r, keys);
 	if (x < thr0) {
@@ -365,24 +273,22 @@ mix_op(struct plan *p, struct mix_state *st, struct hist *h, uint64_t keys,
 		kind = p->kind[k];
 	}
 	if (timed)
-		t0 = now_ns();
-	hit = do_op(p->ops, p->m, kind, key, &st->range_seen);
-	if (timed) {
-		uint64_t d = now_ns() - t0;
-
-		hist_record(h, d > p->lat_overhead_ns ? d - p->lat_overhead_ns
-						      : 0);
-	}
+		t0 = clock_ticks();
+	rc = do_op(p->ops, p->m, kind, key, &st->range_seen);
+	if (timed)
+		record(h, clock_ticks() - t0, p->lat_overhead);
 	/*
 	 * Loads, the common case, count in scalars: an increment of
-	 * count[kind] with a variable index cannot leave memory.
+	 * count[kind] with a variable index cannot leave memory.  Loads
+	 * cannot fail, so only the other kinds count failures.
 	 */
 	if (kind == WL_LOAD) {
 		st->nload++;
-		st->hload += hit;
+		st->hload += rc > 0;
 	} else {
 		st->count[kind]++;
-		st->hits[kind] += hit;
+		st->hits[kind] += rc > 0;
+		st->failed += rc < 0;
 	}
 }
 
@@ -399,17 +305,21 @@ mix_loop(struct worker *w, bool sample, bool zipf)
 {
 	struct plan *p = w->p;
 	const uint64_t keys = p->c->keys, thr0 = p->thr[0];
-	const uint64_t every = p->lat_every;
+	const double mean = p->lat_mean;
 	const unsigned kind0 = p->kind[0];
 	struct hist *h = w->hist;
 	struct mix_state st;
-	uint64_t cd = every;
+	uint64_t ls = w->lat_seed, cd = 0, budget = p->budget, bn = 1;
+	uint64_t tb = clock_ticks();
 
 	memset(&st, 0, sizeof(st));
 	st.s = w->seed;
+	if (sample)
+		cd = geometric_gap(&ls, mean);
 	do {
-		uint64_t left = BATCH;
+		uint64_t left = bn < budget ? bn : budget;
 
+		budget -= left;
 		while (left) {
 			uint64_t n = left;
 
@@ -425,32 +335,29 @@ mix_loop(struct worker *w, bool sample, bool zipf)
 					mix_op(p, &st, h, keys, thr0, kind0,
 					       true, zipf);
 					left--;
-					cd = every;
+					cd = geometric_gap(&ls, mean);
 				}
 			}
 		}
-	} while (!should_stop(p));
+		bn = next_batch(bn, &tb);
+	} while (budget && !should_stop(p));
 	st.count[WL_LOAD] = st.nload;
 	st.hits[WL_LOAD] = st.hload;
 	memcpy(w->count, st.count, sizeof(st.count));
 	memcpy(w->hits, st.hits, sizeof(st.hits));
+	w->failed = st.failed;
 	/* Range hits: entries visited, not calls that saw one. */
 	if (st.count[WL_RANGE])
 		w->hits[WL_RANGE] = st.range_seen;
 }
 
-static inline uint64_t
-churn_key(uint64_t seq, unsigned tid, unsigned threads)
-{
-	return seq * threads + tid;
-}
-
 /*
  * Churn: keys keep being new.  Each thread owns the keys seq * threads +
  * tid; its live window [lo, hi) starts prefilled.  Loads pick a key of the
- * window; writes alternate between storing the next new key (hi++) and
- * deleting the oldest (lo++), so the live set stays at --keys while every
- * key is soon replaced: the cache pattern sync.Map handles worst.
+ * window; a store adds the next new key (hi++), a delete removes the
+ * oldest (lo++), each with the mix's weight, so a balanced mix keeps the
+ * live set near --keys while every key is soon replaced: the cache
+ * pattern sync.Map handles worst.  A delete of an empty window misses.
  */
 static void
 churn_loop(struct worker *w, bool sample)
@@ -459,85 +366,103 @@ churn_loop(struct worker *w, bool sample)
 	const struct map_ops *ops = p->ops;
 	struct map *m = p->m;
 	unsigned tid = w->tid, threads = p->c->threads;
-	uint64_t s = w->seed, cd = p->lat_every, lo = 0, hi = p->churn_window;
-	uint64_t count[WL_NOPS] = {0}, hits[WL_NOPS] = {0};
-	bool insert_next = true;
+	uint64_t s = w->seed, ls = w->lat_seed, lo = 0, hi = p->churn_window;
+	uint64_t count[WL_NOPS] = {0}, hits[WL_NOPS] = {0}, failed = 0;
+	uint64_t budget = p->budget, bn = 1, tb = clock_ticks(), cd = 0;
 	void *v;
 
+	if (sample)
+		cd = geometric_gap(&ls, p->lat_mean);
 	do {
-		for (int i = 0; i < BATCH; i++) {
-			uint64_t r = rng_next(&s), t0 = 0, key;
+		uint64_t n = bn < budget ? bn : budget;
+
+		budget -= n;
+		for (uint64_t i = 0; i < n; i++) {
+			uint64_t r = rng_next(&s), x = (uint32_t)r, t0 = 0;
+			uint64_t key;
 			unsigned kind;
-			bool hit;
+			int rc;
 
 			if (sample && --cd == 0)
-				t0 = now_ns();
-			if ((uint32_t)r < p->churn_read_thr || hi == lo) {
+				t0 = clock_ticks();
+			if (x < p->churn_load_thr) {
 				kind = WL_LOAD;
 				key = churn_key(
 					lo + rng_bound(r,
 						       hi - lo + !!(hi == lo)),
 					tid, threads);
-				hit = ops->load(m, key, &v);
-			} else if (insert_next) {
+				rc = ops->load(m, key, &v);
+			} else if (x < p->churn_store_thr) {
 				kind = WL_STORE;
-				key = churn_key(hi++, tid, threads);
-				ops->store(m, key, WL_VAL(key));
-				hit = false;
-				insert_next = false;
+				key = churn_key(hi, tid, threads);
+				rc = ops->store(m, key, WL_VAL(key));
+				hi += rc == 0;
 			} else {
 				kind = WL_DELETE;
-				key = churn_key(lo++, tid, threads);
-				hit = ops->load_and_delete(m, key, &v);
-				insert_next = true;
+				key = churn_key(lo, tid, threads);
+				rc = ops->load_and_delete(m, key, &v);
+				lo += lo < hi;
 			}
 			if (sample && cd == 0) {
-				uint64_t d = now_ns() - t0;
-
-				hist_record(w->hist,
-					    d > p->lat_overhead_ns
-						    ? d - p->lat_overhead_ns
-						    : 0);
-				cd = p->lat_every;
+				record(w->hist, clock_ticks() - t0,
+				       p->lat_overhead);
+				cd = geometric_gap(&ls, p->lat_mean);
 			}
 			count[kind]++;
-			hits[kind] += hit;
+			hits[kind] += rc > 0;
+			failed += rc < 0;
 		}
-	} while (!should_stop(p));
+		bn = next_batch(bn, &tb);
+	} while (budget && !should_stop(p));
 	memcpy(w->count, count, sizeof(count));
 	memcpy(w->hits, hits, sizeof(hits));
+	w->failed = failed;
 }
 
-/* Go's workloads: run() in batches; one iteration timed in lat_every. */
+/*
+ * Go's workloads: run() in batches; sampled iterations run through the
+ * workload's step(), which works on the thread state in place, so a
+ * sample times the body and nothing else.
+ */
 static void
 go_loop(struct worker *w, struct wl_thread *t)
 {
 	struct plan *p = w->p;
 	const struct go_workload *wl = p->c->wl;
-	uint64_t cd = p->lat_every;
+	uint64_t ls = w->lat_seed, budget = p->budget, bn = 1;
+	uint64_t tb = clock_ticks();
+	uint64_t cd = p->lat_mean > 0 ? geometric_gap(&ls, p->lat_mean) : 0;
 
 	do {
-		if (!p->lat_every) {
-			wl->run(t, WL_BATCH);
-			continue;
-		}
-		uint64_t chunk = cd - 1 < WL_BATCH ? cd - 1 : WL_BATCH;
+		uint64_t left = bn < budget ? bn : budget;
 
-		if (chunk) {
-			wl->run(t, chunk);
-			cd -= chunk;
-		}
-		if (cd == 1) {
-			uint64_t t0 = now_ns(), d;
+		if (left > WL_BATCH)
+			left = WL_BATCH;
+		budget -= left;
+		if (!cd) {
+			wl->run(t, left);
+		} else {
+			while (left) {
+				uint64_t chunk = cd - 1 < left ? cd - 1 : left;
 
-			wl->run(t, 1);
-			d = now_ns() - t0;
-			hist_record(w->hist, d > p->lat_overhead_ns
-						     ? d - p->lat_overhead_ns
-						     : 0);
-			cd = p->lat_every;
+				if (chunk) {
+					wl->run(t, chunk);
+					cd -= chunk;
+					left -= chunk;
+				}
+				if (left && cd == 1) {
+					uint64_t t0 = clock_ticks();
+
+					p->wl_step(t);
+					record(w->hist, clock_ticks() - t0,
+					       p->lat_overhead);
+					left--;
+					cd = geometric_gap(&ls, p->lat_mean);
+				}
+			}
 		}
-	} while (!should_stop(p));
+		bn = next_batch(bn, &tb);
+	} while (budget && !should_stop(p));
 	memcpy(w->count, t->ops, sizeof(w->count));
 	memcpy(w->hits, t->hits, sizeof(w->hits));
 	w->iters = t->iters;
@@ -553,6 +478,7 @@ worker_main(void *arg)
 	struct plan *p = w->p;
 	const struct config *c = p->c;
 	struct wl_thread t;
+	struct perfev pev;
 
 	if (c->pin) {
 		cpu_set_t set;
@@ -565,22 +491,28 @@ worker_main(void *arg)
 	map_ops_thread_enter(p->ops);
 	if (c->wl)
 		wl_thread_init(&t, p->ops, p->m, w->tid, GO_N_HINT);
+	perfev_open(&pev);
 	pthread_barrier_wait(&p->barrier);
-	w->t_start = now_ns();
+	perfev_start(&pev);
+	w->t_start = clock_mono_ns();
 	if (c->wl)
 		go_loop(w, &t);
 	else if (c->dist.kind == DIST_CHURN)
-		churn_loop(w, p->lat_every != 0);
+		churn_loop(w, p->lat_mean > 0);
 	else if (c->dist.kind == DIST_ZIPF)
-		if (p->lat_every)
+		if (p->lat_mean > 0)
 			mix_loop(w, true, true);
 		else
 			mix_loop(w, false, true);
-	else if (p->lat_every)
+	else if (p->lat_mean > 0)
 		mix_loop(w, true, false);
 	else
 		mix_loop(w, false, false);
-	w->t_end = now_ns();
+	w->t_end = clock_mono_ns();
+	perfev_stop(&pev);
+	/* Relaxed: a progress count; join publishes the worker's data. */
+	atomic_fetch_add_explicit(&p->finished, 1, memory_order_relaxed);
+	perfev_close(&pev, w->perf);
 	map_ops_thread_exit(p->ops);
 	mem_flush_thread_cache();
 	return NULL;
@@ -607,27 +539,78 @@ plan_mix(struct plan *p, const struct mix *mix)
 	}
 	/* The last threshold is past every 32-bit value: the scan stops. */
 	p->thr[p->nk - 1] = UINT64_C(1) << 32;
-	p->churn_read_thr = (uint64_t)(mix->w[WL_LOAD] / total * 4294967296.0);
+	p->churn_load_thr = (uint64_t)(mix->w[WL_LOAD] / total * 4294967296.0);
+	p->churn_store_thr = (uint64_t)((mix->w[WL_LOAD] + mix->w[WL_STORE]) /
+					total * 4294967296.0);
+}
+
+/* Plan: everything the workers read, outside the window. */
+static int
+plan_build(struct plan *p, struct worker *ws, const struct config *c)
+{
+	memset(p, 0, sizeof(*p));
+	memset(ws, 0, sizeof(*ws) * c->threads);
+	p->c = c;
+	p->ops = c->ops;
+	plan_mix(p, &c->mix);
+	if (c->dist.kind == DIST_ZIPF && !c->wl &&
+	    zipf_init(&p->zipf, c->keys, c->dist.theta))
+		return -ENOMEM;
+	p->churn_window = c->keys / c->threads ? c->keys / c->threads : 1;
+	p->budget = c->ops_per_thread ? c->ops_per_thread : UINT64_MAX;
+	p->lat_mean = (double)c->latency_sample;
+	p->lat_overhead = (uint64_t)mb_clock.cost_ticks;
+	if (c->wl && p->lat_mean > 0 && !(p->wl_step = wl_step_of(c->wl)))
+		p->lat_mean = 0;
+	for (unsigned i = 0; i < c->threads; i++) {
+		struct worker *w = &ws[i];
+
+		w->tid = i;
+		w->p = p;
+		/* Seed + thread index only: the same across impls. */
+		w->seed = seed_mix(c->seed +
+				   (i + 1) * UINT64_C(0x9e3779b97f4a7c15));
+		w->lat_seed = seed_mix(w->seed ^ UINT64_C(0x6c61742d73616d70));
+		if (p->lat_mean > 0 &&
+		    !(w->hist = calloc(1, sizeof(struct hist))))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static void
+plan_free(struct plan *p, struct worker *ws, unsigned threads)
+{
+	for (unsigned i = 0; i < threads; i++)
+		free(ws[i].hist);
+	zipf_free(&p->zipf);
 }
 
 /*
  * Everything freed so far, counted as freed: the map's quiesce hook waits
  * for its deferred frees (and flushes the caches of the threads that ran
  * them), then ours is flushed, so that jemalloc's stats.allocated sees
- * only live memory.
+ * only live memory.  Quiescing frees garbage; it changes no map state.
  */
 static uint64_t
 settled_allocated(const struct map_ops *ops, struct map *m)
 {
-	map_ops_quiesce(ops, m);
+	if (m)
+		map_ops_quiesce(ops, m);
 	mem_flush_thread_cache();
 	return mem_allocated();
 }
 
 static void
-stats_delta(struct map_stats *d, const struct map_stats *a,
-	    const struct map_stats *b)
+stats_delta(const struct map_ops *ops, struct map_stats *d,
+	    const struct map_stats *a, const struct map_stats *b)
 {
+	/* The map's own counters: events as the delta, levels as at the end. */
+	for (unsigned i = 0; i < ops->n_counters && i < MAP_OWN_COUNTERS_MAX;
+	     i++)
+		d->own[i] = ops->counters[i].kind == MAP_COUNTER_LEVEL
+				    ? b->own[i]
+				    : b->own[i] - a->own[i];
 	d->have = b->have;
 	d->promotions = b->promotions - a->promotions;
 	d->dirty_rebuilds = b->dirty_rebuilds - a->dirty_rebuilds;
@@ -637,110 +620,92 @@ stats_delta(struct map_stats *d, const struct map_stats *a,
 	d->resizes = b->resizes - a->resizes;
 }
 
-/*
- * Prefill, outside the timed window.  A synthetic prefill ends with one
- * Range: it promotes syncmap's dirty map (Go's Range does when amended),
- * so the window measures the steady state of a filled map rather than
- * the len(dirty) misses that a fresh syncmap pays once before its first
- * promotion.  Go's workloads keep Go's own setup unchanged.
- */
+/* impls/common/alloc.h: the Nth map allocation from now fails (0: none). */
+extern _Atomic unsigned long map_alloc_fail_countdown;
+
+/* Test hook: fail the Nth map allocation of a phase (MAPBENCH_FAIL_*). */
 static void
-prefill(struct plan *p)
+arm_alloc_failure(const char *env)
+{
+	const char *s = getenv(env);
+
+	if (s && *s)
+		atomic_store_explicit(&map_alloc_fail_countdown,
+				      strtoul(s, NULL, 10),
+				      memory_order_relaxed);
+}
+
+static int
+store_checked(const struct map_ops *ops, struct map *m, uint64_t key)
+{
+	return ops->store(m, key, WL_VAL(key));
+}
+
+/*
+ * Warm-up, outside the window: create the map, fill it with Store.  By
+ * default nothing else runs, as in an application or xsync's benchmarks;
+ * --settle adds one Range, which promotes syncmap's dirty map.  Go's
+ * workloads keep Go's own setup.  Returns -ENOMEM if a Store failed.
+ */
+static int
+warm_up(struct plan *p)
 {
 	const struct config *c = p->c;
 	const struct map_ops *ops = p->ops;
 	uint64_t salt = c->seed * UINT64_C(0x9e3779b97f4a7c15) + 1;
 	uint64_t seen = 0;
+	int err = 0;
 
+	arm_alloc_failure("MAPBENCH_FAIL_ALLOC_PREFILL");
 	if (c->wl) {
 		if (c->wl->setup)
 			c->wl->setup(ops, p->m);
-		return;
+		goto out;
 	}
 	if (c->dist.kind == DIST_CHURN) {
-		for (unsigned t = 0; t < c->threads; t++)
-			for (uint64_t i = 0; i < p->churn_window; i++) {
-				uint64_t key = churn_key(i, t, c->threads);
+		for (unsigned t = 0; t < c->threads && !err; t++)
+			for (uint64_t i = 0; i < p->churn_window && !err; i++)
+				err = store_checked(
+					ops, p->m, churn_key(i, t, c->threads));
+	} else if (c->prefill_pct > 0) {
+		/* A pseudo-random prefill_pct% of the key space. */
+		for (uint64_t k = 0; k < c->keys && !err; k++) {
+			uint64_t r = k ^ salt;
 
-				ops->store(p->m, key, WL_VAL(key));
-			}
-		ops->range(p->m, count_entry, &seen);
-		return;
-	}
-	if (c->prefill_pct <= 0)
-		return;
-	/* A pseudo-random prefill_pct% of the key space. */
-	for (uint64_t k = 0; k < c->keys; k++) {
-		uint64_t r = k ^ salt;
-
-		if (c->prefill_pct < 100 &&
-		    rng_bound(rng_next(&r), 100) >= (uint64_t)c->prefill_pct)
-			continue;
-		ops->store(p->m, k, WL_VAL(k));
-	}
-	ops->range(p->m, count_entry, &seen);
-}
-
-int
-run_config(const struct config *c, struct result *r)
-{
-	const struct map_ops *ops = c->ops;
-	struct plan *p;
-	struct worker *ws;
-	struct map_stats s0, s1;
-	struct hist *merged;
-	uint64_t mem0, mem1, start = UINT64_MAX, end = 0, seed = c->seed;
-	double deadline;
-	int err = 0;
-
-	memset(r, 0, sizeof(*r));
-	r->ncpus = ncpus;
-	r->oversubscribed = c->threads > ncpus;
-	r->have_stats = ops->stats != NULL;
-	r->pinned = c->pin;
-	r->bytes_per_key = -1;
-
-	p = aligned_alloc(64, sizeof(*p));
-	ws = aligned_alloc(64, sizeof(*ws) * c->threads);
-	merged = calloc(1, sizeof(*merged));
-	if (!p || !ws || !merged) {
-		free(p);
-		free(ws);
-		free(merged);
-		return -ENOMEM;
-	}
-	memset(p, 0, sizeof(*p));
-	memset(ws, 0, sizeof(*ws) * c->threads);
-	p->c = c;
-	p->ops = ops;
-	plan_mix(p, &c->mix);
-	if (c->dist.kind == DIST_ZIPF && !c->wl)
-		zipf_init(&p->zipf, c->keys, c->dist.theta);
-	p->churn_window = c->keys / c->threads ? c->keys / c->threads : 1;
-	p->lat_every = c->latency_sample;
-	p->lat_overhead_ns = (uint64_t)timer_cost_ns;
-	pthread_barrier_init(&p->barrier, NULL, c->threads + 1);
-	for (unsigned i = 0; i < c->threads; i++) {
-		ws[i].tid = i;
-		ws[i].p = p;
-		ws[i].seed = rng_next(&seed);
-		if (p->lat_every &&
-		    !(ws[i].hist = calloc(1, sizeof(struct hist)))) {
-			err = -ENOMEM;
-			goto out_free;
+			/* Ctrl-C during a long prefill: the row is abandoned.
+			 */
+			if ((k & 4095) == 0 && mb_interrupted)
+				break;
+			if (c->prefill_pct < 100 &&
+			    rng_bound(rng_next(&r), 100) >=
+				    (uint64_t)c->prefill_pct)
+				continue;
+			err = store_checked(ops, p->m, k);
 		}
 	}
+	if (!err && c->settle)
+		ops->range(p->m, count_entry, &seen);
+out:
+	atomic_store_explicit(&map_alloc_fail_countdown, 0,
+			      memory_order_relaxed);
+	return err < 0 ? err : 0;
+}
 
-	peak_rss_reset();
-	mem0 = settled_allocated(ops, p->m);
-	p->m = ops->create(c->wl ? 0 : c->keys);
-	if (!p->m) {
-		err = -ENOMEM;
-		goto out_exit;
-	}
-	map_ops_thread_enter(ops);
-	prefill(p);
-	map_ops_stats(ops, p->m, &s0);
+static double
+cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* The timed window: start the workers, stop them, join them. */
+static void
+timed_window(struct plan *p, struct worker *ws, struct result *r)
+{
+	const struct config *c = p->c;
+	double cpu0, deadline;
 
 	for (unsigned i = 0; i < c->threads; i++) {
 		if (pthread_create(&ws[i].th, NULL, worker_main, &ws[i])) {
@@ -749,14 +714,26 @@ run_config(const struct config *c, struct result *r)
 			exit(1);
 		}
 	}
+	arm_alloc_failure("MAPBENCH_FAIL_ALLOC_WINDOW");
+	cpu0 = cpu_now();
 	pthread_barrier_wait(&p->barrier);
 	deadline = now_sec() + c->duration;
+	/* --ops: the workers stop themselves; only an interrupt stops them. */
 	for (;;) {
 		double left = deadline - now_sec();
 		struct timespec ts;
 
-		if (left <= 0 || mb_interrupted)
+		if (mb_interrupted)
 			break;
+		if (c->ops_per_thread) {
+			if (atomic_load_explicit(&p->finished,
+						 memory_order_relaxed) ==
+			    c->threads)
+				break;
+			left = 0.005;
+		} else if (left <= 0) {
+			break;
+		}
 		if (left > 0.05)
 			left = 0.05;
 		ts.tv_sec = 0;
@@ -766,9 +743,56 @@ run_config(const struct config *c, struct result *r)
 	atomic_store_explicit(&p->stop, 1, memory_order_relaxed);
 	for (unsigned i = 0; i < c->threads; i++)
 		pthread_join(ws[i].th, NULL);
+	r->cpu_seconds = cpu_now() - cpu0;
+	atomic_store_explicit(&map_alloc_fail_countdown, 0,
+			      memory_order_relaxed);
+}
+
+/*
+ * A percentile in ns, flagged not resolvable (NA in the output) when it is
+ * under two granules of the clock: the timer's cost is subtracted from
+ * each sample, so a value there is within one granule of 0.
+ */
+static double
+lat_quantile(const struct hist *h, double q, unsigned bit, struct result *r)
+{
+	double ns = hist_quantile(h, q) * mb_clock.ns_per_tick;
+
+	if (ns < 2 * mb_clock.res_ns)
+		r->unresolved |= bit;
+	return ns;
+}
+
+/*
+ * After the window: counters, then memory exactly as the window left the
+ * map (quiesce only waits for deferred frees), then the live keys by
+ * Range, then, as its own column, memory after that Range (for syncmap,
+ * the promoted state).
+ */
+static void
+measure_after(struct plan *p, struct worker *ws, struct result *r,
+	      const struct map_stats *s0, uint64_t mem0)
+{
+	const struct config *c = p->c;
+	const struct map_ops *ops = p->ops;
+	struct map_stats s1;
+	struct hist *merged = calloc(1, sizeof(*merged));
+	uint64_t start = UINT64_MAX, end = 0, mem1, mem2;
 
 	map_ops_stats(ops, p->m, &s1);
-	stats_delta(&r->stats, &s0, &s1);
+	stats_delta(ops, &r->stats, s0, &s1);
+	mem1 = settled_allocated(ops, p->m);
+	if (ops->range)
+		ops->range(p->m, count_entry, &r->live_keys);
+	mem2 = settled_allocated(ops, p->m);
+	if (mem1 && r->live_keys) {
+		r->bytes_per_key =
+			((double)mem1 - (double)mem0) / (double)r->live_keys;
+		r->bytes_per_key_settled =
+			((double)mem2 - (double)mem0) / (double)r->live_keys;
+	}
+	for (int k = 0; k < PEV_N; k++)
+		r->perf[k] = 0;
 	for (unsigned i = 0; i < c->threads; i++) {
 		struct worker *w = &ws[i];
 		uint64_t ops_i = 0;
@@ -784,28 +808,112 @@ run_config(const struct config *c, struct result *r)
 		}
 		r->ops += ops_i;
 		r->iters += c->wl ? w->iters : ops_i;
-		if (w->hist)
+		r->failed_ops += w->failed;
+		for (int k = 0; k < PEV_N; k++)
+			if (r->perf[k] >= 0)
+				r->perf[k] = w->perf[k] < 0
+						     ? -1
+						     : r->perf[k] + w->perf[k];
+		if (w->hist && merged)
 			hist_merge(merged, w->hist);
 		/* Pinning failed: the row ran unpinned and says so. */
 		if (w->err)
 			r->pinned = false;
 	}
 	r->seconds = (double)(end - start) * 1e-9;
-	r->lat_samples = merged->count;
-	r->timer_ns = timer_cost_ns;
-	if (merged->count) {
-		r->p50_ns = hist_quantile(merged, 0.50);
-		r->p99_ns = hist_quantile(merged, 0.99);
-		r->p999_ns = hist_quantile(merged, 0.999);
-		r->max_ns = (double)merged->max;
+	if (merged && merged->count) {
+		r->lat_samples = merged->count;
+		r->p50_ns = lat_quantile(merged, 0.50, LAT_P50, r);
+		r->p99_ns = lat_quantile(merged, 0.99, LAT_P99, r);
+		r->p999_ns = lat_quantile(merged, 0.999, LAT_P999, r);
+		r->max_ns = (double)merged->max * mb_clock.ns_per_tick;
+		if (r->max_ns < 2 * mb_clock.res_ns)
+			r->unresolved |= LAT_MAX;
 	}
-	if (ops->range)
-		ops->range(p->m, count_entry, &r->live_keys);
-	mem1 = settled_allocated(ops, p->m);
-	if (mem1 && r->live_keys)
-		r->bytes_per_key =
-			((double)mem1 - (double)mem0) / (double)r->live_keys;
-	r->peak_rss_kb = peak_rss_kb();
+	free(merged);
+}
+
+/*
+ * The row's status: the first thing that makes its figures not what they
+ * claim.  A window longer than asked by more than half (plus 250 ms of
+ * scheduling slack) was stretched: the process was stopped or starved.
+ */
+static void
+set_status(const struct config *c, struct result *r)
+{
+	if (r->failed_ops)
+		snprintf(r->status, sizeof(r->status), "failed_ops");
+	else if (mb_interrupted)
+		snprintf(r->status, sizeof(r->status), "interrupted");
+	else if (!c->ops_per_thread && r->seconds > c->duration * 1.5 + 0.25)
+		snprintf(r->status, sizeof(r->status), "stretched");
+	else
+		snprintf(r->status, sizeof(r->status), "ok");
+}
+
+/* One row, in a child process when the config says so. */
+int
+run_row(const struct config *c, struct result *r)
+{
+	if (c->isolate)
+		return isolate_run(c, r, c->row_timeout);
+	return run_config(c, r);
+}
+
+int
+run_config(const struct config *c, struct result *r)
+{
+	const struct map_ops *ops = c->ops;
+	struct plan *p;
+	struct worker *ws;
+	struct map_stats s0;
+	uint64_t mem0;
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	r->ncpus = ncpus;
+	r->oversubscribed = c->threads > ncpus;
+	r->have_stats = ops->stats != NULL;
+	r->pinned = c->pin;
+	r->bytes_per_key = -1;
+	r->bytes_per_key_settled = -1;
+	for (int k = 0; k < PEV_N; k++)
+		r->perf[k] = -1;
+	snprintf(r->clock, sizeof(r->clock), "%s", mb_clock.name);
+	r->clock_res_ns = mb_clock.res_ns;
+	r->timer_ns = mb_clock.cost_ticks * mb_clock.ns_per_tick;
+	snprintf(r->status, sizeof(r->status), "oom");
+
+	p = aligned_alloc(64, sizeof(*p));
+	ws = aligned_alloc(64, sizeof(*ws) * c->threads);
+	if (!p || !ws) {
+		free(p);
+		free(ws);
+		return 0; /* status oom */
+	}
+	err = plan_build(p, ws, c);
+	if (err)
+		goto out_plan;
+	pthread_barrier_init(&p->barrier, NULL, c->threads + 1);
+
+	peak_rss_reset();
+	mem0 = settled_allocated(ops, NULL);
+	p->m = map_ops_create(ops, config_param(c),
+			      c->wl || c->sizing == SIZING_NONE ? 0 : c->keys);
+	if (!p->m)
+		goto out_barrier;
+	map_ops_thread_enter(ops);
+	err = warm_up(p);
+	if (!err && mb_interrupted) {
+		/* A signal during the prefill: no window, no figures. */
+		snprintf(r->status, sizeof(r->status), "interrupted");
+	} else if (!err) {
+		map_ops_stats(ops, p->m, &s0);
+		timed_window(p, ws, r);
+		measure_after(p, ws, r, &s0, mem0);
+		r->peak_rss_kb = peak_rss_kb();
+		set_status(c, r);
+	}
 	if (c->pin && !r->pinned) {
 		static bool warned;
 
@@ -817,13 +925,11 @@ run_config(const struct config *c, struct result *r)
 	}
 	map_ops_thread_exit(ops);
 	ops->destroy(p->m);
-out_exit:
-out_free:
+out_barrier:
 	pthread_barrier_destroy(&p->barrier);
-	for (unsigned i = 0; i < c->threads; i++)
-		free(ws[i].hist);
-	free(merged);
+out_plan:
+	plan_free(p, ws, c->threads);
 	free(ws);
 	free(p);
-	return err;
+	return 0;
 }

@@ -1,19 +1,32 @@
 /*
- * mapbench: benchmark concurrent maps (see DESIGN.md, "The harness").
+ * mapbench: benchmark concurrent maps (docs/DESIGN.md, "The harness").
  *
  *   mapbench list | run [options] | sweep [options] | plot DIR
+ *   mapbench lincheck [options]   (lincheck.h: linearizability checks)
+ *
+ * Exit status: 0 success, 1 a check failed or a write failed, 2 bad
+ * input (nothing written), 3 results kept but a tool (gnuplot) missing,
+ * 130/143 interrupted (finished rows kept).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "mapbench.h"
+#include "check.h"
+#include "driver.h"
+#include "lincheck.h"
+#include "opts.h"
+#include "plot.h"
+#include "plugin.h"
+#include "sweep.h"
 
 static int
 cmd_list(void)
 {
-	printf("implementations:\n");
-	for (int i = 0; map_registry[i]; i++) {
-		const struct map_ops *ops = map_registry[i];
+	printf("maps (--impl):\n");
+	const struct map_ops *ops;
+
+	for (size_t i = 0; (ops = map_nth(i)) != NULL; i++) {
 		const char *note = ops->flags & MAP_NOT_THREAD_SAFE
 					   ? " [not thread-safe: 1 thread or "
 					     "no writers]"
@@ -21,7 +34,18 @@ cmd_list(void)
 					   ? " [control: stores nothing]"
 					   : "";
 
-		printf("  %-10s %s%s\n", ops->name, ops->summary, note);
+		printf("  %-10s %s%s%s\n", ops->name, ops->summary, note,
+		       map_is_plugin(ops) ? " [plugin]" : "");
+		if (ops->create_param)
+			printf("  %-10s   %s:PARAM, PARAM %s\n", "", ops->name,
+			       ops->param_help ? ops->param_help : "");
+		for (unsigned k = 0; k < ops->n_counters; k++)
+			printf("  %-10s   counter %s (%s, %s): %s\n", "",
+			       ops->counters[k].name, ops->counters[k].unit,
+			       ops->counters[k].kind == MAP_COUNTER_LEVEL
+				       ? "level"
+				       : "events",
+			       ops->counters[k].help);
 	}
 	printf("\nGo workloads (--workload, from Go's map_bench_test.go):\n");
 	for (int i = 0; go_workloads[i]; i++) {
@@ -42,129 +66,94 @@ cmd_list(void)
 }
 
 static int
-cmd_run(const struct opts *o)
+main_plot(int argc, char **argv)
 {
-	struct config *grid, *cs;
-	struct result *rs;
-	bool *done;
-	size_t n, total, k = 0;
-	char why[256], label[512];
-	int rc = 0;
+	const char *dir = NULL, *plot_dir = NULL;
 
-	n = expand_grid(o, &grid);
-	report_oversubscribed(o);
-	total = n * o->repeat;
-	cs = calloc(total + 1, sizeof(*cs));
-	rs = calloc(total + 1, sizeof(*rs));
-	done = calloc(total + 1, sizeof(*done));
-	if (!cs || !rs || !done) {
-		fprintf(stderr, "mapbench: out of memory\n");
-		return 1;
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--plot-dir") == 0 && i + 1 < argc)
+			plot_dir = argv[++i];
+		else if (strncmp(argv[i], "--plot-dir=", 11) == 0)
+			plot_dir = argv[i] + 11;
+		else if (argv[i][0] == '-' || dir)
+			bad_option("plot", argv[i],
+				   "mapbench plot DIR [--plot-dir D], DIR "
+				   "holding a sweep's results.csv");
+		else
+			dir = argv[i];
 	}
-	for (size_t i = 0; i < n; i++)
-		if (config_refused(&grid[i], why, sizeof(why))) {
-			config_label(&grid[i], label, sizeof(label));
-			fprintf(stderr, "mapbench: not running %.*s: %s\n",
-				(int)(strstr(label, " rep=") - label), label,
-				why);
-		}
-	/* Repetitions outermost: each rep visits every configuration. */
-	for (unsigned rep = 1; rep <= o->repeat; rep++)
-		for (size_t i = 0; i < n; i++, k++) {
-			cs[k] = grid[i];
-			cs[k].rep = rep;
-			cs[k].seed = rep_seed(grid[i].seed, rep);
-			if (config_refused(&cs[k], why, sizeof(why)))
-				continue;
-			if (mb_interrupted)
-				continue;
-			if (run_config(&cs[k], &rs[k])) {
-				config_label(&cs[k], label, sizeof(label));
-				fprintf(stderr, "mapbench: %s: out of memory\n",
-					label);
-				rc = 1;
-				continue;
+	if (!dir)
+		bad_option("plot", NULL,
+			   "needs the sweep's directory: mapbench plot "
+			   "results/NAME");
+	if (plot_dir && !plot_dir[0])
+		bad_option("--plot-dir", plot_dir, "a directory path");
+	return cmd_plot(dir, plot_dir);
+}
+
+static int
+dispatch(int argc, char **argv)
+{
+	const char *cmd = argv[1];
+	struct opts o;
+
+	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 ||
+	    strcmp(cmd, "help") == 0) {
+		usage(stdout);
+		printf("  mapbench lincheck --impl LIST [options]: check that "
+		       "maps are linearizable\n  (mapbench lincheck --help)\n");
+		return 0;
+	}
+	if (strcmp(cmd, "lincheck") == 0)
+		return cmd_lincheck(argc - 1, argv + 1);
+	if (strcmp(cmd, "list") == 0) {
+		for (int i = 2; i < argc; i++)
+			if (strcmp(argv[i], "--impl-lib") == 0 && i + 1 < argc)
+				i++;
+			else if (strncmp(argv[i], "--impl-lib=", 11) != 0) {
+				fprintf(stderr,
+					"mapbench: list: unexpected "
+					"'%s'; accepted: --impl-lib "
+					"PATH\n",
+					argv[i]);
+				return 2;
 			}
-			done[k] = true;
-		}
-	switch (o->format) {
-	case FMT_TABLE:
-		table_print(stdout, cs, rs, done, total);
-		if (o->repeat > 1)
-			summary_print(stdout, cs, rs, done, total);
-		break;
-	case FMT_CSV:
-		csv_write_header(stdout);
-		for (size_t i = 0; i < total; i++)
-			if (done[i])
-				csv_write_row(stdout, &cs[i], &rs[i]);
-		break;
-	case FMT_JSON:
-		json_print(stdout, cs, rs, done, total);
-		break;
+		load_impl_libs(argc - 1, argv + 1);
+		return cmd_list();
 	}
-	free(grid);
-	free(cs);
-	free(rs);
-	free(done);
-	return rc;
+	if (strcmp(cmd, "plot") == 0)
+		return main_plot(argc, argv);
+	if (strcmp(cmd, "check") == 0)
+		return cmd_check(argc - 1, argv + 1);
+	if (strcmp(cmd, "run") && strcmp(cmd, "sweep")) {
+		fprintf(stderr,
+			"mapbench: unknown command '%s'; accepted: list, run, "
+			"sweep, plot, check, lincheck\n",
+			cmd);
+		return 2;
+	}
+	driver_init(false, false); /* the CPU count: run's default threads */
+	parse_opts(argc - 1, argv + 1, &o, cmd, driver_ncpus());
+	if (strcmp(cmd, "run") == 0)
+		return cmd_run(&o);
+	return cmd_sweep(&o, argc, argv);
 }
 
 int
 main(int argc, char **argv)
 {
-	struct opts o;
-	const char *cmd;
+	int rc;
 
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
 	}
-	cmd = argv[1];
-	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 ||
-	    strcmp(cmd, "help") == 0) {
-		usage(stdout);
-		return 0;
+	rc = dispatch(argc, argv);
+	/* Output that could not be written is a failure, not a success. */
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "mapbench: writing standard output: %s\n",
+			strerror(errno ? errno : EIO));
+		return rc ? rc : 1;
 	}
-	driver_init(false, false);
-	if (strcmp(cmd, "list") == 0) {
-		if (argc > 2) {
-			fprintf(stderr, "mapbench: list: takes no arguments\n");
-			return 2;
-		}
-		return cmd_list();
-	}
-	if (strcmp(cmd, "plot") == 0) {
-		const char *dir = NULL, *plot_dir = NULL;
-
-		for (int i = 2; i < argc; i++) {
-			if (strcmp(argv[i], "--plot-dir") == 0 && i + 1 < argc)
-				plot_dir = argv[++i];
-			else if (strncmp(argv[i], "--plot-dir=", 11) == 0)
-				plot_dir = argv[i] + 11;
-			else if (argv[i][0] == '-' || dir)
-				bad_option("plot", argv[i],
-					   "mapbench plot DIR [--plot-dir D], "
-					   "DIR holding a sweep's results.csv");
-			else
-				dir = argv[i];
-		}
-		if (!dir)
-			bad_option("plot", NULL,
-				   "needs the sweep's directory: mapbench "
-				   "plot results/NAME");
-		return cmd_plot(dir, plot_dir);
-	}
-	if (strcmp(cmd, "run") && strcmp(cmd, "sweep")) {
-		fprintf(stderr,
-			"mapbench: unknown command '%s'; accepted: list, run, "
-			"sweep, plot\n",
-			cmd);
-		return 2;
-	}
-	parse_opts(argc - 1, argv + 1, &o, cmd);
-	driver_init(o.pin, true);
-	if (strcmp(cmd, "run") == 0)
-		return cmd_run(&o);
-	return cmd_sweep(&o, argc, argv);
+	return rc;
 }

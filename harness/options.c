@@ -1,7 +1,8 @@
 /*
- * Command-line options: parse, validate everything before anything runs,
- * and expand into the grid of configurations.  A bad value is one line
- * naming the option and what it accepts, and exit status 2.
+ * Command-line options (opts.h): one handler per option, chosen from a
+ * table that also says which subcommands take it.  Everything is checked
+ * before anything runs; a bad value is one line naming the option and
+ * what it accepts, exit status 2, and nothing written.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -12,106 +13,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mapbench.h"
+#include "opts.h"
+#include "plugin.h"
 
-enum {
-	OPT_IMPL = 1,
-	OPT_THREADS,
-	OPT_READ,
-	OPT_MIX,
-	OPT_KEYS,
-	OPT_PREFILL,
-	OPT_DIST,
-	OPT_WORKLOAD,
-	OPT_DURATION,
-	OPT_REPEAT,
-	OPT_SEED,
-	OPT_PIN,
-	OPT_NO_PIN,
-	OPT_LATENCY,
-	OPT_OUT,
-	OPT_FORMAT,
-	OPT_QUICK,
-	OPT_RESUME,
-	OPT_NO_PLOT,
-	OPT_PLOT_DIR,
-	OPT_HELP,
+enum opt_where {
+	FOR_BOTH = 3,
+	FOR_RUN = 1,
+	FOR_SWEEP = 2,
 };
 
-static const struct option long_opts[] = {
-	{"impl", required_argument, NULL, OPT_IMPL},
-	{"threads", required_argument, NULL, OPT_THREADS},
-	{"read", required_argument, NULL, OPT_READ},
-	{"mix", required_argument, NULL, OPT_MIX},
-	{"keys", required_argument, NULL, OPT_KEYS},
-	{"prefill", required_argument, NULL, OPT_PREFILL},
-	{"dist", required_argument, NULL, OPT_DIST},
-	{"workload", required_argument, NULL, OPT_WORKLOAD},
-	{"duration", required_argument, NULL, OPT_DURATION},
-	{"repeat", required_argument, NULL, OPT_REPEAT},
-	{"seed", required_argument, NULL, OPT_SEED},
-	{"pin", no_argument, NULL, OPT_PIN},
-	{"no-pin", no_argument, NULL, OPT_NO_PIN},
-	{"latency-sample", required_argument, NULL, OPT_LATENCY},
-	{"out", required_argument, NULL, OPT_OUT},
-	{"format", required_argument, NULL, OPT_FORMAT},
-	{"quick", no_argument, NULL, OPT_QUICK},
-	{"resume", no_argument, NULL, OPT_RESUME},
-	{"no-plot", no_argument, NULL, OPT_NO_PLOT},
-	{"plot-dir", required_argument, NULL, OPT_PLOT_DIR},
-	{"help", no_argument, NULL, OPT_HELP},
-	{NULL, 0, NULL, 0},
+struct opt_def {
+	const char *name;
+	int has_arg;
+	enum opt_where where;
+	void (*set)(struct opts *o, const char *arg);
 };
 
-void
-usage(FILE *f)
-{
-	fputs("usage:\n"
-	      "  mapbench list                           impls and workloads\n"
-	      "  mapbench run   [options]                measure, print a "
-	      "table\n"
-	      "  mapbench sweep [options] [--out DIR]    grid -> "
-	      "DIR/results.csv"
-	      ", then plots\n"
-	      "  mapbench plot  DIR [--plot-dir D]       (re)draw the plots of "
-	      "a"
-	      " sweep\n"
-	      "\n"
-	      "options (LIST = comma separated):\n"
-	      "  --impl LIST|all         implementations (mapbench list)\n"
-	      "  --threads LIST          worker threads, 1..1024\n"
-	      "  --read LIST             percent loads 0..100; the rest split "
-	      "evenly\n"
-	      "                          between store and delete\n"
-	      "  --mix OP=W,...          any mix of load, store, delete, "
-	      "load_or_store,\n"
-	      "                          load_and_delete, swap, cas, cad, "
-	      "range,"
-	      " clear\n"
-	      "                          (replaces --read)\n"
-	      "  --keys LIST             key space, 1..1000000000 (1000, 10k, "
-	      "1M)\n"
-	      "  --prefill PCT           percent of keys stored before timing "
-	      "(50)\n"
-	      "  --dist LIST             uniform | zipf[:THETA] (0<THETA<1, "
-	      "0.99) | churn\n"
-	      "  --workload LIST|all     Go's benchmark workloads "
-	      "(LoadMostlyHits, ...)\n"
-	      "  --duration D            timed window per run: 200ms, 1s, "
-	      "2.5s\n"
-	      "  --repeat N              repetitions, 1..1000\n"
-	      "  --seed N                random seed (recorded)\n"
-	      "  --pin | --no-pin        pin threads round-robin over allowed "
-	      "CPUs (pin)\n"
-	      "  --latency-sample N      time 1 op in N (0 = off; 1000)\n"
-	      "  --format table|csv|json run's output format\n"
-	      "  --out DIR               sweep's output (results/default)\n"
-	      "  --quick                 a small, short grid (smoke run)\n"
-	      "  --resume                sweep: skip the rows DIR already has\n"
-	      "  --no-plot               sweep: do not draw plots\n"
-	      "  --plot-dir D            where images go (plots/NAME)\n",
-	      f);
-}
+static const char *const acc_threads = "integers 1..1024, comma separated";
+static const char *const acc_read = "integers 0..100, comma separated";
+static const char *const acc_keys =
+	"integers 1..1000000000 (suffix k, M, G allowed), comma separated";
+static const char *const acc_dist =
+	"uniform, zipf, zipf:THETA with 0<THETA<1, churn; comma separated";
 
 _Noreturn void
 bad_option(const char *opt, const char *val, const char *accepted)
@@ -125,31 +48,52 @@ bad_option(const char *opt, const char *val, const char *accepted)
 	exit(2);
 }
 
-/* Split `s` at commas into at most MAX_LIST non-empty items. */
+/*
+ * Split `s` at commas into at most MAX_LIST items (malloc'ed, freed by
+ * list_free).  Empty items and longer lists are refused.
+ */
 static int
-split_list(const char *opt, const char *s, char items[][128],
-	   const char *accepted)
+split_list(const char *opt, const char *s, char ***items, const char *accepted)
 {
+	char **v = calloc(MAX_LIST, sizeof(char *));
 	int n = 0;
-	const char *p = s;
 
-	for (;;) {
+	if (v == NULL)
+		bad_option(opt, NULL, "out of memory");
+	for (const char *p = s;;) {
 		const char *q = strchr(p, ',');
 		size_t len = q ? (size_t)(q - p) : strlen(p);
 
-		if (len == 0 || len >= 128 || n == MAX_LIST)
+		if (len == 0)
 			bad_option(opt, s, accepted);
-		memcpy(items[n], p, len);
-		items[n][len] = '\0';
-		n++;
+		if (n == MAX_LIST) {
+			char acc[512];
+
+			snprintf(acc, sizeof(acc), "at most %d values: %s",
+				 MAX_LIST, accepted);
+			bad_option(opt, s, acc);
+		}
+		v[n] = strndup(p, len);
+		if (v[n++] == NULL)
+			bad_option(opt, NULL, "out of memory");
 		if (!q)
-			return n;
+			break;
 		p = q + 1;
 	}
+	*items = v;
+	return n;
 }
 
-/* A decimal integer in [lo, hi], with an optional k/M/G (x1000) suffix. */
-static bool
+static void
+list_free(char **v, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Decimal only: a leading 0 is not octal.  Hex never (see --seed). */
+bool
 parse_u64(const char *s, uint64_t lo, uint64_t hi, bool suffix, uint64_t *out)
 {
 	char *end;
@@ -158,7 +102,7 @@ parse_u64(const char *s, uint64_t lo, uint64_t hi, bool suffix, uint64_t *out)
 	if (!isdigit((unsigned char)s[0]))
 		return false;
 	errno = 0;
-	v = strtoull(s, &end, 0);
+	v = strtoull(s, &end, 10);
 	if (errno)
 		return false;
 	if (suffix && *end) {
@@ -191,7 +135,7 @@ parse_u64(const char *s, uint64_t lo, uint64_t hi, bool suffix, uint64_t *out)
 	return true;
 }
 
-/* "200ms", "1s", "2.5s", "1m", "500us"; a bare number is seconds. */
+/* "200ms", "1s", "2.5s", "1m", "1h", "500us"; a bare number is seconds. */
 static bool
 parse_duration(const char *s, double *out)
 {
@@ -201,12 +145,16 @@ parse_duration(const char *s, double *out)
 	if (!isdigit((unsigned char)s[0]) && s[0] != '.')
 		return false;
 	v = strtod(s, &end);
+	if (end == s || !isfinite(v))
+		return false;
 	if (strcmp(end, "ms") == 0)
 		mul = 1e-3;
 	else if (strcmp(end, "us") == 0)
 		mul = 1e-6;
 	else if (strcmp(end, "m") == 0 || strcmp(end, "min") == 0)
 		mul = 60;
+	else if (strcmp(end, "h") == 0)
+		mul = 3600;
 	else if (*end && strcmp(end, "s") != 0)
 		return false;
 	v *= mul;
@@ -216,206 +164,567 @@ parse_duration(const char *s, double *out)
 	return true;
 }
 
-int
-parse_dist(const char *s, struct dist *d)
+/* Map names and parameters: letters, digits and _ - . = + only. */
+static bool
+name_chars_ok(const char *s)
 {
-	char *end;
-
-	if (strcmp(s, "uniform") == 0) {
-		d->kind = DIST_UNIFORM;
-		return 0;
-	}
-	if (strcmp(s, "churn") == 0) {
-		d->kind = DIST_CHURN;
-		return 0;
-	}
-	if (strcmp(s, "zipf") == 0) {
-		d->kind = DIST_ZIPF;
-		d->theta = 0.99;
-		return 0;
-	}
-	if (strncmp(s, "zipf:", 5) == 0 && s[5]) {
-		d->kind = DIST_ZIPF;
-		d->theta = strtod(s + 5, &end);
-		if (*end || !(d->theta > 0 && d->theta < 1))
-			return -1;
-		return 0;
-	}
-	return -1;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("_-.=+", *s))
+			return false;
+	return true;
 }
 
-void
-dist_format(const struct dist *d, char *buf, size_t len)
-{
-	switch (d->kind) {
-	case DIST_UNIFORM:
-		snprintf(buf, len, "uniform");
-		break;
-	case DIST_CHURN:
-		snprintf(buf, len, "churn");
-		break;
-	case DIST_ZIPF:
-		snprintf(buf, len, "zipf:%g", d->theta);
-		break;
-	}
-}
-
-static const struct {
-	const char *name;
-	enum wl_op op;
-} mix_names[] = {
-	{"load", WL_LOAD},
-	{"store", WL_STORE},
-	{"delete", WL_DELETE},
-	{"load_or_store", WL_LOAD_OR_STORE},
-	{"load_and_delete", WL_LOAD_AND_DELETE},
-	{"swap", WL_SWAP},
-	{"cas", WL_CAS},
-	{"compare_and_swap", WL_CAS},
-	{"cad", WL_CAD},
-	{"compare_and_delete", WL_CAD},
-	{"range", WL_RANGE},
-	{"clear", WL_CLEAR},
-};
-
-/* "load=90,store=5,delete=5" (or ';'): weights >= 0, normalised to %. */
 int
-parse_mix(const char *s, struct mix *m)
+impl_spec_parse(const char *s, struct impl_spec *out, char *why, size_t len)
 {
-	char buf[256], *save = NULL, *tok;
-	double total = 0;
+	const char *colon = strchr(s, ':');
+	size_t nlen = colon ? (size_t)(colon - s) : strlen(s);
+	char name[96];
+	struct map *m;
 
-	if (strlen(s) >= sizeof(buf))
+	memset(out, 0, sizeof(*out));
+	if (nlen == 0 || nlen >= sizeof(name) ||
+	    strlen(s) >= sizeof(out->name) ||
+	    (colon && strlen(colon + 1) >= sizeof(out->param))) {
+		snprintf(why, len, "a map name, optionally with :PARAM");
 		return -1;
-	memset(m, 0, sizeof(*m));
-	strcpy(buf, s);
-	for (tok = strtok_r(buf, ",;", &save); tok;
-	     tok = strtok_r(NULL, ",;", &save)) {
-		char *eq = strchr(tok, '='), *end;
-		size_t i;
-		double w;
-
-		if (!eq)
-			return -1;
-		*eq = '\0';
-		for (i = 0; i < sizeof(mix_names) / sizeof(mix_names[0]); i++)
-			if (strcmp(tok, mix_names[i].name) == 0)
-				break;
-		if (i == sizeof(mix_names) / sizeof(mix_names[0]))
-			return -1;
-		w = strtod(eq + 1, &end);
-		if (end == eq + 1 || *end || !(w >= 0 && w <= 1e9))
-			return -1;
-		m->w[mix_names[i].op] += w;
-		total += w;
 	}
-	if (!(total > 0))
+	memcpy(name, s, nlen);
+	name[nlen] = '\0';
+	out->ops = map_find(name);
+	if (out->ops == NULL) {
+		size_t n = 0;
+
+		const struct map_ops *ops;
+
+		n += (size_t)snprintf(why + n, len - n, "one of ");
+		for (size_t j = 0; (ops = map_nth(j)) != NULL && n < len; j++)
+			n += (size_t)snprintf(why + n, len - n, "%s, ",
+					      ops->name);
+		if (n < len)
+			snprintf(why + n, len - n, "or all (comma separated)");
 		return -1;
-	for (int k = 0; k < WL_NOPS; k++)
-		m->w[k] = m->w[k] * 100 / total;
+	}
+	snprintf(out->name, sizeof(out->name), "%s", s);
+	if (!colon)
+		return 0;
+	snprintf(out->param, sizeof(out->param), "%s", colon + 1);
+	if (out->ops->create_param == NULL) {
+		snprintf(why, len, "%s takes no parameter", name);
+		return -1;
+	}
+	if (!out->param[0] || !name_chars_ok(out->param)) {
+		snprintf(why, len, "%s:PARAM with PARAM %s", name,
+			 out->ops->param_help ? out->ops->param_help
+					      : "as `mapbench list` says");
+		return -1;
+	}
+	/* Only the map knows its parameters: ask it for a small one. */
+	m = out->ops->create_param(16, out->param);
+	if (m == NULL) {
+		snprintf(why, len, "%s:PARAM with PARAM %s%s", name,
+			 out->ops->param_help ? out->ops->param_help
+					      : "as `mapbench list` says",
+			 errno == ENOMEM ? " (out of memory)" : "");
+		return -1;
+	}
+	out->ops->destroy(m);
 	return 0;
 }
 
-void
-mix_from_read(struct mix *m, int read_pct)
+static void
+load_one(const char *path)
 {
-	memset(m, 0, sizeof(*m));
-	m->w[WL_LOAD] = read_pct;
-	m->w[WL_STORE] = (100 - read_pct) / 2.0;
-	m->w[WL_DELETE] = (100 - read_pct) / 2.0;
+	char err[1024];
+	size_t n;
+	const struct map_plugin *p = map_plugins(&n);
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(p[i].path, path) == 0)
+			return; /* given twice */
+	if (!path[0])
+		bad_option("--impl-lib", path, "the path of a plugin (.so)");
+	if (map_plugin_load(path, err, sizeof(err))) {
+		fprintf(stderr, "mapbench: --impl-lib: %s\n", err);
+		exit(2);
+	}
 }
 
-/*
- * Canonical text: "load=99;store=0.5;delete=0.5" (no empty weights).
- * Semicolons, so that the CSV field needs no quoting and cut/awk work.
- */
 void
-mix_format(const struct mix *m, char *buf, size_t len)
+load_impl_libs(int argc, char **argv)
 {
-	size_t n = 0;
-
-	buf[0] = '\0';
-	for (int k = 0; k < WL_NOPS && n < len; k++)
-		if (m->w[k] > 0)
-			n += (size_t)snprintf(buf + n, len - n, "%s%s=%g",
-					      n ? ";" : "", wl_op_names[k],
-					      m->w[k]);
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--impl-lib") == 0 && i + 1 < argc)
+			load_one(argv[++i]);
+		else if (strncmp(argv[i], "--impl-lib=", 11) == 0)
+			load_one(argv[i] + 11);
+	}
 }
-
-static const char *const acc_impl = "impl names (mapbench list) or 'all'";
-static const char *const acc_threads = "integers 1..1024, comma separated";
-static const char *const acc_read = "integers 0..100, comma separated";
-static const char *const acc_keys =
-	"integers 1..1000000000 (suffix k, M, G allowed), comma separated";
-static const char *const acc_dist =
-	"uniform, zipf, zipf:THETA with 0<THETA<1, churn; comma separated";
 
 static void
-set_impls(struct opts *o, const char *arg)
+set_impl_lib(struct opts *o, const char *arg)
 {
-	char items[MAX_LIST][128];
-	int n = split_list("--impl", arg, items, acc_impl);
+	load_one(arg); /* loaded already unless abbreviated */
+}
+
+static void
+add_impl(struct opts *o, const struct impl_spec *s)
+{
+	for (int i = 0; i < o->n_impls; i++)
+		if (strcmp(o->impls[i].name, s->name) == 0)
+			return; /* a duplicate: one row set per map */
+	if (o->n_impls == MAX_LIST)
+		bad_option("--impl", s->name, "at most 64 maps");
+	o->impls[o->n_impls++] = *s;
+}
+
+static void
+set_impl(struct opts *o, const char *arg)
+{
+	char **items, why[1024];
+	int n = split_list("--impl", arg, &items,
+			   "map names (mapbench list) or 'all'");
 
 	o->n_impls = 0;
 	for (int i = 0; i < n; i++) {
+		struct impl_spec s;
+
 		if (strcmp(items[i], "all") == 0) {
-			for (int j = 0;
-			     map_registry[j] && o->n_impls < MAX_LIST; j++)
-				o->impls[o->n_impls++] = map_registry[j];
+			for (int j = 0; map_registry[j]; j++) {
+				impl_spec_parse(map_registry[j]->name, &s, why,
+						sizeof(why));
+				add_impl(o, &s);
+			}
 			continue;
 		}
-		const struct map_ops *ops = map_find(items[i]);
-
-		if (!ops) {
-			char acc[512];
-			size_t len = 0;
-
-			for (int j = 0; map_registry[j]; j++)
-				len += (size_t)snprintf(
-					acc + len, sizeof(acc) - len, "%s, ",
-					map_registry[j]->name);
-			snprintf(acc + len, sizeof(acc) - len,
-				 "all (comma separated)");
-			bad_option("--impl", items[i], acc);
-		}
-		o->impls[o->n_impls++] = ops;
+		if (impl_spec_parse(items[i], &s, why, sizeof(why)))
+			bad_option("--impl", items[i], why);
+		add_impl(o, &s);
 	}
+	list_free(items, n);
 }
 
 static void
-set_workloads(struct opts *o, const char *arg)
+set_workload(struct opts *o, const char *arg)
 {
-	char items[MAX_LIST][128];
-	int n = split_list("--workload", arg, items,
-			   "Go workload names (mapbench list) or 'all'");
+	static const char acc[] = "Go's workload names as in 'mapbench list' "
+				  "(e.g. LoadMostlyHits), or 'all'";
+	char **items;
+	int n = split_list("--workload", arg, &items, acc);
 
 	o->n_workloads = 0;
 	for (int i = 0; i < n; i++) {
-		if (strcmp(items[i], "all") == 0) {
-			for (int j = 0;
-			     go_workloads[j] && o->n_workloads < MAX_LIST; j++)
-				o->workloads[o->n_workloads++] =
-					go_workloads[j];
-			continue;
-		}
-		const struct go_workload *wl = go_workload_find(items[i]);
+		bool all = strcmp(items[i], "all") == 0;
+		const struct go_workload *one = go_workload_find(items[i]);
 
-		if (!wl)
-			bad_option("--workload", items[i],
-				   "Go's workload names as in 'mapbench list' "
-				   "(e.g. LoadMostlyHits), or 'all'");
-		o->workloads[o->n_workloads++] = wl;
+		if (!all && !one)
+			bad_option("--workload", items[i], acc);
+		for (int j = 0; all ? go_workloads[j] != NULL : j < 1; j++) {
+			const struct go_workload *wl =
+				all ? go_workloads[j] : one;
+			bool dup = false;
+
+			for (int k = 0; k < o->n_workloads; k++)
+				dup |= o->workloads[k] == wl;
+			if (!dup)
+				o->workloads[o->n_workloads++] = wl;
+		}
 	}
+	list_free(items, n);
+}
+
+/*
+ * A comma-separated list of decimal integers in [lo, hi] (k/M/G suffixes
+ * if `suffix`), duplicates dropped, into v[]; returns the count.
+ */
+static int
+u64_list(const char *opt, const char *arg, uint64_t lo, uint64_t hi,
+	 bool suffix, const char *acc, uint64_t v[MAX_LIST])
+{
+	char **items;
+	int n = split_list(opt, arg, &items, acc), m = 0;
+	uint64_t x;
+
+	for (int i = 0; i < n; i++) {
+		bool dup = false;
+
+		if (!parse_u64(items[i], lo, hi, suffix, &x))
+			bad_option(opt, items[i], acc);
+		for (int k = 0; k < m; k++)
+			dup |= v[k] == x;
+		if (!dup)
+			v[m++] = x;
+	}
+	list_free(items, n);
+	return m;
 }
 
 static void
-defaults(struct opts *o, const char *cmd)
+set_threads(struct opts *o, const char *arg)
+{
+	uint64_t v[MAX_LIST];
+
+	o->n_threads =
+		u64_list("--threads", arg, 1, 1024, false, acc_threads, v);
+	for (int i = 0; i < o->n_threads; i++)
+		o->threads[i] = (unsigned)v[i];
+}
+
+static void
+set_read(struct opts *o, const char *arg)
+{
+	uint64_t v[MAX_LIST];
+
+	o->n_reads = u64_list("--read", arg, 0, 100, false, acc_read, v);
+	for (int i = 0; i < o->n_reads; i++)
+		o->reads[i] = (int)v[i];
+}
+
+static void
+set_mix(struct opts *o, const char *arg)
+{
+	if (parse_mix(arg, &o->mix))
+		bad_option("--mix", arg,
+			   "OP=WEIGHT,... with OP in load, store, delete, "
+			   "load_or_store, load_and_delete, swap, cas, cad, "
+			   "range, clear, each once, weights >= 0, not all 0");
+	o->have_mix = true;
+	mix_format(&o->mix, o->mix_str, sizeof(o->mix_str));
+}
+
+static void
+set_keys(struct opts *o, const char *arg)
+{
+	o->n_keys =
+		u64_list("--keys", arg, 1, 1000000000, true, acc_keys, o->keys);
+}
+
+static void
+set_prefill(struct opts *o, const char *arg)
+{
+	uint64_t v;
+
+	if (!parse_u64(arg, 0, 100, false, &v))
+		bad_option("--prefill", arg, "an integer percentage 0..100");
+	o->prefill_pct = (int)v;
+}
+
+static void
+set_dist(struct opts *o, const char *arg)
+{
+	char **items;
+	int n = split_list("--dist", arg, &items, acc_dist);
+
+	o->n_dists = 0;
+	for (int i = 0; i < n; i++) {
+		struct dist d;
+		char a[64], b[64];
+		bool dup = false;
+
+		if (parse_dist(items[i], &d))
+			bad_option("--dist", items[i], acc_dist);
+		/* Duplicates as the rows will record them. */
+		dist_format(&d, a, sizeof(a));
+		for (int k = 0; k < o->n_dists; k++) {
+			dist_format(&o->dists[k], b, sizeof(b));
+			dup |= strcmp(a, b) == 0;
+		}
+		if (!dup)
+			o->dists[o->n_dists++] = d;
+	}
+	list_free(items, n);
+}
+
+static void
+set_duration(struct opts *o, const char *arg)
+{
+	if (!parse_duration(arg, &o->duration))
+		bad_option("--duration", arg,
+			   "a time from 1ms to 1h such as 200ms, 1s, 2.5s, "
+			   "1m, 1h");
+}
+
+static void
+set_repeat(struct opts *o, const char *arg)
+{
+	uint64_t v;
+
+	if (!parse_u64(arg, 1, 1000, false, &v))
+		bad_option("--repeat", arg, "an integer 1..1000");
+	o->repeat = (unsigned)v;
+}
+
+static void
+set_seed(struct opts *o, const char *arg)
+{
+	char *end;
+
+	errno = 0;
+	if (strncmp(arg, "0x", 2) == 0 && isxdigit((unsigned char)arg[2]))
+		o->seed = strtoull(arg + 2, &end, 16);
+	else if (!parse_u64(arg, 0, UINT64_MAX, false, &o->seed))
+		end = (char *)"x";
+	else
+		end = (char *)"";
+	if (errno || *end)
+		bad_option("--seed", arg,
+			   "an unsigned 64-bit integer, decimal or 0x hex");
+}
+
+static void
+set_pin(struct opts *o, const char *arg)
+{
+	o->pin = true;
+}
+
+static void
+set_no_pin(struct opts *o, const char *arg)
+{
+	o->pin = false;
+}
+
+static void
+set_latency(struct opts *o, const char *arg)
+{
+	if (!parse_u64(arg, 0, 1000000000, true, &o->latency_sample))
+		bad_option("--latency-sample", arg,
+			   "an integer N: time 1 op in N, 0..1000000000 (0 = "
+			   "off)");
+}
+
+static void
+set_out(struct opts *o, const char *arg)
+{
+	if (!arg[0])
+		bad_option("--out", arg, "a directory path");
+	o->out = arg;
+}
+
+static void
+set_format(struct opts *o, const char *arg)
+{
+	if (strcmp(arg, "table") == 0)
+		o->format = FMT_TABLE;
+	else if (strcmp(arg, "csv") == 0)
+		o->format = FMT_CSV;
+	else if (strcmp(arg, "json") == 0)
+		o->format = FMT_JSON;
+	else
+		bad_option("--format", arg, "table, csv, json");
+}
+
+static void
+set_quick(struct opts *o, const char *arg)
+{
+	o->quick = true;
+}
+
+static void
+set_resume(struct opts *o, const char *arg)
+{
+	o->resume = true;
+}
+
+static void
+set_no_plot(struct opts *o, const char *arg)
+{
+	o->no_plot = true;
+}
+
+static void
+set_plot_dir(struct opts *o, const char *arg)
+{
+	if (!arg[0])
+		bad_option("--plot-dir", arg, "a directory path");
+	o->plot_dir = arg;
+}
+
+/* Measurement method (issue 7). */
+static void
+set_ops(struct opts *o, const char *arg)
+{
+	if (!parse_u64(arg, 1, UINT64_C(1000000000000), true,
+		       &o->ops_per_thread))
+		bad_option("--ops", arg, "an integer 1..1e12 (1000, 1M)");
+}
+
+static void
+set_settle(struct opts *o, const char *arg)
+{
+	o->settle = true;
+}
+
+static void
+set_sizing(struct opts *o, const char *arg)
+{
+	if (strcmp(arg, "none") == 0)
+		o->sizing = SIZING_NONE;
+	else if (strcmp(arg, "keys") == 0)
+		o->sizing = SIZING_KEYS;
+	else
+		bad_option("--sizing", arg, "none, keys");
+}
+
+static void
+set_row_timeout(struct opts *o, const char *arg)
+{
+	if (!parse_duration(arg, &o->row_timeout))
+		bad_option("--row-timeout", arg,
+			   "a time from 1ms to 1h such as 30s, 5m");
+}
+
+static void
+set_isolate(struct opts *o, const char *arg)
+{
+	o->isolate = true;
+}
+
+static void
+set_no_isolate(struct opts *o, const char *arg)
+{
+	o->isolate = false;
+}
+
+static void set_help(struct opts *o, const char *arg);
+
+static const struct opt_def defs[] = {
+	{"impl", required_argument, FOR_BOTH, set_impl},
+	{"impl-lib", required_argument, FOR_BOTH, set_impl_lib},
+	{"threads", required_argument, FOR_BOTH, set_threads},
+	{"read", required_argument, FOR_BOTH, set_read},
+	{"mix", required_argument, FOR_BOTH, set_mix},
+	{"keys", required_argument, FOR_BOTH, set_keys},
+	{"prefill", required_argument, FOR_BOTH, set_prefill},
+	{"dist", required_argument, FOR_BOTH, set_dist},
+	{"workload", required_argument, FOR_BOTH, set_workload},
+	{"duration", required_argument, FOR_BOTH, set_duration},
+	{"repeat", required_argument, FOR_BOTH, set_repeat},
+	{"seed", required_argument, FOR_BOTH, set_seed},
+	{"pin", no_argument, FOR_BOTH, set_pin},
+	{"no-pin", no_argument, FOR_BOTH, set_no_pin},
+	{"latency-sample", required_argument, FOR_BOTH, set_latency},
+	{"quick", no_argument, FOR_BOTH, set_quick},
+	{"format", required_argument, FOR_RUN, set_format},
+	{"out", required_argument, FOR_SWEEP, set_out},
+	{"resume", no_argument, FOR_SWEEP, set_resume},
+	{"no-plot", no_argument, FOR_SWEEP, set_no_plot},
+	{"plot-dir", required_argument, FOR_SWEEP, set_plot_dir},
+	{"ops", required_argument, FOR_BOTH, set_ops},
+	{"settle", no_argument, FOR_BOTH, set_settle},
+	{"sizing", required_argument, FOR_BOTH, set_sizing},
+	{"row-timeout", required_argument, FOR_BOTH, set_row_timeout},
+	{"isolate", no_argument, FOR_BOTH, set_isolate},
+	{"no-isolate", no_argument, FOR_BOTH, set_no_isolate},
+	{"help", no_argument, FOR_BOTH, set_help},
+};
+#define NDEFS (sizeof(defs) / sizeof(defs[0]))
+
+enum { OPT_BASE = 256 }; /* getopt_long returns OPT_BASE + index */
+
+static int
+opt_index(const char *name)
+{
+	for (size_t i = 0; i < NDEFS; i++)
+		if (strcmp(defs[i].name, name) == 0)
+			return (int)i;
+	abort();
+}
+
+void
+usage(FILE *f)
+{
+	fputs("usage:\n"
+	      "  mapbench list                           maps, workloads, "
+	      "distributions\n"
+	      "  mapbench run   [options]                measure, print a "
+	      "table\n"
+	      "  mapbench sweep [options] [--out DIR]    grid -> "
+	      "DIR/results.csv, then plots\n"
+	      "  mapbench plot  DIR [--plot-dir D]       (re)draw the plots "
+	      "of a sweep\n"
+	      "  mapbench check --impl LIST              correctness suites on "
+	      "any map\n"
+	      "\n"
+	      "options (LIST = comma separated; duplicates are dropped):\n"
+	      "  --impl LIST|all         maps (mapbench list); NAME:PARAM for "
+	      "maps\n"
+	      "                          that take a parameter (striped:64)\n"
+	      "  --impl-lib PATH         load a plugin's maps first "
+	      "(repeatable)\n"
+	      "  --threads LIST          worker threads, 1..1024\n"
+	      "  --read LIST             percent loads 0..100; the rest split "
+	      "evenly\n"
+	      "                          between store and delete\n"
+	      "  --mix OP=W,...          any mix of load, store, delete, "
+	      "load_or_store,\n"
+	      "                          load_and_delete, swap, cas, cad, "
+	      "range, clear\n"
+	      "                          (replaces --read)\n"
+	      "  --keys LIST             key space, 1..1000000000 (1000, 10k, "
+	      "1M)\n"
+	      "  --prefill PCT           percent of keys stored before timing "
+	      "(50)\n"
+	      "  --dist LIST             uniform | zipf[:THETA] (0<THETA<1, "
+	      "0.99) | churn\n"
+	      "  --workload LIST|all     Go's benchmark workloads "
+	      "(LoadMostlyHits, ...)\n"
+	      "  --duration D            timed window per run: 200ms, 1s, "
+	      "2.5s, 1m, 1h\n"
+	      "  --repeat N              repetitions, 1..1000\n"
+	      "  --seed N                random seed, decimal or 0x hex "
+	      "(recorded)\n"
+	      "  --pin | --no-pin        pin threads round-robin over allowed "
+	      "CPUs (pin)\n"
+	      "  --latency-sample N      time 1 op in N on average (0 = off; "
+	      "1000)\n"
+	      "  --quick                 a small, short grid (smoke run)\n"
+	      "  --ops N                 N operations per thread instead of "
+	      "--duration\n"
+	      "  --settle                end the warm-up with one Range "
+	      "(promotes syncmap)\n"
+	      "  --sizing none|keys      size hint given to create() (none)\n"
+	      "  --isolate | --no-isolate  each row in a child process "
+	      "(sweep: on)\n"
+	      "  --row-timeout D         kill an isolated row after D "
+	      "(10 x duration + 60s)\n"
+	      "run only:\n"
+	      "  --format table|csv|json output format (table)\n"
+	      "sweep only:\n"
+	      "  --out DIR               output directory (results/default)\n"
+	      "  --resume                continue DIR: skip the rows it has\n"
+	      "  --no-plot               do not draw plots\n"
+	      "  --plot-dir D            where images go (DIR/plots)\n",
+	      f);
+}
+
+static void
+set_help(struct opts *o, const char *arg)
+{
+	usage(stdout);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "mapbench: writing the help: %s\n",
+			strerror(errno));
+		exit(1);
+	}
+	exit(0);
+}
+
+static void
+defaults(struct opts *o, const char *cmd, unsigned ncpus)
 {
 	bool sweep = strcmp(cmd, "sweep") == 0;
+	char why[256];
 
 	memset(o, 0, sizeof(*o));
-	for (int j = 0; map_registry[j] && o->n_impls < MAX_LIST; j++)
-		o->impls[o->n_impls++] = map_registry[j];
+	o->cmd = cmd;
+	const struct map_ops *ops;
+
+	for (size_t j = 0; (ops = map_nth(j)) != NULL && o->n_impls < MAX_LIST;
+	     j++)
+		impl_spec_parse(ops->name, &o->impls[o->n_impls++], why,
+				sizeof(why));
 	o->prefill_pct = 50;
 	o->dists[0].kind = DIST_UNIFORM;
 	o->n_dists = 1;
@@ -424,6 +733,7 @@ defaults(struct opts *o, const char *cmd)
 	o->latency_sample = 1000;
 	o->format = FMT_TABLE;
 	o->out = "results/default";
+	o->isolate = sweep;
 	if (sweep) {
 		static const unsigned th[] = {1, 2, 4};
 		static const int rd[] = {100, 99, 90, 75, 50, 0};
@@ -438,7 +748,7 @@ defaults(struct opts *o, const char *cmd)
 		o->repeat = 3;
 		o->duration = 0.5;
 	} else {
-		o->threads[0] = driver_ncpus() ? driver_ncpus() : 1;
+		o->threads[0] = ncpus ? ncpus : 1;
 		o->n_threads = 1;
 		o->reads[0] = 90;
 		o->n_reads = 1;
@@ -453,192 +763,126 @@ defaults(struct opts *o, const char *cmd)
 static void
 quick(struct opts *o)
 {
-	if (!o->user_set[OPT_THREADS]) {
+	if (!o->given[opt_index("threads")]) {
 		o->threads[0] = 1;
 		o->threads[1] = 2;
 		o->n_threads = 2;
 	}
-	if (!o->user_set[OPT_READ]) {
+	if (!o->given[opt_index("read")]) {
 		o->reads[0] = 100;
 		o->reads[1] = 90;
 		o->reads[2] = 0;
 		o->n_reads = 3;
 	}
-	if (!o->user_set[OPT_KEYS]) {
+	if (!o->given[opt_index("keys")]) {
 		o->keys[0] = 1000;
 		o->keys[1] = 100000;
 		o->n_keys = 2;
 	}
-	if (!o->user_set[OPT_REPEAT])
+	if (!o->given[opt_index("repeat")])
 		o->repeat = 2;
-	if (!o->user_set[OPT_DURATION])
+	if (!o->given[opt_index("duration")])
 		o->duration = 0.1;
 }
 
-int
-parse_opts(int argc, char **argv, struct opts *o, const char *cmd)
+/* An option getopt_long did not take: unknown, ambiguous, or no value. */
+_Noreturn static void
+bad_word(const char *word, bool needs_value)
 {
-	char items[MAX_LIST][128];
-	uint64_t v;
-	int c, n;
-	bool sweep = strcmp(cmd, "sweep") == 0;
+	char name[64];
+	size_t len = strcspn(word + 2, "="), hits = 0;
+	char cand[512] = "";
 
-	defaults(o, cmd);
+	if (needs_value) {
+		fprintf(stderr,
+			"mapbench: %s: needs a value; see mapbench "
+			"--help\n",
+			word);
+		exit(2);
+	}
+	if (strncmp(word, "--", 2) == 0 && len < sizeof(name)) {
+		memcpy(name, word + 2, len);
+		name[len] = '\0';
+		for (size_t i = 0; i < NDEFS; i++)
+			if (len && strncmp(defs[i].name, name, len) == 0) {
+				hits++;
+				strncat(cand, " --",
+					sizeof(cand) - strlen(cand) - 1);
+				strncat(cand, defs[i].name,
+					sizeof(cand) - strlen(cand) - 1);
+			}
+	}
+	if (hits > 1)
+		fprintf(stderr,
+			"mapbench: option '%s' is ambiguous; it could be:%s\n",
+			word, cand);
+	else
+		fprintf(stderr,
+			"mapbench: unknown option '%s'; see mapbench "
+			"--help\n",
+			word);
+	exit(2);
+}
+
+static void
+check_combinations(struct opts *o)
+{
+	if (o->have_mix && o->given[opt_index("read")])
+		bad_option("--mix", NULL,
+			   "cannot be combined with --read (a mix replaces "
+			   "the read ratio)");
+	if (o->n_workloads &&
+	    (o->given[opt_index("read")] || o->have_mix ||
+	     o->given[opt_index("keys")] || o->given[opt_index("dist")] ||
+	     o->given[opt_index("prefill")]))
+		bad_option("--workload", NULL,
+			   "Go's workloads fix their own keys and mix; drop "
+			   "--read, --mix, --keys, --dist and --prefill");
+	for (int i = 0; i < o->n_dists; i++)
+		if (o->dists[i].kind == DIST_CHURN && o->have_mix)
+			for (int k = 0; k < WL_NOPS; k++)
+				if (k != WL_LOAD && k != WL_STORE &&
+				    k != WL_DELETE && o->mix.w[k] > 0)
+					bad_option("--dist", "churn",
+						   "churn with a mix of load,"
+						   " store and delete only");
+}
+
+void
+parse_opts(int argc, char **argv, struct opts *o, const char *cmd,
+	   unsigned ncpus)
+{
+	struct option lo[NDEFS + 1];
+	enum opt_where here = strcmp(cmd, "sweep") == 0 ? FOR_SWEEP : FOR_RUN;
+	int c;
+
+	load_impl_libs(argc, argv);
+	defaults(o, cmd, ncpus);
+	for (size_t i = 0; i < NDEFS; i++)
+		lo[i] = (struct option){defs[i].name, defs[i].has_arg, NULL,
+					OPT_BASE + (int)i};
+	lo[NDEFS] = (struct option){NULL, 0, NULL, 0};
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", long_opts, NULL)) != -1) {
-		if (c > 0 && c < 32)
-			o->user_set[c] = true;
-		switch (c) {
-		case OPT_IMPL:
-			set_impls(o, optarg);
-			break;
-		case OPT_THREADS:
-			n = split_list("--threads", optarg, items, acc_threads);
-			for (int i = 0; i < n; i++) {
-				if (!parse_u64(items[i], 1, 1024, false, &v))
-					bad_option("--threads", items[i],
-						   acc_threads);
-				o->threads[i] = (unsigned)v;
-			}
-			o->n_threads = n;
-			break;
-		case OPT_READ:
-			n = split_list("--read", optarg, items, acc_read);
-			for (int i = 0; i < n; i++) {
-				if (!parse_u64(items[i], 0, 100, false, &v))
-					bad_option("--read", items[i],
-						   acc_read);
-				o->reads[i] = (int)v;
-			}
-			o->n_reads = n;
-			break;
-		case OPT_MIX:
-			if (parse_mix(optarg, &o->mix))
-				bad_option(
-					"--mix", optarg,
-					"OP=WEIGHT,... with OP in load, store,"
-					" delete, load_or_store, "
-					"load_and_delete, swap, cas, cad, "
-					"range, clear and weights >= 0, not "
-					"all 0");
-			o->have_mix = true;
-			mix_format(&o->mix, o->mix_str, sizeof(o->mix_str));
-			break;
-		case OPT_KEYS:
-			n = split_list("--keys", optarg, items, acc_keys);
-			for (int i = 0; i < n; i++) {
-				if (!parse_u64(items[i], 1, 1000000000, true,
-					       &o->keys[i]))
-					bad_option("--keys", items[i],
-						   acc_keys);
-			}
-			o->n_keys = n;
-			break;
-		case OPT_PREFILL:
-			if (!parse_u64(optarg, 0, 100, false, &v))
-				bad_option("--prefill", optarg,
-					   "an integer percentage 0..100");
-			o->prefill_pct = (int)v;
-			break;
-		case OPT_DIST:
-			n = split_list("--dist", optarg, items, acc_dist);
-			for (int i = 0; i < n; i++)
-				if (parse_dist(items[i], &o->dists[i]))
-					bad_option("--dist", items[i],
-						   acc_dist);
-			o->n_dists = n;
-			break;
-		case OPT_WORKLOAD:
-			set_workloads(o, optarg);
-			break;
-		case OPT_DURATION:
-			if (!parse_duration(optarg, &o->duration))
-				bad_option(
-					"--duration", optarg,
-					"a time from 1ms to 1h such as 200ms,"
-					" 1s, 2.5s, 1m");
-			break;
-		case OPT_REPEAT:
-			if (!parse_u64(optarg, 1, 1000, false, &v))
-				bad_option("--repeat", optarg,
-					   "an integer 1..1000");
-			o->repeat = (unsigned)v;
-			break;
-		case OPT_SEED:
-			if (!parse_u64(optarg, 0, UINT64_MAX, false, &o->seed))
-				bad_option("--seed", optarg,
-					   "an unsigned 64-bit integer (decimal"
-					   " or 0x hex)");
-			break;
-		case OPT_PIN:
-			o->pin = true;
-			break;
-		case OPT_NO_PIN:
-			o->pin = false;
-			break;
-		case OPT_LATENCY:
-			if (!parse_u64(optarg, 0, 1000000000, true,
-				       &o->latency_sample))
-				bad_option("--latency-sample", optarg,
-					   "an integer N: time 1 op in N, "
-					   "0..1000000000 (0 = off)");
-			break;
-		case OPT_OUT:
-			if (!sweep)
-				bad_option("--out", NULL,
-					   "only 'mapbench sweep' writes files;"
-					   " use --format csv|json with run");
-			if (!optarg[0])
-				bad_option("--out", optarg, "a directory path");
-			o->out = optarg;
-			break;
-		case OPT_FORMAT:
-			if (strcmp(optarg, "table") == 0)
-				o->format = FMT_TABLE;
-			else if (strcmp(optarg, "csv") == 0)
-				o->format = FMT_CSV;
-			else if (strcmp(optarg, "json") == 0)
-				o->format = FMT_JSON;
-			else
-				bad_option("--format", optarg,
-					   "table, csv, json");
-			break;
-		case OPT_QUICK:
-			o->quick = true;
-			break;
-		case OPT_RESUME:
-			if (!sweep)
-				bad_option("--resume", NULL,
-					   "only 'mapbench sweep' resumes");
-			o->resume = true;
-			break;
-		case OPT_NO_PLOT:
-			o->no_plot = true;
-			break;
-		case OPT_PLOT_DIR:
-			if (!optarg[0])
-				bad_option("--plot-dir", optarg,
-					   "a directory path");
-			o->plot_dir = optarg;
-			break;
-		case OPT_HELP:
-		case 'h':
-			usage(stdout);
-			exit(0);
-		case ':':
-			fprintf(stderr,
-				"mapbench: %s: needs a value; see mapbench "
-				"--help\n",
-				argv[optind - 1]);
-			exit(2);
-		default:
-			fprintf(stderr,
-				"mapbench: unknown option '%s'; see mapbench "
-				"--help\n",
-				argv[optind - 1]);
+	while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+		const struct opt_def *d;
+
+		if (c == 'h')
+			set_help(o, NULL);
+		if (c == ':' || c == '?')
+			bad_word(argv[optind - 1], c == ':');
+		d = &defs[c - OPT_BASE];
+		if (!(d->where & here)) {
+			char acc[128];
+
+			snprintf(acc, sizeof(acc),
+				 "applies only to 'mapbench %s'",
+				 d->where == FOR_RUN ? "run" : "sweep");
+			fprintf(stderr, "mapbench: --%s: %s\n", d->name, acc);
 			exit(2);
 		}
+		o->given[c - OPT_BASE] = true;
+		d->set(o, optarg);
 	}
 	if (optind < argc) {
 		fprintf(stderr,
@@ -647,158 +891,7 @@ parse_opts(int argc, char **argv, struct opts *o, const char *cmd)
 			cmd, argv[optind]);
 		exit(2);
 	}
-	if (o->have_mix && o->user_set[OPT_READ])
-		bad_option("--mix", NULL,
-			   "cannot be combined with --read (a mix replaces "
-			   "the read ratio)");
-	if (o->n_workloads &&
-	    (o->user_set[OPT_READ] || o->have_mix || o->user_set[OPT_KEYS] ||
-	     o->user_set[OPT_DIST] || o->user_set[OPT_PREFILL]))
-		bad_option("--workload", NULL,
-			   "Go's workloads fix their own keys and mix; drop "
-			   "--read, --mix, --keys, --dist and --prefill");
-	for (int i = 0; i < o->n_dists; i++)
-		if (o->dists[i].kind == DIST_CHURN && o->have_mix) {
-			for (int k = 0; k < WL_NOPS; k++)
-				if (k != WL_LOAD && k != WL_STORE &&
-				    k != WL_DELETE && o->mix.w[k] > 0)
-					bad_option("--dist", "churn",
-						   "churn with a mix of load,"
-						   " store and delete only");
-		}
+	check_combinations(o);
 	if (o->quick)
 		quick(o);
-	return 0;
-}
-
-static uint64_t
-fnv1a(const char *s)
-{
-	uint64_t h = UINT64_C(0xcbf29ce484222325);
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * UINT64_C(0x100000001b3);
-	return h;
-}
-
-static uint64_t
-splitmix64(uint64_t x)
-{
-	x += UINT64_C(0x9e3779b97f4a7c15);
-	x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return x ^ (x >> 31);
-}
-
-static void
-add_config(const struct opts *o, struct config *c, struct config *out,
-	   size_t *n)
-{
-	char label[512];
-
-	c->prefill_pct = c->wl ? 0 : o->prefill_pct;
-	if (c->dist.kind == DIST_CHURN)
-		c->prefill_pct = 100;
-	c->duration = o->duration;
-	c->pin = o->pin;
-	c->latency_sample = o->latency_sample;
-	c->rep = 0;
-	/* A seed of the configuration's identity: stable across grids. */
-	config_label(c, label, sizeof(label));
-	c->seed = splitmix64(o->seed ^ fnv1a(label));
-	if (out)
-		out[*n] = *c;
-	(*n)++;
-}
-
-/*
- * The grid for one repetition, in a fixed order; callers set rep and the
- * per-rep seed.  Returns the count; *out is malloc'd.
- */
-size_t
-expand_grid(const struct opts *o, struct config **out)
-{
-	size_t n = 0, cap;
-	struct config c, *cs;
-
-	for (int pass = 0; pass < 2; pass++) {
-		cs = pass ? *out : NULL;
-		n = 0;
-		for (int i = 0; i < o->n_impls; i++) {
-			memset(&c, 0, sizeof(c));
-			c.ops = o->impls[i];
-			if (o->n_workloads) {
-				for (int w = 0; w < o->n_workloads; w++)
-					for (int t = 0; t < o->n_threads; t++) {
-						c.wl = o->workloads[w];
-						c.threads = o->threads[t];
-						c.read_pct = -1;
-						mix_from_read(&c.mix, 100);
-						c.mix_str[0] = '\0';
-						c.keys = 0;
-						add_config(o, &c, cs, &n);
-					}
-				continue;
-			}
-			for (int t = 0; t < o->n_threads; t++)
-				for (int r = 0;
-				     r < (o->have_mix ? 1 : o->n_reads); r++)
-					for (int k = 0; k < o->n_keys; k++)
-						for (int d = 0; d < o->n_dists;
-						     d++) {
-							c.threads =
-								o->threads[t];
-							if (o->have_mix) {
-								c.read_pct = -1;
-								c.mix = o->mix;
-							} else {
-								c.read_pct =
-									o->reads[r];
-								mix_from_read(
-									&c.mix,
-									o->reads[r]);
-							}
-							mix_format(
-								&c.mix,
-								c.mix_str,
-								sizeof(c.mix_str));
-							c.keys = o->keys[k];
-							c.dist = o->dists[d];
-							add_config(o, &c, cs,
-								   &n);
-						}
-		}
-		if (!pass) {
-			cap = n ? n : 1;
-			*out = calloc(cap, sizeof(**out));
-			if (!*out) {
-				fprintf(stderr, "mapbench: out of memory\n");
-				exit(1);
-			}
-		}
-	}
-	return n;
-}
-
-/* The seed of repetition `rep` of a configuration whose seed is `seed`. */
-uint64_t
-rep_seed(uint64_t seed, unsigned rep)
-{
-	return splitmix64(seed + rep * UINT64_C(0x9e3779b97f4a7c15));
-}
-
-/* Say once when some runs will have more threads than CPUs. */
-void
-report_oversubscribed(const struct opts *o)
-{
-	unsigned max = 0, n = driver_ncpus();
-
-	for (int i = 0; i < o->n_threads; i++)
-		if (o->threads[i] > max)
-			max = o->threads[i];
-	if (n && max > n)
-		fprintf(stderr,
-			"mapbench: oversubscribed: up to %u threads on %u "
-			"CPUs (such rows have oversubscribed=1)\n",
-			max, n);
 }

@@ -38,7 +38,8 @@
 #include <unistd.h>
 
 #include "csvread.h"
-#include "mapbench.h"
+#include "map.h"
+#include "plot.h"
 
 #ifndef MAPBENCH_SOURCE_DIR
 #define MAPBENCH_SOURCE_DIR "."

@@ -1,155 +1,73 @@
 /*
- * mapbench sweep: the grid, one fresh map per row, written as it goes.
+ * mapbench sweep: the grid, one fresh map per row, written as it goes;
+ * and mapbench run, the same schedule printed at the end.
  *
- * Order: for each repetition, every configuration once, shuffled with the
- * seed and the repetition number, so that slow drift of the machine
- * (thermal, other load) spreads over all impls instead of biasing the
- * ones that happen to run last.  Each finished row is appended to
- * results.csv and flushed to disk before the next starts; --resume reads
- * the rows back and skips them; Ctrl-C abandons the row in flight (a
- * partial row would be a lie) and keeps the rest.
+ * A sweep directory holds results.csv, meta.json (the machine, the build
+ * and the grid's identity) and plots/.  While a sweep runs it holds an
+ * exclusive lock on DIR/.lock, so two sweeps never write one directory.
+ * Each finished row is appended with one write() and fsync'ed before the
+ * next starts; a failed write truncates the file back to its last
+ * complete row.  --resume reads the rows back and skips them, after
+ * checking that the grid is the same one (meta.json's "grid"); Ctrl-C
+ * or SIGTERM abandons the row in flight (a partial row would be a lie)
+ * and keeps the rest, a second one kills at once.
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <libgen.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "csvread.h"
-#include "mapbench.h"
+#include "driver.h"
+#include "fsutil.h"
+#include "grid.h"
+#include "plot.h"
+#include "schema.h"
+#include "sweep.h"
+#include "sysinfo.h"
 
 static void
-on_sigint(int sig)
+on_signal(int sig)
 {
-	(void)sig;
-	mb_interrupted = 1;
-}
-
-/* mkdir -p; 0 or -errno. */
-static int
-mkdir_p(const char *path)
-{
-	char buf[4096];
-	size_t len = strlen(path);
-
-	if (len >= sizeof(buf))
-		return -ENAMETOOLONG;
-	memcpy(buf, path, len + 1);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0777) && errno != EEXIST)
-			return -errno;
-		*p = '/';
+	if (mb_interrupted) {
+		/* The second one: stop now, as the default action would. */
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
 	}
-	if (mkdir(buf, 0777) && errno != EEXIST)
-		return -errno;
-	return 0;
+	mb_interrupted = sig;
 }
 
-/* Refuse an unusable --out before running anything. */
 static void
-check_out(const struct opts *o, char *csv, char *meta, size_t len)
+catch_signals(void)
 {
-	struct stat st;
-	int err = mkdir_p(o->out);
+	struct sigaction sa;
 
-	if (err)
-		bad_option("--out", o->out,
-			   "a directory that can be created and written "
-			   "(mkdir failed)");
-	if (stat(o->out, &st) || !S_ISDIR(st.st_mode))
-		bad_option("--out", o->out, "a directory path");
-	if (access(o->out, W_OK | X_OK))
-		bad_option("--out", o->out,
-			   "a writable directory (permission denied)");
-	snprintf(csv, len, "%s/results.csv", o->out);
-	snprintf(meta, len, "%s/meta.json", o->out);
-	if (!o->resume && access(csv, F_OK) == 0) {
-		fprintf(stderr,
-			"mapbench: --out: '%s' already has results; pass "
-			"--resume to continue it, or choose another --out\n",
-			o->out);
-		exit(2);
-	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 }
 
 static int
-cmp_str(const void *a, const void *b)
+interrupted_status(void)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return mb_interrupted == SIGTERM ? 143 : 130;
 }
 
-/*
- * The keys of the rows already in `csv` (sorted, for bsearch).  Checks the
- * header is ours and cuts a partial last row off the file.
- */
-static char **
-load_done(const char *csv, size_t *n)
-{
-	long partial;
-	struct csv *c = csv_load(csv, &partial);
-	size_t ncols;
-	const char *const *cols = column_names(&ncols);
-	char **keys;
-
-	*n = 0;
-	if (!c)
-		return NULL;
-	if (!c->head)
-		goto empty;
-	if ((size_t)c->ncols != ncols)
-		goto mismatch;
-	for (size_t i = 0; i < ncols; i++)
-		if (strcmp(c->head[i], cols[i]))
-			goto mismatch;
-	if (partial >= 0) {
-		fprintf(stderr,
-			"mapbench: %s: dropping a partial last row (an "
-			"interrupted write)\n",
-			csv);
-		if (truncate(csv, partial)) {
-			perror("mapbench: truncate");
-			exit(1);
-		}
-	}
-	keys = calloc(c->nrows + 1, sizeof(char *));
-	for (size_t i = 0; keys && i < c->nrows; i++) {
-		char buf[1024];
-		size_t len = 0;
-
-		for (int k = 0; k < N_KEY_COLUMNS; k++)
-			len += (size_t)snprintf(buf + len, sizeof(buf) - len,
-						"%s%s", k ? "|" : "",
-						c->rows[i][k]);
-		keys[i] = strdup(buf);
-	}
-	*n = c->nrows;
-	csv_free(c);
-	qsort(keys, *n, sizeof(char *), cmp_str);
-	return keys;
-empty:
-	csv_free(c);
-	return NULL;
-mismatch:
-	fprintf(stderr,
-		"mapbench: --resume: %s has other columns than this mapbench "
-		"writes; choose another --out\n",
-		csv);
-	exit(2);
-}
-
-/* Rough seconds one run takes beyond its window: create, prefill, count. */
 static double
-overhead_estimate(const struct config *c)
+now_sec(void)
 {
-	double keys = c->wl ? 1000 : (double)c->keys;
+	struct timespec ts;
 
-	return 0.02 + keys * 500e-9 * (0.4 + c->prefill_pct / 100.0);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 static void
@@ -161,184 +79,540 @@ fmt_time(char *buf, size_t len, double s)
 		snprintf(buf, len, "%.0fs", s);
 }
 
-/* Print the impls that are refused somewhere in the grid, once each. */
-static size_t
-report_refused(const struct config *cs, size_t n, unsigned repeat)
+/* Rough seconds one run takes beyond its window: create, prefill, count. */
+static double
+overhead_estimate(const struct config *c)
 {
-	size_t total = 0;
+	double keys = c->wl ? 1000 : (double)c->keys;
 
-	for (size_t i = 0; i < n; i++) {
-		char why[256];
-		size_t cnt = 0;
-		bool first = true;
+	return 0.02 + keys * 500e-9 * (0.4 + c->prefill_pct / 100.0);
+}
 
-		if (!config_refused(&cs[i], why, sizeof(why)))
-			continue;
-		for (size_t j = 0; j < i; j++)
-			if (cs[j].ops == cs[i].ops &&
-			    config_refused(&cs[j], why, sizeof(why)))
-				first = false;
-		total++;
-		if (!first)
-			continue;
-		for (size_t j = i; j < n; j++)
-			if (cs[j].ops == cs[i].ops &&
-			    config_refused(&cs[j], why, sizeof(why)))
-				cnt++;
+/*
+ * Refuse a grid that cannot fit in memory, before anything runs; warn
+ * when it would take most of it.  About 160 bytes per key covers every
+ * built-in map at its worst (syncmap's read and dirty tables at once).
+ */
+static void
+check_memory(const struct config *grid, size_t n)
+{
+	uint64_t avail = mem_available(), worst = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (!grid[i].wl && grid[i].keys * 160 > worst)
+			worst = grid[i].keys * 160;
+	if (!avail || !worst)
+		return;
+	if (worst > avail) {
 		fprintf(stderr,
-			"mapbench: not running %zu configuration%s of "
-			"%s (x%u reps): %s\n",
-			cnt, cnt == 1 ? "" : "s", cs[i].ops->name, repeat, why);
+			"mapbench: --keys: the largest row needs about %.1f "
+			"GB and %.1f GB is available (MemAvailable); accepted: "
+			"fewer keys\n",
+			(double)worst / 1e9, (double)avail / 1e9);
+		exit(2);
 	}
-	return total * repeat;
+	if (worst > avail / 2)
+		fprintf(stderr,
+			"mapbench: warning: the largest row needs about %.1f "
+			"GB of the %.1f GB available\n",
+			(double)worst / 1e9, (double)avail / 1e9);
+}
+
+static void check_duration(const struct opts *o);
+
+/*
+ * The grid of `o`, checked before anything runs: something to run, memory
+ * enough.  The count, or 0 when there is nothing to run (said).
+ */
+static size_t
+prepare_grid(const struct opts *o, struct config **grid)
+{
+	size_t n = grid_expand(o, grid);
+
+	if (n * o->repeat == grid_report_refused(*grid, n, o->repeat)) {
+		fprintf(stderr,
+			"mapbench: %s: nothing to run: every configuration "
+			"of the grid is refused\n",
+			o->cmd);
+		free(*grid);
+		return 0;
+	}
+	check_memory(*grid, n);
+	check_duration(o);
+	return n;
+}
+
+static void
+check_duration(const struct opts *o)
+{
+	if (o->duration < 0.01)
+		fprintf(stderr,
+			"mapbench: warning: --duration %gs: windows this "
+			"short are dominated by thread start-up and the "
+			"clock; expect them to run longer than asked\n",
+			o->duration);
+}
+
+/* --- the output directory --- */
+
+struct outdir {
+	char *dir, *csv, *meta, *lock, *plots;
+	int lock_fd;
+};
+
+static char *
+path_join(const char *dir, const char *name)
+{
+	char *p;
+
+	if (asprintf(&p, "%s/%s", dir, name) < 0) {
+		fprintf(stderr, "mapbench: out of memory\n");
+		exit(1);
+	}
+	return p;
+}
+
+_Noreturn static void
+bad_out(const char *path, const char *what, int err)
+{
+	fprintf(stderr, "mapbench: --out: %s: %s%s%s\n", path, what,
+		err ? ": " : "", err ? strerror(err) : "");
+	exit(2);
+}
+
+/*
+ * Make the directory, take its lock, and check results.csv is a regular
+ * file (or absent) before anything is written.
+ */
+static void
+open_outdir(const struct opts *o, struct outdir *d)
+{
+	struct stat st;
+	int err;
+
+	d->dir = (char *)o->out;
+	d->csv = path_join(o->out, "results.csv");
+	d->meta = path_join(o->out, "meta.json");
+	d->lock = path_join(o->out, ".lock");
+	d->plots =
+		o->plot_dir ? (char *)o->plot_dir : path_join(o->out, "plots");
+	err = mkdir_p(o->out);
+	if (err)
+		bad_out(o->out, "cannot create the directory", -err);
+	if (stat(o->out, &st) || !S_ISDIR(st.st_mode))
+		bad_out(o->out, "not a directory", 0);
+	d->lock_fd = open(d->lock, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	if (d->lock_fd < 0)
+		bad_out(o->out, "cannot write the directory", errno);
+	if (flock(d->lock_fd, LOCK_EX | LOCK_NB)) {
+		if (errno == EWOULDBLOCK)
+			bad_out(o->out,
+				"another mapbench sweep is writing this "
+				"directory; wait for it or choose another "
+				"--out",
+				0);
+		bad_out(o->out, "cannot lock the directory", errno);
+	}
+	if (lstat(d->csv, &st) == 0) {
+		if (!S_ISREG(st.st_mode))
+			bad_out(d->csv, "not a regular file", 0);
+		if (!o->resume) {
+			fprintf(stderr,
+				"mapbench: --out: '%s' already has results; "
+				"pass --resume to continue it, or choose "
+				"another --out\n",
+				o->out);
+			exit(2);
+		}
+	} else if (errno != ENOENT) {
+		bad_out(d->csv, "cannot read", errno);
+	}
+	if (lstat(d->meta, &st) == 0 && !S_ISREG(st.st_mode))
+		bad_out(d->meta, "not a regular file", 0);
+}
+
+/* The first key of `a` that `b` lacks or holds differently, or NULL. */
+static const char *
+json_first_difference(json_t *a, json_t *b)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(a, key, v)
+	{
+		if (!json_equal(v, json_object_get(b, key)))
+			return key;
+	}
+	json_object_foreach(b, key, v)
+	{
+		if (!json_object_get(a, key))
+			return key;
+	}
+	return NULL;
+}
+
+/* --resume continues the same grid only. */
+static void
+check_same_grid(const struct opts *o, const struct outdir *d)
+{
+	json_error_t jerr;
+	json_t *meta = json_load_file(d->meta, 0, &jerr), *now, *then;
+	const char *diff;
+
+	if (!meta) {
+		fprintf(stderr,
+			"mapbench: --resume: %s: cannot read it (%s); it "
+			"records the grid a resume must match\n",
+			d->meta, jerr.text);
+		exit(2);
+	}
+	then = json_object_get(meta, "grid");
+	now = grid_identity(o);
+	if (!json_is_object(then)) {
+		fprintf(stderr,
+			"mapbench: --resume: %s records no grid (written by "
+			"an older mapbench); choose another --out\n",
+			d->meta);
+		exit(2);
+	}
+	diff = json_first_difference(now, then);
+	if (diff) {
+		char *a = json_dumps(json_object_get(now, diff),
+				     JSON_COMPACT | JSON_ENCODE_ANY);
+		char *b = json_dumps(json_object_get(then, diff),
+				     JSON_COMPACT | JSON_ENCODE_ANY);
+
+		fprintf(stderr,
+			"mapbench: --resume: --%s differs from the sweep in "
+			"%s (now %s, then %s); resume with the same options "
+			"or choose another --out\n",
+			diff, d->dir, a ? a : "?", b ? b : "?");
+		exit(2);
+	}
+	json_decref(now);
+	json_decref(meta);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct done_set {
+	char **keys;
+	size_t n;
+};
+
+/*
+ * The row keys already in results.csv (sorted, for bsearch).  Checks the
+ * header is this schema's and cuts a partial last row off the file.
+ */
+static void
+load_done(const char *csv, struct done_set *ds)
+{
+	long partial;
+	struct csv *c = csv_load(csv, &partial);
+
+	ds->keys = NULL;
+	ds->n = 0;
+	if (!c)
+		return;
+	if (!c->head) {
+		csv_free(c);
+		return;
+	}
+	if ((size_t)c->ncols != schema_ncolumns)
+		goto mismatch;
+	for (size_t i = 0; i < schema_ncolumns; i++)
+		if (strcmp(c->head[i], schema_columns[i].name))
+			goto mismatch;
+	if (partial >= 0) {
+		fprintf(stderr,
+			"mapbench: %s: dropping a partial last row (an "
+			"interrupted write)\n",
+			csv);
+		if (truncate(csv, partial)) {
+			fprintf(stderr, "mapbench: truncate %s: %s\n", csv,
+				strerror(errno));
+			exit(1);
+		}
+	}
+	ds->keys = calloc(c->nrows + 1, sizeof(char *));
+	for (size_t i = 0; ds->keys && i < c->nrows; i++) {
+		char buf[2048];
+
+		if (schema_row_key_cells((const char *const *)c->head,
+					 (const char *const *)c->rows[i],
+					 (size_t)c->ncols, buf, sizeof(buf)))
+			goto mismatch;
+		ds->keys[ds->n] = strdup(buf);
+		if (ds->keys[ds->n] == NULL)
+			break;
+		ds->n++;
+	}
+	csv_free(c);
+	qsort(ds->keys, ds->n, sizeof(char *), cmp_str);
+	return;
+mismatch:
+	fprintf(stderr,
+		"mapbench: --resume: %s has other columns than this mapbench "
+		"writes; choose another --out\n",
+		csv);
+	exit(2);
+}
+
+static bool
+already_done(const struct config *c, void *arg)
+{
+	const struct done_set *ds = arg;
+	char key[2048];
+	const char *k = key;
+
+	if (!ds->n)
+		return false;
+	schema_row_key(c, key, sizeof(key));
+	return bsearch(&k, ds->keys, ds->n, sizeof(char *), cmp_str) != NULL;
+}
+
+/* Print the command that finishes this sweep. */
+static void
+print_resume_hint(int argc, char **argv)
+{
+	fprintf(stderr, "mapbench: to finish, run:\n  mapbench");
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], "--resume")) {
+			fputc(' ', stderr);
+			print_shell_word(stderr, argv[i]);
+		}
+	fprintf(stderr, " --resume\n");
+}
+
+/*
+ * Append one row with a single write, then fsync.  On failure the file
+ * is cut back to `good` (its last complete row).  0 or -errno.
+ */
+static int
+append_row(int fd, off_t good, const struct config *c, const struct result *r,
+	   bool header)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	int err = 0;
+
+	if (m == NULL)
+		return -errno;
+	if ((header && schema_csv_header(m)) || schema_csv_row(m, c, r) ||
+	    fclose(m)) {
+		free(buf);
+		return -ENOMEM;
+	}
+	err = write_all(fd, buf, len);
+	if (!err && fsync(fd))
+		err = -errno;
+	free(buf);
+	if (err && ftruncate(fd, good) == 0)
+		fsync(fd);
+	return err;
+}
+
+/* Run one row; a failure to measure becomes the row's status. */
+static void
+measure(const struct config *c, struct result *r)
+{
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	err = run_row(c, r);
+	if (err == -ENOMEM)
+		snprintf(r->status, sizeof(r->status), "oom");
+	else if (err)
+		snprintf(r->status, sizeof(r->status), "error:%d", -err);
+	else if (!r->status[0])
+		snprintf(r->status, sizeof(r->status), "ok");
 }
 
 int
 cmd_sweep(const struct opts *o, int argc, char **argv)
 {
-	char csv_path[4096], meta_path[4096], key[1024], label[512];
 	struct config *grid, *order;
-	size_t n, n_order = 0, n_done_before = 0, todo = 0, done = 0;
-	char **done_keys = NULL;
+	struct done_set done_set = {NULL, 0};
+	struct outdir d;
+	size_t n, n_order, done = 0, not_ok = 0, few_samples = 0;
 	double est = 0, t_begin, spent = 0;
-	bool tty = isatty(2);
-	FILE *f;
-	struct sigaction sa;
+	bool tty = isatty(2), fresh;
+	char label[512], eta[32];
+	struct stat st;
+	int fd, err, rc = 0;
+	off_t good;
 
-	n = expand_grid(o, &grid);
-	check_out(o, csv_path, meta_path, sizeof(csv_path));
-	if (o->resume)
-		done_keys = load_done(csv_path, &n_done_before);
-
-	report_refused(grid, n, o->repeat);
-	report_oversubscribed(o);
-	order = calloc(n * o->repeat + 1, sizeof(*order));
-	if (!order) {
-		fprintf(stderr, "mapbench: out of memory\n");
-		return 1;
+	n = prepare_grid(o, &grid);
+	if (n == 0)
+		return 2;
+	open_outdir(o, &d);
+	fresh = lstat(d.csv, &st) != 0;
+	if (o->resume && !fresh) {
+		check_same_grid(o, &d);
+		load_done(d.csv, &done_set);
 	}
-	for (unsigned rep = 1; rep <= o->repeat; rep++) {
-		uint64_t s = rep_seed(o->seed, rep);
-		size_t first = n_order;
-		char why[256];
-
-		for (size_t i = 0; i < n; i++) {
-			struct config c = grid[i];
-			const char *k = key;
-
-			if (config_refused(&c, why, sizeof(why)))
-				continue;
-			c.rep = rep;
-			c.seed = rep_seed(c.seed, rep);
-			config_key(&c, key, sizeof(key));
-			if (done_keys && bsearch(&k, done_keys, n_done_before,
-						 sizeof(char *), cmp_str))
-				continue;
-			order[n_order++] = c;
-		}
-		/* Fisher-Yates over this repetition's configurations. */
-		for (size_t i = n_order - first; i > 1; i--) {
-			size_t j;
-			struct config t;
-
-			s = rep_seed(s, (unsigned)i);
-			j = (size_t)(((unsigned __int128)s * i) >> 64);
-			t = order[first + i - 1];
-			order[first + i - 1] = order[first + j];
-			order[first + j] = t;
-		}
-	}
-	todo = n_order;
+	n_order = grid_schedule(grid, n, o->repeat, o->seed, already_done,
+				&done_set, &order);
+	driver_init(o->pin, true);
+	grid_report_oversubscribed(o, driver_ncpus());
 	for (size_t i = 0; i < n_order; i++)
 		est += order[i].duration + overhead_estimate(&order[i]);
 	fmt_time(label, sizeof(label), est);
 	fprintf(stderr,
 		"mapbench: sweep: %zu runs to do (%zu configurations x %u "
 		"reps%s), about %s; results in %s\n",
-		todo, n, o->repeat, n_done_before ? ", resumed" : "", label,
-		csv_path);
+		n_order, n, o->repeat, done_set.n ? ", resumed" : "", label,
+		d.csv);
 
-	if (write_meta(meta_path, o, argc, argv,
-		       o->resume && access(meta_path, F_OK) == 0)) {
-		fprintf(stderr, "mapbench: --out: cannot write %s\n",
-			meta_path);
-		return 2;
-	}
-	f = fopen(csv_path, "a");
-	if (!f) {
+	err = write_meta(d.meta, o, argc, argv, o->resume && !fresh,
+			 driver_ncpus());
+	if (err) {
 		fprintf(stderr, "mapbench: --out: cannot write %s: %s\n",
-			csv_path, strerror(errno));
+			d.meta, strerror(-err));
 		return 2;
 	}
-	if (ftell(f) == 0) {
-		csv_write_header(f);
-		fflush(f);
-		fsync(fileno(f));
+	fd = open(d.csv, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		fprintf(stderr, "mapbench: --out: cannot write %s: %s\n", d.csv,
+			strerror(errno));
+		return 2;
 	}
+	good = lseek(fd, 0, SEEK_END);
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sigint;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-
+	catch_signals();
 	t_begin = now_sec();
 	for (size_t i = 0; i < n_order && !mb_interrupted; i++) {
 		struct result r;
 		double t0 = now_sec();
 
 		if (tty) {
-			char eta[32];
 			double left = done ? spent / (double)done *
-						      (double)(todo - done)
+						      (double)(n_order - done)
 					   : est;
 
 			config_label(&order[i], label, sizeof(label));
 			fmt_time(eta, sizeof(eta), left);
 			fprintf(stderr, "\r\033[K[%zu/%zu] %s  ETA %s",
-				done + 1, todo, label, eta);
+				done + 1, n_order, label, eta);
 		}
-		if (run_config(&order[i], &r)) {
-			config_label(&order[i], label, sizeof(label));
-			fprintf(stderr,
-				"\nmapbench: %s: out of memory; row "
-				"skipped\n",
-				label);
-			continue;
-		}
+		measure(&order[i], &r);
 		if (mb_interrupted)
 			break; /* the row was cut short: not a result */
-		csv_write_row(f, &order[i], &r);
-		if (fflush(f) || fsync(fileno(f))) {
-			fprintf(stderr, "\nmapbench: writing %s: %s\n",
-				csv_path, strerror(errno));
-			fclose(f);
+		err = append_row(fd, good, &order[i], &r, good == 0);
+		if (err) {
+			fprintf(stderr,
+				"%smapbench: writing %s: %s; %zu rows kept\n",
+				tty ? "\n" : "", d.csv, strerror(-err),
+				done_set.n + done);
+			print_resume_hint(argc, argv);
+			close(fd);
 			return 1;
 		}
+		good = lseek(fd, 0, SEEK_END);
+		not_ok += strcmp(r.status, "ok") != 0;
+		few_samples += order[i].latency_sample && r.lat_samples < 1000;
 		done++;
 		spent += now_sec() - t0;
 	}
-	fclose(f);
+	if (close(fd)) {
+		fprintf(stderr, "mapbench: writing %s: %s\n", d.csv,
+			strerror(errno));
+		return 1;
+	}
 	if (tty)
 		fprintf(stderr, "\r\033[K");
+	if (not_ok)
+		fprintf(stderr,
+			"mapbench: %zu rows are not ok (see the status "
+			"column); summaries and plots leave them out\n",
+			not_ok);
+	if (few_samples)
+		fprintf(stderr,
+			"mapbench: warning: %zu rows timed fewer than 1000 "
+			"operations: their p99.9 rests on less than one "
+			"sample (lengthen --duration or lower "
+			"--latency-sample)\n",
+			few_samples);
 	if (mb_interrupted) {
 		fprintf(stderr,
 			"mapbench: interrupted: %zu rows kept in %s (%zu this "
-			"time); to finish, run the same command with "
-			"--resume:\n ",
-			n_done_before + done, csv_path, done);
-		for (int i = 0; i < argc; i++)
-			if (strcmp(argv[i], "--resume"))
-				fprintf(stderr, " %s", argv[i]);
-		fprintf(stderr, " --resume\n");
-		return 130;
+			"time)\n",
+			done_set.n + done, d.csv, done);
+		print_resume_hint(argc, argv);
+		return interrupted_status();
 	}
 	fmt_time(label, sizeof(label), now_sec() - t_begin);
 	fprintf(stderr, "mapbench: sweep: %zu runs in %s; %zu rows in %s\n",
-		done, label, n_done_before + done, csv_path);
-	fprintf(stdout, "results: %s\nmeta:    %s\n", csv_path, meta_path);
+		done, label, done_set.n + done, d.csv);
+	if (printf("results: %s\nmeta:    %s\n", d.csv, d.meta) < 0)
+		rc = 1;
 	free(grid);
 	free(order);
 	if (o->no_plot)
-		return 0;
-	return cmd_plot(o->out, o->plot_dir);
+		return rc;
+	return cmd_plot(o->out, d.plots) ?: rc;
+}
+
+int
+cmd_run(const struct opts *o)
+{
+	struct config *grid, *order;
+	struct result *rs;
+	bool *done;
+	size_t n, n_order;
+	int rc = 0, wr;
+
+	n = prepare_grid(o, &grid);
+	if (n == 0)
+		return 2;
+	n_order =
+		grid_schedule(grid, n, o->repeat, o->seed, NULL, NULL, &order);
+	driver_init(o->pin, true);
+	grid_report_oversubscribed(o, driver_ncpus());
+	rs = calloc(n_order + 1, sizeof(*rs));
+	done = calloc(n_order + 1, sizeof(*done));
+	if (!rs || !done) {
+		fprintf(stderr, "mapbench: out of memory\n");
+		return 1;
+	}
+	catch_signals();
+	for (size_t i = 0; i < n_order && !mb_interrupted; i++) {
+		measure(&order[i], &rs[i]);
+		done[i] = !mb_interrupted;
+		rc |= strcmp(rs[i].status, "ok") != 0;
+	}
+	switch (o->format) {
+	case FMT_TABLE:
+		wr = schema_table(stdout, order, rs, done, n_order,
+				  driver_ncpus());
+		if (!wr && o->repeat > 1)
+			wr = schema_summary(stdout, order, rs, done, n_order);
+		break;
+	case FMT_CSV:
+		wr = schema_csv_header(stdout);
+		for (size_t i = 0; !wr && i < n_order; i++)
+			if (done[i])
+				wr = schema_csv_row(stdout, &order[i], &rs[i]);
+		break;
+	default:
+		wr = schema_json(stdout, order, rs, done, n_order);
+		break;
+	}
+	if (rc)
+		fprintf(stderr, "mapbench: some rows are not ok (see their "
+				"status)\n");
+	free(grid);
+	free(order);
+	free(rs);
+	free(done);
+	if (wr)
+		return 1;
+	if (mb_interrupted)
+		return interrupted_status();
+	return rc;
 }

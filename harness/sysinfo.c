@@ -18,7 +18,9 @@
 #include <jemalloc/jemalloc.h>
 #endif
 
-#include "mapbench.h"
+#include "gitinfo.h"
+#include "plugin.h"
+#include "sysinfo.h"
 
 #ifndef MAPBENCH_URCU_VERSION
 #define MAPBENCH_URCU_VERSION "unknown"
@@ -29,8 +31,11 @@
 #ifndef MAPBENCH_CFLAGS
 #define MAPBENCH_CFLAGS "unknown"
 #endif
-#ifndef MAPBENCH_SOURCE_DIR
-#define MAPBENCH_SOURCE_DIR "."
+#ifndef MAPBENCH_GIT_COMMIT
+#define MAPBENCH_GIT_COMMIT ""
+#endif
+#ifndef MAPBENCH_GIT_DIRTY
+#define MAPBENCH_GIT_DIRTY "unknown"
 #endif
 
 /* Bytes the program has allocated (jemalloc's view); 0 without jemalloc. */
@@ -93,20 +98,6 @@ peak_rss_kb(void)
 	return kb;
 }
 
-static char *
-first_line_of(const char *cmd, char *buf, size_t len)
-{
-	FILE *p = popen(cmd, "r");
-
-	buf[0] = '\0';
-	if (!p)
-		return buf;
-	if (fgets(buf, (int)len, p))
-		buf[strcspn(buf, "\n")] = '\0';
-	pclose(p);
-	return buf;
-}
-
 static void
 cpu_model(char *buf, size_t len)
 {
@@ -149,6 +140,22 @@ membarrier_status(void)
 	return o;
 }
 
+uint64_t
+mem_available(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[256];
+	unsigned long long kb = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return (uint64_t)kb * 1024;
+}
+
 static json_t *
 string_list(char *items[], size_t n)
 {
@@ -160,14 +167,48 @@ string_list(char *items[], size_t n)
 }
 
 static json_t *
-options_json(const struct opts *o)
+u64_string(uint64_t v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
+	return json_string(buf);
+}
+
+/* The loaded plugins: path, checksum, size, maps. */
+static json_t *
+plugins_json(void)
+{
+	size_t n;
+	const struct map_plugin *p = map_plugins(&n);
+	json_t *a = json_array();
+	char buf[32];
+
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "path", json_string(p[i].path));
+		snprintf(buf, sizeof(buf), "%016llx",
+			 (unsigned long long)p[i].checksum);
+		json_object_set_new(o, "fnv1a64", json_string(buf));
+		json_object_set_new(o, "size", u64_string(p[i].size));
+		json_object_set_new(o, "maps", json_integer(p[i].n_maps));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+json_t *
+grid_identity(const struct opts *o)
 {
 	json_t *j = json_object(), *a;
 	char buf[64];
 
+	json_object_set_new(j, "impl-lib", plugins_json());
+
 	a = json_array();
 	for (int i = 0; i < o->n_impls; i++)
-		json_array_append_new(a, json_string(o->impls[i]->name));
+		json_array_append_new(a, json_string(o->impls[i].name));
 	json_object_set_new(j, "impls", a);
 	a = json_array();
 	for (int i = 0; i < o->n_workloads; i++)
@@ -181,36 +222,32 @@ options_json(const struct opts *o)
 	if (!o->have_mix && !o->n_workloads)
 		for (int i = 0; i < o->n_reads; i++)
 			json_array_append_new(a, json_integer(o->reads[i]));
-	json_object_set_new(j, "read_pct", a);
+	json_object_set_new(j, "read", a);
 	json_object_set_new(
 		j, "mix", o->have_mix ? json_string(o->mix_str) : json_null());
 	a = json_array();
 	for (int i = 0; i < o->n_keys && !o->n_workloads; i++)
-		json_array_append_new(a, json_integer((json_int_t)o->keys[i]));
+		json_array_append_new(a, u64_string(o->keys[i]));
 	json_object_set_new(j, "keys", a);
 	a = json_array();
 	for (int i = 0; i < o->n_dists && !o->n_workloads; i++) {
 		dist_format(&o->dists[i], buf, sizeof(buf));
 		json_array_append_new(a, json_string(buf));
 	}
-	json_object_set_new(j, "dists", a);
-	json_object_set_new(j, "prefill_pct", json_integer(o->prefill_pct));
-	json_object_set_new(j, "duration_s", json_real(o->duration));
+	json_object_set_new(j, "dist", a);
+	json_object_set_new(j, "prefill", json_integer(o->prefill_pct));
+	snprintf(buf, sizeof(buf), "%.9g", o->duration);
+	json_object_set_new(j, "duration", json_string(buf));
 	json_object_set_new(j, "repeat", json_integer(o->repeat));
+	json_object_set_new(j, "seed", u64_string(o->seed));
 	json_object_set_new(j, "pin", json_boolean(o->pin));
-	json_object_set_new(j, "latency_sample",
-			    json_integer((json_int_t)o->latency_sample));
-	json_object_set_new(j, "quick", json_boolean(o->quick));
+	json_object_set_new(j, "latency-sample", u64_string(o->latency_sample));
 	return j;
 }
 
-/*
- * Write meta.json atomically (a temporary file renamed over it).  On a
- * resume the first run's record is kept and the resume is appended.
- */
 int
 write_meta(const char *path, const struct opts *o, int argc, char **argv,
-	   bool resumed)
+	   bool resumed, unsigned ncpus)
 {
 	char buf[1024], tmp[4096], date[64];
 	struct utsname u;
@@ -239,22 +276,28 @@ write_meta(const char *path, const struct opts *o, int argc, char **argv,
 	}
 	meta = json_object();
 	json_object_set_new(meta, "tool", json_string("mapbench"));
+	json_object_set_new(meta, "schema", json_integer(2));
 	json_object_set_new(meta, "date", json_string(date));
 	json_object_set_new(meta, "command_line", cmd);
-	json_object_set_new(meta, "seed", json_integer((json_int_t)o->seed));
-	json_object_set_new(meta, "options", options_json(o));
+	/* As a string: a JSON number would round a 64-bit seed. */
+	json_object_set_new(meta, "seed", u64_string(o->seed));
+	json_object_set_new(meta, "grid", grid_identity(o));
+	json_object_set_new(meta, "plugins", plugins_json());
+	json_object_set_new(meta, "quick", json_boolean(o->quick));
 
 	j = json_object();
 	cpu_model(buf, sizeof(buf));
 	json_object_set_new(j, "cpu_model", json_string(buf));
 	json_object_set_new(j, "cpus_online",
 			    json_integer(sysconf(_SC_NPROCESSORS_ONLN)));
-	json_object_set_new(j, "cpus_allowed", json_integer(driver_ncpus()));
+	json_object_set_new(j, "cpus_allowed", json_integer(ncpus));
 	if (uname(&u) == 0) {
 		json_object_set_new(j, "kernel", json_string(u.release));
 		json_object_set_new(j, "arch", json_string(u.machine));
 		json_object_set_new(j, "hostname", json_string(u.nodename));
 	}
+	json_object_set_new(j, "mem_available_bytes",
+			    u64_string(mem_available()));
 	json_object_set_new(j, "membarrier", membarrier_status());
 	json_object_set_new(meta, "machine", j);
 
@@ -262,6 +305,11 @@ write_meta(const char *path, const struct opts *o, int argc, char **argv,
 	json_object_set_new(j, "compiler", json_string(__VERSION__));
 	json_object_set_new(j, "build_type", json_string(MAPBENCH_BUILD_TYPE));
 	json_object_set_new(j, "cflags", json_string(MAPBENCH_CFLAGS));
+#ifdef NDEBUG
+	json_object_set_new(j, "asserts", json_false());
+#else
+	json_object_set_new(j, "asserts", json_true());
+#endif
 	json_object_set_new(j, "liburcu", json_string(MAPBENCH_URCU_VERSION));
 	json_object_set_new(j, "jansson", json_string(JANSSON_VERSION));
 #ifdef MAPBENCH_HAVE_JEMALLOC
@@ -277,25 +325,32 @@ write_meta(const char *path, const struct opts *o, int argc, char **argv,
 	json_object_set_new(j, "allocator", json_string("libc (no jemalloc)"));
 	json_object_set_new(j, "jemalloc", json_null());
 #endif
-	snprintf(tmp, sizeof(tmp), "git -C '%s' rev-parse HEAD 2>/dev/null",
-		 MAPBENCH_SOURCE_DIR);
-	first_line_of(tmp, buf, sizeof(buf));
-	json_object_set_new(j, "git_commit", json_string(buf));
-	snprintf(tmp, sizeof(tmp),
-		 "git -C '%s' status --porcelain --untracked-files=no "
-		 "2>/dev/null | head -1",
-		 MAPBENCH_SOURCE_DIR);
-	first_line_of(tmp, buf, sizeof(buf));
-	json_object_set_new(j, "git_dirty", json_boolean(buf[0] != '\0'));
+	/* Captured when the program was built, not read from the tree now. */
+	json_object_set_new(j, "git_commit",
+			    MAPBENCH_GIT_COMMIT[0]
+				    ? json_string(MAPBENCH_GIT_COMMIT)
+				    : json_null());
+	if (strcmp(MAPBENCH_GIT_DIRTY, "1") == 0)
+		json_object_set_new(j, "git_dirty", json_true());
+	else if (strcmp(MAPBENCH_GIT_DIRTY, "0") == 0)
+		json_object_set_new(j, "git_dirty", json_false());
+	else
+		json_object_set_new(j, "git_dirty", json_string("unknown"));
 	json_object_set_new(meta, "build", j);
 
 write:
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	err = json_dump_file(meta, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(meta);
-	if (err || rename(tmp, path)) {
+	if (err) {
+		err = errno ? -errno : -EIO;
 		unlink(tmp);
-		return -1;
+		return err;
+	}
+	if (rename(tmp, path)) {
+		err = -errno;
+		unlink(tmp);
+		return err;
 	}
 	return 0;
 }

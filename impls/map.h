@@ -140,10 +140,10 @@ struct map_ops {
 
 /* clang-format on */
 
-/* The registry: every implementation, NULL-terminated, in display order. */
+/* The built-in maps, NULL-terminated, in display order (registry.def). */
 extern const struct map_ops *const map_registry[];
 
-/* The implementation called `name`, or NULL if there is none. */
+/* The map called `name`, built in or from a loaded plugin, or NULL. */
 const struct map_ops *map_find(const char *name);
 
 /* Call an implementation's thread hooks, skipping the NULL ones. */

@@ -13,11 +13,4 @@ const struct map_ops *const map_registry[] = {
 	NULL,
 };
 
-const struct map_ops *
-map_find(const char *name)
-{
-	for (const struct map_ops *const *o = map_registry; *o != NULL; o++)
-		if (strcmp((*o)->name, name) == 0)
-			return *o;
-	return NULL;
-}
+/* map_find() is in plugin.c: it searches the plugins too. */

@@ -4,9 +4,9 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev liburcu-dev
-libjemalloc-dev libbenchmark-dev libcmocka-dev libjansson-dev gnuplot-nox
-golang-go valgrind"
+PKGS="build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
+liburcu-dev libjemalloc-dev libbenchmark-dev libcmocka-dev libjansson-dev
+gnuplot-nox golang-go valgrind git libck-dev"
 
 missing=""
 for p in $PKGS; do
@@ -24,5 +24,7 @@ if [ -n "$missing" ]; then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
 fi
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# MAPBENCH_WERROR=ON (scripts/test.sh): warnings are errors.
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	-DMAPBENCH_WERROR="${MAPBENCH_WERROR:-OFF}" >/dev/null
 cmake --build build -j"$(nproc)"

@@ -6,10 +6,15 @@
 #
 #   stage        build dir    what runs
 #   setup        build/       scripts/setup.sh: packages (as root), build
+#                             with -Werror
+#   format       -            clang-format --dry-run over every C/C++ file
 #   ctest        build/       every registered test (tests/, harness, ...)
 #   asan         build-asan/  tests/ suites (label mapbench), ASan+UBSan+LSan
 #   tsan         build-tsan/  the multithreaded suites (label concurrency)
-#   valgrind-*   build/       table, conformance, alloc_fail under memcheck
+#   valgrind     build/       the suites labelled valgrind, under memcheck
+#
+# Which tests run in which stage comes from their ctest labels
+# (tests/CMakeLists.txt), not from a list here.
 #
 # Sanitizer and valgrind runs use a smaller MAPBENCH_TEST_SCALE (fewer
 # iterations, shorter timed runs).  Set MAPBENCH_TEST_SCALE to scale the
@@ -18,8 +23,6 @@ set -u
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 JOBS=$(nproc 2>/dev/null || echo 2)
-TESTS="test_table test_conformance test_alloc_fail test_syncmap_counters test_memory
-test_concurrency"
 
 passed=0
 failed=0
@@ -46,7 +49,18 @@ stage() {
 }
 
 setup() {
-	sh scripts/setup.sh </dev/null
+	MAPBENCH_WERROR=ON sh scripts/setup.sh </dev/null
+}
+
+# Every tracked C, C++ and header file is formatted as .clang-format says.
+format() {
+	if ! command -v clang-format >/dev/null 2>&1; then
+		echo "test.sh: clang-format missing (apt-get install" \
+			"clang-format)" >&2
+		return 1
+	fi
+	git ls-files '*.c' '*.h' '*.cc' | xargs clang-format --dry-run \
+		--Werror
 }
 
 plain_ctest() {
@@ -56,8 +70,8 @@ plain_ctest() {
 # A sanitizer build of the tests/ suites only.
 sanitizer_build() {
 	cmake -S . -B "$1" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-		-DMAPBENCH_SANITIZE="$2" >/dev/null &&
-		cmake --build "$1" -j"$JOBS" --target $TESTS
+		-DMAPBENCH_WERROR=ON -DMAPBENCH_SANITIZE="$2" >/dev/null &&
+		cmake --build "$1" -j"$JOBS" --target suites
 }
 
 asan() {
@@ -78,21 +92,27 @@ tsan() {
 			-L '^concurrency$'
 }
 
-# valgrind memcheck of one suite from build/ (jemalloc: its malloc must
-# be the one valgrind replaces).
+# valgrind memcheck of every suite labelled valgrind, from build/
+# (jemalloc: its malloc must be the one valgrind replaces).
 memcheck() {
-	MAPBENCH_TEST_SCALE=0.05 valgrind -q --error-exitcode=1 \
-		--leak-check=full --show-leak-kinds=definite,indirect \
-		--errors-for-leak-kinds=definite,indirect \
-		--soname-synonyms=somalloc='*jemalloc*' \
-		"build/tests/test_$1"
+	names=$(ctest --test-dir build -N -L '^valgrind$' |
+		sed -n 's/^ *Test *#[0-9]*: *//p')
+	[ -n "$names" ] || return 1
+	for t in $names; do
+		[ -x "build/tests/test_$t" ] || continue
+		echo "==> test.sh: valgrind $t" >&2
+		MAPBENCH_TEST_SCALE=0.05 valgrind -q --error-exitcode=1 \
+			--leak-check=full --show-leak-kinds=definite,indirect \
+			--errors-for-leak-kinds=definite,indirect \
+			--soname-synonyms=somalloc='*jemalloc*' \
+			"build/tests/test_$t" || return 1
+	done
 }
 
 stage setup setup
+stage format format
 stage ctest plain_ctest
 stage asan asan
 stage tsan tsan
-stage valgrind-table memcheck table
-stage valgrind-conformance memcheck conformance
-stage valgrind-alloc_fail memcheck alloc_fail
+stage valgrind memcheck
 summary

@@ -748,19 +748,24 @@ syncmap_churn(void **state)
 	ctx_fini(&c);
 }
 
+const struct impl_test concurrency_tests[] = {
+	{"stale_reads", stale_reads, MAP_NOT_THREAD_SAFE},
+	{"load_or_store_race", load_or_store_race, MAP_NOT_THREAD_SAFE},
+	{"cas_counters", cas_counters, MAP_NOT_THREAD_SAFE},
+	{"range_concurrent", range_concurrent, MAP_NOT_THREAD_SAFE},
+	{"load_and_delete_race", load_and_delete_race, MAP_NOT_THREAD_SAFE},
+	{"syncmap_churn", syncmap_churn, MAP_NOT_THREAD_SAFE},
+};
+const size_t concurrency_ntests =
+	sizeof(concurrency_tests) / sizeof(concurrency_tests[0]);
+
+#ifdef MAPBENCH_CHECK_LIB
+MAPBENCH_SUITE_EXPORT(concurrency)
+#else
 int
 main(void)
 {
-	static const struct impl_test tests[] = {
-		{"stale_reads", stale_reads, MAP_NOT_THREAD_SAFE},
-		{"load_or_store_race", load_or_store_race, MAP_NOT_THREAD_SAFE},
-		{"cas_counters", cas_counters, MAP_NOT_THREAD_SAFE},
-		{"range_concurrent", range_concurrent, MAP_NOT_THREAD_SAFE},
-		{"load_and_delete_race", load_and_delete_race,
-		 MAP_NOT_THREAD_SAFE},
-		{"syncmap_churn", syncmap_churn, MAP_NOT_THREAD_SAFE},
-	};
-
-	return run_impl_tests("concurrency", tests,
-			      sizeof(tests) / sizeof(tests[0]));
+	return run_impl_tests("concurrency", concurrency_tests,
+			      concurrency_ntests);
 }
+#endif

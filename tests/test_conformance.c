@@ -110,21 +110,45 @@ rcheck_fn(uint64_t key, void *value, void *arg)
 }
 
 /*
+ * One step of a random sequence, drawn up front so that a failing
+ * sequence can be replayed with steps left out (minimised).
+ */
+struct opstep {
+	enum op op;
+	uint64_t k;
+	unsigned vi, oi; /* the value stored; a compare value not current */
+	bool use_cur;	 /* compare_*: pass the current value if any */
+	uint64_t rr;	 /* range: picks where fn stops */
+};
+
+static void
+draw_step(struct rng *r, size_t nkeys, struct opstep *s)
+{
+	s->op = pick_op(r);
+	s->k = rng_below(r, nkeys);
+	s->vi = (unsigned)rng_below(r, POOL);
+	s->use_cur = rng_below(r, 2) != 0;
+	s->oi = (unsigned)rng_below(r, POOL);
+	s->rr = rng_next(r);
+}
+
+/*
  * One operation on both maps; false (with `why` filled in) if the
  * implementation disagreed with the reference.
  */
 static bool
 step(const struct map_ops *ops, struct map *m, struct refmap *ref,
-     struct rng *r, enum op op, uint64_t k, char *why, size_t whylen)
+     const struct opstep *s, char *why, size_t whylen)
 {
-	void *v = PV(rng_below(r, POOL));
+	uint64_t k = s->k;
+	enum op op = s->op;
+	void *v = PV(s->vi);
 	void *old, *got = SENTINEL, *exp = NULL;
 	bool b, eb;
 	int rc, erc;
 
 	/* compare_* mostly pass the current value, so they match often. */
-	old = (ref->val[k] != NULL && rng_below(r, 2)) ? ref->val[k]
-						       : PV(rng_below(r, POOL));
+	old = (ref->val[k] != NULL && s->use_cur) ? ref->val[k] : PV(s->oi);
 	switch (op) {
 	case OP_LOAD:
 		b = ops->load(m, k, &got);
@@ -187,7 +211,7 @@ step(const struct map_ops *ops, struct map *m, struct refmap *ref,
 		struct rcheck c = {.ref = ref};
 
 		/* limit 1..len+1: stop early, or visit all. */
-		c.limit = (size_t)rng_below(r, len + 1) + 1;
+		c.limit = (size_t)(s->rr % (len + 1)) + 1;
 		c.seen = calloc(ref->nkeys, sizeof(*c.seen));
 		assert_non_null(c.seen);
 		ops->range(m, rcheck_fn, &c);
@@ -222,55 +246,134 @@ bad_int:
 	return false;
 }
 
+/*
+ * Run `steps` on a fresh map and reference, checking every step and the
+ * whole contents after each.  Returns the index of the first failing
+ * step (n: none), with the reason in `why`.
+ */
+static size_t
+replay(const struct map_ops *ops, const struct opstep *steps, size_t n,
+       size_t nkeys, size_t hint, char *why, size_t whylen)
+{
+	struct map *m = test_create(ops, hint);
+	struct refmap ref;
+	size_t i;
+
+	assert_non_null(m);
+	ref_init(&ref, nkeys);
+	for (i = 0; i < n; i++)
+		if (!step(ops, m, &ref, &steps[i], why, whylen) ||
+		    !ref_matches(ops, m, &ref, why, whylen))
+			break;
+	ref_fini(&ref);
+	ops->destroy(m);
+	return i;
+}
+
+/*
+ * Shrink a failing sequence: leave out each step in turn (last first)
+ * and keep it out if the rest still fails.  Returns the new length.
+ */
+static size_t
+minimise(const struct map_ops *ops, struct opstep *steps, size_t n,
+	 size_t nkeys, size_t hint)
+{
+	char why[256];
+
+	for (size_t i = n; i-- > 0;) {
+		struct opstep cut = steps[i];
+		size_t f;
+
+		memmove(&steps[i], &steps[i + 1], (n - i - 1) * sizeof(*steps));
+		f = replay(ops, steps, n - 1, nkeys, hint, why, sizeof(why));
+		if (f < n - 1) {
+			n = f + 1; /* still fails, maybe sooner */
+			continue;
+		}
+		memmove(&steps[i + 1], &steps[i], (n - i - 1) * sizeof(*steps));
+		steps[i] = cut;
+	}
+	return n;
+}
+
+static void
+report_failure(const struct map_ops *ops, uint64_t seed, size_t nkeys,
+	       size_t hint, struct opstep *steps, size_t f, const char *why0)
+{
+	char why[256], line[160];
+	size_t n = minimise(ops, steps, f + 1, nkeys, hint);
+
+	replay(ops, steps, n, nkeys, hint, why, sizeof(why));
+	print_error("%s: seed %llu, %zu keys: step %zu fails: %s\n"
+		    "minimised to %zu steps (a fresh map; each step then "
+		    "the contents are checked):\n",
+		    ops->name, (unsigned long long)seed, nkeys, f, why0, n);
+	for (size_t i = 0; i < n && i < 40; i++) {
+		const struct opstep *t = &steps[i];
+		size_t len = (size_t)snprintf(
+			line, sizeof(line), "  %2zu. %s(key %llu", i + 1,
+			op_names[t->op], (unsigned long long)t->k);
+
+		/* Values are v0..v5 of a pool; "current" if it was current. */
+		if (t->op == OP_CAS || t->op == OP_CAD)
+			len += (size_t)snprintf(line + len, sizeof(line) - len,
+						t->use_cur
+							? ", old=current or v%u"
+							: ", old=v%u",
+						t->oi);
+		if (t->op == OP_STORE || t->op == OP_SWAP ||
+		    t->op == OP_LOAD_OR_STORE || t->op == OP_CAS)
+			snprintf(line + len, sizeof(line) - len, ", new=v%u",
+				 t->vi);
+		print_error("%s)\n", line);
+	}
+	fail_msg("%s: seed %llu, %zu keys, minimised to %zu steps: %s "
+		 "(replay: MAPBENCH_TEST_IMPL=%s test_conformance)",
+		 ops->name, (unsigned long long)seed, nkeys, n, why, ops->name);
+}
+
 static void
 random_ops(void **state)
 {
 	const struct map_ops *ops = test_ops(state);
 	static const size_t spaces[] = {4, 16, 64};
 	unsigned long seeds = scaled(60, 4);
-	unsigned long steps = 1500;
+	const size_t nsteps = 1500;
+	struct opstep *steps = calloc(nsteps, sizeof(*steps));
 	char why[256];
 
+	assert_non_null(steps);
 	map_ops_thread_enter(ops);
 	for (size_t si = 0; si < sizeof(spaces) / sizeof(spaces[0]); si++) {
 		size_t nkeys = spaces[si];
 
 		for (uint64_t seed = 1; seed <= seeds; seed++) {
 			struct rng r = {.s = seed * 1000003 + nkeys};
-			struct map *m = test_create(ops, seed % 3 == 0 ? nkeys : 0);
+			size_t hint = seed % 3 == 0 ? nkeys : 0;
+			struct map *m = test_create(ops, hint);
 			struct refmap ref;
 
 			assert_non_null(m);
 			ref_init(&ref, nkeys);
-			for (unsigned long i = 0; i < steps; i++) {
-				enum op op = pick_op(&r);
-				uint64_t k = rng_below(&r, nkeys);
-
-				if (!step(ops, m, &ref, &r, op, k, why,
-					  sizeof(why)))
-					fail_msg(
-						"%s: seed %llu, %zu keys, step "
-						"%lu: %s(key %llu) %s",
-						ops->name,
-						(unsigned long long)seed, nkeys,
-						i, op_names[op],
-						(unsigned long long)k, why);
-				if ((i % 64 == 63 || i == steps - 1) &&
-				    !ref_matches(ops, m, &ref, why,
-						 sizeof(why)))
-					fail_msg("%s: seed %llu, %zu keys, "
-						 "after "
-						 "step %lu: contents differ: "
-						 "%s",
-						 ops->name,
-						 (unsigned long long)seed,
-						 nkeys, i, why);
+			for (size_t i = 0; i < nsteps; i++) {
+				draw_step(&r, nkeys, &steps[i]);
+				if (step(ops, m, &ref, &steps[i], why,
+					 sizeof(why)) &&
+				    ((i % 64 != 63 && i != nsteps - 1) ||
+				     ref_matches(ops, m, &ref, why,
+						 sizeof(why))))
+					continue;
+				ref_fini(&ref);
+				ops->destroy(m);
+				report_failure(ops, seed, nkeys, hint, steps, i,
+					       why);
 			}
 			ref_fini(&ref);
 			ops->destroy(m);
 		}
 	}
 	map_ops_thread_exit(ops);
+	free(steps);
 }
 
 /* NULL is the map's "no value": it is never stored. */
@@ -756,22 +859,28 @@ million_keys(void **state)
 	map_ops_thread_exit(ops);
 }
 
+const struct impl_test conformance_tests[] = {
+	{"random_ops", random_ops, 0},
+	{"null_values", null_values, 0},
+	{"absent_keys", absent_keys, 0},
+	{"extreme_keys", extreme_keys, 0},
+	{"range_stops", range_stops, 0},
+	{"range_mutates", range_mutates, 0},
+	{"range_deletes_all", range_deletes_all, 0},
+	{"clear_reuse", clear_reuse, 0},
+	{"nested_enter", nested_enter, 0},
+	{"million_keys", million_keys, 0},
+};
+const size_t conformance_ntests =
+	sizeof(conformance_tests) / sizeof(conformance_tests[0]);
+
+#ifdef MAPBENCH_CHECK_LIB
+MAPBENCH_SUITE_EXPORT(conformance)
+#else
 int
 main(void)
 {
-	static const struct impl_test tests[] = {
-		{"random_ops", random_ops, 0},
-		{"null_values", null_values, 0},
-		{"absent_keys", absent_keys, 0},
-		{"extreme_keys", extreme_keys, 0},
-		{"range_stops", range_stops, 0},
-		{"range_mutates", range_mutates, 0},
-		{"range_deletes_all", range_deletes_all, 0},
-		{"clear_reuse", clear_reuse, 0},
-		{"nested_enter", nested_enter, 0},
-		{"million_keys", million_keys, 0},
-	};
-
-	return run_impl_tests("conformance", tests,
-			      sizeof(tests) / sizeof(tests[0]));
+	return run_impl_tests("conformance", conformance_tests,
+			      conformance_ntests);
 }
+#endif

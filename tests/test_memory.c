@@ -8,12 +8,11 @@
  * allocator holds must grow by less than 8 per iteration over the second
  * half, where keeping one 16-byte slot, or one entry, per deleted key
  * would grow it by at least 16.  Deferred frees are flushed with
- * the map's quiesce hook (rcu_barrier) before each reading.  The allocator is asked directly
- * (jemalloc's stats.allocated, or the sanitizer's count in ASan builds);
- * with neither, the test is skipped.
+ * the map's quiesce hook (rcu_barrier) before each reading.  The allocator is
+ * asked directly (jemalloc's stats.allocated, or the sanitizer's count in ASan
+ * builds); with neither, the test is skipped.
  */
 #include "testutil.h"
-
 
 #if defined(MAPBENCH_HAVE_JEMALLOC)
 #include <jemalloc/jemalloc.h>
@@ -121,16 +120,19 @@ deletes_store_range_delete(void **state)
 	check_bounded(state, store_range_delete);
 }
 
+const struct impl_test memory_tests[] = {
+	{"deleted_keys_freed_store_load_delete", deletes_store_load_delete, 0},
+	{"deleted_keys_freed_store_range_delete", deletes_store_range_delete,
+	 0},
+};
+const size_t memory_ntests = sizeof(memory_tests) / sizeof(memory_tests[0]);
+
+#ifdef MAPBENCH_CHECK_LIB
+MAPBENCH_SUITE_EXPORT(memory)
+#else
 int
 main(void)
 {
-	static const struct impl_test tests[] = {
-		{"deleted_keys_freed_store_load_delete",
-		 deletes_store_load_delete, 0},
-		{"deleted_keys_freed_store_range_delete",
-		 deletes_store_range_delete, 0},
-	};
-
-	return run_impl_tests("memory", tests,
-			      sizeof(tests) / sizeof(tests[0]));
+	return run_impl_tests("memory", memory_tests, memory_ntests);
 }
+#endif

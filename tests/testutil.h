@@ -174,6 +174,7 @@ struct impl_test {
 struct impl_spec {
 	const struct map_ops *ops;
 	const char *param;
+	char *text; /* owns the MAPBENCH_TEST_IMPL item param points into */
 };
 
 /*
@@ -237,7 +238,7 @@ impl_specs(struct impl_spec **out)
 	if (sel == NULL || *sel == '\0') {
 		for (const struct map_ops *const *o = map_registry; *o != NULL;
 		     o++)
-			v[n++] = (struct impl_spec){*o, NULL};
+			v[n++] = (struct impl_spec){*o, NULL, NULL};
 		*out = v;
 		return n;
 	}
@@ -260,7 +261,9 @@ impl_specs(struct impl_spec **out)
 					item);
 				exit(2);
 			}
-			v[n++] = (struct impl_spec){ops, colon};
+			v[n++] = (struct impl_spec){ops, colon, item};
+		} else {
+			free(item);
 		}
 		p += len;
 		if (*p == ',')
@@ -316,8 +319,62 @@ run_impl_tests(const char *group, const struct impl_test *tests, size_t n)
 	for (size_t i = 0; i < count; i++)
 		free((char *)ut[i].name);
 	free(ut);
+	for (size_t s = 0; s < nspecs; s++)
+		free(specs[s].text);
 	free(specs);
 	return rc;
 }
+
+/*
+ * Run one test on (ops, param) as a one-test cmocka group: 0 when it
+ * passed (or skipped), else the number of failures.
+ */
+static inline int
+run_one_impl_test(const char *group, const struct impl_test *t,
+		  const struct map_ops *ops, const char *param)
+{
+	struct impl_spec spec = {ops, param, NULL};
+	struct CMUnitTest ut;
+	char *name;
+	int rc;
+
+	if (asprintf(&name, "%s%s%s/%s", ops->name, param ? ":" : "",
+		     param ? param : "", t->name) < 0)
+		return 1;
+	ut = (struct CMUnitTest){
+		.name = name,
+		.test_func = t->fn,
+		.setup_func = impl_spec_setup,
+		.teardown_func = impl_spec_teardown,
+		.initial_state = (void *)&spec,
+	};
+	rc = _cmocka_run_group_tests(group, &ut, 1, NULL, NULL);
+	free(name);
+	return rc;
+}
+
+/*
+ * What `mapbench check` needs of a suite (tests/suites.h): its tests'
+ * names and skip flags, and a way to run one.
+ */
+#define MAPBENCH_SUITE_EXPORT(suite)                                           \
+	size_t suite##_count(void)                                             \
+	{                                                                      \
+		return suite##_ntests;                                         \
+	}                                                                      \
+	const char *suite##_name(size_t i)                                     \
+	{                                                                      \
+		return suite##_tests[i].name;                                  \
+	}                                                                      \
+	unsigned suite##_skip(size_t i)                                        \
+	{                                                                      \
+		return suite##_tests[i].skip_flags;                            \
+	}                                                                      \
+	int suite##_run_one(size_t i, const struct map_ops *ops,               \
+			    const char *param)                                 \
+	{                                                                      \
+		return run_one_impl_test(#suite, &suite##_tests[i], ops,       \
+					 param);                               \
+	}
 
 #endif /* MAPBENCH_TESTUTIL_H */

@@ -18,13 +18,13 @@
  * that collapses on futex wake-ups would flatter every other map, so the
  * baseline is the lock a C programmer gets by default.
  *
- * Range copies the keys under the read lock, drops it, then loads each
- * key again and calls fn with the value it finds (skipping keys deleted
- * meanwhile): not a snapshot, each key at most once, and fn may call any
- * operation on the map.
+ * The operations are common/tablemap.h's, the same code as unsync's with
+ * the lock compiled in.  locked_ops counts write-lock acquisitions as a
+ * plain field under the write lock: the counter costs an increment of a
+ * line the lock already owns, not an atomic read-modify-write, and the
+ * read path counts nothing.
  */
 #include <pthread.h>
-#include <stdatomic.h>
 
 #include "alloc.h"
 #include "map.h"
@@ -32,9 +32,19 @@
 
 struct map {
 	pthread_rwlock_t lock;
-	struct table *t;	     /* guarded by lock */
-	_Atomic uint64_t locked_ops; /* write-lock acquisitions */
+	struct table *t;     /* guarded by lock */
+	uint64_t locked_ops; /* write-lock acquisitions; guarded by lock */
 };
+
+#define TM_FN(name)  rwlock_##name
+#define TM_RDLOCK(m) pthread_rwlock_rdlock(&(m)->lock)
+#define TM_WRLOCK(m)                                                           \
+	do {                                                                   \
+		pthread_rwlock_wrlock(&(m)->lock);                             \
+		(m)->locked_ops++;                                             \
+	} while (0)
+#define TM_UNLOCK(m) pthread_rwlock_unlock(&(m)->lock)
+#include "tablemap.h"
 
 static struct map *
 rwlock_create(size_t size_hint)
@@ -48,7 +58,7 @@ rwlock_create(size_t size_hint)
 		goto fail_table;
 	if (pthread_rwlock_init(&m->lock, NULL) != 0)
 		goto fail_lock;
-	atomic_init(&m->locked_ops, 0);
+	m->locked_ops = 0;
 	return m;
 
 fail_lock:
@@ -68,189 +78,13 @@ rwlock_destroy(struct map *m)
 	map_free(m);
 }
 
-static inline void
-rwlock_wrlock(struct map *m)
-{
-	pthread_rwlock_wrlock(&m->lock);
-	/* Relaxed: a statistic; the lock orders nothing else through it. */
-	atomic_fetch_add_explicit(&m->locked_ops, 1, memory_order_relaxed);
-}
-
-static bool
-rwlock_load(struct map *m, uint64_t key, void **value)
-{
-	void *v;
-
-	pthread_rwlock_rdlock(&m->lock);
-	v = table_get(m->t, key);
-	pthread_rwlock_unlock(&m->lock);
-	if (value != NULL)
-		*value = v;
-	return v != NULL;
-}
-
-static int
-rwlock_store(struct map *m, uint64_t key, void *value)
-{
-	int ret;
-
-	if (value == NULL)
-		return -EINVAL;
-	rwlock_wrlock(m);
-	ret = table_put(m->t, key, value, NULL);
-	pthread_rwlock_unlock(&m->lock);
-	return ret;
-}
-
-static int
-rwlock_load_or_store(struct map *m, uint64_t key, void *value, void **actual)
-{
-	void *v;
-	int ret;
-
-	if (value == NULL)
-		return -EINVAL;
-	rwlock_wrlock(m);
-	v = table_get(m->t, key);
-	if (v != NULL) {
-		ret = 1;
-	} else {
-		ret = table_put(m->t, key, value, NULL);
-		if (ret == 0)
-			v = value;
-	}
-	pthread_rwlock_unlock(&m->lock);
-	if (actual != NULL)
-		*actual = v;
-	return ret;
-}
-
-static bool
-rwlock_load_and_delete(struct map *m, uint64_t key, void **value)
-{
-	void *v;
-
-	rwlock_wrlock(m);
-	v = table_remove(m->t, key);
-	pthread_rwlock_unlock(&m->lock);
-	if (value != NULL)
-		*value = v;
-	return v != NULL;
-}
-
-static void
-rwlock_del(struct map *m, uint64_t key)
-{
-	rwlock_wrlock(m);
-	table_remove(m->t, key);
-	pthread_rwlock_unlock(&m->lock);
-}
-
-static int
-rwlock_swap(struct map *m, uint64_t key, void *value, void **previous)
-{
-	void *prev = NULL;
-	int ret;
-
-	if (value == NULL)
-		return -EINVAL;
-	rwlock_wrlock(m);
-	ret = table_put(m->t, key, value, &prev);
-	pthread_rwlock_unlock(&m->lock);
-	if (ret < 0)
-		return ret;
-	if (previous != NULL)
-		*previous = prev;
-	return prev != NULL;
-}
-
-/* A NULL new_value cannot be stored: false, map unchanged. */
-static bool
-rwlock_compare_and_swap(struct map *m, uint64_t key, void *old_value,
-			void *new_value)
-{
-	void *cur;
-	bool swapped = false;
-
-	if (new_value == NULL)
-		return false;
-	rwlock_wrlock(m);
-	cur = table_get(m->t, key);
-	if (cur != NULL && cur == old_value) {
-		/* The key is present: replacing cannot allocate. */
-		table_put_reserved(m->t, key, new_value);
-		swapped = true;
-	}
-	pthread_rwlock_unlock(&m->lock);
-	return swapped;
-}
-
-static bool
-rwlock_compare_and_delete(struct map *m, uint64_t key, void *old_value)
-{
-	void *cur;
-	bool deleted = false;
-
-	rwlock_wrlock(m);
-	cur = table_get(m->t, key);
-	if (cur != NULL && cur == old_value) {
-		table_remove(m->t, key);
-		deleted = true;
-	}
-	pthread_rwlock_unlock(&m->lock);
-	return deleted;
-}
-
-/*
- * Go's RWMutexMap.Range.  If the key array cannot be allocated, range
- * visits nothing: the vtable gives it no way to report the error.
- */
-static void
-rwlock_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
-	     void *arg)
-{
-	uint64_t *keys = NULL;
-	size_t n = 0;
-
-	pthread_rwlock_rdlock(&m->lock);
-	if (m->t->count != 0) {
-		keys = map_malloc(m->t->count * sizeof(*keys));
-		if (keys != NULL) {
-			struct table_slot *s;
-
-			/* Start where Go would: somewhere random. */
-			table_for_each_slot_from(m->t, table_walk_start(m->t),
-						 s)
-				keys[n++] = s->key;
-		}
-	}
-	pthread_rwlock_unlock(&m->lock);
-
-	for (size_t i = 0; i < n; i++) {
-		void *v;
-
-		if (rwlock_load(m, keys[i], &v) && !fn(keys[i], v, arg))
-			break;
-	}
-	map_free(keys);
-}
-
-static void
-rwlock_clear(struct map *m)
-{
-	rwlock_wrlock(m);
-	table_clear(m->t);
-	pthread_rwlock_unlock(&m->lock);
-}
-
 static void
 rwlock_stats(struct map *m, struct map_stats *out)
 {
 	out->have = MAP_STAT_LOCKED_OPS | MAP_STAT_RESIZES;
-	/* Relaxed: a statistic, read while workers may still be counting. */
-	out->locked_ops =
-		atomic_load_explicit(&m->locked_ops, memory_order_relaxed);
+	/* The read lock excludes every writer, so both fields are stable. */
 	pthread_rwlock_rdlock(&m->lock);
+	out->locked_ops = m->locked_ops;
 	out->resizes = m->t->grows;
 	pthread_rwlock_unlock(&m->lock);
 }

@@ -4,9 +4,11 @@
  * MAP_NOT_THREAD_SAFE: the harness never runs it with writers on more
  * than one thread.  Concurrent loads alone are safe (they only read).
  *
- * Range copies the keys first and then looks each one up again before
- * calling fn, so fn may store or delete (and the table may grow or shift
- * entries back) without range visiting a key twice or reading freed slots.
+ * The operations are common/tablemap.h's with empty locks: the same code
+ * as rwlock's, so the two differ by the lock alone.  Range copies the keys
+ * first and then looks each one up again before calling fn, so fn may
+ * store or delete without range visiting a key twice or reading freed
+ * slots.
  */
 #include "alloc.h"
 #include "map.h"
@@ -15,6 +17,12 @@
 struct map {
 	struct table *t;
 };
+
+#define TM_FN(name)  unsync_##name
+#define TM_RDLOCK(m) ((void)0)
+#define TM_WRLOCK(m) ((void)0)
+#define TM_UNLOCK(m) ((void)0)
+#include "tablemap.h"
 
 static struct map *
 unsync_create(size_t size_hint)
@@ -38,137 +46,6 @@ unsync_destroy(struct map *m)
 		return;
 	table_free(m->t);
 	map_free(m);
-}
-
-static bool
-unsync_load(struct map *m, uint64_t key, void **value)
-{
-	void *v = table_get(m->t, key);
-
-	if (value != NULL)
-		*value = v;
-	return v != NULL;
-}
-
-static int
-unsync_store(struct map *m, uint64_t key, void *value)
-{
-	if (value == NULL)
-		return -EINVAL;
-	return table_put(m->t, key, value, NULL);
-}
-
-static int
-unsync_load_or_store(struct map *m, uint64_t key, void *value, void **actual)
-{
-	void *v;
-	int ret;
-
-	if (value == NULL)
-		return -EINVAL;
-	v = table_get(m->t, key);
-	if (v != NULL) {
-		ret = 1;
-	} else {
-		ret = table_put(m->t, key, value, NULL);
-		if (ret == 0)
-			v = value;
-	}
-	if (actual != NULL)
-		*actual = v;
-	return ret;
-}
-
-static bool
-unsync_load_and_delete(struct map *m, uint64_t key, void **value)
-{
-	void *v = table_remove(m->t, key);
-
-	if (value != NULL)
-		*value = v;
-	return v != NULL;
-}
-
-static void
-unsync_del(struct map *m, uint64_t key)
-{
-	table_remove(m->t, key);
-}
-
-static int
-unsync_swap(struct map *m, uint64_t key, void *value, void **previous)
-{
-	void *prev = NULL;
-	int ret;
-
-	if (value == NULL)
-		return -EINVAL;
-	ret = table_put(m->t, key, value, &prev);
-	if (ret < 0)
-		return ret;
-	if (previous != NULL)
-		*previous = prev;
-	return prev != NULL;
-}
-
-/* A NULL new_value cannot be stored: false, map unchanged. */
-static bool
-unsync_compare_and_swap(struct map *m, uint64_t key, void *old_value,
-			void *new_value)
-{
-	void *cur = table_get(m->t, key);
-
-	if (new_value == NULL || cur == NULL || cur != old_value)
-		return false;
-	/* The key is present: replacing cannot allocate. */
-	table_put_reserved(m->t, key, new_value);
-	return true;
-}
-
-static bool
-unsync_compare_and_delete(struct map *m, uint64_t key, void *old_value)
-{
-	void *cur = table_get(m->t, key);
-
-	if (cur == NULL || cur != old_value)
-		return false;
-	table_remove(m->t, key);
-	return true;
-}
-
-/*
- * If the key array cannot be allocated, range visits nothing: the vtable
- * gives it no way to report the error.
- */
-static void
-unsync_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
-	     void *arg)
-{
-	struct table_slot *s;
-	uint64_t *keys;
-	size_t n = 0;
-
-	if (m->t->count == 0)
-		return;
-	keys = map_malloc(m->t->count * sizeof(*keys));
-	if (keys == NULL)
-		return;
-	/* Start where Go would: somewhere random. */
-	table_for_each_slot_from(m->t, table_walk_start(m->t), s)
-		keys[n++] = s->key;
-	for (size_t i = 0; i < n; i++) {
-		void *v = table_get(m->t, keys[i]);
-
-		if (v != NULL && !fn(keys[i], v, arg))
-			break;
-	}
-	map_free(keys);
-}
-
-static void
-unsync_clear(struct map *m)
-{
-	table_clear(m->t);
 }
 
 static void

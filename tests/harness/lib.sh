@@ -21,3 +21,25 @@ finish() {
 csv_col() {
 	head -1 "$1" | tr ',' '\n' | grep -nx "$2" | cut -d: -f1
 }
+# row_keys FILE: each row's identity (the schema's identity columns and
+# rep), one line per row, for duplicate checks.
+row_keys() {
+	cols=""
+	for c in impl workload threads read_pct mix keys dist prefill_pct \
+		duration_s latency_sample rep; do
+		i=$(csv_col "$1" "$c")
+		[ -n "$i" ] || { echo "row_keys: no column $c" >&2; return 1; }
+		cols="$cols${cols:+,}$i"
+	done
+	tail -n +2 "$1" | cut -d, -f"$cols"
+}
+# registry_counts: "MAPS UNSAFE CONTROLS" from `mapbench list`.
+registry_counts() {
+	"$MB" list | awk '
+		/^maps/ { on = 1; next }
+		/^$/ { on = 0 }
+		on && /^  [a-z]/ { n++ }
+		on && /^  [a-z].*\[not thread-safe/ { u++ }
+		on && /^  [a-z].*\[control/ { c++ }
+		END { print n + 0, u + 0, c + 0 }'
+}

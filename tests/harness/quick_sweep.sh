@@ -20,10 +20,13 @@ for c in impl workload threads read_pct keys dist prefill_pct rep seconds ops \
 	p50_ns p99_ns p999_ns max_ns bytes_per_key peak_rss_kb oversubscribed; do
 	[ -n "$(csv_col "$csv" $c)" ] || fail "results.csv lacks column $c"
 done
-# quick grid: 5 impls x 2 threads x 3 reads x 2 keys x 2 reps, minus
-# unsync with writers on 2 threads (2 reads x 2 keys x 2 reps)
+# quick grid: every map x 2 threads x 3 reads x 2 keys x 2 reps, minus
+# the not-thread-safe maps with writers on 2 threads (2 reads x 2 keys x
+# 2 reps), counted from the registry
+set -- $(registry_counts)
+want=$((24 * $1 - 8 * $2))
 rows=$(($(wc -l <"$csv") - 1))
-[ "$rows" -eq 112 ] || fail "want 112 rows, got $rows"
+[ "$rows" -eq "$want" ] || fail "want $want rows ($1 maps, $2 unsafe), got $rows"
 grep -q "not running.*unsync" "$TMP/stderr" || fail "unsync refusal not said"
 # bytes per key needs jemalloc (sanitizer builds have none)
 jem=0
@@ -32,7 +35,9 @@ awk -F, -v jem=$jem -v ci="$(csv_col "$csv" impl)" -v co="$(csv_col "$csv" ops)"
 	-v cs="$(csv_col "$csv" seconds)" -v cm="$(csv_col "$csv" mops)" \
 	-v cp="$(csv_col "$csv" promotions)" -v cl="$(csv_col "$csv" locked_ops)" \
 	-v ct="$(csv_col "$csv" threads)" -v cr="$(csv_col "$csv" read_pct)" \
-	-v cb="$(csv_col "$csv" bytes_per_key)" -v c5="$(csv_col "$csv" p50_ns)" '
+	-v cb="$(csv_col "$csv" bytes_per_key)" -v c5="$(csv_col "$csv" p50_ns)" \
+	-v cu="$(csv_col "$csv" lat_unresolved)" \
+	-v cn="$(csv_col "$csv" lat_samples)" -v cst="$(csv_col "$csv" status)" '
 NR == 1 { next }
 {
 	if ($co <= 0) { print "ops <= 0: " $0; bad++ }
@@ -42,19 +47,24 @@ NR == 1 { next }
 		print "mops != ops/seconds: " $cm " vs " want; bad++
 	}
 	if ($ci == "syncmap" && ($cp == "" || $cl == "")) { print "counters missing: " $0; bad++ }
-	if ($ci != "syncmap" && $cp != "") { print "promotions not NA on " $ci; bad++ }
-	if ($ci == "syncmap" && $cr == 90) sync90 += $cp
+	if ($ci == "lfht" && ($cp != "" || $cl != "")) { print "counters not NA on " $ci; bad++ }
+	if ($cp != "" && $cr == 90) sync90 += $cp
 	if ($ci == "unsync" && $ct > 1 && $cr < 100) { print "unsync ran with writers"; bad++ }
 	if (jem && $ci != "null" && $cb == "") { print "no bytes_per_key: " $ci; bad++ }
 	if (jem && $ci != "null" && ($cb < 8 || $cb > 4096)) { print "bytes_per_key " $cb; bad++ }
-	if ($c5 == "") { print "no p50: " $0; bad++ }
+	if ($cst != "ok") { print "status not ok: " $0; bad++ }
+	# p50 is NA without samples, or below the clock resolution
+	if ($cn > 0 && $c5 == "" && $cu !~ /p50/) { print "no p50 with samples: " $0; bad++ }
+	if ($cn == 0 && $c5 != "") { print "p50 without samples: " $0; bad++ }
+	if ($cn == 0) nolat++
 }
 END {
-	if (sync90 <= 0) { print "syncmap never promoted at 90% reads"; bad++ }
+	if (sync90 <= 0) { print "no map that counts promotions promoted at 90% reads"; bad++ }
+	if (nolat > NR / 4) { print nolat " of " NR " rows have no latency"; bad++ }
 	exit bad != 0
 }' "$csv" || fail "row sanity"
 # no duplicate rows
-dups=$(tail -n +2 "$csv" | cut -d, -f1-9 | sort | uniq -d | wc -l)
+dups=$(row_keys "$csv" | sort | uniq -d | wc -l)
 [ "$dups" -eq 0 ] || fail "$dups duplicate rows"
 if command -v gnuplot >/dev/null 2>&1; then
 	for f in throughput_threads_uniform_k1000 throughput_threads_uniform_k100000 \

@@ -31,7 +31,7 @@ rc=$?
 [ "$rc" -eq 0 ] || fail "resume: exit $rc: $(tail -3 "$TMP/stderr2")"
 n2=$(($(wc -l <"$out/results.csv") - 1))
 [ "$n2" -eq 36 ] || fail "after resume: $n2 rows, want 36"
-dups=$(tail -n +2 "$out/results.csv" | cut -d, -f1-9 | sort | uniq -d | wc -l)
+dups=$(row_keys "$out/results.csv" | sort | uniq -d | wc -l)
 [ "$dups" -eq 0 ] || fail "$dups duplicate rows after resume"
 grep -q '"resumed"' "$out/meta.json" || fail "meta.json does not record the resume"
 # Resuming a finished sweep runs nothing.

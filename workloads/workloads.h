@@ -22,7 +22,7 @@
 extern "C" {
 #endif
 
-#define WL_VAL(x)  ((void *)(uintptr_t)(((uint64_t)(x) << 1) | 1))
+#define WL_VAL(x)   ((void *)(uintptr_t)(((uint64_t)(x) << 1) | 1))
 #define WL_UNVAL(p) ((uint64_t)(uintptr_t)(p) >> 1)
 
 /* Operation kinds, for per-type counts (also used by the harness mixes). */
@@ -45,11 +45,12 @@ extern const char *const wl_op_names[WL_NOPS]; /* "load", "store", ... */
 struct wl_thread {
 	const struct map_ops *impl; /* the map's vtable */
 	struct map *m;
-	uint64_t i;             /* Go's i: starts at tid * n_hint */
-	int64_t s0, s1;         /* per-goroutine state of the body (Go's locals) */
-	uint64_t iters;         /* iterations run (Go's b.N share) */
-	uint64_t ops[WL_NOPS];  /* map operations issued, by kind */
-	uint64_t hits[WL_NOPS]; /* of those, the ones that found/loaded/swapped */
+	uint64_t i;	/* Go's i: starts at tid * n_hint */
+	int64_t s0, s1; /* per-goroutine state of the body (Go's locals) */
+	uint64_t iters; /* iterations run (Go's b.N share) */
+	uint64_t ops[WL_NOPS];	/* map operations issued, by kind */
+	uint64_t hits[WL_NOPS]; /* of those, the ones that found/loaded/swapped
+				 */
 };
 
 struct go_workload {
@@ -67,6 +68,9 @@ extern const struct go_workload *const go_workloads[];
 
 /* The workload called `name` (case-sensitive, Go's spelling), or NULL. */
 const struct go_workload *go_workload_find(const char *name);
+
+/* One iteration of wl's body on t itself (no copy of t), or NULL. */
+void (*wl_step_of(const struct go_workload *wl))(struct wl_thread *);
 
 /* Initialise a thread's state for workload thread `tid` of a run whose
  * per-thread counter stride is n_hint (Go's b.N). */

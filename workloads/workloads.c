@@ -444,6 +444,12 @@ body_clear(struct wl_thread *t)
 			body_##body(&c);                                       \
 		c.iters += n;                                                  \
 		*t = c;                                                        \
+	}                                                                      \
+	static void step_##body(struct wl_thread *t)                           \
+	{                                                                      \
+		body_##body(t);                                                \
+		t->i++;                                                        \
+		t->iters++;                                                    \
 	}
 
 WL_RUN(load_1024)
@@ -469,6 +475,47 @@ WL_RUN(cad_collision)
 WL_RUN(cad_mostly_hits)
 WL_RUN(cad_mostly_misses)
 WL_RUN(clear)
+
+/*
+ * One iteration on the thread state itself, no copy: what a latency
+ * sample times (run(t, 1) would add two copies of the state).
+ */
+static const struct {
+	void (*run)(struct wl_thread *, uint64_t);
+	void (*step)(struct wl_thread *);
+} wl_steps[] = {
+	{run_load_1024, step_load_1024},
+	{run_load_or_store_balanced, step_load_or_store_balanced},
+	{run_load_or_store_unique, step_load_or_store_unique},
+	{run_load_or_store_collision, step_load_or_store_collision},
+	{run_load_and_delete_balanced, step_load_and_delete_balanced},
+	{run_load_and_delete_unique, step_load_and_delete_unique},
+	{run_load_and_delete_collision, step_load_and_delete_collision},
+	{run_range, step_range},
+	{run_adversarial_alloc, step_adversarial_alloc},
+	{run_adversarial_delete, step_adversarial_delete},
+	{run_delete_collision, step_delete_collision},
+	{run_swap_collision, step_swap_collision},
+	{run_swap_mostly_hits, step_swap_mostly_hits},
+	{run_swap_mostly_misses, step_swap_mostly_misses},
+	{run_cas_collision, step_cas_collision},
+	{run_cas_no_existing_key, step_cas_no_existing_key},
+	{run_cas_value_not_equal, step_cas_value_not_equal},
+	{run_cas_mostly_hits, step_cas_mostly_hits},
+	{run_cas_mostly_misses, step_cas_mostly_misses},
+	{run_cad_collision, step_cad_collision},
+	{run_cad_mostly_hits, step_cad_mostly_hits},
+	{run_cad_mostly_misses, step_cad_mostly_misses},
+	{run_clear, step_clear},
+};
+
+void (*wl_step_of(const struct go_workload *wl))(struct wl_thread *)
+{
+	for (size_t i = 0; i < sizeof(wl_steps) / sizeof(wl_steps[0]); i++)
+		if (wl_steps[i].run == wl->run)
+			return wl_steps[i].step;
+	return NULL;
+}
 
 #define U(op) (1u << (op))
 

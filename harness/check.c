@@ -1,0 +1,356 @@
+/*
+ * mapbench check: the project's correctness suites (tests/suites.h: the
+ * very code ctest runs) on any map, built in or from a plugin.
+ *
+ * Every test runs in a child process of its own, so a map that crashes
+ * or hangs costs one check, which is reported as failed with its signal
+ * or "timed out", and the others still run.  A failing random sequence
+ * comes back minimised, with the seed that replays it.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "config.h"
+#include "lincheck.h"
+#include "opts.h"
+#include "plugin.h"
+#include "suites.h"
+
+struct suite {
+	const char *name;
+	size_t (*count)(void);
+	const char *(*test_name)(size_t i);
+	unsigned (*skip)(size_t i);
+	int (*run_one)(size_t i, const struct map_ops *ops, const char *param);
+};
+
+/*
+ * Linearizability (mapbench lincheck) as one more check: recorded
+ * concurrent histories of the map, checked key by key.
+ */
+static unsigned lc_histories = 10;
+
+static size_t
+lin_count(void)
+{
+	return 1;
+}
+
+static const char *
+lin_name(size_t i)
+{
+	return "histories";
+}
+
+static unsigned
+lin_skip(size_t i)
+{
+	return MAP_NOT_THREAD_SAFE;
+}
+
+static int
+lin_run_one(size_t i, const struct map_ops *ops, const char *param)
+{
+	char impl[256], hist[16];
+	char *argv[] = {"lincheck", "--impl", impl, "--histories", hist, NULL};
+
+	snprintf(impl, sizeof(impl), "%s%s%s", ops->name, param ? ":" : "",
+		 param ? param : "");
+	snprintf(hist, sizeof(hist), "%u", lc_histories);
+	return cmd_lincheck(5, argv);
+}
+
+static const struct suite suites[] = {
+	{"conformance", conformance_count, conformance_name, conformance_skip,
+	 conformance_run_one},
+	{"concurrency", concurrency_count, concurrency_name, concurrency_skip,
+	 concurrency_run_one},
+	{"memory", memory_count, memory_name, memory_skip, memory_run_one},
+	{"lincheck", lin_count, lin_name, lin_skip, lin_run_one},
+};
+#define NSUITES (sizeof(suites) / sizeof(suites[0]))
+
+static void
+check_usage(FILE *f)
+{
+	fputs("usage: mapbench check --impl LIST [--impl-lib PATH]... "
+	      "[--suite LIST]\n"
+	      "                      [--scale X] [--timeout SECONDS]\n"
+	      "  --impl LIST       maps to check (NAME or NAME:PARAM), or "
+	      "all\n"
+	      "  --impl-lib PATH   load a plugin's maps first (repeatable)\n"
+	      "  --suite LIST      conformance, concurrency, memory, lincheck "
+	      "(all)\n"
+	      "  --scale X         iterations and durations x X, 0.01..100 "
+	      "(1)\n"
+	      "  --timeout S       per check, 1..3600 seconds (300)\n"
+	      "Exit status: 0 every check passed, 1 one failed, 2 bad "
+	      "input.\n",
+	      f);
+}
+
+/* Print the lines of a failed check's output that say what failed. */
+static void
+print_failure(const char *out)
+{
+	const char *p = out;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (len && strncmp(p, "[ RUN", 5) && strncmp(p, "[==", 3) &&
+		    strncmp(p, "[  PASSED", 9) && strncmp(p, "[ SCALE", 7) &&
+		    strncmp(p, "[  FAILED  ] 1 test", 19) &&
+		    strncmp(p, " 1 FAILED", 9))
+			printf("    %.*s\n", (int)len, p);
+		p += len + (nl != NULL);
+	}
+}
+
+/*
+ * Run one test in a child: its output is collected, a crash or a hang is
+ * the check's failure.  Returns 0 passed, 1 failed, 2 skipped.
+ */
+static int
+run_child(const struct suite *s, size_t i, const struct impl_spec *spec,
+	  double timeout, char **out)
+{
+	int pfd[2], status = 0;
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap);
+	pid_t pid;
+	struct timespec t0, t;
+	bool timed_out = false;
+
+	*out = buf;
+	if (buf == NULL || pipe(pfd))
+		return 1;
+	buf[0] = '\0';
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return 1;
+	if (pid == 0) {
+		close(pfd[0]);
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		setpgid(0, 0);
+		_exit(s->run_one(i, spec->ops,
+				 spec->param[0] ? spec->param : NULL)
+			      ? 1
+			      : 0);
+	}
+	close(pfd[1]);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		struct pollfd p = {.fd = pfd[0], .events = POLLIN};
+		double left;
+		ssize_t n;
+
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		left = timeout - ((double)(t.tv_sec - t0.tv_sec) +
+				  (double)(t.tv_nsec - t0.tv_nsec) * 1e-9);
+		if (left <= 0) {
+			timed_out = true;
+			kill(pid, SIGKILL);
+			break;
+		}
+		if (poll(&p, 1, (int)(left * 1000) + 1) <= 0)
+			continue;
+		if (len + 1024 > cap) {
+			char *g = realloc(buf, cap *= 2);
+
+			if (g == NULL)
+				break;
+			buf = *out = g;
+		}
+		n = read(pfd[0], buf + len, cap - len - 1);
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		buf[len] = '\0';
+	}
+	close(pfd[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (timed_out) {
+		snprintf(buf + len, cap - len, "\ntimed out after %.0f s\n",
+			 timeout);
+		return 1;
+	}
+	if (WIFSIGNALED(status)) {
+		snprintf(buf + len, cap - len, "\ncrashed: %s\n",
+			 sigabbrev_np(WTERMSIG(status))
+				 ? sigabbrev_np(WTERMSIG(status))
+				 : "signal");
+		return 1;
+	}
+	if (strstr(buf, "[  SKIPPED ]"))
+		return 2;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+}
+
+int
+cmd_check(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"impl", required_argument, NULL, 'i'},
+		{"impl-lib", required_argument, NULL, 'L'},
+		{"suite", required_argument, NULL, 's'},
+		{"scale", required_argument, NULL, 'x'},
+		{"timeout", required_argument, NULL, 't'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct impl_spec specs[64];
+	const char *impl_arg = NULL, *suite_arg = NULL;
+	bool want[NSUITES];
+	double timeout = 300;
+	size_t nspecs = 0, passed = 0, failed = 0, skipped = 0;
+	char why[1024], *end;
+	int c;
+
+	load_impl_libs(argc, argv);
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			impl_arg = optarg;
+			break;
+		case 'L':
+			break; /* loaded above */
+		case 's':
+			suite_arg = optarg;
+			break;
+		case 'x': {
+			double v = strtod(optarg, &end);
+
+			if (*end || !(v >= 0.01 && v <= 100))
+				bad_option("--scale", optarg,
+					   "a number from 0.01 to 100");
+			setenv("MAPBENCH_TEST_SCALE", optarg, 1);
+			lc_histories = v < 1 ? 5 : (unsigned)(10 * v);
+			break;
+		}
+		case 't':
+			timeout = strtod(optarg, &end);
+			if (*end || !(timeout >= 1 && timeout <= 3600))
+				bad_option("--timeout", optarg,
+					   "seconds, 1..3600");
+			break;
+		case 'h':
+			check_usage(stdout);
+			return 0;
+		case ':':
+			fprintf(stderr, "mapbench: check: %s needs a value\n",
+				argv[optind - 1]);
+			return 2;
+		default:
+			fprintf(stderr,
+				"mapbench: check: unknown option '%s'; see "
+				"mapbench check --help\n",
+				argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "mapbench: check: unexpected '%s'\n",
+			argv[optind]);
+		return 2;
+	}
+	if (impl_arg == NULL)
+		bad_option("--impl", NULL,
+			   "check needs the maps to check: --impl NAME");
+	for (const char *p = impl_arg; *p;) {
+		size_t len = strcspn(p, ",");
+		char item[256];
+
+		if (len == 0 || len >= sizeof(item) || nspecs == 64)
+			bad_option("--impl", impl_arg,
+				   "map names, comma separated");
+		memcpy(item, p, len);
+		item[len] = '\0';
+		if (strcmp(item, "all") == 0) {
+			const struct map_ops *ops;
+
+			for (size_t j = 0;
+			     (ops = map_nth(j)) != NULL && nspecs < 64; j++)
+				if (!(ops->flags & MAP_CONTROL))
+					impl_spec_parse(ops->name,
+							&specs[nspecs++], why,
+							sizeof(why));
+		} else if (impl_spec_parse(item, &specs[nspecs++], why,
+					   sizeof(why))) {
+			bad_option("--impl", item, why);
+		}
+		p += len + (p[len] == ',');
+	}
+	for (size_t k = 0; k < NSUITES; k++)
+		want[k] = suite_arg == NULL;
+	for (const char *p = suite_arg ? suite_arg : ""; *p;) {
+		size_t len = strcspn(p, ","), k;
+
+		for (k = 0; k < NSUITES; k++)
+			if (strlen(suites[k].name) == len &&
+			    strncmp(p, suites[k].name, len) == 0)
+				break;
+		if (k == NSUITES)
+			bad_option("--suite", suite_arg,
+				   "conformance, concurrency, memory, lincheck;"
+				   " comma separated");
+		want[k] = true;
+		p += len + (p[len] == ',');
+	}
+
+	for (size_t m = 0; m < nspecs; m++) {
+		const struct impl_spec *sp = &specs[m];
+
+		printf("%s%s\n", sp->name,
+		       map_is_plugin(sp->ops) ? " (plugin)" : "");
+		if (sp->ops->flags & MAP_CONTROL)
+			printf("  (a control: it stores nothing, so no "
+			       "check applies)\n");
+		for (size_t k = 0; k < NSUITES; k++) {
+			const struct suite *s = &suites[k];
+
+			if (!want[k])
+				continue;
+			for (size_t i = 0; i < s->count(); i++) {
+				char *out = NULL;
+				int rc;
+
+				if ((sp->ops->flags & MAP_CONTROL) ||
+				    (sp->ops->flags & s->skip(i)))
+					continue;
+				rc = run_child(s, i, sp, timeout, &out);
+				printf("  %-6s %s/%s\n",
+				       rc == 0	 ? "pass"
+				       : rc == 2 ? "skip"
+						 : "FAIL",
+				       s->name, s->test_name(i));
+				if (rc == 1 && out)
+					print_failure(out);
+				passed += rc == 0;
+				failed += rc == 1;
+				skipped += rc == 2;
+				free(out);
+				fflush(stdout);
+			}
+		}
+	}
+	printf("check: %zu passed, %zu failed, %zu skipped\n", passed, failed,
+	       skipped);
+	return failed ? 1 : 0;
+}

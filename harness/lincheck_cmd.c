@@ -1,0 +1,721 @@
+/*
+ * `mapbench lincheck`: record short concurrent histories of each map and
+ * check them (lincheck.h).  Its own getopt_long parser: every option is
+ * checked, and every map created once, before anything runs or is
+ * written, so bad input exits 2 with one line and no output.
+ *
+ * Exit status: 0 every key of every history linearizable and every Range
+ * within its guarantees; 1 a violation (or, with --unknown-fails, a key
+ * whose budget ran out); 2 bad input.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "lincheck.h"
+#include "plugin.h"
+
+#define LC_MAX_IMPLS 64
+
+/*
+ * Maps found by name besides the registry's and the plugins' (--impl-lib,
+ * which map_find() sees): the tests' mutants (NULL-terminated, or NULL).
+ */
+static const struct map_ops *const *lc_extra;
+
+static const struct map_ops *
+lc_find(const char *name)
+{
+	const struct map_ops *ops = map_find(name);
+
+	for (size_t i = 0; ops == NULL && lc_extra && lc_extra[i]; i++)
+		if (strcmp(lc_extra[i]->name, name) == 0)
+			ops = lc_extra[i];
+	return ops;
+}
+
+struct lc_impl {
+	const struct map_ops *ops;
+	const char *param; /* NULL: none */
+	char label[128];   /* "name" or "name:param" */
+};
+
+struct lc_opts {
+	struct lc_config c;
+	struct lc_impl impl[LC_MAX_IMPLS];
+	unsigned nimpl;
+	unsigned histories;
+	double budget_ms;
+	bool unknown_fails, json, mix_given;
+};
+
+static void __attribute__((noreturn)) lc_bad(const char *opt, const char *what)
+{
+	fprintf(stderr, "mapbench lincheck: %s: %s\n", opt, what);
+	exit(2);
+}
+
+static unsigned long long
+lc_num(const char *opt, const char *s, unsigned long long lo,
+       unsigned long long hi, const char *accepts)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (*s == '\0' || *s == '-' || *end != '\0' || errno || v < lo ||
+	    v > hi)
+		lc_bad(opt, accepts);
+	return v;
+}
+
+static void
+lc_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: mapbench lincheck --impl LIST [--impl-lib PATH]... "
+		"[--threads N]\n"
+		"         [--keys K] [--ops N] [--seed S] [--mix OP=W,...] "
+		"[--histories H]\n"
+		"         [--budget-ms MS] [--unknown-fails] "
+		"[--format text|json]\n"
+		"  --impl LIST     maps, comma-separated, each NAME or "
+		"NAME:PARAM; 'all': every\n"
+		"                  thread-safe map, built-in or from a plugin\n"
+		"  --impl-lib PATH load a plugin's maps (repeatable)\n"
+		"  --threads N     1..%d (default 4)\n"
+		"  --keys K        1..%d (default 4)\n"
+		"  --ops N         operations per thread per history "
+		"(default 500)\n"
+		"  --seed S        seed of history 0 (default 1)\n"
+		"  --mix OP=W,...  weights replacing the default mix; OP in "
+		"load, store,\n"
+		"                  load_or_store, load_and_delete, delete, "
+		"swap,\n"
+		"                  compare_and_swap (cas), compare_and_delete "
+		"(cad), range, clear\n"
+		"  --histories H   histories per map (default 10)\n"
+		"  --budget-ms MS  search budget per independent segment of a "
+		"key's history\n"
+		"                  (default 1000)\n"
+		"  --unknown-fails a key whose budget ran out fails the run\n"
+		"  --format F      text (default) or json\n",
+		LC_MAX_THREADS, LC_MAX_KEYS);
+}
+
+static void
+lc_add_impl(struct lc_opts *o, const struct map_ops *ops, const char *param)
+{
+	struct lc_impl *im;
+	struct map *m;
+
+	if (o->nimpl == LC_MAX_IMPLS)
+		lc_bad("--impl", "at most 64 maps");
+	im = &o->impl[o->nimpl++];
+	im->ops = ops;
+	im->param = param;
+	snprintf(im->label, sizeof(im->label), "%s%s%s", ops->name,
+		 param ? ":" : "", param ? param : "");
+	/* Create it once now, so that a bad parameter is bad input. */
+	map_ops_thread_enter(ops);
+	errno = 0;
+	m = map_ops_create(ops, param, 16);
+	if (m == NULL) {
+		int e = errno;
+
+		map_ops_thread_exit(ops);
+		if (e == EINVAL) {
+			char msg[256];
+
+			snprintf(msg, sizeof(msg),
+				 "%s does not accept '%s'; accepts %s",
+				 ops->name, param ? param : "no parameter",
+				 ops->param_help ? ops->param_help
+						 : "no parameter");
+			lc_bad("--impl", msg);
+		}
+		fprintf(stderr, "mapbench lincheck: %s: out of memory\n",
+			im->label);
+		exit(1);
+	}
+	ops->destroy(m);
+	map_ops_thread_exit(ops);
+}
+
+static void
+lc_parse_impls(struct lc_opts *o, char *list)
+{
+	char accepted[512];
+	size_t n = 0;
+
+	const struct map_ops *mo;
+
+	n += (size_t)snprintf(accepted, sizeof(accepted), "all");
+	for (size_t i = 0; (mo = map_nth(i)) != NULL && n < sizeof(accepted);
+	     i++)
+		if (!(mo->flags & MAP_CONTROL))
+			n += (size_t)snprintf(accepted + n,
+					      sizeof(accepted) - n, ", %s",
+					      mo->name);
+	for (char *save = NULL, *it = strtok_r(list, ",", &save); it;
+	     it = strtok_r(NULL, ",", &save)) {
+		char *colon = strchr(it, ':'), msg[640];
+		const struct map_ops *ops;
+
+		if (colon)
+			*colon++ = '\0';
+		if (strcmp(it, "all") == 0 && colon == NULL) {
+			/* Built-in maps, then those of --impl-lib plugins. */
+			for (size_t i = 0; (mo = map_nth(i)) != NULL; i++)
+				if (!(mo->flags &
+				      (MAP_CONTROL | MAP_NOT_THREAD_SAFE)))
+					lc_add_impl(o, mo, NULL);
+			continue;
+		}
+		ops = lc_find(it);
+		if (ops == NULL) {
+			snprintf(msg, sizeof(msg),
+				 "no map '%s'; accepted: %s, each optionally "
+				 "NAME:PARAM",
+				 it, accepted);
+			lc_bad("--impl", msg);
+		}
+		if (ops->flags & MAP_CONTROL) {
+			snprintf(msg, sizeof(msg),
+				 "'%s' stores nothing and cannot be checked",
+				 it);
+			lc_bad("--impl", msg);
+		}
+		lc_add_impl(o, ops, colon);
+	}
+	if (o->nimpl == 0)
+		lc_bad("--impl", "needs at least one map");
+}
+
+static void
+lc_parse_mix(struct lc_opts *o, char *s)
+{
+	unsigned total = 0;
+
+	memset(o->c.mix, 0, sizeof(o->c.mix));
+	for (char *save = NULL, *it = strtok_r(s, ",", &save); it;
+	     it = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(it, '=');
+		int k;
+
+		if (eq == NULL)
+			lc_bad("--mix", "accepts OP=WEIGHT,... with OP in "
+					"load, store, load_or_store, "
+					"load_and_delete, delete, swap, "
+					"compare_and_swap, compare_and_delete, "
+					"range, clear (cas, cad)");
+		*eq++ = '\0';
+		if (strcmp(it, "cas") == 0)
+			k = LC_CAS;
+		else if (strcmp(it, "cad") == 0)
+			k = LC_CAD;
+		else
+			for (k = 0; k < LC_NOPS; k++)
+				if (strcmp(it, lc_op_names[k]) == 0)
+					break;
+		if (k == LC_NOPS)
+			lc_bad("--mix",
+			       "OP is one of load, store, "
+			       "load_or_store, load_and_delete, delete, "
+			       "swap, compare_and_swap, "
+			       "compare_and_delete, range, clear (cas, "
+			       "cad)");
+		o->c.mix[k] = (unsigned)lc_num("--mix", eq, 0, 1000000,
+					       "a WEIGHT is an integer "
+					       "0..1000000");
+		total += o->c.mix[k];
+	}
+	if (total == 0)
+		lc_bad("--mix", "needs a positive weight for some operation");
+}
+
+static void
+lc_parse(int argc, char **argv, struct lc_opts *o)
+{
+	enum { O_BUDGET = 256, O_UNKNOWN, O_FORMAT, O_HIST };
+	static const struct option lo[] = {
+		{"impl", required_argument, NULL, 'i'},
+		{"impl-lib", required_argument, NULL, 'L'},
+		{"threads", required_argument, NULL, 't'},
+		{"keys", required_argument, NULL, 'k'},
+		{"ops", required_argument, NULL, 'n'},
+		{"seed", required_argument, NULL, 's'},
+		{"mix", required_argument, NULL, 'm'},
+		{"histories", required_argument, NULL, O_HIST},
+		{"budget-ms", required_argument, NULL, O_BUDGET},
+		{"unknown-fails", no_argument, NULL, O_UNKNOWN},
+		{"format", required_argument, NULL, O_FORMAT},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	char *impls = NULL, *end, why[512];
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	lc_config_default(&o->c);
+	o->histories = 10;
+	o->budget_ms = 1000;
+	optind = 0; /* glibc: start over (main may have parsed before) */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+		switch (ch) {
+		case 'i':
+			impls = optarg;
+			break;
+		case 'L':
+			/* Loaded now: --impl is resolved after every option. */
+			if (map_plugin_load(optarg, why, sizeof(why)))
+				lc_bad("--impl-lib", why);
+			break;
+		case 't':
+			o->c.threads = (unsigned)lc_num(
+				"--threads", optarg, 1, LC_MAX_THREADS,
+				"accepts an integer 1..64");
+			break;
+		case 'k':
+			o->c.keys = (unsigned)lc_num(
+				"--keys", optarg, 1, LC_MAX_KEYS,
+				"accepts an integer 1..64");
+			break;
+		case 'n':
+			o->c.ops = (unsigned)lc_num(
+				"--ops", optarg, 1, 100000,
+				"accepts an integer 1..100000 (per thread)");
+			break;
+		case 's':
+			o->c.seed =
+				lc_num("--seed", optarg, 0, UINT64_MAX,
+				       "accepts an unsigned 64-bit integer");
+			break;
+		case 'm':
+			lc_parse_mix(o, optarg);
+			o->mix_given = true;
+			break;
+		case O_HIST:
+			o->histories = (unsigned)lc_num(
+				"--histories", optarg, 1, 1000000,
+				"accepts an integer 1..1000000");
+			break;
+		case O_BUDGET:
+			errno = 0;
+			o->budget_ms = strtod(optarg, &end);
+			if (*optarg == '\0' || *end != '\0' || errno ||
+			    !(o->budget_ms > 0 && o->budget_ms <= 3.6e6))
+				lc_bad("--budget-ms",
+				       "accepts milliseconds, > 0 and <= "
+				       "3600000");
+			break;
+		case O_UNKNOWN:
+			o->unknown_fails = true;
+			break;
+		case O_FORMAT:
+			if (strcmp(optarg, "json") == 0)
+				o->json = true;
+			else if (strcmp(optarg, "text") != 0)
+				lc_bad("--format", "accepts text or json");
+			break;
+		case 'h':
+			lc_usage(stdout);
+			exit(0);
+		case ':':
+			lc_bad(argv[optind - 1], "needs a value");
+		default:
+			lc_bad(argv[optind - 1],
+			       "unknown option; see mapbench lincheck --help");
+		}
+	}
+	if (optind < argc)
+		lc_bad(argv[optind], "unexpected argument; see mapbench "
+				     "lincheck --help");
+	if (impls == NULL)
+		lc_bad("--impl", "is required: a comma-separated list of "
+				 "maps, or all");
+	lc_parse_impls(o, impls);
+	for (unsigned i = 0; i < o->nimpl; i++)
+		if ((o->impl[i].ops->flags & MAP_NOT_THREAD_SAFE) &&
+		    o->c.threads > 1) {
+			char msg[256];
+
+			snprintf(msg, sizeof(msg),
+				 "'%s' is not thread-safe: only with "
+				 "--threads 1",
+				 o->impl[i].ops->name);
+			lc_bad("--impl", msg);
+		}
+}
+
+/* Per map: what was found, and the recording overhead of history 0. */
+struct lc_result {
+	struct lc_report r;
+	unsigned histories;
+	double rec_ns_op, unrec_ns_op;
+	int error;
+};
+
+static void
+lc_mix_text(const struct lc_config *c, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int k = 0; k < LC_NOPS && n < len; k++)
+		if (c->mix[k])
+			n += (size_t)snprintf(buf + n, len - n, "%s%s=%u",
+					      n ? "," : "", lc_op_names[k],
+					      c->mix[k]);
+}
+
+static void
+lc_run_impl(const struct lc_opts *o, const struct lc_impl *im,
+	    struct lc_result *res)
+{
+	struct lc_budget b = {.max_ms = o->budget_ms, .max_states = 0};
+	struct lc_config c = o->c;
+	struct lc_history h;
+	uint64_t wall;
+	double nops = (double)c.threads * c.ops;
+
+	uint64_t rec = 0, unrec = 0;
+
+	memset(res, 0, sizeof(*res));
+	for (unsigned i = 0; i < o->histories; i++) {
+		c.seed = lc_history_seed(o->c.seed, i);
+		/*
+		 * The same operations without timestamps or records, for the
+		 * recording overhead: before the recorded run on even
+		 * histories, after it on odd ones.
+		 */
+		for (int pass = 0; pass < 2; pass++) {
+			c.timed = (pass == 0) == (i % 2 == 1);
+			res->error =
+				lc_record(im->ops, im->param, &c, &h, &wall);
+			if (res->error)
+				return;
+			if (!c.timed) {
+				unrec += wall;
+				lc_history_free(&h);
+				continue;
+			}
+			rec += wall;
+			res->error = lc_check_history(&h, i, &b, &res->r);
+			lc_history_free(&h);
+			if (res->error)
+				return;
+		}
+		res->histories++;
+		res->rec_ns_op = (double)rec / (nops * res->histories);
+		res->unrec_ns_op = (double)unrec / (nops * res->histories);
+	}
+}
+
+static void
+lc_replay_cmd(FILE *f, const struct lc_opts *o, const struct lc_impl *im,
+	      uint64_t seed)
+{
+	char mix[256];
+
+	lc_mix_text(&o->c, mix, sizeof(mix));
+	fprintf(f, "    replay: mapbench lincheck");
+	if (map_is_plugin(im->ops)) {
+		size_t np;
+		const struct map_plugin *pl = map_plugins(&np);
+
+		for (size_t i = 0; i < np; i++)
+			fprintf(f, " --impl-lib %s", pl[i].path);
+	}
+	fprintf(f,
+		" --impl %s --threads %u --keys %u --ops %u --seed %" PRIu64
+		" --histories 1 --mix %s (replays the operations, not the "
+		"interleaving)\n",
+		im->label, o->c.threads, o->c.keys, o->c.ops, seed, mix);
+}
+
+static void
+lc_print_text(const struct lc_opts *o, const struct lc_clock_info *ci,
+	      const struct lc_result *res)
+{
+	char mix[256];
+
+	lc_mix_text(&o->c, mix, sizeof(mix));
+	printf("lincheck: clock %s, resolution %" PRIu64
+	       " ns, back-to-back reads min %" PRIu64 " ns, median %" PRIu64
+	       " ns\n",
+	       ci->name, ci->res_ns, ci->min_delta_ns, ci->median_delta_ns);
+	printf("lincheck: %u threads, %u keys, %u ops/thread, %u histories, "
+	       "seed %" PRIu64 ", budget %g ms per key segment\n"
+	       "lincheck: mix %s\n",
+	       o->c.threads, o->c.keys, o->c.ops, o->histories, o->c.seed,
+	       o->budget_ms, mix);
+	for (unsigned i = 0; i < o->nimpl; i++) {
+		const struct lc_impl *im = &o->impl[i];
+		const struct lc_result *rs = &res[i];
+		const struct lc_report *r = &rs->r;
+		unsigned shown = 0;
+
+		if (rs->error) {
+			printf("%s: error: %s after %u histories\n", im->label,
+			       strerror(-rs->error), rs->histories);
+			continue;
+		}
+		printf("%s: %u histories, %" PRIu64
+		       " ops; keys %u ok, %u violation, %u unknown; ranges "
+		       "%u, %u violation\n",
+		       im->label, rs->histories, r->ops, r->keys_ok,
+		       r->keys_violation, r->keys_unknown, r->ranges,
+		       r->ranges_violation);
+		printf("  concurrency: %" PRIu64 " key ops (clears counted per "
+		       "key) overlap another thread's op on the key\n",
+		       r->concurrent);
+		printf("  checked %.3g ops/s of CPU time, %.3g ops/s of wall "
+		       "time (%" PRIu64
+		       " states memoised)\n  recording: %.0f ns/op recorded vs "
+		       "%.0f unrecorded, x%.2f (wall time of all threads / "
+		       "ops; noisy)\n",
+		       r->check_cpu_ns
+			       ? (double)r->ops * 1e9 / (double)r->check_cpu_ns
+			       : 0.0,
+		       r->check_ns ? (double)r->ops * 1e9 / (double)r->check_ns
+				   : 0.0,
+		       r->states, rs->rec_ns_op, rs->unrec_ns_op,
+		       rs->unrec_ns_op > 0 ? rs->rec_ns_op / rs->unrec_ns_op
+					   : 0.0);
+		for (size_t j = 0; j < r->nfindings; j++) {
+			const struct lc_finding *f = &r->findings[j];
+
+			if (f->verdict == LC_UNKNOWN) {
+				printf("  UNKNOWN k%d, history %u, seed "
+				       "%" PRIu64 ": %s (%zu ops on the key)\n",
+				       f->key, f->history, f->seed, f->what,
+				       f->nkey_ops);
+				continue;
+			}
+			if (shown++ == 3) {
+				printf("  ... more violations (--format json "
+				       "lists them all)\n");
+				continue;
+			}
+			if (shown > 3)
+				continue;
+			printf("  VIOLATION k%d, history %u, seed %" PRIu64
+			       ": %s%s%s\n"
+			       "    %zu of the %zu ops on k%d (ns since the "
+			       "history's start):\n",
+			       f->key, f->history, f->seed, f->what,
+			       f->detail[0] ? ": " : "", f->detail, f->nops,
+			       f->nkey_ops, f->key);
+			if (f->start.has_ctx) {
+				char v[32];
+
+				lc_fmt_val(v, sizeof(v), f->start.init);
+				printf("    starting from k%d = %s, as left by "
+				       "(not part of it):\n      ",
+				       f->key, f->start.init ? v : "absent");
+				lc_event_print(stdout, &f->start.ctx);
+			}
+			/* Long witnesses: the first 20 and last 40 ops. */
+			for (size_t e = 0; e < f->nops; e++) {
+				if (f->nops > 60 && e == 20)
+					printf("    ... %zu ops not shown "
+					       "(--format json lists them)\n",
+					       f->nops - 60);
+				if (f->nops > 60 && e >= 20 && e < f->nops - 40)
+					continue;
+				printf("    ");
+				lc_event_print(stdout, &f->ops[e]);
+			}
+			lc_replay_cmd(stdout, o, im, f->seed);
+		}
+	}
+}
+
+static json_t *
+lc_event_json(const struct lc_event *e)
+{
+	char a[32], b[32], out[32];
+	json_t *j;
+
+	snprintf(a, sizeof(a), "%" PRIu64, e->arg);
+	snprintf(b, sizeof(b), "%" PRIu64, e->arg2);
+	snprintf(out, sizeof(out), "%" PRIu64, e->out);
+	j = json_pack("{s:I, s:I, s:i, s:s}", "call_ns", (json_int_t)e->call,
+		      "ret_ns", (json_int_t)e->ret, "thread", (int)e->thread,
+		      "op", lc_op_names[e->op]);
+	if (e->op == LC_RANGE) {
+		json_object_set_new(j, "pairs", json_integer(e->nrange));
+		return j;
+	}
+	if (e->op == LC_CLEAR)
+		return j;
+	json_object_set_new(j, "key", json_integer(e->key));
+	if (e->op == LC_STORE || e->op == LC_LOAD_OR_STORE ||
+	    e->op == LC_SWAP || e->op == LC_CAS || e->op == LC_CAD)
+		json_object_set_new(j, "arg", json_string(a));
+	if (e->op == LC_CAS)
+		json_object_set_new(j, "new", json_string(b));
+	if (e->op != LC_DELETE)
+		json_object_set_new(j, "result", json_integer(e->res));
+	if (e->op == LC_LOAD || e->op == LC_LOAD_OR_STORE ||
+	    e->op == LC_LOAD_AND_DELETE || e->op == LC_SWAP)
+		json_object_set_new(j, "value", json_string(out));
+	return j;
+}
+
+static int
+lc_print_json(const struct lc_opts *o, const struct lc_clock_info *ci,
+	      const struct lc_result *res, const char *verdict)
+{
+	json_t *root, *maps, *mix;
+	int rc;
+
+	mix = json_object();
+	for (int k = 0; k < LC_NOPS; k++)
+		json_object_set_new(mix, lc_op_names[k],
+				    json_integer(o->c.mix[k]));
+	root = json_pack(
+		"{s:{s:s, s:I, s:I, s:I}, s:i, s:i, s:i, s:i, s:f, s:o, s:b}",
+		"clock", "name", ci->name, "resolution_ns",
+		(json_int_t)ci->res_ns, "min_delta_ns",
+		(json_int_t)ci->min_delta_ns, "median_delta_ns",
+		(json_int_t)ci->median_delta_ns, "threads", (int)o->c.threads,
+		"keys", (int)o->c.keys, "ops_per_thread", (int)o->c.ops,
+		"histories", (int)o->histories, "budget_ms", o->budget_ms,
+		"mix", mix, "unknown_fails", o->unknown_fails);
+	{
+		char seed[24];
+
+		snprintf(seed, sizeof(seed), "%" PRIu64, o->c.seed);
+		json_object_set_new(root, "seed", json_string(seed));
+	}
+	maps = json_array();
+	for (unsigned i = 0; i < o->nimpl; i++) {
+		const struct lc_result *rs = &res[i];
+		const struct lc_report *r = &rs->r;
+		json_t *m, *fs = json_array();
+
+		for (size_t j = 0; j < r->nfindings; j++) {
+			const struct lc_finding *f = &r->findings[j];
+			json_t *ev = json_array(), *fj;
+			char seed[24];
+
+			snprintf(seed, sizeof(seed), "%" PRIu64, f->seed);
+			for (size_t e = 0; e < f->nops; e++)
+				json_array_append_new(
+					ev, lc_event_json(&f->ops[e]));
+			fj = json_pack("{s:s, s:i, s:i, s:s, s:s, s:s, s:I, "
+				       "s:o}",
+				       "verdict", lc_verdict_names[f->verdict],
+				       "key", f->key, "history",
+				       (int)f->history, "seed", seed, "what",
+				       f->what, "detail", f->detail, "key_ops",
+				       (json_int_t)f->nkey_ops, "ops", ev);
+			if (f->start.has_ctx) {
+				char v[32];
+
+				snprintf(v, sizeof(v), "%" PRIu64,
+					 f->start.init);
+				json_object_set_new(fj, "initial_value",
+						    json_string(v));
+				json_object_set_new(
+					fj, "after",
+					lc_event_json(&f->start.ctx));
+			}
+			json_array_append_new(fs, fj);
+		}
+		m = json_pack(
+			"{s:s, s:i, s:I, s:{s:i, s:i, s:i}, s:{s:i, s:i}, "
+			"s:f, s:I, s:f, s:f, s:o}",
+			"impl", o->impl[i].label, "histories",
+			(int)rs->histories, "ops", (json_int_t)r->ops, "keys",
+			"ok", (int)r->keys_ok, "violation",
+			(int)r->keys_violation, "unknown", (int)r->keys_unknown,
+			"ranges", "checked", (int)r->ranges, "violation",
+			(int)r->ranges_violation, "checked_ops_per_s",
+			r->check_ns ? (double)r->ops * 1e9 / (double)r->check_ns
+				    : 0.0,
+			"states", (json_int_t)r->states, "recorded_ns_per_op",
+			rs->rec_ns_op, "unrecorded_ns_per_op", rs->unrec_ns_op,
+			"findings", fs);
+		json_object_set_new(
+			m, "checked_ops_per_cpu_s",
+			json_real(r->check_cpu_ns
+					  ? (double)r->ops * 1e9 /
+						    (double)r->check_cpu_ns
+					  : 0.0));
+		json_object_set_new(m, "concurrent_key_ops",
+				    json_integer((json_int_t)r->concurrent));
+		if (rs->error)
+			json_object_set_new(m, "error",
+					    json_string(strerror(-rs->error)));
+		json_array_append_new(maps, m);
+	}
+	json_object_set_new(root, "maps", maps);
+	json_object_set_new(root, "verdict", json_string(verdict));
+	rc = json_dumpf(root, stdout, JSON_INDENT(2));
+	fputc('\n', stdout);
+	json_decref(root);
+	return rc;
+}
+
+int
+cmd_lincheck(int argc, char **argv)
+{
+	return lc_main(argc, argv, NULL);
+}
+
+int
+lc_main(int argc, char **argv, const struct map_ops *const *extra)
+{
+	struct lc_opts o;
+	struct lc_clock_info ci;
+	struct lc_result *res;
+	bool violation = false, unknown = false, error = false;
+	const char *verdict;
+	int rc;
+
+	lc_extra = extra;
+	lc_parse(argc, argv, &o);
+	lc_clock_measure(&ci);
+	res = calloc(o.nimpl, sizeof(*res));
+	if (res == NULL) {
+		fprintf(stderr, "mapbench lincheck: out of memory\n");
+		return 1;
+	}
+	for (unsigned i = 0; i < o.nimpl; i++) {
+		lc_run_impl(&o, &o.impl[i], &res[i]);
+		violation |=
+			res[i].r.keys_violation || res[i].r.ranges_violation;
+		unknown |= res[i].r.keys_unknown != 0;
+		error |= res[i].error != 0;
+	}
+	verdict = violation ? "violation"
+		  : error   ? "error"
+		  : unknown ? "unknown"
+			    : "ok";
+	if (o.json)
+		lc_print_json(&o, &ci, res, verdict);
+	else {
+		lc_print_text(&o, &ci, res);
+		printf("lincheck: %s\n", verdict);
+	}
+	fflush(stdout);
+	rc = violation || error || (unknown && o.unknown_fails) ? 1 : 0;
+	if (unknown && !o.unknown_fails)
+		fprintf(stderr, "mapbench lincheck: some keys are unknown "
+				"(budget ran out); they are not counted as "
+				"ok\n");
+	for (unsigned i = 0; i < o.nimpl; i++)
+		lc_report_free(&res[i].r);
+	free(res);
+	return rc;
+}

@@ -1,0 +1,85 @@
+/*
+ * Command-line options of `mapbench run` and `mapbench sweep`: parsed and
+ * validated before anything runs (a bad value is one line naming the
+ * option and what it accepts, and exit status 2), then expanded into the
+ * grid (grid.h).
+ */
+#ifndef MAPBENCH_OPTS_H
+#define MAPBENCH_OPTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config.h"
+
+/* At most this many values per list option (after removing duplicates). */
+#define MAX_LIST 64
+
+enum format { FMT_TABLE, FMT_CSV, FMT_JSON };
+
+struct opts {
+	const char *cmd; /* "run" or "sweep" */
+	struct impl_spec impls[MAX_LIST];
+	int n_impls;
+	const struct go_workload *workloads[MAX_LIST];
+	int n_workloads; /* 0: synthetic mixes (--read / --mix) */
+	unsigned threads[MAX_LIST];
+	int n_threads;
+	int reads[MAX_LIST];
+	int n_reads;
+	bool have_mix; /* --mix given: it replaces --read */
+	struct mix mix;
+	char mix_str[256];
+	uint64_t keys[MAX_LIST];
+	int n_keys;
+	struct dist dists[MAX_LIST];
+	int n_dists;
+	int prefill_pct;
+	double duration;
+	unsigned repeat;
+	uint64_t seed;
+	bool pin;
+	uint64_t latency_sample; /* time one op in N; 0 = off */
+	const char *out;
+	const char *plot_dir; /* sweep: where images go */
+	enum format format;
+	bool quick;
+	bool resume;
+	bool no_plot;
+	bool given[64]; /* which options were given, by option index */
+	/* --- measurement method (issue 7) --- */
+	uint64_t ops_per_thread; /* --ops */
+	bool settle;		 /* --settle */
+	enum sizing sizing;	 /* --sizing */
+	bool isolate;		 /* --isolate (sweep default) */
+	double row_timeout;	 /* --row-timeout; 0: 10 x duration + 60 s */
+	/* --- end measurement method --- */
+};
+
+/*
+ * Parse argv (argv[0] is the subcommand) into *o; exits 2 on bad input,
+ * 0 after --help.
+ */
+void parse_opts(int argc, char **argv, struct opts *o, const char *cmd,
+		unsigned ncpus);
+void usage(FILE *f);
+_Noreturn void bad_option(const char *opt, const char *val,
+			  const char *accepted);
+/*
+ * Resolve "name" or "name:param" to a map, checking that the map accepts
+ * the parameter (by creating a small one).  0, or -1 with a message in
+ * `why`.
+ */
+int impl_spec_parse(const char *s, struct impl_spec *out, char *why,
+		    size_t len);
+/*
+ * Load every --impl-lib PATH (or --impl-lib=PATH) of argv before anything
+ * resolves map names; a bad library is one line and exit 2.
+ */
+void load_impl_libs(int argc, char **argv);
+/* A decimal integer in [lo, hi], optionally with a k/M/G (x1000) suffix. */
+bool parse_u64(const char *s, uint64_t lo, uint64_t hi, bool suffix,
+	       uint64_t *out);
+
+#endif /* MAPBENCH_OPTS_H */

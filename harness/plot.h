@@ -1,0 +1,11 @@
+/* mapbench plot: draw a sweep's figures with gnuplot. */
+#ifndef MAPBENCH_PLOT_H
+#define MAPBENCH_PLOT_H
+
+/*
+ * Plot the sweep in `dir` into `plot_dir` (NULL: DIR/plots).  0, 2 for
+ * bad input, 3 when gnuplot is missing (results kept).
+ */
+int cmd_plot(const char *dir, const char *plot_dir);
+
+#endif /* MAPBENCH_PLOT_H */

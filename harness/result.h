@@ -1,0 +1,52 @@
+/* What one run of a configuration measured: one row of results. */
+#ifndef MAPBENCH_RESULT_H
+#define MAPBENCH_RESULT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "map.h"
+#include "workloads.h"
+
+struct result {
+	/*
+	 * "ok", or why the row is not a measurement to use: "oom",
+	 * "failed_ops", "crashed:SIGSEGV", "timeout", "stretched", ...
+	 * Only ok rows enter summaries and plots.
+	 */
+	char status[32];
+	double seconds;
+	uint64_t ops;	/* map operations completed in the window */
+	uint64_t iters; /* Go workload iterations (= ops for mixes) */
+	uint64_t op_count[WL_NOPS];
+	uint64_t op_hits[WL_NOPS];
+	bool have_stats; /* the impl has map_stats */
+	struct map_stats
+		stats; /* deltas over the timed window (levels: at its end) */
+	uint64_t lat_samples;
+	double timer_ns; /* the timer's own cost, subtracted */
+	double p50_ns, p99_ns, p999_ns, max_ns;
+	uint64_t live_keys;
+	double bytes_per_key; /* < 0: not available */
+	long peak_rss_kb;
+	bool oversubscribed;
+	bool pinned; /* asked for, and every worker's affinity call succeeded */
+	unsigned ncpus;
+	/* --- measurement method (issue 7; driver.c, isolate.c) --- */
+	uint64_t failed_ops;	/* window ops that returned an error */
+	double cpu_seconds;	/* process CPU time over the window */
+	char clock[16];		/* latency timer: tsc or clock_gettime */
+	double clock_res_ns;	/* its resolution */
+	unsigned unresolved;	/* LAT_* bits: below the resolution, NA */
+	int64_t perf[4];	/* perfev.h PEV_*, summed; -1: NA */
+	double bytes_per_key_settled; /* after a Range + quiesce; < 0: NA */
+	double isolate_ms;	/* fork/pipe/wait cost of an isolated row */
+	/* --- end measurement method --- */
+};
+
+#define LAT_P50	 1u
+#define LAT_P99	 2u
+#define LAT_P999 4u
+#define LAT_MAX	 8u
+
+#endif /* MAPBENCH_RESULT_H */

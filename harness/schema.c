@@ -1,0 +1,918 @@
+/*
+ * The results schema (schema.h): every column of a row, once.
+ *
+ * A field a row cannot have is NA (empty in CSV, null in JSON, "NA" in
+ * the table), never 0: counters the map does not keep (map_stats.have),
+ * hits of operations that report none, latency when sampling is off,
+ * bytes per key when nothing is live.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema.h"
+
+static double
+mops_of(const struct result *r)
+{
+	return r->seconds > 0 ? (double)r->ops / r->seconds / 1e6 : 0;
+}
+
+static void
+v_text(struct col_val *v, const char *s)
+{
+	snprintf(v->s, sizeof(v->s), "%s", s);
+}
+
+/* --- identity and method --- */
+
+static void
+get_impl(const struct config *c, const struct result *r, int a,
+	 struct col_val *v)
+{
+	v_text(v, c->impl.name);
+}
+
+static void
+get_workload(const struct config *c, const struct result *r, int a,
+	     struct col_val *v)
+{
+	v_text(v, c->wl ? c->wl->name : c->read_pct >= 0 ? "rw" : "mix");
+}
+
+static void
+get_threads(const struct config *c, const struct result *r, int a,
+	    struct col_val *v)
+{
+	v->u = c->threads;
+}
+
+static void
+get_read_pct(const struct config *c, const struct result *r, int a,
+	     struct col_val *v)
+{
+	v->na = c->read_pct < 0;
+	v->u = (uint64_t)(c->read_pct < 0 ? 0 : c->read_pct);
+}
+
+static void
+get_mix(const struct config *c, const struct result *r, int a,
+	struct col_val *v)
+{
+	v_text(v, c->mix_str);
+	v->na = c->wl != NULL;
+}
+
+static void
+get_keys(const struct config *c, const struct result *r, int a,
+	 struct col_val *v)
+{
+	v->na = c->wl != NULL;
+	v->u = c->keys;
+}
+
+static void
+get_dist(const struct config *c, const struct result *r, int a,
+	 struct col_val *v)
+{
+	v->na = c->wl != NULL;
+	dist_format(&c->dist, v->s, sizeof(v->s));
+}
+
+static void
+get_prefill(const struct config *c, const struct result *r, int a,
+	    struct col_val *v)
+{
+	v->u = (uint64_t)c->prefill_pct;
+}
+
+static void
+get_duration(const struct config *c, const struct result *r, int a,
+	     struct col_val *v)
+{
+	v->d = c->duration;
+}
+
+static void
+get_latency_sample(const struct config *c, const struct result *r, int a,
+		   struct col_val *v)
+{
+	v->u = c->latency_sample;
+}
+
+static void
+get_rep(const struct config *c, const struct result *r, int a,
+	struct col_val *v)
+{
+	v->u = c->rep;
+}
+
+static void
+get_seed(const struct config *c, const struct result *r, int a,
+	 struct col_val *v)
+{
+	v->u = c->seed;
+}
+
+/* --- the run --- */
+
+static void
+get_status(const struct config *c, const struct result *r, int a,
+	   struct col_val *v)
+{
+	v_text(v, r->status[0] ? r->status : "ok");
+}
+
+static void
+get_pinned(const struct config *c, const struct result *r, int a,
+	   struct col_val *v)
+{
+	v->u = r->pinned;
+}
+
+static void
+get_oversubscribed(const struct config *c, const struct result *r, int a,
+		   struct col_val *v)
+{
+	v->u = r->oversubscribed;
+}
+
+static void
+get_ncpus(const struct config *c, const struct result *r, int a,
+	  struct col_val *v)
+{
+	v->u = r->ncpus;
+}
+
+static void
+get_seconds(const struct config *c, const struct result *r, int a,
+	    struct col_val *v)
+{
+	v->d = r->seconds;
+}
+
+static void
+get_ops(const struct config *c, const struct result *r, int a,
+	struct col_val *v)
+{
+	v->u = r->ops;
+}
+
+static void
+get_iters(const struct config *c, const struct result *r, int a,
+	  struct col_val *v)
+{
+	v->u = r->iters;
+}
+
+static void
+get_mops(const struct config *c, const struct result *r, int a,
+	 struct col_val *v)
+{
+	v->d = mops_of(r);
+}
+
+static void
+get_ns_per_op(const struct config *c, const struct result *r, int a,
+	      struct col_val *v)
+{
+	v->na = r->ops == 0;
+	if (r->ops)
+		v->d = r->seconds * c->threads * 1e9 / (double)r->ops;
+}
+
+/*
+ * Operations that report nothing to count as a hit: store and clear; and
+ * Go's Delete and Range as the workloads issue them.
+ */
+static bool
+op_has_hits(const struct config *c, int k)
+{
+	return k != WL_STORE && k != WL_CLEAR &&
+	       !(c->wl && (k == WL_DELETE || k == WL_RANGE));
+}
+
+static void
+get_op_count(const struct config *c, const struct result *r, int k,
+	     struct col_val *v)
+{
+	v->u = r->op_count[k];
+}
+
+static void
+get_op_hits(const struct config *c, const struct result *r, int k,
+	    struct col_val *v)
+{
+	v->na = !op_has_hits(c, k);
+	v->u = r->op_hits[k];
+}
+
+/* Hits per lookup-like operation (everything but store, range, clear). */
+static void
+get_hit_pct(const struct config *c, const struct result *r, int a,
+	    struct col_val *v)
+{
+	uint64_t hits = 0, n = 0;
+
+	for (int k = 0; k < WL_NOPS; k++) {
+		if (k == WL_RANGE || !op_has_hits(c, k))
+			continue;
+		hits += r->op_hits[k];
+		n += r->op_count[k];
+	}
+	v->na = n == 0;
+	if (n)
+		v->d = 100.0 * (double)hits / (double)n;
+}
+
+/* --- the map's counters: NA unless the map keeps them --- */
+
+static const unsigned stat_bit[] = {
+	MAP_STAT_PROMOTIONS, MAP_STAT_DIRTY_REBUILDS, MAP_STAT_ENTRIES_COPIED,
+	MAP_STAT_MISSES,     MAP_STAT_LOCKED_OPS,     MAP_STAT_RESIZES,
+};
+
+static uint64_t
+stat_value(const struct map_stats *s, int k)
+{
+	const uint64_t v[] = {s->promotions,	 s->dirty_rebuilds,
+			      s->entries_copied, s->misses,
+			      s->locked_ops,	 s->resizes};
+
+	return v[k];
+}
+
+static void
+get_stat(const struct config *c, const struct result *r, int k,
+	 struct col_val *v)
+{
+	v->na = !r->have_stats || !(r->stats.have & stat_bit[k]);
+	v->u = stat_value(&r->stats, k);
+}
+
+/* Per million ops (arg < 0x100) or per op (arg | 0x100). */
+static void
+get_stat_rate(const struct config *c, const struct result *r, int a,
+	      struct col_val *v)
+{
+	int k = a & 0xff;
+	double per = (a & 0x100) ? (double)r->ops : (double)r->ops / 1e6;
+
+	get_stat(c, r, k, v);
+	v->na |= r->ops == 0;
+	if (!v->na)
+		v->d = (double)v->u / per;
+}
+
+/* "name=value;..." over the map's own counters; NA when it has none. */
+static void
+get_own(const struct config *c, const struct result *r, int a,
+	struct col_val *v)
+{
+	size_t n = 0;
+
+	v->na = !r->have_stats || c->ops->n_counters == 0;
+	v->s[0] = '\0';
+	for (unsigned i = 0; !v->na && i < c->ops->n_counters &&
+			     i < MAP_OWN_COUNTERS_MAX && n < sizeof(v->s);
+	     i++)
+		n += (size_t)snprintf(v->s + n, sizeof(v->s) - n,
+				      "%s%s=%" PRIu64, i ? ";" : "",
+				      c->ops->counters[i].name,
+				      r->stats.own[i]);
+}
+
+/* --- latency and memory --- */
+
+static void
+get_lat_samples(const struct config *c, const struct result *r, int a,
+		struct col_val *v)
+{
+	v->u = r->lat_samples;
+}
+
+static void
+get_timer_ns(const struct config *c, const struct result *r, int a,
+	     struct col_val *v)
+{
+	v->d = r->timer_ns;
+}
+
+static void
+get_lat(const struct config *c, const struct result *r, int q,
+	struct col_val *v)
+{
+	const double p[] = {r->p50_ns, r->p99_ns, r->p999_ns, r->max_ns};
+
+	/* Below the clock's resolution: NA (lat_unresolved says so). */
+	v->na = r->lat_samples == 0 || (r->unresolved & (1u << q));
+	v->d = p[q];
+}
+
+static void
+get_live_keys(const struct config *c, const struct result *r, int a,
+	      struct col_val *v)
+{
+	v->u = r->live_keys;
+}
+
+static void
+get_bytes_per_key(const struct config *c, const struct result *r, int a,
+		  struct col_val *v)
+{
+	v->na = r->bytes_per_key < 0;
+	v->d = r->bytes_per_key;
+}
+
+static void
+get_peak_rss(const struct config *c, const struct result *r, int a,
+	     struct col_val *v)
+{
+	v->u = (uint64_t)(r->peak_rss_kb < 0 ? 0 : r->peak_rss_kb);
+}
+
+/* --- the measurement method (issue 7) --- */
+
+static void
+get_ops_per_thread(const struct config *c, const struct result *r, int a,
+		   struct col_val *v)
+{
+	v->na = c->ops_per_thread == 0;
+	v->u = c->ops_per_thread;
+}
+
+static void
+get_warmup(const struct config *c, const struct result *r, int a,
+	   struct col_val *v)
+{
+	v_text(v, c->settle ? "store+range" : "store");
+}
+
+static void
+get_sizing(const struct config *c, const struct result *r, int a,
+	   struct col_val *v)
+{
+	v_text(v, sizing_name(c->sizing));
+}
+
+static void
+get_isolated(const struct config *c, const struct result *r, int a,
+	     struct col_val *v)
+{
+	v->u = c->isolate;
+}
+
+static void
+get_failed_ops(const struct config *c, const struct result *r, int a,
+	       struct col_val *v)
+{
+	v->u = r->failed_ops;
+}
+
+static void
+get_cpu(const struct config *c, const struct result *r, int per_op,
+	struct col_val *v)
+{
+	v->na = !(r->cpu_seconds > 0);
+	v->d = per_op ? (double)r->ops / r->cpu_seconds / 1e6 : r->cpu_seconds;
+}
+
+static void
+get_clock(const struct config *c, const struct result *r, int a,
+	  struct col_val *v)
+{
+	v->na = !r->clock[0];
+	v_text(v, r->clock);
+}
+
+static void
+get_clock_res(const struct config *c, const struct result *r, int a,
+	      struct col_val *v)
+{
+	v->na = !r->clock[0];
+	v->d = r->clock_res_ns;
+}
+
+static void
+get_unresolved(const struct config *c, const struct result *r, int a,
+	       struct col_val *v)
+{
+	static const char *const q[] = {"p50", "p99", "p999", "max"};
+	size_t n = 0;
+
+	for (int b = 0; b < 4; b++)
+		if (r->unresolved & (1u << b))
+			n += (size_t)snprintf(v->s + n, sizeof(v->s) - n,
+					      "%s%s", n ? ";" : "", q[b]);
+}
+
+static void
+get_perf(const struct config *c, const struct result *r, int k,
+	 struct col_val *v)
+{
+	v->na = r->perf[k] < 0;
+	v->u = (uint64_t)(r->perf[k] < 0 ? 0 : r->perf[k]);
+}
+
+static void
+get_bytes_settled(const struct config *c, const struct result *r, int a,
+		  struct col_val *v)
+{
+	v->na = r->bytes_per_key_settled < 0;
+	v->d = r->bytes_per_key_settled;
+}
+
+static void
+get_isolate_ms(const struct config *c, const struct result *r, int a,
+	       struct col_val *v)
+{
+	v->na = !c->isolate;
+	v->d = r->isolate_ms;
+}
+
+/* clang-format off */
+#define ID  (COL_ID)
+#define T   (COL_TABLE)
+#define OPCOLS(op, k)                                                          \
+	{#op "_ops", "ops", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_op_count, k}, \
+	{#op "_hits", "ops", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_op_hits, k}
+
+const struct column schema_columns[] = {
+	/* name, unit, type, aggregation, flags, table heading, format, getter, arg */
+	{"impl", "", COL_TEXT, AGG_KEY, ID | T, "impl", NULL, get_impl, 0},
+	{"workload", "", COL_TEXT, AGG_KEY, ID | T, "workload", NULL, get_workload, 0},
+	{"threads", "threads", COL_UINT, AGG_KEY, ID | T, "threads", NULL, get_threads, 0},
+	{"read_pct", "%", COL_UINT, AGG_KEY, ID | T, "read%", NULL, get_read_pct, 0},
+	{"mix", "", COL_TEXT, AGG_KEY, ID, NULL, NULL, get_mix, 0},
+	{"keys", "keys", COL_UINT, AGG_KEY, ID | T, "keys", NULL, get_keys, 0},
+	{"dist", "", COL_TEXT, AGG_KEY, ID | T, "dist", NULL, get_dist, 0},
+	{"prefill_pct", "%", COL_UINT, AGG_KEY, ID, NULL, NULL, get_prefill, 0},
+	{"duration_s", "s", COL_REAL, AGG_KEY, ID, NULL, "%.9g", get_duration, 0},
+	{"latency_sample", "ops", COL_UINT, AGG_KEY, ID, NULL, NULL, get_latency_sample, 0},
+	{"ops_per_thread", "ops", COL_UINT, AGG_KEY, ID, NULL, NULL, get_ops_per_thread, 0},
+	{"warmup", "", COL_TEXT, AGG_KEY, ID, NULL, NULL, get_warmup, 0},
+	{"sizing", "", COL_TEXT, AGG_KEY, ID, NULL, NULL, get_sizing, 0},
+	{"isolated", "", COL_UINT, AGG_KEY, 0, NULL, NULL, get_isolated, 0},
+	{"rep", "", COL_UINT, AGG_NONE, COL_REP | T, "rep", NULL, get_rep, 0},
+	{"seed", "", COL_SEED, AGG_NONE, 0, NULL, NULL, get_seed, 0},
+	{"status", "", COL_TEXT, AGG_NONE, T, "status", NULL, get_status, 0},
+	{"failed_ops", "ops", COL_UINT, AGG_NONE, 0, NULL, NULL, get_failed_ops, 0},
+	{"pinned", "", COL_UINT, AGG_KEY, 0, NULL, NULL, get_pinned, 0},
+	{"oversubscribed", "", COL_UINT, AGG_KEY, 0, NULL, NULL, get_oversubscribed, 0},
+	{"ncpus", "cpus", COL_UINT, AGG_KEY, 0, NULL, NULL, get_ncpus, 0},
+	{"seconds", "s", COL_REAL, AGG_MEDIAN, 0, NULL, "%.9f", get_seconds, 0},
+	{"ops", "ops", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_ops, 0},
+	{"iters", "iters", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_iters, 0},
+	/* to full precision, so that mops == ops / seconds / 1e6 */
+	{"mops", "Mops/s", COL_REAL, AGG_MEDIAN, T, "Mops/s", "%.9g", get_mops, 0},
+	{"ns_per_op", "ns", COL_REAL, AGG_MEDIAN, T, "ns/op", "%.6g", get_ns_per_op, 0},
+	{"hit_pct", "%", COL_REAL, AGG_MEDIAN, T, "hit%", "%.4g", get_hit_pct, 0},
+	{"cpu_seconds", "s", COL_REAL, AGG_MEDIAN, 0, NULL, "%.6g", get_cpu, 0},
+	{"mops_per_cpu_s", "Mops/CPU-s", COL_REAL, AGG_MEDIAN, 0, NULL, "%.6g", get_cpu, 1},
+	OPCOLS(load, WL_LOAD),
+	OPCOLS(store, WL_STORE),
+	OPCOLS(delete, WL_DELETE),
+	OPCOLS(load_or_store, WL_LOAD_OR_STORE),
+	OPCOLS(load_and_delete, WL_LOAD_AND_DELETE),
+	OPCOLS(swap, WL_SWAP),
+	OPCOLS(cas, WL_CAS),
+	OPCOLS(cad, WL_CAD),
+	OPCOLS(range, WL_RANGE),
+	OPCOLS(clear, WL_CLEAR),
+	{"promotions", "events", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_stat, 0},
+	{"dirty_rebuilds", "events", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_stat, 1},
+	{"entries_copied", "entries", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_stat, 2},
+	{"misses", "loads", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_stat, 3},
+	{"locked_ops", "ops", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_stat, 4},
+	{"resizes", "events", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_stat, 5},
+	{"promotions_per_mop", "per Mop", COL_REAL, AGG_MEDIAN, T, "promo/Mop", "%.6g", get_stat_rate, 0},
+	{"dirty_rebuilds_per_mop", "per Mop", COL_REAL, AGG_MEDIAN, 0, NULL, "%.6g", get_stat_rate, 1},
+	{"entries_copied_per_op", "per op", COL_REAL, AGG_MEDIAN, 0, NULL, "%.6g", get_stat_rate, 0x100 | 2},
+	{"locked_ops_per_op", "per op", COL_REAL, AGG_MEDIAN, T, "locked/op", "%.6g", get_stat_rate, 0x100 | 4},
+	{"map_counters", "", COL_TEXT, AGG_NONE, 0, NULL, NULL, get_own, 0},
+	{"lat_samples", "ops", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_lat_samples, 0},
+	{"timer_ns", "ns", COL_REAL, AGG_MEDIAN, 0, NULL, "%.6g", get_timer_ns, 0},
+	{"p50_ns", "ns", COL_REAL, AGG_MEDIAN, T, "p50ns", "%.6g", get_lat, 0},
+	{"p99_ns", "ns", COL_REAL, AGG_MEDIAN, T, "p99ns", "%.6g", get_lat, 1},
+	{"p999_ns", "ns", COL_REAL, AGG_MEDIAN, T, "p99.9ns", "%.6g", get_lat, 2},
+	{"max_ns", "ns", COL_REAL, AGG_MEDIAN, T, "maxns", "%.6g", get_lat, 3},
+	{"clock", "", COL_TEXT, AGG_KEY, 0, NULL, NULL, get_clock, 0},
+	{"clock_res_ns", "ns", COL_REAL, AGG_MEDIAN, 0, NULL, "%.4g", get_clock_res, 0},
+	{"lat_unresolved", "", COL_TEXT, AGG_NONE, 0, NULL, NULL, get_unresolved, 0},
+	{"live_keys", "keys", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_live_keys, 0},
+	{"bytes_per_key", "bytes", COL_REAL, AGG_MEDIAN, 0, NULL, "%.1f", get_bytes_per_key, 0},
+	{"peak_rss_kb", "KiB", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_peak_rss, 0},
+	{"bytes_per_key_settled", "bytes", COL_REAL, AGG_MEDIAN, 0, NULL, "%.1f", get_bytes_settled, 0},
+	{"ctx_switches", "events", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_perf, 0},
+	{"cpu_migrations", "events", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_perf, 1},
+	{"instructions", "events", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_perf, 2},
+	{"cache_misses", "events", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_perf, 3},
+	{"isolate_ms", "ms", COL_REAL, AGG_MEDIAN, 0, NULL, "%.4g", get_isolate_ms, 0},
+};
+#undef ID
+#undef T
+#undef OPCOLS
+/* clang-format on */
+
+const size_t schema_ncolumns =
+	sizeof(schema_columns) / sizeof(schema_columns[0]);
+
+const struct column *
+schema_find(const char *name)
+{
+	for (size_t k = 0; k < schema_ncolumns; k++)
+		if (strcmp(schema_columns[k].name, name) == 0)
+			return &schema_columns[k];
+	return NULL;
+}
+
+static void
+cell_value(size_t k, const struct config *c, const struct result *r,
+	   struct col_val *v)
+{
+	memset(v, 0, sizeof(*v) - sizeof(v->s));
+	v->s[0] = '\0';
+	schema_columns[k].get(c, r, schema_columns[k].arg, v);
+}
+
+static void
+format_value(const struct column *col, const struct col_val *v, const char *fmt,
+	     char *buf, size_t len)
+{
+	if (v->na) {
+		buf[0] = '\0';
+		return;
+	}
+	switch (col->type) {
+	case COL_TEXT:
+		snprintf(buf, len, "%s", v->s);
+		break;
+	case COL_UINT:
+	case COL_SEED:
+		snprintf(buf, len, "%" PRIu64, v->u);
+		break;
+	case COL_REAL:
+		snprintf(buf, len, fmt ? fmt : "%.6g", v->d);
+		break;
+	}
+}
+
+void
+schema_cell(size_t k, const struct config *c, const struct result *r, char *buf,
+	    size_t len)
+{
+	struct col_val v;
+
+	cell_value(k, c, r, &v);
+	format_value(&schema_columns[k], &v, schema_columns[k].fmt, buf, len);
+}
+
+void
+schema_row_key(const struct config *c, char *buf, size_t len)
+{
+	struct result r;
+	size_t n = 0;
+	char cell[256];
+
+	memset(&r, 0, sizeof(r));
+	buf[0] = '\0';
+	for (size_t k = 0; k < schema_ncolumns && n < len; k++) {
+		if (!(schema_columns[k].flags & (COL_ID | COL_REP)))
+			continue;
+		schema_cell(k, c, &r, cell, sizeof(cell));
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? "|" : "",
+				      cell);
+	}
+}
+
+int
+schema_row_key_cells(const char *const *head, const char *const *cells,
+		     size_t ncells, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t k = 0; k < schema_ncolumns; k++) {
+		size_t i;
+
+		if (!(schema_columns[k].flags & (COL_ID | COL_REP)))
+			continue;
+		for (i = 0; i < ncells; i++)
+			if (strcmp(head[i], schema_columns[k].name) == 0)
+				break;
+		if (i == ncells)
+			return -1;
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? "|" : "",
+				      cells[i]);
+		if (n >= len)
+			return -1;
+	}
+	return 0;
+}
+
+int
+schema_csv_header(FILE *f)
+{
+	for (size_t k = 0; k < schema_ncolumns; k++)
+		if (fprintf(f, "%s%s", k ? "," : "", schema_columns[k].name) <
+		    0)
+			return -1;
+	return fputc('\n', f) == EOF ? -1 : 0;
+}
+
+int
+schema_csv_row(FILE *f, const struct config *c, const struct result *r)
+{
+	char cell[256];
+
+	for (size_t k = 0; k < schema_ncolumns; k++) {
+		schema_cell(k, c, r, cell, sizeof(cell));
+		if (fprintf(f, "%s%s", k ? "," : "", cell) < 0)
+			return -1;
+	}
+	return fputc('\n', f) == EOF ? -1 : 0;
+}
+
+static json_t *
+json_value(const struct column *col, const struct col_val *v)
+{
+	char buf[32];
+
+	if (v->na)
+		return json_null();
+	switch (col->type) {
+	case COL_TEXT:
+		return json_string(v->s);
+	case COL_UINT:
+		if (v->u <= (uint64_t)INT64_MAX)
+			return json_integer((json_int_t)v->u);
+		/* a JSON integer past int64 would round */
+		/* fall through */
+	case COL_SEED:
+		snprintf(buf, sizeof(buf), "%" PRIu64, v->u);
+		return json_string(buf);
+	case COL_REAL:
+		return isfinite(v->d) ? json_real(v->d) : json_null();
+	}
+	return json_null();
+}
+
+int
+schema_json(FILE *f, const struct config *cs, const struct result *rs,
+	    const bool *done, size_t n)
+{
+	json_t *arr = json_array();
+	struct col_val v;
+	int rc;
+
+	if (arr == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		json_t *o;
+
+		if (!done[i])
+			continue;
+		o = json_object();
+		for (size_t k = 0; k < schema_ncolumns; k++) {
+			cell_value(k, &cs[i], &rs[i], &v);
+			json_object_set_new(o, schema_columns[k].name,
+					    json_value(&schema_columns[k], &v));
+		}
+		json_array_append_new(arr, o);
+	}
+	rc = json_dumpf(arr, f,
+			JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+				JSON_REAL_PRECISION(15));
+	json_decref(arr);
+	if (rc || fputc('\n', f) == EOF)
+		return -1;
+	return 0;
+}
+
+/* Table formats: fewer digits than the CSV's. */
+static const char *
+table_fmt(const struct column *col)
+{
+	if (col->type != COL_REAL)
+		return NULL;
+	if (strcmp(col->name, "mops") == 0)
+		return "%.2f";
+	if (strstr(col->name, "_ns") || strcmp(col->name, "ns_per_op") == 0 ||
+	    strcmp(col->name, "hit_pct") == 0)
+		return "%.1f";
+	return "%.3g";
+}
+
+/* Print rows of cells aligned; text columns left-aligned. */
+static int
+print_aligned(FILE *f, char **cells, size_t rows, size_t ncols,
+	      const char *const *head, const bool *left)
+{
+	size_t *w = calloc(ncols, sizeof(size_t));
+
+	if (w == NULL)
+		return -1;
+	for (size_t k = 0; k < ncols; k++)
+		w[k] = strlen(head[k]);
+	for (size_t i = 0; i < rows; i++)
+		for (size_t k = 0; k < ncols; k++)
+			if (strlen(cells[i * ncols + k]) > w[k])
+				w[k] = strlen(cells[i * ncols + k]);
+	for (size_t i = 0; i <= rows; i++)
+		for (size_t k = 0; k < ncols; k++) {
+			const char *s =
+				i ? cells[(i - 1) * ncols + k] : head[k];
+
+			if (fprintf(f, left[k] ? "%-*s%s" : "%*s%s", (int)w[k],
+				    s, k + 1 < ncols ? "  " : "\n") < 0) {
+				free(w);
+				return -1;
+			}
+		}
+	free(w);
+	return 0;
+}
+
+int
+schema_table(FILE *f, const struct config *cs, const struct result *rs,
+	     const bool *done, size_t n, unsigned ncpus)
+{
+	const char *head[64];
+	bool left[64];
+	size_t cols[64], nc = 0, rows = 0;
+	char **cells;
+	bool over = false;
+	int rc = 0;
+
+	for (size_t k = 0; k < schema_ncolumns && nc < 64; k++)
+		if (schema_columns[k].flags & COL_TABLE) {
+			cols[nc] = k;
+			head[nc] = schema_columns[k].head;
+			left[nc] = schema_columns[k].type == COL_TEXT;
+			nc++;
+		}
+	cells = calloc((n ? n : 1) * nc, sizeof(char *));
+	if (cells == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (!done[i])
+			continue;
+		for (size_t j = 0; j < nc; j++) {
+			const struct column *col = &schema_columns[cols[j]];
+			struct col_val v;
+			char buf[256];
+
+			cell_value(cols[j], &cs[i], &rs[i], &v);
+			format_value(col, &v, table_fmt(col), buf, sizeof(buf));
+			if (v.na)
+				snprintf(buf, sizeof(buf), "NA");
+			if (strcmp(col->name, "threads") == 0 &&
+			    rs[i].oversubscribed)
+				strcat(buf, "*");
+			cells[rows * nc + j] = strdup(buf);
+			if (cells[rows * nc + j] == NULL)
+				rc = -1;
+		}
+		over |= rs[i].oversubscribed;
+		rows++;
+	}
+	if (rc == 0)
+		rc = print_aligned(f, cells, rows, nc, head, left);
+	if (rc == 0 && over &&
+	    fprintf(f,
+		    "* oversubscribed: more threads than the %u CPUs "
+		    "allowed\n",
+		    ncpus) < 0)
+		rc = -1;
+	for (size_t i = 0; i < rows * nc; i++)
+		free(cells[i]);
+	free(cells);
+	return rc;
+}
+
+static int
+cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Same configuration (every COL_ID cell equal)? */
+static bool
+same_config(const struct config *a, const struct config *b)
+{
+	struct result r;
+	char x[256], y[256];
+
+	memset(&r, 0, sizeof(r));
+	for (size_t k = 0; k < schema_ncolumns; k++) {
+		if (!(schema_columns[k].flags & COL_ID))
+			continue;
+		schema_cell(k, a, &r, x, sizeof(x));
+		schema_cell(k, b, &r, y, sizeof(y));
+		if (strcmp(x, y))
+			return false;
+	}
+	return true;
+}
+
+static bool
+row_ok(const struct result *r)
+{
+	return r->status[0] == '\0' || strcmp(r->status, "ok") == 0;
+}
+
+int
+schema_summary(FILE *f, const struct config *cs, const struct result *rs,
+	       const bool *done, size_t n)
+{
+	const char *head[64];
+	bool left[64];
+	size_t cols[64], nid = 0, nc, rows = 0, not_ok = 0;
+	char **cells = NULL;
+	bool *seen = calloc(n ? n : 1, sizeof(bool));
+	double *v = calloc(n ? n : 1, sizeof(double));
+	int rc = -1;
+
+	for (size_t k = 0; k < schema_ncolumns && nid < 60; k++)
+		if ((schema_columns[k].flags & (COL_ID | COL_TABLE)) ==
+		    (COL_ID | COL_TABLE)) {
+			cols[nid] = k;
+			head[nid] = schema_columns[k].head;
+			left[nid] = schema_columns[k].type == COL_TEXT;
+			nid++;
+		}
+	nc = nid + 4;
+	head[nid] = "reps";
+	head[nid + 1] = "median Mops/s";
+	head[nid + 2] = "min-max";
+	head[nid + 3] = "cv%";
+	for (size_t j = nid; j < nc; j++)
+		left[j] = false;
+	cells = calloc((n ? n : 1) * nc, sizeof(char *));
+	if (!cells || !seen || !v)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		size_t m = 0;
+		double sum = 0, sq = 0, mean, med;
+		char buf[256];
+
+		if (!done[i] || seen[i])
+			continue;
+		if (!row_ok(&rs[i])) {
+			not_ok++;
+			seen[i] = true;
+			continue;
+		}
+		for (size_t j = i; j < n; j++) {
+			if (!done[j] || seen[j] || !row_ok(&rs[j]) ||
+			    !same_config(&cs[i], &cs[j]))
+				continue;
+			seen[j] = true;
+			v[m] = mops_of(&rs[j]);
+			sum += v[m++];
+		}
+		qsort(v, m, sizeof(double), cmp_dbl);
+		mean = sum / (double)m;
+		for (size_t j = 0; j < m; j++)
+			sq += (v[j] - mean) * (v[j] - mean);
+		med = m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2;
+		for (size_t j = 0; j < nid; j++) {
+			schema_cell(cols[j], &cs[i], &rs[i], buf, sizeof(buf));
+			cells[rows * nc + j] = strdup(buf[0] ? buf : "NA");
+		}
+		snprintf(buf, sizeof(buf), "%zu", m);
+		cells[rows * nc + nid] = strdup(buf);
+		snprintf(buf, sizeof(buf), "%.2f", med);
+		cells[rows * nc + nid + 1] = strdup(buf);
+		snprintf(buf, sizeof(buf), "%.2f-%.2f", v[0], v[m - 1]);
+		cells[rows * nc + nid + 2] = strdup(buf);
+		snprintf(buf, sizeof(buf), "%.1f",
+			 mean > 0 && m > 1
+				 ? 100 * sqrt(sq / (double)(m - 1)) / mean
+				 : 0);
+		cells[rows * nc + nid + 3] = strdup(buf);
+		rows++;
+	}
+	for (size_t i = 0; i < rows * nc; i++)
+		if (cells[i] == NULL)
+			goto out;
+	if (fprintf(f, "\nsummary over repetitions (ok rows only):\n") < 0)
+		goto out;
+	rc = print_aligned(f, cells, rows, nc, head, left);
+	if (rc == 0 && not_ok &&
+	    fprintf(f, "(%zu rows not ok left out)\n", not_ok) < 0)
+		rc = -1;
+out:
+	if (cells)
+		for (size_t i = 0; i < rows * nc; i++)
+			free(cells[i]);
+	free(cells);
+	free(seen);
+	free(v);
+	return rc;
+}

@@ -1,0 +1,143 @@
+/*
+ * striped's and striped_mx's parameter ("striped:64"): what it accepts,
+ * what it rejects (NULL with errno EINVAL), and that the shard count it
+ * names is the one the map runs with (its `shards` counter); locked_ops
+ * counts exclusive acquisitions (striped_mx: every one, loads included).
+ * Also checks that ckht's and striped's locked_ops and resizes count what
+ * they say, single-threaded.
+ */
+#include "testutil.h"
+
+static uint64_t
+own(const struct map_ops *ops, struct map *m, const char *name)
+{
+	struct map_stats s;
+
+	map_ops_stats(ops, m, &s);
+	for (unsigned i = 0; i < ops->n_counters; i++)
+		if (strcmp(ops->counters[i].name, name) == 0)
+			return s.own[i];
+	fail_msg("%s has no counter %s", ops->name, name);
+	return 0;
+}
+
+static void
+rejects(void **state)
+{
+	static const char *const bad[] = {
+		"0",  "3",     "65537", "131072", "-4",	 "64x", "64,",
+		"rw", "mutex", "",	"1e3",	  " 64", "+64", "0x40",
+	};
+	const char *const names[] = {"striped", "striped_mx"};
+
+	(void)state;
+	for (size_t n = 0; n < 2; n++) {
+		const struct map_ops *ops = map_find(names[n]);
+
+		assert_non_null(ops);
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			errno = 0;
+			if (map_ops_create(ops, bad[i], 0) != NULL)
+				fail_msg("%s accepted '%s'", ops->name, bad[i]);
+			assert_int_equal(errno, EINVAL);
+		}
+	}
+}
+
+static void
+accepts(void **state)
+{
+	static const struct {
+		const char *param;
+		uint64_t shards;
+	} good[] = {
+		{NULL, 32}, {"1", 1}, {"2", 2}, {"64", 64}, {"65536", 65536},
+	};
+	const char *const names[] = {"striped", "striped_mx"};
+
+	(void)state;
+	for (size_t n = 0; n < 2; n++) {
+		const struct map_ops *ops = map_find(names[n]);
+		bool mutex = n == 1;
+
+		for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+			struct map *m = map_ops_create(ops, good[i].param, 100);
+			struct map_stats s;
+			void *v;
+
+			if (m == NULL)
+				fail_msg("%s rejected '%s'", ops->name,
+					 good[i].param);
+			assert_int_equal(own(ops, m, "shards"), good[i].shards);
+			for (uint64_t k = 0; k < 200; k++)
+				assert_int_equal(ops->store(m, k, INTVAL(k)),
+						 0);
+			for (uint64_t k = 0; k < 200; k++) {
+				assert_true(ops->load(m, k, &v));
+				assert_ptr_equal(v, INTVAL(k));
+			}
+			/* Some shard holds at least its fair share. */
+			assert_true(own(ops, m, "shard_keys_max") >=
+				    (200 + good[i].shards - 1) /
+					    good[i].shards);
+			map_ops_stats(ops, m, &s);
+			/* 200 stores; loads count when they take a mutex. */
+			assert_int_equal(s.locked_ops, mutex ? 400 : 200);
+			/* Sized for 100 keys: 200 need at most one grow each.
+			 */
+			assert_true(s.resizes <= good[i].shards);
+			if (good[i].shards == 1)
+				assert_int_equal(s.resizes, 1);
+			ops->destroy(m);
+		}
+	}
+}
+
+/* Growing from empty to 10,000 keys resizes; reads take no writer lock. */
+static void
+counters(void **state)
+{
+	const char *const names[] = {"striped", "striped_mx", "ckht"};
+
+	(void)state;
+	for (size_t n = 0; n < 3; n++) {
+		const struct map_ops *ops = map_find(names[n]);
+		struct map_stats a, b;
+		struct map *m;
+
+		assert_non_null(ops);
+		map_ops_thread_enter(ops);
+		m = map_ops_create(ops, NULL, 0);
+		assert_non_null(m);
+		map_ops_stats(ops, m, &a);
+		assert_true(a.have & MAP_STAT_LOCKED_OPS);
+		assert_true(a.have & MAP_STAT_RESIZES);
+		for (uint64_t k = 0; k < 10000; k++)
+			assert_int_equal(ops->store(m, k, INTVAL(k)), 0);
+		map_ops_stats(ops, m, &b);
+		assert_int_equal(b.locked_ops - a.locked_ops, 10000);
+		if (b.resizes - a.resizes < 3)
+			fail_msg("%s: %llu resizes for 10000 keys", ops->name,
+				 (unsigned long long)(b.resizes - a.resizes));
+		for (uint64_t k = 0; k < 10000; k++)
+			assert_true(ops->load(m, k, NULL));
+		map_ops_stats(ops, m, &a);
+		assert_int_equal(a.locked_ops - b.locked_ops,
+				 strcmp(ops->name, "striped_mx") == 0 ? 10000
+								      : 0);
+		ops->destroy(m);
+		map_ops_thread_exit(ops);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(rejects),
+		cmocka_unit_test(accepts),
+		cmocka_unit_test(counters),
+	};
+
+	return cmocka_run_group_tests_name("striped_params", tests, NULL, NULL);
+}
