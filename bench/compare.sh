@@ -45,9 +45,64 @@ while [ $# -gt 0 ]; do
 	*) echo "compare: unknown option '$1' (see --help)" >&2; exit 2 ;;
 	esac
 done
-case $reps in '' | *[!0-9]*) echo "compare: --reps takes a count >= 1" >&2; exit 2 ;; esac
-[ "$reps" -ge 1 ] || { echo "compare: --reps takes a count >= 1" >&2; exit 2; }
-case $threads in '' | *[!0-9,]*) echo "compare: --threads takes counts like 1,2,4" >&2; exit 2 ;; esac
+# Every argument is checked before anything is built, run or written:
+# one line, exit 2.  Only string tests here: no `[ -ge ]` on user text.
+die() { echo "compare: $*" >&2; exit 2; }
+# a decimal count from 1 to 999999, no sign, no leading zero
+is_count() {
+	case $1 in '' | *[!0-9]* | 0*) return 1 ;; esac
+	[ ${#1} -le 6 ]
+}
+# a positive decimal number: digits, at most one '.', not all zeros
+is_positive() {
+	case $1 in '' | *[!0-9.]* | .* | *. | *.*.*) return 1 ;; esac
+	case $1 in *[1-9]*) return 0 ;; esac
+	return 1
+}
+# no quote or control character: the path is given to gnuplot below
+is_plain_path() {
+	[ -n "$1" ] || return 1
+	case $1 in *\'* | *[[:cntrl:]]*) return 1 ;; esac
+}
+is_count "$reps" || die "--reps takes a count from 1 (got '$reps')"
+case $threads in
+'' | ,* | *, | *,,* | *[!0-9,]*) die "--threads takes counts like 1,2,4 (got '$threads')" ;;
+esac
+for t in $(echo "$threads" | tr , ' '); do
+	is_count "$t" || die "--threads: '$t' is not a thread count from 1"
+done
+case $benchtime in
+*x) is_count "${benchtime%x}" || die "--benchtime: '$benchtime': want Go's form, e.g. 1s, 500ms or 1000x" ;;
+*ns | *us | *ms) is_positive "${benchtime%??}" || die "--benchtime: '$benchtime': want Go's form, e.g. 1s, 500ms or 1000x" ;;
+*s | *m | *h) is_positive "${benchtime%?}" || die "--benchtime: '$benchtime': want Go's form, e.g. 1s, 500ms or 1000x" ;;
+*) die "--benchtime: '$benchtime': want Go's form, e.g. 1s, 500ms or 1000x" ;;
+esac
+is_positive "$min_time" || die "--min-time takes seconds > 0, e.g. 0.5 (got '$min_time')"
+# Go's sync.Map benchmark workloads (map_bench_test.go), as in
+# harness/workloads.c and bench/go.
+known=" LoadMostlyHits LoadMostlyMisses LoadOrStoreBalanced LoadOrStoreUnique
+ LoadOrStoreCollision LoadAndDeleteBalanced LoadAndDeleteUnique
+ LoadAndDeleteCollision Range AdversarialAlloc AdversarialDelete
+ DeleteCollision SwapCollision SwapMostlyHits SwapMostlyMisses
+ CompareAndSwapCollision CompareAndSwapNoExistingKey
+ CompareAndSwapValueNotEqual CompareAndSwapMostlyHits
+ CompareAndSwapMostlyMisses CompareAndDeleteCollision
+ CompareAndDeleteMostlyHits CompareAndDeleteMostlyMisses Clear "
+if [ -n "$workloads" ]; then
+	case $workloads in
+	,* | *, | *,,* | *[!A-Za-z,]*) die "--workloads takes names like LoadMostlyHits,Range (got '$workloads')" ;;
+	esac
+	for w in $(echo "$workloads" | tr , ' '); do
+		case $known in
+		*" $w "* | *" $w
+"*) ;;
+		*) die "--workloads: unknown workload '$w'" ;;
+		esac
+	done
+fi
+is_plain_path "$build" || die "--build: the path is empty or holds a quote or control character"
+is_plain_path "$out" || die "--out: the path is empty or holds a quote or control character"
+is_plain_path "$plots" || die "--plots: the path is empty or holds a quote or control character"
 
 [ -z "$from" ] || [ -f "$from/gbench.json" ] && [ -f "$from/gopeer.csv" ] || {
 	echo "compare: --from $from: needs gbench.json and gopeer.csv there" >&2

@@ -1,50 +1,116 @@
 /*
  * Reading results.csv back (resume, plot): a whole file into rows of
- * fields, RFC 4180 quoting, the header mapping names to indices.
+ * fields, RFC 4180 quoting within a line, the header mapping names to
+ * indices.  Lengths throughout: the file may hold any byte, and a line
+ * that does not parse is reported and left out, never merged into
+ * another or cut at a NUL.
  */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "csvread.h"
 
-/* Split one line in place; returns the number of fields. */
-static int
-split_line(char *s, char **f, int max)
+/* Bad lines reported one by one; the rest are counted in one line. */
+#define CSV_MAX_REPORTS 20
+
+int
+csv_open_regular(const char *path)
 {
-	int n = 0;
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	int fl;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st))
+		goto fail;
+	if (!S_ISREG(st.st_mode)) {
+		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		goto fail;
+	}
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+		goto fail;
+	return fd;
+fail : {
+	int e = errno;
+
+	close(fd);
+	errno = e;
+	return -1;
+}
+}
+
+/*
+ * Split the line [s, e) in place into *f (grown as needed); e points at
+ * the line's terminator, which may be overwritten.  Returns the number
+ * of fields, or -1 with *why set.
+ */
+static int
+split_line(char *s, char *e, char ***f, size_t *cap, const char **why)
+{
+	size_t n = 0;
 
 	for (;;) {
-		char *w;
+		char *w, *start;
 
-		if (n == max)
-			return n;
-		if (*s == '"') {
-			f[n++] = w = ++s;
-			for (;;) {
-				if (*s == '"' && s[1] == '"') {
-					*w++ = '"';
-					s += 2;
-				} else if (*s == '"' || *s == '\0') {
-					if (*s)
-						s++;
-					break;
-				} else {
-					*w++ = *s++;
-				}
+		if (n == *cap) {
+			size_t nc = *cap ? 2 * *cap : 64;
+			char **nf = realloc(*f, nc * sizeof(*nf));
+
+			if (!nf) {
+				*why = "out of memory";
+				return -1;
 			}
-			*w = '\0';
-			/* skip to the separator */
-			while (*s && *s != ',')
-				s++;
+			*f = nf;
+			*cap = nc;
+		}
+		if (s < e && *s == '"') {
+			start = w = ++s;
+			for (;;) {
+				if (s == e) {
+					*why = "an unterminated quote";
+					return -1;
+				}
+				if (*s == '"') {
+					if (s + 1 < e && s[1] == '"') {
+						*w++ = '"';
+						s += 2;
+						continue;
+					}
+					s++;
+					break;
+				}
+				*w++ = *s++;
+			}
+			if (s < e && *s != ',') {
+				*why = "text after a closing quote";
+				return -1;
+			}
 		} else {
-			f[n++] = s;
-			s += strcspn(s, ",");
+			start = w = s;
+			while (s < e && *s != ',') {
+				if (*s == '"') {
+					*why = "a quote inside an unquoted "
+					       "field";
+					return -1;
+				}
+				s++;
+			}
+			w = s;
 		}
-		if (*s != ',') {
-			*s = '\0';
-			return n;
+		(*f)[n++] = start;
+		if (s == e) {
+			*w = '\0';
+			return (int)n;
 		}
-		*s++ = '\0';
+		*w = '\0'; /* w <= s, and *s is the ',' consumed here */
+		s++;
 	}
 }
 
@@ -56,84 +122,166 @@ csv_free(struct csv *c)
 	for (size_t i = 0; i < c->nrows; i++)
 		free(c->rows[i]);
 	free(c->rows);
+	free(c->line);
 	free(c->head);
 	free(c->text);
 	free(c);
 }
 
-/*
- * Load `path`.  A last line without its newline (a row cut short by a
- * crash) is left out and *partial_at gets its offset (else -1).
- */
+static void
+bad_line(struct csv *c, FILE *diag, const char *name, long line,
+	 const char *why)
+{
+	c->nbad++;
+	if (diag && c->nbad <= CSV_MAX_REPORTS)
+		fprintf(diag, "mapbench: %s:%ld: line skipped: %s\n", name,
+			line, why);
+}
+
+struct csv *
+csv_parse(const char *buf, size_t len, const char *name, FILE *diag,
+	  long *partial_at)
+{
+	struct csv *c = calloc(1, sizeof(*c));
+	char *p, *end, **fields = NULL;
+	size_t cap = 0, rcap = 0;
+	long line = 0;
+
+	*partial_at = -1;
+	if (!c)
+		return NULL;
+	c->text = malloc(len + 1);
+	if (!c->text)
+		goto oom;
+	memcpy(c->text, buf, len);
+	c->text[len] = '\0';
+	p = c->text;
+	end = c->text + len;
+	while (p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p)), *e;
+		const char *why = NULL;
+		int n;
+
+		line++;
+		if (!nl) {
+			/* a last line cut short: left for the caller */
+			*partial_at = (long)(p - c->text);
+			break;
+		}
+		e = nl;
+		if (e > p && e[-1] == '\r')
+			e--;
+		if (e == p) { /* an empty line holds nothing */
+			p = nl + 1;
+			continue;
+		}
+		if (memchr(p, '\0', (size_t)(e - p))) {
+			why = "it holds a NUL byte";
+			n = -1;
+		} else {
+			n = split_line(p, e, &fields, &cap, &why);
+		}
+		if (n >= 0 && c->head && n != c->ncols) {
+			static char msg[96];
+
+			snprintf(msg, sizeof(msg),
+				 "%d field%s where the header has %d", n,
+				 n == 1 ? "" : "s", c->ncols);
+			why = msg;
+			n = -1;
+		}
+		if (n < 0) {
+			if (!c->head) {
+				/* without a header nothing can be read */
+				bad_line(c, diag, name, line, why);
+				break;
+			}
+			bad_line(c, diag, name, line, why);
+		} else if (!c->head) {
+			c->head = fields;
+			c->ncols = n;
+			fields = NULL;
+			cap = 0;
+		} else {
+			if (c->nrows == rcap) {
+				size_t nc = rcap ? 2 * rcap : 256;
+				char ***r = realloc(c->rows, nc * sizeof(*r));
+				long *l = r ? realloc(c->line, nc * sizeof(*l))
+					    : NULL;
+
+				if (r)
+					c->rows = r;
+				if (!l)
+					goto oom;
+				c->line = l;
+				rcap = nc;
+			}
+			c->rows[c->nrows] = fields;
+			c->line[c->nrows++] = line;
+			fields = NULL;
+			cap = 0;
+		}
+		p = nl + 1;
+	}
+	free(fields);
+	if (diag && c->nbad > CSV_MAX_REPORTS)
+		fprintf(diag, "mapbench: %s: %zu more bad lines skipped\n",
+			name, c->nbad - CSV_MAX_REPORTS);
+	return c;
+oom:
+	free(fields);
+	csv_free(c);
+	errno = ENOMEM;
+	return NULL;
+}
+
 struct csv *
 csv_load(const char *path, long *partial_at)
 {
-	FILE *f = fopen(path, "r");
+	int fd = csv_open_regular(path);
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
 	struct csv *c;
-	long size;
-	char *p, *end;
 
 	*partial_at = -1;
-	if (!f)
+	if (fd < 0)
 		return NULL;
-	c = calloc(1, sizeof(*c));
-	if (!c || fseek(f, 0, SEEK_END) || (size = ftell(f)) < 0)
-		goto fail;
-	rewind(f);
-	c->text = malloc((size_t)size + 1);
-	if (!c->text || fread(c->text, 1, (size_t)size, f) != (size_t)size)
-		goto fail;
-	fclose(f);
-	f = NULL;
-	c->text[size] = '\0';
-	end = c->text + size;
-	if (size > 0 && end[-1] != '\n') {
-		char *nl = strrchr(c->text, '\n');
+	for (;;) {
+		ssize_t k;
 
-		*partial_at = nl ? (long)(nl + 1 - c->text) : 0;
-		end = nl ? nl + 1 : c->text;
-		*end = '\0';
-	}
-	for (p = c->text; p < end && *p;) {
-		char *nl = strchr(p, '\n'), **fields;
-		int n;
+		if (len == cap) {
+			size_t nc = cap ? 2 * cap : 65536;
+			char *nb = realloc(buf, nc);
 
-		if (nl)
-			*nl = '\0';
-		if (*p) {
-			fields = malloc(sizeof(char *) * CSV_MAX_FIELDS);
-			if (!fields)
+			if (!nb) {
+				errno = ENOMEM;
 				goto fail;
-			n = split_line(p, fields, CSV_MAX_FIELDS);
-			if (!c->head) {
-				c->head = fields;
-				c->ncols = n;
-			} else {
-				char ***r = realloc(c->rows,
-						    sizeof(char **) *
-							    (c->nrows + 1));
-
-				if (!r) {
-					free(fields);
-					goto fail;
-				}
-				c->rows = r;
-				/* short rows: missing fields are empty */
-				for (int k = n; k < c->ncols; k++)
-					fields[k] = "";
-				c->rows[c->nrows++] = fields;
 			}
+			buf = nb;
+			cap = nc;
 		}
-		if (!nl)
+		k = read(fd, buf + len, cap - len);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		if (k == 0)
 			break;
-		p = nl + 1;
+		len += (size_t)k;
 	}
+	close(fd);
+	c = csv_parse(buf ? buf : "", len, path, stderr, partial_at);
+	free(buf);
 	return c;
-fail:
-	if (f)
-		fclose(f);
-	csv_free(c);
+fail : {
+	int e = errno;
+
+	close(fd);
+	free(buf);
+	errno = e;
 	return NULL;
+}
 }
 
 int

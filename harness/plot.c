@@ -1,14 +1,36 @@
 /*
- * mapbench plot: aggregate a sweep's results.csv over its repetitions
- * (median, min, max per configuration) into small .dat files, then run
- * the gnuplot scripts of plots/ on them, once for SVG and once for PNG.
- * Gnuplot is poor at grouping, so all grouping happens here; the scripts
- * only draw what they are given.
+ * mapbench plot: read a sweep's results.csv, check every field it uses,
+ * aggregate the repetitions of each configuration (median, min, max per
+ * metric) into ONE table next to the results, <sweep>/summary.tsv, then
+ * draw each figure with one gnuplot script of plots/ reading that table.
+ *
+ * Nothing read from the CSV or given on the command line reaches a
+ * shell: gnuplot is started with posix_spawnp() and an argument vector,
+ * and values go to it as gnuplot strings in single quotes (a quote
+ * doubled; control characters refused), after the fields were checked
+ * against their grammar (impl names, dist, integers, numbers).  A row
+ * that fails a check is reported with its line number and skipped.
+ *
+ * The C side decides what is drawn: which panels have data, the y-range
+ * shared by the panels of a figure (from the real maps: `null` is drawn
+ * as a reference line, not used to scale the axes), the thread count
+ * latency is taken at (the largest one not oversubscribed), the colour
+ * and marker of each map (by name, the same in every figure).  A figure
+ * with no data is skipped and said so.  Images go to the plot directory
+ * (default <sweep>/plots); images about to be redrawn are removed first,
+ * and only what was written is reported.  gnuplot's messages go to
+ * <sweep>/gnuplot.log.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
-#include <libgen.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <math.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -24,71 +46,305 @@
 #define MAPBENCH_SOURCE_DIR "."
 #endif
 
-/* The metrics aggregated per configuration. */
+extern char **environ;
+
+/*
+ * The metrics of the summary table, in its column order (after the
+ * identity columns): each gets NAME_med, NAME_min, NAME_max.  Keep
+ * plots/common.gp's column numbers in step.
+ */
 enum metric {
 	M_MOPS,
-	M_PROMO,
-	M_REBUILD,
-	M_LOCKED,
 	M_P50,
 	M_P99,
 	M_P999,
 	M_MAX,
 	M_BPK,
+	M_PROMO,
+	M_REBUILD,
+	M_LOCKED,
 	M_N
 };
 
-static const char *const metric_cols[M_N] = {
-	"mops",
-	"promotions_per_mop",
-	"dirty_rebuilds_per_mop",
-	"locked_ops_per_op",
-	"p50_ns",
-	"p99_ns",
-	"p999_ns",
-	"max_ns",
-	"bytes_per_key",
+static const struct {
+	const char *csv, *tsv;
+} metric_cols[M_N] = {
+	{"mops", "mops"},
+	{"p50_ns", "p50"},
+	{"p99_ns", "p99"},
+	{"p999_ns", "p999"},
+	{"max_ns", "max"},
+	{"bytes_per_key", "bpk"},
+	{"promotions_per_mop", "promo"},
+	{"dirty_rebuilds_per_mop", "rebuild"},
+	{"locked_ops_per_op", "locked"},
+};
+
+/* One valid row of results.csv. */
+struct rec {
+	const char *impl, *dist;
+	long long keys;
+	int threads, read, oversub, ncpus;
+	double m[M_N]; /* NAN: not kept by this map (NA) */
 };
 
 struct stat3 {
 	double med, min, max;
-	int n; /* 0: no value (NA) */
+	int n; /* 0: NA */
 };
 
-struct group {
-	char impl[64], dist[64];
-	int threads, read;
+/* One configuration: its repetitions aggregated. */
+struct cfg {
+	const char *impl, *dist;
+	int impl_rank;
 	long long keys;
-	double *v[M_N];
-	int nv[M_N];
+	int threads, read, oversub, ncpus, reps;
 	struct stat3 s[M_N];
 };
 
-struct agg {
-	struct group *g;
-	size_t n, cap;
-	char impls[16][64];
-	int n_impls;
-	int threads[64], n_threads;
-	int reads[101], n_reads;
-	long long keys[64];
-	int n_keys;
-	char dists[16][64];
-	int n_dists;
+struct plotdata {
+	struct rec *r;
+	size_t nr;
+	struct cfg *c;
+	size_t nc;
+	const char **impls, **dists;
+	size_t n_impls, n_dists;
+	long long *keys;
+	int *threads, *reads;
+	size_t n_keys, n_threads, n_reads;
+	size_t bad, not_ok, not_rw, custom_mix;
 };
+
+/* ---- checking fields ---------------------------------------------- */
+
+/* A field shown in a message: at most 40 bytes, odd ones as \xNN. */
+static void
+put_shown(FILE *f, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i < 40; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch >= 0x20 && ch < 0x7f && ch != '\\')
+			fputc(ch, f);
+		else
+			fprintf(f, "\\x%02x", ch);
+	}
+	if (s[i])
+		fputs("...", f);
+}
+
+/* [a-z][a-z0-9_:=.,-]*, at most 100 bytes: safe in any file or string. */
+static bool
+plot_valid_impl(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 100 || !(s[0] >= 'a' && s[0] <= 'z'))
+		return false;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_:=.,-") == n;
+}
+
+/* A decimal number: digits, one '.', an exponent; no inf/nan/hex. */
+static bool
+parse_number(const char *s, double *v)
+{
+	char *end;
+
+	if (!*s || strspn(s, "0123456789.eE+-") != strlen(s))
+		return false;
+	errno = 0;
+	*v = strtod(s, &end);
+	return !*end && !errno && isfinite(*v);
+}
+
+/* uniform | churn | zipf:THETA with 0 < THETA < 1. */
+static bool
+plot_valid_dist(const char *s)
+{
+	double theta;
+
+	if (!strcmp(s, "uniform") || !strcmp(s, "churn"))
+		return true;
+	if (strncmp(s, "zipf:", 5) || strlen(s) > 40)
+		return false;
+	return parse_number(s + 5, &theta) && theta > 0 && theta < 1;
+}
+
+/* A decimal integer in [lo, hi], no sign, no leading zeros. */
+static bool
+parse_int(const char *s, long long lo, long long hi, long long *v)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 18 || strspn(s, "0123456789") != n ||
+	    (s[0] == '0' && n > 1))
+		return false;
+	*v = strtoll(s, NULL, 10);
+	return *v >= lo && *v <= hi;
+}
+
+static bool
+valid_workload(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n <= 64 &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyz"
+			 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == n;
+}
+
+/* ---- reading ------------------------------------------------------- */
+
+struct cols {
+	int impl, workload, threads, read, keys, dist, status, oversub, ncpus;
+	int m[M_N];
+};
+
+static void
+bad_value(struct plotdata *d, const char *path, long line, const char *col,
+	  const char *val, const char *want)
+{
+	d->bad++;
+	if (d->bad > 20)
+		return;
+	fprintf(stderr, "mapbench: plot: %s:%ld: column %s: invalid value '",
+		path, line, col);
+	put_shown(stderr, val);
+	fprintf(stderr, "' (want %s); row skipped\n", want);
+}
+
+/* Check one row; false (reported) when a field is invalid. */
+static bool
+read_row(struct plotdata *d, const char *path, long line, char **row,
+	 const struct cols *k, struct rec *r)
+{
+	long long v;
+
+	r->impl = row[k->impl];
+	r->dist = row[k->dist];
+	if (!plot_valid_impl(r->impl)) {
+		bad_value(d, path, line, "impl", r->impl,
+			  "a map name: [a-z][a-z0-9_:=.,-]*");
+		return false;
+	}
+	if (!plot_valid_dist(r->dist)) {
+		bad_value(d, path, line, "dist", r->dist,
+			  "uniform, churn or zipf:THETA with 0<THETA<1");
+		return false;
+	}
+	if (!parse_int(row[k->threads], 1, 1 << 20, &v)) {
+		bad_value(d, path, line, "threads", row[k->threads],
+			  "an integer from 1");
+		return false;
+	}
+	r->threads = (int)v;
+	if (!parse_int(row[k->read], 0, 100, &v)) {
+		bad_value(d, path, line, "read_pct", row[k->read],
+			  "an integer from 0 to 100");
+		return false;
+	}
+	r->read = (int)v;
+	if (!parse_int(row[k->keys], 1, (long long)1 << 50, &r->keys)) {
+		bad_value(d, path, line, "keys", row[k->keys],
+			  "an integer from 1");
+		return false;
+	}
+	r->oversub = 0;
+	if (k->oversub >= 0 && row[k->oversub][0]) {
+		if (!parse_int(row[k->oversub], 0, 1, &v)) {
+			bad_value(d, path, line, "oversubscribed",
+				  row[k->oversub], "0 or 1");
+			return false;
+		}
+		r->oversub = (int)v;
+	}
+	r->ncpus = 0;
+	if (k->ncpus >= 0 && row[k->ncpus][0]) {
+		if (!parse_int(row[k->ncpus], 1, 1 << 20, &v)) {
+			bad_value(d, path, line, "ncpus", row[k->ncpus],
+				  "an integer from 1");
+			return false;
+		}
+		r->ncpus = (int)v;
+		if (k->oversub < 0)
+			r->oversub = r->threads > r->ncpus;
+	}
+	for (int m = 0; m < M_N; m++) {
+		const char *s = k->m[m] >= 0 ? row[k->m[m]] : "";
+
+		r->m[m] = NAN;
+		if (!*s)
+			continue;
+		if (!parse_number(s, &r->m[m])) {
+			bad_value(d, path, line, metric_cols[m].csv, s,
+				  "a decimal number or nothing");
+			return false;
+		}
+	}
+	return true;
+}
+
+static int
+impl_rank(const char *name)
+{
+	for (int i = 0; map_registry[i]; i++)
+		if (!strcmp(map_registry[i]->name, name))
+			return i;
+	return INT_MAX;
+}
+
+static int
+cmp_rec(const void *a, const void *b)
+{
+	const struct rec *x = a, *y = b;
+	int c;
+
+	if ((c = strcmp(x->impl, y->impl)))
+		return c;
+	if ((c = strcmp(x->dist, y->dist)))
+		return c;
+	if (x->keys != y->keys)
+		return x->keys < y->keys ? -1 : 1;
+	if (x->threads != y->threads)
+		return x->threads < y->threads ? -1 : 1;
+	return (x->read > y->read) - (x->read < y->read);
+}
+
+static int
+cmp_cfg(const void *a, const void *b)
+{
+	const struct cfg *x = a, *y = b;
+	int c;
+
+	if (x->impl_rank != y->impl_rank)
+		return x->impl_rank < y->impl_rank ? -1 : 1;
+	if ((c = strcmp(x->impl, y->impl)))
+		return c;
+	if ((c = strcmp(x->dist, y->dist)))
+		return c;
+	if (x->keys != y->keys)
+		return x->keys < y->keys ? -1 : 1;
+	if (x->threads != y->threads)
+		return x->threads < y->threads ? -1 : 1;
+	return (x->read > y->read) - (x->read < y->read);
+}
 
 static int
 cmp_dbl(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 
-	return x < y ? -1 : x > y;
+	return (x > y) - (x < y);
 }
 
 static int
 cmp_int(const void *a, const void *b)
 {
-	return *(const int *)a - *(const int *)b;
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
 }
 
 static int
@@ -96,430 +352,1251 @@ cmp_ll(const void *a, const void *b)
 {
 	long long x = *(const long long *)a, y = *(const long long *)b;
 
-	return x < y ? -1 : x > y;
+	return (x > y) - (x < y);
 }
 
-static void
-add_int(int *arr, int *n, int v)
-{
-	for (int i = 0; i < *n; i++)
-		if (arr[i] == v)
-			return;
-	arr[(*n)++] = v;
-}
-
-static struct group *
-find_group(struct agg *a, const char *impl, int threads, int read,
-	   long long keys, const char *dist, bool create)
-{
-	for (size_t i = 0; i < a->n; i++) {
-		struct group *g = &a->g[i];
-
-		if (g->threads == threads && g->read == read &&
-		    g->keys == keys && !strcmp(g->impl, impl) &&
-		    !strcmp(g->dist, dist))
-			return g;
-	}
-	if (!create)
-		return NULL;
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? 2 * a->cap : 64;
-		struct group *ng = realloc(a->g, cap * sizeof(*ng));
-
-		if (!ng)
-			return NULL;
-		a->g = ng;
-		a->cap = cap;
-	}
-	struct group *g = &a->g[a->n++];
-
-	memset(g, 0, sizeof(*g));
-	snprintf(g->impl, sizeof(g->impl), "%s", impl);
-	snprintf(g->dist, sizeof(g->dist), "%s", dist);
-	g->threads = threads;
-	g->read = read;
-	g->keys = keys;
-	return g;
-}
-
-/* Read the "rw" rows of results.csv into groups. */
 static int
-aggregate(const char *csv_path, struct agg *a)
+cmp_str(const void *a, const void *b)
 {
-	long partial;
-	struct csv *c = csv_load(csv_path, &partial);
-	int ci, cw, ct, cr, ck, cd, cs, cm[M_N];
-	size_t left_out = 0;
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
 
-	memset(a, 0, sizeof(*a));
-	if (!c) {
-		fprintf(stderr, "mapbench: plot: cannot read %s: %s\n",
-			csv_path, strerror(errno));
+/* Sort and remove duplicates; returns the new count. */
+static size_t
+uniq(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	char *p = base;
+	size_t j = 0;
+
+	if (!n)
+		return 0;
+	qsort(base, n, size, cmp);
+	for (size_t i = 1; i < n; i++)
+		if (cmp(p + j * size, p + i * size))
+			memcpy(p + ++j * size, p + i * size, size);
+	return j + 1;
+}
+
+/* Group the sorted records into configurations and list the axes. */
+static int
+aggregate(struct plotdata *d)
+{
+	double *buf = malloc((d->nr ? d->nr : 1) * sizeof(*buf));
+	size_t i = 0;
+
+	d->c = calloc(d->nr ? d->nr : 1, sizeof(*d->c));
+	d->impls = calloc(d->nr + 1, sizeof(*d->impls));
+	d->dists = calloc(d->nr + 1, sizeof(*d->dists));
+	d->keys = calloc(d->nr + 1, sizeof(*d->keys));
+	d->threads = calloc(d->nr + 1, sizeof(*d->threads));
+	d->reads = calloc(d->nr + 1, sizeof(*d->reads));
+	if (!buf || !d->c || !d->impls || !d->dists || !d->keys ||
+	    !d->threads || !d->reads) {
+		free(buf);
 		return -1;
 	}
-	ci = csv_col(c, "impl");
-	cw = csv_col(c, "workload");
-	ct = csv_col(c, "threads");
-	cr = csv_col(c, "read_pct");
-	ck = csv_col(c, "keys");
-	cd = csv_col(c, "dist");
-	cs = csv_col(c, "status"); /* absent in older results: all ok */
-	for (int m = 0; m < M_N; m++)
-		cm[m] = csv_col(c, metric_cols[m]);
-	if (ci < 0 || cw < 0 || ct < 0 || cr < 0 || ck < 0 || cd < 0 ||
-	    cm[M_MOPS] < 0) {
-		fprintf(stderr,
-			"mapbench: plot: %s is not a mapbench "
-			"results.csv\n",
-			csv_path);
-		csv_free(c);
-		return -1;
-	}
-	/* impls in registry order first, then any others */
-	for (int i = 0; map_registry[i]; i++)
-		for (size_t r = 0; r < c->nrows; r++)
-			if (!strcmp(c->rows[r][ci], map_registry[i]->name)) {
-				snprintf(a->impls[a->n_impls++], 64, "%s",
-					 map_registry[i]->name);
-				break;
-			}
-	for (size_t r = 0; r < c->nrows; r++) {
-		char **row = c->rows[r];
-		struct group *g;
-		int read = atoi(row[cr]), threads = atoi(row[ct]), k;
-		long long keys = atoll(row[ck]);
+	qsort(d->r, d->nr, sizeof(*d->r), cmp_rec);
+	while (i < d->nr) {
+		size_t j = i;
+		struct cfg *c = &d->c[d->nc++];
 
-		if (strcmp(row[cw], "rw") || !row[cr][0])
-			continue;
-		/* Plots show ok rows only; say what was left out. */
-		if (cs >= 0 && strcmp(row[cs], "ok")) {
-			left_out++;
-			continue;
+		while (j < d->nr && !cmp_rec(&d->r[i], &d->r[j]))
+			j++;
+		c->impl = d->r[i].impl;
+		c->impl_rank = impl_rank(c->impl);
+		c->dist = d->r[i].dist;
+		c->keys = d->r[i].keys;
+		c->threads = d->r[i].threads;
+		c->read = d->r[i].read;
+		c->reps = (int)(j - i);
+		for (size_t x = i; x < j; x++) {
+			c->oversub |= d->r[x].oversub;
+			if (d->r[x].ncpus > c->ncpus)
+				c->ncpus = d->r[x].ncpus;
 		}
-		for (k = 0; k < a->n_impls; k++)
-			if (!strcmp(a->impls[k], row[ci]))
-				break;
-		if (k == a->n_impls && a->n_impls < 16)
-			snprintf(a->impls[a->n_impls++], 64, "%s", row[ci]);
-		for (k = 0; k < a->n_dists; k++)
-			if (!strcmp(a->dists[k], row[cd]))
-				break;
-		if (k == a->n_dists && a->n_dists < 16)
-			snprintf(a->dists[a->n_dists++], 64, "%s", row[cd]);
-		add_int(a->threads, &a->n_threads, threads);
-		add_int(a->reads, &a->n_reads, read);
-		for (k = 0; k < a->n_keys; k++)
-			if (a->keys[k] == keys)
-				break;
-		if (k == a->n_keys && a->n_keys < 64)
-			a->keys[a->n_keys++] = keys;
-		g = find_group(a, row[ci], threads, read, keys, row[cd], true);
-		if (!g)
-			break;
 		for (int m = 0; m < M_N; m++) {
-			char *end;
-			double v;
+			size_t n = 0;
 
-			if (cm[m] < 0 || !row[cm[m]][0])
-				continue;
-			v = strtod(row[cm[m]], &end);
-			if (*end)
-				continue;
-			g->v[m] = realloc(g->v[m],
-					  sizeof(double) *
-						  (size_t)(g->nv[m] + 1));
-			g->v[m][g->nv[m]++] = v;
-		}
-	}
-	if (left_out)
-		fprintf(stderr,
-			"mapbench: plot: left out %zu rows whose status is not "
-			"ok\n",
-			left_out);
-	csv_free(c);
-	qsort(a->threads, (size_t)a->n_threads, sizeof(int), cmp_int);
-	qsort(a->reads, (size_t)a->n_reads, sizeof(int), cmp_int);
-	qsort(a->keys, (size_t)a->n_keys, sizeof(long long), cmp_ll);
-	for (size_t i = 0; i < a->n; i++)
-		for (int m = 0; m < M_N; m++) {
-			struct group *g = &a->g[i];
-			int n = g->nv[m];
-
+			for (size_t x = i; x < j; x++)
+				if (!isnan(d->r[x].m[m]))
+					buf[n++] = d->r[x].m[m];
+			c->s[m].n = (int)n;
 			if (!n)
 				continue;
-			qsort(g->v[m], (size_t)n, sizeof(double), cmp_dbl);
-			g->s[m].n = n;
-			g->s[m].min = g->v[m][0];
-			g->s[m].max = g->v[m][n - 1];
-			g->s[m].med =
-				n % 2 ? g->v[m][n / 2]
-				      : (g->v[m][n / 2 - 1] + g->v[m][n / 2]) /
-						2;
-			free(g->v[m]);
-			g->v[m] = NULL;
+			qsort(buf, n, sizeof(*buf), cmp_dbl);
+			c->s[m].min = buf[0];
+			c->s[m].max = buf[n - 1];
+			c->s[m].med = n % 2 ? buf[n / 2]
+					    : (buf[n / 2 - 1] + buf[n / 2]) / 2;
+		}
+		d->impls[d->n_impls++] = c->impl;
+		d->dists[d->n_dists++] = c->dist;
+		d->keys[d->n_keys++] = c->keys;
+		d->threads[d->n_threads++] = c->threads;
+		d->reads[d->n_reads++] = c->read;
+		i = j;
+	}
+	free(buf);
+	qsort(d->c, d->nc, sizeof(*d->c), cmp_cfg);
+	d->n_impls = uniq(d->impls, d->n_impls, sizeof(char *), cmp_str);
+	d->n_dists = uniq(d->dists, d->n_dists, sizeof(char *), cmp_str);
+	d->n_keys = uniq(d->keys, d->n_keys, sizeof(long long), cmp_ll);
+	d->n_threads = uniq(d->threads, d->n_threads, sizeof(int), cmp_int);
+	d->n_reads = uniq(d->reads, d->n_reads, sizeof(int), cmp_int);
+	/* impls in registry order, then the others by name */
+	for (size_t a = 1; a < d->n_impls; a++)
+		for (size_t b = a; b > 0; b--) {
+			const char *x = d->impls[b - 1], *y = d->impls[b];
+			int rx = impl_rank(x), ry = impl_rank(y);
+
+			if (rx < ry || (rx == ry && strcmp(x, y) <= 0))
+				break;
+			d->impls[b - 1] = y;
+			d->impls[b] = x;
 		}
 	return 0;
 }
 
-static FILE *
-dat_open(const char *dir, const char *name)
+/* Read and check results.csv; 0, or an exit status. */
+static int
+load(const char *path, struct csv **cp, struct plotdata *d)
 {
-	char path[4096];
-	FILE *f;
+	long partial;
+	struct csv *c = csv_load(path, &partial);
+	struct cols k;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (!f)
-		fprintf(stderr, "mapbench: plot: cannot write %s: %s\n", path,
+	*cp = c;
+	if (!c) {
+		fprintf(stderr, "mapbench: plot: cannot read %s: %s\n", path,
 			strerror(errno));
-	return f;
+		return 2;
+	}
+	if (!c->head) {
+		fprintf(stderr,
+			"mapbench: plot: %s is empty or its header cannot be "
+			"read\n",
+			path);
+		return 2;
+	}
+	k.impl = csv_col(c, "impl");
+	k.workload = csv_col(c, "workload");
+	k.threads = csv_col(c, "threads");
+	k.read = csv_col(c, "read_pct");
+	k.keys = csv_col(c, "keys");
+	k.dist = csv_col(c, "dist");
+	k.status = csv_col(c, "status");
+	k.oversub = csv_col(c, "oversubscribed");
+	k.ncpus = csv_col(c, "ncpus");
+	for (int m = 0; m < M_N; m++)
+		k.m[m] = csv_col(c, metric_cols[m].csv);
+	if (k.impl < 0 || k.workload < 0 || k.threads < 0 || k.read < 0 ||
+	    k.keys < 0 || k.dist < 0 || k.m[M_MOPS] < 0) {
+		fprintf(stderr,
+			"mapbench: plot: %s is not a mapbench results.csv (no "
+			"impl, workload, threads, read_pct, keys, dist or mops "
+			"column)\n",
+			path);
+		return 2;
+	}
+	if (partial >= 0)
+		fprintf(stderr,
+			"mapbench: plot: %s: the last line has no newline (an "
+			"interrupted write): not plotted\n",
+			path);
+	d->bad = c->nbad;
+	d->r = calloc(c->nrows ? c->nrows : 1, sizeof(*d->r));
+	if (!d->r) {
+		fprintf(stderr, "mapbench: plot: out of memory\n");
+		return 1;
+	}
+	for (size_t i = 0; i < c->nrows; i++) {
+		char **row = c->rows[i];
+
+		if (k.status >= 0 && strcmp(row[k.status], "ok")) {
+			d->not_ok++;
+			continue;
+		}
+		if (!valid_workload(row[k.workload])) {
+			bad_value(d, path, c->line[i], "workload",
+				  row[k.workload], "a workload name");
+			continue;
+		}
+		if (strcmp(row[k.workload], "rw")) {
+			d->not_rw++;
+			continue;
+		}
+		if (!row[k.read][0]) {
+			d->custom_mix++;
+			continue;
+		}
+		if (read_row(d, path, c->line[i], row, &k, &d->r[d->nr]))
+			d->nr++;
+	}
+	if (d->bad > 20)
+		fprintf(stderr, "mapbench: plot: %s: %zu more invalid rows\n",
+			path, d->bad - 20);
+	return 0;
 }
 
-/* "med min max", or "NaN NaN NaN" when the group has no value. */
+/* ---- the summary table --------------------------------------------- */
+
 static void
-put3(FILE *f, const struct group *g, enum metric m)
+put3(FILE *f, const struct stat3 *s)
 {
-	if (g && g->s[m].n)
-		fprintf(f, " %.6g %.6g %.6g", g->s[m].med, g->s[m].min,
-			g->s[m].max);
+	if (s->n)
+		fprintf(f, "\t%.6g\t%.6g\t%.6g", s->med, s->min, s->max);
 	else
-		fprintf(f, " NaN NaN NaN");
+		fputs("\tNaN\tNaN\tNaN", f);
 }
 
-/* A file-name-safe form of a dist: "zipf:0.99" -> "zipf0.99". */
-static void
-dist_tag(const char *dist, char *buf, size_t len)
+/*
+ * Write <sweep>/summary.tsv through a temporary file renamed into place:
+ * on any write or close error nothing is left behind.
+ */
+static int
+write_summary(const struct plotdata *d, const char *path)
 {
-	size_t j = 0;
+	char *tmp = NULL;
+	FILE *f = NULL;
+	int fd, e;
 
-	for (size_t i = 0; dist[i] && j + 1 < len; i++)
-		if (dist[i] != ':')
-			buf[j++] = dist[i];
-	buf[j] = '\0';
+	if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
+		return -1;
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		goto fail;
+	f = fdopen(fd, "w");
+	if (!f) {
+		e = errno;
+		close(fd);
+		errno = e;
+		goto fail_rm;
+	}
+	fputs("impl\tdist\tkeys\tthreads\tread_pct\treps\toversubscribed\t"
+	      "ncpus",
+	      f);
+	for (int m = 0; m < M_N; m++)
+		fprintf(f, "\t%s_med\t%s_min\t%s_max", metric_cols[m].tsv,
+			metric_cols[m].tsv, metric_cols[m].tsv);
+	fputc('\n', f);
+	for (size_t i = 0; i < d->nc; i++) {
+		const struct cfg *c = &d->c[i];
+
+		fprintf(f, "%s\t%s\t%lld\t%d\t%d\t%d\t%d\t%d", c->impl, c->dist,
+			c->keys, c->threads, c->read, c->reps, c->oversub,
+			c->ncpus);
+		for (int m = 0; m < M_N; m++)
+			put3(f, &c->s[m]);
+		fputc('\n', f);
+	}
+	if (fflush(f) || ferror(f) || fsync(fileno(f))) {
+		e = errno ? errno : EIO;
+		fclose(f);
+		errno = e;
+		goto fail_rm;
+	}
+	if (fclose(f))
+		goto fail_rm;
+	if (chmod(tmp, 0644) || rename(tmp, path))
+		goto fail_rm;
+	free(tmp);
+	return 0;
+fail_rm:
+	e = errno;
+	unlink(tmp);
+	errno = e;
+fail:
+	e = errno;
+	fprintf(stderr,
+		"mapbench: plot: cannot write %s: %s (nothing written, no "
+		"plots drawn)\n",
+		path, strerror(e));
+	free(tmp);
+	return -1;
+}
+
+/* ---- gnuplot ------------------------------------------------------- */
+
+/* A growing string of gnuplot assignments. */
+struct sbuf {
+	char *p;
+	size_t len, cap;
+	bool bad; /* out of memory or a value gnuplot cannot be given */
+};
+
+static void
+sb_add(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->bad)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t nc = b->cap ? 2 * b->cap : 1024;
+		char *np;
+
+		while (nc < b->len + n + 1)
+			nc *= 2;
+		np = realloc(b->p, nc);
+		if (!np) {
+			b->bad = true;
+			return;
+		}
+		b->p = np;
+		b->cap = nc;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
 }
 
 static bool
-has_data(struct agg *a, const char *impl, int threads, int read, long long keys,
-	 const char *dist)
+has_control(const char *s)
 {
-	struct group *g = find_group(a, impl, threads, read, keys, dist, false);
-
-	return g && g->s[M_MOPS].n;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
 }
 
-/* Write every .dat file for one dist. */
-static int
-write_dats(struct agg *a, const char *dir, const char *dist)
+/*
+ * name='value'; with the value as a gnuplot single-quoted string, in
+ * which only a quote is special (written twice).  Control characters
+ * cannot be given this way and make the buffer bad.
+ */
+static void
+gp_set(struct sbuf *b, const char *name, const char *value)
 {
-	char name[512], tag[64];
-	int tmax = a->threads[a->n_threads - 1];
-	FILE *f;
-
-	dist_tag(dist, tag, sizeof(tag));
-	for (int ki = 0; ki < a->n_keys; ki++) {
-		long long k = a->keys[ki];
-
-		for (int ii = 0; ii < a->n_impls; ii++) {
-			const char *impl = a->impls[ii];
-
-			/* (1) throughput vs threads, per read ratio */
-			for (int ri = 0; ri < a->n_reads; ri++) {
-				snprintf(name, sizeof(name),
-					 "tt_%s_k%lld_r%d_%s.dat", tag, k,
-					 a->reads[ri], impl);
-				if (!(f = dat_open(dir, name)))
-					return -1;
-				fprintf(f, "# threads mops_med min max\n");
-				for (int ti = 0; ti < a->n_threads; ti++) {
-					struct group *g = find_group(
-						a, impl, a->threads[ti],
-						a->reads[ri], k, dist, false);
-
-					if (!has_data(a, impl, a->threads[ti],
-						      a->reads[ri], k, dist))
-						continue;
-					fprintf(f, "%d", a->threads[ti]);
-					put3(f, g, M_MOPS);
-					fputc('\n', f);
-				}
-				fclose(f);
-			}
-			/* (2) throughput and (5) memory vs read ratio */
-			for (int ti = 0; ti < a->n_threads; ti++) {
-				snprintf(name, sizeof(name),
-					 "tr_%s_k%lld_t%d_%s.dat", tag, k,
-					 a->threads[ti], impl);
-				if (!(f = dat_open(dir, name)))
-					return -1;
-				fprintf(f, "# idx read mops_med min max "
-					   "bpk_med min max\n");
-				for (int ri = 0; ri < a->n_reads; ri++) {
-					struct group *g = find_group(
-						a, impl, a->threads[ti],
-						a->reads[ri], k, dist, false);
-
-					if (!has_data(a, impl, a->threads[ti],
-						      a->reads[ri], k, dist))
-						continue;
-					fprintf(f, "%d %d", ri, a->reads[ri]);
-					put3(f, g, M_MOPS);
-					put3(f, g, M_BPK);
-					fputc('\n', f);
-				}
-				fclose(f);
-			}
-		}
-		/* (3) promotion frequency of syncmap, per thread count */
-		for (int ti = 0; ti < a->n_threads; ti++) {
-			snprintf(name, sizeof(name), "promo_%s_k%lld_t%d.dat",
-				 tag, k, a->threads[ti]);
-			if (!(f = dat_open(dir, name)))
-				return -1;
-			fprintf(f, "# idx read promo_med min max rebuild_med "
-				   "min max locked_med min max mops_med min "
-				   "max\n");
-			for (int ri = 0; ri < a->n_reads; ri++) {
-				struct group *g = find_group(
-					a, "syncmap", a->threads[ti],
-					a->reads[ri], k, dist, false);
-
-				if (!g)
-					continue;
-				fprintf(f, "%d %d", ri, a->reads[ri]);
-				put3(f, g, M_PROMO);
-				put3(f, g, M_REBUILD);
-				put3(f, g, M_LOCKED);
-				put3(f, g, M_MOPS);
-				fputc('\n', f);
-			}
-			fclose(f);
-		}
-		/* (4) latency percentiles per impl, at the most threads */
-		for (int ri = 0; ri < a->n_reads; ri++) {
-			snprintf(name, sizeof(name), "lat_%s_k%lld_r%d.dat",
-				 tag, k, a->reads[ri]);
-			if (!(f = dat_open(dir, name)))
-				return -1;
-			fprintf(f, "# idx impl threads p50 p99 p999 max "
-				   "(medians over reps, ns)\n");
-			for (int ii = 0, idx = 0; ii < a->n_impls; ii++) {
-				struct group *g = NULL;
-				int t;
-
-				/* the most threads this impl ran at */
-				for (t = a->n_threads - 1; t >= 0; t--) {
-					g = find_group(
-						a, a->impls[ii], a->threads[t],
-						a->reads[ri], k, dist, false);
-					if (g && g->s[M_P50].n)
-						break;
-				}
-				if (t < 0)
-					continue;
-				fprintf(f, "%d %s%s %d %.6g %.6g %.6g %.6g\n",
-					idx++, a->impls[ii],
-					a->threads[t] < tmax ? "(1t)" : "",
-					a->threads[t], g->s[M_P50].med,
-					g->s[M_P99].med, g->s[M_P999].med,
-					g->s[M_MAX].med);
-			}
-			fclose(f);
-		}
+	if (has_control(value)) {
+		b->bad = true;
+		return;
 	}
-	return 0;
+	sb_add(b, name, strlen(name));
+	sb_add(b, "='", 2);
+	for (const char *s = value; *s; s++) {
+		if (*s == '\'')
+			sb_add(b, "''", 2);
+		else
+			sb_add(b, s, 1);
+	}
+	sb_add(b, "';", 2);
+}
+
+/* A number as gnuplot reads a string back: no exponent. */
+static void
+gp_num(struct sbuf *b, const char *name, double v)
+{
+	char buf[512];
+
+	snprintf(buf, sizeof(buf), v >= 1 ? "%.3f" : "%.15f", v);
+	gp_set(b, name, buf);
 }
 
 static void
-list_ints(char *buf, size_t len, const int *v, int n)
+gp_setf(struct sbuf *b, const char *name, const char *fmt, ...)
 {
-	size_t j = 0;
+	char *v;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&v, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->bad = true;
+		return;
+	}
+	gp_set(b, name, v);
+	free(v);
+}
+
+/* A space-separated list being built for gnuplot's word(). */
+static void
+list_add(struct sbuf *l, const char *fmt, ...)
+{
+	char *v;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&v, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		l->bad = true;
+		return;
+	}
+	if (l->len)
+		sb_add(l, " ", 1);
+	sb_add(l, v, (size_t)n);
+	free(v);
+}
+
+/*
+ * A map's colour and marker, by name: the built-in maps have fixed ones,
+ * any other name gets one from a hash of the name, so a plugin keeps its
+ * style in every figure of every sweep.  Markers are gnuplot's filled
+ * point types; the open one is pt - 1.
+ */
+static void
+map_style(const char *name, const char **colour, int *pt)
+{
+	static const struct {
+		const char *name, *colour;
+		int pt;
+	} fixed[] = {
+		{"syncmap", "#1f77b4", 7},  {"rwlock", "#d62728", 5},
+		{"lfht", "#2ca02c", 9},	    {"hashtrie", "#9467bd", 11},
+		{"striped", "#ff7f0e", 13}, {"clht", "#8c564b", 15},
+		{"ckht", "#e377c2", 5},	    {"unsync", "#17becf", 13},
+		{"null", "#7f7f7f", 7},
+	};
+	static const char *const palette[] = {
+		"#bcbd22", "#393b79", "#637939", "#8c6d31",
+		"#843c39", "#7b4173", "#3182bd", "#e6550d",
+	};
+	static const int pts[] = {7, 5, 9, 11, 13, 15};
+	char base[104];
+	uint32_t h = 2166136261u;
+
+	/* a parameter keeps its map's style: striped:64 is striped */
+	snprintf(base, sizeof(base), "%.*s", (int)strcspn(name, ":"), name);
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (!strcmp(fixed[i].name, base)) {
+			*colour = fixed[i].colour;
+			*pt = fixed[i].pt;
+			return;
+		}
+	for (const char *s = name; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	*colour = palette[h % 8];
+	*pt = pts[(h / 8) % 6];
+}
+
+struct ctx {
+	const char *dir; /* the sweep, as given */
+	char *gpdir;	 /* the scripts (gnuplot's working directory) */
+	char *outdir;	 /* absolute */
+	char *summary;	 /* absolute */
+	char *log_path;	 /* as shown: under dir */
+	int logfd;
+	const char *run; /* the sweep's name, for titles */
+	char *note_rows; /* rows left out, for every figure's notes */
+	int drawn, skipped, failed;
+	struct sbuf written; /* names written, for the report */
+};
+
+/* The last non-empty line gnuplot wrote since `from`, for the message. */
+static void
+last_log_line(int fd, off_t from, char *buf, size_t len)
+{
+	off_t end = lseek(fd, 0, SEEK_END);
+	ssize_t n;
+	char *p;
 
 	buf[0] = '\0';
-	for (int i = 0; i < n && j < len; i++)
-		j += (size_t)snprintf(buf + j, len - j, "%s%d", i ? " " : "",
-				      v[i]);
+	if (end <= from)
+		return;
+	if (end - from > (off_t)len - 1)
+		from = end - (off_t)len + 1;
+	n = pread(fd, buf, len - 1, from);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	p = strrchr(buf, '\n');
+	if (p)
+		memmove(buf, p + 1, strlen(p + 1) + 1);
+	for (p = buf; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = ' ';
+}
+
+/*
+ * Start gnuplot as `gnuplot -e VARS SCRIPT` in the scripts' directory,
+ * its output appended to the log; returns its exit status, 127 when it
+ * cannot be started (errno set), or -1.
+ */
+static int
+spawn_gnuplot(const char *cwd, const char *vars, const char *script, int logfd)
+{
+	posix_spawn_file_actions_t fa;
+	char *argv[] = {"gnuplot", NULL, NULL, NULL, NULL};
+	pid_t pid;
+	int st, rc;
+
+	argv[1] = (char *)(vars ? "-e" : "--version");
+	argv[2] = (char *)vars;
+	argv[3] = (char *)script;
+	if (posix_spawn_file_actions_init(&fa))
+		return -1;
+	rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	if (!rc)
+		rc = posix_spawn_file_actions_adddup2(&fa, logfd, 1);
+	if (!rc)
+		rc = posix_spawn_file_actions_adddup2(&fa, logfd, 2);
+	if (!rc && cwd)
+		rc = posix_spawn_file_actions_addchdir_np(&fa, cwd);
+	if (!rc)
+		rc = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc) {
+		errno = rc;
+		return 127;
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 static bool
 have_gnuplot(void)
 {
-	return system("command -v gnuplot >/dev/null 2>&1") == 0;
+	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	int rc;
+
+	if (fd < 0)
+		return false;
+	rc = spawn_gnuplot(NULL, NULL, NULL, fd);
+	close(fd);
+	return rc == 0;
 }
 
-/* Run one script for both formats; 0 or -1.  gnuplot's chatter goes to log. */
-static int
-run_gnuplot(const char *gpdir, const char *script, const char *vars,
-	    const char *log)
+static void
+remove_outputs(const struct ctx *x, const char *name)
 {
 	static const char *const fmts[] = {"svg", "png"};
-	int rc = 0;
 
 	for (int i = 0; i < 2; i++) {
-		char *cmd;
-		int st;
+		char *p;
 
-		if (asprintf(&cmd,
-			     "gnuplot -e \"gpdir='%s'; fmt='%s'; %s\" "
-			     "'%s/%s' >>'%s' 2>&1",
-			     gpdir, fmts[i], vars, gpdir, script, log) < 0)
-			return -1;
-		st = system(cmd);
-		free(cmd);
-		if (st != 0)
-			rc = -1;
+		if (asprintf(&p, "%s/%s.%s", x->outdir, name, fmts[i]) < 0)
+			continue;
+		unlink(p);
+		free(p);
 	}
-	return rc;
 }
+
+/*
+ * Draw figure `name` with `script` for SVG and PNG; `vars` holds the
+ * figure's own assignments.  A figure that fails leaves no image.
+ */
+static void
+draw(struct ctx *x, const char *script, const char *name, struct sbuf *vars)
+{
+	static const char *const fmts[] = {"svg", "png"};
+	struct sbuf all = {0};
+
+	remove_outputs(x, name);
+	for (int i = 0; i < 2; i++) {
+		char head[512], msg[400], *out = NULL;
+		struct stat st;
+		off_t at;
+		int rc;
+
+		all.len = 0;
+		if (all.p)
+			all.p[0] = '\0';
+		all.bad = false;
+		gp_set(&all, "summary", x->summary);
+		gp_setf(&all, "out", "%s/%s.%s", x->outdir, name, fmts[i]);
+		gp_set(&all, "fmt", fmts[i]);
+		gp_set(&all, "run", x->run);
+		gp_set(&all, "rowsnote", x->note_rows);
+		sb_add(&all, vars->p ? vars->p : "", vars->len);
+		if (all.bad || vars->bad) {
+			fprintf(stderr, "mapbench: plot: %s: out of memory\n",
+				name);
+			x->failed++;
+			break;
+		}
+		at = lseek(x->logfd, 0, SEEK_END);
+		snprintf(head, sizeof(head), "## %s.%s (%s)\n", name, fmts[i],
+			 script);
+		if (write(x->logfd, head, strlen(head)) < 0)
+			at = -1;
+		rc = spawn_gnuplot(x->gpdir, all.p, script, x->logfd);
+		if (asprintf(&out, "%s/%s.%s", x->outdir, name, fmts[i]) < 0)
+			out = NULL;
+		if (rc == 0 && out && !stat(out, &st) && st.st_size > 0) {
+			free(out);
+			continue;
+		}
+		free(out);
+		last_log_line(x->logfd, at < 0 ? 0 : at, msg, sizeof(msg));
+		fprintf(stderr,
+			"mapbench: plot: gnuplot failed to draw %s.%s (%s): "
+			"%s; see %s\n",
+			name, fmts[i], script,
+			rc == 127 ? strerror(errno)
+			: msg[0]  ? msg
+				  : "no image written",
+			x->log_path);
+		remove_outputs(x, name);
+		x->failed++;
+		free(all.p);
+		return;
+	}
+	free(all.p);
+	if (!all.bad && !vars->bad) {
+		x->drawn++;
+		list_add(&x->written, "%s", name);
+	}
+}
+
+static void
+skip(struct ctx *x, const char *name, const char *why)
+{
+	remove_outputs(x, name);
+	fprintf(stderr, "mapbench: plot: %s not drawn: %s\n", name, why);
+	x->skipped++;
+}
+
+/* ---- figures ------------------------------------------------------- */
+
+static bool
+have(const struct cfg *c, enum metric m)
+{
+	return c->s[m].n > 0;
+}
+
+/* Extend [lo, hi] by the positive values of metric m of c. */
+static void
+range_pos(const struct cfg *c, enum metric m, double *lo, double *hi,
+	  int *zeros)
+{
+	if (!have(c, m))
+		return;
+	if (c->s[m].med <= 0 && zeros)
+		(*zeros)++;
+	if (c->s[m].min > 0 && c->s[m].min < *lo)
+		*lo = c->s[m].min;
+	if (c->s[m].med > 0 && c->s[m].med < *lo)
+		*lo = c->s[m].med;
+	if (c->s[m].max > *hi)
+		*hi = c->s[m].max;
+}
+
+/* A log axis from decade to decade, so at least two ticks are labelled. */
+static void
+set_log_range(struct sbuf *v, double lo, double hi)
+{
+	double a = pow(10, floor(log10(lo))), b = pow(10, ceil(log10(hi)));
+
+	if (b <= a)
+		b = a * 10;
+	gp_num(v, "ymin", a);
+	gp_num(v, "ymax", b);
+}
+
+static void
+add_styles(struct sbuf *v, struct sbuf *impls)
+{
+	struct sbuf colours = {0}, pts = {0};
+	char *save = impls->p ? strdup(impls->p) : strdup("");
+	char *tok, *sp;
+
+	for (tok = save ? strtok_r(save, " ", &sp) : NULL; tok;
+	     tok = strtok_r(NULL, " ", &sp)) {
+		const char *c;
+		int pt;
+
+		map_style(tok, &c, &pt);
+		list_add(&colours, "%s", c);
+		list_add(&pts, "%d", pt);
+	}
+	gp_set(v, "impls", impls->p ? impls->p : "");
+	gp_set(v, "colours", colours.p ? colours.p : "");
+	gp_set(v, "pts", pts.p ? pts.p : "");
+	if (!save || colours.bad || pts.bad || impls->bad)
+		v->bad = true;
+	free(save);
+	free(colours.p);
+	free(pts.p);
+}
+
+/* Notes shown under a figure's legend: note1..noteN, nnotes. */
+struct notes {
+	int n;
+	struct sbuf *v;
+};
+
+static void
+note(struct notes *nt, const char *fmt, ...)
+{
+	char *s, name[16];
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0) {
+		va_end(ap);
+		nt->v->bad = true;
+		return;
+	}
+	va_end(ap);
+	snprintf(name, sizeof(name), "note%d", ++nt->n);
+	gp_set(nt->v, name, s);
+	free(s);
+}
+
+static void
+notes_end(struct notes *nt)
+{
+	gp_setf(nt->v, "nnotes", "%d", nt->n);
+}
+
+#define FOR_CFG(d, c)                                                          \
+	for (const struct cfg *c = (d)->c; c < (d)->c + (d)->nc; c++)
+
+static bool
+is_null(const char *impl)
+{
+	return !strcmp(impl, "null");
+}
+
+/* Oversubscription: the note, and the CPU count for shading. */
+static void
+note_oversub(struct notes *nt, int any, int ncpus)
+{
+	if (!any)
+		return;
+	if (ncpus)
+		note(nt,
+		     "open markers: more threads than the %d CPUs "
+		     "(oversubscribed)",
+		     ncpus);
+	else
+		note(nt, "open markers: more threads than CPUs "
+			 "(oversubscribed)");
+}
+
+/*
+ * Throughput against read % (one panel per thread count) or against
+ * threads (one panel per read %), one line per map; null dashed.
+ */
+static void
+fig_throughput(struct ctx *x, const struct plotdata *d, const char *dist,
+	       const char *tag, long long k, bool by_threads)
+{
+	struct sbuf v = {0}, impls = {0}, panels = {0};
+	struct notes nt = {0, &v};
+	double lo = INFINITY, hi = 0, nlo = INFINITY, nhi = 0;
+	int zeros = 0, over = 0, ncpus = 0, has_null = 0;
+	char *name = NULL;
+	size_t np = by_threads ? d->n_reads : d->n_threads;
+
+	if (asprintf(&name, "throughput_%s_%s_k%lld",
+		     by_threads ? "threads" : "reads", tag, k) < 0)
+		return;
+	for (size_t i = 0; i < d->n_impls; i++) {
+		bool any = false;
+
+		FOR_CFG(d, c)
+		{
+			if (strcmp(c->impl, d->impls[i]) ||
+			    strcmp(c->dist, dist) || c->keys != k ||
+			    !have(c, M_MOPS))
+				continue;
+			any = true;
+			if (is_null(c->impl)) {
+				has_null = 1;
+				range_pos(c, M_MOPS, &nlo, &nhi, NULL);
+				continue;
+			}
+			range_pos(c, M_MOPS, &lo, &hi, &zeros);
+			over |= c->oversub;
+			if (c->ncpus > ncpus)
+				ncpus = c->ncpus;
+		}
+		if (any && !is_null(d->impls[i]))
+			list_add(&impls, "%s", d->impls[i]);
+	}
+	for (size_t p = 0; p < np; p++) {
+		int pv = by_threads ? d->reads[p] : d->threads[p];
+
+		FOR_CFG(d, c)
+		{
+			if (!strcmp(c->dist, dist) && c->keys == k &&
+			    !is_null(c->impl) && have(c, M_MOPS) &&
+			    c->s[M_MOPS].med > 0 &&
+			    (by_threads ? c->read : c->threads) == pv) {
+				list_add(&panels, "%d", pv);
+				break;
+			}
+		}
+	}
+	if (!panels.len) {
+		skip(x, name, "no throughput of a map other than null");
+		goto out;
+	}
+	/* a line needs two points: one x value is a figure of dots */
+	{
+		size_t nx = 0;
+
+		for (size_t i = 0; i < (by_threads ? d->n_threads : d->n_reads);
+		     i++) {
+			int xv = by_threads ? d->threads[i] : d->reads[i];
+
+			FOR_CFG(d, c)
+			{
+				if (!strcmp(c->dist, dist) && c->keys == k &&
+				    !is_null(c->impl) && have(c, M_MOPS) &&
+				    (by_threads ? c->threads : c->read) == xv) {
+					nx++;
+					break;
+				}
+			}
+		}
+		if (nx < 2) {
+			skip(x, name,
+			     by_threads ? "one thread count only"
+					: "one read ratio only");
+			goto out;
+		}
+	}
+	gp_set(&v, "dist", dist);
+	gp_setf(&v, "k", "%lld", k);
+	gp_set(&v, "panels", panels.p);
+	add_styles(&v, &impls);
+	{
+		struct sbuf axis = {0};
+
+		for (size_t i = 0; i < (by_threads ? d->n_threads : d->n_reads);
+		     i++)
+			list_add(&axis, "%d",
+				 by_threads ? d->threads[i] : d->reads[i]);
+		gp_set(&v, "xs", axis.p ? axis.p : "");
+		v.bad |= axis.bad;
+		free(axis.p);
+	}
+	set_log_range(&v, lo, hi);
+	gp_setf(&v, "ncpus", "%d", over ? ncpus : 0);
+	/* null wholly above the axis: a note, no line, no legend entry */
+	gp_setf(&v, "hasnull", "%d",
+		has_null && nlo <= pow(10, ceil(log10(hi))));
+	note_oversub(&nt, over, ncpus);
+	if (has_null) {
+		if (nhi > pow(10, ceil(log10(hi))))
+			note(&nt,
+			     "null (no-op map, the harness ceiling): %.3g-%.3g "
+			     "Mops/s, above this axis",
+			     nlo, nhi);
+		else
+			note(&nt, "dashed grey: null (no-op map, the harness "
+				  "ceiling)");
+	}
+	if (zeros)
+		note(&nt, "%d zero throughput median%s not drawn (log axis)",
+		     zeros, zeros == 1 ? "" : "s");
+	notes_end(&nt);
+	draw(x, by_threads ? "throughput_threads.gp" : "throughput_reads.gp",
+	     name, &v);
+out:
+	free(name);
+	free(v.p);
+	free(impls.p);
+	free(panels.p);
+}
+
+/* Latency percentiles per map at the most threads not oversubscribed. */
+static void
+fig_latency(struct ctx *x, const struct plotdata *d, const char *dist,
+	    const char *tag, long long k)
+{
+	struct sbuf v = {0}, impls = {0}, panels = {0};
+	struct notes nt = {0, &v};
+	double lo = INFINITY, hi = 0;
+	int t = 0, zeros = 0, any_over = 0;
+	char *name = NULL;
+
+	if (asprintf(&name, "latency_%s_k%lld", tag, k) < 0)
+		return;
+	FOR_CFG(d, c)
+	{
+		if (strcmp(c->dist, dist) || c->keys != k || !have(c, M_P50))
+			continue;
+		if (c->oversub)
+			any_over = 1;
+		else if (c->threads > t)
+			t = c->threads;
+	}
+	if (!t) {
+		skip(x, name,
+		     any_over ? "every configuration with latency samples is "
+				"oversubscribed"
+			      : "no latency samples");
+		goto out;
+	}
+	for (size_t i = 0; i < d->n_impls; i++) {
+		bool any = false;
+
+		FOR_CFG(d, c)
+		{
+			if (strcmp(c->impl, d->impls[i]) ||
+			    strcmp(c->dist, dist) || c->keys != k ||
+			    c->threads != t || !have(c, M_P50))
+				continue;
+			any = true;
+			for (int m = M_P50; m <= M_MAX; m++) {
+				/* only medians are drawn */
+				if (!have(c, m))
+					continue;
+				if (c->s[m].med <= 0)
+					zeros++;
+				else if (c->s[m].med < lo)
+					lo = c->s[m].med;
+				if (c->s[m].med > hi)
+					hi = c->s[m].med;
+			}
+		}
+		if (any)
+			list_add(&impls, "%s", d->impls[i]);
+	}
+	for (size_t p = 0; p < d->n_reads; p++)
+		FOR_CFG(d, c)
+		{
+			if (!strcmp(c->dist, dist) && c->keys == k &&
+			    c->threads == t && have(c, M_P50) &&
+			    c->read == d->reads[p]) {
+				list_add(&panels, "%d", d->reads[p]);
+				break;
+			}
+		}
+	if (hi <= 0) {
+		skip(x, name,
+		     "every latency is 0 (below the timer's "
+		     "resolution)");
+		goto out;
+	}
+	gp_set(&v, "dist", dist);
+	gp_setf(&v, "k", "%lld", k);
+	gp_setf(&v, "t", "%d", t);
+	gp_set(&v, "panels", panels.p);
+	add_styles(&v, &impls);
+	set_log_range(&v, lo, hi);
+	if (any_over)
+		note(&nt,
+		     "taken at %d thread%s, the most that are not "
+		     "oversubscribed",
+		     t, t == 1 ? "" : "s");
+	if (zeros)
+		note(&nt,
+		     "%d zero percentile%s (below the timer's "
+		     "resolution) not drawn",
+		     zeros, zeros == 1 ? "" : "s");
+	notes_end(&nt);
+	draw(x, "latency.gp", name, &v);
+out:
+	free(name);
+	free(v.p);
+	free(impls.p);
+	free(panels.p);
+}
+
+/* Bytes per live key against read %, one panel per key count. */
+static void
+fig_memory(struct ctx *x, const struct plotdata *d, const char *dist,
+	   const char *tag)
+{
+	struct sbuf v = {0}, impls = {0}, panels = {0}, axis = {0};
+	struct notes nt = {0, &v};
+	double hi = 0;
+	int t = 0;
+	char *name = NULL;
+
+	if (asprintf(&name, "memory_%s", tag) < 0)
+		return;
+	FOR_CFG(d, c)
+	if (!strcmp(c->dist, dist) && have(c, M_BPK) && !is_null(c->impl) &&
+	    (!t || c->threads < t))
+		t = c->threads;
+	if (!t) {
+		skip(x, name, "no bytes_per_key values");
+		goto out;
+	}
+	for (size_t i = 0; i < d->n_impls; i++) {
+		bool any = false;
+
+		if (is_null(d->impls[i]))
+			continue;
+		FOR_CFG(d, c)
+		{
+			if (strcmp(c->impl, d->impls[i]) ||
+			    strcmp(c->dist, dist) || c->threads != t ||
+			    !have(c, M_BPK))
+				continue;
+			any = true;
+			if (c->s[M_BPK].max > hi)
+				hi = c->s[M_BPK].max;
+		}
+		if (any)
+			list_add(&impls, "%s", d->impls[i]);
+	}
+	for (size_t p = 0; p < d->n_keys; p++)
+		FOR_CFG(d, c)
+		{
+			if (!strcmp(c->dist, dist) && c->threads == t &&
+			    !is_null(c->impl) && have(c, M_BPK) &&
+			    c->keys == d->keys[p]) {
+				list_add(&panels, "%lld", d->keys[p]);
+				break;
+			}
+		}
+	for (size_t i = 0; i < d->n_reads; i++)
+		list_add(&axis, "%d", d->reads[i]);
+	gp_set(&v, "dist", dist);
+	gp_setf(&v, "t", "%d", t);
+	gp_set(&v, "panels", panels.p);
+	gp_set(&v, "xs", axis.p);
+	add_styles(&v, &impls);
+	gp_set(&v, "ymin", "0");
+	gp_num(&v, "ymax", hi > 0 ? hi * 1.1 : 1);
+	notes_end(&nt);
+	draw(x, "memory.gp", name, &v);
+out:
+	free(name);
+	free(v.p);
+	free(impls.p);
+	free(panels.p);
+	free(axis.p);
+}
+
+/*
+ * The promotion counters, for every map that reports them (a non-empty
+ * promotions column): a row of panels per map and key count.
+ */
+static void
+fig_promotion(struct ctx *x, const struct plotdata *d, const char *dist,
+	      const char *tag)
+{
+	static const enum metric ms[] = {M_PROMO, M_REBUILD, M_LOCKED, M_MOPS};
+	struct sbuf v = {0}, rimpl = {0}, rkeys = {0}, ts = {0}, axis = {0};
+	struct sbuf zero_maps = {0};
+	struct notes nt = {0, &v};
+	double lo[4], hi[4];
+	int zeros[4] = {0}, over = 0, ncpus = 0;
+	char *name = NULL;
+
+	if (asprintf(&name, "promotion_%s", tag) < 0)
+		return;
+	for (int j = 0; j < 4; j++)
+		lo[j] = INFINITY, hi[j] = 0;
+	for (size_t i = 0; i < d->n_impls; i++) {
+		bool counted = false, nonzero = false;
+
+		/*
+		 * A map that keeps the counter but never promoted or rebuilt
+		 * has nothing to show (results from before ABI 2 hold 0 for
+		 * maps without the counter): it is named in a note.
+		 */
+		FOR_CFG(d, c)
+		if (!strcmp(c->impl, d->impls[i]) && !strcmp(c->dist, dist) &&
+		    have(c, M_PROMO)) {
+			counted = true;
+			nonzero |=
+				c->s[M_PROMO].max > 0 ||
+				(have(c, M_REBUILD) && c->s[M_REBUILD].max > 0);
+		}
+		if (counted && !nonzero) {
+			list_add(&zero_maps, "%s", d->impls[i]);
+			continue;
+		}
+		for (size_t kk = 0; kk < d->n_keys; kk++) {
+			bool any = false;
+
+			FOR_CFG(d, c)
+			{
+				if (strcmp(c->impl, d->impls[i]) ||
+				    strcmp(c->dist, dist) ||
+				    c->keys != d->keys[kk] || !have(c, M_PROMO))
+					continue;
+				any = true;
+				over |= c->oversub;
+				if (c->ncpus > ncpus)
+					ncpus = c->ncpus;
+				for (int j = 0; j < 4; j++)
+					range_pos(c, ms[j], &lo[j], &hi[j],
+						  &zeros[j]);
+			}
+			if (any) {
+				list_add(&rimpl, "%s", d->impls[i]);
+				list_add(&rkeys, "%lld", d->keys[kk]);
+			}
+		}
+	}
+	if (!rimpl.len) {
+		skip(x, name,
+		     zero_maps.len ? "no map promoted or rebuilt (all 0)"
+				   : "no map reports promotions");
+		goto out;
+	}
+	for (size_t i = 0; i < d->n_threads; i++)
+		FOR_CFG(d, c)
+		{
+			if (!strcmp(c->dist, dist) && have(c, M_PROMO) &&
+			    c->threads == d->threads[i]) {
+				list_add(&ts, "%d", d->threads[i]);
+				break;
+			}
+		}
+	for (size_t i = 0; i < d->n_reads; i++)
+		list_add(&axis, "%d", d->reads[i]);
+	gp_set(&v, "dist", dist);
+	gp_set(&v, "rimpl", rimpl.p);
+	gp_set(&v, "rkeys", rkeys.p);
+	gp_set(&v, "ts", ts.p);
+	gp_set(&v, "xs", axis.p);
+	for (int j = 0; j < 4; j++) {
+		char n1[8], n2[8];
+
+		snprintf(n1, sizeof(n1), "ymin%d", j + 1);
+		snprintf(n2, sizeof(n2), "ymax%d", j + 1);
+		if (hi[j] > 0) {
+			gp_num(&v, n1, pow(10, floor(log10(lo[j]))));
+			gp_num(&v, n2,
+			       fmax(pow(10, ceil(log10(hi[j]))),
+				    10 * pow(10, floor(log10(lo[j])))));
+		} else {
+			gp_set(&v, n1, "0");
+			gp_set(&v, n2, "0");
+		}
+	}
+	gp_setf(&v, "ncpus", "%d", over ? ncpus : 0);
+	note_oversub(&nt, over, ncpus);
+	if (zero_maps.len)
+		note(&nt, "promotions and rebuilds all 0, not shown: %s",
+		     zero_maps.p);
+	if (zeros[0] + zeros[1] + zeros[2])
+		note(&nt,
+		     "zeros are not drawn on the log axes (%d, %d, %d "
+		     "points from left to right)",
+		     zeros[0], zeros[1], zeros[2]);
+	notes_end(&nt);
+	draw(x, "promotion.gp", name, &v);
+out:
+	free(name);
+	free(v.p);
+	free(rimpl.p);
+	free(rkeys.p);
+	free(ts.p);
+	free(axis.p);
+	free(zero_maps.p);
+}
+
+/* ---- the command --------------------------------------------------- */
 
 static int
 mkdir_p(const char *path)
 {
-	char buf[4096];
-	size_t len = strlen(path);
+	char *buf = strdup(path);
 
-	if (len >= sizeof(buf))
+	if (!buf)
 		return -1;
-	memcpy(buf, path, len + 1);
 	for (char *p = buf + 1; *p; p++) {
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(buf, 0777) && errno != EEXIST)
+		if (mkdir(buf, 0777) && errno != EEXIST) {
+			free(buf);
 			return -1;
+		}
 		*p = '/';
 	}
-	if (mkdir(buf, 0777) && errno != EEXIST)
+	if (mkdir(buf, 0777) && errno != EEXIST) {
+		free(buf);
 		return -1;
+	}
+	free(buf);
 	return 0;
+}
+
+static void
+plotdata_free(struct plotdata *d)
+{
+	free(d->r);
+	free(d->c);
+	free(d->impls);
+	free(d->dists);
+	free(d->keys);
+	free(d->threads);
+	free(d->reads);
+}
+
+static void
+ctx_free(struct ctx *x)
+{
+	free(x->gpdir);
+	free(x->outdir);
+	free(x->summary);
+	free(x->log_path);
+	free(x->note_rows);
+	free(x->written.p);
+	if (x->logfd >= 0)
+		close(x->logfd);
+}
+
+/* The sweep's name for titles: the last component of its directory. */
+static char *
+run_name(const char *dir)
+{
+	size_t n = strlen(dir);
+	const char *b;
+	char *s;
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	b = memrchr(dir, '/', n);
+	b = b && n > 1 ? b + 1 : dir;
+	s = strndup(b, n - (size_t)(b - dir));
+	for (char *p = s; p && *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return s;
 }
 
 int
 cmd_plot(const char *dir, const char *plot_dir)
 {
-	char csv_path[4096], outdir[8300], gpdir[4096], log[8400];
-	char vars[20000], impls[1024], reads[512], threads[512], keys[512];
-	char name[4096], *base;
-	struct agg a;
 	const char *env = getenv("MAPBENCH_PLOTS");
-	int rc = 0, nfig = 0;
-	size_t j = 0;
+	struct plotdata d = {0};
+	struct ctx x = {.logfd = -1};
+	struct csv *csv = NULL;
+	char *csv_path = NULL, *outdir = NULL, *summary = NULL, *run = NULL;
+	int rc = 1, fd;
 
-	snprintf(csv_path, sizeof(csv_path), "%s/results.csv", dir);
-	if (access(csv_path, R_OK)) {
-		fprintf(stderr, "mapbench: plot: no results in '%s' (%s: %s)\n",
-			dir, csv_path, strerror(errno));
-		return 2;
+	if (asprintf(&csv_path, "%s/results.csv", dir) < 0 ||
+	    (plot_dir ? asprintf(&outdir, "%s", plot_dir)
+		      : asprintf(&outdir, "%s/plots", dir)) < 0 ||
+	    asprintf(&summary, "%s/summary.tsv", dir) < 0 ||
+	    asprintf(&x.log_path, "%s/gnuplot.log", dir) < 0 ||
+	    !(run = run_name(dir)))
+		goto oom;
+	x.run = run;
+	x.dir = dir;
+	fd = csv_open_regular(csv_path);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			fprintf(stderr,
+				"mapbench: plot: no results in '%s' (%s "
+				"does not exist)\n",
+				dir, csv_path);
+		else if (errno == EINVAL || errno == EISDIR)
+			fprintf(stderr,
+				"mapbench: plot: %s is not a regular file\n",
+				csv_path);
+		else
+			fprintf(stderr, "mapbench: plot: cannot read %s: %s\n",
+				csv_path, strerror(errno));
+		rc = 2;
+		goto out;
 	}
-	snprintf(gpdir, sizeof(gpdir), "%s",
-		 env ? env : MAPBENCH_SOURCE_DIR "/plots");
-	snprintf(name, sizeof(name), "%s", dir);
-	while (strlen(name) > 1 && name[strlen(name) - 1] == '/')
-		name[strlen(name) - 1] = '\0';
-	base = basename(name);
-	if (plot_dir)
-		snprintf(outdir, sizeof(outdir), "%s", plot_dir);
-	else
-		snprintf(outdir, sizeof(outdir), "%s/%s", gpdir, base);
+	close(fd);
+	if (has_control(outdir) || has_control(dir)) {
+		fprintf(stderr,
+			"mapbench: plot: a path with a control character "
+			"cannot be handed to gnuplot; rename it\n");
+		rc = 2;
+		goto out;
+	}
 	if (!have_gnuplot()) {
 		fprintf(stderr,
 			"mapbench: plot: gnuplot is not installed; the results "
@@ -527,74 +1604,133 @@ cmd_plot(const char *dir, const char *plot_dir)
 			"  install it with: apt-get install gnuplot-nox\n"
 			"  then draw with:  mapbench plot %s\n",
 			csv_path, dir);
-		return 3;
+		rc = 3;
+		goto out;
 	}
+	rc = load(csv_path, &csv, &d);
+	if (rc)
+		goto out;
+	rc = 1;
+	if (aggregate(&d))
+		goto oom;
+	if (d.not_ok || d.bad) {
+		if (asprintf(&x.note_rows,
+			     "%zu row%s not ok (status) and %zu invalid "
+			     "row%s left out",
+			     d.not_ok, d.not_ok == 1 ? "" : "s", d.bad,
+			     d.bad == 1 ? "" : "s") < 0)
+			goto oom;
+	} else if (!(x.note_rows = strdup("")))
+		goto oom;
+	if (d.not_ok)
+		fprintf(stderr,
+			"mapbench: plot: %zu row%s whose status is not ok "
+			"left out\n",
+			d.not_ok, d.not_ok == 1 ? "" : "s");
+	if (d.not_rw || d.custom_mix)
+		fprintf(stderr,
+			"mapbench: plot: %zu Go workload row%s and %zu "
+			"--mix row%s are not plotted\n",
+			d.not_rw, d.not_rw == 1 ? "" : "s", d.custom_mix,
+			d.custom_mix == 1 ? "" : "s");
+	if (d.nc == 0) {
+		fprintf(stderr,
+			"mapbench: plot: nothing to plot: %s has no valid "
+			"read/write rows\n",
+			csv_path);
+		rc = d.bad ? 1 : 0;
+		goto out;
+	}
+	if (write_summary(&d, summary))
+		goto out;
 	if (mkdir_p(outdir)) {
 		fprintf(stderr, "mapbench: plot: cannot create %s: %s\n",
 			outdir, strerror(errno));
-		return 1;
+		goto out;
 	}
-	if (aggregate(csv_path, &a))
-		return 1;
-	if (a.n == 0) {
+	x.gpdir = realpath(env ? env : MAPBENCH_SOURCE_DIR "/plots", NULL);
+	x.outdir = realpath(outdir, NULL);
+	x.summary = realpath(summary, NULL);
+	if (!x.gpdir || !x.outdir || !x.summary) {
+		fprintf(stderr, "mapbench: plot: cannot resolve %s: %s\n",
+			!x.gpdir    ? "the gnuplot scripts' directory"
+			: !x.outdir ? outdir
+				    : summary,
+			strerror(errno));
+		goto out;
+	}
+	if (has_control(x.gpdir) || has_control(x.outdir) ||
+	    has_control(x.summary)) {
 		fprintf(stderr,
-			"mapbench: plot: %s has no read/write rows to plot "
-			"(Go workload rows are not plotted)\n",
-			csv_path);
-		return 1;
+			"mapbench: plot: a path with a control character "
+			"cannot be handed to gnuplot; rename it\n");
+		rc = 2;
+		goto out;
 	}
-	for (int i = 0; i < a.n_impls; i++)
-		j += (size_t)snprintf(impls + j, sizeof(impls) - j, "%s%s",
-				      i ? " " : "", a.impls[i]);
-	list_ints(reads, sizeof(reads), a.reads, a.n_reads);
-	list_ints(threads, sizeof(threads), a.threads, a.n_threads);
-	j = 0;
-	keys[0] = '\0';
-	for (int i = 0; i < a.n_keys; i++)
-		j += (size_t)snprintf(keys + j, sizeof(keys) - j, "%s%lld",
-				      i ? " " : "", a.keys[i]);
-	snprintf(log, sizeof(log), "%s/gnuplot.log", outdir);
-	unlink(log);
-	for (int di = 0; di < a.n_dists; di++) {
-		static const char *const scripts[] = {
-			"throughput_threads.gp",
-			"throughput_reads.gp",
-			"promotion.gp",
-			"latency.gp",
-			"memory.gp",
-		};
-		char tag[64];
+	x.logfd = open(x.log_path,
+		       O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+	if (x.logfd < 0) {
+		fprintf(stderr, "mapbench: plot: cannot write %s: %s\n",
+			x.log_path, strerror(errno));
+		goto out;
+	}
+	for (size_t di = 0; di < d.n_dists; di++) {
+		const char *dist = d.dists[di];
+		char tag[48];
+		size_t j = 0;
 
-		if (write_dats(&a, outdir, a.dists[di])) {
-			rc = 1;
-			break;
+		for (size_t i = 0; dist[i] && j + 1 < sizeof(tag); i++)
+			if (dist[i] != ':')
+				tag[j++] = dist[i];
+		tag[j] = '\0';
+		for (size_t ki = 0; ki < d.n_keys; ki++) {
+			bool any = false;
+
+			FOR_CFG(&d, c)
+			any |= !strcmp(c->dist, dist) && c->keys == d.keys[ki];
+			if (!any)
+				continue;
+			fig_throughput(&x, &d, dist, tag, d.keys[ki], false);
+			fig_throughput(&x, &d, dist, tag, d.keys[ki], true);
+			fig_latency(&x, &d, dist, tag, d.keys[ki]);
 		}
-		dist_tag(a.dists[di], tag, sizeof(tag));
-		snprintf(vars, sizeof(vars),
-			 "dir='%s'; tag='%s'; dist='%s'; run='%s'; "
-			 "impls='%s'; reads='%s'; threads='%s'; keys='%s'",
-			 outdir, tag, a.dists[di], base, impls, reads, threads,
-			 keys);
-		for (size_t s = 0; s < sizeof(scripts) / sizeof(scripts[0]);
-		     s++) {
-			if (run_gnuplot(gpdir, scripts[s], vars, log)) {
-				fprintf(stderr,
-					"mapbench: plot: gnuplot failed on "
-					"%s/%s; see %s\n",
-					gpdir, scripts[s], log);
-				rc = 1;
-			}
-			nfig++;
-		}
+		fig_promotion(&x, &d, dist, tag);
+		fig_memory(&x, &d, dist, tag);
 	}
-	for (size_t i = 0; i < a.n; i++)
-		for (int m = 0; m < M_N; m++)
-			free(a.g[i].v[m]);
-	free(a.g);
-	if (rc == 0)
-		fprintf(stdout, "plots:   %s/*.svg, *.png\n", outdir);
-	/* the sweep's page beside its figures (report.c) */
-	if (rc == 0 && report_write_sweep(dir, outdir, stderr) == 0)
+	fprintf(stdout, "summary: %s\n", summary);
+	if (x.drawn) {
+		fprintf(stdout,
+			"plots:   %s/: %d figure%s (.svg and .png):", outdir,
+			x.drawn, x.drawn == 1 ? "" : "s");
+		fprintf(stdout, " %s\n", x.written.p ? x.written.p : "");
+	} else {
+		fprintf(stdout, "plots:   none drawn\n");
+	}
+	/* The sweep's page beside its figures (report.c). */
+	if (report_write_sweep(dir, outdir, stderr) == 0)
 		fprintf(stdout, "report:  %s/index.html\n", outdir);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "mapbench: plot: cannot write the report: %s\n",
+			strerror(errno));
+		goto out;
+	}
+	rc = x.failed || d.bad ? 1 : 0;
+	if (d.bad)
+		fprintf(stderr,
+			"mapbench: plot: %zu invalid row%s of %s left out "
+			"(see above)\n",
+			d.bad, d.bad == 1 ? "" : "s", csv_path);
+	goto out;
+oom:
+	fprintf(stderr, "mapbench: plot: out of memory\n");
+	rc = 1;
+out:
+	csv_free(csv);
+	plotdata_free(&d);
+	ctx_free(&x);
+	free(csv_path);
+	free(outdir);
+	free(summary);
+	free(run);
 	return rc;
 }

@@ -1,30 +1,72 @@
-# Shared settings of the mapbench plots.  Every script is run by
-# `mapbench plot` with these variables (gnuplot -e):
-#   gpdir  this directory           fmt      svg | png
-#   dir    where .dat files are and images go
-#   run    the sweep's name         dist/tag the key distribution (tag: file-safe)
-#   impls, reads, threads, keys     space-separated lists present in the data
-# Set W and H (pixels) before loading this file.
-if (fmt eq 'svg') {
-	set terminal svg size W,H dynamic font 'Helvetica,12' background rgb 'white'
-} else {
-	set terminal pngcairo size W,H font 'Helvetica,10' background rgb 'white'
+# Shared by the figure scripts of `mapbench plot`, which runs each one as
+#	gnuplot -e "summary='...'; out='...'; fmt='svg'; ..." SCRIPT.gp
+# in this directory.  The values come as gnuplot strings; the C side has
+# checked them and decided what is drawn:
+#   summary  <sweep>/summary.tsv: one row per configuration, tab-separated,
+#            a header line, NaN where a map does not keep a metric
+#   out      the image to write        fmt     svg | png
+#   run      the sweep's name          dist    the key distribution
+#   panels   the panels with data (thread counts, read %, key counts)
+#   impls, colours, pts   the maps drawn, their colours and (filled) point
+#            types, assigned by name: the same in every figure
+#   ymin, ymax   the y-range shared by all panels of the figure
+#   note1..noteN, nnotes, rowsnote   notes printed under the title
+# Set np (the number of panels) and CW, CH (a cell's size in pixels)
+# before loading this file.
+
+# Columns of summary.tsv (harness/plot.c writes them in this order).
+C_IMPL = 1; C_DIST = 2; C_KEYS = 3; C_THREADS = 4; C_READ = 5
+C_REPS = 6; C_OVER = 7; C_NCPUS = 8
+# metric NAME: NAME_med at column M_NAME, NAME_min at +1, NAME_max at +2
+M_MOPS = 9; M_P50 = 12; M_P99 = 15; M_P999 = 18; M_MAX = 21
+M_BPK = 24; M_PROMO = 27; M_REBUILD = 30; M_LOCKED = 33
+
+# A layout with one cell more than the panels, for the figure's legend.
+if (!exists('np')) { np = 1 }
+cells = np + 1
+if (!exists('cols')) { cols = (cells <= 4 ? cells : cells <= 8 ? 4 : 5) }
+rows = int((cells + cols - 1) / cols)
+
+# Title lines: the figure's, then its notes.
+notes = ''
+nlines = 0
+if (exists('nnotes')) {
+	do for [i = 1:nnotes] {
+		notes = notes . "\n" . value(sprintf('note%d', i))
+		nlines = nlines + 1
+	}
 }
-set termoption noenhanced
-set datafile missing 'NaN'
+if (exists('rowsnote') && rowsnote ne '') {
+	notes = notes . "\n" . rowsnote
+	nlines = nlines + 1
+}
+
+W = CW * cols
+H = CH * rows + 40 + 18 * nlines
+
+if (fmt eq 'svg') {
+	set terminal svg size W,H dynamic enhanced font 'Helvetica,12' background rgb 'white'
+} else {
+	set terminal pngcairo size W,H enhanced font 'Helvetica,10' background rgb 'white'
+}
+set output out
+set datafile separator '\t'
+# Rows of other series are NaN: missing, so a series' line runs on.
+set datafile missing NaN
 set border 3
 set tics nomirror
-set grid xtics ytics mytics lc rgb '#e0e0e0' lw 1
-set key outside right top vertical samplen 2.5 spacing 1.0
-set bars 0.6
-# One colour per impl, the same in every figure.
-set linetype 1 lc rgb '#1f77b4' lw 2 pt 7 ps 0.7
-set linetype 2 lc rgb '#d62728' lw 2 pt 5 ps 0.7
-set linetype 3 lc rgb '#2ca02c' lw 2 pt 9 ps 0.8
-set linetype 4 lc rgb '#9467bd' lw 2 pt 11 ps 0.8
-set linetype 5 lc rgb '#7f7f7f' lw 2 pt 13 ps 0.8
-set linetype 6 lc rgb '#ff7f0e' lw 2 pt 3 ps 0.8
-set linetype 7 lc rgb '#8c564b' lw 2 pt 4 ps 0.8
-set linetype 8 lc rgb '#17becf' lw 2 pt 6 ps 0.8
-# Log axes cannot show 0: such values are drawn on the floor (said in labels).
-flo(x, f) = (x > f ? x : f)
+set grid xtics ytics lc rgb '#e0e0e0' lw 1
+set key noenhanced
+set bars 0.5
+
+# Only positive values exist on a log axis: the rest is not drawn.
+pos(x) = (x > 0 ? x : NaN)
+# A bar's low end below the axis is drawn to the axis floor.
+low(x) = (x > 0 ? x : ymin)
+# This row is map m at key count kk of this figure's dist.
+sel(m, kk) = (strcol(C_IMPL) eq m && strcol(C_DIST) eq dist && strcol(C_KEYS) eq kk)
+# The 0-based position of word w in a space-separated list.
+idx(list, w) = words(substr(' '.list.' ', 1, strstrt(' '.list.' ', ' '.w.' ')))
+
+# Turn the next cell into a legend: no axes, only key entries.
+legend = 'unset title; unset xlabel; unset ylabel; unset logscale; unset grid; unset object; unset label; unset border; unset tics; set xrange [0:1]; set yrange [0:1]; set key center center vertical noenhanced box lc rgb "#c0c0c0" samplen 2.5 spacing 1.2'

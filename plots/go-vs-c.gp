@@ -10,11 +10,21 @@
 if (!exists("datadir")) datadir = 'results/go-vs-c/plot'
 if (!exists("outdir")) outdir = 'plots/go-vs-c'
 
-maps = system("cat '".datadir."/maps.txt'")
-threads = system("cat '".datadir."/threads.txt'")
+# Read the lists and count the workloads with gnuplot itself: no shell
+# ever sees datadir.
+maps = ''
+threads = ''
+nwl = 0
+set datafile separator "\t"
+set table $discard
+plot datadir."/maps.txt" using (maps = strcol(1), 0):(0) with table
+plot datadir."/threads.txt" using (threads = strcol(1), 0):(0) with table
+set datafile separator whitespace
+plot datadir."/t".word(threads, 1).".dat" using (nwl = nwl + 1, 0):(0) with table
+unset table
+undefine $discard
 nmaps = words(maps)
 nthreads = words(threads)
-nwl = int(system("grep -vc '^#' '".datadir."/t".word(threads, 1).".dat'"))
 
 set datafile missing "?"
 set style data histogram

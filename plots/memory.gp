@@ -1,23 +1,28 @@
-# (5) Bytes per live key per impl (jemalloc stats.allocated after the run,
-# deferred frees settled, over the keys live at the end), vs read ratio,
-# one panel per key count, at the fewest threads (where every impl runs).  Median, bars min-max.
-nk = words(keys)
-cols = (nk < 3 ? nk : 3)
-rows = int((nk + cols - 1) / cols)
-W = 560 * cols
-H = 360 * rows + 50
-load gpdir.'/common.gp'
-t = word(threads, 1)
-set output sprintf('%s/memory_%s.%s', dir, tag, fmt)
-set multiplot layout rows, cols title sprintf('%s: memory per live key, %s thread(s), %s (median, bars: min-max)', run, t, dist)
+# Bytes per live key (allocator's bytes after the run, deferred frees
+# settled, over the keys live at the end) against read %, at t threads
+# (the fewest run): one panel per key count, one line per map; median
+# with min-max bars.
+np = words(panels)
+CW = 470; CH = 330
+load 'common.gp'
+nx = words(xs)
+ni = words(impls)
+set multiplot layout rows, cols title sprintf('%s: memory per live key, %s thread%s, %s (median of repetitions, bars: min-max)%s', run, t, t eq '1' ? '' : 's', dist, notes) noenhanced
 set xlabel 'reads (% of ops)'
 set ylabel 'bytes per live key (B)'
-set xrange [-0.4 : words(reads) - 0.6]
-set yrange [0 : *]
-do for [ki = 1:nk] {
-	k = word(keys, ki)
-	set title sprintf('%s keys', k)
-	plot for [i = 1:words(impls)] sprintf('%s/tr_%s_k%s_t%s_%s.dat', dir, tag, k, t, word(impls, i)) \
-		using 1:6:7:8:xtic(2) with yerrorlines lt i title word(impls, i)
+set yrange [ymin + 0 : ymax + 0]
+set xrange [-0.5 : nx - 0.5]
+xt = ''
+do for [i = 1:nx] { xt = xt . sprintf('%s"%s" %d', i > 1 ? ', ' : '', word(xs, i), i - 1) }
+eval 'set xtics (' . xt . ')'
+x(kk) = (strcol(C_KEYS) eq kk && strcol(C_THREADS) eq t && strcol(C_DIST) eq dist ? idx(xs, strcol(C_READ)) : NaN)
+do for [p = 1:np] {
+	kk = word(panels, p)
+	set title sprintf('%s keys', kk)
+	plot for [i = 1:ni] summary skip 1 \
+		using (strcol(C_IMPL) eq word(impls, i) ? x(kk) : NaN):(column(M_BPK)):(column(M_BPK + 1)):(column(M_BPK + 2)) \
+		with yerrorlines lw 2 lc rgb word(colours, i) pt (word(pts, i) + 0) ps 0.9 notitle
 }
+eval legend
+plot NaN notitle, for [i = 1:ni] keyentry with linespoints lw 2 lc rgb word(colours, i) pt (word(pts, i) + 0) title word(impls, i)
 unset multiplot

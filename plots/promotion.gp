@@ -1,37 +1,69 @@
-# (3) syncmap's promotion frequency vs read ratio, one row of panels per
-# key count: promotions and dirty rebuilds per million ops (a panel each), the fraction
-# of ops that took the mutex, and syncmap's throughput alongside.  A line
-# per thread count; median with min-max bars.
-if (strstrt(' '.impls.' ', ' syncmap ') == 0) { exit }
-nk = words(keys)
-nt = words(threads)
-W = 1900
-H = 360 * nk + 50
-load gpdir.'/common.gp'
-set output sprintf('%s/promotion_%s.%s', dir, tag, fmt)
-set multiplot layout nk, 4 title sprintf('%s: syncmap promotion frequency vs read ratio, %s (median, bars: min-max)', run, dist)
+# The promotion counters of every map that keeps them (rimpl, rkeys: one
+# row of panels per map and key count): promotions (dirty -> read) and
+# dirty rebuilds (read -> dirty) per million ops, the fraction of ops
+# that took the lock, and the map's throughput; against read %, a line
+# per thread count; median with min-max bars.  Zeros cannot be drawn on
+# a log axis: they are counted in the notes; a panel whose values are
+# all 0 is drawn on a linear axis.
+nr = words(rimpl)
+np = 5 * nr - 1
+cols = 5
+CW = 400; CH = 320
+load 'common.gp'
+nx = words(xs)
+nt = words(ts)
+array tcol[6] = ['#1b9e77', '#d95f02', '#7570b3', '#e7298a', '#66a61e', '#a6761d']
+tc(i) = tcol[(i - 1) % 6 + 1]
+tov(i) = (ncpus + 0 > 0 && word(ts, i) + 0 > ncpus + 0)
+set multiplot layout rows, cols title sprintf('%s: promotion counters vs read %%, %s (median of repetitions, bars: min-max)%s', run, dist, notes) noenhanced
 set xlabel 'reads (% of ops)'
-set xrange [-0.4 : words(reads) - 0.6]
-f(k, t) = sprintf('%s/promo_%s_k%s_t%s.dat', dir, tag, k, t)
-do for [ki = 1:nk] {
-	k = word(keys, ki)
-	set logscale y
-	set title sprintf('%s keys: promotions (dirty -> read)', k)
-	set ylabel 'promotions per million ops (0 drawn at 0.001)'
-	plot for [ti = 1:nt] f(k, word(threads, ti)) using 1:(flo($3, 1e-3)):(flo($4, 1e-3)):(flo($5, 1e-3)):xtic(2) \
-			with yerrorlines lt ti title sprintf('%s thr', word(threads, ti))
-	set title sprintf('%s keys: dirty rebuilds (read -> dirty)', k)
-	set ylabel 'rebuilds per million ops (0 drawn at 0.001)'
-	plot for [ti = 1:nt] f(k, word(threads, ti)) using 1:(flo($6, 1e-3)):(flo($7, 1e-3)):(flo($8, 1e-3)):xtic(2) \
-			with yerrorlines lt ti title sprintf('%s thr', word(threads, ti))
-	set title sprintf('%s keys: ops that took the mutex', k)
-	set ylabel 'fraction of ops (0 drawn at 1e-7)'
-	plot for [ti = 1:nt] f(k, word(threads, ti)) using 1:(flo($9, 1e-7)):(flo($10, 1e-7)):(flo($11, 1e-7)):xtic(2) \
-			with yerrorlines lt ti title sprintf('%s thr', word(threads, ti))
-	set title sprintf('%s keys: syncmap throughput', k)
-	set ylabel 'throughput (Mops/s, all threads)'
-	plot for [ti = 1:nt] f(k, word(threads, ti)) using 1:12:13:14:xtic(2) \
-			with yerrorlines lt ti title sprintf('%s thr', word(threads, ti))
-	unset logscale y
+set xrange [-0.5 : nx - 0.5]
+xt = ''
+do for [i = 1:nx] { xt = xt . sprintf('%s"%s" %d', i > 1 ? ', ' : '', word(xs, i), i - 1) }
+eval 'set xtics (' . xt . ')'
+mcol(j) = (j == 1 ? M_PROMO : j == 2 ? M_REBUILD : j == 3 ? M_LOCKED : M_MOPS)
+mname(j) = (j == 1 ? 'promotions (dirty -> read)' : j == 2 ? 'dirty rebuilds (read -> dirty)' : j == 3 ? 'ops that took the lock' : 'throughput')
+munit(j) = (j == 1 ? 'per million ops' : j == 2 ? 'per million ops' : j == 3 ? 'fraction of ops' : 'Mops/s (all threads)')
+do for [ri = 1:nr] {
+	m = word(rimpl, ri)
+	kk = word(rkeys, ri)
+	do for [j = 1:4] {
+		lo = value(sprintf('ymin%d', j)) + 0
+		hi = value(sprintf('ymax%d', j)) + 0
+		set title sprintf('%s, %s keys: %s', m, kk, mname(j)) noenhanced
+		set ylabel munit(j)
+		if (hi > 0) {
+			set logscale y
+			set format y '10^{%L}'
+			set yrange [lo : hi]
+			ymin = lo
+			f(v) = pos(v)
+		} else {
+			unset logscale y
+			set format y '%g'
+			set yrange [-0.1 : 1]
+			ymin = 0
+			f(v) = v
+		}
+		c = mcol(j)
+		plot for [i = 1:nt] summary skip 1 \
+			using (sel(m, kk) && strcol(C_THREADS) eq word(ts, i) ? idx(xs, strcol(C_READ)) : NaN):(f(column(c))):(hi > 0 ? low(column(c + 1)) : column(c + 1)):(f(column(c + 2))) \
+			with yerrorlines lw 2 dt 1 + tov(i) lc rgb tc(i) pt (tov(i) ? 6 : 7) ps 0.8 notitle
+	}
+	if (ri == 1) {
+		eval legend
+		plot NaN notitle, for [i = 1:nt] keyentry with linespoints lw 2 dt 1 + tov(i) lc rgb tc(i) pt (tov(i) ? 6 : 7) \
+			title sprintf('%s thread%s%s', word(ts, i), word(ts, i) eq '1' ? '' : 's', tov(i) ? ' (oversubscribed)' : '')
+		set border 3
+		set xtics nomirror
+		set ytics nomirror
+		set grid xtics ytics
+		set xrange [-0.5 : nx - 0.5]
+		eval 'set xtics (' . xt . ')'
+		set xlabel 'reads (% of ops)'
+		unset key
+	} else {
+		set multiplot next
+	}
 }
 unset multiplot

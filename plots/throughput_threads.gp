@@ -1,34 +1,44 @@
-# (1) Throughput vs threads: one panel per read ratio, a line per impl,
-# median over repetitions with min-max bars.  One image per key count.
-nr = words(reads)
-cols = (nr < 3 ? nr : 3)
-rows = int((nr + cols - 1) / cols)
-W = 520 * cols
-H = 340 * rows + 50
-load gpdir.'/common.gp'
-
+# Throughput against threads: one panel per read %, one line per map,
+# median over repetitions with min-max bars; null dashed grey (the axes
+# are scaled to the real maps).  More threads than CPUs: shaded, open
+# markers.
+np = words(panels)
+CW = 470; CH = 330
+load 'common.gp'
+nx = words(xs)
+ni = words(impls)
+set multiplot layout rows, cols title sprintf('%s: throughput vs threads, %s keys, %s (median of repetitions, bars: min-max)%s', run, k, dist, notes) noenhanced
 set xlabel 'threads'
 set ylabel 'throughput (Mops/s, all threads)'
 set logscale y
+set format y '10^{%L}'
+set yrange [ymin + 0 : ymax + 0]
 set logscale x 2
-tmin = word(threads, 1) + 0
-tmax = word(threads, words(threads)) + 0
-set xrange [tmin / 1.3 : tmax * 1.3]
-xt = 'set xtics ('
-do for [i = 1:words(threads)] {
-	xt = xt . sprintf('"%s" %s%s', word(threads, i), word(threads, i), i < words(threads) ? ', ' : ')')
+tmin = word(xs, 1) + 0
+tmax = word(xs, nx) + 0
+set xrange [tmin / 1.4 : tmax * 1.4]
+xt = ''
+do for [i = 1:nx] { xt = xt . sprintf('%s"%s" %s', i > 1 ? ', ' : '', word(xs, i), word(xs, i)) }
+eval 'set xtics (' . xt . ')'
+if (ncpus + 0 > 0) {
+	set object 1 rect from (ncpus + 0) * 1.3, graph 0 to graph 1, graph 1 behind fc rgb '#ececec' fs solid noborder
+	set label 1 'oversubscribed' at graph 0.98, graph 0.04 right textcolor rgb '#707070'
 }
-eval xt
-
-do for [ki = 1:words(keys)] {
-	k = word(keys, ki)
-	set output sprintf('%s/throughput_threads_%s_k%s.%s', dir, tag, k, fmt)
-	set multiplot layout rows, cols title sprintf('%s: throughput vs threads, %s keys, %s (median of repetitions, bars: min-max)', run, k, dist)
-	do for [ri = 1:nr] {
-		r = word(reads, ri)
-		set title sprintf('%s%% reads', r)
-		plot for [i = 1:words(impls)] sprintf('%s/tt_%s_k%s_r%s_%s.dat', dir, tag, k, r, word(impls, i)) \
-			using 1:2:3:4 with yerrorlines lt i title word(impls, i)
-	}
-	unset multiplot
+x(r) = (strcol(C_READ) eq r ? column(C_THREADS) : NaN)
+nullplot = hasnull + 0 ? ", summary skip 1 using (sel('null', k) ? x(r) : NaN):(pos(column(M_MOPS))) with lines lc rgb '#7f7f7f' dt 2 lw 2 notitle" : ''
+overplot = ncpus + 0 > 0 ? ", for [i = 1:ni] summary skip 1 using (sel(word(impls, i), k) && column(C_OVER) == 1 ? x(r) : NaN):(pos(column(M_MOPS))):(low(column(M_MOPS + 1))):(pos(column(M_MOPS + 2))) with yerrorbars lc rgb word(colours, i) pt (word(pts, i) - 1) ps 1.1 notitle" : ''
+do for [p = 1:np] {
+	r = word(panels, p)
+	set title sprintf('%s%% reads', r)
+	plot for [i = 1:ni] summary skip 1 \
+		using (sel(word(impls, i), k) ? x(r) : NaN):(pos(column(M_MOPS))) \
+		with lines lw 2 lc rgb word(colours, i) notitle, \
+	     for [i = 1:ni] summary skip 1 \
+		using (sel(word(impls, i), k) && column(C_OVER) == 0 ? x(r) : NaN):(pos(column(M_MOPS))):(low(column(M_MOPS + 1))):(pos(column(M_MOPS + 2))) \
+		with yerrorbars lc rgb word(colours, i) pt (word(pts, i) + 0) ps 0.9 notitle \
+	     @overplot @nullplot
 }
+nullkey = hasnull + 0 ? ", keyentry with lines lc rgb '#7f7f7f' dt 2 lw 2 title 'null (reference)'" : ''
+eval legend
+plot NaN notitle, for [i = 1:ni] keyentry with linespoints lw 2 lc rgb word(colours, i) pt (word(pts, i) + 0) title word(impls, i) @nullkey
+unset multiplot

@@ -4,19 +4,32 @@
 #
 #   scripts/sweep.sh [--name NAME] [mapbench sweep options...]
 #
-# Results go to results/NAME/ (results.csv, meta.json), plots to
-# plots/NAME/ (*.svg, *.png); NAME is "default" unless given.  Options
+# Results go to results/NAME/ (results.csv, meta.json, summary.tsv),
+# plots to results/NAME/plots/ (*.svg, *.png); NAME is "default" unless
+# given, a plain directory name (no '/', not empty, '.' or '..').  Options
 # are mapbench's (build/harness/mapbench --help), e.g. --quick for a
 # smoke run, --resume to finish an interrupted sweep.
 set -eu
 cd "$(dirname "$0")/.."
 
 name=default
-if [ "${1:-}" = "--name" ]; then
+case ${1:-} in
+--name)
 	[ $# -ge 2 ] || { echo "sweep.sh: --name needs a value" >&2; exit 2; }
 	name=$2
 	shift 2
-fi
+	;;
+--name=*)
+	name=${1#--name=}
+	shift
+	;;
+esac
+case $name in
+'' | . | .. | */* | -*)
+	echo "sweep.sh: --name '$name': want a plain directory name under results/" >&2
+	exit 2
+	;;
+esac
 out=""
 for a in "$@"; do
 	case $a in
@@ -34,11 +47,8 @@ else
 fi
 rc=$?
 set -e
-if [ -z "$out" ]; then
-	if [ -s "results/$name/results.csv" ]; then
-		echo "sweep.sh: results: results/$name/results.csv (+ meta.json)"
-		ls plots/"$name"/*.svg >/dev/null 2>&1 &&
-			echo "sweep.sh: plots:   plots/$name/*.svg and *.png"
-	fi
+# mapbench itself reports the plots it drew (and only those).
+if [ -z "$out" ] && [ -s "results/$name/results.csv" ]; then
+	echo "sweep.sh: results: results/$name/results.csv (+ meta.json)"
 fi
 exit $rc
