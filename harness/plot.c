@@ -1553,6 +1553,33 @@ run_name(const char *dir)
 	return s;
 }
 
+/*
+ * Where the gnuplot scripts are: beside an installed mapbench
+ * (PREFIX/bin/../share/mapbench/plots), else the source tree it was built
+ * from.  MAPBENCH_PLOTS overrides both.  malloc'ed, or NULL.
+ */
+static char *
+scripts_dir(void)
+{
+	char *exe = realpath("/proc/self/exe", NULL), *slash, *p = NULL;
+
+	if (exe != NULL && (slash = strrchr(exe, '/')) != NULL) {
+		*slash = '\0';
+		if (asprintf(&p, "%s/../share/mapbench/plots/common.gp", exe) >
+			    0 &&
+		    access(p, R_OK) == 0) {
+			p[strlen(p) - strlen("/common.gp")] = '\0';
+			free(exe);
+			exe = realpath(p, NULL);
+			free(p);
+			return exe;
+		}
+		free(p);
+	}
+	free(exe);
+	return realpath(MAPBENCH_SOURCE_DIR "/plots", NULL);
+}
+
 int
 cmd_plot(const char *dir, const char *plot_dir)
 {
@@ -1648,7 +1675,7 @@ cmd_plot(const char *dir, const char *plot_dir)
 			outdir, strerror(errno));
 		goto out;
 	}
-	x.gpdir = realpath(env ? env : MAPBENCH_SOURCE_DIR "/plots", NULL);
+	x.gpdir = env ? realpath(env, NULL) : scripts_dir();
 	x.outdir = realpath(outdir, NULL);
 	x.summary = realpath(summary, NULL);
 	if (!x.gpdir || !x.outdir || !x.summary) {
