@@ -102,11 +102,6 @@ dispatch(int argc, char **argv)
 	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 ||
 	    strcmp(cmd, "help") == 0) {
 		usage(stdout);
-		printf("  mapbench lincheck --impl LIST [options]: check that "
-		       "maps are linearizable\n  (mapbench lincheck --help)\n");
-		printf("  mapbench compare [options] A B [C ...]: sweeps side "
-		       "by side, with statistics\n  (mapbench compare "
-		       "--help)\n");
 		return 0;
 	}
 	if (strcmp(cmd, "lincheck") == 0)
