@@ -1,0 +1,1325 @@
+/*
+ * hashtrie: Go 1.24+'s sync.Map (internal/sync.HashTrieMap), in C.
+ *
+ * Since Go 1.24 sync.Map is no longer the read/dirty design of syncmap.c
+ * but a concurrent hash trie.  This file ports that design, following
+ * src/internal/sync/hashtriemap.go (the version with LoadAndDelete and
+ * Clear): names follow Go's (find, expand, lookup, ...) so that the two
+ * can be read side by side.
+ *
+ * Design
+ *
+ * Keys are hashed to 64 bits (map_hash64 of the key xor a per-map random
+ * seed, a bijection, so two keys never share a full hash).  The trie is
+ * 16-way: level L (root = 0) indexes its children with hash bits
+ * 63-4L .. 60-4L, so there are at most 16 levels.  Two kinds of node:
+ *
+ *   indirect  {is_entry = 0, dead, lock, parent, children[16]}: an
+ *             internal node.  Its lock guards its children slots and the
+ *             overflow chains hanging from them; `dead` is set when the
+ *             node is pruned from its parent.
+ *   entry     {is_entry = 1, overflow, key, value}: a leaf.  Key and
+ *             value never change once published: updating a key makes a
+ *             new entry (copy-on-write).  `overflow` chains entries whose
+ *             full hashes are equal, which only the test hashes
+ *             (hashtrie:hash=const, hashtrie:hash=trunc4) produce.
+ *
+ * An indirect node exists for every hash prefix shared by two or more
+ * keys; a slot holds NULL, an entry (chain) or an indirect.
+ *
+ * The root is lazy: the map starts with root == NULL (empty), the first
+ * insert installs a root indirect with a CAS, and Clear publishes NULL
+ * again.  Go's root is never nil because its zero value must work; here
+ * a NULL root lets Clear publish its fresh (empty) root without
+ * allocating, so Clear cannot fail.
+ *
+ * Load is a lock-free descent with no retries: load the root, then one
+ * child slot per level, until NULL (miss) or an entry (walk its chain).
+ * Range is the same walk over every slot, recursively, each slot loaded
+ * once.  Writers (LoadOrStore, Swap = Store, CompareAndSwap,
+ * LoadAndDelete = Delete, CompareAndDelete) descend the same way to the
+ * slot where the key is or would go, lock the indirect that owns that
+ * slot, and re-check that the slot still holds NULL or an entry and that
+ * the node is not dead; if not, they unlock and restart from the root
+ * (counted as `restarts`).  Under the lock:
+ *
+ *   - an insert into a NULL slot stores a new entry;
+ *   - an insert into a slot holding another key's entry builds, privately,
+ *     the chain of new indirects down to the first level where the two
+ *     hashes differ (expand; equal full hashes instead chain the new entry
+ *     in front of the old one), then publishes it with one store into the
+ *     slot, so readers see both entries or the old one, never neither;
+ *   - an update publishes a new entry (copying the chain tail) where the
+ *     old one was, and retires the old one;
+ *   - a delete unlinks the entry, then prunes upward: while the node is
+ *     empty and not the root, lock its parent (child lock, then parent
+ *     lock), mark the node dead, clear the parent's slot, unlock the node
+ *     and move up.  Inserters hold one lock at a time and pruners lock
+ *     only upward, so no cycle of waits can form.
+ *
+ * Misses of the value-comparing and deleting operations are lock-free
+ * (Go's find): a slot that holds no entry with the key (and, for
+ * CompareAndSwap, the value) answers without locking.  As in Go,
+ * CompareAndDelete finds by key only and compares the value under the
+ * lock; LoadOrStore of a present key answers from the lock-free descent.
+ *
+ * Memory reclamation (Go's GC, replaced by urcu-memb)
+ *
+ * Every operation, writers included, runs from start to end inside one
+ * read-side section (sections nest, so Range may call fn inside its own
+ * and fn may call anything).  A node is freed only after a grace period
+ * that begins after it became unreachable:
+ *
+ *   - replaced entries (Swap, CompareAndSwap) and unlinked entries
+ *     (deletes) are retired with call_rcu by the writer that unlinked
+ *     them, under the owning lock, so exactly once;
+ *   - pruned indirects (marked dead and unlinked) likewise;
+ *   - Clear exchanges the root for NULL and call_rcu's the old root with
+ *     a callback that frees, recursively, everything still reachable
+ *     from it.
+ *
+ * Why no reader or writer touches freed memory.  Take an operation whose
+ * section starts at time s.  Everything reachable from m->root at s is
+ * unretired.  A node's outgoing pointers are only changed while it is
+ * linked (under its lock; a dead indirect is empty and is never written
+ * again, an unlinked entry is never reached by a locked writer because
+ * writers re-walk the chain from the slot under the lock), so when a
+ * node is unlinked its pointers are frozen pointing at nodes that are
+ * linked at that moment, which are therefore retired later, if ever.  By
+ * induction every node an operation reaches from the root it loaded was
+ * retired, if at all, after s, and call_rcu does not free it until the
+ * operation's section has ended.  Clear is the same argument with the
+ * whole old trie as the retired node: every operation still holding the
+ * old root loaded it before the exchange, so its section started before
+ * the call_rcu, and the callback runs after it ends.
+ *
+ * Writers that raced with Clear.  A writer that loaded the old root
+ * before the exchange may insert into the old trie afterwards.  Its
+ * insert is then lost, exactly as in Go (Clear "drops the root on the
+ * floor" and nothing stops a writer holding it), but not leaked: the
+ * insert happened inside the writer's section, so before the grace
+ * period ended, and the Clear callback frees what is reachable at that
+ * time, the late insert included (urcu's grace period orders the
+ * writer's stores before the callback's reads).  Nodes the racing writer
+ * unlinked from the old trie are no longer reachable from it and go
+ * through their own call_rcu, so nothing is freed twice.  The lost
+ * insert is not linearisable against the Clear (its publication follows
+ * the exchange); Go's HashTrieMap has the same window.  Keeping it would
+ * need Clear to mark every indirect dead (O(n)) or writers to re-check
+ * the root after publishing with a full fence, which still cannot place
+ * the insert on the right side of the Clear; we keep Go's O(1) Clear.
+ * A Store that linearises before the Clear (publishes before the
+ * exchange) is cleared, as it must be.
+ *
+ * Memory ordering
+ *
+ *   - Child slots and overflow links are published with release stores
+ *     (insert, expand, copy-on-write update, unlink, prune) and read with
+ *     acquire loads on the lock-free paths: each acquire pairs with the
+ *     release store that put the pointer there, so the key, value,
+ *     overflow and children written before publication are visible.
+ *     Nodes built by expand are private until the release store into the
+ *     slot, so their own initialising stores are relaxed.
+ *   - m->root is installed with a CAS (release on success, so the empty
+ *     root's initialisation is published; acquire on failure, pairing
+ *     with the winner's release) and loaded with acquire, pairing with
+ *     that CAS.  Clear's exchange to NULL is acquire (it hands the old
+ *     trie to call_rcu; the grace period orders the rest).
+ *   - Under an indirect's lock, slots and chains are re-read relaxed: every
+ *     store to them is made under the same lock, whose release (unlock)
+ *     pairs with the acquire of our lock.  `dead` and `parent` are plain:
+ *     `dead` is only read and written under the node's own lock, `parent`
+ *     is written before the node is published and read only by pruners
+ *     holding the node's lock.
+ *
+ * The lock: Go's Mutex is 8 bytes (spin, then park).  We use a 4-byte
+ * futex mutex (three states: free, locked, locked with waiters; a brief
+ * spin, then FUTEX_WAIT), which keeps an indirect at 160 bytes, a jemalloc
+ * size class; glibc's 40-byte pthread_mutex_t makes it 200 bytes, which
+ * jemalloc rounds to 224.  Measured at 1,000,000 keys (0.359 indirects
+ * per key, entries 48 bytes): 105.5 bytes per live key with the futex
+ * lock against 128.6 with pthread_mutex_t, exactly 48 + 0.359 x 160 and
+ * 48 + 0.359 x 224.  Throughput (1,000 keys, 0/50/90% reads, 1 and 2
+ * threads) was the same within the noise of a shared machine: node locks
+ * are fine-grained and rarely contended, so the smaller lock costs
+ * nothing.  Build with -DHASHTRIE_PTHREAD_LOCK to compare.
+ * ThreadSanitizer understands the futex lock through its C11 atomics
+ * (acquire CAS/exchange, release exchange); in TSan builds the lock also
+ * calls __tsan_acquire/__tsan_release on its word, which states the same
+ * edge explicitly.
+ *
+ * Progress: Load and Range are wait-free apart from the descent (at most
+ * 16 levels plus a chain that only test hashes make long).  Writers are
+ * blocking: they hold one node lock (pruning: two, upward), and restart
+ * only when another writer changed the slot or pruned the node.
+ *
+ * Counters: locked_ops (operations that locked a node), restarts,
+ * entries_allocated, indirects_allocated and indirects_pruned are kept
+ * per thread: each thread adds to its own cache-line shard of the map's
+ * counter array (a relaxed fetch_add on a line no other thread writes
+ * unless more than HT_SHARDS threads share the map), and only on writer
+ * paths, never in Load or Range.  indirect_nodes and depth are LEVEL
+ * counters computed by stats() walking the trie.
+ *
+ * Allocation failure: an operation makes all its allocations (the new
+ * entry, the indirects of expand, a lazy root) before its first visible
+ * change and returns -ENOMEM with the map unchanged if one fails
+ * (CompareAndSwap, which has no error return, returns false).  A root
+ * installed by an insert that then fails is an empty indirect, which is
+ * not a visible change.  Load, Range, deletes and Clear never allocate.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <stdalign.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <time.h>
+
+#ifdef HASHTRIE_PTHREAD_LOCK
+#include <pthread.h>
+#else
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
+#include "alloc.h"
+#include "hash.h"
+#include "map.h"
+#include "rcu.h"
+
+#define CACHE_LINE 64
+
+#define HT_BITS	    4
+#define HT_CHILDREN (1u << HT_BITS)
+#define HT_MASK	    (HT_CHILDREN - 1)
+#define HT_TOPSHIFT 64u /* shift "above" the root level */
+
+/*
+ * The node lock
+ */
+
+#ifdef HASHTRIE_PTHREAD_LOCK
+
+typedef pthread_mutex_t ht_lock_t;
+
+static inline void
+ht_lock_init(ht_lock_t *l)
+{
+	pthread_mutex_init(l, NULL);
+}
+
+static inline void
+ht_lock(ht_lock_t *l)
+{
+	pthread_mutex_lock(l);
+}
+
+static inline void
+ht_unlock(ht_lock_t *l)
+{
+	pthread_mutex_unlock(l);
+}
+
+#else /* futex lock */
+
+/* 0: free, 1: locked, 2: locked and someone may sleep in FUTEX_WAIT. */
+typedef _Atomic uint32_t ht_lock_t;
+
+#define HT_SPIN 100
+
+static inline void
+ht_lock_init(ht_lock_t *l)
+{
+	atomic_init(l, 0);
+}
+
+static inline void
+ht_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield" ::: "memory");
+#endif
+}
+
+static void
+ht_lock_slow(ht_lock_t *l)
+{
+	uint32_t c;
+
+	/* Spin a little: critical sections are a few stores long. */
+	for (int i = 0; i < HT_SPIN; i++) {
+		ht_cpu_relax();
+		c = 0;
+		if (atomic_load_explicit(l, memory_order_relaxed) == 0 &&
+		    atomic_compare_exchange_weak_explicit(l, &c, 1,
+							  memory_order_acquire,
+							  memory_order_relaxed))
+			return;
+	}
+	/*
+	 * Park.  Taking the lock as 2 is conservative (we may be the last
+	 * waiter): the unlock that follows then makes one spare wake.
+	 * Acquire pairs with the release exchange of ht_unlock.
+	 */
+	while (atomic_exchange_explicit(l, 2, memory_order_acquire) != 0)
+		syscall(SYS_futex, l, FUTEX_WAIT_PRIVATE, 2, NULL, NULL, 0);
+}
+
+static inline void
+ht_lock(ht_lock_t *l)
+{
+	uint32_t c = 0;
+
+	/* Acquire pairs with the release exchange of ht_unlock. */
+	if (!atomic_compare_exchange_strong_explicit(
+		    l, &c, 1, memory_order_acquire, memory_order_relaxed))
+		ht_lock_slow(l);
+#ifdef MAP_RCU_TSAN
+	__tsan_acquire((void *)l);
+#endif
+}
+
+static inline void
+ht_unlock(ht_lock_t *l)
+{
+#ifdef MAP_RCU_TSAN
+	__tsan_release((void *)l);
+#endif
+	/* Release: publishes the critical section to the next locker. */
+	if (atomic_exchange_explicit(l, 0, memory_order_release) == 2)
+		syscall(SYS_futex, l, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+#endif /* HASHTRIE_PTHREAD_LOCK */
+
+/*
+ * Nodes
+ */
+
+struct ht_node {
+	bool is_entry;
+};
+
+struct ht_entry {
+	struct ht_node n;
+	/* Next entry with the same full hash; under the owner's lock. */
+	_Atomic(struct ht_node *) overflow;
+	uint64_t key;
+	void *value;
+	struct rcu_head rcu;
+};
+
+struct ht_indirect {
+	struct ht_node n;
+	bool dead; /* under lock */
+	ht_lock_t lock;
+	struct ht_indirect *parent; /* NULL for the root */
+	_Atomic(struct ht_node *) children[HT_CHILDREN];
+	struct rcu_head rcu;
+};
+
+/*
+ * Counters
+ */
+
+/*
+ * Events, counted per thread; own[] holds the first four, then the two
+ * levels stats() computes.  HT_EV_LOCKED is the common locked_ops.
+ */
+enum {
+	HT_EV_RESTARTS,
+	HT_EV_ENTRIES,
+	HT_EV_INDIRECTS,
+	HT_EV_PRUNED,
+	HT_EV_LOCKED,
+	HT_NEV,
+};
+
+enum {
+	HT_OWN_LV_INDIRECTS = HT_EV_LOCKED,
+	HT_OWN_LV_DEPTH,
+	HT_N_OWN,
+};
+
+static const struct map_counter hashtrie_counters[HT_N_OWN] = {
+	[HT_EV_RESTARTS] = {"restarts", "events",
+			    "writer restarts from the root (slot changed or "
+			    "node dead)",
+			    MAP_COUNTER_EVENTS},
+	[HT_EV_ENTRIES] = {"entries_allocated", "entries",
+			   "leaf entries allocated (inserts and copy-on-write "
+			   "updates)",
+			   MAP_COUNTER_EVENTS},
+	[HT_EV_INDIRECTS] = {"indirects_allocated", "nodes",
+			     "indirect nodes allocated (expand and roots)",
+			     MAP_COUNTER_EVENTS},
+	[HT_EV_PRUNED] = {"indirects_pruned", "nodes",
+			  "empty indirect nodes pruned by deletes",
+			  MAP_COUNTER_EVENTS},
+	[HT_OWN_LV_INDIRECTS] = {"indirect_nodes", "nodes",
+				 "indirect nodes in the trie now (root "
+				 "included)",
+				 MAP_COUNTER_LEVEL},
+	[HT_OWN_LV_DEPTH] = {"depth", "levels",
+			     "deepest indirect level now (root = 1; 0 empty)",
+			     MAP_COUNTER_LEVEL},
+};
+
+_Static_assert(HT_N_OWN <= MAP_OWN_COUNTERS_MAX, "too many own counters");
+
+/* One per thread (modulo HT_SHARDS), a cache line each. */
+#define HT_SHARDS 64
+
+struct ht_shard {
+	alignas(CACHE_LINE) _Atomic uint64_t ev[HT_NEV];
+};
+
+enum ht_hash_mode {
+	HT_HASH_REAL,
+	HT_HASH_CONST,	/* every key hashes to 0: one overflow chain */
+	HT_HASH_TRUNC4, /* the real hash & 0xF: near collisions */
+};
+
+struct map {
+	_Atomic(struct ht_indirect *) root; /* NULL: empty */
+	uint64_t seed;
+	enum ht_hash_mode hash_mode;
+	struct ht_shard shards[HT_SHARDS];
+};
+
+static _Atomic unsigned ht_thread_seq;
+static _Thread_local unsigned ht_thread_id; /* 0: not assigned yet */
+
+static inline struct ht_shard *
+ht_shard(struct map *m)
+{
+	unsigned id = ht_thread_id;
+
+	if (__builtin_expect(id == 0, 0)) {
+		id = atomic_fetch_add_explicit(&ht_thread_seq, 1,
+					       memory_order_relaxed) +
+		     1;
+		if (id == 0) /* wrapped */
+			id = 1;
+		ht_thread_id = id;
+	}
+	return &m->shards[id % HT_SHARDS];
+}
+
+static inline void
+ht_count(struct map *m, unsigned ev, uint64_t n)
+{
+	atomic_fetch_add_explicit(&ht_shard(m)->ev[ev], n,
+				  memory_order_relaxed);
+}
+
+/*
+ * Hashing
+ */
+
+static inline uint64_t
+ht_hash(const struct map *m, uint64_t key)
+{
+	switch (m->hash_mode) {
+	case HT_HASH_CONST:
+		return 0;
+	case HT_HASH_TRUNC4:
+		return map_hash64(key ^ m->seed) & 0xF;
+	default:
+		return map_hash64(key ^ m->seed);
+	}
+}
+
+static inline unsigned
+ht_digit(uint64_t hash, unsigned shift)
+{
+	return (unsigned)(hash >> shift) & HT_MASK;
+}
+
+/*
+ * Node life cycle
+ */
+
+static inline struct ht_entry *
+ht_entry_of(struct ht_node *n)
+{
+	return (struct ht_entry *)n;
+}
+
+static inline struct ht_indirect *
+ht_indirect_of(struct ht_node *n)
+{
+	return (struct ht_indirect *)n;
+}
+
+/* A new, private entry, or NULL. */
+static struct ht_entry *
+ht_entry_new(uint64_t key, void *value)
+{
+	struct ht_entry *e = map_malloc(sizeof(*e));
+
+	if (e == NULL)
+		return NULL;
+	e->n.is_entry = true;
+	atomic_init(&e->overflow, NULL);
+	e->key = key;
+	e->value = value;
+	return e;
+}
+
+/* A new, private, empty indirect node, or NULL. */
+static struct ht_indirect *
+ht_indirect_new(struct ht_indirect *parent)
+{
+	struct ht_indirect *i = map_malloc(sizeof(*i));
+
+	if (i == NULL)
+		return NULL;
+	i->n.is_entry = false;
+	i->dead = false;
+	ht_lock_init(&i->lock);
+	i->parent = parent;
+	for (unsigned j = 0; j < HT_CHILDREN; j++)
+		atomic_init(&i->children[j], NULL);
+	return i;
+}
+
+static void
+ht_indirect_free(struct ht_indirect *i)
+{
+#ifdef HASHTRIE_PTHREAD_LOCK
+	pthread_mutex_destroy(&i->lock);
+#endif
+	map_free(i);
+}
+
+static void
+ht_entry_free_cb(struct rcu_head *head)
+{
+	map_rcu_callback_begin();
+	map_free(caa_container_of(head, struct ht_entry, rcu));
+}
+
+static void
+ht_indirect_free_cb(struct rcu_head *head)
+{
+	map_rcu_callback_begin();
+	ht_indirect_free(caa_container_of(head, struct ht_indirect, rcu));
+}
+
+/* Free e once every section that may hold it has ended. */
+static inline void
+ht_entry_retire(struct ht_entry *e)
+{
+	urcu_memb_call_rcu(&e->rcu, ht_entry_free_cb);
+}
+
+static inline void
+ht_indirect_retire(struct ht_indirect *i)
+{
+	urcu_memb_call_rcu(&i->rcu, ht_indirect_free_cb);
+}
+
+/*
+ * Free a whole subtree now.  Only when no other thread can reach it:
+ * destroy, the Clear callback (after a grace period) and expand's
+ * failure path (never published).  Relaxed loads: whoever wrote the
+ * slots happens-before us by the grace period or by program order.
+ * Recursion depth is at most 16 levels.
+ */
+static void
+ht_free_subtree(struct ht_node *n)
+{
+	if (n == NULL)
+		return;
+	if (n->is_entry) {
+		struct ht_entry *e = ht_entry_of(n);
+
+		while (e != NULL) {
+			struct ht_entry *next =
+				ht_entry_of(atomic_load_explicit(
+					&e->overflow, memory_order_relaxed));
+			map_free(e);
+			e = next;
+		}
+		return;
+	}
+	struct ht_indirect *i = ht_indirect_of(n);
+
+	for (unsigned j = 0; j < HT_CHILDREN; j++)
+		ht_free_subtree(atomic_load_explicit(&i->children[j],
+						     memory_order_relaxed));
+	ht_indirect_free(i);
+}
+
+static void
+ht_clear_cb(struct rcu_head *head)
+{
+	map_rcu_callback_begin();
+	ht_free_subtree(&caa_container_of(head, struct ht_indirect, rcu)->n);
+}
+
+/*
+ * Chains
+ */
+
+/* The entry of `key` in the chain at n (acquire walk), or NULL. */
+static inline struct ht_entry *
+ht_lookup(struct ht_node *n, uint64_t key)
+{
+	while (n != NULL) {
+		struct ht_entry *e = ht_entry_of(n);
+
+		if (e->key == key)
+			return e;
+		/* Acquire: pairs with the release that linked the next. */
+		n = atomic_load_explicit(&e->overflow, memory_order_acquire);
+	}
+	return NULL;
+}
+
+/*
+ * Under the owner's lock: the link (the slot, or an overflow field) that
+ * points at key's entry, or NULL.  Relaxed: every store to the chain is
+ * made under this lock.
+ */
+static _Atomic(struct ht_node *) *
+ht_link_locked(_Atomic(struct ht_node *) *slot, uint64_t key)
+{
+	_Atomic(struct ht_node *) *link = slot;
+	struct ht_node *n;
+
+	while ((n = atomic_load_explicit(link, memory_order_relaxed)) != NULL) {
+		if (ht_entry_of(n)->key == key)
+			return link;
+		link = &ht_entry_of(n)->overflow;
+	}
+	return NULL;
+}
+
+/*
+ * Descent
+ */
+
+/* Where a writer acts: the owning indirect (locked), its slot, and more. */
+struct ht_pos {
+	struct ht_indirect *i;
+	_Atomic(struct ht_node *) *slot;
+	struct ht_node *n; /* the slot's content, NULL or an entry */
+	unsigned shift;	   /* the shift of i's level */
+};
+
+/*
+ * Descend from root to the slot for hash that holds NULL or an entry.
+ * Acquire loads pair with the release stores that published each child.
+ */
+static inline void
+ht_descend(struct ht_indirect *root, uint64_t hash, struct ht_pos *p)
+{
+	struct ht_indirect *i = root;
+	unsigned shift = HT_TOPSHIFT;
+
+	for (;;) {
+		struct ht_node *n;
+
+		/* Two distinct hashes differ at some level <= 15. */
+		assert(shift != 0);
+		shift -= HT_BITS;
+		p->slot = &i->children[ht_digit(hash, shift)];
+		n = atomic_load_explicit(p->slot, memory_order_acquire);
+		if (n == NULL || n->is_entry) {
+			p->i = i;
+			p->n = n;
+			p->shift = shift;
+			return;
+		}
+		i = ht_indirect_of(n);
+	}
+}
+
+/*
+ * Lock p->i and re-check what the descent saw: the slot still holds NULL
+ * or an entry, and the node is alive.  On success p->n is the slot's
+ * content under the lock (it may have changed between NULL and entries)
+ * and the lock is held; on failure nothing is held.
+ */
+static inline bool
+ht_lock_validate(struct map *m, struct ht_pos *p)
+{
+	struct ht_node *n;
+
+	ht_lock(&p->i->lock);
+	n = atomic_load_explicit(p->slot, memory_order_relaxed);
+	if ((n == NULL || n->is_entry) && !p->i->dead) {
+		p->n = n;
+		ht_count(m, HT_EV_LOCKED, 1);
+		return true;
+	}
+	ht_unlock(&p->i->lock);
+	ht_count(m, HT_EV_RESTARTS, 1);
+	return false;
+}
+
+/* The root, installing an empty one if there is none; NULL if no memory. */
+static struct ht_indirect *
+ht_root_get(struct map *m)
+{
+	/* Acquire: pairs with the release CAS that installed the root. */
+	struct ht_indirect *root =
+		atomic_load_explicit(&m->root, memory_order_acquire);
+	struct ht_indirect *fresh;
+
+	if (__builtin_expect(root != NULL, 1))
+		return root;
+	fresh = ht_indirect_new(NULL);
+	if (fresh == NULL)
+		return NULL;
+	/*
+	 * Release on success publishes fresh's initialisation; acquire on
+	 * failure pairs with the winner's release.
+	 */
+	if (atomic_compare_exchange_strong_explicit(&m->root, &root, fresh,
+						    memory_order_acq_rel,
+						    memory_order_acquire)) {
+		ht_count(m, HT_EV_INDIRECTS, 1);
+		return fresh;
+	}
+	ht_indirect_free(fresh); /* never published */
+	return root;
+}
+
+/*
+ * Writers' find: lock the indirect owning the slot for key and return
+ * true with the lock held and p->n the slot's content, or false (no lock
+ * held) when the lock-free descent shows that key, or key with `value`
+ * when match_value, is absent.  The slot's content under the lock may no
+ * longer hold the key: the caller re-checks.
+ */
+static bool
+ht_find(struct map *m, uint64_t key, uint64_t hash, bool match_value,
+	void *value, struct ht_pos *p)
+{
+	for (;;) {
+		struct ht_indirect *root =
+			atomic_load_explicit(&m->root, memory_order_acquire);
+		struct ht_entry *e;
+
+		if (root == NULL)
+			return false;
+		ht_descend(root, hash, p);
+		e = ht_lookup(p->n, key);
+		if (e == NULL || (match_value && e->value != value))
+			return false;
+		if (ht_lock_validate(m, p))
+			return true;
+	}
+}
+
+/*
+ * Writers' insert point: the locked slot for key (NULL or a chain that
+ * may hold key).  Returns 0 with the lock held, or -ENOMEM (no root and
+ * none could be made).  With `present` non-NULL, a lock-free descent
+ * that sees key already there returns 1 and its entry instead (the
+ * LoadOrStore hit path).
+ */
+static int
+ht_insert_point(struct map *m, uint64_t key, uint64_t hash,
+		struct ht_entry **present, struct ht_pos *p)
+{
+	for (;;) {
+		struct ht_indirect *root = ht_root_get(m);
+
+		if (root == NULL)
+			return -ENOMEM;
+		ht_descend(root, hash, p);
+		if (present != NULL) {
+			struct ht_entry *e = ht_lookup(p->n, key);
+
+			if (e != NULL) {
+				*present = e;
+				return 1;
+			}
+		}
+		if (ht_lock_validate(m, p))
+			return 0;
+	}
+}
+
+/* Free expand's private chain of indirects (no entries attached yet). */
+static void
+ht_free_private_chain(struct ht_indirect *i)
+{
+	while (i != NULL) {
+		struct ht_indirect *next = NULL;
+
+		for (unsigned j = 0; j < HT_CHILDREN && next == NULL; j++)
+			next = ht_indirect_of(atomic_load_explicit(
+				&i->children[j], memory_order_relaxed));
+		ht_indirect_free(i);
+		i = next;
+	}
+}
+
+/*
+ * Build, privately, the subtree that holds old (a chain whose entries
+ * share one full hash) and e, to replace old in the slot at `shift` of
+ * parent.  Returns its top node, or NULL with nothing allocated if out
+ * of memory.  Relaxed stores: the caller publishes the result with a
+ * release store.
+ */
+static struct ht_node *
+ht_expand(struct map *m, struct ht_entry *old, struct ht_entry *e,
+	  uint64_t hash, unsigned shift, struct ht_indirect *parent)
+{
+	uint64_t old_hash = ht_hash(m, old->key);
+	struct ht_indirect *top = NULL, *i = NULL;
+	uint64_t made = 0;
+
+	if (old_hash == hash) {
+		atomic_store_explicit(&e->overflow, &old->n,
+				      memory_order_relaxed);
+		return &e->n;
+	}
+	for (;;) {
+		struct ht_indirect *next = ht_indirect_new(i ? i : parent);
+		unsigned od, nd;
+
+		if (next == NULL) {
+			ht_free_private_chain(top);
+			return NULL;
+		}
+		made++;
+		if (i == NULL)
+			top = next;
+		else
+			atomic_store_explicit(
+				&i->children[ht_digit(hash, shift)], &next->n,
+				memory_order_relaxed);
+		i = next;
+		assert(shift != 0); /* distinct hashes differ somewhere */
+		shift -= HT_BITS;
+		od = ht_digit(old_hash, shift);
+		nd = ht_digit(hash, shift);
+		if (od != nd) {
+			atomic_store_explicit(&i->children[od], &old->n,
+					      memory_order_relaxed);
+			atomic_store_explicit(&i->children[nd], &e->n,
+					      memory_order_relaxed);
+			break;
+		}
+	}
+	ht_count(m, HT_EV_INDIRECTS, made);
+	return &top->n;
+}
+
+/*
+ * Under p's lock, with key absent from the slot's chain: insert a new
+ * entry for (key, value) and unlock.  0, or -ENOMEM with nothing changed.
+ */
+static int
+ht_insert_locked(struct map *m, uint64_t key, uint64_t hash, void *value,
+		 struct ht_pos *p)
+{
+	struct ht_entry *e = ht_entry_new(key, value);
+	struct ht_node *top;
+
+	if (e == NULL) {
+		ht_unlock(&p->i->lock);
+		return -ENOMEM;
+	}
+	if (p->n == NULL) {
+		top = &e->n;
+	} else {
+		top = ht_expand(m, ht_entry_of(p->n), e, hash, p->shift, p->i);
+		if (top == NULL) {
+			ht_unlock(&p->i->lock);
+			map_free(e); /* never published */
+			return -ENOMEM;
+		}
+	}
+	/*
+	 * Release: publishes e (and expand's subtree) to the acquire loads
+	 * of readers.  Publishing last keeps the old entry reachable
+	 * throughout.
+	 */
+	atomic_store_explicit(p->slot, top, memory_order_release);
+	ht_count(m, HT_EV_ENTRIES, 1);
+	ht_unlock(&p->i->lock);
+	return 0;
+}
+
+/*
+ * Under p's lock: replace the entry at *link (key's) with a new entry of
+ * the same key holding value, copying the chain tail; retire the old one.
+ * Returns the old value, or NULL (nothing changed) if out of memory.
+ */
+static void *
+ht_replace_locked(struct map *m, _Atomic(struct ht_node *) *link, void *value)
+{
+	struct ht_entry *old =
+		ht_entry_of(atomic_load_explicit(link, memory_order_relaxed));
+	struct ht_entry *e = ht_entry_new(old->key, value);
+
+	if (e == NULL)
+		return NULL;
+	atomic_store_explicit(
+		&e->overflow,
+		atomic_load_explicit(&old->overflow, memory_order_relaxed),
+		memory_order_relaxed);
+	/* Release: publishes e to the acquire loads of readers. */
+	atomic_store_explicit(link, &e->n, memory_order_release);
+	ht_count(m, HT_EV_ENTRIES, 1);
+	ht_entry_retire(old);
+	return old->value; /* still ours: we are in a section */
+}
+
+/* Under i's lock: whether every child slot of i is NULL. */
+static bool
+ht_empty_locked(struct ht_indirect *i)
+{
+	for (unsigned j = 0; j < HT_CHILDREN; j++)
+		if (atomic_load_explicit(&i->children[j],
+					 memory_order_relaxed) != NULL)
+			return false;
+	return true;
+}
+
+/*
+ * Under p's lock: unlink key's entry at *link, retire it, prune the
+ * nodes this emptied, and release every lock.  Returns the old value.
+ */
+static void *
+ht_delete_locked(struct map *m, uint64_t hash, struct ht_pos *p,
+		 _Atomic(struct ht_node *) *link)
+{
+	struct ht_entry *old =
+		ht_entry_of(atomic_load_explicit(link, memory_order_relaxed));
+	struct ht_indirect *i = p->i;
+	unsigned shift = p->shift;
+	void *v = old->value;
+	uint64_t pruned = 0;
+
+	/*
+	 * Release: a reader that loads the successor through this link
+	 * sees it initialised (it was published before, so this is only
+	 * for the successor's own publication chain).
+	 */
+	atomic_store_explicit(
+		link,
+		atomic_load_explicit(&old->overflow, memory_order_relaxed),
+		memory_order_release);
+	ht_entry_retire(old);
+
+	/* Prune empty indirects upward: child lock, then parent lock. */
+	while (i->parent != NULL && ht_empty_locked(i)) {
+		struct ht_indirect *parent = i->parent;
+
+		shift += HT_BITS;
+		p->slot = &parent->children[ht_digit(hash, shift)];
+		ht_lock(&parent->lock);
+		assert(atomic_load_explicit(p->slot, memory_order_relaxed) ==
+		       &i->n);
+		i->dead = true;
+		/* Release: readers of the slot see NULL; nothing to publish. */
+		atomic_store_explicit(p->slot, NULL, memory_order_release);
+		ht_unlock(&i->lock);
+		ht_indirect_retire(i);
+		pruned++;
+		i = parent;
+	}
+	ht_unlock(&i->lock);
+	if (pruned != 0)
+		ht_count(m, HT_EV_PRUNED, pruned);
+	return v;
+}
+
+/*
+ * Operations
+ */
+
+static bool
+hashtrie_load(struct map *m, uint64_t key, void **value)
+{
+	uint64_t hash = ht_hash(m, key);
+	struct ht_indirect *root;
+	void *v = NULL;
+
+	map_rcu_read_lock();
+	/* Acquire: pairs with the release CAS that installed the root. */
+	root = atomic_load_explicit(&m->root, memory_order_acquire);
+	if (root != NULL) {
+		struct ht_pos p;
+		struct ht_entry *e;
+
+		ht_descend(root, hash, &p);
+		e = ht_lookup(p.n, key);
+		if (e != NULL)
+			v = e->value; /* immutable once published */
+	}
+	map_rcu_read_unlock();
+	if (value != NULL)
+		*value = v;
+	return v != NULL;
+}
+
+static int
+hashtrie_load_or_store(struct map *m, uint64_t key, void *value, void **actual)
+{
+	uint64_t hash = ht_hash(m, key);
+	struct ht_entry *e = NULL;
+	struct ht_pos p;
+	void *v = NULL;
+	int ret;
+
+	if (value == NULL)
+		return -EINVAL;
+	map_rcu_read_lock();
+	ret = ht_insert_point(m, key, hash, &e, &p);
+	if (ret == 1) {
+		v = e->value; /* lock-free hit */
+	} else if (ret == 0) {
+		e = ht_lookup(p.n, key); /* re-check under the lock */
+		if (e != NULL) {
+			v = e->value;
+			ht_unlock(&p.i->lock);
+			ret = 1;
+		} else {
+			ret = ht_insert_locked(m, key, hash, value, &p);
+			if (ret == 0)
+				v = value;
+		}
+	}
+	map_rcu_read_unlock();
+	if (actual != NULL)
+		*actual = v;
+	return ret;
+}
+
+static int
+hashtrie_swap(struct map *m, uint64_t key, void *value, void **previous)
+{
+	uint64_t hash = ht_hash(m, key);
+	_Atomic(struct ht_node *) *link;
+	struct ht_pos p;
+	void *prev = NULL;
+	int ret;
+
+	if (value == NULL)
+		return -EINVAL;
+	map_rcu_read_lock();
+	ret = ht_insert_point(m, key, hash, NULL, &p);
+	if (ret == 0) {
+		link = ht_link_locked(p.slot, key);
+		if (link != NULL) {
+			prev = ht_replace_locked(m, link, value);
+			ret = prev != NULL ? 1 : -ENOMEM;
+			ht_unlock(&p.i->lock);
+		} else {
+			ret = ht_insert_locked(m, key, hash, value, &p);
+		}
+	}
+	map_rcu_read_unlock();
+	if (previous != NULL)
+		*previous = prev;
+	return ret;
+}
+
+static int
+hashtrie_store(struct map *m, uint64_t key, void *value)
+{
+	int ret = hashtrie_swap(m, key, value, NULL);
+
+	return ret < 0 ? ret : 0;
+}
+
+static bool
+hashtrie_load_and_delete(struct map *m, uint64_t key, void **value)
+{
+	uint64_t hash = ht_hash(m, key);
+	_Atomic(struct ht_node *) *link;
+	struct ht_pos p;
+	void *v = NULL;
+
+	map_rcu_read_lock();
+	if (ht_find(m, key, hash, false, NULL, &p)) {
+		link = ht_link_locked(p.slot, key);
+		if (link != NULL)
+			v = ht_delete_locked(m, hash, &p, link);
+		else
+			ht_unlock(&p.i->lock); /* deleted meanwhile */
+	}
+	map_rcu_read_unlock();
+	if (value != NULL)
+		*value = v;
+	return v != NULL;
+}
+
+static void
+hashtrie_del(struct map *m, uint64_t key)
+{
+	hashtrie_load_and_delete(m, key, NULL);
+}
+
+/*
+ * If the new entry cannot be allocated, returns false with the map
+ * unchanged (no error channel); a NULL new_value cannot be stored.
+ */
+static bool
+hashtrie_compare_and_swap(struct map *m, uint64_t key, void *old_value,
+			  void *new_value)
+{
+	uint64_t hash = ht_hash(m, key);
+	_Atomic(struct ht_node *) *link;
+	bool swapped = false;
+	struct ht_pos p;
+
+	if (new_value == NULL)
+		return false;
+	map_rcu_read_lock();
+	if (ht_find(m, key, hash, true, old_value, &p)) {
+		link = ht_link_locked(p.slot, key);
+		if (link != NULL &&
+		    ht_entry_of(
+			    atomic_load_explicit(link, memory_order_relaxed))
+				    ->value == old_value)
+			swapped = ht_replace_locked(m, link, new_value) != NULL;
+		ht_unlock(&p.i->lock);
+	}
+	map_rcu_read_unlock();
+	return swapped;
+}
+
+/* As Go: the lock-free find matches the key only; the value under lock. */
+static bool
+hashtrie_compare_and_delete(struct map *m, uint64_t key, void *old_value)
+{
+	uint64_t hash = ht_hash(m, key);
+	_Atomic(struct ht_node *) *link;
+	bool deleted = false;
+	struct ht_pos p;
+
+	map_rcu_read_lock();
+	if (ht_find(m, key, hash, false, NULL, &p)) {
+		link = ht_link_locked(p.slot, key);
+		if (link != NULL &&
+		    ht_entry_of(
+			    atomic_load_explicit(link, memory_order_relaxed))
+				    ->value == old_value) {
+			ht_delete_locked(m, hash, &p, link);
+			deleted = true;
+		} else {
+			ht_unlock(&p.i->lock);
+		}
+	}
+	map_rcu_read_unlock();
+	return deleted;
+}
+
+/*
+ * Go's iter: every slot loaded once (acquire, pairing with the release
+ * that published its content), chains walked.  No key is seen twice: a
+ * key lives only on its hash's path, whose slots we each load once, and
+ * within a chain it appears once and is replaced in place.
+ */
+static bool
+ht_iter(struct ht_indirect *i, bool (*fn)(uint64_t key, void *value, void *arg),
+	void *arg)
+{
+	for (unsigned j = 0; j < HT_CHILDREN; j++) {
+		struct ht_node *n = atomic_load_explicit(&i->children[j],
+							 memory_order_acquire);
+
+		if (n == NULL)
+			continue;
+		if (!n->is_entry) {
+			if (!ht_iter(ht_indirect_of(n), fn, arg))
+				return false;
+			continue;
+		}
+		while (n != NULL) {
+			struct ht_entry *e = ht_entry_of(n);
+
+			if (!fn(e->key, e->value, arg))
+				return false;
+			n = atomic_load_explicit(&e->overflow,
+						 memory_order_acquire);
+		}
+	}
+	return true;
+}
+
+/*
+ * One read-side section for the whole walk, so that every node reached
+ * stays valid while fn runs (fn may call any operation, Clear included).
+ * A long range holds back grace periods.
+ */
+static void
+hashtrie_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
+	       void *arg)
+{
+	struct ht_indirect *root;
+
+	map_rcu_read_lock();
+	/* Acquire: pairs with the release CAS that installed the root. */
+	root = atomic_load_explicit(&m->root, memory_order_acquire);
+	if (root != NULL)
+		ht_iter(root, fn, arg);
+	map_rcu_read_unlock();
+}
+
+/*
+ * Publish the empty root (NULL) and free the old trie after a grace
+ * period, with whatever racing writers still put into it (see the
+ * essay).  Allocates nothing, so it cannot fail.
+ */
+static void
+hashtrie_clear(struct map *m)
+{
+	/* Acquire: pairs with the release CAS that installed the root. */
+	struct ht_indirect *old =
+		atomic_exchange_explicit(&m->root, NULL, memory_order_acquire);
+
+	if (old != NULL)
+		urcu_memb_call_rcu(&old->rcu, ht_clear_cb);
+}
+
+static struct map *
+hashtrie_create_param(size_t size_hint, const char *param)
+{
+	static _Atomic uint64_t seq;
+	enum ht_hash_mode mode = HT_HASH_REAL;
+	struct timespec ts;
+	struct map *m;
+
+	(void)size_hint; /* a trie needs no sizing */
+	if (param != NULL && *param != '\0') {
+		if (strcmp(param, "hash=real") == 0) {
+			mode = HT_HASH_REAL;
+		} else if (strcmp(param, "hash=const") == 0) {
+			mode = HT_HASH_CONST;
+		} else if (strcmp(param, "hash=trunc4") == 0) {
+			mode = HT_HASH_TRUNC4;
+		} else {
+			errno = EINVAL;
+			return NULL;
+		}
+	}
+	m = map_aligned_alloc(CACHE_LINE, sizeof(*m));
+	if (m == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	memset(m, 0, sizeof(*m));
+	atomic_init(&m->root, NULL);
+	m->hash_mode = mode;
+	/* A per-map seed, as Go's runtime_rand(): not predictable by keys. */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	m->seed = map_hash64(
+		(uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^
+		(uint64_t)(uintptr_t)m ^
+		atomic_fetch_add_explicit(&seq, UINT64_C(0x9e3779b97f4a7c15),
+					  memory_order_relaxed));
+	return m;
+}
+
+static struct map *
+hashtrie_create(size_t size_hint)
+{
+	return hashtrie_create_param(size_hint, NULL);
+}
+
+/*
+ * No other thread may use the map.  Frees the trie now, then waits for
+ * every queued callback (earlier Clears' old tries, retired nodes).
+ */
+static void
+hashtrie_destroy(struct map *m)
+{
+	struct ht_indirect *root;
+
+	if (m == NULL)
+		return;
+	root = atomic_load_explicit(&m->root, memory_order_acquire);
+	if (root != NULL)
+		ht_free_subtree(&root->n);
+	map_rcu_thread_enter();
+	urcu_memb_barrier();
+	map_rcu_thread_exit();
+	map_free(m);
+}
+
+/* Count indirects and the deepest level below i (at `level`). */
+static void
+ht_walk_stats(struct ht_indirect *i, uint64_t level, uint64_t *nodes,
+	      uint64_t *depth)
+{
+	(*nodes)++;
+	if (level > *depth)
+		*depth = level;
+	for (unsigned j = 0; j < HT_CHILDREN; j++) {
+		struct ht_node *n = atomic_load_explicit(&i->children[j],
+							 memory_order_acquire);
+
+		if (n != NULL && !n->is_entry)
+			ht_walk_stats(ht_indirect_of(n), level + 1, nodes,
+				      depth);
+	}
+}
+
+static void
+hashtrie_stats(struct map *m, struct map_stats *out)
+{
+	uint64_t ev[HT_NEV] = {0}, nodes = 0, depth = 0;
+	struct ht_indirect *root;
+
+	for (unsigned s = 0; s < HT_SHARDS; s++)
+		for (unsigned k = 0; k < HT_NEV; k++)
+			ev[k] += atomic_load_explicit(&m->shards[s].ev[k],
+						      memory_order_relaxed);
+	map_rcu_read_lock();
+	root = atomic_load_explicit(&m->root, memory_order_acquire);
+	if (root != NULL)
+		ht_walk_stats(root, 1, &nodes, &depth);
+	map_rcu_read_unlock();
+
+	out->have = MAP_STAT_LOCKED_OPS;
+	out->locked_ops = ev[HT_EV_LOCKED];
+	out->own[HT_EV_RESTARTS] = ev[HT_EV_RESTARTS];
+	out->own[HT_EV_ENTRIES] = ev[HT_EV_ENTRIES];
+	out->own[HT_EV_INDIRECTS] = ev[HT_EV_INDIRECTS];
+	out->own[HT_EV_PRUNED] = ev[HT_EV_PRUNED];
+	out->own[HT_OWN_LV_INDIRECTS] = nodes;
+	out->own[HT_OWN_LV_DEPTH] = depth;
+}
+
+const struct map_ops hashtrie_ops = {
+	.name = "hashtrie",
+	.summary = "Go 1.24+ sync.Map (HashTrieMap): 16-way hash trie, "
+		   "lock-free loads, per-node locks, urcu frees",
+	.flags = 0,
+	.create = hashtrie_create,
+	.destroy = hashtrie_destroy,
+	.thread_enter = map_rcu_thread_enter,
+	.thread_exit = map_rcu_thread_exit,
+	.load = hashtrie_load,
+	.store = hashtrie_store,
+	.load_or_store = hashtrie_load_or_store,
+	.load_and_delete = hashtrie_load_and_delete,
+	.del = hashtrie_del,
+	.swap = hashtrie_swap,
+	.compare_and_swap = hashtrie_compare_and_swap,
+	.compare_and_delete = hashtrie_compare_and_delete,
+	.range = hashtrie_range,
+	.clear = hashtrie_clear,
+	.stats = hashtrie_stats,
+	.quiesce = map_rcu_quiesce,
+	.counters = hashtrie_counters,
+	.n_counters = HT_N_OWN,
+	.create_param = hashtrie_create_param,
+	.param_help = "hash=real (default), hash=const (every key one "
+		      "overflow chain) or hash=trunc4 (hash & 0xF): test "
+		      "hashes",
+};
