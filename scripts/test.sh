@@ -92,20 +92,33 @@ tsan() {
 			-L '^concurrency$'
 }
 
-# valgrind memcheck of every suite labelled valgrind, from build/
-# (jemalloc: its malloc must be the one valgrind replaces).
+# valgrind memcheck of every test labelled valgrind, from build/, with
+# the command and environment ctest would give it (jemalloc: its malloc
+# must be the one valgrind replaces).  One line per test from ctest -N -V:
+# NAME<TAB>COMMAND<TAB>VAR=VALUE ...
+valgrind_tests() {
+	ctest --test-dir build -N -V -L '^valgrind$' | awk '
+		/^[0-9]+: Test command: / { n = $1; sub(":", "", n)
+			cmd[n] = $0; sub(/^[0-9]+: Test command: /, "", cmd[n]) }
+		/^[0-9]+:  [A-Z_]+=/ { n = $1; sub(":", "", n)
+			v = $0; sub(/^[0-9]+:  /, "", v); env[n] = env[n] " " v }
+		/^ *Test +#[0-9]+: / { n = $0; sub(/^ *Test +#/, "", n)
+			name = n; sub(/^[0-9]+: /, "", name); sub(/:.*/, "", n)
+			printf "%s\t%s\t%s\n", name, cmd[n], env[n] }'
+}
+
 memcheck() {
-	names=$(ctest --test-dir build -N -L '^valgrind$' |
-		sed -n 's/^ *Test *#[0-9]*: *//p')
-	[ -n "$names" ] || return 1
-	for t in $names; do
-		[ -x "build/tests/test_$t" ] || continue
-		echo "==> test.sh: valgrind $t" >&2
-		MAPBENCH_TEST_SCALE=0.05 valgrind -q --error-exitcode=1 \
-			--leak-check=full --show-leak-kinds=definite,indirect \
+	list=$(valgrind_tests)
+	[ -n "$list" ] || return 1
+	echo "$list" | while IFS='	' read -r name cmd vars; do
+		echo "==> test.sh: valgrind $name" >&2
+		# shellcheck disable=SC2086 # VAR=VALUE words, no spaces in them
+		env MAPBENCH_TEST_SCALE=0.05 $vars valgrind -q \
+			--error-exitcode=1 --leak-check=full \
+			--show-leak-kinds=definite,indirect \
 			--errors-for-leak-kinds=definite,indirect \
-			--soname-synonyms=somalloc='*jemalloc*' \
-			"build/tests/test_$t" || return 1
+			--soname-synonyms=somalloc='*jemalloc*' "$cmd" ||
+			exit 1
 	done
 }
 
