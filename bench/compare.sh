@@ -104,10 +104,11 @@ is_plain_path "$build" || die "--build: the path is empty or holds a quote or co
 is_plain_path "$out" || die "--out: the path is empty or holds a quote or control character"
 is_plain_path "$plots" || die "--plots: the path is empty or holds a quote or control character"
 
-[ -z "$from" ] || [ -f "$from/gbench.json" ] && [ -f "$from/gopeer.csv" ] || {
+if [ -n "$from" ] &&
+	{ [ ! -f "$from/gbench.json" ] || [ ! -f "$from/gopeer.csv" ]; }; then
 	echo "compare: --from $from: needs gbench.json and gopeer.csv there" >&2
 	exit 2
-}
+fi
 [ -z "$from" ] || from=$(cd "$from" && pwd)
 [ -z "$mapbench" ] || mapbench=$(cd "$(dirname "$mapbench")" && pwd)/$(basename "$mapbench")
 

@@ -4,10 +4,15 @@
 
 C=$SRC/bench/compare.sh
 SH=$(command -v sh)
-# A PATH with the few tools compare.sh needs to check its arguments but
-# no go: arguments that pass stop at "go not found", before any work.
+# A PATH with the few tools compare.sh needs to check its arguments (and
+# stand-ins for gnuplot and cmake), and a Go that does not run: arguments
+# that pass stop at "no Go toolchain", before any work.
 mkdir -p "$TMP/bin"
-for t in dirname tr realpath sed; do ln -s "$(command -v $t)" "$TMP/bin/$t"; done
+for t in dirname tr realpath sed grep cat; do
+	ln -s "$(command -v $t)" "$TMP/bin/$t"
+done
+for t in gnuplot cmake; do ln -s /bin/true "$TMP/bin/$t"; done
+export MAPBENCH_GO="$TMP/no-such-go"
 
 # bad OPTION-IN-MESSAGE ARGS...
 bad() {
@@ -55,11 +60,11 @@ bad "needs a value" --threads
 bad "unknown option" --nosuch
 [ ! -e PWNED ] && [ ! -e "$SRC/PWNED" ] || fail "a shell ran an argument"
 
-# good arguments get past the checks (to "go not found")
+# good arguments get past the checks (to "no Go toolchain")
 good() {
 	rm -rf "$TMP/out"
 	PATH=$TMP/bin "$SH" "$C" --out "$TMP/out" "$@" >"$TMP/stdout" 2>"$TMP/stderr"
-	grep -q "compare: go not found" "$TMP/stderr" ||
+	grep -q "compare: no Go toolchain" "$TMP/stderr" ||
 		fail "$*: refused: $(cat "$TMP/stderr")"
 }
 good --threads 1,2,16 --reps 3

@@ -90,10 +90,10 @@ plot "$S"
 [ "$rc" -eq 0 ] || fail "default: exit $rc: $(cat "$TMP/e")"
 [ -d "$S/plots" ] || fail "default: no $S/plots"
 [ -z "$(find "$S" -name '*.dat')" ] || fail "default: .dat files written"
-[ "$(ls "$S/plots" | grep -cv '\.\(svg\|png\)$')" -eq 0 ] || fail "default: plots/ holds more than images"
+[ "$(ls "$S/plots" | grep -v '^index\.html$' | grep -cv '\.\(svg\|png\)$')" -eq 0 ] || fail "default: plots/ holds more than images and index.html"
 grep -q "$TMP" "$S/gnuplot.log" && fail "default: gnuplot.log holds absolute paths"
 names=$(sed -n 's/^plots: .*(.svg and .png): //p' "$TMP/o" | tr ' ' '\n' | sort)
-files=$(ls "$S/plots" | sed 's/\.\(svg\|png\)$//' | sort -u)
+files=$(ls "$S/plots" | grep -v '^index\.html$' | sed 's/\.\(svg\|png\)$//' | sort -u)
 [ -n "$names" ] && [ "$names" = "$files" ] || fail "default: report '$names' is not what was written '$files'"
 # summary.tsv: one row per configuration
 [ "$(($(wc -l <"$S/summary.tsv") - 1))" -eq 27 ] || fail "default: summary.tsv rows"
