@@ -533,8 +533,8 @@ cmd_sweep(const struct opts *o, int argc, char **argv)
 			not_ok);
 	if (few_samples)
 		fprintf(stderr,
-			"mapbench: warning: %zu rows timed fewer than 1000 "
-			"operations: their p99.9 rests on less than one "
+			"mapbench: warning: %zu rows have fewer than 1000 "
+			"latency samples: their p99.9 rests on less than one "
 			"sample (lengthen --duration or lower "
 			"--latency-sample)\n",
 			few_samples);
