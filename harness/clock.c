@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "sampler.h"
 
 #if MB_HAVE_TSC
 #include <cpuid.h>
@@ -19,18 +20,6 @@ cmp_u64(const void *a, const void *b)
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
 	return x < y ? -1 : x > y;
-}
-
-static uint64_t
-gcd(uint64_t a, uint64_t b)
-{
-	while (b) {
-		uint64_t t = a % b;
-
-		a = b;
-		b = t;
-	}
-	return a;
 }
 
 /* Both the CPU and the kernel say the TSC ticks at a constant rate. */
@@ -89,7 +78,7 @@ measure(void)
 		uint64_t t0 = clock_ticks(), t1 = clock_ticks();
 
 		d[i] = t1 - t0;
-		g = gcd(g, d[i]);
+		g = sampler_gcd(g, d[i]);
 	}
 	qsort(d, N, sizeof(d[0]), cmp_u64);
 	mb_clock.cost_ticks = (double)d[N / 2];

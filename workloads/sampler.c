@@ -4,8 +4,8 @@
 
 #include "sampler.h"
 
-static uint64_t
-gcd(uint64_t a, uint64_t b)
+uint64_t
+sampler_gcd(uint64_t a, uint64_t b)
 {
 	while (b) {
 		uint64_t t = a % b;
@@ -54,7 +54,7 @@ zipf_init(struct zipf *z, uint64_t n, double theta)
 	z->mult = UINT64_C(0x9e3779b97f4a7c15) % n;
 	if (z->mult == 0)
 		z->mult = 1;
-	while (gcd(z->mult, n) != 1)
+	while (sampler_gcd(z->mult, n) != 1)
 		z->mult++;
 	w = malloc(n * sizeof(*w));
 	stack = malloc(n * sizeof(*stack));

@@ -66,6 +66,9 @@ struct zipf {
 	struct zipf_cell *cell; /* n cells, indexed by key */
 };
 
+/* Greatest common divisor (gcd(a, 0) == a). */
+uint64_t sampler_gcd(uint64_t a, uint64_t b);
+
 /* Build the table: 0, or -1 (n == 0, n > 2^32, or out of memory). */
 int zipf_init(struct zipf *z, uint64_t n, double theta);
 void zipf_free(struct zipf *z);

@@ -138,14 +138,12 @@
  */
 #include "rcu.h"
 
-#include <linux/futex.h>
 #include <pthread.h>
 #include <stdalign.h>
 #include <stdatomic.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "alloc.h"
+#include "futex_lock.h"
 #include "hash.h"
 #include "map.h"
 
@@ -154,7 +152,6 @@
 #define CLHT_MAX_BUCKETS ((size_t)1 << 40)
 #define CLHT_STRIPES	 16
 #define CLHT_RANGE_BATCH 16
-#define CLHT_LOCK_SPINS	 100
 #define CLHT_BYTES_0x01	 UINT64_C(0x0101010101010101)
 #define CLHT_SLOTS_HIGHS UINT64_C(0x0000008080808080) /* bit 7 of 5 bytes */
 #define CLHT_CACHELINE	 64
@@ -238,48 +235,18 @@ static const struct map_counter clht_counters[CLHT_C_COUNT] = {
 };
 
 /* ------------------------------------------------------------------ */
-/* Chain lock: a futex mutex (Drepper, "Futexes are tricky", mutex 2). */
-
-static inline long
-clht_futex(_Atomic uint32_t *w, int op, uint32_t val)
-{
-	return syscall(SYS_futex, (uint32_t *)w, op, val, NULL, NULL, 0);
-}
-
-static void
-clht_lock_slow(_Atomic uint32_t *l)
-{
-	uint32_t c;
-
-	for (int i = 0; i < CLHT_LOCK_SPINS; i++) {
-		caa_cpu_relax();
-		c = 0;
-		if (atomic_load_explicit(l, memory_order_relaxed) == 0 &&
-		    atomic_compare_exchange_weak_explicit(l, &c, 1,
-							  memory_order_acquire,
-							  memory_order_relaxed))
-			return;
-	}
-	/* Mark it contended; we own it if it was free. */
-	while (atomic_exchange_explicit(l, 2, memory_order_acquire) != 0)
-		clht_futex(l, FUTEX_WAIT_PRIVATE, 2);
-}
+/* Chain lock: the shared 4-byte futex mutex (common/futex_lock.h). */
 
 static inline void
 clht_lock(_Atomic uint32_t *l)
 {
-	uint32_t c = 0;
-
-	if (!atomic_compare_exchange_strong_explicit(
-		    l, &c, 1, memory_order_acquire, memory_order_relaxed))
-		clht_lock_slow(l);
+	map_futex_lock(l);
 }
 
 static inline void
 clht_unlock(_Atomic uint32_t *l)
 {
-	if (atomic_exchange_explicit(l, 0, memory_order_release) == 2)
-		clht_futex(l, FUTEX_WAKE_PRIVATE, 1);
+	map_futex_unlock(l);
 }
 
 /* ------------------------------------------------------------------ */

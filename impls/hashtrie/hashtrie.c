@@ -177,13 +177,10 @@
 
 #ifdef HASHTRIE_PTHREAD_LOCK
 #include <pthread.h>
-#else
-#include <linux/futex.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 #endif
 
 #include "alloc.h"
+#include "futex_lock.h"
 #include "hash.h"
 #include "map.h"
 #include "rcu.h"
@@ -221,76 +218,26 @@ ht_unlock(ht_lock_t *l)
 	pthread_mutex_unlock(l);
 }
 
-#else /* futex lock */
+#else /* futex lock: common/futex_lock.h */
 
-/* 0: free, 1: locked, 2: locked and someone may sleep in FUTEX_WAIT. */
-typedef _Atomic uint32_t ht_lock_t;
-
-#define HT_SPIN 100
+typedef map_futex_lock_t ht_lock_t;
 
 static inline void
 ht_lock_init(ht_lock_t *l)
 {
-	atomic_init(l, 0);
-}
-
-static inline void
-ht_cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#elif defined(__aarch64__)
-	__asm__ __volatile__("yield" ::: "memory");
-#endif
-}
-
-static void
-ht_lock_slow(ht_lock_t *l)
-{
-	uint32_t c;
-
-	/* Spin a little: critical sections are a few stores long. */
-	for (int i = 0; i < HT_SPIN; i++) {
-		ht_cpu_relax();
-		c = 0;
-		if (atomic_load_explicit(l, memory_order_relaxed) == 0 &&
-		    atomic_compare_exchange_weak_explicit(l, &c, 1,
-							  memory_order_acquire,
-							  memory_order_relaxed))
-			return;
-	}
-	/*
-	 * Park.  Taking the lock as 2 is conservative (we may be the last
-	 * waiter): the unlock that follows then makes one spare wake.
-	 * Acquire pairs with the release exchange of ht_unlock.
-	 */
-	while (atomic_exchange_explicit(l, 2, memory_order_acquire) != 0)
-		syscall(SYS_futex, l, FUTEX_WAIT_PRIVATE, 2, NULL, NULL, 0);
+	map_futex_lock_init(l);
 }
 
 static inline void
 ht_lock(ht_lock_t *l)
 {
-	uint32_t c = 0;
-
-	/* Acquire pairs with the release exchange of ht_unlock. */
-	if (!atomic_compare_exchange_strong_explicit(
-		    l, &c, 1, memory_order_acquire, memory_order_relaxed))
-		ht_lock_slow(l);
-#ifdef MAP_RCU_TSAN
-	__tsan_acquire((void *)l);
-#endif
+	map_futex_lock(l);
 }
 
 static inline void
 ht_unlock(ht_lock_t *l)
 {
-#ifdef MAP_RCU_TSAN
-	__tsan_release((void *)l);
-#endif
-	/* Release: publishes the critical section to the next locker. */
-	if (atomic_exchange_explicit(l, 0, memory_order_release) == 2)
-		syscall(SYS_futex, l, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+	map_futex_unlock(l);
 }
 
 #endif /* HASHTRIE_PTHREAD_LOCK */

@@ -165,9 +165,9 @@ grep -q "cannot write .*summary.tsv" "$TMP/e" || fail "write error: not said: $(
 S=$TMP/status
 mkdir -p "$S"
 {
-	echo "$HDR,status"
-	row syncmap 1 50 1000 5 | sed 's/$/,ok/'
-	row syncmap 1 50 1000 999 | sed 's/$/,timeout/'
+	echo "$HDR"
+	row syncmap 1 50 1000 5 status=ok
+	row syncmap 1 50 1000 999 status=timeout
 } >"$S/results.csv"
 plot "$S"
 [ "$rc" -eq 0 ] || fail "status: exit $rc: $(cat "$TMP/e")"

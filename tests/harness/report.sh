@@ -12,15 +12,17 @@ SHOTS=${SHOTS:-$(pwd)}
 mkdir -p "$TMP/sweep" "$TMP/plots"
 cp "$SRC/results/reference/results.csv" "$SRC/results/reference/meta.json" \
 	"$TMP/sweep/"
-cp "$SRC"/plots/reference/*.svg "$TMP/plots/"
+cp "$SRC"/results/reference/plots/*.svg "$TMP/plots/"
 # A name to escape, an unknown prefix, and a row whose status is not ok
 # naming a map to escape.
 cp "$TMP/plots/memory_uniform.svg" "$TMP/plots/odd name & <x>.svg"
-head -1 "$TMP/sweep/results.csv" | grep -q ',status' ||
-	awk -F, -v OFS=, 'NR == 1 { print $0 ",status"; next }
-	{ print $0 ",ok" }
-	END { $0 = last; $1 = "<b>evil</b>"; print $0 ",error" }
-	{ last = $0 }' "$TMP/sweep/results.csv" >"$TMP/r.csv" &&
+# (results.csv has a status column: the last row is copied with the map
+# renamed and the status set to error)
+st=$(head -1 "$TMP/sweep/results.csv" | tr ',' '\n' | grep -nx status | cut -d: -f1)
+[ -n "$st" ] || fail "the reference results.csv has no status column"
+awk -F, -v OFS=, -v st="$st" '{ print; last = $0 }
+	END { $0 = last; $1 = "<b>evil</b>"; $st = "error"; print }' \
+	"$TMP/sweep/results.csv" >"$TMP/r.csv" &&
 	mv "$TMP/r.csv" "$TMP/sweep/results.csv"
 
 "$RP" "$TMP/sweep" "$TMP/plots" || fail "report_page: exit $?"
@@ -31,7 +33,8 @@ grep -q 'class="num best"' "$page" || fail "no best cell highlighted"
 grep -q '&lt;b&gt;evil&lt;/b&gt;' "$page" || fail "map name not escaped"
 grep -q '<b>evil' "$page" && fail "raw markup from the csv"
 grep -q 'evil&lt;/b&gt; 1' "$page" || fail "non-ok row not counted"
-grep -q 'Intel(R) Xeon(R) Processor' "$page" || fail "no machine"
+cpu=$(sed -n 's/.*"cpu_model": "\([^"]*\)".*/\1/p' "$TMP/sweep/meta.json" | head -1)
+[ -n "$cpu" ] && grep -qF "$cpu" "$page" || fail "no machine ($cpu)"
 grep -q 'src="odd%20name%20%26%20%3Cx%3E.svg"' "$page" ||
 	fail "odd file name not URL-escaped"
 grep -q 'scaling\|contention' "$page" || fail "no caption for throughput"
