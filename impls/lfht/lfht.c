@@ -234,11 +234,32 @@ lfht_clear_in_section(struct map *m)
 	struct cds_lfht_node *n;
 
 	cds_lfht_for_each(m->ht, &iter, n) {
+		uint64_t key = lfht_node_of(n)->key;
+		unsigned long hash = lfht_hash(key);
+		struct cds_lfht_node *d = n;
+		struct cds_lfht_iter at;
+
 		lfht_tsan_found(lfht_node_of(n));
-		lfht_write_begin(m, lfht_hash(lfht_node_of(n)->key));
-		/* Fails only if a concurrent op removed it (and retires it). */
-		if (cds_lfht_del(m->ht, n) == 0)
-			lfht_node_retire(lfht_node_of(n));
+		/*
+		 * Clear deletes every key at some instant of its call (the
+		 * per-key semantics lincheck checks).  The node we reached
+		 * may have been replaced (Swap, CompareAndSwap) since: then
+		 * its successor, inserted during this Clear, is deleted in
+		 * its place, until the key is gone.  The iteration may or
+		 * may not reach the successor again; deleting it here is
+		 * what makes the key's delete certain.
+		 */
+		for (;;) {
+			lfht_write_begin(m, hash);
+			if (cds_lfht_del(m->ht, d) == 0) {
+				lfht_node_retire(lfht_node_of(d));
+				break;
+			}
+			/* Removed by a concurrent op, which retires it. */
+			if (lfht_lookup(m, key, hash, &at) == NULL)
+				break;
+			d = cds_lfht_iter_get_node(&at);
+		}
 	}
 }
 
