@@ -234,12 +234,14 @@ lfht_clear_in_section(struct map *m)
 	struct cds_lfht_node *n;
 
 	cds_lfht_for_each(m->ht, &iter, n) {
-		uint64_t key = lfht_node_of(n)->key;
-		unsigned long hash = lfht_hash(key);
 		struct cds_lfht_node *d = n;
 		struct cds_lfht_iter at;
+		uint64_t key;
+		unsigned long hash;
 
-		lfht_tsan_found(lfht_node_of(n));
+		lfht_tsan_found(lfht_node_of(n)); /* before reading the node */
+		key = lfht_node_of(n)->key;
+		hash = lfht_hash(key);
 		/*
 		 * Clear deletes every key at some instant of its call (the
 		 * per-key semantics lincheck checks).  The node we reached
