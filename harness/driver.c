@@ -61,13 +61,11 @@
 
 volatile sig_atomic_t mb_interrupted;
 
-static double
+/* Seconds on CLOCK_MONOTONIC (clock.h's clock_mono_ns). */
+static inline double
 now_sec(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+	return (double)clock_mono_ns() * 1e-9;
 }
 
 static int cpus[CPU_SETSIZE];

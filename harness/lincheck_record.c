@@ -34,6 +34,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "lincheck.h"
 
 const char *const lc_op_names[LC_NOPS] = {
@@ -85,13 +86,11 @@ lc_history_seed(uint64_t seed, unsigned h)
 	return seed + (uint64_t)h * UINT64_C(0xd1b54a32d192ed03);
 }
 
+/* The recording clock: CLOCK_MONOTONIC, monotonic across cores. */
 static inline uint64_t
 now_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return clock_mono_ns();
 }
 
 static int

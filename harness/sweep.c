@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "csvread.h"
 #include "driver.h"
 #include "fsutil.h"
@@ -61,13 +62,11 @@ interrupted_status(void)
 	return mb_interrupted == SIGTERM ? 143 : 130;
 }
 
-static double
+/* Seconds on CLOCK_MONOTONIC (clock.h's clock_mono_ns). */
+static inline double
 now_sec(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+	return (double)clock_mono_ns() * 1e-9;
 }
 
 static void
