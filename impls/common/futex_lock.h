@@ -52,11 +52,11 @@ map_futex(map_futex_lock_t *l, int op, uint32_t val)
 }
 
 static __attribute__((noinline)) void
-map_futex_lock_slow(map_futex_lock_t *l)
+map_futex_lock_slow(map_futex_lock_t *l, int spins)
 {
 	uint32_t c;
 
-	for (int i = 0; i < MAP_FUTEX_LOCK_SPINS; i++) {
+	for (int i = 0; i < spins; i++) {
 		map_futex_cpu_relax();
 		c = 0;
 		/* Acquire: pairs with the release exchange of unlock. */
@@ -71,18 +71,25 @@ map_futex_lock_slow(map_futex_lock_t *l)
 		map_futex(l, FUTEX_WAIT_PRIVATE, 2);
 }
 
+/* Lock, spinning at most `spins` pauses before sleeping. */
 static inline void
-map_futex_lock(map_futex_lock_t *l)
+map_futex_lock_spins(map_futex_lock_t *l, int spins)
 {
 	uint32_t c = 0;
 
 	/* Acquire: pairs with the release exchange of unlock. */
 	if (!atomic_compare_exchange_strong_explicit(
 		    l, &c, 1, memory_order_acquire, memory_order_relaxed))
-		map_futex_lock_slow(l);
+		map_futex_lock_slow(l, spins);
 #ifdef MAP_RCU_TSAN
 	__tsan_acquire((void *)l);
 #endif
+}
+
+static inline void
+map_futex_lock(map_futex_lock_t *l)
+{
+	map_futex_lock_spins(l, MAP_FUTEX_LOCK_SPINS);
 }
 
 static inline void
