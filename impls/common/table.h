@@ -46,6 +46,8 @@ void table_free(struct table *t);
  * in another structure); the descriptor itself is left alone.
  */
 void table_free_slots(struct table *t);
+/* Does `t` own a slot array (not the shared empty one)? */
+bool table_has_slots(const struct table *t);
 
 /* The value stored under `key`, or NULL. */
 static inline void *

@@ -82,8 +82,9 @@
  * Go relies on its GC to free old read tables and unreachable entries.
  * Here every operation runs inside a urcu-memb read-side critical section
  * (the thread_enter hook registers the thread), and anything a reader may
- * still hold is retired with call_rcu, which frees it after a grace
- * period, when no reader can hold it any more:
+ * still hold is retired with call_rcu, which hands it back to the map
+ * for reuse (or frees it) after a grace period, when no reader can hold
+ * it any more (see "Retirement and reuse" below):
  *
  *   - a replaced header (every publication), with its table when the
  *     table is replaced too (promotion, Clear);
@@ -97,11 +98,12 @@
  * (flush_retired_locked()), not one call_rcu each.
  *
  * So deleted keys do not leak while the map lives (Go issue 40999): a
- * deleted entry is expunged by the next dirty rebuild and freed at the
+ * deleted entry is expunged by the next dirty rebuild and retired at the
  * following promotion.  Dirty tables are only ever seen under `mu`, and a
  * dirty table that is promoted becomes a read table; neither needs
- * deferral beyond that.  destroy() frees what is live and then waits in
- * rcu_barrier() for every callback already queued.
+ * deferral beyond that.  destroy() frees what is live, waits in
+ * rcu_barrier() for every callback already queued (they hand batches
+ * back to the map), then frees what the map kept for reuse.
  *
  * Allocation failure: Go cannot fail to allocate; C can.  Every operation
  * that may allocate does all its allocations before its first visible
@@ -113,16 +115,17 @@
  */
 #include <assert.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdalign.h>
 #include <stdatomic.h>
 
 #include "alloc.h"
+#include "futex_lock.h"
 #include "map.h"
 #include "rcu.h"
 #include "table.h"
 
 #define CACHE_LINE 64
+#define MU_SPINS 10
 
 /* The EXPUNGED marker: an address no caller can own. */
 static const char expunged_marker;
@@ -131,9 +134,17 @@ static const char expunged_marker;
 struct entry {
 	/* The value, NULL (deleted) or EXPUNGED. */
 	_Atomic(void *) p;
-	/* Next on map->expunged, or once retired on map->retired; under mu. */
+	/*
+	 * Next on map->expunged, or once retired on its batch (NULL: the
+	 * batch's last).
+	 */
 	struct entry *next_expunged;
-	struct rcu_head rcu;
+	union {
+		/* While the batch this entry heads waits for call_rcu. */
+		struct rcu_head rcu;
+		/* Then: the next batch on an inbox or free list. */
+		struct entry *next_batch;
+	};
 };
 
 /*
@@ -146,11 +157,17 @@ struct readonly {
 	struct table m;
 	/* Dirty holds some key m lacks. */
 	bool amended;
-	/* Retired: free m's slots with the header (m not shared on). */
+	/*
+	 * Retired or free: m's slots belong to this header alone (freed or
+	 * reused with it).
+	 */
 	bool free_slots;
-	/* Next on map->retired_ro; under mu. */
+	/* Next on its batch once retired (NULL: the batch's last). */
 	struct readonly *next_retired;
-	struct rcu_head rcu;
+	union {
+		struct rcu_head rcu;
+		struct readonly *next_batch;
+	};
 };
 
 struct map {
@@ -158,7 +175,16 @@ struct map {
 	alignas(CACHE_LINE) _Atomic(struct readonly *) read;
 
 	/* Written by the slow paths, all under mu. */
-	alignas(CACHE_LINE) pthread_mutex_t mu;
+	/*
+	 * Go's sync.Mutex spins a little before it parks (at most 4 x 30
+	 * pauses); so does this lock, at most MU_SPINS pauses.  glibc's
+	 * default mutex parks at once, and spinning longer lets two threads
+	 * that take mu in turn trade the lock's line on every hand-over:
+	 * BM_Clear and BM_SwapCollision at 2 threads, gbench, ns/op, on the
+	 * 2-vCPU AMD EPYC guest (3 runs each): pthread_mutex 339-347 and
+	 * 64-68; 100 pauses 141-180 and 56-71; 10 pauses 126-142 and 44-48.
+	 */
+	alignas(CACHE_LINE) map_futex_lock_t mu;
 	/* NULL, or a superset of read's live entries: &spare->m. */
 	struct table *dirty;
 	/*
@@ -183,66 +209,177 @@ struct map {
 	struct entry *retired;
 	struct readonly *retired_ro;
 	unsigned n_retired;
+	/*
+	 * Retired objects past their grace period, for reuse: the rest of
+	 * the batch being used, then whole batches.  Under mu.
+	 */
+	struct entry *free_entries;
+	struct entry *free_entry_batches;
+	struct readonly *free_headers;
+	struct readonly *free_header_batches;
 
 	/* The empty read of a new or cleared map: never retired. */
 	struct readonly empty_ro;
 };
 
 /*
- * Entries
- */
-
-static struct entry *
-entry_new(void *value)
-{
-	struct entry *e = map_malloc(sizeof(*e));
-
-	if (e != NULL) {
-		/* Published later by the release of `read` or by `mu`. */
-		atomic_init(&e->p, value);
-		e->next_expunged = NULL;
-	}
-	return e;
-}
-
-/*
- * Retirement.  Everything that readers may still hold is unlinked under
- * mu, so it is retired under mu too, onto two lists (entries, headers)
- * that go to call_rcu as one callback each every RETIRE_BATCH
- * retirements: call_rcu costs an enqueue and often a futex wake of the
- * call_rcu thread, which workloads that retire every iteration (Clear,
- * the *Collision ones) paid per iteration.  A batch waits for a grace
- * period that starts after its last member was unlinked, later than each
- * member needs.  Pending batches are bounded (RETIRE_BATCH objects) and
- * are flushed by quiesce and freed by destroy.
+ * Retirement and reuse.  Everything that readers may still hold is
+ * unlinked under mu, so it is retired under mu too, onto two lists
+ * (entries, headers) that go to call_rcu as one callback each every
+ * RETIRE_BATCH retirements: call_rcu costs an enqueue and often a futex
+ * wake of the call_rcu thread, which workloads that retire every
+ * iteration (Clear, the *Collision ones) paid per iteration.  A batch
+ * waits for a grace period that starts after its last member was
+ * unlinked, later than each member needs.  Pending batches are bounded
+ * (RETIRE_BATCH objects) and are flushed by quiesce and freed by destroy.
+ *
+ * After its grace period a batch is not freed but pushed, whole, onto an
+ * inbox from which writers take batches under their map's mu to reuse
+ * for the entries and headers they need next.  Freeing in the callback
+ * made every retired object a cross-thread free: the writer's
+ * allocations and the call_rcu thread's frees then met on jemalloc's bin
+ * locks and cache lines, which cost Clear and LoadAndDeleteCollision (a
+ * few allocations and retirements per operation) more than the
+ * operations themselves.  Go's allocator reuses what its collector frees
+ * in the same way.  The callback touches only the batch's first object
+ * (call_rcu's own link lives there), so the lines the writer reuses stay
+ * in its cache.  The inboxes are per process, not per map (a callback
+ * cannot tell whose batch it runs without reading it); any syncmap may
+ * take from them.
+ *
+ * What is kept for reuse is bounded: at most POOL_BATCHES batches in each
+ * inbox (past that the callback frees the batch), and what one map took
+ * from it; quiesce frees both, so settled memory figures do not include
+ * them.  A retired table's slot array stays with its header only when it
+ * has at most POOL_SLOTS_MAX slots (LoadAndDeleteCollision rebuilds a
+ * one-key dirty table per operation); larger ones are freed when the
+ * header is reused.
  */
 #define RETIRE_BATCH 64
+#define POOL_BATCHES 16
+#define POOL_SLOTS_MAX 16
+
+static struct {
+	alignas(CACHE_LINE) _Atomic(struct entry *) entries;
+	atomic_uint entry_batches;
+	alignas(CACHE_LINE) _Atomic(struct readonly *) headers;
+	atomic_uint header_batches;
+} inbox;
 
 static void
-entry_list_free_cb(struct rcu_head *head)
+readonly_free(struct readonly *ro)
 {
-	struct entry *e = caa_container_of(head, struct entry, rcu), *next;
+	if (ro->free_slots)
+		table_free_slots(&ro->m);
+	map_free(ro);
+}
 
-	map_rcu_callback_begin();
-	for (; e != NULL; e = next) {
+/* Free a batch: a chain through next_expunged. */
+static void
+entry_batch_free(struct entry *e)
+{
+	for (struct entry *next; e != NULL; e = next) {
 		next = e->next_expunged;
 		map_free(e);
 	}
 }
 
 static void
-readonly_list_free_cb(struct rcu_head *head)
+readonly_batch_free(struct readonly *ro)
 {
-	struct readonly *ro = caa_container_of(head, struct readonly, rcu);
-	struct readonly *next;
+	for (struct readonly *next; ro != NULL; ro = next) {
+		next = ro->next_retired;
+		readonly_free(ro);
+	}
+}
+
+static void
+entry_batch_cb(struct rcu_head *head)
+{
+	struct entry *first = caa_container_of(head, struct entry, rcu);
+	struct entry *top;
 
 	map_rcu_callback_begin();
-	for (; ro != NULL; ro = next) {
-		next = ro->next_retired;
-		if (ro->free_slots)
-			table_free_slots(&ro->m);
-		map_free(ro);
+	if (atomic_fetch_add_explicit(&inbox.entry_batches, 1,
+				      memory_order_relaxed) >= POOL_BATCHES) {
+		atomic_fetch_sub_explicit(&inbox.entry_batches, 1,
+					  memory_order_relaxed);
+		entry_batch_free(first);
+		return;
 	}
+	top = atomic_load_explicit(&inbox.entries, memory_order_relaxed);
+	do
+		first->next_batch = top;
+	/*
+	 * Release: pairs with the acquire exchange in take_entry_batches(),
+	 * so the grace period this callback waited for happens before the
+	 * writer reuses the batch.
+	 */
+	while (!atomic_compare_exchange_weak_explicit(&inbox.entries, &top,
+						      first,
+						      memory_order_release,
+						      memory_order_relaxed));
+}
+
+static void
+readonly_batch_cb(struct rcu_head *head)
+{
+	struct readonly *first = caa_container_of(head, struct readonly, rcu);
+	struct readonly *top;
+
+	map_rcu_callback_begin();
+	if (atomic_fetch_add_explicit(&inbox.header_batches, 1,
+				      memory_order_relaxed) >= POOL_BATCHES) {
+		atomic_fetch_sub_explicit(&inbox.header_batches, 1,
+					  memory_order_relaxed);
+		readonly_batch_free(first);
+		return;
+	}
+	top = atomic_load_explicit(&inbox.headers, memory_order_relaxed);
+	do
+		first->next_batch = top;
+	/* Release: pairs with the acquire in take_header_batches(). */
+	while (!atomic_compare_exchange_weak_explicit(&inbox.headers, &top,
+						      first,
+						      memory_order_release,
+						      memory_order_relaxed));
+}
+
+/*
+ * Take every batch from an inbox (an exchange, so any number of takers
+ * is safe) and uncount them.  Call with mu held (the list it returns is
+ * the map's).
+ */
+static struct entry *
+take_entry_batches(void)
+{
+	/* Acquire: pairs with the release in entry_batch_cb(). */
+	struct entry *b = atomic_exchange_explicit(&inbox.entries, NULL,
+						   memory_order_acquire);
+	unsigned n = 0;
+
+	for (struct entry *x = b; x != NULL; x = x->next_batch)
+		n++;
+	if (n != 0)
+		atomic_fetch_sub_explicit(&inbox.entry_batches, n,
+					  memory_order_relaxed);
+	return b;
+}
+
+static struct readonly *
+take_header_batches(void)
+{
+	/* Acquire: pairs with the release in readonly_batch_cb(). */
+	struct readonly *b = atomic_exchange_explicit(&inbox.headers, NULL,
+						      memory_order_acquire);
+	unsigned n = 0;
+
+	for (struct readonly *x = b; x != NULL; x = x->next_batch)
+		n++;
+	if (n != 0)
+		atomic_fetch_sub_explicit(&inbox.header_batches, n,
+					  memory_order_relaxed);
+	return b;
 }
 
 /* Hand the pending retirements to call_rcu.  Call with mu held. */
@@ -250,9 +387,9 @@ static void
 flush_retired_locked(struct map *m)
 {
 	if (m->retired != NULL)
-		urcu_memb_call_rcu(&m->retired->rcu, entry_list_free_cb);
+		urcu_memb_call_rcu(&m->retired->rcu, entry_batch_cb);
 	if (m->retired_ro != NULL)
-		urcu_memb_call_rcu(&m->retired_ro->rcu, readonly_list_free_cb);
+		urcu_memb_call_rcu(&m->retired_ro->rcu, readonly_batch_cb);
 	m->retired = NULL;
 	m->retired_ro = NULL;
 	m->n_retired = 0;
@@ -272,6 +409,126 @@ entry_retire_locked(struct map *m, struct entry *e)
 	e->next_expunged = m->retired;
 	m->retired = e;
 	retired_one_locked(m);
+}
+
+/* Retire a header (old->free_slots says whether its slots go too). */
+static void
+readonly_retire_locked(struct map *m, struct readonly *old)
+{
+	old->next_retired = m->retired_ro;
+	m->retired_ro = old;
+	retired_one_locked(m);
+}
+
+/*
+ * Free everything kept for reuse: the map's own lists and the inboxes.
+ * Call with mu held, or with no other user; no callback may be pending
+ * that the caller wants freed too (quiesce and destroy wait for them).
+ */
+static void
+pools_free_locked(struct map *m)
+{
+	struct entry *eb, *enext;
+	struct readonly *rb, *rnext;
+
+	entry_batch_free(m->free_entries);
+	readonly_batch_free(m->free_headers);
+	m->free_entries = NULL;
+	m->free_headers = NULL;
+	for (eb = m->free_entry_batches; eb != NULL; eb = enext) {
+		enext = eb->next_batch;
+		entry_batch_free(eb);
+	}
+	for (rb = m->free_header_batches; rb != NULL; rb = rnext) {
+		rnext = rb->next_batch;
+		readonly_batch_free(rb);
+	}
+	m->free_entry_batches = take_entry_batches();
+	m->free_header_batches = take_header_batches();
+	if (m->free_entry_batches != NULL || m->free_header_batches != NULL)
+		pools_free_locked(m);
+}
+
+/*
+ * Entries
+ */
+
+/* A new entry holding `value`, reused if one is free.  Call with mu held. */
+static struct entry *
+entry_new_locked(struct map *m, void *value)
+{
+	struct entry *e = m->free_entries;
+
+	if (e == NULL) {
+		if (m->free_entry_batches == NULL)
+			m->free_entry_batches = take_entry_batches();
+		e = m->free_entry_batches;
+		if (e != NULL)
+			m->free_entry_batches = e->next_batch;
+	}
+	if (e != NULL)
+		m->free_entries = e->next_expunged;
+	else if ((e = map_malloc(sizeof(*e))) == NULL)
+		return NULL;
+	/*
+	 * Published later by the release of `read` or by `mu`.  Relaxed: no
+	 * reader can hold a reused entry (its grace period has passed).
+	 */
+	atomic_store_explicit(&e->p, value, memory_order_relaxed);
+	e->next_expunged = NULL;
+	return e;
+}
+
+/* Give back an entry that was never published.  Call with mu held. */
+static void
+entry_unused_locked(struct map *m, struct entry *e)
+{
+	e->next_expunged = m->free_entries;
+	m->free_entries = e;
+}
+
+/*
+ * A header with an empty table, reused if one is free; with `keep_slots`
+ * the table may own a small slot array (free_slots set), emptied, which
+ * the caller may keep or grow with table_reserve().  Call with mu held.
+ */
+static struct readonly *
+readonly_new_locked(struct map *m, bool keep_slots)
+{
+	struct readonly *ro = m->free_headers;
+
+	if (ro == NULL) {
+		if (m->free_header_batches == NULL)
+			m->free_header_batches = take_header_batches();
+		ro = m->free_header_batches;
+		if (ro != NULL)
+			m->free_header_batches = ro->next_batch;
+	}
+	if (ro != NULL) {
+		m->free_headers = ro->next_retired;
+		if (ro->free_slots && keep_slots &&
+		    ro->m.mask + 1 <= POOL_SLOTS_MAX) {
+			table_clear(&ro->m);
+			ro->m.grows = 0;
+			return ro;
+		}
+		if (ro->free_slots)
+			table_free_slots(&ro->m);
+	} else if ((ro = map_malloc(sizeof(*ro))) == NULL) {
+		return NULL;
+	}
+	table_init_empty(&ro->m);
+	ro->free_slots = false;
+	return ro;
+}
+
+/* Give back a header that was never published.  Call with mu held. */
+static void
+readonly_unused_locked(struct map *m, struct readonly *ro)
+{
+	ro->free_slots = table_has_slots(&ro->m);
+	ro->next_retired = m->free_headers;
+	m->free_headers = ro;
 }
 
 /* The entry's value, or NULL if deleted or expunged. */
@@ -480,9 +737,7 @@ publish_locked(struct map *m, struct readonly *ro)
 	if (old == &m->empty_ro)
 		return;
 	old->free_slots = old->m.slots != ro->m.slots;
-	old->next_retired = m->retired_ro;
-	m->retired_ro = old;
-	retired_one_locked(m);
+	readonly_retire_locked(m, old);
 }
 
 /*
@@ -492,14 +747,14 @@ publish_locked(struct map *m, struct readonly *ro)
 static void
 lock(struct map *m)
 {
-	pthread_mutex_lock(&m->mu);
+	map_futex_lock_spins(&m->mu, MU_SPINS);
 	m->stats.locked_ops++;
 }
 
 static void
 unlock(struct map *m)
 {
-	pthread_mutex_unlock(&m->mu);
+	map_futex_unlock(&m->mu);
 }
 
 /* dirty becomes read.  Call with mu held and dirty set. */
@@ -565,13 +820,12 @@ dirty_locked(struct map *m, struct readonly *read)
 	 */
 	if (read->m.count == 0 && n < m->size_hint)
 		n = m->size_hint;
-	spare = map_malloc(sizeof(*spare));
+	spare = readonly_new_locked(m, true);
 	if (spare == NULL)
 		return -ENOMEM;
 	dirty = &spare->m;
-	table_init_empty(dirty);
 	if (table_reserve(dirty, n) != 0) {
-		map_free(spare);
+		readonly_unused_locked(m, spare);
 		return -ENOMEM;
 	}
 	dirty->grows = 0; /* sizing it is not a resize */
@@ -610,7 +864,7 @@ add_new_locked(struct map *m, struct readonly *read, uint64_t key,
 	struct readonly *amended = NULL;
 
 	if (!read->amended) {
-		amended = map_malloc(sizeof(*amended));
+		amended = readonly_new_locked(m, false);
 		if (amended == NULL || dirty_locked(m, read) != 0)
 			goto nomem;
 	}
@@ -624,8 +878,9 @@ add_new_locked(struct map *m, struct readonly *read, uint64_t key,
 	table_put_reserved(m->dirty, key, e);
 	return 0;
 nomem:
-	map_free(amended);
-	map_free(e);
+	if (amended != NULL)
+		readonly_unused_locked(m, amended);
+	entry_unused_locked(m, e);
 	return -ENOMEM;
 }
 
@@ -667,10 +922,7 @@ syncmap_create(size_t size_hint)
 
 	if (m == NULL)
 		return NULL;
-	if (pthread_mutex_init(&m->mu, NULL) != 0) {
-		map_free(m);
-		return NULL;
-	}
+	map_futex_lock_init(&m->mu);
 	m->dirty = NULL;
 	m->spare = NULL;
 	m->misses = 0;
@@ -681,6 +933,10 @@ syncmap_create(size_t size_hint)
 	m->retired = NULL;
 	m->retired_ro = NULL;
 	m->n_retired = 0;
+	m->free_entries = NULL;
+	m->free_entry_batches = NULL;
+	m->free_headers = NULL;
+	m->free_header_batches = NULL;
 	table_init_empty(&m->empty_ro.m);
 	m->empty_ro.amended = false;
 	atomic_init(&m->read, &m->empty_ro);
@@ -728,21 +984,15 @@ syncmap_destroy(struct map *m)
 		map_free(m->spare);
 	}
 	/* Pending retirements: no reader is left, free them now. */
-	for (struct entry *e = m->retired, *next; e != NULL; e = next) {
-		next = e->next_expunged;
-		map_free(e);
-	}
-	for (struct readonly *ro = m->retired_ro, *next; ro != NULL;
-	     ro = next) {
-		next = ro->next_retired;
-		if (ro->free_slots)
-			table_free_slots(&ro->m);
-		map_free(ro);
-	}
-	pthread_mutex_destroy(&m->mu);
-	map_free(m);
-	/* Wait for the callbacks of everything retired earlier. */
+	entry_batch_free(m->retired);
+	readonly_batch_free(m->retired_ro);
+	/*
+	 * Wait for the callbacks of everything retired earlier, then free
+	 * what they handed back (a map that is gone takes nothing more).
+	 */
 	urcu_memb_barrier();
+	pools_free_locked(m);
+	map_free(m);
 }
 
 /*
@@ -835,7 +1085,7 @@ syncmap_swap(struct map *m, uint64_t key, void *value, void **previous)
 	} else if (m->dirty != NULL && (e = table_get(m->dirty, key)) != NULL) {
 		old = atomic_exchange_explicit(&e->p, value,
 					       memory_order_acq_rel);
-	} else if ((fresh = entry_new(value)) == NULL) {
+	} else if ((fresh = entry_new_locked(m, value)) == NULL) {
 		ret = -ENOMEM;
 	} else {
 		ret = add_new_locked(m, read, key, fresh);
@@ -884,7 +1134,7 @@ syncmap_load_or_store(struct map *m, uint64_t key, void *value, void **actual)
 	} else if (m->dirty != NULL && (e = table_get(m->dirty, key)) != NULL) {
 		ret = entry_try_load_or_store(e, value, actual);
 		miss_locked(m);
-	} else if ((fresh = entry_new(value)) == NULL) {
+	} else if ((fresh = entry_new_locked(m, value)) == NULL) {
 		ret = -ENOMEM;
 	} else if ((ret = add_new_locked(m, read, key, fresh)) == 0) {
 		*actual = value;
@@ -1028,29 +1278,35 @@ out:
 static void
 syncmap_stats(struct map *m, struct map_stats *out)
 {
-	pthread_mutex_lock(&m->mu);
+	map_futex_lock_spins(&m->mu, MU_SPINS);
 	*out = m->stats;
 	out->have = MAP_STAT_PROMOTIONS | MAP_STAT_DIRTY_REBUILDS |
 		    MAP_STAT_ENTRIES_COPIED | MAP_STAT_MISSES |
 		    MAP_STAT_LOCKED_OPS | MAP_STAT_RESIZES;
 	out->resizes = m->dropped_grows + (m->dirty ? m->dirty->grows : 0);
-	pthread_mutex_unlock(&m->mu);
+	map_futex_unlock(&m->mu);
 }
 
 /*
- * Hand m's pending batch to call_rcu, then wait for every callback queued
- * by anyone.  m may be NULL (the harness settles the allocator before it
- * creates a map): then only the wait.
+ * Hand m's pending batch to call_rcu, wait for every callback queued by
+ * anyone, then free what m keeps for reuse.  m may be NULL (the harness
+ * settles the allocator before it creates a map): then only the wait.
  */
 static void
 syncmap_quiesce(struct map *m)
 {
 	if (m != NULL) {
-		pthread_mutex_lock(&m->mu);
+		map_futex_lock_spins(&m->mu, MU_SPINS);
 		flush_retired_locked(m);
-		pthread_mutex_unlock(&m->mu);
+		map_futex_unlock(&m->mu);
 	}
 	map_rcu_quiesce(m);
+	if (m != NULL) {
+		/* Settled: nothing kept for reuse either. */
+		map_futex_lock_spins(&m->mu, MU_SPINS);
+		pools_free_locked(m);
+		map_futex_unlock(&m->mu);
+	}
 }
 
 const struct map_ops syncmap_ops = {
