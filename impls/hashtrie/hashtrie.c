@@ -9,7 +9,7 @@
  *
  * Design
  *
- * Keys are hashed to 64 bits (map_hash64 of the key xor a per-map random
+ * Keys are hashed to 64 bits (map_mix64 of the key xor a per-map random
  * seed, a bijection, so two keys never share a full hash).  The trie is
  * 16-way: level L (root = 0) indexes its children with hash bits
  * 63-4L .. 60-4L, so there are at most 16 levels.  Two kinds of node:
@@ -374,9 +374,9 @@ ht_hash(const struct map *m, uint64_t key)
 	case HT_HASH_CONST:
 		return 0;
 	case HT_HASH_TRUNC4:
-		return map_hash64(key ^ m->seed) & 0xF;
+		return map_mix64(key ^ m->seed) & 0xF;
 	default:
-		return map_hash64(key ^ m->seed);
+		return map_mix64(key ^ m->seed);
 	}
 }
 
@@ -1164,7 +1164,7 @@ hashtrie_create_param(size_t size_hint, const char *param)
 	m->hash_mode = mode;
 	/* A per-map seed, as Go's runtime_rand(): not predictable by keys. */
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	m->seed = map_hash64(
+	m->seed = map_mix64(
 		(uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^
 		(uint64_t)(uintptr_t)m ^
 		atomic_fetch_add_explicit(&seq, UINT64_C(0x9e3779b97f4a7c15),
