@@ -225,7 +225,7 @@ func readGopeer(d *data, path string, rep int) error {
 }
 
 // readPlan reads RAWDIR/plan.txt, lines of "key value" (reps, threads,
-// impls, workloads, order), as bench/compare.sh writes it before
+// impls, workloads, order, command), as bench/compare.sh writes it before
 // measuring; a missing file is an empty plan.
 func readPlan(path string) (map[string]string, error) {
 	raw, err := os.ReadFile(path)
@@ -246,9 +246,9 @@ func readPlan(path string) (map[string]string, error) {
 
 var repDir = regexp.MustCompile(`^rep-([1-9][0-9]{0,5})$`)
 
-// readRaw reads an interleaved run (see the package comment): rows in
-// time order, rep by rep, workload by workload (the plan's order, then
-// any others by name), C before Go.  It returns the repetitions that
+// readRaw reads an interleaved run (see the package comment): rows rep
+// by rep, workload by workload (the plan's order, then any others by
+// name), C before Go.  It returns the repetitions that
 // lack files, e.g. "rep-3 (2 of 4 files missing)", "rep-4 (absent)".
 func readRaw(d *data, dir string) ([]string, error) {
 	plan, err := readPlan(filepath.Join(dir, "plan.txt"))
