@@ -8,24 +8,32 @@
 # --impl go:sync.Map,... --metric ns_per_op.
 #
 #	bench/compare.sh [--reps N] [--threads 1,2,4] [--workloads A,B]
+#	                 [--impls syncmap,null|all]
 #	                 [--min-time SECONDS] [--benchtime GO_BENCHTIME]
 #	                 [--build DIR] [--out DIR] [--plots DIR]
 #	                 [--from DIR] [--mapbench PATH]
 #
-# --from DIR reuses DIR/gbench.json and DIR/gopeer.csv (no measuring):
-# tables and plots again from an earlier run.
-# Writes OUT (default results/go-vs-c): gbench.json, gopeer.csv, sweep/,
+# C and Go are measured interleaved, so that drift hits both alike: for
+# each rep, for each workload, one gbench run (the --impls C maps, default
+# syncmap,rwlock,lfht,hashtrie,null; all: every map gbench has) and one
+# gopeer run, C first on odd reps and Go first on even ones.
+# --from DIR reuses DIR/raw/ (or an older run's DIR/gbench.json and
+# DIR/gopeer.csv) without measuring: tables and plots again, e.g. after an
+# interrupted run or a failed table step (compare.sh prints the command).
+# Writes OUT (default results/go-vs-c): raw/rep-N/{gbench-W.json,
+# gbench-W.txt,gopeer-W.csv} and raw/plan.txt, sweep/,
 # comparison.{txt,csv,md}, counters/*.csv, meta.json, plot/*.dat; and
 # PLOTS (default plots/go-vs-c): go-vs-c.{svg,png}, syncmap-ratio.{svg,png},
 # ratios.svg and index.html (mapbench compare --plot/--html).
 set -eu
 
 reps=5 threads=1,2,4 workloads= min_time=0.5 benchtime=1s
+cimpls=syncmap,rwlock,lfht,hashtrie,null
 build=build out=results/go-vs-c plots=plots/go-vs-c from= mapbench=
 goref=go:sync.Map
 
 usage() {
-	sed -n '2,22s/^# \{0,1\}//p' "$0" >&2
+	sed -n '2,28s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 }
 need_arg() { [ $# -ge 2 ] || { echo "compare: $1 needs a value" >&2; exit 2; }; }
@@ -34,6 +42,7 @@ while [ $# -gt 0 ]; do
 	--reps) need_arg "$@"; reps=$2; shift 2 ;;
 	--threads) need_arg "$@"; threads=$2; shift 2 ;;
 	--workloads) need_arg "$@"; workloads=$2; shift 2 ;;
+	--impls) need_arg "$@"; cimpls=$2; shift 2 ;;
 	--min-time) need_arg "$@"; min_time=$2; shift 2 ;;
 	--benchtime) need_arg "$@"; benchtime=$2; shift 2 ;;
 	--build) need_arg "$@"; build=$2; shift 2 ;;
@@ -100,14 +109,31 @@ if [ -n "$workloads" ]; then
 		esac
 	done
 fi
+# C map names: checked for form here, against gbench's list once built
+want_impls="want map names of a-z, 0-9 and _ like syncmap,null, or all"
+[ ${#cimpls} -le 512 ] || die "--impls: the list is over 512 characters; $want_impls"
+case $cimpls in
+'') die "--impls: empty; $want_impls" ;;
+*[!a-z0-9_,]*) die "--impls: a character other than a-z, 0-9, _ and ','; $want_impls" ;;
+,* | *, | *,,*) die "--impls: empty item in '$cimpls'; $want_impls" ;;
+esac
+for m in $(echo "$cimpls" | tr , ' '); do
+	[ ${#m} -le 32 ] || die "--impls: '$m' is over 32 characters; $want_impls"
+done
 is_plain_path "$build" || die "--build: the path is empty or holds a quote or control character"
 is_plain_path "$out" || die "--out: the path is empty or holds a quote or control character"
 is_plain_path "$plots" || die "--plots: the path is empty or holds a quote or control character"
 
-if [ -n "$from" ] &&
-	{ [ ! -f "$from/gbench.json" ] || [ ! -f "$from/gopeer.csv" ]; }; then
-	echo "compare: --from $from: needs gbench.json and gopeer.csv there" >&2
-	exit 2
+# --from: an interleaved run (DIR/raw/) or an older one (DIR/gbench.json
+# and DIR/gopeer.csv, every C run then every Go run)
+from_raw=
+if [ -n "$from" ]; then
+	if [ -d "$from/raw" ]; then
+		from_raw=1
+	elif [ ! -f "$from/gbench.json" ] || [ ! -f "$from/gopeer.csv" ]; then
+		echo "compare: --from $from: needs raw/ or gbench.json and gopeer.csv there" >&2
+		exit 2
+	fi
 fi
 [ -z "$from" ] || from=$(cd "$from" && pwd)
 [ -z "$mapbench" ] || mapbench=$(cd "$(dirname "$mapbench")" && pwd)/$(basename "$mapbench")
@@ -128,9 +154,7 @@ go_pick compare || {
 	exit 2
 }
 
-mkdir -p "$out" "$plots"
-out=$(cd "$out" && pwd) plots=$(cd "$plots" && pwd)
-cmdline="bench/compare.sh --reps $reps --threads $threads --min-time $min_time --benchtime $benchtime${workloads:+ --workloads $workloads}"
+cmdline="bench/compare.sh --reps $reps --threads $threads --impls $cimpls --min-time $min_time --benchtime $benchtime${workloads:+ --workloads $workloads}"
 
 if [ -z "$from" ] || [ -z "$mapbench" ]; then
 	echo "compare: building gbench and mapbench in $build" >&2
@@ -138,6 +162,7 @@ if [ -z "$from" ] || [ -z "$mapbench" ]; then
 		cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	cmake --build "$build" --target gbench mapbench -j"$(nproc)" >/dev/null
 fi
+given_mapbench=$mapbench
 mapbench=${mapbench:-$build/harness/mapbench}
 
 gocache=$build/bench/gocache
@@ -147,40 +172,143 @@ echo "compare: building the Go peer with $GO ($GO_VERSION)" >&2
 (cd bench/go && "$GO" build -o "$build/bench/gopeer" . &&
 	"$GO" build -o "$build/bench/gocompare" ./compare)
 
+# The C maps: each a map gbench has, duplicates dropped, registry order
+# for all.  Checked before anything is measured or written.
+run_impls=
+if [ -z "$from" ]; then
+	gb_impls=$("$build/bench/gbench" --threads=1 --benchmark_list_tests |
+		sed -n 's|^BM_[A-Za-z]*/\([a-z0-9_]*\)/.*|\1|p' | awk '!seen[$0]++' |
+		tr '\n' ' ')
+	[ -n "$gb_impls" ] || die "--impls: $build/bench/gbench lists no benchmarks"
+	[ "$cimpls" != all ] || cimpls=$(echo $gb_impls | tr ' ' ,)
+	for m in $(echo "$cimpls" | tr , ' '); do
+		case " $gb_impls" in
+		*" $m "*) ;;
+		*) die "--impls: unknown map '$m'; gbench has: ${gb_impls% }" ;;
+		esac
+		case ",$run_impls," in
+		*",$m,"*) ;;
+		*) run_impls=${run_impls:+$run_impls,}$m ;;
+		esac
+	done
+fi
+
+mkdir -p "$out" "$plots"
+out=$(cd "$out" && pwd) plots=$(cd "$plots" && pwd)
+
+# If measuring is stopped or a later step fails, say how to get the
+# tables from what was measured, without measuring again.
+phase=
+sq() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+on_exit() {
+	[ "$1" -ne 0 ] && [ -n "$phase" ] || return 0
+	redo="$(sq "$root/bench/compare.sh") --from $(sq "$out") --out $(sq "$out") --plots $(sq "$plots") --build $(sq "$build")"
+	[ -z "$given_mapbench" ] || redo="$redo --mapbench $(sq "$given_mapbench")"
+	if [ "$phase" = measure ]; then
+		rm -f "$out"/raw/rep-*/.*.tmp
+		echo "compare: stopped while measuring (exit $1); what was measured is in $out/raw; tables from it (incomplete reps are reported):" >&2
+	else
+		echo "compare: tables or plots failed (exit $1); the measurements are kept in $out/raw; redo the tables and plots without measuring:" >&2
+	fi
+	echo "  $redo" >&2
+}
+trap 'rc=$?; trap - EXIT; on_exit "$rc"; exit "$rc"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Each file is written under a temporary name and renamed when complete.
+# gbench's console output (its context on stderr too) goes to the .txt.
+run_c() { # REPDIR WORKLOAD
+	if ! "$build/bench/gbench" --threads="$threads" \
+		--benchmark_filter="^BM_$2/($(echo "$run_impls" | tr , '|'))/" \
+		--benchmark_repetitions=1 --benchmark_min_time="$min_time" \
+		--benchmark_out="$1/.gbench-$2.json.tmp" --benchmark_out_format=json \
+		>"$1/.gbench-$2.txt.tmp" 2>&1; then
+		cat "$1/.gbench-$2.txt.tmp" >&2
+		echo "compare: gbench failed on $2" >&2
+		exit 1
+	fi
+	mv "$1/.gbench-$2.txt.tmp" "$1/gbench-$2.txt"
+	mv "$1/.gbench-$2.json.tmp" "$1/gbench-$2.json"
+}
+run_go() { # REPDIR WORKLOAD
+	"$build/bench/gopeer" -workloads "$2" -reps 1 -threads "$threads" \
+		-benchtime "$benchtime" >"$1/.gopeer-$2.csv.tmp"
+	mv "$1/.gopeer-$2.csv.tmp" "$1/gopeer-$2.csv"
+}
+
 if [ -n "$from" ]; then
 	cmdline=$(sed -n 's/^ *"command": "\(.*\)",$/\1/p' "$from/meta.json" 2>/dev/null || true)
+	[ -n "$cmdline" ] || [ -z "$from_raw" ] ||
+		cmdline=$(sed -n 's/^command //p' "$from/raw/plan.txt" 2>/dev/null || true)
 	cmdline=${cmdline:-bench/compare.sh --from $from}
-	[ "$from" = "$out" ] || cp "$from/gbench.json" "$from/gopeer.csv" "$out/"
-	[ ! -f "$from/gbench.txt" ] || [ "$from" = "$out" ] ||
-		cp "$from/gbench.txt" "$out/"
-else
-	filter=.
-	if [ -n "$workloads" ]; then
-		filter="^BM_($(echo "$workloads" | tr , '|'))/"
+	# OUT ends up holding one form of measurements: the one copied
+	if [ "$from" = "$out" ]; then
+		:
+	elif [ -n "$from_raw" ]; then
+		rm -rf "$out/raw"
+		rm -f "$out/gbench.json" "$out/gopeer.csv" "$out/gbench.txt"
+		cp -R "$from/raw" "$out/raw"
+	else
+		rm -rf "$out/raw"
+		cp "$from/gbench.json" "$from/gopeer.csv" "$out/"
+		[ ! -f "$from/gbench.txt" ] || cp "$from/gbench.txt" "$out/"
 	fi
-	echo "compare: C side: gbench, $reps reps, threads $threads" >&2
-	"$build/bench/gbench" --threads="$threads" --benchmark_filter="$filter" \
-		--benchmark_repetitions="$reps" --benchmark_min_time="$min_time" \
-		--benchmark_out="$out/gbench.json" --benchmark_out_format=json \
-		>"$out/gbench.txt"
-	echo "compare: Go side: gopeer, $reps reps, GOMAXPROCS $threads" >&2
-	"$build/bench/gopeer" -threads "$threads" -reps "$reps" \
-		-benchtime "$benchtime" -workloads "${workloads:-all}" \
-		>"$out/gopeer.csv"
+else
+	from_raw=1
+	raw=$out/raw
+	rm -rf "$raw"
+	rm -f "$out/gbench.json" "$out/gopeer.csv" "$out/gbench.txt"
+	mkdir -p "$raw"
+	wl_list=$(echo ${workloads:-$known} | tr , ' ')
+	order="interleaved by workload; C first on odd reps, Go first on even"
+	printf 'reps %s\nthreads %s\nimpls %s\nworkloads %s\norder %s\ncommand %s\n' \
+		"$reps" "$threads" "$run_impls" "$wl_list" "$order" "$cmdline" \
+		>"$raw/.plan.txt.tmp"
+	mv "$raw/.plan.txt.tmp" "$raw/plan.txt"
+	echo "compare: measuring $reps reps, threads $threads, C maps $run_impls and Go's three, $order" >&2
+	phase=measure
+	r=1
+	while [ "$r" -le "$reps" ]; do
+		mkdir -p "$raw/rep-$r"
+		for w in $wl_list; do
+			if [ $((r % 2)) -eq 1 ]; then
+				echo "compare: rep $r/$reps $w (C first)" >&2
+				run_c "$raw/rep-$r" "$w"
+				run_go "$raw/rep-$r" "$w"
+			else
+				echo "compare: rep $r/$reps $w (Go first)" >&2
+				run_go "$raw/rep-$r" "$w"
+				run_c "$raw/rep-$r" "$w"
+			fi
+		done
+		r=$((r + 1))
+	done
+	phase=tables
 fi
 
 # One sweep-like directory, then mapbench compare's statistics.
-impls=$("$build/bench/gocompare" -tosweep -gbench "$out/gbench.json" \
-	-gopeer "$out/gopeer.csv" -out "$out" -cmd "$cmdline")
+if [ -n "$from_raw" ]; then
+	impls=$("$build/bench/gocompare" -tosweep -raw "$out/raw" -out "$out" \
+		-cmd "$cmdline")
+else
+	impls=$("$build/bench/gocompare" -tosweep -gbench "$out/gbench.json" \
+		-gopeer "$out/gopeer.csv" -out "$out" -cmd "$cmdline")
+fi
 "$mapbench" compare --impl "$impls" --metric ns_per_op "$out/sweep" \
 	>"$out/comparison.txt"
 "$mapbench" compare --impl "$impls" --metric ns_per_op --format csv \
 	"$out/sweep" >"$out/comparison.csv"
+# syncmap's counters, when syncmap is among the C maps
+rm -rf "$out/counters"
 mkdir -p "$out/counters"
-for cn in promotions dirty_rebuilds entries_copied misses locked_ops map_ops; do
-	"$mapbench" compare --impl "$goref,syncmap" --metric "${cn}_per_op" \
-		--format csv "$out/sweep" >"$out/counters/$cn.csv"
-done
+case ",$impls," in
+*,syncmap,*)
+	for cn in promotions dirty_rebuilds entries_copied misses locked_ops map_ops; do
+		"$mapbench" compare --impl "$goref,syncmap" --metric "${cn}_per_op" \
+			--format csv "$out/sweep" >"$out/counters/$cn.csv"
+	done ;;
+esac
 "$build/bench/gocompare" -report -out "$out" -cmd "$cmdline"
 gnuplot -e "datadir='$out/plot'; outdir='$plots'" plots/go-vs-c.gp
 "$mapbench" compare --impl "$impls" --metric ns_per_op \

@@ -53,6 +53,17 @@ bad --workloads --workloads NoSuch
 bad --workloads --workloads Range,
 bad --workloads --workloads "Range|Clear"
 bad --workloads --workloads 'Range$(touch PWNED)'
+bad --impls --impls ""
+bad --impls --impls syncmap,,null
+bad --impls --impls ,syncmap
+bad --impls --impls syncmap,
+bad --impls --impls SyncMap
+bad --impls --impls "sync-map"
+bad --impls --impls 'syncmap|null'
+bad --impls --impls 'syncmap$(touch PWNED)'
+bad --impls --impls "$(printf 'sync\nmap')"
+bad --impls --impls "$(printf 'x%.0s' $(seq 33))"
+bad --impls --impls "$(printf 'syncmap,%.0s' $(seq 80))null"
 bad --out --out "a'b"
 bad --plots --plots "$(printf 'a\nb')"
 bad --build --build ""
@@ -73,6 +84,9 @@ good --benchtime 500ms
 good --benchtime 1000x
 good --workloads LoadMostlyHits,Range,CompareAndDeleteMostlyMisses
 good --build "$TMP/abs build"
+good --impls syncmap,null,syncmap
+good --impls all
+good --impls "$(printf 'x%.0s' $(seq 32))"
 
 # the workload list agrees with the workloads the harness defines
 for w in $(sed -n '/^known="/,/"$/p' "$C" | tr -d '"' | sed 's/known=//'); do

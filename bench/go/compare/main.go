@@ -3,14 +3,23 @@
 //
 // Step 1, before mapbench compare:
 //
+//	compare -tosweep -raw RAWDIR -out DIR [-cmd "..."]
 //	compare -tosweep -gbench gbench.json -gopeer gopeer.csv -out DIR [-cmd "..."]
 //
-// joins a gbench JSON report (C maps, Google Benchmark with repetitions)
-// and a gopeer CSV (Go maps, one row per repetition) into a sweep-like
+// joins the C side (gbench JSON reports, Google Benchmark) and the Go side
+// (gopeer CSVs, one row per repetition) into a sweep-like
 // directory DIR/sweep (results.csv: impl, workload, threads, rep, status,
 // ns_per_op and the C maps' counters per op; meta.json) that
 // `mapbench compare --impl go:sync.Map,... --metric ns_per_op` reads, and
 // prints that --impl list (Go's sync.Map first: the baseline).
+//
+// -raw reads an interleaved run of bench/compare.sh: RAWDIR/rep-N/
+// gbench-W.json and gopeer-W.csv, one repetition of one workload each,
+// the repetition being N (the files' own repetition_index and rep are 0),
+// and RAWDIR/plan.txt (what the run meant to measure) when it is there.
+// A repetition with files missing (an interrupted run) is used as far as
+// it goes, with a warning on stderr.  -gbench/-gopeer read the older form:
+// one gbench report with every repetition and one gopeer CSV.
 //
 // Step 2, after it:
 //
@@ -59,6 +68,19 @@ type data struct {
 	threads   []int
 	context   json.RawMessage
 	goVersion string
+	reps      int    // repetitions measured (the highest rep seen)
+	order     string // how C and Go runs were ordered in time
+}
+
+const (
+	orderInterleaved = "interleaved by workload; C first on odd reps, Go first on even"
+	orderSequential  = "sequential: every C run (gbench), then every Go run (gopeer)"
+)
+
+func (d *data) sawRep(rep int) {
+	if rep+1 > d.reps {
+		d.reps = rep + 1
+	}
 }
 
 func addOnce(list []string, s string) []string {
@@ -90,23 +112,27 @@ func num(v interface{}) float64 {
 	return f
 }
 
-func readGbench(d *data, path string) error {
+// readGbench reads a gbench JSON report; rep >= 0 is the repetition
+// (0-based) of every row, rep < 0 takes each row's repetition_index.
+func readGbench(d *data, path string, rep int) error {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return err
 	}
-	var rep struct {
+	var report struct {
 		Context    json.RawMessage          `json:"context"`
 		Benchmarks []map[string]interface{} `json:"benchmarks"`
 	}
 	// Google Benchmark 1.7 writes bare NaN for some aggregates (the cv of
 	// a counter that is always 0), which is not JSON.
 	raw = nanValue.ReplaceAll(raw, []byte(": null"))
-	if err := json.Unmarshal(raw, &rep); err != nil {
+	if err := json.Unmarshal(raw, &report); err != nil {
 		return fmt.Errorf("%s: %v", path, err)
 	}
-	d.context = rep.Context
-	for _, b := range rep.Benchmarks {
+	if d.context == nil {
+		d.context = report.Context // the first report's: the run's start
+	}
+	for _, b := range report.Benchmarks {
 		if rt, _ := b["run_type"].(string); rt != "iteration" {
 			continue // aggregates: mapbench compare computes its own
 		}
@@ -116,8 +142,12 @@ func readGbench(d *data, path string) error {
 			continue
 		}
 		r := row{impl: parts[1], workload: strings.TrimPrefix(parts[0], "BM_"),
-			threads: int(num(b["threads"])), rep: int(num(b["repetition_index"])),
+			threads: int(num(b["threads"])), rep: rep,
 			status: "ok", counters: map[string]float64{}}
+		if rep < 0 {
+			r.rep = int(num(b["repetition_index"]))
+		}
+		d.sawRep(r.rep)
 		d.workloads = addOnce(d.workloads, r.workload)
 		d.cMaps = addOnce(d.cMaps, r.impl)
 		d.threads = addThreads(d.threads, r.threads)
@@ -143,7 +173,8 @@ func readGbench(d *data, path string) error {
 	return nil
 }
 
-func readGopeer(d *data, path string) error {
+// readGopeer reads a gopeer CSV; rep as for readGbench.
+func readGopeer(d *data, path string, rep int) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -167,13 +198,17 @@ func readGopeer(d *data, path string) error {
 	}
 	for i, rec := range rows[1:] {
 		threads, err1 := strconv.Atoi(rec[col["threads"]])
-		rep, err2 := strconv.Atoi(rec[col["rep"]])
+		fileRep, err2 := strconv.Atoi(rec[col["rep"]])
 		if err1 != nil || err2 != nil {
 			return fmt.Errorf("%s:%d: bad threads or rep", path, i+2)
 		}
+		if rep >= 0 {
+			fileRep = rep
+		}
 		r := row{impl: "go:" + rec[col["map"]], workload: rec[col["workload"]],
-			threads: threads, rep: rep, status: rec[col["status"]],
+			threads: threads, rep: fileRep, status: rec[col["status"]],
 			note: rec[col["note"]]}
+		d.sawRep(r.rep)
 		d.workloads = addOnce(d.workloads, r.workload)
 		d.goMaps = addOnce(d.goMaps, r.impl)
 		d.threads = addThreads(d.threads, threads)
@@ -187,6 +222,142 @@ func readGopeer(d *data, path string) error {
 		d.rows = append(d.rows, r)
 	}
 	return nil
+}
+
+// readPlan reads RAWDIR/plan.txt, lines of "key value" (reps, threads,
+// impls, workloads, order, command), as bench/compare.sh writes it before
+// measuring; a missing file is an empty plan.
+func readPlan(path string) (map[string]string, error) {
+	raw, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return map[string]string{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	plan := map[string]string{}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if k, v, ok := strings.Cut(strings.TrimSpace(line), " "); ok {
+			plan[k] = strings.TrimSpace(v)
+		}
+	}
+	return plan, nil
+}
+
+var repDir = regexp.MustCompile(`^rep-([1-9][0-9]{0,5})$`)
+
+// readRaw reads an interleaved run (see the package comment): rows rep
+// by rep, workload by workload (the plan's order, then any others by
+// name), C before Go.  It returns the repetitions that
+// lack files, e.g. "rep-3 (2 of 4 files missing)", "rep-4 (absent)".
+func readRaw(d *data, dir string) ([]string, error) {
+	plan, err := readPlan(filepath.Join(dir, "plan.txt"))
+	if err != nil {
+		return nil, err
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var reps []int
+	for _, e := range ents {
+		if m := repDir.FindStringSubmatch(e.Name()); m != nil && e.IsDir() {
+			n, _ := strconv.Atoi(m[1])
+			reps = append(reps, n)
+		}
+	}
+	sort.Ints(reps)
+	if len(reps) == 0 {
+		return nil, fmt.Errorf("%s: no rep-N directories", dir)
+	}
+	// The workloads: the plan's, then any others found, by name.
+	var planned, workloads []string
+	if wl := plan["workloads"]; wl != "" {
+		planned = strings.Fields(wl)
+		workloads = append(workloads, planned...)
+	}
+	have := map[int]map[string]bool{} // rep -> file name -> present
+	var found, gbFound, gpFound []string
+	for _, n := range reps {
+		have[n] = map[string]bool{}
+		for _, kind := range []struct{ prefix, suffix string }{{"gbench-", ".json"}, {"gopeer-", ".csv"}} {
+			files, err := filepath.Glob(filepath.Join(dir, fmt.Sprintf("rep-%d", n), kind.prefix+"*"+kind.suffix))
+			if err != nil {
+				return nil, err
+			}
+			for _, f := range files {
+				base := filepath.Base(f)
+				have[n][base] = true
+				w := strings.TrimSuffix(strings.TrimPrefix(base, kind.prefix), kind.suffix)
+				found = addOnce(found, w)
+				if kind.prefix == "gbench-" {
+					gbFound = addOnce(gbFound, w)
+				} else {
+					gpFound = addOnce(gpFound, w)
+				}
+			}
+		}
+	}
+	sort.Strings(found)
+	for _, w := range found {
+		workloads = addOnce(workloads, w)
+	}
+	for _, n := range reps {
+		rd := filepath.Join(dir, fmt.Sprintf("rep-%d", n))
+		for _, w := range workloads {
+			if name := "gbench-" + w + ".json"; have[n][name] {
+				if err := readGbench(d, filepath.Join(rd, name), n-1); err != nil {
+					return nil, err
+				}
+			}
+			if name := "gopeer-" + w + ".csv"; have[n][name] {
+				if err := readGopeer(d, filepath.Join(rd, name), n-1); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	// What each repetition should hold: the plan's workloads on both
+	// sides, or without a plan every workload some repetition has.
+	var want []string
+	if planned != nil {
+		for _, w := range planned {
+			want = append(want, "gbench-"+w+".json", "gopeer-"+w+".csv")
+		}
+	} else {
+		for _, w := range gbFound {
+			want = append(want, "gbench-"+w+".json")
+		}
+		for _, w := range gpFound {
+			want = append(want, "gopeer-"+w+".csv")
+		}
+	}
+	last := reps[len(reps)-1]
+	if n, err := strconv.Atoi(plan["reps"]); err == nil && n > last {
+		last = n
+	}
+	var incomplete []string
+	for n := 1; n <= last; n++ {
+		files, ok := have[n]
+		if !ok {
+			incomplete = append(incomplete, fmt.Sprintf("rep-%d (absent)", n))
+			continue
+		}
+		missing := 0
+		for _, f := range want {
+			if !files[f] {
+				missing++
+			}
+		}
+		if missing > 0 {
+			incomplete = append(incomplete, fmt.Sprintf("rep-%d (%d of %d files missing)", n, missing, len(want)))
+		}
+	}
+	d.order = plan["order"]
+	if d.order == "" {
+		d.order = orderInterleaved
+	}
+	return incomplete, nil
 }
 
 // clean keeps a field fit for results.csv, which is written unquoted.
@@ -241,8 +412,12 @@ func writeSweep(d *data, dir, cmd string) error {
 		"date":         str("date"),
 		"command_line": strings.Fields(cmd),
 		"go_version":   d.goVersion,
+		"c_impls":      d.cMaps,
+		"reps":         d.reps,
+		"order":        d.order,
 		"options": map[string]interface{}{
 			"threads": d.threads,
+			"reps":    d.reps,
 		},
 		"machine": map[string]interface{}{
 			"hostname":    str("host_name"),
@@ -397,10 +572,10 @@ func report(dir, cmd string) error {
 		}
 	}
 	goVersion := ""
+	var sweepMeta map[string]interface{}
 	if raw, err := os.ReadFile(filepath.Join(dir, "sweep", "meta.json")); err == nil {
-		var m map[string]interface{}
-		if json.Unmarshal(raw, &m) == nil {
-			goVersion, _ = m["go_version"].(string)
+		if json.Unmarshal(raw, &sweepMeta) == nil {
+			goVersion, _ = sweepMeta["go_version"].(string)
 		}
 	}
 	var b strings.Builder
@@ -509,11 +684,20 @@ func report(dir, cmd string) error {
 	if err := writePlotData(cmp, workloads, order, threads, filepath.Join(dir, "plot")); err != nil {
 		return err
 	}
+	var threadCounts []int
+	for _, t := range threads {
+		n, _ := strconv.Atoi(t)
+		threadCounts = append(threadCounts, n)
+	}
 	meta := map[string]interface{}{
 		"date":         time.Now().UTC().Format(time.RFC3339),
 		"command":      cmd,
 		"sweep":        "sweep/ (results.csv, meta.json)",
 		"go_version":   goVersion,
+		"c_impls":      sweepMeta["c_impls"],
+		"order":        sweepMeta["order"],
+		"reps":         sweepMeta["reps"],
+		"threads":      threadCounts,
 		"reference":    goRef,
 		"significance": "mapbench compare: two-sided Mann-Whitney U over the repetitions (exact for small n), p < 0.05; medians with 95% order-statistic intervals",
 	}
@@ -585,6 +769,7 @@ func main() {
 	doReport := flag.Bool("report", false, "step 2: OUT/comparison.csv into markdown and plot data")
 	gb := flag.String("gbench", "", "gbench JSON report (--benchmark_out_format=json)")
 	gp := flag.String("gopeer", "", "gopeer CSV output")
+	rawDir := flag.String("raw", "", "an interleaved run's raw directory (rep-N/gbench-W.json, rep-N/gopeer-W.csv)")
 	out := flag.String("out", "results/go-vs-c", "output directory")
 	cmd := flag.String("cmd", "", "command line to record")
 	flag.Parse()
@@ -593,11 +778,25 @@ func main() {
 		os.Exit(1)
 	}
 	switch {
-	case *toSweep && *gb != "" && *gp != "":
+	case *toSweep && *rawDir != "" && *gb == "" && *gp == "":
 		d := &data{}
+		incomplete, err := readRaw(d, *rawDir)
+		if err != nil {
+			fail(err)
+		}
+		if len(incomplete) > 0 {
+			fmt.Fprintf(os.Stderr, "compare: warning: %s: incomplete repetitions (an interrupted run?): %s; "+
+				"the tables have fewer repetitions for what they lack\n", *rawDir, strings.Join(incomplete, ", "))
+		}
+		if err := writeSweep(d, filepath.Join(*out, "sweep"), *cmd); err != nil {
+			fail(err)
+		}
+		fmt.Println(strings.Join(implOrder(d), ","))
+	case *toSweep && *rawDir == "" && *gb != "" && *gp != "":
+		d := &data{order: orderSequential}
 		for _, step := range []func() error{
-			func() error { return readGbench(d, *gb) },
-			func() error { return readGopeer(d, *gp) },
+			func() error { return readGbench(d, *gb, -1) },
+			func() error { return readGopeer(d, *gp, -1) },
 			func() error { return writeSweep(d, filepath.Join(*out, "sweep"), *cmd) },
 		} {
 			if err := step(); err != nil {
@@ -610,7 +809,8 @@ func main() {
 			fail(err)
 		}
 	default:
-		fmt.Fprintln(os.Stderr, "usage: compare -tosweep -gbench FILE.json -gopeer FILE.csv [-out DIR] [-cmd TEXT]\n"+
+		fmt.Fprintln(os.Stderr, "usage: compare -tosweep -raw DIR [-out DIR] [-cmd TEXT]\n"+
+			"       compare -tosweep -gbench FILE.json -gopeer FILE.csv [-out DIR] [-cmd TEXT]\n"+
 			"       compare -report [-out DIR] [-cmd TEXT]")
 		os.Exit(2)
 	}

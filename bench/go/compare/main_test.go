@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,10 +33,10 @@ func TestToSweep(t *testing.T) {
 	os.WriteFile(gb, []byte(gbenchJSON), 0o644)
 	os.WriteFile(gp, []byte(gopeerCSV), 0o644)
 	d := &data{}
-	if err := readGbench(d, gb); err != nil {
+	if err := readGbench(d, gb, -1); err != nil {
 		t.Fatal(err)
 	}
-	if err := readGopeer(d, gp); err != nil {
+	if err := readGopeer(d, gp, -1); err != nil {
 		t.Fatal(err)
 	}
 	if err := writeSweep(d, filepath.Join(dir, "sweep"), "bench/compare.sh --reps 2"); err != nil {
@@ -67,5 +68,100 @@ func TestToSweep(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "sweep", "meta.json")); err != nil {
 		t.Error(err)
+	}
+}
+
+// One repetition of one workload, as compare.sh writes it: the files'
+// own repetition index is always 0.
+const rawGbench = `{"context": {"date": "D%d"}, "benchmarks": [
+ {"run_name": "BM_%s/syncmap/real_time/threads:1", "run_type": "iteration",
+  "repetition_index": 0, "threads": 1, "real_time": 10, "time_unit": "ns"},
+ {"run_name": "BM_%s/null/real_time/threads:1", "run_type": "iteration",
+  "repetition_index": 0, "threads": 1, "real_time": 1, "time_unit": "ns"}]}`
+
+const rawGopeer = `workload,map,threads,rep,status,iterations,ns_per_op,go_version,note
+%s,sync.Map,1,0,ok,100,20,go1.23.5,""
+%s,RWMutexMap,1,0,ok,100,30,go1.23.5,""
+`
+
+// -raw: the repetition comes from rep-N, an interrupted repetition is
+// used as far as it goes and reported, and the rows follow the plan's
+// workload order.
+func TestReadRaw(t *testing.T) {
+	dir := t.TempDir()
+	raw := filepath.Join(dir, "raw")
+	put := func(rep int, name, text string) {
+		d := filepath.Join(raw, fmt.Sprintf("rep-%d", rep))
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.MkdirAll(raw, 0o755)
+	os.WriteFile(filepath.Join(raw, "plan.txt"), []byte("reps 3\nworkloads LoadMostlyHits Clear\norder "+orderInterleaved+"\n"), 0o644)
+	for rep := 1; rep <= 2; rep++ {
+		for _, w := range []string{"LoadMostlyHits", "Clear"} {
+			if rep == 2 && w == "Clear" {
+				// killed here: only a temporary file, no gopeer file
+				put(rep, ".gbench-Clear.json.tmp", `{"benchmarks": [`)
+				continue
+			}
+			put(rep, "gbench-"+w+".json", fmt.Sprintf(rawGbench, rep, w, w))
+			put(rep, "gopeer-"+w+".csv", fmt.Sprintf(rawGopeer, w, w))
+		}
+	}
+	d := &data{}
+	incomplete, err := readRaw(d, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(incomplete, "; "); got != "rep-2 (2 of 4 files missing); rep-3 (absent)" {
+		t.Errorf("incomplete: %q", got)
+	}
+	if d.reps != 2 || d.order != orderInterleaved {
+		t.Errorf("reps %d, order %q", d.reps, d.order)
+	}
+	if got := strings.Join(d.cMaps, ","); got != "syncmap,null" {
+		t.Errorf("C maps %q", got)
+	}
+	if err := writeSweep(d, filepath.Join(dir, "sweep"), "x"); err != nil {
+		t.Fatal(err)
+	}
+	out, err := os.ReadFile(filepath.Join(dir, "sweep", "results.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")[1:]
+	// rows per (impl, workload) and the reps each has
+	reps := map[string][]string{}
+	for _, l := range lines {
+		f := strings.Split(l, ",")
+		reps[f[0]+"/"+f[1]] = append(reps[f[0]+"/"+f[1]], f[3])
+	}
+	want := map[string]string{
+		"syncmap/LoadMostlyHits": "1,2", "null/LoadMostlyHits": "1,2",
+		"go:sync.Map/LoadMostlyHits": "1,2", "go:RWMutexMap/LoadMostlyHits": "1,2",
+		"syncmap/Clear": "1", "null/Clear": "1",
+		"go:sync.Map/Clear": "1", "go:RWMutexMap/Clear": "1",
+	}
+	if len(lines) != 12 || len(reps) != len(want) {
+		t.Errorf("%d rows, %d cells:\n%s", len(lines), len(reps), out)
+	}
+	for k, v := range want {
+		if got := strings.Join(reps[k], ","); got != v {
+			t.Errorf("%s: reps %q, want %q", k, got, v)
+		}
+	}
+	if !strings.HasPrefix(lines[0], "syncmap,LoadMostlyHits,1,1,ok,10,") {
+		t.Errorf("first row %q: want the plan's first workload, C first", lines[0])
+	}
+	// meta.json: the run's start (rep 1's context), reps, order, C maps
+	m, _ := os.ReadFile(filepath.Join(dir, "sweep", "meta.json"))
+	for _, s := range []string{`"date": "D1"`, `"reps": 2`, `"c_impls": [`, orderInterleaved} {
+		if !strings.Contains(string(m), s) {
+			t.Errorf("meta.json lacks %s:\n%s", s, m)
+		}
 	}
 }
