@@ -125,7 +125,7 @@
 #include "table.h"
 
 #define CACHE_LINE 64
-#define MU_SPINS 10
+#define MU_SPINS   10
 
 /* The EXPUNGED marker: an address no caller can own. */
 static const char expunged_marker;
@@ -255,8 +255,8 @@ struct map {
  * one-key dirty table per operation); larger ones are freed when the
  * header is reused.
  */
-#define RETIRE_BATCH 64
-#define POOL_BATCHES 16
+#define RETIRE_BATCH   64
+#define POOL_BATCHES   16
 #define POOL_SLOTS_MAX 16
 
 static struct {
@@ -315,10 +315,9 @@ entry_batch_cb(struct rcu_head *head)
 	 * so the grace period this callback waited for happens before the
 	 * writer reuses the batch.
 	 */
-	while (!atomic_compare_exchange_weak_explicit(&inbox.entries, &top,
-						      first,
-						      memory_order_release,
-						      memory_order_relaxed));
+	while (!atomic_compare_exchange_weak_explicit(
+		&inbox.entries, &top, first, memory_order_release,
+		memory_order_relaxed));
 }
 
 static void
@@ -339,10 +338,9 @@ readonly_batch_cb(struct rcu_head *head)
 	do
 		first->next_batch = top;
 	/* Release: pairs with the acquire in take_header_batches(). */
-	while (!atomic_compare_exchange_weak_explicit(&inbox.headers, &top,
-						      first,
-						      memory_order_release,
-						      memory_order_relaxed));
+	while (!atomic_compare_exchange_weak_explicit(
+		&inbox.headers, &top, first, memory_order_release,
+		memory_order_relaxed));
 }
 
 /*
