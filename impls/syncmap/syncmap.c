@@ -220,6 +220,12 @@ struct map {
 
 	/* The empty read of a new or cleared map: never retired. */
 	struct readonly empty_ro;
+	/*
+	 * The same, amended: what a store of a new key publishes when read
+	 * is empty_ro (Go allocates a new header there; Clear followed by a
+	 * store does that every time).  Never retired either.
+	 */
+	struct readonly empty_amended_ro;
 };
 
 /*
@@ -732,7 +738,7 @@ publish_locked(struct map *m, struct readonly *ro)
 
 	/* Release: pairs with the acquire in load_readonly(). */
 	atomic_store_explicit(&m->read, ro, memory_order_release);
-	if (old == &m->empty_ro)
+	if (old == &m->empty_ro || old == &m->empty_amended_ro)
 		return;
 	old->free_slots = old->m.slots != ro->m.slots;
 	readonly_retire_locked(m, old);
@@ -765,7 +771,18 @@ promote_locked(struct map *m)
 	/* ro->m is the dirty table itself. */
 	ro->amended = false;
 	m->dropped_grows += ro->m.grows;
-	publish_locked(m, ro);
+	if (ro->m.count != 0) {
+		publish_locked(m, ro);
+	} else {
+		/*
+		 * An empty dirty (LoadAndDeleteCollision's every operation):
+		 * publish the shared empty read instead, which readers cannot
+		 * tell apart, and reuse the header at once: it was never
+		 * published.
+		 */
+		publish_locked(m, &m->empty_ro);
+		readonly_unused_locked(m, ro);
+	}
 	m->dirty = NULL;
 	m->spare = NULL;
 	m->misses = 0;
@@ -861,14 +878,20 @@ add_new_locked(struct map *m, struct readonly *read, uint64_t key,
 {
 	struct readonly *amended = NULL;
 
-	if (!read->amended) {
+	if (read == &m->empty_ro) {
+		if (dirty_locked(m, read) != 0)
+			goto nomem;
+		amended = &m->empty_amended_ro;
+	} else if (!read->amended) {
 		amended = readonly_new_locked(m, false);
 		if (amended == NULL || dirty_locked(m, read) != 0)
 			goto nomem;
 	}
 	if (table_reserve(m->dirty, m->dirty->count + 1) != 0)
 		goto nomem;
-	if (amended != NULL) {
+	if (amended == &m->empty_amended_ro) {
+		publish_locked(m, amended);
+	} else if (amended != NULL) {
 		amended->m = read->m;
 		amended->amended = true;
 		publish_locked(m, amended);
@@ -876,7 +899,7 @@ add_new_locked(struct map *m, struct readonly *read, uint64_t key,
 	table_put_reserved(m->dirty, key, e);
 	return 0;
 nomem:
-	if (amended != NULL)
+	if (amended != NULL && amended != &m->empty_amended_ro)
 		readonly_unused_locked(m, amended);
 	entry_unused_locked(m, e);
 	return -ENOMEM;
@@ -937,6 +960,8 @@ syncmap_create(size_t size_hint)
 	m->free_header_batches = NULL;
 	table_init_empty(&m->empty_ro.m);
 	m->empty_ro.amended = false;
+	table_init_empty(&m->empty_amended_ro.m);
+	m->empty_amended_ro.amended = true;
 	atomic_init(&m->read, &m->empty_ro);
 	return m;
 }
@@ -975,7 +1000,7 @@ syncmap_destroy(struct map *m)
 
 	drop_entries_locked(m, read, false);
 	table_free_slots(&read->m);
-	if (read != &m->empty_ro)
+	if (read != &m->empty_ro && read != &m->empty_amended_ro)
 		map_free(read);
 	if (m->spare != NULL) {
 		table_free_slots(&m->spare->m);
