@@ -209,6 +209,8 @@ struct map {
 	struct entry *retired;
 	struct readonly *retired_ro;
 	unsigned n_retired;
+	/* The pending headers include one that owns a large slot array. */
+	bool retired_ro_large;
 	/*
 	 * Retired objects past their grace period, for reuse: the rest of
 	 * the batch being used, then whole batches.  Under mu.
@@ -258,8 +260,10 @@ struct map {
  * from it; quiesce frees both, so settled memory figures do not include
  * them.  A retired table's slot array stays with its header only when it
  * has at most POOL_SLOTS_MAX slots (LoadAndDeleteCollision rebuilds a
- * one-key dirty table per operation); larger ones are freed when the
- * header is reused.
+ * one-key dirty table per operation): a batch holding a larger one goes
+ * to a callback that frees those arrays before it hands the batch back
+ * (readonly_batch_large_cb()), so a pooled header holds at most
+ * POOL_SLOTS_MAX slots.
  */
 #define RETIRE_BATCH   64
 #define POOL_BATCHES   16
@@ -327,12 +331,10 @@ entry_batch_cb(struct rcu_head *head)
 }
 
 static void
-readonly_batch_cb(struct rcu_head *head)
+readonly_batch_push(struct readonly *first)
 {
-	struct readonly *first = caa_container_of(head, struct readonly, rcu);
 	struct readonly *top;
 
-	map_rcu_callback_begin();
 	if (atomic_fetch_add_explicit(&inbox.header_batches, 1,
 				      memory_order_relaxed) >= POOL_BATCHES) {
 		atomic_fetch_sub_explicit(&inbox.header_batches, 1,
@@ -347,6 +349,34 @@ readonly_batch_cb(struct rcu_head *head)
 	while (!atomic_compare_exchange_weak_explicit(
 		&inbox.headers, &top, first, memory_order_release,
 		memory_order_relaxed));
+}
+
+static void
+readonly_batch_cb(struct rcu_head *head)
+{
+	map_rcu_callback_begin();
+	readonly_batch_push(caa_container_of(head, struct readonly, rcu));
+}
+
+/*
+ * A batch with a large retired table (a promotion replaced the read map):
+ * free the large slot arrays now, so that what waits for reuse is small;
+ * only such batches are walked here.
+ */
+static void
+readonly_batch_large_cb(struct rcu_head *head)
+{
+	struct readonly *first = caa_container_of(head, struct readonly, rcu);
+
+	map_rcu_callback_begin();
+	for (struct readonly *ro = first; ro != NULL; ro = ro->next_retired) {
+		if (ro->free_slots && ro->m.mask + 1 > POOL_SLOTS_MAX) {
+			table_free_slots(&ro->m);
+			table_init_empty(&ro->m);
+			ro->free_slots = false;
+		}
+	}
+	readonly_batch_push(first);
 }
 
 /*
@@ -393,9 +423,12 @@ flush_retired_locked(struct map *m)
 	if (m->retired != NULL)
 		urcu_memb_call_rcu(&m->retired->rcu, entry_batch_cb);
 	if (m->retired_ro != NULL)
-		urcu_memb_call_rcu(&m->retired_ro->rcu, readonly_batch_cb);
+		urcu_memb_call_rcu(&m->retired_ro->rcu,
+				   m->retired_ro_large ? readonly_batch_large_cb
+						       : readonly_batch_cb);
 	m->retired = NULL;
 	m->retired_ro = NULL;
+	m->retired_ro_large = false;
 	m->n_retired = 0;
 }
 
@@ -421,6 +454,8 @@ readonly_retire_locked(struct map *m, struct readonly *old)
 {
 	old->next_retired = m->retired_ro;
 	m->retired_ro = old;
+	if (old->free_slots && old->m.mask + 1 > POOL_SLOTS_MAX)
+		m->retired_ro_large = true;
 	retired_one_locked(m);
 }
 
@@ -530,6 +565,11 @@ readonly_new_locked(struct map *m, bool keep_slots)
 static void
 readonly_unused_locked(struct map *m, struct readonly *ro)
 {
+	/* Never published: a large slot array can go at once. */
+	if (table_has_slots(&ro->m) && ro->m.mask + 1 > POOL_SLOTS_MAX) {
+		table_free_slots(&ro->m);
+		table_init_empty(&ro->m);
+	}
 	ro->free_slots = table_has_slots(&ro->m);
 	ro->next_retired = m->free_headers;
 	m->free_headers = ro;
@@ -953,6 +993,7 @@ syncmap_create(size_t size_hint)
 	m->dropped_grows = 0;
 	m->retired = NULL;
 	m->retired_ro = NULL;
+	m->retired_ro_large = false;
 	m->n_retired = 0;
 	m->free_entries = NULL;
 	m->free_entry_batches = NULL;
