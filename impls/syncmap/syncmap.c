@@ -276,6 +276,22 @@ static struct {
 	atomic_uint header_batches;
 } inbox;
 
+/* Does the header own a slot array too large to keep for reuse? */
+static inline bool
+readonly_owns_large(const struct readonly *ro)
+{
+	return ro->free_slots && ro->m.mask + 1 > POOL_SLOTS_MAX;
+}
+
+/* Free the slot array the header owns; its table becomes empty. */
+static void
+readonly_drop_slots(struct readonly *ro)
+{
+	table_free_slots(&ro->m);
+	table_init_empty(&ro->m);
+	ro->free_slots = false;
+}
+
 static void
 readonly_free(struct readonly *ro)
 {
@@ -369,13 +385,9 @@ readonly_batch_large_cb(struct rcu_head *head)
 	struct readonly *first = caa_container_of(head, struct readonly, rcu);
 
 	map_rcu_callback_begin();
-	for (struct readonly *ro = first; ro != NULL; ro = ro->next_retired) {
-		if (ro->free_slots && ro->m.mask + 1 > POOL_SLOTS_MAX) {
-			table_free_slots(&ro->m);
-			table_init_empty(&ro->m);
-			ro->free_slots = false;
-		}
-	}
+	for (struct readonly *ro = first; ro != NULL; ro = ro->next_retired)
+		if (readonly_owns_large(ro))
+			readonly_drop_slots(ro);
 	readonly_batch_push(first);
 }
 
@@ -454,7 +466,7 @@ readonly_retire_locked(struct map *m, struct readonly *old)
 {
 	old->next_retired = m->retired_ro;
 	m->retired_ro = old;
-	if (old->free_slots && old->m.mask + 1 > POOL_SLOTS_MAX)
+	if (readonly_owns_large(old))
 		m->retired_ro_large = true;
 	retired_one_locked(m);
 }
@@ -545,17 +557,21 @@ readonly_new_locked(struct map *m, bool keep_slots)
 	}
 	if (ro != NULL) {
 		m->free_headers = ro->next_retired;
-		if (ro->free_slots && keep_slots &&
-		    ro->m.mask + 1 <= POOL_SLOTS_MAX) {
+		/* Pooled headers own at most POOL_SLOTS_MAX slots. */
+		assert(!readonly_owns_large(ro));
+		if (ro->free_slots && !keep_slots)
+			readonly_drop_slots(ro);
+		if (ro->free_slots) {
 			table_clear(&ro->m);
 			ro->m.grows = 0;
-			return ro;
+		} else {
+			/* Its table was another header's: not ours to clear. */
+			table_init_empty(&ro->m);
 		}
-		if (ro->free_slots)
-			table_free_slots(&ro->m);
-	} else if ((ro = map_malloc(sizeof(*ro))) == NULL) {
-		return NULL;
+		return ro;
 	}
+	if ((ro = map_malloc(sizeof(*ro))) == NULL)
+		return NULL;
 	table_init_empty(&ro->m);
 	ro->free_slots = false;
 	return ro;
@@ -565,12 +581,10 @@ readonly_new_locked(struct map *m, bool keep_slots)
 static void
 readonly_unused_locked(struct map *m, struct readonly *ro)
 {
-	/* Never published: a large slot array can go at once. */
-	if (table_has_slots(&ro->m) && ro->m.mask + 1 > POOL_SLOTS_MAX) {
-		table_free_slots(&ro->m);
-		table_init_empty(&ro->m);
-	}
 	ro->free_slots = table_has_slots(&ro->m);
+	/* Never published: a large slot array can go at once. */
+	if (readonly_owns_large(ro))
+		readonly_drop_slots(ro);
 	ro->next_retired = m->free_headers;
 	m->free_headers = ro;
 }
