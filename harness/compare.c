@@ -55,15 +55,16 @@ extern char **environ;
 const char *const compare_identity_cols[] = {
 	"impl",		  "workload",	"threads",     "read_pct", "mix",
 	"keys",		  "dist",	"prefill_pct", "warmup",   "sizing",
-	"ops_per_thread", "duration_s", "isolation",   NULL,
+	"ops_per_thread", "duration_s", "isolated",    NULL,
 };
 
 int
 compare_method_col(const char *name)
 {
 	static const char *const method[] = {
-		"warmup",     "sizing",	   "ops_per_thread",
-		"duration_s", "isolation", NULL,
+		"warmup",     "sizing",	  "ops_per_thread",
+		"duration_s", "isolated", "interference_limit_pct",
+		NULL,
 	};
 
 	for (int i = 0; method[i]; i++)
@@ -404,15 +405,27 @@ struct cell {
 	struct stats_summary sum;
 	struct stats_test test; /* vs column 0 */
 	struct stats_ratio ratio;
-	int verdict; /* VERDICT_* */
+	double spread; /* stats_inner_spread */
+	int verdict;   /* VERDICT_* */
 };
 
 enum {
-	VERDICT_NONE,	 /* column 0, or a side without data */
-	VERDICT_SIG,	 /* significant */
-	VERDICT_SAME,	 /* p >= alpha */
-	VERDICT_TOO_FEW, /* n too small for any p < alpha */
+	VERDICT_NONE,	  /* column 0, or a side without data */
+	VERDICT_SIG,	  /* significant */
+	VERDICT_SAME,	  /* p >= alpha */
+	VERDICT_TOO_FEW,  /* n too small for any p < alpha */
+	VERDICT_UNSTABLE, /* a side's repetitions disagree: not compared */
 };
+
+/*
+ * Repetitions that disagree this badly (stats_inner_spread: their inner
+ * range over the median) make a configuration unstable: its median is a
+ * draw between two behaviours, not a figure to compare.
+ */
+#define UNSTABLE_SPREAD 0.5
+
+/* Resamples behind a geometric mean's interval. */
+#define GEO_BOOT_ITERS 2000
 
 struct config {
 	const char **val; /* per identity column */
@@ -922,6 +935,7 @@ analyse(struct cmp *c)
 
 			if (stats_summarize(cl->x, cl->n, 0.95, &cl->sum))
 				bad("out of memory");
+			cl->spread = stats_inner_spread(cl->x, cl->n);
 			if (j == 0)
 				continue;
 			cl->verdict = VERDICT_NONE;
@@ -932,7 +946,10 @@ analyse(struct cmp *c)
 				bad("out of memory");
 			if (isnan(cl->test.p))
 				continue;
-			if (cl->test.p < c->alpha)
+			if (cl->spread > UNSTABLE_SPREAD ||
+			    base->spread > UNSTABLE_SPREAD)
+				cl->verdict = VERDICT_UNSTABLE;
+			else if (cl->test.p < c->alpha)
 				cl->verdict = VERDICT_SIG;
 			else if (cl->test.min_p >= c->alpha)
 				cl->verdict = VERDICT_TOO_FEW;
@@ -1137,6 +1154,15 @@ compare_delta_text(const struct stats_ratio *r, const struct stats_test *t,
 			 : (r->ratio > 1) == (better > 0) ? " better"
 							  : " worse");
 		return;
+	case VERDICT_UNSTABLE:
+		snprintf(buf, len, "unstable (n=%zu+%zu)", na, nb);
+		snprintf(note, notelen,
+			 "unstable: the repetitions of a side disagree (their "
+			 "inner range is over %.0f%% of the median): not "
+			 "compared; measure again on a quiet machine or with "
+			 "more repetitions",
+			 UNSTABLE_SPREAD * 100);
+		return;
 	case VERDICT_TOO_FEW:
 		snprintf(buf, len, "~ (p=%.3f n=%zu+%zu)", t->p, na, nb);
 		snprintf(note, notelen,
@@ -1152,15 +1178,20 @@ compare_delta_text(const struct stats_ratio *r, const struct stats_test *t,
 }
 
 struct geo {
-	double med[64];	  /* per column: geomean of medians */
-	double ratio[64]; /* per column: geomean of ratios to column 0 */
-	size_t n;	  /* configurations with a positive median everywhere */
+	double med[64];	       /* per column: geomean of medians */
+	double ratio[64];      /* per column: geomean of ratios to column 0 */
+	double lo[64], hi[64]; /* its 1 - alpha bootstrap interval */
+	size_t n; /* configurations with a positive median everywhere */
 };
 
 static void
 geomean_of(const struct cmp *c, const char *group, struct geo *g)
 {
 	double *v = xcalloc(c->ncfg, sizeof(*v));
+	const double **xa = xcalloc(c->ncfg, sizeof(*xa));
+	const double **xb = xcalloc(c->ncfg, sizeof(*xb));
+	size_t *na = xcalloc(c->ncfg, sizeof(*na));
+	size_t *nb = xcalloc(c->ncfg, sizeof(*nb));
 
 	g->n = 0;
 	for (int j = 0; j < c->nin && j < 64; j++) {
@@ -1175,15 +1206,44 @@ geomean_of(const struct cmp *c, const char *group, struct geo *g)
 			for (int k = 0; k < c->nin; k++)
 				all &= cf->cell[k].sum.n > 0 &&
 				       cf->cell[k].sum.median > 0;
-			if (all)
-				v[n++] = cf->cell[j].sum.median;
+			if (!all)
+				continue;
+			xa[n] = cf->cell[0].x;
+			na[n] = cf->cell[0].n;
+			xb[n] = cf->cell[j].x;
+			nb[n] = cf->cell[j].n;
+			v[n++] = cf->cell[j].sum.median;
 		}
 		g->med[j] = stats_geomean(v, n);
 		g->n = n;
+		g->lo[j] = g->hi[j] = NAN;
+		/* The seed is fixed: the same inputs, the same interval. */
+		if (j &&
+		    stats_geo_ratio_boot(xa, na, xb, nb, n, 1 - c->alpha,
+					 GEO_BOOT_ITERS, 0x6e0 + (unsigned)j,
+					 &g->lo[j], &g->hi[j]))
+			bad("out of memory");
 	}
 	for (int j = 0; j < c->nin && j < 64; j++)
 		g->ratio[j] = g->med[j] / g->med[0];
 	free(v);
+	free(xa);
+	free(xb);
+	free(na);
+	free(nb);
+}
+
+/* "+4.1% [+1.0%, +7.3%] *" or "... ~": the geometric mean's change. */
+static void
+geo_text(const struct geo *g, int j, char *buf, size_t len)
+{
+	if (isnan(g->lo[j])) {
+		snprintf(buf, len, "%+.1f%%", pct(g->ratio[j]));
+		return;
+	}
+	snprintf(buf, len, "%+.1f%% [%+.1f%%, %+.1f%%] %s", pct(g->ratio[j]),
+		 pct(g->lo[j]), pct(g->hi[j]),
+		 g->lo[j] > 1 || g->hi[j] < 1 ? "*" : "~");
 }
 
 static const char *
@@ -1204,9 +1264,14 @@ print_header(FILE *f, struct cmp *c)
 		"metric: %s (%s); median ±95%% CI over repetitions; vs %s: "
 		"ratio of medians as a change, its %.0f%% interval, "
 		"Mann-Whitney U p.\n~: not significant: p >= alpha=%g, or "
-		"(footnote) too few repetitions for any p to reach alpha.\n",
+		"(footnote) too few repetitions for any p to reach alpha.\n"
+		"unstable: a side's repetitions disagree (inner range over "
+		"%.0f%% of the median): not compared.\ngeomean: of the "
+		"medians; its change with a %.0f%% bootstrap interval over "
+		"the repetitions, * when the interval excludes 0.\n",
 		c->metric, direction_text(c->better), c->in[0].label,
-		(1 - c->alpha) * 100, c->alpha);
+		(1 - c->alpha) * 100, c->alpha, UNSTABLE_SPREAD * 100,
+		(1 - c->alpha) * 100);
 	for (int i = 0; i < c->nin; i++) {
 		fprintf(f, "%s: %s", c->in[i].label, c->in[i].name);
 		fprintf(f, " (%zu rows", c->in[i].rows);
@@ -1386,8 +1451,7 @@ print_text(FILE *f, struct cmp *c)
 				fmt_num(buf, sizeof(buf), geo.med[j]);
 				grid_add(&t, j ? (size_t)j * 2 : 1, buf);
 				if (j) {
-					snprintf(buf, sizeof(buf), "%+.1f%%",
-						 pct(geo.ratio[j]));
+					geo_text(&geo, j, buf, sizeof(buf));
 					grid_add(&t, (size_t)j * 2 + 1, buf);
 				}
 			}
@@ -1439,6 +1503,8 @@ print_csv(FILE *f, struct cmp *c)
 #undef NUM
 			if (cl->verdict == VERDICT_TOO_FEW)
 				why = "too few repetitions";
+			else if (cl->verdict == VERDICT_UNSTABLE)
+				why = "unstable";
 			else if (cl->verdict == VERDICT_SAME)
 				why = "p >= alpha";
 			fprintf(f, ",%s,%s,%s\n",
@@ -1543,6 +1609,10 @@ build_json(struct cmp *c)
 						e, "too_few_reps",
 						json_boolean(cl->verdict ==
 							     VERDICT_TOO_FEW));
+					json_object_set_new(
+						e, "unstable",
+						json_boolean(cl->verdict ==
+							     VERDICT_UNSTABLE));
 				}
 				json_array_append_new(cells, e);
 			}
@@ -1553,10 +1623,14 @@ build_json(struct cmp *c)
 		geomean_of(c, c->groups[gi], &g);
 		for (int j = 0; j < c->nin && j < 64; j++)
 			json_array_append_new(
-				geo, json_pack("{s:s, s:o, s:o}", "input",
-					       c->in[j].label, "median",
-					       jnum(g.med[j]), "ratio",
-					       jnum(g.ratio[j])));
+				geo,
+				json_pack("{s:s, s:o, s:o, s:o, s:o, s:b}",
+					  "input", c->in[j].label, "median",
+					  jnum(g.med[j]), "ratio",
+					  jnum(g.ratio[j]), "ratio_lo",
+					  jnum(g.lo[j]), "ratio_hi",
+					  jnum(g.hi[j]), "significant",
+					  g.lo[j] > 1 || g.hi[j] < 1));
 		json_object_set_new(grp, "configs", cfgs);
 		json_object_set_new(grp, "geomean", geo);
 		json_object_set_new(grp, "geomean_n",
@@ -1961,9 +2035,11 @@ write_html(struct cmp *c)
 			for (int j = 0; j < c->nin && j < 64; j++) {
 				fmt_num(buf, sizeof(buf), geo.med[j]);
 				fprintf(f, "<td class=num>%s</td>", buf);
-				if (j)
-					fprintf(f, "<td class=num>%+.1f%%</td>",
-						pct(geo.ratio[j]));
+				if (j) {
+					geo_text(&geo, j, buf, sizeof(buf));
+					fprintf(f, "<td class=num>%s</td>",
+						buf);
+				}
 			}
 			fputs("</tr>\n", f);
 		}
@@ -2076,6 +2152,55 @@ check_out_path(const char *opt, const char *path)
 	snprintf(tmp, sizeof(tmp), "%s", path);
 	if (stat(dirname(tmp), &st) || !S_ISDIR(st.st_mode))
 		bad("%s: no directory for '%s'", opt, path);
+}
+
+/* The fewest repetitions per side for which the exact test can reach p. */
+static size_t
+reps_needed(double alpha)
+{
+	size_t n = 1;
+
+	while (n < 100 && stats_mw_min_p(n, n) >= alpha)
+		n++;
+	return n;
+}
+
+/*
+ * --threshold is a gate: it must not pass because it could not see.
+ * Refused (exit 2, before anything is printed) when some configuration
+ * in both inputs has too few ok repetitions for any p to reach alpha.
+ */
+static void
+check_gate_can_decide(const struct cmp *c)
+{
+	size_t blind = 0, both = 0, fa = 0, fb = 0;
+	char label[1024] = "";
+
+	for (size_t i = 0; i < c->ncfg; i++)
+		for (int j = 1; j < c->nin; j++) {
+			const struct cell *a = &c->cfg[i].cell[0];
+			const struct cell *b = &c->cfg[i].cell[j];
+
+			if (!a->sum.n || !b->sum.n)
+				continue;
+			both++;
+			if (stats_mw_min_p(a->sum.n, b->sum.n) < c->alpha)
+				continue;
+			if (blind++ == 0) {
+				config_label(c, &c->cfg[i], label,
+					     sizeof(label), true);
+				fa = a->sum.n;
+				fb = b->sum.n;
+			}
+		}
+	if (!blind)
+		return;
+	bad("--threshold: %zu of %zu configurations have too few ok "
+	    "repetitions for any difference to reach p < %g (e.g. %s: %zu vs "
+	    "%zu); the exact test needs at least %zu per side: sweep with "
+	    "--repeat %zu or more (the default sweep runs 5)",
+	    blind, both, c->alpha, label, fa, fb, reps_needed(c->alpha),
+	    reps_needed(c->alpha));
 }
 
 int
@@ -2225,6 +2350,8 @@ cmd_compare(int argc, char **argv)
 	if (c.ncfg == 0)
 		bad("no rows to compare");
 	analyse(&c);
+	if (c.threshold >= 0)
+		check_gate_can_decide(&c);
 
 	switch (c.format) {
 	case OUT_TEXT:
@@ -2285,6 +2412,21 @@ cmd_compare(int argc, char **argv)
 				"%g%%\n",
 				worse, c.in[0].label, c.threshold);
 			rc = 1;
+		}
+		{
+			size_t unstable = 0;
+
+			for (size_t i = 0; i < c.ncfg; i++)
+				for (int j = 1; j < c.nin; j++)
+					unstable += c.cfg[i].cell[j].verdict ==
+						    VERDICT_UNSTABLE;
+			if (unstable)
+				fprintf(stderr,
+					"mapbench: compare: %zu "
+					"configuration(s) unstable (their "
+					"repetitions disagree): not judged by "
+					"--threshold\n",
+					unstable);
 		}
 	}
 	cmp_free(&c);

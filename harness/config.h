@@ -46,7 +46,9 @@ struct config {
 	enum sizing sizing;	 /* --sizing: what create() is told */
 	bool isolate;		 /* the row runs in a child process */
 	double row_timeout;	 /* --row-timeout seconds (isolated rows) */
-				 /* --- end measurement method --- */
+	double interf_limit;	 /* --interference-limit, a share (>= 1: off) */
+	unsigned attempt; /* 1-based: > 1 re-measures an interfered row */
+			  /* --- end measurement method --- */
 };
 
 /* The map's parameter, or NULL when it has none. */

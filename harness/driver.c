@@ -51,6 +51,7 @@
 #include "clock.h"
 #include "driver.h"
 #include "hist.h"
+#include "interfere.h"
 #include "perfev.h"
 #include "sampler.h"
 #include "sysinfo.h"
@@ -158,6 +159,7 @@ struct worker {
 	uint64_t iters, failed;
 	uint64_t t_start, t_end;
 	int64_t perf[PEV_N];
+	struct interf_thread interf; /* read by the worker at its edges */
 	int err;
 } __attribute__((aligned(64)));
 
@@ -491,6 +493,7 @@ worker_main(void *arg)
 		wl_thread_init(&t, p->ops, p->m, w->tid, GO_N_HINT);
 	perfev_open(&pev);
 	pthread_barrier_wait(&p->barrier);
+	interf_thread_begin(&w->interf);
 	perfev_start(&pev);
 	w->t_start = clock_mono_ns();
 	if (c->wl)
@@ -508,6 +511,7 @@ worker_main(void *arg)
 		mix_loop(w, false, false);
 	w->t_end = clock_mono_ns();
 	perfev_stop(&pev);
+	interf_thread_end(&w->interf);
 	/* Relaxed: a progress count; join publishes the worker's data. */
 	atomic_fetch_add_explicit(&p->finished, 1, memory_order_relaxed);
 	perfev_close(&pev, w->perf);
@@ -703,6 +707,8 @@ static void
 timed_window(struct plan *p, struct worker *ws, struct result *r)
 {
 	const struct config *c = p->c;
+	struct interf_machine im;
+	struct interf_thread sum = {.have_runq = true};
 	double cpu0, deadline;
 
 	for (unsigned i = 0; i < c->threads; i++) {
@@ -713,6 +719,7 @@ timed_window(struct plan *p, struct worker *ws, struct result *r)
 		}
 	}
 	arm_alloc_failure("MAPBENCH_FAIL_ALLOC_WINDOW");
+	interf_machine_begin(&im, cpus, ncpus);
 	cpu0 = cpu_now();
 	pthread_barrier_wait(&p->barrier);
 	deadline = now_sec() + c->duration;
@@ -742,6 +749,19 @@ timed_window(struct plan *p, struct worker *ws, struct result *r)
 	for (unsigned i = 0; i < c->threads; i++)
 		pthread_join(ws[i].th, NULL);
 	r->cpu_seconds = cpu_now() - cpu0;
+	interf_machine_end(&im, cpus, ncpus, r->cpu_seconds, &r->interf);
+	{
+		uint64_t t0 = UINT64_MAX, t1 = 0;
+
+		for (unsigned i = 0; i < c->threads; i++) {
+			interf_thread_add(&sum, &ws[i].interf);
+			t0 = ws[i].t_start < t0 ? ws[i].t_start : t0;
+			t1 = ws[i].t_end > t1 ? ws[i].t_end : t1;
+		}
+		interf_workers(&sum, c->threads,
+			       t1 > t0 ? (double)(t1 - t0) * 1e-9 : 0,
+			       &r->interf);
+	}
 	atomic_store_explicit(&map_alloc_fail_countdown, 0,
 			      memory_order_relaxed);
 }
@@ -845,6 +865,8 @@ set_status(const struct config *c, struct result *r)
 		snprintf(r->status, sizeof(r->status), "interrupted");
 	else if (!c->ops_per_thread && r->seconds > c->duration * 1.5 + 0.25)
 		snprintf(r->status, sizeof(r->status), "stretched");
+	else if (interf_classify(&r->interf, c->interf_limit))
+		snprintf(r->status, sizeof(r->status), "interfered");
 	else
 		snprintf(r->status, sizeof(r->status), "ok");
 }
@@ -877,6 +899,7 @@ run_config(const struct config *c, struct result *r)
 	r->bytes_per_key_settled = -1;
 	for (int k = 0; k < PEV_N; k++)
 		r->perf[k] = -1;
+	interf_none(&r->interf);
 	snprintf(r->clock, sizeof(r->clock), "%s", mb_clock.name);
 	r->clock_res_ns = mb_clock.res_ns;
 	r->timer_ns = mb_clock.cost_ticks * mb_clock.ns_per_tick;

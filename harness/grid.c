@@ -24,6 +24,8 @@ add_config(const struct opts *o, struct config *c, struct config *out,
 	c->isolate = o->isolate;
 	c->row_timeout =
 		o->row_timeout > 0 ? o->row_timeout : 10 * o->duration + 60;
+	c->interf_limit = o->interf_limit;
+	c->attempt = 1;
 	if (out)
 		out[*n] = *c;
 	(*n)++;
@@ -117,6 +119,7 @@ grid_schedule(const struct config *grid, size_t n, unsigned repeat,
 				continue;
 			c.rep = rep;
 			c.seed = s;
+			c.attempt = 1;
 			if (skip && skip(&c, arg))
 				continue;
 			order[n_order++] = c;

@@ -65,6 +65,7 @@ fail_row(struct result *r, const char *status)
 	r->bytes_per_key_settled = -1;
 	for (int k = 0; k < 4; k++)
 		r->perf[k] = -1;
+	interf_none(&r->interf);
 	snprintf(r->status, sizeof(r->status), "%s", status);
 }
 

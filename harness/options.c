@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "interfere.h"
 #include "opts.h"
 #include "plugin.h"
 
@@ -456,6 +457,65 @@ set_repeat(struct opts *o, const char *arg)
 	o->repeat = (unsigned)v;
 }
 
+/* A percentage 0..100 (decimals allowed), as a fraction. */
+static bool
+parse_pct(const char *arg, double lo, double hi, double *out)
+{
+	char *end;
+	double v;
+
+	if (!arg[0] || isspace((unsigned char)arg[0]))
+		return false;
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || *end || !(v >= lo && v <= hi))
+		return false;
+	*out = v / 100;
+	return true;
+}
+
+static void
+set_precision(struct opts *o, const char *arg)
+{
+	if (strcmp(arg, "off") == 0)
+		o->precision = 0;
+	else if (!parse_pct(arg, 0.1, 100, &o->precision))
+		bad_option("--precision", arg,
+			   "a percentage 0.1..100 (the 95% interval of each "
+			   "median within +-PCT%), or off");
+}
+
+static void
+set_max_repeat(struct opts *o, const char *arg)
+{
+	uint64_t v;
+
+	if (!parse_u64(arg, 1, 1000, false, &v))
+		bad_option("--max-repeat", arg, "an integer 1..1000");
+	o->max_repeat = (unsigned)v;
+}
+
+static void
+set_interf_limit(struct opts *o, const char *arg)
+{
+	if (strcmp(arg, "off") == 0)
+		o->interf_limit = 1;
+	else if (!parse_pct(arg, 0.1, 99, &o->interf_limit))
+		bad_option("--interference-limit", arg,
+			   "a percentage 0.1..99 of the CPUs' time that other "
+			   "processes or the hypervisor may take, or off");
+}
+
+static void
+set_remeasure(struct opts *o, const char *arg)
+{
+	uint64_t v;
+
+	if (!parse_u64(arg, 0, 100, false, &v))
+		bad_option("--remeasure", arg, "an integer 0..100");
+	o->max_attempts = (unsigned)v + 1;
+}
+
 static void
 set_seed(struct opts *o, const char *arg)
 {
@@ -617,6 +677,10 @@ static const struct opt_def defs[] = {
 	{"row-timeout", required_argument, FOR_BOTH, set_row_timeout},
 	{"isolate", no_argument, FOR_BOTH, set_isolate},
 	{"no-isolate", no_argument, FOR_BOTH, set_no_isolate},
+	{"precision", required_argument, FOR_SWEEP, set_precision},
+	{"max-repeat", required_argument, FOR_SWEEP, set_max_repeat},
+	{"interference-limit", required_argument, FOR_BOTH, set_interf_limit},
+	{"remeasure", required_argument, FOR_SWEEP, set_remeasure},
 	{"help", no_argument, FOR_BOTH, set_help},
 };
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))
@@ -678,7 +742,9 @@ usage(FILE *f)
 	      "(LoadMostlyHits, ...)\n"
 	      "  --duration D            timed window per run: 200ms, 1s, "
 	      "2.5s, 1m, 1h\n"
-	      "  --repeat N              repetitions, 1..1000\n"
+	      "  --repeat N              repetitions, 1..1000 (sweep: the "
+	      "minimum\n"
+	      "                          with --precision; alone: exactly N)\n"
 	      "  --seed N                random seed, decimal or 0x hex "
 	      "(recorded)\n"
 	      "  --pin | --no-pin        pin threads round-robin over allowed "
@@ -695,13 +761,28 @@ usage(FILE *f)
 	      "(sweep: on)\n"
 	      "  --row-timeout D         kill an isolated row after D "
 	      "(10 x duration + 60s)\n"
+	      "  --interference-limit P  a row whose CPUs other processes "
+	      "or the\n"
+	      "                          hypervisor took more than P% of is "
+	      "`interfered`\n"
+	      "                          (10; off)\n"
 	      "run only:\n"
 	      "  --format table|csv|json output format (table)\n"
 	      "sweep only:\n"
 	      "  --out DIR               output directory (results/default)\n"
 	      "  --resume                continue DIR: skip the rows it has\n"
 	      "  --no-plot               do not draw plots\n"
-	      "  --plot-dir D            where images go (DIR/plots)\n",
+	      "  --plot-dir D            where images go (DIR/plots)\n"
+	      "  --precision PCT|off     repeat a configuration until the 95% "
+	      "interval\n"
+	      "                          of its median is within +-PCT% (5), "
+	      "from\n"
+	      "                          --repeat (5) up to --max-repeat (10) "
+	      "runs\n"
+	      "  --max-repeat N          most repetitions per configuration, "
+	      "1..1000\n"
+	      "  --remeasure N           run an interfered row again up to N "
+	      "times (2)\n",
 	      f);
 }
 
@@ -740,6 +821,19 @@ defaults(struct opts *o, const char *cmd, unsigned ncpus)
 	o->format = FMT_TABLE;
 	o->out = "results/default";
 	o->isolate = sweep;
+	o->interf_limit = INTERF_LIMIT_DEFAULT;
+	/* The environment's default (a shared CI runner: off); checked. */
+	if (getenv("MAPBENCH_INTERFERENCE_LIMIT")) {
+		const char *e = getenv("MAPBENCH_INTERFERENCE_LIMIT");
+
+		if (strcmp(e, "off") == 0)
+			o->interf_limit = 1;
+		else if (!parse_pct(e, 0.1, 99, &o->interf_limit))
+			bad_option("MAPBENCH_INTERFERENCE_LIMIT", e,
+				   "a percentage 0.1..99, or off (the default "
+				   "of --interference-limit)");
+	}
+	o->max_attempts = sweep ? 3 : 1;
 	if (sweep) {
 		static const unsigned th[] = {1, 2, 4};
 		static const int rd[] = {100, 99, 90, 75, 50, 0};
@@ -751,8 +845,16 @@ defaults(struct opts *o, const char *cmd, unsigned ncpus)
 		o->keys[0] = 1000;
 		o->keys[1] = 1000000;
 		o->n_keys = 2;
-		o->repeat = 3;
-		o->duration = 0.2; /* ten maps x 108 rows in under 10 minutes */
+		/*
+		 * 5 repetitions at least, so that compare can reach
+		 * p < 0.05 between two default sweeps (5 vs 5: p >= 0.008),
+		 * and more, up to 10, where the median is not yet within
+		 * +-5%: repetitions go where the variance is.
+		 */
+		o->repeat = 5;
+		o->precision = 0.05;
+		o->max_repeat = 10;
+		o->duration = 0.1;
 	} else {
 		o->threads[0] = ncpus ? ncpus : 1;
 		o->n_threads = 1;
@@ -854,6 +956,40 @@ check_combinations(struct opts *o)
 						   " store and delete only");
 }
 
+/*
+ * --repeat alone means exactly N; with --precision it is the minimum and
+ * --max-repeat the maximum.
+ */
+static void
+finish_repeats(struct opts *o)
+{
+	bool rep = o->given[opt_index("repeat")];
+	bool prec = o->given[opt_index("precision")];
+	bool max = o->given[opt_index("max-repeat")];
+	char buf[64];
+
+	if ((rep || o->quick) && !prec)
+		o->precision = 0;
+	if (o->precision <= 0) {
+		if (max && !prec)
+			bad_option("--max-repeat", NULL,
+				   "only with --precision (--repeat N alone "
+				   "runs exactly N repetitions)");
+		o->max_repeat = o->repeat;
+		return;
+	}
+	if (o->max_repeat < o->repeat) {
+		if (!max)
+			o->max_repeat = o->repeat;
+		else {
+			snprintf(buf, sizeof(buf), "%u", o->max_repeat);
+			bad_option("--max-repeat", buf,
+				   "at least --repeat (the minimum number of "
+				   "repetitions)");
+		}
+	}
+}
+
 void
 parse_opts(int argc, char **argv, struct opts *o, const char *cmd,
 	   unsigned ncpus)
@@ -900,4 +1036,5 @@ parse_opts(int argc, char **argv, struct opts *o, const char *cmd,
 	check_combinations(o);
 	if (o->quick)
 		quick(o);
+	finish_repeats(o);
 }

@@ -37,7 +37,7 @@ struct opts {
 	int n_dists;
 	int prefill_pct;
 	double duration;
-	unsigned repeat;
+	unsigned repeat; /* fixed count, or the minimum with --precision */
 	uint64_t seed;
 	bool pin;
 	uint64_t latency_sample; /* time one op in N; 0 = off */
@@ -55,6 +55,11 @@ struct opts {
 	bool isolate;		 /* --isolate (sweep default) */
 	double row_timeout;	 /* --row-timeout; 0: 10 x duration + 60 s */
 				 /* --- end measurement method --- */
+	/* --- precision (issue 19; schedule.h, interfere.h) --- */
+	double precision;      /* --precision, a fraction; 0: fixed --repeat */
+	unsigned max_repeat;   /* --max-repeat (precision rounds) */
+	double interf_limit;   /* --interference-limit, a fraction; 1: off */
+	unsigned max_attempts; /* 1 + --remeasure */
 };
 
 /*

@@ -5,13 +5,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "interfere.h"
 #include "map.h"
 #include "workloads.h"
 
 struct result {
 	/*
 	 * "ok", or why the row is not a measurement to use: "oom",
-	 * "failed_ops", "crashed:SIGSEGV", "timeout", "stretched", ...
+	 * "failed_ops", "crashed:SIGSEGV", "timeout", "stretched",
+	 * "interfered" (other processes took CPU, interfere.h), ...
 	 * Only ok rows enter summaries and plots.
 	 */
 	char status[32];
@@ -41,7 +43,10 @@ struct result {
 	int64_t perf[4];	      /* perfev.h PEV_*, summed; -1: NA */
 	double bytes_per_key_settled; /* after a Range + quiesce; < 0: NA */
 	double isolate_ms; /* fork/pipe/wait cost of an isolated row */
-			   /* --- end measurement method --- */
+	/* --- precision (issue 19; interfere.h, sweep.c) --- */
+	struct interference interf; /* who else ran during the window */
+	double started;		    /* Unix time the row started (sweep) */
+				    /* --- end measurement method --- */
 };
 
 #define LAT_P50	 1u

@@ -433,6 +433,51 @@ get_isolate_ms(const struct config *c, const struct result *r, int a,
 	v->d = r->isolate_ms;
 }
 
+static void
+get_attempt(const struct config *c, const struct result *r, int a,
+	    struct col_val *v)
+{
+	v->u = c->attempt ? c->attempt : 1;
+}
+
+static void
+get_started(const struct config *c, const struct result *r, int a,
+	    struct col_val *v)
+{
+	v->na = r->started <= 0;
+	v->d = r->started;
+}
+
+static void
+get_interf_limit(const struct config *c, const struct result *r, int a,
+		 struct col_val *v)
+{
+	v->na = c->interf_limit >= 1; /* marking off */
+	v->d = c->interf_limit * 100;
+}
+
+/* interfere.h's shares, as percentages; NaN is NA. */
+static void
+get_interf(const struct config *c, const struct result *r, int k,
+	   struct col_val *v)
+{
+	const double x[] = {r->interf.foreign_share, r->interf.steal_share,
+			    r->interf.psi_share, r->interf.runq_share};
+
+	v->na = isnan(x[k]);
+	v->d = x[k] * 100;
+}
+
+static void
+get_csw(const struct config *c, const struct result *r, int k,
+	struct col_val *v)
+{
+	int64_t x = k ? r->interf.nivcsw : r->interf.nvcsw;
+
+	v->na = x < 0;
+	v->u = (uint64_t)(x < 0 ? 0 : x);
+}
+
 /* clang-format off */
 #define ID  (COL_ID)
 #define T   (COL_TABLE)
@@ -511,6 +556,15 @@ const struct column schema_columns[] = {
 	{"instructions", "events", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_perf, 2},
 	{"cache_misses", "events", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_perf, 3},
 	{"isolate_ms", "ms", COL_REAL, AGG_MEDIAN, 0, NULL, "%.4g", get_isolate_ms, 0},
+	{"attempt", "", COL_UINT, AGG_NONE, 0, NULL, NULL, get_attempt, 0},
+	{"started_unix", "s", COL_REAL, AGG_NONE, 0, NULL, "%.3f", get_started, 0},
+	{"interference_limit_pct", "%", COL_REAL, AGG_KEY, 0, NULL, "%.4g", get_interf_limit, 0},
+	{"foreign_cpu_pct", "%", COL_REAL, AGG_MEDIAN, 0, NULL, "%.3g", get_interf, 0},
+	{"steal_pct", "%", COL_REAL, AGG_MEDIAN, 0, NULL, "%.3g", get_interf, 1},
+	{"cpu_pressure_pct", "%", COL_REAL, AGG_MEDIAN, 0, NULL, "%.3g", get_interf, 2},
+	{"runq_wait_pct", "%", COL_REAL, AGG_MEDIAN, 0, NULL, "%.3g", get_interf, 3},
+	{"vol_csw", "events", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_csw, 0},
+	{"invol_csw", "events", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_csw, 1},
 };
 #undef ID
 #undef T
@@ -570,8 +624,9 @@ schema_cell(size_t k, const struct config *c, const struct result *r, char *buf,
 	format_value(&schema_columns[k], &v, schema_columns[k].fmt, buf, len);
 }
 
-void
-schema_row_key(const struct config *c, char *buf, size_t len)
+/* The cells of the columns with any of `flags`, joined by '|'. */
+static void
+key_of(const struct config *c, unsigned flags, char *buf, size_t len)
 {
 	struct result r;
 	size_t n = 0;
@@ -580,7 +635,7 @@ schema_row_key(const struct config *c, char *buf, size_t len)
 	memset(&r, 0, sizeof(r));
 	buf[0] = '\0';
 	for (size_t k = 0; k < schema_ncolumns && n < len; k++) {
-		if (!(schema_columns[k].flags & (COL_ID | COL_REP)))
+		if (!(schema_columns[k].flags & flags))
 			continue;
 		schema_cell(k, c, &r, cell, sizeof(cell));
 		n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? "|" : "",
@@ -588,9 +643,9 @@ schema_row_key(const struct config *c, char *buf, size_t len)
 	}
 }
 
-int
-schema_row_key_cells(const char *const *head, const char *const *cells,
-		     size_t ncells, char *buf, size_t len)
+static int
+key_of_cells(const char *const *head, const char *const *cells, size_t ncells,
+	     unsigned flags, char *buf, size_t len)
 {
 	size_t n = 0;
 
@@ -598,7 +653,7 @@ schema_row_key_cells(const char *const *head, const char *const *cells,
 	for (size_t k = 0; k < schema_ncolumns; k++) {
 		size_t i;
 
-		if (!(schema_columns[k].flags & (COL_ID | COL_REP)))
+		if (!(schema_columns[k].flags & flags))
 			continue;
 		for (i = 0; i < ncells; i++)
 			if (strcmp(head[i], schema_columns[k].name) == 0)
@@ -611,6 +666,32 @@ schema_row_key_cells(const char *const *head, const char *const *cells,
 			return -1;
 	}
 	return 0;
+}
+
+void
+schema_row_key(const struct config *c, char *buf, size_t len)
+{
+	key_of(c, COL_ID | COL_REP, buf, len);
+}
+
+int
+schema_row_key_cells(const char *const *head, const char *const *cells,
+		     size_t ncells, char *buf, size_t len)
+{
+	return key_of_cells(head, cells, ncells, COL_ID | COL_REP, buf, len);
+}
+
+void
+schema_config_key(const struct config *c, char *buf, size_t len)
+{
+	key_of(c, COL_ID, buf, len);
+}
+
+int
+schema_config_key_cells(const char *const *head, const char *const *cells,
+			size_t ncells, char *buf, size_t len)
+{
+	return key_of_cells(head, cells, ncells, COL_ID, buf, len);
 }
 
 int

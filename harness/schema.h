@@ -72,6 +72,11 @@ void schema_row_key(const struct config *c, char *buf, size_t len);
 int schema_row_key_cells(const char *const *head, const char *const *cells,
 			 size_t ncells, char *buf, size_t len);
 
+/* A configuration's identity (COL_ID cells only): rows of all its reps. */
+void schema_config_key(const struct config *c, char *buf, size_t len);
+int schema_config_key_cells(const char *const *head, const char *const *cells,
+			    size_t ncells, char *buf, size_t len);
+
 /* Writers: 0, or -1 with errno set when the stream failed. */
 int schema_csv_header(FILE *f);
 int schema_csv_row(FILE *f, const struct config *c, const struct result *r);

@@ -375,3 +375,106 @@ stats_geomean(const double *x, size_t n)
 	}
 	return exp(s / (double)n);
 }
+
+double
+stats_inner_spread(const double *x, size_t n)
+{
+	double *v, med, s;
+	size_t t;
+
+	if (n < 2)
+		return NAN;
+	v = sorted_copy(x, n);
+	if (!v)
+		return NAN;
+	med = median_sorted(v, n);
+	t = n >= 4 ? 1 : 0;
+	s = med > 0 ? (v[n - 1 - t] - v[t]) / med : NAN;
+	free(v);
+	return s;
+}
+
+/* splitmix64: a small, well-mixed generator for resampling. */
+static uint64_t
+boot_next(uint64_t *s)
+{
+	uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
+
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+/* The median of n values drawn with replacement from x (into tmp). */
+static double
+resampled_median(const double *x, size_t n, double *tmp, uint64_t *rng)
+{
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = x[(size_t)(((unsigned __int128)boot_next(rng) * n) >>
+				    64)];
+	stats_sort(tmp, n);
+	return median_sorted(tmp, n);
+}
+
+static int
+cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+int
+stats_geo_ratio_boot(const double *const *a, const size_t *na,
+		     const double *const *b, const size_t *nb, size_t m,
+		     double conf, unsigned iters, uint64_t seed, double *lo,
+		     double *hi)
+{
+	size_t most = 1;
+	double *tmp, *g;
+	uint64_t rng = seed;
+	unsigned ok = 0;
+
+	*lo = *hi = NAN;
+	if (m == 0 || iters < 10)
+		return 0;
+	for (size_t i = 0; i < m; i++) {
+		if (na[i] == 0 || nb[i] == 0)
+			return 0;
+		most = na[i] > most ? na[i] : most;
+		most = nb[i] > most ? nb[i] : most;
+	}
+	tmp = malloc(most * sizeof(*tmp));
+	g = malloc(iters * sizeof(*g));
+	if (!tmp || !g) {
+		free(tmp);
+		free(g);
+		return -1;
+	}
+	for (unsigned it = 0; it < iters; it++) {
+		double s = 0;
+		bool good = true;
+
+		for (size_t i = 0; i < m && good; i++) {
+			double ma = resampled_median(a[i], na[i], tmp, &rng);
+			double mb = resampled_median(b[i], nb[i], tmp, &rng);
+
+			good = ma > 0 && mb > 0;
+			s += good ? log(mb / ma) : 0;
+		}
+		if (good)
+			g[ok++] = exp(s / (double)m);
+	}
+	if (ok >= 10) {
+		double tail = (1 - conf) / 2;
+		size_t l = (size_t)floor(tail * (ok - 1) + 0.5);
+		size_t h = (size_t)floor((1 - tail) * (ok - 1) + 0.5);
+
+		qsort(g, ok, sizeof(*g), cmp_dbl);
+		*lo = g[l];
+		*hi = g[h];
+	}
+	free(tmp);
+	free(g);
+	return 0;
+}

@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Largest n1 + n2 for which stats_mann_whitney() is exact. */
 #define STATS_EXACT_MAX 60
@@ -87,5 +88,25 @@ int stats_ratio(const double *a, size_t na, const double *b, size_t nb,
 
 /* exp(mean(log x)); NaN when n == 0 or any x <= 0. */
 double stats_geomean(const double *x, size_t n);
+
+/*
+ * How badly repetitions disagree: the range of the inner values (the
+ * second smallest to the second largest when n >= 4, else the whole
+ * range) over the median.  One outlier, which the median absorbs, does
+ * not count; two modes do.  NaN when n < 2 or the median is not positive.
+ */
+double stats_inner_spread(const double *x, size_t n);
+
+/*
+ * A bootstrap interval (percentile method, `iters` resamples from `seed`)
+ * for the geometric mean over m configurations of median(b[i]) /
+ * median(a[i]): each resample draws every configuration's samples with
+ * replacement.  *lo and *hi are NaN when a side has no sample or the
+ * medians are not positive.  Returns -1 when out of memory.
+ */
+int stats_geo_ratio_boot(const double *const *a, const size_t *na,
+			 const double *const *b, const size_t *nb, size_t m,
+			 double conf, unsigned iters, uint64_t seed, double *lo,
+			 double *hi);
 
 #endif /* MAPBENCH_STATS_H */

@@ -15,6 +15,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,9 @@
 #include "fsutil.h"
 #include "grid.h"
 #include "plot.h"
+#include "schedule.h"
 #include "schema.h"
+#include "stats.h"
 #include "sweep.h"
 #include "sysinfo.h"
 
@@ -292,34 +295,39 @@ check_same_grid(const struct opts *o, const struct outdir *d)
 	json_decref(meta);
 }
 
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-struct done_set {
-	char **keys;
-	size_t n;
+/* The grid's configuration keys, sorted, for matching rows read back. */
+struct cfg_key {
+	char *key;
+	size_t idx;
 };
 
+static int
+cmp_key(const void *a, const void *b)
+{
+	return strcmp(((const struct cfg_key *)a)->key,
+		      ((const struct cfg_key *)b)->key);
+}
+
 /*
- * The row keys already in results.csv (sorted, for bsearch).  Checks the
+ * Feed every row of results.csv to the schedule (resume).  Checks the
  * header is this schema's and cuts a partial last row off the file.
+ * Rows of configurations outside this grid cannot exist (the grid was
+ * checked); a row that matches none is reported and ignored.
  */
-static void
-load_done(const char *csv, struct done_set *ds)
+static size_t
+load_done(const char *csv, const struct config *grid, size_t n, struct sched *s)
 {
 	long partial;
 	struct csv *c = csv_load(csv, &partial);
+	struct cfg_key *keys;
+	int rep_col, att_col, st_col, mops_col;
+	size_t loaded = 0, stray = 0;
 
-	ds->keys = NULL;
-	ds->n = 0;
 	if (!c)
-		return;
+		return 0;
 	if (!c->head) {
 		csv_free(c);
-		return;
+		return 0;
 	}
 	if ((size_t)c->ncols != schema_ncolumns)
 		goto mismatch;
@@ -337,41 +345,63 @@ load_done(const char *csv, struct done_set *ds)
 			exit(1);
 		}
 	}
-	ds->keys = calloc(c->nrows + 1, sizeof(char *));
-	for (size_t i = 0; ds->keys && i < c->nrows; i++) {
+	rep_col = csv_col(c, "rep");
+	att_col = csv_col(c, "attempt");
+	st_col = csv_col(c, "status");
+	mops_col = csv_col(c, "mops");
+	keys = calloc(n + 1, sizeof(*keys));
+	if (!keys) {
+		fprintf(stderr, "mapbench: out of memory\n");
+		exit(1);
+	}
+	for (size_t i = 0; i < n; i++) {
 		char buf[2048];
 
-		if (schema_row_key_cells((const char *const *)c->head,
-					 (const char *const *)c->rows[i],
-					 (size_t)c->ncols, buf, sizeof(buf)))
-			goto mismatch;
-		ds->keys[ds->n] = strdup(buf);
-		if (ds->keys[ds->n] == NULL)
-			break;
-		ds->n++;
+		schema_config_key(&grid[i], buf, sizeof(buf));
+		keys[i].key = strdup(buf);
+		keys[i].idx = i;
+		if (!keys[i].key) {
+			fprintf(stderr, "mapbench: out of memory\n");
+			exit(1);
+		}
 	}
+	qsort(keys, n, sizeof(*keys), cmp_key);
+	for (size_t i = 0; i < c->nrows; i++) {
+		char buf[2048];
+		struct cfg_key k = {buf, 0}, *hit;
+		char **row = c->rows[i];
+		uint64_t rep, att;
+
+		if (schema_config_key_cells((const char *const *)c->head,
+					    (const char *const *)row,
+					    (size_t)c->ncols, buf, sizeof(buf)))
+			goto mismatch;
+		hit = bsearch(&k, keys, n, sizeof(*keys), cmp_key);
+		if (!hit || !parse_u64(row[rep_col], 1, 1000, false, &rep) ||
+		    !parse_u64(row[att_col], 1, 1000, false, &att)) {
+			stray++;
+			continue;
+		}
+		sched_record(s, hit->idx, (unsigned)rep, (unsigned)att,
+			     row[st_col], strtod(row[mops_col], NULL));
+		loaded++;
+	}
+	if (stray)
+		fprintf(stderr,
+			"mapbench: --resume: %s: %zu rows match no "
+			"configuration of this grid; ignored\n",
+			csv, stray);
+	for (size_t i = 0; i < n; i++)
+		free(keys[i].key);
+	free(keys);
 	csv_free(c);
-	qsort(ds->keys, ds->n, sizeof(char *), cmp_str);
-	return;
+	return loaded;
 mismatch:
 	fprintf(stderr,
 		"mapbench: --resume: %s has other columns than this mapbench "
 		"writes; choose another --out\n",
 		csv);
 	exit(2);
-}
-
-static bool
-already_done(const struct config *c, void *arg)
-{
-	const struct done_set *ds = arg;
-	char key[2048];
-	const char *k = key;
-
-	if (!ds->n)
-		return false;
-	schema_row_key(c, key, sizeof(key));
-	return bsearch(&k, ds->keys, ds->n, sizeof(char *), cmp_str) != NULL;
 }
 
 /* Print the command that finishes this sweep. */
@@ -420,8 +450,12 @@ append_row(int fd, off_t good, const struct config *c, const struct result *r,
 static void
 measure(const struct config *c, struct result *r)
 {
+	struct timespec ts;
+	double started;
 	int err;
 
+	clock_gettime(CLOCK_REALTIME, &ts);
+	started = (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 	memset(r, 0, sizeof(*r));
 	err = run_row(c, r);
 	if (err == -ENOMEM)
@@ -430,15 +464,76 @@ measure(const struct config *c, struct result *r)
 		snprintf(r->status, sizeof(r->status), "error:%d", -err);
 	else if (!r->status[0])
 		snprintf(r->status, sizeof(r->status), "ok");
+	r->started = started;
+}
+
+/* The schedule's options from the command line's. */
+static struct sched_opts
+sched_opts_of(const struct opts *o)
+{
+	return (struct sched_opts){
+		.min_rep = o->repeat,
+		.max_rep =
+			o->max_repeat > o->repeat ? o->max_repeat : o->repeat,
+		.max_attempts = o->max_attempts,
+		.precision = o->precision,
+		.seed = o->seed,
+	};
+}
+
+/* What the schedule reached: precision, re-measurements.  To stderr. */
+static void
+report_precision(const struct opts *o, const struct sched *s,
+		 const struct config *grid, size_t interfered_rows)
+{
+	struct sched_report r;
+	char label[512];
+
+	sched_report(s, &r);
+	config_label(&grid[r.worst_cfg], label, sizeof(label));
+	if (r.with_ok)
+		fprintf(stderr,
+			"mapbench: precision: %zu of %zu configurations have "
+			"the "
+			"95%% interval of their median within +-%.3g%% "
+			"(half-width: median %.1f%%, worst %.1f%%: %s); "
+			"%u to %u ok repetitions\n",
+			r.precise, r.with_ok,
+			(o->precision > 0 ? o->precision : 0) * 100,
+			r.median_half * 100, r.worst_half * 100, label,
+			r.fewest_reps, r.most_reps);
+	if (o->precision > 0 && r.at_max)
+		fprintf(stderr,
+			"mapbench: precision: %zu configurations did not "
+			"reach +-%.3g%% in --max-repeat %u repetitions; "
+			"their intervals say how far they are\n",
+			r.at_max, o->precision * 100, o->max_repeat);
+	if (r.gave_up)
+		fprintf(stderr,
+			"mapbench: interference: the machine is busy: "
+			"measure when it is quiet, or say --interference-limit "
+			"off to keep such rows (they record how much CPU "
+			"others took)\n");
+	if (interfered_rows || r.remeasured || r.gave_up)
+		fprintf(stderr,
+			"mapbench: interference: %zu rows this run were "
+			"marked interfered (other processes or the "
+			"hypervisor took over %.3g%% of the CPUs); %zu "
+			"repetitions were measured again, %zu are still "
+			"interfered after %u attempts and have no ok row\n",
+			interfered_rows, o->interf_limit * 100, r.remeasured,
+			r.gave_up, o->max_attempts);
 }
 
 int
 cmd_sweep(const struct opts *o, int argc, char **argv)
 {
-	struct config *grid, *order;
-	struct done_set done_set = {NULL, 0};
+	struct config *grid, row;
+	struct sched *sched;
+	struct sched_opts so = sched_opts_of(o);
 	struct outdir d;
-	size_t n, n_order, done = 0, not_ok = 0, few_samples = 0;
+	size_t n, cfg, done = 0, resumed = 0, not_ok = 0, few_samples = 0;
+	size_t interfered = 0;
 	double est = 0, t_begin, spent = 0;
 	bool tty = isatty(2), fresh;
 	char label[512], eta[32];
@@ -451,22 +546,30 @@ cmd_sweep(const struct opts *o, int argc, char **argv)
 		return 2;
 	open_outdir(o, &d);
 	fresh = lstat(d.csv, &st) != 0;
-	if (o->resume && !fresh) {
+	if (o->resume && !fresh)
 		check_same_grid(o, &d);
-		load_done(d.csv, &done_set);
-	}
-	n_order = grid_schedule(grid, n, o->repeat, o->seed, already_done,
-				&done_set, &order);
+	sched = sched_new(grid, n, &so);
+	if (o->resume && !fresh)
+		resumed = load_done(d.csv, grid, n, sched);
 	driver_init(o->pin, true);
 	grid_report_oversubscribed(o, driver_ncpus());
-	for (size_t i = 0; i < n_order; i++)
-		est += order[i].duration + overhead_estimate(&order[i]);
+	for (size_t i = 0; i < n; i++)
+		est += (grid[i].duration + overhead_estimate(&grid[i])) *
+		       so.min_rep;
 	fmt_time(label, sizeof(label), est);
-	fprintf(stderr,
-		"mapbench: sweep: %zu runs to do (%zu configurations x %u "
-		"reps%s), about %s; results in %s\n",
-		n_order, n, o->repeat, done_set.n ? ", resumed" : "", label,
-		d.csv);
+	if (o->precision > 0)
+		fprintf(stderr,
+			"mapbench: sweep: %zu configurations x %u to %u reps "
+			"(until the median's 95%% interval is within "
+			"+-%.3g%%)%s, at least %s; results in %s\n",
+			n, so.min_rep, so.max_rep, o->precision * 100,
+			resumed ? ", resumed" : "", label, d.csv);
+	else
+		fprintf(stderr,
+			"mapbench: sweep: %zu configurations x %u reps%s, "
+			"about %s; results in %s\n",
+			n, so.min_rep, resumed ? ", resumed" : "", label,
+			d.csv);
 
 	err = write_meta(d.meta, o, argc, argv, o->resume && !fresh,
 			 driver_ncpus());
@@ -485,36 +588,43 @@ cmd_sweep(const struct opts *o, int argc, char **argv)
 
 	catch_signals();
 	t_begin = now_sec();
-	for (size_t i = 0; i < n_order && !mb_interrupted; i++) {
+	while (!mb_interrupted && sched_next(sched, &row, &cfg)) {
 		struct result r;
 		double t0 = now_sec();
 
 		if (tty) {
-			double left = done ? spent / (double)done *
-						      (double)(n_order - done)
-					   : est;
+			size_t left = sched_round_left(sched) + 1;
 
-			config_label(&order[i], label, sizeof(label));
-			fmt_time(eta, sizeof(eta), left);
-			fprintf(stderr, "\r\033[K[%zu/%zu] %s  ETA %s",
-				done + 1, n_order, label, eta);
+			config_label(&row, label, sizeof(label));
+			fmt_time(eta, sizeof(eta),
+				 done ? spent / (double)done * (double)left
+				      : est);
+			fprintf(stderr,
+				"\r\033[K[round %u: %zu left] %s%s  %s%s",
+				sched_round(sched), left, label,
+				row.attempt > 1 ? " (again)" : "", eta,
+				sched_round(sched) > 1 ? "" : " to the base");
 		}
-		measure(&order[i], &r);
+		measure(&row, &r);
 		if (mb_interrupted)
 			break; /* the row was cut short: not a result */
-		err = append_row(fd, good, &order[i], &r, good == 0);
+		err = append_row(fd, good, &row, &r, good == 0);
 		if (err) {
 			fprintf(stderr,
 				"%smapbench: writing %s: %s; %zu rows kept\n",
 				tty ? "\n" : "", d.csv, strerror(-err),
-				done_set.n + done);
+				resumed + done);
 			print_resume_hint(argc, argv);
 			close(fd);
 			return 1;
 		}
+		sched_record(sched, cfg, row.rep, row.attempt, r.status,
+			     r.ops ? (double)r.ops / r.seconds / 1e6 : NAN);
 		good = lseek(fd, 0, SEEK_END);
-		not_ok += strcmp(r.status, "ok") != 0;
-		few_samples += order[i].latency_sample && r.lat_samples < 1000;
+		interfered += strcmp(r.status, "interfered") == 0;
+		not_ok += strcmp(r.status, "ok") != 0 &&
+			  strcmp(r.status, "interfered") != 0;
+		few_samples += row.latency_sample && r.lat_samples < 1000;
 		done++;
 		spent += now_sec() - t0;
 	}
@@ -537,24 +647,35 @@ cmd_sweep(const struct opts *o, int argc, char **argv)
 			"sample (lengthen --duration or lower "
 			"--latency-sample)\n",
 			few_samples);
+	report_precision(o, sched, grid, interfered);
 	if (mb_interrupted) {
 		fprintf(stderr,
 			"mapbench: interrupted: %zu rows kept in %s (%zu this "
 			"time)\n",
-			done_set.n + done, d.csv, done);
+			resumed + done, d.csv, done);
 		print_resume_hint(argc, argv);
+		sched_free(sched);
 		return interrupted_status();
 	}
 	fmt_time(label, sizeof(label), now_sec() - t_begin);
 	fprintf(stderr, "mapbench: sweep: %zu runs in %s; %zu rows in %s\n",
-		done, label, done_set.n + done, d.csv);
+		done, label, resumed + done, d.csv);
 	if (printf("results: %s\nmeta:    %s\n", d.csv, d.meta) < 0)
 		rc = 1;
-	/* Finished, but some rows are not measurements: exit 1 (documented). */
-	if (not_ok)
-		rc = 1;
+	/*
+	 * Finished, but some rows are not measurements: exit 1
+	 * (documented).  Interfered rows that were measured again are not
+	 * counted; a repetition still interfered after every attempt is.
+	 */
+	{
+		struct sched_report sr;
+
+		sched_report(sched, &sr);
+		if (not_ok || sr.gave_up)
+			rc = 1;
+	}
+	sched_free(sched);
 	free(grid);
-	free(order);
 	if (o->no_plot)
 		return rc;
 	return cmd_plot(o->out, d.plots) ?: rc;

@@ -242,6 +242,20 @@ grid_identity(const struct opts *o)
 	json_object_set_new(j, "seed", u64_string(o->seed));
 	json_object_set_new(j, "pin", json_boolean(o->pin));
 	json_object_set_new(j, "latency-sample", u64_string(o->latency_sample));
+	/* how each row is measured */
+	json_object_set_new(j, "ops", u64_string(o->ops_per_thread));
+	json_object_set_new(j, "settle", json_boolean(o->settle));
+	json_object_set_new(j, "sizing", json_string(sizing_name(o->sizing)));
+	json_object_set_new(j, "isolate", json_boolean(o->isolate));
+	snprintf(buf, sizeof(buf), "%.6g", o->interf_limit * 100);
+	json_object_set_new(j, "interference-limit",
+			    json_string(o->interf_limit >= 1 ? "off" : buf));
+	/* how many repetitions (schedule.h) */
+	snprintf(buf, sizeof(buf), "%.6g", o->precision * 100);
+	json_object_set_new(j, "precision",
+			    json_string(o->precision > 0 ? buf : "off"));
+	json_object_set_new(j, "max-repeat", json_integer(o->max_repeat));
+	json_object_set_new(j, "remeasure", json_integer(o->max_attempts - 1));
 	return j;
 }
 

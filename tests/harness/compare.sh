@@ -134,8 +134,13 @@ grep -q 'significantly worse' "$TMP/err" || fail "threshold: no message"
 [ $? -eq 0 ] || fail "threshold 20: -16.7% is within, want exit 0"
 "$MB" compare --threshold 0 "$TMP/A" "$TMP/A2" >/dev/null 2>&1
 [ $? -eq 0 ] || fail "threshold: identical, want exit 0"
-"$MB" compare --threshold 0 "$TMP/R3" "$TMP/R3a" >/dev/null 2>&1
-[ $? -eq 0 ] || fail "threshold: 3 reps cannot be significant, want exit 0"
+# 3 vs 3 repetitions can never reach p < 0.05: a gate that cannot see is
+# refused (exit 2, nothing on stdout), saying how many are needed.
+"$MB" compare --threshold 0 "$TMP/R3" "$TMP/R3a" >"$TMP/out" 2>"$TMP/err"
+[ $? -eq 2 ] || fail "threshold: 3 reps cannot be significant, want exit 2"
+[ -s "$TMP/out" ] && fail "threshold refused, but something was printed"
+grep -q 'needs at least 4 per side' "$TMP/err" ||
+	fail "threshold refusal does not say how many repetitions: $(cat "$TMP/err")"
 # lower is better for ns_per_op: B has 1/1.2 of A's ns/op
 "$MB" compare --metric ns_per_op --threshold 10 "$TMP/A" "$TMP/B" >/dev/null 2>&1
 [ $? -eq 0 ] || fail "threshold ns_per_op: B is faster, want exit 0"
