@@ -44,9 +44,10 @@ struct result {
 	double bytes_per_key_settled; /* after a Range + quiesce; < 0: NA */
 	double isolate_ms; /* fork/pipe/wait cost of an isolated row */
 	/* --- precision (issue 19; interfere.h, sweep.c) --- */
-	struct interference interf; /* who else ran during the window */
-	double started;		    /* Unix time the row started (sweep) */
-				    /* --- end measurement method --- */
+	/* Who else ran during the window. */
+	struct interference interf;
+	/* Unix time the row started (sweep). */
+	double started;
 };
 
 #define LAT_P50	 1u
