@@ -200,10 +200,146 @@ test_geomean(void **state)
 	assert_true(isnan(stats_geomean(x, 0)));
 }
 
+/* Deterministic normal deviates (splitmix64 + Box-Muller). */
+static uint64_t rng_state = 12345;
+
+static double
+unif(void)
+{
+	uint64_t z = (rng_state += UINT64_C(0x9e3779b97f4a7c15));
+
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	z ^= z >> 31;
+	return ((double)(z >> 11) + 0.5) / 9007199254740992.0;
+}
+
+static double
+gauss(void)
+{
+	return sqrt(-2 * log(unif())) * cos(2 * M_PI * unif());
+}
+
+/* n throughputs around `median`, lognormal with a coefficient `cv`. */
+static void
+draw(double *x, size_t n, double median, double cv)
+{
+	for (size_t i = 0; i < n; i++)
+		x[i] = median * exp(cv * gauss());
+}
+
+/*
+ * What compare can conclude from the default sweep's 5 repetitions a
+ * side: the false-positive rate at alpha 0.05 (A/A, the same
+ * distribution) stays at or under alpha, and a 10% shift is detected in
+ * most configurations when repetitions scatter by 3%, the tight rows of a
+ * quiet machine.
+ */
+static void
+test_aa_and_power(void **state)
+{
+	enum { TRIALS = 4000, N = 5 };
+	double a[N], b[N];
+	unsigned fp = 0, hit = 0, hit5 = 0;
+	struct stats_test t;
+
+	(void)state;
+	for (int i = 0; i < TRIALS; i++) {
+		draw(a, N, 10, 0.03);
+		draw(b, N, 10, 0.03);
+		assert_int_equal(stats_mann_whitney(a, N, b, N, &t), 0);
+		fp += t.p < 0.05;
+		draw(b, N, 9, 0.03);
+		assert_int_equal(stats_mann_whitney(a, N, b, N, &t), 0);
+		hit += t.p < 0.05;
+		draw(b, N, 9, 0.05);
+		draw(a, N, 10, 0.05);
+		assert_int_equal(stats_mann_whitney(a, N, b, N, &t), 0);
+		hit5 += t.p < 0.05;
+	}
+	/* 5 vs 5: the exact test's attainable level under 0.05 is 0.032 */
+	if (fp > TRIALS * 0.045)
+		fail_msg("A/A: %u of %d called different", fp, TRIALS);
+	if (fp < TRIALS * 0.015)
+		fail_msg("A/A: only %u of %d: the test is not at its level",
+			 fp, TRIALS);
+	if (hit < TRIALS * 0.95)
+		fail_msg("10%% shift, cv 3%%: detected %u of %d", hit, TRIALS);
+	if (hit5 < TRIALS * 0.70)
+		fail_msg("10%% shift, cv 5%%: detected %u of %d", hit5, TRIALS);
+}
+
+/*
+ * The geometric mean's bootstrap interval: over A/A grids it excludes 1
+ * rarely, and a uniform 10% shift is excluded from it almost always.
+ */
+static void
+test_geo_boot(void **state)
+{
+	enum { GRIDS = 200, M = 20, N = 5 };
+	double xa[M][N], xb[M][N], lo, hi;
+	const double *pa[M], *pb[M];
+	size_t na[M], nb[M];
+	unsigned aa_sig = 0, shift_sig = 0;
+
+	(void)state;
+	for (int m = 0; m < M; m++) {
+		pa[m] = xa[m];
+		pb[m] = xb[m];
+		na[m] = nb[m] = N;
+	}
+	for (int g = 0; g < GRIDS; g++) {
+		for (int m = 0; m < M; m++) {
+			double med = 1 + m;
+
+			draw(xa[m], N, med, 0.05);
+			draw(xb[m], N, med, 0.05);
+		}
+		assert_int_equal(stats_geo_ratio_boot(pa, na, pb, nb, M, 0.95,
+						      500, (uint64_t)g, &lo,
+						      &hi),
+				 0);
+		assert_true(lo <= hi);
+		aa_sig += lo > 1 || hi < 1;
+		for (int m = 0; m < M; m++)
+			for (int k = 0; k < N; k++)
+				xb[m][k] *= 0.9;
+		assert_int_equal(stats_geo_ratio_boot(pa, na, pb, nb, M, 0.95,
+						      500, (uint64_t)g, &lo,
+						      &hi),
+				 0);
+		shift_sig += hi < 1;
+	}
+	if (aa_sig > GRIDS * 0.10)
+		fail_msg("geomean A/A: %u of %d intervals exclude 1", aa_sig,
+			 GRIDS);
+	if (shift_sig < GRIDS * 0.95)
+		fail_msg("geomean -10%%: only %u of %d intervals below 1",
+			 shift_sig, GRIDS);
+}
+
+static void
+test_inner_spread(void **state)
+{
+	double one_off[] = {6.85, 6.87, 17.97, 6.86, 6.9};
+	double two_modes[] = {10, 10, 10, 20, 20};
+	double three[] = {0.36, 0.89, 4.24};
+
+	(void)state;
+	/* one outlier in five: the median absorbs it, not unstable */
+	NEAR(stats_inner_spread(one_off, 5), (6.9 - 6.86) / 6.87, 1e-9);
+	NEAR(stats_inner_spread(two_modes, 5), 1.0, 1e-12);
+	NEAR(stats_inner_spread(three, 3), (4.24 - 0.36) / 0.89, 1e-9);
+	assert_true(isnan(stats_inner_spread(three, 1)));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_aa_and_power),
+		cmocka_unit_test(test_geo_boot),
+		cmocka_unit_test(test_inner_spread),
 		cmocka_unit_test(test_median),
 		cmocka_unit_test(test_mw_exact_no_ties),
 		cmocka_unit_test(test_mw_ties),
