@@ -823,7 +823,8 @@ defaults(struct opts *o, const char *cmd, unsigned ncpus)
 	o->isolate = sweep;
 	o->interf_limit = INTERF_LIMIT_DEFAULT;
 	/* The environment's default (a shared CI runner: off); checked. */
-	if (getenv("MAPBENCH_INTERFERENCE_LIMIT")) {
+	if (getenv("MAPBENCH_INTERFERENCE_LIMIT") &&
+	    getenv("MAPBENCH_INTERFERENCE_LIMIT")[0]) {
 		const char *e = getenv("MAPBENCH_INTERFERENCE_LIMIT");
 
 		if (strcmp(e, "off") == 0)

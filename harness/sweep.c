@@ -491,17 +491,26 @@ report_precision(const struct opts *o, const struct sched *s,
 
 	sched_report(s, &r);
 	config_label(&grid[r.worst_cfg], label, sizeof(label));
-	if (r.with_ok)
+	/* a grid configuration has no repetition: drop " rep=0" */
+	if (strstr(label, " rep="))
+		*strstr(label, " rep=") = '\0';
+	if (r.with_ok && o->precision > 0)
 		fprintf(stderr,
 			"mapbench: precision: %zu of %zu configurations have "
 			"the "
 			"95%% interval of their median within +-%.3g%% "
 			"(half-width: median %.1f%%, worst %.1f%%: %s); "
 			"%u to %u ok repetitions\n",
-			r.precise, r.with_ok,
-			(o->precision > 0 ? o->precision : 0) * 100,
+			r.precise, r.with_ok, o->precision * 100,
 			r.median_half * 100, r.worst_half * 100, label,
 			r.fewest_reps, r.most_reps);
+	else if (r.with_ok)
+		fprintf(stderr,
+			"mapbench: precision: the 95%% interval of a median "
+			"(or [min, max] below 6 repetitions) is within "
+			"+-%.1f%% for the median configuration, +-%.1f%% at "
+			"worst (%s)\n",
+			r.median_half * 100, r.worst_half * 100, label);
 	if (o->precision > 0 && r.at_max)
 		fprintf(stderr,
 			"mapbench: precision: %zu configurations did not "

@@ -192,7 +192,7 @@ test_precision_stops(void **state)
 	struct config row;
 	size_t cfg, n = 0;
 	/* one low and one high value, then tight ones */
-	static const double v[] = {70, 100, 100, 130, 100,
+	static const double v[] = {70,	100, 100, 130, 100,
 				   100, 100, 100, 100, 100};
 
 	(void)state;
@@ -260,8 +260,8 @@ test_resume(void **state)
 static void
 test_precise_rule(void **state)
 {
-	double tight[] = {99, 100, 101, 100, 100}, one_off[] = {100, 100, 200,
-								100, 100};
+	double tight[] = {99, 100, 101, 100, 100},
+	       one_off[] = {100, 100, 200, 100, 100};
 	double half;
 
 	(void)state;

@@ -261,8 +261,8 @@ test_aa_and_power(void **state)
 	if (fp > TRIALS * 0.045)
 		fail_msg("A/A: %u of %d called different", fp, TRIALS);
 	if (fp < TRIALS * 0.015)
-		fail_msg("A/A: only %u of %d: the test is not at its level",
-			 fp, TRIALS);
+		fail_msg("A/A: only %u of %d: the test is not at its level", fp,
+			 TRIALS);
 	if (hit < TRIALS * 0.95)
 		fail_msg("10%% shift, cv 3%%: detected %u of %d", hit, TRIALS);
 	if (hit5 < TRIALS * 0.70)
