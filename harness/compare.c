@@ -395,7 +395,8 @@ struct source {
 	struct sweep_csv csv;
 	json_t *meta;
 	int metric_col, status_col, impl_col;
-	int idcol[32]; /* per compare_identity_cols[], or -1 */
+	int idcol[32];	  /* per compare_identity_cols[], or -1 */
+	double precision; /* meta.json's grid.precision (a share), or 0 */
 };
 
 struct cell {
@@ -587,6 +588,17 @@ load_source(struct cmp *c, struct source *s, const char *arg)
 		if (!s->meta || !json_is_object(s->meta))
 			bad("%s:%d: %s", path, jerr.line,
 			    s->meta ? "not a JSON object" : jerr.text);
+	}
+	{
+		json_t *p = s->meta ? json_object_get(
+					      json_object_get(s->meta, "grid"),
+					      "precision")
+				    : NULL;
+
+		s->precision =
+			json_is_string(p) && strcmp(json_string_value(p), "off")
+				? strtod(json_string_value(p), NULL) / 100
+				: 0;
 	}
 	s->metric_col = sweep_csv_col(&s->csv, c->metric);
 	if (s->metric_col < 0)
@@ -1131,6 +1143,27 @@ compare_summary_text(const struct stats_summary *s, char *buf, size_t len,
 			 s->n, s->conf * 100);
 }
 
+/*
+ * A median whose interval is wider than the precision its sweep asked for
+ * (--precision, meta.json's grid) says so.
+ */
+static void
+precision_note(const struct cmp *c, int j, const struct stats_summary *s,
+	       char *note, size_t len)
+{
+	double target = c->src[c->in[j].src].precision, half;
+
+	note[0] = '\0';
+	if (target <= 0 || s->n == 0 || !(s->median > 0))
+		return;
+	half = fmax(s->hi - s->median, s->median - s->lo) / s->median;
+	if (half > target + 1e-12)
+		snprintf(note, len,
+			 "did not reach the sweep's precision of +-%.3g%% "
+			 "(--precision) within its --max-repeat",
+			 target * 100);
+}
+
 /* The "vs A" cell. */
 static void
 compare_delta_text(const struct stats_ratio *r, const struct stats_test *t,
@@ -1429,6 +1462,10 @@ print_text(FILE *f, struct cmp *c)
 						     sizeof(buf) - 8, note,
 						     sizeof(note));
 				if (note[0])
+					strcat(buf, note_mark(&ns, note));
+				precision_note(c, j, &cl->sum, note,
+					       sizeof(note));
+				if (note[0] && strlen(buf) + 8 < sizeof(buf))
 					strcat(buf, note_mark(&ns, note));
 				grid_add(&t, j ? (size_t)j * 2 : 1, buf);
 				if (!j)
