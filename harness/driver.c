@@ -58,6 +58,10 @@
 #define BATCH	   256	    /* most operations between two stop checks */
 #define WL_BATCH   64	    /* Go workload iterations between two checks */
 #define STOP_SLICE 1000000u /* ns: a batch longer than this halves */
+#define TL_SLICE_NS 10000000u /* ns: a timeline slice (timeline.h) */
+#define TL_SLICES_MAX 4096u   /* slices a --duration window is split into */
+#define TL_OPS_CAP 65536u     /* slices kept of an --ops window */
+#define SETTLE_TIMEOUT_S 30.0 /* bound of the wait for background work */
 
 volatile sig_atomic_t mb_interrupted;
 
@@ -143,13 +147,29 @@ struct plan {
 	double lat_mean;       /* mean gap between samples; 0: off */
 	uint64_t lat_overhead; /* ticks subtracted from each sample */
 	void (*wl_step)(struct wl_thread *);
+	uint64_t tl_slice; /* ticks per timeline slice */
+	uint32_t tl_cap;   /* slices each worker can record */
 	pthread_barrier_t barrier;
 	_Alignas(64) atomic_int stop;
 	atomic_uint finished; /* workers past their window (--ops) */
 };
 
+/*
+ * A worker's timeline: v[i] is the number of operations it had completed
+ * at the end of the first batch that ended at or after the end of slice
+ * i (each worker's slices start at its own start).  Written only by the
+ * worker, once per batch, read after the join.
+ */
+struct tl {
+	uint64_t *v;
+	uint64_t edge;	/* tick at which the current slice ends */
+	uint64_t slice; /* ticks per slice */
+	uint32_t n, cap;
+};
+
 struct worker {
 	pthread_t th;
+	struct tl tl;
 	unsigned tid;
 	struct plan *p;
 	struct hist *hist;
@@ -189,6 +209,32 @@ next_batch(uint64_t n, uint64_t *t_prev)
 	if (d < slice_ticks / 8 && n < BATCH)
 		return n * 2;
 	return n;
+}
+
+static inline void
+tl_begin(struct tl *t, uint64_t now)
+{
+	t->n = 0;
+	t->edge = now + t->slice;
+}
+
+/* Is a slice edge behind `now` (so that tl_mark has work)? */
+static inline bool
+tl_due(const struct tl *t, uint64_t now)
+{
+	return now >= t->edge;
+}
+
+/* Close every slice that ended by `now` with `done` operations. */
+static inline void
+tl_mark(struct tl *t, uint64_t now, uint64_t done)
+{
+	while (now >= t->edge && t->n < t->cap) {
+		t->v[t->n++] = done;
+		t->edge += t->slice;
+	}
+	if (t->n == t->cap)
+		t->edge = UINT64_MAX;
 }
 
 static bool
@@ -308,16 +354,18 @@ mix_loop(struct worker *w, bool sample, bool zipf)
 	struct hist *h = w->hist;
 	struct mix_state st;
 	uint64_t ls = w->lat_seed, cd = 0, budget = p->budget, bn = 1;
-	uint64_t tb = clock_ticks();
+	uint64_t tb = clock_ticks(), done = 0;
 
 	memset(&st, 0, sizeof(st));
 	st.s = w->seed;
+	tl_begin(&w->tl, tb);
 	if (sample)
 		cd = geometric_gap(&ls, mean);
 	do {
 		uint64_t left = bn < budget ? bn : budget;
 
 		budget -= left;
+		done += left;
 		while (left) {
 			uint64_t n = left;
 
@@ -338,6 +386,8 @@ mix_loop(struct worker *w, bool sample, bool zipf)
 			}
 		}
 		bn = next_batch(bn, &tb);
+		if (tl_due(&w->tl, tb))
+			tl_mark(&w->tl, tb, done);
 	} while (budget && !should_stop(p));
 	st.count[WL_LOAD] = st.nload;
 	st.hits[WL_LOAD] = st.hload;
@@ -367,14 +417,17 @@ churn_loop(struct worker *w, bool sample)
 	uint64_t s = w->seed, ls = w->lat_seed, lo = 0, hi = p->churn_window;
 	uint64_t count[WL_NOPS] = {0}, hits[WL_NOPS] = {0}, failed = 0;
 	uint64_t budget = p->budget, bn = 1, tb = clock_ticks(), cd = 0;
+	uint64_t done = 0;
 	void *v;
 
+	tl_begin(&w->tl, tb);
 	if (sample)
 		cd = geometric_gap(&ls, p->lat_mean);
 	do {
 		uint64_t n = bn < budget ? bn : budget;
 
 		budget -= n;
+		done += n;
 		for (uint64_t i = 0; i < n; i++) {
 			uint64_t r = rng_next(&s), x = (uint32_t)r, t0 = 0;
 			uint64_t key;
@@ -411,6 +464,8 @@ churn_loop(struct worker *w, bool sample)
 			failed += rc < 0;
 		}
 		bn = next_batch(bn, &tb);
+		if (tl_due(&w->tl, tb))
+			tl_mark(&w->tl, tb, done);
 	} while (budget && !should_stop(p));
 	memcpy(w->count, count, sizeof(count));
 	memcpy(w->hits, hits, sizeof(hits));
@@ -431,6 +486,7 @@ go_loop(struct worker *w, struct wl_thread *t)
 	uint64_t tb = clock_ticks();
 	uint64_t cd = p->lat_mean > 0 ? geometric_gap(&ls, p->lat_mean) : 0;
 
+	tl_begin(&w->tl, tb);
 	do {
 		uint64_t left = bn < budget ? bn : budget;
 
@@ -460,6 +516,14 @@ go_loop(struct worker *w, struct wl_thread *t)
 			}
 		}
 		bn = next_batch(bn, &tb);
+		if (tl_due(&w->tl, tb)) {
+			uint64_t done = 0;
+
+			/* Map operations, as the mixes count them. */
+			for (int k = 0; k < WL_NOPS; k++)
+				done += t->ops[k];
+			tl_mark(&w->tl, tb, done);
+		}
 	} while (budget && !should_stop(p));
 	memcpy(w->count, t->ops, sizeof(w->count));
 	memcpy(w->hits, t->hits, sizeof(w->hits));
@@ -560,6 +624,26 @@ plan_build(struct plan *p, struct worker *ws, const struct config *c)
 	p->lat_overhead = (uint64_t)mb_clock.cost_ticks;
 	if (c->wl && p->lat_mean > 0 && !(p->wl_step = wl_step_of(c->wl)))
 		p->lat_mean = 0;
+	/*
+	 * Timeline slices of TL_SLICE_NS, wider for windows of more than
+	 * TL_SLICES_MAX of them; room for a window stretched to twice its
+	 * length.  An --ops window keeps its first TL_OPS_CAP slices.
+	 */
+	{
+		double slice_ns = TL_SLICE_NS;
+
+		if (!c->ops_per_thread &&
+		    c->duration * 1e9 > slice_ns * TL_SLICES_MAX)
+			slice_ns = c->duration * 1e9 / TL_SLICES_MAX;
+		p->tl_slice = (uint64_t)(slice_ns / mb_clock.ns_per_tick);
+		if (p->tl_slice == 0)
+			p->tl_slice = 1;
+		p->tl_cap = c->ops_per_thread
+				    ? TL_OPS_CAP
+				    : (uint32_t)(2 * c->duration * 1e9 /
+						 slice_ns) +
+					      2;
+	}
 	for (unsigned i = 0; i < c->threads; i++) {
 		struct worker *w = &ws[i];
 
@@ -572,6 +656,13 @@ plan_build(struct plan *p, struct worker *ws, const struct config *c)
 		if (p->lat_mean > 0 &&
 		    !(w->hist = calloc(1, sizeof(struct hist))))
 			return -ENOMEM;
+		/* Written here so that no page is first touched in the window. */
+		w->tl.slice = p->tl_slice;
+		w->tl.cap = p->tl_cap;
+		w->tl.v = malloc(sizeof(uint64_t) * p->tl_cap);
+		if (w->tl.v == NULL)
+			return -ENOMEM;
+		memset(w->tl.v, 0, sizeof(uint64_t) * p->tl_cap);
 	}
 	return 0;
 }
@@ -579,8 +670,10 @@ plan_build(struct plan *p, struct worker *ws, const struct config *c)
 static void
 plan_free(struct plan *p, struct worker *ws, unsigned threads)
 {
-	for (unsigned i = 0; i < threads; i++)
+	for (unsigned i = 0; i < threads; i++) {
 		free(ws[i].hist);
+		free(ws[i].tl.v);
+	}
 	zipf_free(&p->zipf);
 }
 
@@ -640,13 +733,36 @@ store_checked(const struct map_ops *ops, struct map *m, uint64_t key)
 }
 
 /*
+ * Wait (at most SETTLE_TIMEOUT_S) for the map's background work, such as
+ * lfht's resize, to finish before the window: the time it took is the
+ * row's settle_s (what an application pays after a bulk load before the
+ * map performs as it will), and a map still busy at the bound makes the
+ * row "unsettled".  Maps without a settle hook: settle_s NA.
+ */
+static void
+wait_settled(struct plan *p, struct result *r)
+{
+	double t0;
+	int rc;
+
+	if (p->ops->settle == NULL)
+		return;
+	t0 = now_sec();
+	rc = map_ops_settle(p->ops, p->m, SETTLE_TIMEOUT_S);
+	r->settle_s = now_sec() - t0;
+	r->unsettled = rc != 0;
+}
+
+/*
  * Warm-up, outside the window: create the map, fill it with Store.  By
- * default nothing else runs, as in an application or xsync's benchmarks;
- * --settle adds one Range, which promotes syncmap's dirty map.  Go's
- * workloads keep Go's own setup.  Returns -ENOMEM if a Store failed.
+ * default nothing else of the workload runs, as in an application or
+ * xsync's benchmarks; --settle adds one Range, which promotes syncmap's
+ * dirty map.  Go's workloads keep Go's own setup.  Then the map's own
+ * background work is waited for (wait_settled).  Returns -ENOMEM if a
+ * Store failed.
  */
 static int
-warm_up(struct plan *p)
+warm_up(struct plan *p, struct result *res)
 {
 	const struct config *c = p->c;
 	const struct map_ops *ops = p->ops;
@@ -686,6 +802,8 @@ warm_up(struct plan *p)
 out:
 	atomic_store_explicit(&map_alloc_fail_countdown, 0,
 			      memory_order_relaxed);
+	if (!err && !mb_interrupted)
+		wait_settled(p, res);
 	return err < 0 ? err : 0;
 }
 
@@ -762,6 +880,42 @@ lat_quantile(const struct hist *h, double q, unsigned bit, struct result *r)
 }
 
 /*
+ * The row's timeline: slice i holds what every worker did in its own
+ * slice i (workers start within microseconds of each other).  Only the
+ * slices every worker completed are kept: the last, partial one is left
+ * out, and so, in an --ops window, is the tail after the first worker
+ * finished.  Adjacent slices are summed so that at most TL_POINTS remain.
+ */
+static void
+timeline_build(const struct plan *p, const struct worker *ws,
+	       struct result *r)
+{
+	const struct config *c = p->c;
+	uint32_t n = UINT32_MAX, f;
+	double slice_s = (double)p->tl_slice * mb_clock.ns_per_tick * 1e-9;
+
+	for (unsigned i = 0; i < c->threads; i++)
+		if (ws[i].tl.n < n)
+			n = ws[i].tl.n;
+	if (n == 0 || n == UINT32_MAX)
+		return;
+	f = (n + TL_POINTS - 1) / TL_POINTS;
+	r->tl_n = n / f;
+	r->tl_slice_s = slice_s * f;
+	for (uint32_t j = 0; j < r->tl_n; j++) {
+		uint64_t sum = 0;
+
+		for (unsigned i = 0; i < c->threads; i++) {
+			const uint64_t *v = ws[i].tl.v;
+			uint32_t a = j * f, b = a + f - 1;
+
+			sum += v[b] - (a ? v[a - 1] : 0);
+		}
+		r->tl_mops[j] = (float)((double)sum / r->tl_slice_s / 1e6);
+	}
+}
+
+/*
  * After the window: counters, then memory exactly as the window left the
  * map (quiesce only waits for deferred frees), then the live keys by
  * Range, then, as its own column, memory after that Range (for syncmap,
@@ -819,6 +973,7 @@ measure_after(struct plan *p, struct worker *ws, struct result *r,
 			r->pinned = false;
 	}
 	r->seconds = (double)(end - start) * 1e-9;
+	timeline_build(p, ws, r);
 	if (merged && merged->count) {
 		r->lat_samples = merged->count;
 		r->p50_ns = lat_quantile(merged, 0.50, LAT_P50, r);
@@ -843,6 +998,8 @@ set_status(const struct config *c, struct result *r)
 		snprintf(r->status, sizeof(r->status), "failed_ops");
 	else if (mb_interrupted)
 		snprintf(r->status, sizeof(r->status), "interrupted");
+	else if (r->unsettled)
+		snprintf(r->status, sizeof(r->status), "unsettled");
 	else if (!c->ops_per_thread && r->seconds > c->duration * 1.5 + 0.25)
 		snprintf(r->status, sizeof(r->status), "stretched");
 	else
@@ -875,6 +1032,7 @@ run_config(const struct config *c, struct result *r)
 	r->pinned = c->pin;
 	r->bytes_per_key = -1;
 	r->bytes_per_key_settled = -1;
+	r->settle_s = -1;
 	for (int k = 0; k < PEV_N; k++)
 		r->perf[k] = -1;
 	snprintf(r->clock, sizeof(r->clock), "%s", mb_clock.name);
@@ -901,7 +1059,7 @@ run_config(const struct config *c, struct result *r)
 	if (!p->m)
 		goto out_barrier;
 	map_ops_thread_enter(ops);
-	err = warm_up(p);
+	err = warm_up(p, r);
 	if (!err && mb_interrupted) {
 		/* A signal during the prefill: no window, no figures. */
 		snprintf(r->status, sizeof(r->status), "interrupted");

@@ -8,6 +8,9 @@
 #include "map.h"
 #include "workloads.h"
 
+/* Most points of a row's throughput timeline (timeline.h). */
+#define TL_POINTS 256
+
 struct result {
 	/*
 	 * "ok", or why the row is not a measurement to use: "oom",
@@ -42,6 +45,12 @@ struct result {
 	double bytes_per_key_settled; /* after a Range + quiesce; < 0: NA */
 	double isolate_ms; /* fork/pipe/wait cost of an isolated row */
 			   /* --- end measurement method --- */
+	/* --- steady state and timeline (issue 20; driver.c, timeline.c) --- */
+	double settle_s; /* warm-up's wait for background work; < 0: NA */
+	bool unsettled;	 /* that wait ended at its bound, work still going */
+	unsigned tl_n;	 /* timeline points, <= TL_POINTS; 0: none */
+	double tl_slice_s;	   /* the width of one point */
+	float tl_mops[TL_POINTS]; /* Mops/s of all workers in each point */
 };
 
 #define LAT_P50	 1u

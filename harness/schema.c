@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "schema.h"
+#include "timeline.h"
 
 static double
 mops_of(const struct result *r)
@@ -433,6 +434,43 @@ get_isolate_ms(const struct config *c, const struct result *r, int a,
 	v->d = r->isolate_ms;
 }
 
+/* --- steady state and timeline (issue 20) --- */
+
+static void
+get_settle_s(const struct config *c, const struct result *r, int a,
+	     struct col_val *v)
+{
+	v->na = r->settle_s < 0;
+	v->d = r->settle_s;
+}
+
+static void
+get_tl_slice(const struct config *c, const struct result *r, int a,
+	     struct col_val *v)
+{
+	v->na = r->tl_n == 0;
+	v->d = r->tl_slice_s * 1e3;
+}
+
+static void
+get_timeline(const struct config *c, const struct result *r, int a,
+	     struct col_val *v)
+{
+	v->na = r->tl_n == 0;
+	timeline_format(r, v->s, sizeof(v->s));
+}
+
+static void
+get_drift(const struct config *c, const struct result *r, int flag,
+	  struct col_val *v)
+{
+	double pct = 0;
+
+	v->na = !timeline_drift(r, &pct);
+	v->d = pct;
+	v->u = fabs(pct) > TL_DRIFT_PCT;
+}
+
 /* clang-format off */
 #define ID  (COL_ID)
 #define T   (COL_TABLE)
@@ -511,6 +549,11 @@ const struct column schema_columns[] = {
 	{"instructions", "events", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_perf, 2},
 	{"cache_misses", "events", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_perf, 3},
 	{"isolate_ms", "ms", COL_REAL, AGG_MEDIAN, 0, NULL, "%.4g", get_isolate_ms, 0},
+	{"settle_s", "s", COL_REAL, AGG_MEDIAN, 0, NULL, "%.4g", get_settle_s, 0},
+	{"timeline_slice_ms", "ms", COL_REAL, AGG_MEDIAN, 0, NULL, "%.4g", get_tl_slice, 0},
+	{"timeline_mops", "Mops/s", COL_TEXT, AGG_NONE, 0, NULL, NULL, get_timeline, 0},
+	{"drift_pct", "%", COL_REAL, AGG_MEDIAN, 0, NULL, "%.3g", get_drift, 0},
+	{"drift", "", COL_UINT, AGG_NONE, 0, NULL, NULL, get_drift, 1},
 };
 #undef ID
 #undef T
@@ -626,7 +669,7 @@ schema_csv_header(FILE *f)
 int
 schema_csv_row(FILE *f, const struct config *c, const struct result *r)
 {
-	char cell[256];
+	char cell[SCHEMA_CELL_MAX];
 
 	for (size_t k = 0; k < schema_ncolumns; k++) {
 		schema_cell(k, c, r, cell, sizeof(cell));

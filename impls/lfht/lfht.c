@@ -47,6 +47,7 @@
 #include <stdatomic.h>
 
 #include "alloc.h"
+#include "background.h"
 #include "hash.h"
 #include "map.h"
 
@@ -540,6 +541,23 @@ lfht_clear(struct map *m)
 	map_rcu_read_unlock();
 }
 
+/*
+ * The settle hook: wait for the resize worker.  With CDS_LFHT_AUTO_RESIZE
+ * the table grows from liburcu's own thread, lazily, after the inserts
+ * that asked for it; liburcu 0.13 offers no query for "resize done" and
+ * hides the bucket count, so what is observable is that worker's
+ * activity: the map has settled once every other thread of the process
+ * (the resize worker, its partition helpers, the call_rcu thread) has
+ * been idle for a while (background.h).  A resize that could not run is
+ * never taken for a finished one: a runnable worker counts as busy.
+ */
+static int
+lfht_settle(struct map *m, double timeout_s)
+{
+	(void)m;
+	return map_background_wait_idle(timeout_s);
+}
+
 const struct map_ops lfht_ops = {
 	.name = "lfht",
 	.summary = "liburcu cds_lfht (urcu-memb), immutable nodes, call_rcu "
@@ -565,4 +583,5 @@ const struct map_ops lfht_ops = {
 	 */
 	.stats = NULL,
 	.quiesce = map_rcu_quiesce,
+	.settle = lfht_settle,
 };
