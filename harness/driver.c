@@ -55,13 +55,13 @@
 #include "sampler.h"
 #include "sysinfo.h"
 
-#define BATCH	   256	    /* most operations between two stop checks */
-#define WL_BATCH   64	    /* Go workload iterations between two checks */
-#define STOP_SLICE 1000000u /* ns: a batch longer than this halves */
-#define TL_SLICE_NS 10000000u /* ns: a timeline slice (timeline.h) */
-#define TL_SLICES_MAX 4096u   /* slices a --duration window is split into */
-#define TL_OPS_CAP 65536u     /* slices kept of an --ops window */
-#define SETTLE_TIMEOUT_S 30.0 /* bound of the wait for background work */
+#define BATCH		 256 /* most operations between two stop checks */
+#define WL_BATCH	 64  /* Go workload iterations between two checks */
+#define STOP_SLICE	 1000000u  /* ns: a batch longer than this halves */
+#define TL_SLICE_NS	 10000000u /* ns: a timeline slice (timeline.h) */
+#define TL_SLICES_MAX	 4096u	/* slices a --duration window is split into */
+#define TL_OPS_CAP	 65536u /* slices kept of an --ops window */
+#define SETTLE_TIMEOUT_S 30.0	/* bound of the wait for background work */
 
 volatile sig_atomic_t mb_interrupted;
 
@@ -157,11 +157,13 @@ struct plan {
 /*
  * A worker's timeline: v[i] is the number of operations it had completed
  * at the end of the first batch that ended at or after the end of slice
- * i (each worker's slices start at its own start).  Written only by the
- * worker, once per batch, read after the join.
+ * i (each worker's slices start at its own start), cpu[i] its thread's
+ * CPU time then (ns, from cpu0 at its start).  Written only by the
+ * worker, at most once per batch and one clock_gettime per slice; read
+ * after the join.
  */
 struct tl {
-	uint64_t *v;
+	uint64_t *v, *cpu, cpu0;
 	uint64_t edge;	/* tick at which the current slice ends */
 	uint64_t slice; /* ticks per slice */
 	uint32_t n, cap;
@@ -211,11 +213,21 @@ next_batch(uint64_t n, uint64_t *t_prev)
 	return n;
 }
 
+static inline uint64_t
+thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static inline void
 tl_begin(struct tl *t, uint64_t now)
 {
 	t->n = 0;
 	t->edge = now + t->slice;
+	t->cpu0 = thread_cpu_ns();
 }
 
 /* Is a slice edge behind `now` (so that tl_mark has work)? */
@@ -229,7 +241,10 @@ tl_due(const struct tl *t, uint64_t now)
 static inline void
 tl_mark(struct tl *t, uint64_t now, uint64_t done)
 {
+	uint64_t cpu = thread_cpu_ns();
+
 	while (now >= t->edge && t->n < t->cap) {
+		t->cpu[t->n] = cpu;
 		t->v[t->n++] = done;
 		t->edge += t->slice;
 	}
@@ -638,11 +653,11 @@ plan_build(struct plan *p, struct worker *ws, const struct config *c)
 		p->tl_slice = (uint64_t)(slice_ns / mb_clock.ns_per_tick);
 		if (p->tl_slice == 0)
 			p->tl_slice = 1;
-		p->tl_cap = c->ops_per_thread
-				    ? TL_OPS_CAP
-				    : (uint32_t)(2 * c->duration * 1e9 /
-						 slice_ns) +
-					      2;
+		p->tl_cap =
+			c->ops_per_thread
+				? TL_OPS_CAP
+				: (uint32_t)(2 * c->duration * 1e9 / slice_ns) +
+					  2;
 	}
 	for (unsigned i = 0; i < c->threads; i++) {
 		struct worker *w = &ws[i];
@@ -656,13 +671,16 @@ plan_build(struct plan *p, struct worker *ws, const struct config *c)
 		if (p->lat_mean > 0 &&
 		    !(w->hist = calloc(1, sizeof(struct hist))))
 			return -ENOMEM;
-		/* Written here so that no page is first touched in the window. */
+		/* Written here so that no page is first touched in the window.
+		 */
 		w->tl.slice = p->tl_slice;
 		w->tl.cap = p->tl_cap;
 		w->tl.v = malloc(sizeof(uint64_t) * p->tl_cap);
-		if (w->tl.v == NULL)
+		w->tl.cpu = malloc(sizeof(uint64_t) * p->tl_cap);
+		if (w->tl.v == NULL || w->tl.cpu == NULL)
 			return -ENOMEM;
 		memset(w->tl.v, 0, sizeof(uint64_t) * p->tl_cap);
+		memset(w->tl.cpu, 0, sizeof(uint64_t) * p->tl_cap);
 	}
 	return 0;
 }
@@ -673,6 +691,7 @@ plan_free(struct plan *p, struct worker *ws, unsigned threads)
 	for (unsigned i = 0; i < threads; i++) {
 		free(ws[i].hist);
 		free(ws[i].tl.v);
+		free(ws[i].tl.cpu);
 	}
 	zipf_free(&p->zipf);
 }
@@ -887,8 +906,7 @@ lat_quantile(const struct hist *h, double q, unsigned bit, struct result *r)
  * finished.  Adjacent slices are summed so that at most TL_POINTS remain.
  */
 static void
-timeline_build(const struct plan *p, const struct worker *ws,
-	       struct result *r)
+timeline_build(const struct plan *p, const struct worker *ws, struct result *r)
 {
 	const struct config *c = p->c;
 	uint32_t n = UINT32_MAX, f;
@@ -903,15 +921,18 @@ timeline_build(const struct plan *p, const struct worker *ws,
 	r->tl_n = n / f;
 	r->tl_slice_s = slice_s * f;
 	for (uint32_t j = 0; j < r->tl_n; j++) {
-		uint64_t sum = 0;
+		uint64_t sum = 0, cpu = 0;
 
 		for (unsigned i = 0; i < c->threads; i++) {
-			const uint64_t *v = ws[i].tl.v;
+			const struct tl *t = &ws[i].tl;
 			uint32_t a = j * f, b = a + f - 1;
 
-			sum += v[b] - (a ? v[a - 1] : 0);
+			sum += t->v[b] - (a ? t->v[a - 1] : 0);
+			cpu += t->cpu[b] - (a ? t->cpu[a - 1] : t->cpu0);
 		}
 		r->tl_mops[j] = (float)((double)sum / r->tl_slice_s / 1e6);
+		r->tl_cpu[j] = (float)((double)cpu * 1e-9 / r->tl_slice_s /
+				       c->threads);
 	}
 }
 

@@ -46,11 +46,12 @@ struct result {
 	double isolate_ms; /* fork/pipe/wait cost of an isolated row */
 			   /* --- end measurement method --- */
 	/* --- steady state and timeline (issue 20; driver.c, timeline.c) --- */
-	double settle_s; /* warm-up's wait for background work; < 0: NA */
-	bool unsettled;	 /* that wait ended at its bound, work still going */
-	unsigned tl_n;	 /* timeline points, <= TL_POINTS; 0: none */
-	double tl_slice_s;	   /* the width of one point */
+	double settle_s;   /* warm-up's wait for background work; < 0: NA */
+	bool unsettled;	   /* that wait ended at its bound, work still going */
+	unsigned tl_n;	   /* timeline points, <= TL_POINTS; 0: none */
+	double tl_slice_s; /* the width of one point */
 	float tl_mops[TL_POINTS]; /* Mops/s of all workers in each point */
+	float tl_cpu[TL_POINTS];  /* the workers' mean CPU share in it, 0..1 */
 };
 
 #define LAT_P50	 1u

@@ -453,11 +453,11 @@ get_tl_slice(const struct config *c, const struct result *r, int a,
 }
 
 static void
-get_timeline(const struct config *c, const struct result *r, int a,
+get_timeline(const struct config *c, const struct result *r, int cpu,
 	     struct col_val *v)
 {
 	v->na = r->tl_n == 0;
-	timeline_format(r, v->s, sizeof(v->s));
+	timeline_format(r, cpu, v->s, sizeof(v->s));
 }
 
 static void
@@ -552,6 +552,7 @@ const struct column schema_columns[] = {
 	{"settle_s", "s", COL_REAL, AGG_MEDIAN, 0, NULL, "%.4g", get_settle_s, 0},
 	{"timeline_slice_ms", "ms", COL_REAL, AGG_MEDIAN, 0, NULL, "%.4g", get_tl_slice, 0},
 	{"timeline_mops", "Mops/s", COL_TEXT, AGG_NONE, 0, NULL, NULL, get_timeline, 0},
+	{"timeline_cpu", "share", COL_TEXT, AGG_NONE, 0, NULL, NULL, get_timeline, 1},
 	{"drift_pct", "%", COL_REAL, AGG_MEDIAN, 0, NULL, "%.3g", get_drift, 0},
 	{"drift", "", COL_UINT, AGG_NONE, 0, NULL, NULL, get_drift, 1},
 };

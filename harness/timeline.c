@@ -22,46 +22,55 @@
 extern char **environ;
 
 bool
-timeline_drift_of(const double *mops, size_t n, double *pct)
+timeline_drift_of(const double *mops, const double *cpu, size_t n, double *pct)
 {
 	size_t q = n / 4;
-	double first = 0, last = 0;
+	double ops0 = 0, ops1 = 0, cpu0 = 0, cpu1 = 0;
 
 	if (n < TL_DRIFT_MIN)
 		return false;
 	for (size_t i = 0; i < q; i++) {
-		first += mops[i];
-		last += mops[n - q + i];
+		ops0 += mops[i];
+		ops1 += mops[n - q + i];
+		cpu0 += cpu[i];
+		cpu1 += cpu[n - q + i];
 	}
-	if (!(first > 0)) {
+	if (cpu0 < TL_DRIFT_MIN_CPU * (double)q ||
+	    cpu1 < TL_DRIFT_MIN_CPU * (double)q)
+		return false;
+	if (!(ops0 > 0)) {
 		/* Nothing done at the start: any later work is a drift. */
-		*pct = last > 0 ? INFINITY : 0;
+		*pct = ops1 > 0 ? INFINITY : 0;
 		return true;
 	}
-	*pct = 100 * (last / first - 1);
+	*pct = 100 * ((ops1 / cpu1) / (ops0 / cpu0) - 1);
 	return true;
 }
 
 bool
 timeline_drift(const struct result *r, double *pct)
 {
-	double v[TL_POINTS];
+	double v[TL_POINTS], c[TL_POINTS];
 	unsigned n = r->tl_n < TL_POINTS ? r->tl_n : TL_POINTS;
 
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned i = 0; i < n; i++) {
 		v[i] = r->tl_mops[i];
-	return timeline_drift_of(v, n, pct);
+		c[i] = r->tl_cpu[i];
+	}
+	return timeline_drift_of(v, c, n, pct);
 }
 
 void
-timeline_format(const struct result *r, char *buf, size_t len)
+timeline_format(const struct result *r, bool cpu, char *buf, size_t len)
 {
 	size_t n = 0;
 
 	buf[0] = '\0';
 	for (unsigned i = 0; i < r->tl_n && i < TL_POINTS && n < len; i++)
-		n += (size_t)snprintf(buf + n, len - n, "%s%.4g", i ? ";" : "",
-				      (double)r->tl_mops[i]);
+		n += (size_t)snprintf(
+			buf + n, len - n, cpu ? "%s%.3g" : "%s%.4g",
+			i ? ";" : "",
+			(double)(cpu ? r->tl_cpu[i] : r->tl_mops[i]));
 }
 
 /* ---- mapbench timeline ---------------------------------------------- */
@@ -148,7 +157,7 @@ cell(const struct csv *c, size_t i, const char *name)
  */
 static int
 draw_one(const char *dir, const struct csv *c, size_t i, const double *v,
-	 int n, double slice_ms, double pct, bool have_pct)
+	 const double *cpu, int n, double slice_ms, double pct, bool have_pct)
 {
 	char dat[64], gp[64], svg[64], path[4096];
 	long line = c->line[i];
@@ -165,9 +174,10 @@ draw_one(const char *dir, const struct csv *c, size_t i, const double *v,
 	}
 	if (!(f = fopen(path, "w")))
 		goto io;
-	fprintf(f, "# ms\tMops/s (slice of %.4g ms)\n", slice_ms);
+	fprintf(f, "# ms\tMops/s\tCPU share (slices of %.4g ms)\n", slice_ms);
 	for (int j = 0; j < n; j++)
-		fprintf(f, "%.6g\t%.6g\n", (j + 0.5) * slice_ms, v[j]);
+		fprintf(f, "%.6g\t%.6g\t%.4g\n", (j + 0.5) * slice_ms, v[j],
+			cpu[j]);
 	if (fclose(f))
 		goto io;
 	if (snprintf(path, sizeof(path), "%s/%s", dir, gp) >=
@@ -201,8 +211,15 @@ draw_one(const char *dir, const struct csv *c, size_t i, const double *v,
 	fprintf(f, "set xlabel \"time in the window (ms)\"\n");
 	fprintf(f, "set ylabel \"Mops/s (all workers, per %.4g ms slice)\"\n",
 		slice_ms);
-	fprintf(f, "set yrange [0:*]\nset grid\nunset key\n");
-	fprintf(f, "plot \"%s\" using 1:2 with linespoints pt 7 ps 0.4\n", dat);
+	fprintf(f, "set y2label \"workers' CPU share\"\n");
+	fprintf(f,
+		"set yrange [0:*]\nset y2range [0:1.05]\nset ytics nomirror\n");
+	fprintf(f, "set y2tics\nset grid\nset key bottom left\n");
+	fprintf(f,
+		"plot \"%s\" using 1:2 with linespoints pt 7 ps 0.4 title "
+		"\"Mops/s\", \"%s\" using 1:3 axes x1y2 with lines dt 2 title "
+		"\"CPU share\"\n",
+		dat, dat);
 	if (fclose(f))
 		goto io;
 	rc = run_gnuplot(dir, gp);
@@ -227,8 +244,8 @@ cmd_timeline(int argc, char **argv)
 	bool all = false;
 	struct csv *c;
 	long partial;
-	int kt, ks, drawn = 0, failed = 0;
-	double *v;
+	int kt, ks, kc, drawn = 0, failed = 0;
+	double *v, *cpu;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--all") == 0)
@@ -238,12 +255,14 @@ cmd_timeline(int argc, char **argv)
 		else if (argv[i][0] != '-' && dir == NULL)
 			dir = argv[i];
 		else
-			bad_option("timeline", argv[i],
-				   "mapbench timeline DIR [--all] [--plot-dir D]");
+			bad_option(
+				"timeline", argv[i],
+				"mapbench timeline DIR [--all] [--plot-dir D]");
 	}
 	if (dir == NULL)
 		bad_option("timeline", NULL,
-			   "needs the sweep's directory: mapbench timeline DIR [--all] [--plot-dir D]");
+			   "needs the sweep's directory: mapbench timeline DIR "
+			   "[--all] [--plot-dir D]");
 	if (plot_dir && !plot_dir[0])
 		bad_option("--plot-dir", plot_dir, "a directory path");
 	snprintf(path, sizeof(path), "%s/results.csv", dir);
@@ -256,9 +275,12 @@ cmd_timeline(int argc, char **argv)
 	}
 	kt = csv_col(c, "timeline_mops");
 	ks = csv_col(c, "timeline_slice_ms");
-	if (kt < 0 || ks < 0) {
+	kc = csv_col(c, "timeline_cpu");
+	if (kt < 0 || ks < 0 || kc < 0) {
 		fprintf(stderr,
-			"mapbench: %s has no timeline_mops/timeline_slice_ms columns (written before timelines were kept)\n",
+			"mapbench: %s has no "
+			"timeline_mops/timeline_cpu/timeline_slice_ms columns "
+			"(written before timelines were kept)\n",
 			path);
 		csv_free(c);
 		return 2;
@@ -273,7 +295,10 @@ cmd_timeline(int argc, char **argv)
 		return 1;
 	}
 	v = malloc(sizeof(double) * TL_POINTS);
-	if (v == NULL) {
+	cpu = malloc(sizeof(double) * TL_POINTS);
+	if (v == NULL || cpu == NULL) {
+		free(v);
+		free(cpu);
 		csv_free(c);
 		return 1;
 	}
@@ -286,24 +311,29 @@ cmd_timeline(int argc, char **argv)
 		if (n == 0)
 			continue;
 		slice = strtod(c->rows[i][ks], &end);
-		if (n < 0 || end == c->rows[i][ks] || *end || !(slice > 0)) {
+		if (n < 0 || end == c->rows[i][ks] || *end || !(slice > 0) ||
+		    parse_points(c->rows[i][kc], cpu, TL_POINTS) != n) {
 			fprintf(stderr,
-				"mapbench: %s:%ld: timeline_mops wants Mops/s figures joined by ';' and timeline_slice_ms a positive number\n",
+				"mapbench: %s:%ld: timeline_mops and "
+				"timeline_cpu want as many figures, joined by "
+				"';', and timeline_slice_ms a positive "
+				"number\n",
 				path, c->line[i]);
 			failed++;
 			continue;
 		}
-		have = timeline_drift_of(v, (size_t)n, &pct);
+		have = timeline_drift_of(v, cpu, (size_t)n, &pct);
 		if (!all && !(have && fabs(pct) > TL_DRIFT_PCT))
 			continue;
-		switch (draw_one(pd, c, i, v, n, slice, pct, have)) {
+		switch (draw_one(pd, c, i, v, cpu, n, slice, pct, have)) {
 		case 0:
 			drawn++;
 			break;
 		case 3:
-			fprintf(stderr,
-				"mapbench: gnuplot not found: no timeline figures drawn\n");
+			fprintf(stderr, "mapbench: gnuplot not found: no "
+					"timeline figures drawn\n");
 			free(v);
+			free(cpu);
 			csv_free(c);
 			return 3;
 		default:
@@ -313,6 +343,7 @@ cmd_timeline(int argc, char **argv)
 	printf("%d timeline figure%s in %s%s\n", drawn, drawn == 1 ? "" : "s",
 	       pd, all ? "" : " (rows that drift; --all for every row)");
 	free(v);
+	free(cpu);
 	csv_free(c);
 	return failed ? 1 : 0;
 }

@@ -1,0 +1,80 @@
+# The throughput timeline and its drift flag (issue 20): a map that slows
+# down in the middle of the window drifts, the same map without the
+# slowdown does not; every row has a timeline whose points agree with its
+# Mops/s; mapbench timeline draws the rows that drift.
+. "$(dirname "$0")/lib.sh"
+
+cc -O2 -shared -fPIC -I"$SRC/impls" "$SRC/tests/harness/slowmap.c" \
+	-o "$TMP/slowmap.so" || { fail "build slowmap.so"; finish; }
+
+# cell FILE NAME: column NAME of the first row
+cell() {
+	i=$(csv_col "$1" "$2")
+	[ -n "$i" ] || { echo "no column $2" >&2; return 1; }
+	sed -n 2p "$1" | cut -d, -f"$i"
+}
+
+run() { # run OUT [ENV=V]: one 400 ms row of slowmap, 100% loads
+	out=$1
+	shift
+	env "$@" "$MB" run --impl-lib "$TMP/slowmap.so" --impl slowmap \
+		--threads 1 --read 100 --keys 1000 --duration 400ms \
+		--latency-sample 0 --format csv >"$out" 2>"$TMP/err" ||
+		fail "run $*: $(cat "$TMP/err")"
+}
+
+# On a busy machine a window can lose a quarter's CPU to other processes
+# (drift is NA then) or run on a shared core: each case gets three tries.
+
+# The loads spin 20 us from 150 ms on: the last quarter is far slower.
+for try in 1 2 3; do
+	run "$TMP/slow.csv" MAPBENCH_SLOWMAP_AFTER_MS=150 \
+		MAPBENCH_SLOWMAP_SPIN_NS=20000
+	[ "$(cell "$TMP/slow.csv" drift)" = 1 ] &&
+		awk -v d="$(cell "$TMP/slow.csv" drift_pct)" \
+			'BEGIN { exit !(d < -20) }' && break
+done
+[ "$(cell "$TMP/slow.csv" drift)" = 1 ] ||
+	fail "slowdown at 150 ms: drift $(cell "$TMP/slow.csv" drift), want 1"
+awk -v d="$(cell "$TMP/slow.csv" drift_pct)" 'BEGIN { exit !(d < -20) }' ||
+	fail "slowdown: drift_pct $(cell "$TMP/slow.csv" drift_pct), want < -20"
+
+# Steady: no drift.
+for try in 1 2 3; do
+	run "$TMP/steady.csv"
+	[ "$(cell "$TMP/steady.csv" drift)" = 0 ] && break
+done
+[ "$(cell "$TMP/steady.csv" drift)" = 0 ] ||
+	fail "steady map: drift $(cell "$TMP/steady.csv" drift) ($(cell "$TMP/steady.csv" drift_pct)%), want 0"
+
+# The timeline: 10 ms slices, about 40 of them, averaging to the row's
+# Mops/s (within 10%: the slices leave out the last partial one).
+for f in slow steady; do
+	tl=$(cell "$TMP/$f.csv" timeline_mops)
+	sl=$(cell "$TMP/$f.csv" timeline_slice_ms)
+	mops=$(cell "$TMP/$f.csv" mops)
+	[ "$sl" = 10 ] || fail "$f: timeline_slice_ms $sl, want 10"
+	echo "$tl" | awk -F';' -v m="$mops" '
+		{ for (i = 1; i <= NF; i++) s += $i; mean = s / NF }
+		END { exit !(NF >= 30 && NF <= 41 && mean > 0.9 * m && mean < 1.1 * m) }' ||
+		fail "$f: timeline of $(echo "$tl" | awk -F';' '{print NF}') points does not match mops $mops: $tl"
+done
+
+# mapbench timeline: a figure for the row that drifts, none for the other.
+if command -v gnuplot >/dev/null 2>&1; then
+	mkdir -p "$TMP/sw"
+	cat "$TMP/slow.csv" >"$TMP/sw/results.csv"
+	tail -n +2 "$TMP/steady.csv" >>"$TMP/sw/results.csv"
+	"$MB" timeline "$TMP/sw" >"$TMP/tl.out" 2>&1 ||
+		fail "mapbench timeline: $(cat "$TMP/tl.out")"
+	[ -s "$TMP/sw/plots/timeline-2.svg" ] || fail "no figure for the drifting row"
+	[ ! -e "$TMP/sw/plots/timeline-3.svg" ] || fail "a figure for the steady row"
+	"$MB" timeline "$TMP/sw" --all >/dev/null 2>&1 ||
+		fail "mapbench timeline --all"
+	[ -s "$TMP/sw/plots/timeline-3.svg" ] || fail "--all: no figure for the steady row"
+fi
+"$MB" timeline "$TMP/nowhere" >/dev/null 2>&1
+[ $? -eq 2 ] || fail "timeline of a missing sweep: want exit 2"
+"$MB" timeline >/dev/null 2>&1
+[ $? -eq 2 ] || fail "timeline without a directory: want exit 2"
+finish
