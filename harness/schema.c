@@ -176,13 +176,29 @@ get_mops(const struct config *c, const struct result *r, int a,
 	v->d = mops_of(r);
 }
 
+/*
+ * ns per something, the two ways (issue 20):
+ *   wall_ns_per_iter (and ns_per_op, the same figure under Go's name):
+ *	wall-clock ns of the window over the loop iterations of all threads
+ *	together, which is Go's and gbench's ns/op (b.RunParallel: T / N);
+ *	for a mix an iteration is one map operation.
+ *   thread_ns_per_map_op: thread-ns (window x threads) per map
+ *	operation, what one operation costs the thread that issues it;
+ *	it differs from the first by threads x map operations per iteration.
+ */
 static void
-get_ns_per_op(const struct config *c, const struct result *r, int a,
-	      struct col_val *v)
+get_ns_per(const struct config *c, const struct result *r, int per_map_op,
+	   struct col_val *v)
 {
-	v->na = r->ops == 0;
-	if (r->ops)
-		v->d = r->seconds * c->threads * 1e9 / (double)r->ops;
+	if (per_map_op) {
+		v->na = r->ops == 0;
+		if (r->ops)
+			v->d = r->seconds * c->threads * 1e9 / (double)r->ops;
+	} else {
+		v->na = r->iters == 0;
+		if (r->iters)
+			v->d = r->seconds * 1e9 / (double)r->iters;
+	}
 }
 
 /*
@@ -506,7 +522,9 @@ const struct column schema_columns[] = {
 	{"iters", "iters", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_iters, 0},
 	/* to full precision, so that mops == ops / seconds / 1e6 */
 	{"mops", "Mops/s", COL_REAL, AGG_MEDIAN, T, "Mops/s", "%.9g", get_mops, 0},
-	{"ns_per_op", "ns", COL_REAL, AGG_MEDIAN, T, "ns/op", "%.6g", get_ns_per_op, 0},
+	{"ns_per_op", "ns", COL_REAL, AGG_MEDIAN, 0, NULL, "%.6g", get_ns_per, 0},
+	{"wall_ns_per_iter", "ns", COL_REAL, AGG_MEDIAN, T, "ns/iter", "%.6g", get_ns_per, 0},
+	{"thread_ns_per_map_op", "ns", COL_REAL, AGG_MEDIAN, T, "thr-ns/mapop", "%.6g", get_ns_per, 1},
 	{"hit_pct", "%", COL_REAL, AGG_MEDIAN, T, "hit%", "%.4g", get_hit_pct, 0},
 	{"cpu_seconds", "s", COL_REAL, AGG_MEDIAN, 0, NULL, "%.6g", get_cpu, 0},
 	{"mops_per_cpu_s", "Mops/CPU-s", COL_REAL, AGG_MEDIAN, 0, NULL, "%.6g", get_cpu, 1},
@@ -744,7 +762,7 @@ table_fmt(const struct column *col)
 		return NULL;
 	if (strcmp(col->name, "mops") == 0)
 		return "%.2f";
-	if (strstr(col->name, "_ns") || strcmp(col->name, "ns_per_op") == 0 ||
+	if (strstr(col->name, "_ns") || strstr(col->name, "ns_per_") ||
 	    strcmp(col->name, "hit_pct") == 0)
 		return "%.1f";
 	return "%.3g";

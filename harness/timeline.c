@@ -17,6 +17,7 @@
 
 #include "csvread.h"
 #include "opts.h"
+#include "report.h"
 #include "timeline.h"
 
 extern char **environ;
@@ -342,6 +343,11 @@ cmd_timeline(int argc, char **argv)
 	}
 	printf("%d timeline figure%s in %s%s\n", drawn, drawn == 1 ? "" : "s",
 	       pd, all ? "" : " (rows that drift; --all for every row)");
+	/* A sweep's page lists every figure of its plot folder: redo it. */
+	snprintf(path, sizeof(path), "%s/meta.json", dir);
+	if (drawn && access(path, R_OK) == 0 &&
+	    report_write_sweep(dir, pd, stderr) != 0)
+		failed++;
 	free(v);
 	free(cpu);
 	csv_free(c);

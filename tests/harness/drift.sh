@@ -72,6 +72,18 @@ if command -v gnuplot >/dev/null 2>&1; then
 	"$MB" timeline "$TMP/sw" --all >/dev/null 2>&1 ||
 		fail "mapbench timeline --all"
 	[ -s "$TMP/sw/plots/timeline-3.svg" ] || fail "--all: no figure for the steady row"
+	# In a sweep, the page lists the figure.
+	MAPBENCH_SLOWMAP_AFTER_MS=150 MAPBENCH_SLOWMAP_SPIN_NS=20000 \
+		"$MB" sweep --impl-lib "$TMP/slowmap.so" --impl slowmap \
+		--threads 1 --read 100 --keys 1000 --duration 400ms \
+		--latency-sample 0 --out "$TMP/sw2" --no-plot >/dev/null 2>&1 ||
+		fail "sweep of slowmap"
+	if [ "$(cell "$TMP/sw2/results.csv" drift)" = 1 ]; then
+		"$MB" timeline "$TMP/sw2" >/dev/null 2>&1 ||
+			fail "mapbench timeline of a sweep"
+		grep -q 'timeline-2.svg' "$TMP/sw2/plots/index.html" ||
+			fail "index.html does not show timeline-2.svg"
+	fi
 fi
 "$MB" timeline "$TMP/nowhere" >/dev/null 2>&1
 [ $? -eq 2 ] || fail "timeline of a missing sweep: want exit 2"
