@@ -164,8 +164,10 @@ struct plan {
  */
 struct tl {
 	uint64_t *v, *cpu, cpu0;
-	uint64_t edge;	/* tick at which the current slice ends */
-	uint64_t slice; /* ticks per slice */
+	uint64_t base;	       /* tick at which slice 0 starts */
+	uint64_t end, cpu_end; /* tick and CPU time at the worker's end */
+	uint64_t edge;	       /* tick at which the current slice ends */
+	uint64_t slice;	       /* ticks per slice */
 	uint32_t n, cap;
 };
 
@@ -226,6 +228,7 @@ static inline void
 tl_begin(struct tl *t, uint64_t now)
 {
 	t->n = 0;
+	t->base = now;
 	t->edge = now + t->slice;
 	t->cpu0 = thread_cpu_ns();
 }
@@ -300,10 +303,13 @@ do_op(const struct map_ops *ops, struct map *m, unsigned kind, uint64_t key,
 	return 0;
 }
 
+/* A sample from t0 to t1 (ticks); t1 stamps a new maximum. */
 static inline void
-record(struct hist *h, uint64_t d, uint64_t overhead)
+record(struct hist *h, uint64_t t0, uint64_t t1, uint64_t overhead)
 {
-	hist_record(h, d > overhead ? d - overhead : 0);
+	uint64_t d = t1 - t0;
+
+	hist_record_at(h, d > overhead ? d - overhead : 0, t1);
 }
 
 /* The loop's state, in locals of mix_loop once mix_op is inlined. */
@@ -335,7 +341,7 @@ mix_op(struct plan *p, struct mix_state *st, struct hist *h, uint64_t keys,
 		t0 = clock_ticks();
 	rc = do_op(p->ops, p->m, kind, key, &st->range_seen);
 	if (timed)
-		record(h, clock_ticks() - t0, p->lat_overhead);
+		record(h, t0, clock_ticks(), p->lat_overhead);
 	/*
 	 * Loads, the common case, count in scalars: an increment of
 	 * count[kind] with a variable index cannot leave memory.  Loads
@@ -470,7 +476,7 @@ churn_loop(struct worker *w, bool sample)
 				lo += lo < hi;
 			}
 			if (sample && cd == 0) {
-				record(w->hist, clock_ticks() - t0,
+				record(w->hist, t0, clock_ticks(),
 				       p->lat_overhead);
 				cd = geometric_gap(&ls, p->lat_mean);
 			}
@@ -523,7 +529,7 @@ go_loop(struct worker *w, struct wl_thread *t)
 					uint64_t t0 = clock_ticks();
 
 					p->wl_step(t);
-					record(w->hist, clock_ticks() - t0,
+					record(w->hist, t0, clock_ticks(),
 					       p->lat_overhead);
 					left--;
 					cd = geometric_gap(&ls, p->lat_mean);
@@ -586,6 +592,8 @@ worker_main(void *arg)
 	else
 		mix_loop(w, false, false);
 	w->t_end = clock_mono_ns();
+	w->tl.end = clock_ticks();
+	w->tl.cpu_end = thread_cpu_ns();
 	perfev_stop(&pev);
 	/* Relaxed: a progress count; join publishes the worker's data. */
 	atomic_fetch_add_explicit(&p->finished, 1, memory_order_relaxed);
@@ -891,11 +899,54 @@ timed_window(struct plan *p, struct worker *ws, struct result *r)
 static double
 lat_quantile(const struct hist *h, double q, unsigned bit, struct result *r)
 {
-	double ns = hist_quantile(h, q) * mb_clock.ns_per_tick;
+	double ns =
+		hist_quantile(h, q, mb_clock.res_ns / mb_clock.ns_per_tick) *
+		mb_clock.ns_per_tick;
 
 	if (ns < 2 * mb_clock.res_ns)
 		r->unresolved |= bit;
 	return ns;
+}
+
+/*
+ * Was the worker that took the longest sample off its CPU for more than a
+ * tenth of the timeline slice the sample ended in?  1 yes, 0 no, -1 when
+ * that slice is not known.
+ */
+static int
+max_preempted(const struct plan *p, const struct worker *ws, uint64_t max)
+{
+	const struct worker *w = NULL;
+	const struct tl *t;
+	uint64_t i, from, to, c0, c1;
+
+	for (unsigned k = 0; k < p->c->threads; k++)
+		if (ws[k].hist && ws[k].hist->count && ws[k].hist->max == max) {
+			w = &ws[k];
+			break;
+		}
+	if (w == NULL)
+		return -1;
+	t = &w->tl;
+	if (t->slice == 0 || w->hist->max_at < t->base)
+		return -1;
+	i = (w->hist->max_at - t->base) / t->slice;
+	if (i < t->n) {
+		from = t->base + i * t->slice;
+		to = from + t->slice;
+		c0 = i ? t->cpu[i - 1] : t->cpu0;
+		c1 = t->cpu[i];
+	} else if (i == t->n && t->end > t->base + i * t->slice) {
+		/* the last, partial slice */
+		from = t->base + i * t->slice;
+		to = t->end;
+		c0 = i ? t->cpu[i - 1] : t->cpu0;
+		c1 = t->cpu_end;
+	} else {
+		return -1;
+	}
+	return (double)(c1 - c0) <
+	       0.9 * (double)(to - from) * mb_clock.ns_per_tick;
 }
 
 /*
@@ -1000,7 +1051,13 @@ measure_after(struct plan *p, struct worker *ws, struct result *r,
 		r->p50_ns = lat_quantile(merged, 0.50, LAT_P50, r);
 		r->p99_ns = lat_quantile(merged, 0.99, LAT_P99, r);
 		r->p999_ns = lat_quantile(merged, 0.999, LAT_P999, r);
+		/* Enough samples for the tail they print, else NA. */
+		if (merged->count < LAT_MIN_P99)
+			r->lat_few |= LAT_P99;
+		if (merged->count < LAT_MIN_P999)
+			r->lat_few |= LAT_P999;
 		r->max_ns = (double)merged->max * mb_clock.ns_per_tick;
+		r->max_preempted = max_preempted(p, ws, merged->max);
 		if (r->max_ns < 2 * mb_clock.res_ns)
 			r->unresolved |= LAT_MAX;
 	}
@@ -1054,6 +1111,7 @@ run_config(const struct config *c, struct result *r)
 	r->bytes_per_key = -1;
 	r->bytes_per_key_settled = -1;
 	r->settle_s = -1;
+	r->max_preempted = -1;
 	for (int k = 0; k < PEV_N; k++)
 		r->perf[k] = -1;
 	snprintf(r->clock, sizeof(r->clock), "%s", mb_clock.name);

@@ -52,11 +52,17 @@ struct result {
 	double tl_slice_s; /* the width of one point */
 	float tl_mops[TL_POINTS]; /* Mops/s of all workers in each point */
 	float tl_cpu[TL_POINTS];  /* the workers' mean CPU share in it, 0..1 */
+	unsigned lat_few;	  /* LAT_* bits: too few samples for it, NA */
+	int max_preempted; /* the max's worker was preempted then; -1 NA */
 };
 
 #define LAT_P50	 1u
 #define LAT_P99	 2u
 #define LAT_P999 4u
 #define LAT_MAX	 8u
+
+/* Samples a percentile needs to be printed (else NA, in lat_too_few). */
+#define LAT_MIN_P99  1000u
+#define LAT_MIN_P999 10000u
 
 #endif /* MAPBENCH_RESULT_H */

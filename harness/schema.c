@@ -324,9 +324,21 @@ get_lat(const struct config *c, const struct result *r, int q,
 {
 	const double p[] = {r->p50_ns, r->p99_ns, r->p999_ns, r->max_ns};
 
-	/* Below the clock's resolution: NA (lat_unresolved says so). */
-	v->na = r->lat_samples == 0 || (r->unresolved & (1u << q));
+	/*
+	 * Below the clock's resolution (lat_unresolved says so) or from too
+	 * few samples (lat_too_few): NA.
+	 */
+	v->na = r->lat_samples == 0 || (r->unresolved & (1u << q)) ||
+		(r->lat_few & (1u << q));
 	v->d = p[q];
+}
+
+static void
+get_max_preempted(const struct config *c, const struct result *r, int a,
+		  struct col_val *v)
+{
+	v->na = r->lat_samples == 0 || r->max_preempted < 0;
+	v->u = r->max_preempted > 0;
 }
 
 static void
@@ -414,14 +426,15 @@ get_clock_res(const struct config *c, const struct result *r, int a,
 }
 
 static void
-get_unresolved(const struct config *c, const struct result *r, int a,
+get_unresolved(const struct config *c, const struct result *r, int few,
 	       struct col_val *v)
 {
 	static const char *const q[] = {"p50", "p99", "p999", "max"};
+	unsigned bits = few ? r->lat_few : r->unresolved;
 	size_t n = 0;
 
 	for (int b = 0; b < 4; b++)
-		if (r->unresolved & (1u << b))
+		if (bits & (1u << b))
 			n += (size_t)snprintf(v->s + n, sizeof(v->s) - n,
 					      "%s%s", n ? ";" : "", q[b]);
 }
@@ -558,6 +571,8 @@ const struct column schema_columns[] = {
 	{"clock", "", COL_TEXT, AGG_KEY, 0, NULL, NULL, get_clock, 0},
 	{"clock_res_ns", "ns", COL_REAL, AGG_MEDIAN, 0, NULL, "%.4g", get_clock_res, 0},
 	{"lat_unresolved", "", COL_TEXT, AGG_NONE, 0, NULL, NULL, get_unresolved, 0},
+	{"lat_too_few", "", COL_TEXT, AGG_NONE, 0, NULL, NULL, get_unresolved, 1},
+	{"max_preempted", "", COL_UINT, AGG_NONE, 0, NULL, NULL, get_max_preempted, 0},
 	{"live_keys", "keys", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_live_keys, 0},
 	{"bytes_per_key", "bytes", COL_REAL, AGG_MEDIAN, 0, NULL, "%.1f", get_bytes_per_key, 0},
 	{"peak_rss_kb", "KiB", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_peak_rss, 0},
