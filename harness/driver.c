@@ -312,22 +312,45 @@ record(struct hist *h, uint64_t t0, uint64_t t1, uint64_t overhead)
 	hist_record_at(h, d > overhead ? d - overhead : 0, t1);
 }
 
-/* The loop's state, in locals of mix_loop once mix_op is inlined. */
+/*
+ * The loop's state, in locals of mix_loop once mix_op is inlined; the map
+ * and its vtable too, so that no vtable call makes the loop reload them
+ * through the plan.
+ */
 struct mix_state {
 	uint64_t s, nload, hload, range_seen, failed;
 	uint64_t count[WL_NOPS], hits[WL_NOPS];
+	const struct map_ops *ops;
+	struct map *m;
+	bool (*load)(struct map *m, uint64_t key, void **value);
 };
 
-/* One operation of the mix; timed into the histogram when `timed`. */
+/*
+ * One operation of the mix; timed into the histogram when `timed`.  A mix
+ * of loads only (`loads`) calls load directly: no operation draw, no
+ * dispatch.
+ */
 static inline __attribute__((always_inline)) void
 mix_op(struct plan *p, struct mix_state *st, struct hist *h, uint64_t keys,
-       uint64_t thr0, unsigned kind0, bool timed, bool zipf)
+       uint64_t thr0, unsigned kind0, bool timed, bool zipf, bool loads)
 {
 	uint64_t r = rng_next(&st->s), x = (uint32_t)r, key, t0 = 0;
 	unsigned kind;
 	int rc;
 
 	key = zipf ? zipf_next(&p->zipf, rng_next(&st->s)) : rng_bound(r, keys);
+	if (loads) {
+		void *v;
+
+		if (timed)
+			t0 = clock_ticks();
+		rc = st->load(st->m, key, &v);
+		if (timed)
+			record(h, t0, clock_ticks(), p->lat_overhead);
+		st->nload++;
+		st->hload += rc > 0;
+		return;
+	}
 	if (x < thr0) {
 		kind = kind0;
 	} else {
@@ -339,7 +362,7 @@ mix_op(struct plan *p, struct mix_state *st, struct hist *h, uint64_t keys,
 	}
 	if (timed)
 		t0 = clock_ticks();
-	rc = do_op(p->ops, p->m, kind, key, &st->range_seen);
+	rc = do_op(st->ops, st->m, kind, key, &st->range_seen);
 	if (timed)
 		record(h, t0, clock_ticks(), p->lat_overhead);
 	/*
@@ -366,7 +389,7 @@ mix_op(struct plan *p, struct mix_state *st, struct hist *h, uint64_t keys,
  * 2-3 ns control.
  */
 static inline __attribute__((always_inline)) void
-mix_loop(struct worker *w, bool sample, bool zipf)
+mix_loop(struct worker *w, bool sample, bool zipf, bool loads)
 {
 	struct plan *p = w->p;
 	const uint64_t keys = p->c->keys, thr0 = p->thr[0];
@@ -379,6 +402,9 @@ mix_loop(struct worker *w, bool sample, bool zipf)
 
 	memset(&st, 0, sizeof(st));
 	st.s = w->seed;
+	st.ops = p->ops;
+	st.m = p->m;
+	st.load = p->ops->load;
 	tl_begin(&w->tl, tb);
 	if (sample)
 		cd = geometric_gap(&ls, mean);
@@ -394,13 +420,13 @@ mix_loop(struct worker *w, bool sample, bool zipf)
 				n = cd - 1;
 			for (uint64_t i = 0; i < n; i++)
 				mix_op(p, &st, h, keys, thr0, kind0, false,
-				       zipf);
+				       zipf, loads);
 			left -= n;
 			if (sample) {
 				cd -= n;
 				if (left && cd == 1) {
 					mix_op(p, &st, h, keys, thr0, kind0,
-					       true, zipf);
+					       true, zipf, loads);
 					left--;
 					cd = geometric_gap(&ls, mean);
 				}
@@ -551,6 +577,34 @@ go_loop(struct worker *w, struct wl_thread *t)
 	w->iters = t->iters;
 }
 
+/*
+ * The mix loop's instances: sampling, Zipf and loads-only are constants
+ * in each, so that the per-operation path carries no test a row does not
+ * need.
+ */
+static void
+mix_dispatch(struct worker *w)
+{
+	const struct plan *p = w->p;
+	bool sample = p->lat_mean > 0, zipf = p->c->dist.kind == DIST_ZIPF;
+	bool loads = p->nk == 1 && p->kind[0] == WL_LOAD;
+
+#define MIX(a, b, c)                                                           \
+	if (sample == (a) && zipf == (b) && loads == (c)) {                    \
+		mix_loop(w, a, b, c);                                          \
+		return;                                                        \
+	}
+	MIX(true, true, true)
+	MIX(true, true, false)
+	MIX(true, false, true)
+	MIX(true, false, false)
+	MIX(false, true, true)
+	MIX(false, true, false)
+	MIX(false, false, true)
+	MIX(false, false, false)
+#undef MIX
+}
+
 /* Go's b.N stride between the threads' counters (see workloads.h). */
 #define GO_N_HINT (UINT64_C(1) << 40)
 
@@ -582,15 +636,8 @@ worker_main(void *arg)
 		go_loop(w, &t);
 	else if (c->dist.kind == DIST_CHURN)
 		churn_loop(w, p->lat_mean > 0);
-	else if (c->dist.kind == DIST_ZIPF)
-		if (p->lat_mean > 0)
-			mix_loop(w, true, true);
-		else
-			mix_loop(w, false, true);
-	else if (p->lat_mean > 0)
-		mix_loop(w, true, false);
 	else
-		mix_loop(w, false, false);
+		mix_dispatch(w);
 	w->t_end = clock_mono_ns();
 	w->tl.end = clock_ticks();
 	w->tl.cpu_end = thread_cpu_ns();
