@@ -498,6 +498,9 @@ get_drift(const struct config *c, const struct result *r, int flag,
 	v->na = !timeline_drift(r, &pct);
 	v->d = pct;
 	v->u = fabs(pct) > TL_DRIFT_PCT;
+	/* Nothing done in the first quarter: no ratio, but a drift. */
+	if (!flag && !isfinite(pct))
+		v->na = true;
 }
 
 /* clang-format off */
