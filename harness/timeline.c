@@ -237,6 +237,27 @@ io:
 	return -1;
 }
 
+/*
+ * Row i's points into v and cpu, its slice width into *slice: the number
+ * of points (0: the row has no timeline), or -1 when its cells are not a
+ * timeline.
+ */
+static int
+row_points(const struct csv *c, size_t i, int kt, int kc, int ks, double *v,
+	   double *cpu, double *slice)
+{
+	int n = parse_points(c->rows[i][kt], v, TL_POINTS);
+	char *end;
+
+	if (n == 0)
+		return c->rows[i][kc][0] || c->rows[i][ks][0] ? -1 : 0;
+	*slice = strtod(c->rows[i][ks], &end);
+	if (n < 0 || end == c->rows[i][ks] || *end || !(*slice > 0) ||
+	    parse_points(c->rows[i][kc], cpu, TL_POINTS) != n)
+		return -1;
+	return n;
+}
+
 int
 cmd_timeline(int argc, char **argv)
 {
@@ -245,7 +266,7 @@ cmd_timeline(int argc, char **argv)
 	bool all = false;
 	struct csv *c;
 	long partial;
-	int kt, ks, kc, drawn = 0, failed = 0;
+	int kt, ks, kc, drawn = 0, failed = 0, bad = 0;
 	double *v, *cpu;
 
 	for (int i = 1; i < argc; i++) {
@@ -286,15 +307,6 @@ cmd_timeline(int argc, char **argv)
 		csv_free(c);
 		return 2;
 	}
-	snprintf(pd, sizeof(pd), "%s", plot_dir ? plot_dir : "");
-	if (!plot_dir)
-		snprintf(pd, sizeof(pd), "%s/plots", dir);
-	if (mkdir(pd, 0777) && errno != EEXIST) {
-		fprintf(stderr, "mapbench: cannot create %s: %s\n", pd,
-			strerror(errno));
-		csv_free(c);
-		return 1;
-	}
 	v = malloc(sizeof(double) * TL_POINTS);
 	cpu = malloc(sizeof(double) * TL_POINTS);
 	if (v == NULL || cpu == NULL) {
@@ -303,26 +315,42 @@ cmd_timeline(int argc, char **argv)
 		csv_free(c);
 		return 1;
 	}
+	/* Every row checked before anything is written. */
+	for (size_t i = 0; i < c->nrows; i++) {
+		double slice;
+
+		if (row_points(c, i, kt, kc, ks, v, cpu, &slice) < 0) {
+			/* clang-format off */
+			fprintf(stderr, "mapbench: %s:%ld: timeline_mops and timeline_cpu want as many figures (Mops/s, CPU share), joined by ';', and timeline_slice_ms a positive number\n",
+				path, c->line[i]);
+			/* clang-format on */
+			bad++;
+		}
+	}
+	if (bad) {
+		free(v);
+		free(cpu);
+		csv_free(c);
+		return 2;
+	}
+	snprintf(pd, sizeof(pd), "%s", plot_dir ? plot_dir : "");
+	if (!plot_dir)
+		snprintf(pd, sizeof(pd), "%s/plots", dir);
+	if (mkdir(pd, 0777) && errno != EEXIST) {
+		fprintf(stderr, "mapbench: cannot create %s: %s\n", pd,
+			strerror(errno));
+		free(v);
+		free(cpu);
+		csv_free(c);
+		return 1;
+	}
 	for (size_t i = 0; i < c->nrows; i++) {
 		double slice, pct = 0;
-		char *end;
-		int n = parse_points(c->rows[i][kt], v, TL_POINTS);
+		int n = row_points(c, i, kt, kc, ks, v, cpu, &slice);
 		bool have;
 
-		if (n == 0)
+		if (n <= 0)
 			continue;
-		slice = strtod(c->rows[i][ks], &end);
-		if (n < 0 || end == c->rows[i][ks] || *end || !(slice > 0) ||
-		    parse_points(c->rows[i][kc], cpu, TL_POINTS) != n) {
-			fprintf(stderr,
-				"mapbench: %s:%ld: timeline_mops and "
-				"timeline_cpu want as many figures, joined by "
-				"';', and timeline_slice_ms a positive "
-				"number\n",
-				path, c->line[i]);
-			failed++;
-			continue;
-		}
 		have = timeline_drift_of(v, cpu, (size_t)n, &pct);
 		if (!all && !(have && fabs(pct) > TL_DRIFT_PCT))
 			continue;

@@ -85,6 +85,16 @@ if command -v gnuplot >/dev/null 2>&1; then
 			fail "index.html does not show timeline-2.svg"
 	fi
 fi
+# A cell that is not a timeline: exit 2, one message naming the line,
+# nothing written.
+mkdir -p "$TMP/bad"
+printf 'impl,timeline_mops,timeline_cpu,timeline_slice_ms\nx,1;2;abc,1;1;1,10\n' \
+	>"$TMP/bad/results.csv"
+"$MB" timeline "$TMP/bad" >/dev/null 2>"$TMP/bad.err"
+[ $? -eq 2 ] || fail "timeline of a bad cell: want exit 2"
+grep -q 'results.csv:2: timeline_mops' "$TMP/bad.err" ||
+	fail "bad cell not named: $(cat "$TMP/bad.err")"
+[ ! -e "$TMP/bad/plots" ] || fail "bad input: plots written"
 "$MB" timeline "$TMP/nowhere" >/dev/null 2>&1
 [ $? -eq 2 ] || fail "timeline of a missing sweep: want exit 2"
 "$MB" timeline >/dev/null 2>&1
