@@ -313,6 +313,38 @@ record(struct hist *h, uint64_t t0, uint64_t t1, uint64_t overhead)
 }
 
 /*
+ * The sampling gap, set again at every timeline slice edge: never sparser
+ * than asked (--latency-sample), but dense enough that the worker can
+ * expect its share of LAT_TARGET samples by the end of the window, judged
+ * by its pace so far (a slow map is sampled more often, so that its p99.9
+ * rests on enough samples; sampling never changes the operation stream).
+ * `done` counts what the gap counts (operations, or iterations of a Go
+ * workload) since `since`; `left` is what remains of an --ops budget.
+ */
+static double
+lat_adapt(const struct plan *p, const struct worker *w, uint64_t done,
+	  uint64_t left, uint64_t now)
+{
+	const struct config *c = p->c;
+	double elapsed =
+		(double)(now - w->tl.base) * mb_clock.ns_per_tick * 1e-9;
+	double want = (double)LAT_TARGET / c->threads - (double)w->hist->count;
+	double expect, mean = p->lat_mean;
+
+	if (want <= 0 || elapsed <= 0)
+		return mean;
+	if (c->ops_per_thread)
+		expect = (double)left;
+	else if (c->duration > elapsed)
+		expect = (double)done / elapsed * (c->duration - elapsed);
+	else
+		return mean;
+	if (expect / mean < want)
+		mean = expect / want;
+	return mean < 1 ? 1 : mean;
+}
+
+/*
  * The loop's state, in locals of mix_loop once mix_op is inlined; the map
  * and its vtable too, so that no vtable call makes the loop reload them
  * through the plan.
@@ -393,7 +425,7 @@ mix_loop(struct worker *w, bool sample, bool zipf, bool loads)
 {
 	struct plan *p = w->p;
 	const uint64_t keys = p->c->keys, thr0 = p->thr[0];
-	const double mean = p->lat_mean;
+	double mean = p->lat_mean;
 	const unsigned kind0 = p->kind[0];
 	struct hist *h = w->hist;
 	struct mix_state st;
@@ -433,8 +465,11 @@ mix_loop(struct worker *w, bool sample, bool zipf, bool loads)
 			}
 		}
 		bn = next_batch(bn, &tb);
-		if (tl_due(&w->tl, tb))
+		if (tl_due(&w->tl, tb)) {
 			tl_mark(&w->tl, tb, done);
+			if (sample)
+				mean = lat_adapt(p, w, done, budget, tb);
+		}
 	} while (budget && !should_stop(p));
 	st.count[WL_LOAD] = st.nload;
 	st.hits[WL_LOAD] = st.hload;
@@ -465,11 +500,12 @@ churn_loop(struct worker *w, bool sample)
 	uint64_t count[WL_NOPS] = {0}, hits[WL_NOPS] = {0}, failed = 0;
 	uint64_t budget = p->budget, bn = 1, tb = clock_ticks(), cd = 0;
 	uint64_t done = 0;
+	double mean = p->lat_mean;
 	void *v;
 
 	tl_begin(&w->tl, tb);
 	if (sample)
-		cd = geometric_gap(&ls, p->lat_mean);
+		cd = geometric_gap(&ls, mean);
 	do {
 		uint64_t n = bn < budget ? bn : budget;
 
@@ -504,15 +540,18 @@ churn_loop(struct worker *w, bool sample)
 			if (sample && cd == 0) {
 				record(w->hist, t0, clock_ticks(),
 				       p->lat_overhead);
-				cd = geometric_gap(&ls, p->lat_mean);
+				cd = geometric_gap(&ls, mean);
 			}
 			count[kind]++;
 			hits[kind] += rc > 0;
 			failed += rc < 0;
 		}
 		bn = next_batch(bn, &tb);
-		if (tl_due(&w->tl, tb))
+		if (tl_due(&w->tl, tb)) {
 			tl_mark(&w->tl, tb, done);
+			if (sample)
+				mean = lat_adapt(p, w, done, budget, tb);
+		}
 	} while (budget && !should_stop(p));
 	memcpy(w->count, count, sizeof(count));
 	memcpy(w->hits, hits, sizeof(hits));
@@ -531,7 +570,8 @@ go_loop(struct worker *w, struct wl_thread *t)
 	const struct go_workload *wl = p->c->wl;
 	uint64_t ls = w->lat_seed, budget = p->budget, bn = 1;
 	uint64_t tb = clock_ticks();
-	uint64_t cd = p->lat_mean > 0 ? geometric_gap(&ls, p->lat_mean) : 0;
+	double mean = p->lat_mean;
+	uint64_t cd = mean > 0 ? geometric_gap(&ls, mean) : 0;
 
 	tl_begin(&w->tl, tb);
 	do {
@@ -558,7 +598,7 @@ go_loop(struct worker *w, struct wl_thread *t)
 					record(w->hist, t0, clock_ticks(),
 					       p->lat_overhead);
 					left--;
-					cd = geometric_gap(&ls, p->lat_mean);
+					cd = geometric_gap(&ls, mean);
 				}
 			}
 		}
@@ -570,6 +610,9 @@ go_loop(struct worker *w, struct wl_thread *t)
 			for (int k = 0; k < WL_NOPS; k++)
 				done += t->ops[k];
 			tl_mark(&w->tl, tb, done);
+			/* The gap counts iterations here. */
+			if (cd)
+				mean = lat_adapt(p, w, t->iters, budget, tb);
 		}
 	} while (budget && !should_stop(p));
 	memcpy(w->count, t->ops, sizeof(w->count));

@@ -64,5 +64,7 @@ struct result {
 /* Samples a percentile needs to be printed (else NA, in lat_too_few). */
 #define LAT_MIN_P99  1000u
 #define LAT_MIN_P999 10000u
+/* Samples a row aims at (driver.c lat_adapt): p99.9 with room to spare. */
+#define LAT_TARGET 20000u
 
 #endif /* MAPBENCH_RESULT_H */
