@@ -60,6 +60,19 @@ for f in slow steady; do
 		fail "$f: timeline of $(echo "$tl" | awk -F';' '{print NF}') points does not match mops $mops: $tl"
 done
 
+# Latency sampling adapts to a slow map: 15,000 loads of 20 us each at
+# the default 1 in 1,000 would give about 15 samples; the row samples
+# densely enough for its p99 and p99.9.
+MAPBENCH_SLOWMAP_AFTER_MS=0 MAPBENCH_SLOWMAP_SPIN_NS=20000 \
+	"$MB" run --impl-lib "$TMP/slowmap.so" --impl slowmap --threads 1 \
+	--read 100 --keys 1000 --ops 15000 --format csv >"$TMP/lat.csv" \
+	2>"$TMP/err" || fail "run --ops: $(cat "$TMP/err")"
+n=$(cell "$TMP/lat.csv" lat_samples)
+[ "$n" -ge 10000 ] || fail "slow map: $n latency samples, want >= 10000"
+[ -n "$(cell "$TMP/lat.csv" p999_ns)" ] || fail "slow map: no p99.9"
+[ -z "$(cell "$TMP/lat.csv" lat_too_few)" ] ||
+	fail "slow map: lat_too_few $(cell "$TMP/lat.csv" lat_too_few)"
+
 # mapbench timeline: a figure for the row that drifts, none for the other.
 if command -v gnuplot >/dev/null 2>&1; then
 	mkdir -p "$TMP/sw"
