@@ -73,6 +73,27 @@ n=$(cell "$TMP/lat.csv" lat_samples)
 [ -z "$(cell "$TMP/lat.csv" lat_too_few)" ] ||
 	fail "slow map: lat_too_few $(cell "$TMP/lat.csv" lat_too_few)"
 
+# A map still busy after the prefill: the row says "unsettled", records
+# the wait, and the summary leaves it out; a settled one is ok.
+MAPBENCH_SLOWMAP_UNSETTLED=1 "$MB" run --impl-lib "$TMP/slowmap.so" \
+	--impl slowmap --threads 1 --read 100 --keys 1000 --duration 50ms \
+	--format csv >"$TMP/uns.csv" 2>/dev/null
+[ $? -eq 1 ] || fail "unsettled row: want exit 1 (a row not ok)"
+[ "$(cell "$TMP/uns.csv" status)" = unsettled ] ||
+	fail "status $(cell "$TMP/uns.csv" status), want unsettled"
+[ -n "$(cell "$TMP/uns.csv" settle_s)" ] || fail "unsettled: no settle_s"
+MAPBENCH_SLOWMAP_UNSETTLED=1 "$MB" run --impl-lib "$TMP/slowmap.so" \
+	--impl slowmap --threads 1 --read 100 --keys 1000 --duration 50ms \
+	--repeat 2 >"$TMP/uns.txt" 2>/dev/null
+grep -q '(2 rows not ok left out)' "$TMP/uns.txt" ||
+	fail "summary does not leave the unsettled rows out: $(cat "$TMP/uns.txt")"
+[ "$(cell "$TMP/steady.csv" status)" = ok ] || fail "settled row not ok"
+[ -n "$(cell "$TMP/steady.csv" settle_s)" ] || fail "settled: no settle_s"
+"$MB" run --impl unsync --threads 1 --read 100 --keys 1000 --duration 20ms \
+	--format csv >"$TMP/ns.csv" 2>/dev/null || fail "run unsync"
+[ -z "$(cell "$TMP/ns.csv" settle_s)" ] ||
+	fail "a map without a settle hook: settle_s $(cell "$TMP/ns.csv" settle_s), want NA"
+
 # mapbench timeline: a figure for the row that drifts, none for the other.
 if command -v gnuplot >/dev/null 2>&1; then
 	mkdir -p "$TMP/sw"

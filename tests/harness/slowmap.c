@@ -4,7 +4,9 @@
  * SLOWMAP_KEYS, for one thread.  With MAPBENCH_SLOWMAP_AFTER_MS=N in the
  * environment, every load from N ms after the map's first load on spins
  * for MAPBENCH_SLOWMAP_SPIN_NS (2000): a slowdown in the middle of a
- * window.  Without it the map is steady.
+ * window.  Without it the map is steady.  Its settle hook reports the
+ * map settled, or, with MAPBENCH_SLOWMAP_UNSETTLED=1, still busy at once
+ * (-ETIMEDOUT), for the harness's "unsettled" path.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -163,6 +165,16 @@ slowmap_clear(struct map *m)
 		m->v[k] = NULL;
 }
 
+static int
+slowmap_settle(struct map *m, double timeout_s)
+{
+	const char *u = getenv("MAPBENCH_SLOWMAP_UNSETTLED");
+
+	(void)m;
+	(void)timeout_s;
+	return u && *u == '1' ? -ETIMEDOUT : 0;
+}
+
 static const struct map_ops slowmap_ops = {
 	.name = "slowmap",
 	.summary = "test only: an array map that slows down mid-window",
@@ -179,6 +191,7 @@ static const struct map_ops slowmap_ops = {
 	.compare_and_delete = slowmap_cad,
 	.range = slowmap_range,
 	.clear = slowmap_clear,
+	.settle = slowmap_settle,
 };
 
 const uint32_t mapbench_abi_version = MAPBENCH_ABI_VERSION;
