@@ -72,7 +72,7 @@ struct map {
 	struct cds_lfht *ht;
 	unsigned long init_buckets; /* the size create() asked for */
 	/* settle's growth: buckets asked for, its time (see lfht_settle) */
-	_Atomic uint64_t settle_target, settle_grow_us;
+	_Atomic uint64_t settle_target, settle_grow_us, settle_count_us;
 #ifdef MAP_RCU_TSAN
 	char tsan_stripe[LFHT_TSAN_STRIPES];
 #endif
@@ -221,6 +221,7 @@ lfht_create(size_t size_hint)
 	m->init_buckets = buckets;
 	atomic_init(&m->settle_target, 0);
 	atomic_init(&m->settle_grow_us, 0);
+	atomic_init(&m->settle_count_us, 0);
 	m->ht = cds_lfht_new_flavor(buckets, 1, 0,
 				    CDS_LFHT_AUTO_RESIZE | CDS_LFHT_ACCOUNTING,
 				    &urcu_memb_flavor, NULL);
@@ -595,9 +596,10 @@ lfht_now_us(void)
  * at once when the table is already there.  Tables that chain length
  * alone may have grown (lfht_small_table_max) are left alone, so the
  * hook never shrinks one.  Its own counters say what it did:
- * settle_target (buckets asked for, 0 none) and settle_grow_us (the
- * time cds_lfht_resize took: microseconds when the table was there,
- * far more when it had been left short).
+ * settle_target (buckets asked for, 0 none), settle_grow_us (the time
+ * cds_lfht_resize took: microseconds when the table was there, far more
+ * when it had been left short) and settle_count_us (the time counting
+ * the nodes took: a walk of the whole table).
  */
 static int
 lfht_settle(struct map *m, double timeout_s)
@@ -609,9 +611,13 @@ lfht_settle(struct map *m, double timeout_s)
 
 	if (rc != 0)
 		return rc;
+	t0 = lfht_now_us();
 	map_rcu_read_lock();
 	cds_lfht_count_nodes(m->ht, &before, &count, &after);
 	map_rcu_read_unlock();
+	/* Relaxed: read by stats() on this thread or after a join. */
+	atomic_store_explicit(&m->settle_count_us, lfht_now_us() - t0,
+			      memory_order_relaxed);
 	while (target <= count / 2)
 		target <<= 1;
 	if (count == 0 || target <= m->init_buckets ||
@@ -619,7 +625,6 @@ lfht_settle(struct map *m, double timeout_s)
 		return 0;
 	t0 = lfht_now_us();
 	cds_lfht_resize(m->ht, target);
-	/* Relaxed: read by stats() on this thread or after a join. */
 	atomic_store_explicit(&m->settle_target, target, memory_order_relaxed);
 	atomic_store_explicit(&m->settle_grow_us, lfht_now_us() - t0,
 			      memory_order_relaxed);
@@ -633,6 +638,9 @@ static const struct map_counter lfht_counters[] = {
 	{"settle_grow_us", "us",
 	 "time that resize took (microseconds: the table was already there)",
 	 MAP_COUNTER_LEVEL},
+	{"settle_count_us", "us",
+	 "time the settle hook took to count the nodes (part of settle_s)",
+	 MAP_COUNTER_LEVEL},
 };
 
 static void
@@ -642,6 +650,8 @@ lfht_stats(struct map *m, struct map_stats *out)
 		atomic_load_explicit(&m->settle_target, memory_order_relaxed);
 	out->own[1] =
 		atomic_load_explicit(&m->settle_grow_us, memory_order_relaxed);
+	out->own[2] =
+		atomic_load_explicit(&m->settle_count_us, memory_order_relaxed);
 }
 
 const struct map_ops lfht_ops = {
@@ -671,6 +681,6 @@ const struct map_ops lfht_ops = {
 	.stats = lfht_stats,
 	.quiesce = map_rcu_quiesce,
 	.counters = lfht_counters,
-	.n_counters = 2,
+	.n_counters = 3,
 	.settle = lfht_settle,
 };
