@@ -12,6 +12,12 @@
  * iteration is wall time over the total iterations of all threads
  * (UseRealTime), which is Go's ns/op.
  *
+ * Units (one definition with gopeer and mapbench, issue 20): the time
+ * per iteration is wall-clock ns per loop iteration of all threads
+ * together, Go's ns/op, which mapbench calls wall_ns_per_iter (and
+ * ns_per_op); thread_ns_per_map_op is thread-ns (wall x threads) per map
+ * operation, as mapbench's column of that name.
+ *
  * Counters, all per iteration (Go's "op"): map_ops and hits issued by the
  * body; promotions, dirty_rebuilds, entries_copied, misses and locked_ops
  * are map_stats deltas over the timed loop, read by thread 0 after every
@@ -118,6 +124,13 @@ run_case(benchmark::State &state, bench_case c)
 		static_cast<double>(ops), benchmark::Counter::kAvgIterations);
 	state.counters["hits"] = benchmark::Counter(
 		static_cast<double>(hits), benchmark::Counter::kAvgIterations);
+	/*
+	 * Summed over threads: ops / (threads x 1e9); as a rate over the wall
+	 * time, inverted: wall x threads x 1e9 / ops.
+	 */
+	state.counters["thread_ns_per_map_op"] = benchmark::Counter(
+		static_cast<double>(ops) / (state.threads() * 1e9),
+		benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 	state.SetItemsProcessed(static_cast<int64_t>(t.iters));
 
 	if (tid == 0 && m != nullptr) {

@@ -94,6 +94,8 @@ compare_metric_direction(const char *metric)
 	    strcmp(metric, "mops_per_thread") == 0)
 		return 1;
 	if (strcmp(metric, "ns_per_op") == 0 || ends_with(metric, "_ns") ||
+	    strcmp(metric, "wall_ns_per_iter") == 0 ||
+	    strcmp(metric, "thread_ns_per_map_op") == 0 ||
 	    strcmp(metric, "bytes_per_key") == 0 ||
 	    strcmp(metric, "locked_ops_per_op") == 0 ||
 	    strcmp(metric, "peak_rss_kb") == 0)

@@ -56,9 +56,13 @@
 #include "sampler.h"
 #include "sysinfo.h"
 
-#define BATCH	   256	    /* most operations between two stop checks */
-#define WL_BATCH   64	    /* Go workload iterations between two checks */
-#define STOP_SLICE 1000000u /* ns: a batch longer than this halves */
+#define BATCH		 256 /* most operations between two stop checks */
+#define WL_BATCH	 64  /* Go workload iterations between two checks */
+#define STOP_SLICE	 1000000u  /* ns: a batch longer than this halves */
+#define TL_SLICE_NS	 10000000u /* ns: a timeline slice (timeline.h) */
+#define TL_SLICES_MAX	 4096u	/* slices a --duration window is split into */
+#define TL_OPS_CAP	 65536u /* slices kept of an --ops window */
+#define SETTLE_TIMEOUT_S 30.0	/* bound of the wait for background work */
 
 volatile sig_atomic_t mb_interrupted;
 
@@ -144,13 +148,33 @@ struct plan {
 	double lat_mean;       /* mean gap between samples; 0: off */
 	uint64_t lat_overhead; /* ticks subtracted from each sample */
 	void (*wl_step)(struct wl_thread *);
+	uint64_t tl_slice; /* ticks per timeline slice */
+	uint32_t tl_cap;   /* slices each worker can record */
 	pthread_barrier_t barrier;
 	_Alignas(64) atomic_int stop;
 	atomic_uint finished; /* workers past their window (--ops) */
 };
 
+/*
+ * A worker's timeline: v[i] is the number of operations it had completed
+ * at the end of the first batch that ended at or after the end of slice
+ * i (each worker's slices start at its own start), cpu[i] its thread's
+ * CPU time then (ns, from cpu0 at its start).  Written only by the
+ * worker, at most once per batch and one clock_gettime per slice; read
+ * after the join.
+ */
+struct tl {
+	uint64_t *v, *cpu, cpu0;
+	uint64_t base;	       /* tick at which slice 0 starts */
+	uint64_t end, cpu_end; /* tick and CPU time at the worker's end */
+	uint64_t edge;	       /* tick at which the current slice ends */
+	uint64_t slice;	       /* ticks per slice */
+	uint32_t n, cap;
+};
+
 struct worker {
 	pthread_t th;
+	struct tl tl;
 	unsigned tid;
 	struct plan *p;
 	struct hist *hist;
@@ -191,6 +215,46 @@ next_batch(uint64_t n, uint64_t *t_prev)
 	if (d < slice_ticks / 8 && n < BATCH)
 		return n * 2;
 	return n;
+}
+
+static inline uint64_t
+thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static inline void
+tl_begin(struct tl *t, uint64_t now)
+{
+	t->n = 0;
+	t->base = now;
+	t->edge = now + t->slice;
+	t->cpu0 = thread_cpu_ns();
+}
+
+/* Is a slice edge behind `now` (so that tl_mark has work)? */
+static inline bool
+tl_due(const struct tl *t, uint64_t now)
+{
+	return now >= t->edge;
+}
+
+/* Close every slice that ended by `now` with `done` operations. */
+static inline void
+tl_mark(struct tl *t, uint64_t now, uint64_t done)
+{
+	uint64_t cpu = thread_cpu_ns();
+
+	while (now >= t->edge && t->n < t->cap) {
+		t->cpu[t->n] = cpu;
+		t->v[t->n++] = done;
+		t->edge += t->slice;
+	}
+	if (t->n == t->cap)
+		t->edge = UINT64_MAX;
 }
 
 static bool
@@ -241,28 +305,86 @@ do_op(const struct map_ops *ops, struct map *m, unsigned kind, uint64_t key,
 	return 0;
 }
 
+/* A sample from t0 to t1 (ticks); t1 stamps a new maximum. */
 static inline void
-record(struct hist *h, uint64_t d, uint64_t overhead)
+record(struct hist *h, uint64_t t0, uint64_t t1, uint64_t overhead)
 {
-	hist_record(h, d > overhead ? d - overhead : 0);
+	uint64_t d = t1 - t0;
+
+	hist_record_at(h, d > overhead ? d - overhead : 0, t1);
 }
 
-/* The loop's state, in locals of mix_loop once mix_op is inlined. */
+/*
+ * The sampling gap, set again at every timeline slice edge: never sparser
+ * than asked (--latency-sample), but dense enough that the worker can
+ * expect its share of LAT_TARGET samples by the end of the window, judged
+ * by its pace so far (a slow map is sampled more often, so that its p99.9
+ * rests on enough samples; sampling never changes the operation stream).
+ * `done` counts what the gap counts (operations, or iterations of a Go
+ * workload) since `since`; `left` is what remains of an --ops budget.
+ */
+static double
+lat_adapt(const struct plan *p, const struct worker *w, uint64_t done,
+	  uint64_t left, uint64_t now)
+{
+	const struct config *c = p->c;
+	double elapsed =
+		(double)(now - w->tl.base) * mb_clock.ns_per_tick * 1e-9;
+	double want = (double)LAT_TARGET / c->threads - (double)w->hist->count;
+	double expect, mean = p->lat_mean;
+
+	if (want <= 0 || elapsed <= 0)
+		return mean;
+	if (c->ops_per_thread)
+		expect = (double)left;
+	else if (c->duration > elapsed)
+		expect = (double)done / elapsed * (c->duration - elapsed);
+	else
+		return mean;
+	if (expect / mean < want)
+		mean = expect / want;
+	return mean < 1 ? 1 : mean;
+}
+
+/*
+ * The loop's state, in locals of mix_loop once mix_op is inlined; the map
+ * and its vtable too, so that no vtable call makes the loop reload them
+ * through the plan.
+ */
 struct mix_state {
 	uint64_t s, nload, hload, range_seen, failed;
 	uint64_t count[WL_NOPS], hits[WL_NOPS];
+	const struct map_ops *ops;
+	struct map *m;
+	bool (*load)(struct map *m, uint64_t key, void **value);
 };
 
-/* One operation of the mix; timed into the histogram when `timed`. */
+/*
+ * One operation of the mix; timed into the histogram when `timed`.  A mix
+ * of loads only (`loads`) calls load directly: no operation draw, no
+ * dispatch.
+ */
 static inline __attribute__((always_inline)) void
 mix_op(struct plan *p, struct mix_state *st, struct hist *h, uint64_t keys,
-       uint64_t thr0, unsigned kind0, bool timed, bool zipf)
+       uint64_t thr0, unsigned kind0, bool timed, bool zipf, bool loads)
 {
 	uint64_t r = rng_next(&st->s), x = (uint32_t)r, key, t0 = 0;
 	unsigned kind;
 	int rc;
 
 	key = zipf ? zipf_next(&p->zipf, rng_next(&st->s)) : rng_bound(r, keys);
+	if (loads) {
+		void *v;
+
+		if (timed)
+			t0 = clock_ticks();
+		rc = st->load(st->m, key, &v);
+		if (timed)
+			record(h, t0, clock_ticks(), p->lat_overhead);
+		st->nload++;
+		st->hload += rc > 0;
+		return;
+	}
 	if (x < thr0) {
 		kind = kind0;
 	} else {
@@ -274,9 +396,9 @@ mix_op(struct plan *p, struct mix_state *st, struct hist *h, uint64_t keys,
 	}
 	if (timed)
 		t0 = clock_ticks();
-	rc = do_op(p->ops, p->m, kind, key, &st->range_seen);
+	rc = do_op(st->ops, st->m, kind, key, &st->range_seen);
 	if (timed)
-		record(h, clock_ticks() - t0, p->lat_overhead);
+		record(h, t0, clock_ticks(), p->lat_overhead);
 	/*
 	 * Loads, the common case, count in scalars: an increment of
 	 * count[kind] with a variable index cannot leave memory.  Loads
@@ -301,25 +423,30 @@ mix_op(struct plan *p, struct mix_state *st, struct hist *h, uint64_t keys,
  * 2-3 ns control.
  */
 static inline __attribute__((always_inline)) void
-mix_loop(struct worker *w, bool sample, bool zipf)
+mix_loop(struct worker *w, bool sample, bool zipf, bool loads)
 {
 	struct plan *p = w->p;
 	const uint64_t keys = p->c->keys, thr0 = p->thr[0];
-	const double mean = p->lat_mean;
+	double mean = p->lat_mean;
 	const unsigned kind0 = p->kind[0];
 	struct hist *h = w->hist;
 	struct mix_state st;
 	uint64_t ls = w->lat_seed, cd = 0, budget = p->budget, bn = 1;
-	uint64_t tb = clock_ticks();
+	uint64_t tb = clock_ticks(), done = 0;
 
 	memset(&st, 0, sizeof(st));
 	st.s = w->seed;
+	st.ops = p->ops;
+	st.m = p->m;
+	st.load = p->ops->load;
+	tl_begin(&w->tl, tb);
 	if (sample)
 		cd = geometric_gap(&ls, mean);
 	do {
 		uint64_t left = bn < budget ? bn : budget;
 
 		budget -= left;
+		done += left;
 		while (left) {
 			uint64_t n = left;
 
@@ -327,19 +454,24 @@ mix_loop(struct worker *w, bool sample, bool zipf)
 				n = cd - 1;
 			for (uint64_t i = 0; i < n; i++)
 				mix_op(p, &st, h, keys, thr0, kind0, false,
-				       zipf);
+				       zipf, loads);
 			left -= n;
 			if (sample) {
 				cd -= n;
 				if (left && cd == 1) {
 					mix_op(p, &st, h, keys, thr0, kind0,
-					       true, zipf);
+					       true, zipf, loads);
 					left--;
 					cd = geometric_gap(&ls, mean);
 				}
 			}
 		}
 		bn = next_batch(bn, &tb);
+		if (tl_due(&w->tl, tb)) {
+			tl_mark(&w->tl, tb, done);
+			if (sample)
+				mean = lat_adapt(p, w, done, budget, tb);
+		}
 	} while (budget && !should_stop(p));
 	st.count[WL_LOAD] = st.nload;
 	st.hits[WL_LOAD] = st.hload;
@@ -369,14 +501,18 @@ churn_loop(struct worker *w, bool sample)
 	uint64_t s = w->seed, ls = w->lat_seed, lo = 0, hi = p->churn_window;
 	uint64_t count[WL_NOPS] = {0}, hits[WL_NOPS] = {0}, failed = 0;
 	uint64_t budget = p->budget, bn = 1, tb = clock_ticks(), cd = 0;
+	uint64_t done = 0;
+	double mean = p->lat_mean;
 	void *v;
 
+	tl_begin(&w->tl, tb);
 	if (sample)
-		cd = geometric_gap(&ls, p->lat_mean);
+		cd = geometric_gap(&ls, mean);
 	do {
 		uint64_t n = bn < budget ? bn : budget;
 
 		budget -= n;
+		done += n;
 		for (uint64_t i = 0; i < n; i++) {
 			uint64_t r = rng_next(&s), x = (uint32_t)r, t0 = 0;
 			uint64_t key;
@@ -404,15 +540,20 @@ churn_loop(struct worker *w, bool sample)
 				lo += lo < hi;
 			}
 			if (sample && cd == 0) {
-				record(w->hist, clock_ticks() - t0,
+				record(w->hist, t0, clock_ticks(),
 				       p->lat_overhead);
-				cd = geometric_gap(&ls, p->lat_mean);
+				cd = geometric_gap(&ls, mean);
 			}
 			count[kind]++;
 			hits[kind] += rc > 0;
 			failed += rc < 0;
 		}
 		bn = next_batch(bn, &tb);
+		if (tl_due(&w->tl, tb)) {
+			tl_mark(&w->tl, tb, done);
+			if (sample)
+				mean = lat_adapt(p, w, done, budget, tb);
+		}
 	} while (budget && !should_stop(p));
 	memcpy(w->count, count, sizeof(count));
 	memcpy(w->hits, hits, sizeof(hits));
@@ -431,8 +572,10 @@ go_loop(struct worker *w, struct wl_thread *t)
 	const struct go_workload *wl = p->c->wl;
 	uint64_t ls = w->lat_seed, budget = p->budget, bn = 1;
 	uint64_t tb = clock_ticks();
-	uint64_t cd = p->lat_mean > 0 ? geometric_gap(&ls, p->lat_mean) : 0;
+	double mean = p->lat_mean;
+	uint64_t cd = mean > 0 ? geometric_gap(&ls, mean) : 0;
 
+	tl_begin(&w->tl, tb);
 	do {
 		uint64_t left = bn < budget ? bn : budget;
 
@@ -454,18 +597,57 @@ go_loop(struct worker *w, struct wl_thread *t)
 					uint64_t t0 = clock_ticks();
 
 					p->wl_step(t);
-					record(w->hist, clock_ticks() - t0,
+					record(w->hist, t0, clock_ticks(),
 					       p->lat_overhead);
 					left--;
-					cd = geometric_gap(&ls, p->lat_mean);
+					cd = geometric_gap(&ls, mean);
 				}
 			}
 		}
 		bn = next_batch(bn, &tb);
+		if (tl_due(&w->tl, tb)) {
+			uint64_t done = 0;
+
+			/* Map operations, as the mixes count them. */
+			for (int k = 0; k < WL_NOPS; k++)
+				done += t->ops[k];
+			tl_mark(&w->tl, tb, done);
+			/* The gap counts iterations here. */
+			if (cd)
+				mean = lat_adapt(p, w, t->iters, budget, tb);
+		}
 	} while (budget && !should_stop(p));
 	memcpy(w->count, t->ops, sizeof(w->count));
 	memcpy(w->hits, t->hits, sizeof(w->hits));
 	w->iters = t->iters;
+}
+
+/*
+ * The mix loop's instances: sampling, Zipf and loads-only are constants
+ * in each, so that the per-operation path carries no test a row does not
+ * need.
+ */
+static void
+mix_dispatch(struct worker *w)
+{
+	const struct plan *p = w->p;
+	bool sample = p->lat_mean > 0, zipf = p->c->dist.kind == DIST_ZIPF;
+	bool loads = p->nk == 1 && p->kind[0] == WL_LOAD;
+
+#define MIX(a, b, c)                                                           \
+	if (sample == (a) && zipf == (b) && loads == (c)) {                    \
+		mix_loop(w, a, b, c);                                          \
+		return;                                                        \
+	}
+	MIX(true, true, true)
+	MIX(true, true, false)
+	MIX(true, false, true)
+	MIX(true, false, false)
+	MIX(false, true, true)
+	MIX(false, true, false)
+	MIX(false, false, true)
+	MIX(false, false, false)
+#undef MIX
 }
 
 /* Go's b.N stride between the threads' counters (see workloads.h). */
@@ -500,16 +682,11 @@ worker_main(void *arg)
 		go_loop(w, &t);
 	else if (c->dist.kind == DIST_CHURN)
 		churn_loop(w, p->lat_mean > 0);
-	else if (c->dist.kind == DIST_ZIPF)
-		if (p->lat_mean > 0)
-			mix_loop(w, true, true);
-		else
-			mix_loop(w, false, true);
-	else if (p->lat_mean > 0)
-		mix_loop(w, true, false);
 	else
-		mix_loop(w, false, false);
+		mix_dispatch(w);
 	w->t_end = clock_mono_ns();
+	w->tl.end = clock_ticks();
+	w->tl.cpu_end = thread_cpu_ns();
 	perfev_stop(&pev);
 	interf_thread_end(&w->interf);
 	/* Relaxed: a progress count; join publishes the worker's data. */
@@ -564,6 +741,26 @@ plan_build(struct plan *p, struct worker *ws, const struct config *c)
 	p->lat_overhead = (uint64_t)mb_clock.cost_ticks;
 	if (c->wl && p->lat_mean > 0 && !(p->wl_step = wl_step_of(c->wl)))
 		p->lat_mean = 0;
+	/*
+	 * Timeline slices of TL_SLICE_NS, wider for windows of more than
+	 * TL_SLICES_MAX of them; room for a window stretched to twice its
+	 * length.  An --ops window keeps its first TL_OPS_CAP slices.
+	 */
+	{
+		double slice_ns = TL_SLICE_NS;
+
+		if (!c->ops_per_thread &&
+		    c->duration * 1e9 > slice_ns * TL_SLICES_MAX)
+			slice_ns = c->duration * 1e9 / TL_SLICES_MAX;
+		p->tl_slice = (uint64_t)(slice_ns / mb_clock.ns_per_tick);
+		if (p->tl_slice == 0)
+			p->tl_slice = 1;
+		p->tl_cap =
+			c->ops_per_thread
+				? TL_OPS_CAP
+				: (uint32_t)(2 * c->duration * 1e9 / slice_ns) +
+					  2;
+	}
 	for (unsigned i = 0; i < c->threads; i++) {
 		struct worker *w = &ws[i];
 
@@ -576,6 +773,16 @@ plan_build(struct plan *p, struct worker *ws, const struct config *c)
 		if (p->lat_mean > 0 &&
 		    !(w->hist = calloc(1, sizeof(struct hist))))
 			return -ENOMEM;
+		/* Written here so that no page is first touched in the window.
+		 */
+		w->tl.slice = p->tl_slice;
+		w->tl.cap = p->tl_cap;
+		w->tl.v = malloc(sizeof(uint64_t) * p->tl_cap);
+		w->tl.cpu = malloc(sizeof(uint64_t) * p->tl_cap);
+		if (w->tl.v == NULL || w->tl.cpu == NULL)
+			return -ENOMEM;
+		memset(w->tl.v, 0, sizeof(uint64_t) * p->tl_cap);
+		memset(w->tl.cpu, 0, sizeof(uint64_t) * p->tl_cap);
 	}
 	return 0;
 }
@@ -583,8 +790,11 @@ plan_build(struct plan *p, struct worker *ws, const struct config *c)
 static void
 plan_free(struct plan *p, struct worker *ws, unsigned threads)
 {
-	for (unsigned i = 0; i < threads; i++)
+	for (unsigned i = 0; i < threads; i++) {
 		free(ws[i].hist);
+		free(ws[i].tl.v);
+		free(ws[i].tl.cpu);
+	}
 	zipf_free(&p->zipf);
 }
 
@@ -644,13 +854,36 @@ store_checked(const struct map_ops *ops, struct map *m, uint64_t key)
 }
 
 /*
+ * Wait (at most SETTLE_TIMEOUT_S) for the map's background work, such as
+ * lfht's resize, to finish before the window: the time it took is the
+ * row's settle_s (what an application pays after a bulk load before the
+ * map performs as it will), and a map still busy at the bound makes the
+ * row "unsettled".  Maps without a settle hook: settle_s NA.
+ */
+static void
+wait_settled(struct plan *p, struct result *r)
+{
+	double t0;
+	int rc;
+
+	if (p->ops->settle == NULL)
+		return;
+	t0 = now_sec();
+	rc = map_ops_settle(p->ops, p->m, SETTLE_TIMEOUT_S);
+	r->settle_s = now_sec() - t0;
+	r->unsettled = rc != 0;
+}
+
+/*
  * Warm-up, outside the window: create the map, fill it with Store.  By
- * default nothing else runs, as in an application or xsync's benchmarks;
- * --settle adds one Range, which promotes syncmap's dirty map.  Go's
- * workloads keep Go's own setup.  Returns -ENOMEM if a Store failed.
+ * default nothing else of the workload runs, as in an application or
+ * xsync's benchmarks; --settle adds one Range, which promotes syncmap's
+ * dirty map.  Go's workloads keep Go's own setup.  Then the map's own
+ * background work is waited for (wait_settled).  Returns -ENOMEM if a
+ * Store failed.
  */
 static int
-warm_up(struct plan *p)
+warm_up(struct plan *p, struct result *res)
 {
 	const struct config *c = p->c;
 	const struct map_ops *ops = p->ops;
@@ -690,6 +923,8 @@ warm_up(struct plan *p)
 out:
 	atomic_store_explicit(&map_alloc_fail_countdown, 0,
 			      memory_order_relaxed);
+	if (!err && !mb_interrupted)
+		wait_settled(p, res);
 	return err < 0 ? err : 0;
 }
 
@@ -774,11 +1009,92 @@ timed_window(struct plan *p, struct worker *ws, struct result *r)
 static double
 lat_quantile(const struct hist *h, double q, unsigned bit, struct result *r)
 {
-	double ns = hist_quantile(h, q) * mb_clock.ns_per_tick;
+	double ns =
+		hist_quantile(h, q, mb_clock.res_ns / mb_clock.ns_per_tick) *
+		mb_clock.ns_per_tick;
 
 	if (ns < 2 * mb_clock.res_ns)
 		r->unresolved |= bit;
 	return ns;
+}
+
+/*
+ * Was the worker that took the longest sample off its CPU for more than a
+ * tenth of the timeline slice the sample ended in?  1 yes, 0 no, -1 when
+ * that slice is not known.
+ */
+static int
+max_preempted(const struct plan *p, const struct worker *ws, uint64_t max)
+{
+	const struct worker *w = NULL;
+	const struct tl *t;
+	uint64_t i, from, to, c0, c1;
+
+	for (unsigned k = 0; k < p->c->threads; k++)
+		if (ws[k].hist && ws[k].hist->count && ws[k].hist->max == max) {
+			w = &ws[k];
+			break;
+		}
+	if (w == NULL)
+		return -1;
+	t = &w->tl;
+	if (t->slice == 0 || w->hist->max_at < t->base)
+		return -1;
+	i = (w->hist->max_at - t->base) / t->slice;
+	if (i < t->n) {
+		from = t->base + i * t->slice;
+		to = from + t->slice;
+		c0 = i ? t->cpu[i - 1] : t->cpu0;
+		c1 = t->cpu[i];
+	} else if (i == t->n && t->end > t->base + i * t->slice) {
+		/* the last, partial slice */
+		from = t->base + i * t->slice;
+		to = t->end;
+		c0 = i ? t->cpu[i - 1] : t->cpu0;
+		c1 = t->cpu_end;
+	} else {
+		return -1;
+	}
+	return (double)(c1 - c0) <
+	       0.9 * (double)(to - from) * mb_clock.ns_per_tick;
+}
+
+/*
+ * The row's timeline: slice i holds what every worker did in its own
+ * slice i (workers start within microseconds of each other).  Only the
+ * slices every worker completed are kept: the last, partial one is left
+ * out, and so, in an --ops window, is the tail after the first worker
+ * finished.  Adjacent slices are summed so that at most TL_POINTS remain.
+ */
+static void
+timeline_build(const struct plan *p, const struct worker *ws, struct result *r)
+{
+	const struct config *c = p->c;
+	uint32_t n = UINT32_MAX, f;
+	double slice_s = (double)p->tl_slice * mb_clock.ns_per_tick * 1e-9;
+
+	for (unsigned i = 0; i < c->threads; i++)
+		if (ws[i].tl.n < n)
+			n = ws[i].tl.n;
+	if (n == 0 || n == UINT32_MAX)
+		return;
+	f = (n + TL_POINTS - 1) / TL_POINTS;
+	r->tl_n = n / f;
+	r->tl_slice_s = slice_s * f;
+	for (uint32_t j = 0; j < r->tl_n; j++) {
+		uint64_t sum = 0, cpu = 0;
+
+		for (unsigned i = 0; i < c->threads; i++) {
+			const struct tl *t = &ws[i].tl;
+			uint32_t a = j * f, b = a + f - 1;
+
+			sum += t->v[b] - (a ? t->v[a - 1] : 0);
+			cpu += t->cpu[b] - (a ? t->cpu[a - 1] : t->cpu0);
+		}
+		r->tl_mops[j] = (float)((double)sum / r->tl_slice_s / 1e6);
+		r->tl_cpu[j] = (float)((double)cpu * 1e-9 / r->tl_slice_s /
+				       c->threads);
+	}
 }
 
 /*
@@ -839,12 +1155,19 @@ measure_after(struct plan *p, struct worker *ws, struct result *r,
 			r->pinned = false;
 	}
 	r->seconds = (double)(end - start) * 1e-9;
+	timeline_build(p, ws, r);
 	if (merged && merged->count) {
 		r->lat_samples = merged->count;
 		r->p50_ns = lat_quantile(merged, 0.50, LAT_P50, r);
 		r->p99_ns = lat_quantile(merged, 0.99, LAT_P99, r);
 		r->p999_ns = lat_quantile(merged, 0.999, LAT_P999, r);
+		/* Enough samples for the tail they print, else NA. */
+		if (merged->count < LAT_MIN_P99)
+			r->lat_few |= LAT_P99;
+		if (merged->count < LAT_MIN_P999)
+			r->lat_few |= LAT_P999;
 		r->max_ns = (double)merged->max * mb_clock.ns_per_tick;
+		r->max_preempted = max_preempted(p, ws, merged->max);
 		if (r->max_ns < 2 * mb_clock.res_ns)
 			r->unresolved |= LAT_MAX;
 	}
@@ -863,6 +1186,8 @@ set_status(const struct config *c, struct result *r)
 		snprintf(r->status, sizeof(r->status), "failed_ops");
 	else if (mb_interrupted)
 		snprintf(r->status, sizeof(r->status), "interrupted");
+	else if (r->unsettled)
+		snprintf(r->status, sizeof(r->status), "unsettled");
 	else if (!c->ops_per_thread && r->seconds > c->duration * 1.5 + 0.25)
 		snprintf(r->status, sizeof(r->status), "stretched");
 	else if (interf_classify(&r->interf, c->interf_limit))
@@ -897,6 +1222,8 @@ run_config(const struct config *c, struct result *r)
 	r->pinned = c->pin;
 	r->bytes_per_key = -1;
 	r->bytes_per_key_settled = -1;
+	r->settle_s = -1;
+	r->max_preempted = -1;
 	for (int k = 0; k < PEV_N; k++)
 		r->perf[k] = -1;
 	interf_none(&r->interf);
@@ -924,7 +1251,7 @@ run_config(const struct config *c, struct result *r)
 	if (!p->m)
 		goto out_barrier;
 	map_ops_thread_enter(ops);
-	err = warm_up(p);
+	err = warm_up(p, r);
 	if (!err && mb_interrupted) {
 		/* A signal during the prefill: no window, no figures. */
 		snprintf(r->status, sizeof(r->status), "interrupted");

@@ -6,8 +6,10 @@ hist_merge(struct hist *into, const struct hist *from)
 	for (unsigned i = 0; i < HIST_BUCKETS; i++)
 		into->b[i] += from->b[i];
 	into->count += from->count;
-	if (from->max > into->max)
+	if (from->max > into->max) {
 		into->max = from->max;
+		into->max_at = from->max_at;
+	}
 }
 
 /* The smallest value in bucket `i`, and the bucket's width. */
@@ -28,7 +30,7 @@ bucket_range(unsigned i, uint64_t *lo, uint64_t *width)
 }
 
 double
-hist_quantile(const struct hist *h, double q)
+hist_quantile(const struct hist *h, double q, double res)
 {
 	uint64_t rank, seen = 0, lo, width;
 	double v;
@@ -39,12 +41,20 @@ hist_quantile(const struct hist *h, double q)
 	if (rank >= h->count)
 		rank = h->count - 1;
 	for (unsigned i = 0; i < HIST_BUCKETS; i++) {
-		seen += h->b[i];
-		if (seen > rank) {
+		if (seen + h->b[i] > rank) {
 			bucket_range(i, &lo, &width);
-			v = (double)lo + (double)(width - 1) / 2;
+			if ((double)width > res)
+				/* the rank's place among the bucket's samples
+				 */
+				v = (double)lo +
+				    (double)width *
+					    ((double)(rank - seen) + 0.5) /
+					    (double)h->b[i];
+			else
+				v = (double)lo + (double)(width - 1) / 2;
 			return v > (double)h->max ? (double)h->max : v;
 		}
+		seen += h->b[i];
 	}
 	return (double)h->max;
 }

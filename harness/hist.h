@@ -17,6 +17,7 @@
 struct hist {
 	uint64_t count;
 	uint64_t max;
+	uint64_t max_at; /* caller's stamp of the max sample (hist_record_at) */
 	uint64_t b[HIST_BUCKETS];
 };
 
@@ -41,8 +42,26 @@ hist_record(struct hist *h, uint64_t v)
 		h->max = v;
 }
 
+/* Record v; when it is a new maximum, remember `at` beside it. */
+static inline void
+hist_record_at(struct hist *h, uint64_t v, uint64_t at)
+{
+	h->b[hist_bucket(v)]++;
+	h->count++;
+	if (v > h->max) {
+		h->max = v;
+		h->max_at = at;
+	}
+}
+
 void hist_merge(struct hist *into, const struct hist *from);
-/* The value at quantile q (0..1): the midpoint of its bucket, at most max. */
-double hist_quantile(const struct hist *h, double q);
+/*
+ * The value at quantile q (0..1), nearest rank, at most max.  In a bucket
+ * wider than `res` (the clock's step, in the histogram's unit) the value
+ * is interpolated linearly by the rank's place among the bucket's samples;
+ * in a narrower one, where the clock cannot tell its values apart, it is
+ * the bucket's midpoint.
+ */
+double hist_quantile(const struct hist *h, double q, double res);
 
 #endif /* MAPBENCH_HIST_H */

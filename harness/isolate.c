@@ -63,6 +63,8 @@ fail_row(struct result *r, const char *status)
 	memset(r, 0, sizeof(*r));
 	r->bytes_per_key = -1;
 	r->bytes_per_key_settled = -1;
+	r->settle_s = -1;
+	r->max_preempted = -1;
 	for (int k = 0; k < 4; k++)
 		r->perf[k] = -1;
 	interf_none(&r->interf);

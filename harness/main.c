@@ -19,6 +19,7 @@
 #include "lincheck.h"
 #include "opts.h"
 #include "plot.h"
+#include "timeline.h"
 #include "plugin.h"
 #include "sweep.h"
 
@@ -125,12 +126,14 @@ dispatch(int argc, char **argv)
 	}
 	if (strcmp(cmd, "plot") == 0)
 		return main_plot(argc, argv);
+	if (strcmp(cmd, "timeline") == 0)
+		return cmd_timeline(argc - 1, argv + 1);
 	if (strcmp(cmd, "check") == 0)
 		return cmd_check(argc - 1, argv + 1);
 	if (strcmp(cmd, "run") && strcmp(cmd, "sweep")) {
 		fprintf(stderr,
 			"mapbench: unknown command '%s'; accepted: list, run, "
-			"sweep, plot, check, lincheck, compare\n",
+			"sweep, plot, timeline, check, lincheck, compare\n",
 			cmd);
 		return 2;
 	}

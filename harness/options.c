@@ -708,6 +708,8 @@ usage(FILE *f)
 	      "DIR/results.csv, then plots\n"
 	      "  mapbench plot  DIR [--plot-dir D]       (re)draw the plots "
 	      "of a sweep\n"
+	      "  mapbench timeline DIR [--all]           throughput timelines "
+	      "of rows that drift\n"
 	      "  mapbench check --impl LIST              correctness suites on "
 	      "any map\n"
 	      "  mapbench lincheck --impl LIST           linearizability from "

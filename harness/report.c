@@ -145,6 +145,12 @@ static const struct {
 	 "Memory per live key (bytes, lower is better) and peak RSS per map. "
 	 "A map that keeps deleted entries or two copies of its table shows "
 	 "here."},
+	{"timeline-",
+	 "Throughput of one row through its window (Mops/s per 10 ms slice, "
+	 "all workers) and the workers' CPU share (dashed). Drawn for rows "
+	 "whose end differs from their start by more than 20% in operations "
+	 "per CPU-second (mapbench timeline; the number is the row's line in "
+	 "results.csv)."},
 };
 
 static const char *

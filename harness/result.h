@@ -9,6 +9,9 @@
 #include "map.h"
 #include "workloads.h"
 
+/* Most points of a row's throughput timeline (timeline.h). */
+#define TL_POINTS 256
+
 struct result {
 	/*
 	 * "ok", or why the row is not a measurement to use: "oom",
@@ -43,6 +46,15 @@ struct result {
 	int64_t perf[4];	      /* perfev.h PEV_*, summed; -1: NA */
 	double bytes_per_key_settled; /* after a Range + quiesce; < 0: NA */
 	double isolate_ms; /* fork/pipe/wait cost of an isolated row */
+	/* --- steady state and timeline (issue 20; driver.c, timeline.c) --- */
+	double settle_s;   /* warm-up's wait for background work; < 0: NA */
+	bool unsettled;	   /* that wait ended at its bound, work still going */
+	unsigned tl_n;	   /* timeline points, <= TL_POINTS; 0: none */
+	double tl_slice_s; /* the width of one point */
+	float tl_mops[TL_POINTS]; /* Mops/s of all workers in each point */
+	float tl_cpu[TL_POINTS];  /* the workers' mean CPU share in it, 0..1 */
+	unsigned lat_few;	  /* LAT_* bits: too few samples for it, NA */
+	int max_preempted; /* the max's worker was preempted then; -1 NA */
 	/* --- precision (issue 19; interfere.h, sweep.c) --- */
 	/* Who else ran during the window. */
 	struct interference interf;
@@ -54,5 +66,11 @@ struct result {
 #define LAT_P99	 2u
 #define LAT_P999 4u
 #define LAT_MAX	 8u
+
+/* Samples a percentile needs to be printed (else NA, in lat_too_few). */
+#define LAT_MIN_P99  1000u
+#define LAT_MIN_P999 10000u
+/* Samples a row aims at (driver.c lat_adapt): p99.9 with room to spare. */
+#define LAT_TARGET 20000u
 
 #endif /* MAPBENCH_RESULT_H */

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "schema.h"
+#include "timeline.h"
 
 static double
 mops_of(const struct result *r)
@@ -175,13 +176,29 @@ get_mops(const struct config *c, const struct result *r, int a,
 	v->d = mops_of(r);
 }
 
+/*
+ * ns per something, the two ways (issue 20):
+ *   wall_ns_per_iter (and ns_per_op, the same figure under Go's name):
+ *	wall-clock ns of the window over the loop iterations of all threads
+ *	together, which is Go's and gbench's ns/op (b.RunParallel: T / N);
+ *	for a mix an iteration is one map operation.
+ *   thread_ns_per_map_op: thread-ns (window x threads) per map
+ *	operation, what one operation costs the thread that issues it;
+ *	it differs from the first by threads x map operations per iteration.
+ */
 static void
-get_ns_per_op(const struct config *c, const struct result *r, int a,
-	      struct col_val *v)
+get_ns_per(const struct config *c, const struct result *r, int per_map_op,
+	   struct col_val *v)
 {
-	v->na = r->ops == 0;
-	if (r->ops)
-		v->d = r->seconds * c->threads * 1e9 / (double)r->ops;
+	if (per_map_op) {
+		v->na = r->ops == 0;
+		if (r->ops)
+			v->d = r->seconds * c->threads * 1e9 / (double)r->ops;
+	} else {
+		v->na = r->iters == 0;
+		if (r->iters)
+			v->d = r->seconds * 1e9 / (double)r->iters;
+	}
 }
 
 /*
@@ -307,9 +324,21 @@ get_lat(const struct config *c, const struct result *r, int q,
 {
 	const double p[] = {r->p50_ns, r->p99_ns, r->p999_ns, r->max_ns};
 
-	/* Below the clock's resolution: NA (lat_unresolved says so). */
-	v->na = r->lat_samples == 0 || (r->unresolved & (1u << q));
+	/*
+	 * Below the clock's resolution (lat_unresolved says so) or from too
+	 * few samples (lat_too_few): NA.
+	 */
+	v->na = r->lat_samples == 0 || (r->unresolved & (1u << q)) ||
+		(r->lat_few & (1u << q));
 	v->d = p[q];
+}
+
+static void
+get_max_preempted(const struct config *c, const struct result *r, int a,
+		  struct col_val *v)
+{
+	v->na = r->lat_samples == 0 || r->max_preempted < 0;
+	v->u = r->max_preempted > 0;
 }
 
 static void
@@ -397,14 +426,15 @@ get_clock_res(const struct config *c, const struct result *r, int a,
 }
 
 static void
-get_unresolved(const struct config *c, const struct result *r, int a,
+get_unresolved(const struct config *c, const struct result *r, int few,
 	       struct col_val *v)
 {
 	static const char *const q[] = {"p50", "p99", "p999", "max"};
+	unsigned bits = few ? r->lat_few : r->unresolved;
 	size_t n = 0;
 
 	for (int b = 0; b < 4; b++)
-		if (r->unresolved & (1u << b))
+		if (bits & (1u << b))
 			n += (size_t)snprintf(v->s + n, sizeof(v->s) - n,
 					      "%s%s", n ? ";" : "", q[b]);
 }
@@ -478,6 +508,46 @@ get_csw(const struct config *c, const struct result *r, int k,
 	v->u = (uint64_t)(x < 0 ? 0 : x);
 }
 
+/* --- steady state and timeline (issue 20) --- */
+
+static void
+get_settle_s(const struct config *c, const struct result *r, int a,
+	     struct col_val *v)
+{
+	v->na = r->settle_s < 0;
+	v->d = r->settle_s;
+}
+
+static void
+get_tl_slice(const struct config *c, const struct result *r, int a,
+	     struct col_val *v)
+{
+	v->na = r->tl_n == 0;
+	v->d = r->tl_slice_s * 1e3;
+}
+
+static void
+get_timeline(const struct config *c, const struct result *r, int cpu,
+	     struct col_val *v)
+{
+	v->na = r->tl_n == 0;
+	timeline_format(r, cpu, v->s, sizeof(v->s));
+}
+
+static void
+get_drift(const struct config *c, const struct result *r, int flag,
+	  struct col_val *v)
+{
+	double pct = 0;
+
+	v->na = !timeline_drift(r, &pct);
+	v->d = pct;
+	v->u = fabs(pct) > TL_DRIFT_PCT;
+	/* Nothing done in the first quarter: no ratio, but a drift. */
+	if (!flag && !isfinite(pct))
+		v->na = true;
+}
+
 /* clang-format off */
 #define ID  (COL_ID)
 #define T   (COL_TABLE)
@@ -513,7 +583,9 @@ const struct column schema_columns[] = {
 	{"iters", "iters", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_iters, 0},
 	/* to full precision, so that mops == ops / seconds / 1e6 */
 	{"mops", "Mops/s", COL_REAL, AGG_MEDIAN, T, "Mops/s", "%.9g", get_mops, 0},
-	{"ns_per_op", "ns", COL_REAL, AGG_MEDIAN, T, "ns/op", "%.6g", get_ns_per_op, 0},
+	{"ns_per_op", "ns", COL_REAL, AGG_MEDIAN, 0, NULL, "%.6g", get_ns_per, 0},
+	{"wall_ns_per_iter", "ns", COL_REAL, AGG_MEDIAN, T, "ns/iter", "%.6g", get_ns_per, 0},
+	{"thread_ns_per_map_op", "ns", COL_REAL, AGG_MEDIAN, T, "thr-ns/mapop", "%.6g", get_ns_per, 1},
 	{"hit_pct", "%", COL_REAL, AGG_MEDIAN, T, "hit%", "%.4g", get_hit_pct, 0},
 	{"cpu_seconds", "s", COL_REAL, AGG_MEDIAN, 0, NULL, "%.6g", get_cpu, 0},
 	{"mops_per_cpu_s", "Mops/CPU-s", COL_REAL, AGG_MEDIAN, 0, NULL, "%.6g", get_cpu, 1},
@@ -547,6 +619,8 @@ const struct column schema_columns[] = {
 	{"clock", "", COL_TEXT, AGG_KEY, 0, NULL, NULL, get_clock, 0},
 	{"clock_res_ns", "ns", COL_REAL, AGG_MEDIAN, 0, NULL, "%.4g", get_clock_res, 0},
 	{"lat_unresolved", "", COL_TEXT, AGG_NONE, 0, NULL, NULL, get_unresolved, 0},
+	{"lat_too_few", "", COL_TEXT, AGG_NONE, 0, NULL, NULL, get_unresolved, 1},
+	{"max_preempted", "", COL_UINT, AGG_NONE, 0, NULL, NULL, get_max_preempted, 0},
 	{"live_keys", "keys", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_live_keys, 0},
 	{"bytes_per_key", "bytes", COL_REAL, AGG_MEDIAN, 0, NULL, "%.1f", get_bytes_per_key, 0},
 	{"peak_rss_kb", "KiB", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_peak_rss, 0},
@@ -565,6 +639,12 @@ const struct column schema_columns[] = {
 	{"runq_wait_pct", "%", COL_REAL, AGG_MEDIAN, 0, NULL, "%.3g", get_interf, 3},
 	{"vol_csw", "events", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_csw, 0},
 	{"invol_csw", "events", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_csw, 1},
+	{"settle_s", "s", COL_REAL, AGG_MEDIAN, 0, NULL, "%.4g", get_settle_s, 0},
+	{"timeline_slice_ms", "ms", COL_REAL, AGG_MEDIAN, 0, NULL, "%.4g", get_tl_slice, 0},
+	{"timeline_mops", "Mops/s", COL_TEXT, AGG_NONE, 0, NULL, NULL, get_timeline, 0},
+	{"timeline_cpu", "share", COL_TEXT, AGG_NONE, 0, NULL, NULL, get_timeline, 1},
+	{"drift_pct", "%", COL_REAL, AGG_MEDIAN, 0, NULL, "%.3g", get_drift, 0},
+	{"drift", "", COL_UINT, AGG_NONE, 0, NULL, NULL, get_drift, 1},
 };
 #undef ID
 #undef T
@@ -707,7 +787,7 @@ schema_csv_header(FILE *f)
 int
 schema_csv_row(FILE *f, const struct config *c, const struct result *r)
 {
-	char cell[256];
+	char cell[SCHEMA_CELL_MAX];
 
 	for (size_t k = 0; k < schema_ncolumns; k++) {
 		schema_cell(k, c, r, cell, sizeof(cell));
@@ -781,7 +861,7 @@ table_fmt(const struct column *col)
 		return NULL;
 	if (strcmp(col->name, "mops") == 0)
 		return "%.2f";
-	if (strstr(col->name, "_ns") || strcmp(col->name, "ns_per_op") == 0 ||
+	if (strstr(col->name, "_ns") || strstr(col->name, "ns_per_") ||
 	    strcmp(col->name, "hit_pct") == 0)
 		return "%.1f";
 	return "%.3g";

@@ -35,12 +35,15 @@ enum col_agg {
 			     */
 #define COL_TABLE (1u << 2) /* shown by `mapbench run`'s table */
 
+/* The longest cell, as text (a timeline of TL_POINTS points fits). */
+#define SCHEMA_CELL_MAX 4096
+
 /* One cell: NA, or a value of the column's type. */
 struct col_val {
 	bool na;
 	uint64_t u;
 	double d;
-	char s[256];
+	char s[SCHEMA_CELL_MAX];
 };
 
 struct column {

@@ -28,7 +28,7 @@ struct map; /* opaque; each implementation defines its own */
  *	const struct map_ops *const mapbench_maps[] = { &my_ops, NULL };
  * and needs nothing but this header (docs/DESIGN.md, "Plugins").
  */
-#define MAPBENCH_ABI_VERSION 2u
+#define MAPBENCH_ABI_VERSION 3u
 
 /* clang-format off */
 
@@ -136,6 +136,21 @@ struct map_ops {
 	 */
 	struct map *(*create_param)(size_t size_hint, const char *param);
 	const char *param_help; /* "shards: a power of two, 1..65536" */
+
+	/* Since MAPBENCH_ABI_VERSION 3. */
+
+	/*
+	 * Wait, at most timeout_s seconds, until the map's background work
+	 * (work the map started on its own, in threads of its own, such as
+	 * lfht's resize) is done.  Returns 0 when settled, -ETIMEDOUT when
+	 * work was still going at the timeout.  NULL: the map has no
+	 * background work (settled by definition).  Work that the workload's
+	 * own operations do (syncmap's promotion) is not background work.
+	 * Called from a thread that called thread_enter, never from a
+	 * read-side section or with a map lock held; no other thread
+	 * operates on the map meanwhile.
+	 */
+	int (*settle)(struct map *m, double timeout_s);
 };
 
 /* clang-format on */
@@ -176,6 +191,16 @@ map_ops_quiesce(const struct map_ops *ops, struct map *m)
 {
 	if (ops->quiesce)
 		ops->quiesce(m);
+}
+
+/*
+ * Wait for the map's background work: 0 settled (or nothing to wait for),
+ * -ETIMEDOUT not settled within timeout_s seconds.
+ */
+static inline int
+map_ops_settle(const struct map_ops *ops, struct map *m, double timeout_s)
+{
+	return ops->settle ? ops->settle(m, timeout_s) : 0;
 }
 
 /*

@@ -6,7 +6,9 @@
 //
 // Each measurement is testing.Benchmark around b.RunParallel with
 // GOMAXPROCS set to the thread count, so ns_per_op is what
-// `go test -bench -cpu N` reports.  Workloads that need sync.Map methods
+// `go test -bench -cpu N` reports: wall-clock ns per loop iteration of all
+// goroutines together (T / N), the figure gbench reports per iteration and
+// mapbench calls wall_ns_per_iter (and ns_per_op).  Workloads that need sync.Map methods
 // newer than the running Go (Swap, CompareAndSwap, CompareAndDelete: 1.20;
 // Clear: 1.23) are reported with status "unsupported".
 //
