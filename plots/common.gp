@@ -10,16 +10,26 @@
 #   impls, colours, pts   the maps drawn, their colours and (filled) point
 #            types, assigned by name: the same in every figure
 #   ymin, ymax   the y-range shared by all panels of the figure
+#   ftitle   the figure's title (harness/figures.c)
+#   bars     ci | minmax: what the error bars show
 #   note1..noteN, nnotes, rowsnote   notes printed under the title
 # Set np (the number of panels) and CW, CH (a cell's size in pixels)
 # before loading this file.
 
 # Columns of summary.tsv (harness/plot.c writes them in this order).
 C_IMPL = 1; C_DIST = 2; C_KEYS = 3; C_THREADS = 4; C_READ = 5
-C_REPS = 6; C_OVER = 7; C_NCPUS = 8
-# metric NAME: NAME_med at column M_NAME, NAME_min at +1, NAME_max at +2
-M_MOPS = 9; M_P50 = 12; M_P99 = 15; M_P999 = 18; M_MAX = 21
-M_BPK = 24; M_PROMO = 27; M_REBUILD = 30; M_LOCKED = 33
+C_REPS = 6; C_OVER = 7; C_NCPUS = 8; C_NOTOK = 9
+# metric NAME: NAME_med at column M_NAME, NAME_min at +1, NAME_max at +2,
+# the 95% interval of the median NAME_lo at +3, NAME_hi at +4 (NA when
+# there are fewer than 6 values), NAME_n at +5
+M_MOPS = 10; M_P50 = 16; M_P99 = 22; M_P999 = 28; M_MAX = 34
+M_BPK = 40; M_PROMO = 46; M_REBUILD = 52; M_LOCKED = 58
+# Error bars: bars = 'ci' (every point drawn has a 95% interval) or
+# 'minmax'; BLO, BHI are the offsets of their columns from M_NAME.
+if (!exists('bars')) { bars = 'minmax' }
+BLO = (bars eq 'ci' ? 3 : 1); BHI = BLO + 1
+barsname = (bars eq 'ci' ? 'bars: 95% interval of the median' : 'bars: min-max (fewer than 6 repetitions: no 95% interval)')
+if (!exists('ftitle')) { ftitle = '' }
 
 # A layout with one cell more than the panels, for the figure's legend.
 if (!exists('np')) { np = 1 }

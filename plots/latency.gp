@@ -6,7 +6,7 @@ np = words(panels)
 CW = 470; CH = 330
 load 'common.gp'
 ni = words(impls)
-set multiplot layout rows, cols title sprintf('%s: latency percentiles per op, %s keys, %s thread%s, %s (medians of repetitions)%s', run, k, t, t eq '1' ? '' : 's', dist, notes) noenhanced
+set multiplot layout rows, cols title sprintf('%s: %s, %s keys, %s thread%s, %s (medians of repetitions)%s', run, ftitle, k, t, t eq '1' ? '' : 's', dist, notes) noenhanced
 set ylabel 'latency per op (ns)'
 set logscale y
 set format y '10^{%L}'

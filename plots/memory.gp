@@ -7,7 +7,7 @@ CW = 470; CH = 330
 load 'common.gp'
 nx = words(xs)
 ni = words(impls)
-set multiplot layout rows, cols title sprintf('%s: memory per live key, %s thread%s, %s (median of repetitions, bars: min-max)%s', run, t, t eq '1' ? '' : 's', dist, notes) noenhanced
+set multiplot layout rows, cols title sprintf('%s: %s, %s thread%s, %s (median of repetitions, %s)%s', run, ftitle, t, t eq '1' ? '' : 's', dist, barsname, notes) noenhanced
 set xlabel 'reads (% of ops)'
 set ylabel 'bytes per live key (B)'
 set yrange [ymin + 0 : ymax + 0]
@@ -20,7 +20,7 @@ do for [p = 1:np] {
 	kk = word(panels, p)
 	set title sprintf('%s keys', kk)
 	plot for [i = 1:ni] summary skip 1 \
-		using (strcol(C_IMPL) eq word(impls, i) ? x(kk) : NaN):(column(M_BPK)):(column(M_BPK + 1)):(column(M_BPK + 2)) \
+		using (strcol(C_IMPL) eq word(impls, i) ? x(kk) : NaN):(column(M_BPK)):(column(M_BPK + BLO)):(column(M_BPK + BHI)) \
 		with yerrorlines lw 2 lc rgb word(colours, i) pt (word(pts, i) + 0) ps 0.9 notitle
 }
 eval legend

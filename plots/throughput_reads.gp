@@ -6,7 +6,7 @@ CW = 470; CH = 330
 load 'common.gp'
 nx = words(xs)
 ni = words(impls)
-set multiplot layout rows, cols title sprintf('%s: throughput vs read %%, %s keys, %s (median of repetitions, bars: min-max)%s', run, k, dist, notes) noenhanced
+set multiplot layout rows, cols title sprintf('%s: %s, %s keys, %s (median of repetitions, %s)%s', run, ftitle, k, dist, barsname, notes) noenhanced
 set xlabel 'reads (% of ops; the rest store and delete)'
 set ylabel 'throughput (Mops/s, all threads)'
 set logscale y
@@ -27,7 +27,7 @@ do for [p = 1:np] {
 		using (sel(word(impls, i), k) ? x(t) : NaN):(pos(column(M_MOPS))) \
 		with lines lw 2 lc rgb word(colours, i) notitle, \
 	     for [i = 1:ni] summary skip 1 \
-		using (sel(word(impls, i), k) ? x(t) : NaN):(pos(column(M_MOPS))):(low(column(M_MOPS + 1))):(pos(column(M_MOPS + 2))) \
+		using (sel(word(impls, i), k) ? x(t) : NaN):(pos(column(M_MOPS))):(low(column(M_MOPS + BLO))):(pos(column(M_MOPS + BHI))) \
 		with yerrorbars lc rgb word(colours, i) pt (word(pts, i) - ov) ps 0.9 + 0.2 * ov notitle \
 	     @nullplot
 }

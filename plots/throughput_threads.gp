@@ -7,7 +7,7 @@ CW = 470; CH = 330
 load 'common.gp'
 nx = words(xs)
 ni = words(impls)
-set multiplot layout rows, cols title sprintf('%s: throughput vs threads, %s keys, %s (median of repetitions, bars: min-max)%s', run, k, dist, notes) noenhanced
+set multiplot layout rows, cols title sprintf('%s: %s, %s keys, %s (median of repetitions, %s)%s', run, ftitle, k, dist, barsname, notes) noenhanced
 set xlabel 'threads'
 set ylabel 'throughput (Mops/s, all threads)'
 set logscale y
@@ -26,7 +26,7 @@ if (ncpus + 0 > 0) {
 }
 x(r) = (strcol(C_READ) eq r ? column(C_THREADS) : NaN)
 nullplot = hasnull + 0 ? ", summary skip 1 using (sel('null', k) ? x(r) : NaN):(pos(column(M_MOPS))) with lines lc rgb '#7f7f7f' dt 2 lw 2 notitle" : ''
-overplot = ncpus + 0 > 0 ? ", for [i = 1:ni] summary skip 1 using (sel(word(impls, i), k) && column(C_OVER) == 1 ? x(r) : NaN):(pos(column(M_MOPS))):(low(column(M_MOPS + 1))):(pos(column(M_MOPS + 2))) with yerrorbars lc rgb word(colours, i) pt (word(pts, i) - 1) ps 1.1 notitle" : ''
+overplot = ncpus + 0 > 0 ? ", for [i = 1:ni] summary skip 1 using (sel(word(impls, i), k) && column(C_OVER) == 1 ? x(r) : NaN):(pos(column(M_MOPS))):(low(column(M_MOPS + BLO))):(pos(column(M_MOPS + BHI))) with yerrorbars lc rgb word(colours, i) pt (word(pts, i) - 1) ps 1.1 notitle" : ''
 do for [p = 1:np] {
 	r = word(panels, p)
 	set title sprintf('%s%% reads', r)
@@ -34,7 +34,7 @@ do for [p = 1:np] {
 		using (sel(word(impls, i), k) ? x(r) : NaN):(pos(column(M_MOPS))) \
 		with lines lw 2 lc rgb word(colours, i) notitle, \
 	     for [i = 1:ni] summary skip 1 \
-		using (sel(word(impls, i), k) && column(C_OVER) == 0 ? x(r) : NaN):(pos(column(M_MOPS))):(low(column(M_MOPS + 1))):(pos(column(M_MOPS + 2))) \
+		using (sel(word(impls, i), k) && column(C_OVER) == 0 ? x(r) : NaN):(pos(column(M_MOPS))):(low(column(M_MOPS + BLO))):(pos(column(M_MOPS + BHI))) \
 		with yerrorbars lc rgb word(colours, i) pt (word(pts, i) + 0) ps 0.9 notitle \
 	     @overplot @nullplot
 }

@@ -1,0 +1,84 @@
+/* figures: the table of figures (see figures.h). */
+#include <string.h>
+
+#include "figures.h"
+
+const struct figure_def figure_table[] = {
+	{"heatmap_", "heatmap.gp",
+	 "who wins where: median throughput relative to a reference map",
+	 "One row per configuration (threads, read %), one column per map. "
+	 "A cell holds the map's median throughput divided by the median of "
+	 "the reference map in the same row; the reference's own cell holds "
+	 "its median in Mops/s. Above 1 (blue) the map is faster than the "
+	 "reference, below 1 (orange) slower; the colour saturates at 4x and "
+	 "1/4x. A grey cell is a difference that is not significant (exact "
+	 "two-sided Mann-Whitney test of the repetitions, alpha 0.05), or "
+	 "one that no test can call with so few repetitions (the title "
+	 "says which). A framed cell is the fastest map of its row; controls "
+	 "and oversubscribed rows (more threads than CPUs) are never "
+	 "framed.",
+	 "ratio|reference"},
+	{"throughput_reads_", "throughput_reads.gp", "throughput vs read %",
+	 "Throughput (Mops/s, log scale, higher is faster) against the "
+	 "share of reads, one panel per thread count, one line per map "
+	 "(median of the repetitions). Bars: the 95% interval of the median "
+	 "where the repetitions allow one (6 or more), else min-max, as the "
+	 "title says. Open markers: more threads than CPUs "
+	 "(oversubscribed). The dashed grey line is the null map, the "
+	 "harness's own ceiling.",
+	 "median|95% interval|min-max|null"},
+	{"throughput_threads_", "throughput_threads.gp",
+	 "throughput vs threads",
+	 "Throughput (Mops/s, log scale, higher is faster) against the "
+	 "number of threads, one panel per read percentage, one line per "
+	 "map (median of the repetitions). Bars: the 95% interval of the "
+	 "median where the repetitions allow one, else min-max, as the "
+	 "title says. The shaded region has more threads than CPUs "
+	 "(oversubscribed). The dashed grey line is the null map, the "
+	 "harness's own ceiling.",
+	 "median|95% interval|min-max|null"},
+	{"latency_", "latency.gp", "latency percentiles per op",
+	 "Sampled latency of single operations (ns, log scale, lower is "
+	 "better) at the most threads that are not oversubscribed: per map, "
+	 "the medians over the repetitions of p50, p99, p99.9 and max, one "
+	 "marker shape each. Values near the timer's resolution carry "
+	 "little information.",
+	 "p50|p99|p99.9|max"},
+	{"memory_", "memory.gp", "memory per live key",
+	 "Bytes per live key (lower is better): the allocator's bytes after "
+	 "the run, deferred frees settled, divided by the keys live at the "
+	 "end; one line per map against the share of reads, one panel per "
+	 "key count. Bars: the 95% interval of the median where the "
+	 "repetitions allow one, else min-max.",
+	 "median|95% interval|min-max"},
+	{"promotion_", "promotion.gp", "promotion counters vs read %",
+	 "For each map that keeps the counters: promotions (dirty -> read) "
+	 "and dirty rebuilds (read -> dirty) per million ops, the fraction "
+	 "of ops that took the lock, and the throughput, against the share "
+	 "of reads, one line per thread count (median, bars min-max). "
+	 "Zeros cannot be drawn on the log axes; the notes count them.",
+	 "promotions|dirty rebuilds|ops that took the lock|throughput|"
+	 "min-max"},
+	{NULL, NULL, NULL, NULL, NULL},
+};
+
+const struct figure_def *
+figure_find(const char *name)
+{
+	for (const struct figure_def *f = figure_table; f->prefix; f++)
+		if (!strncmp(name, f->prefix, strlen(f->prefix)))
+			return f;
+	return NULL;
+}
+
+size_t
+figure_rank(const char *name)
+{
+	size_t i;
+
+	for (i = 0; figure_table[i].prefix; i++)
+		if (!strncmp(name, figure_table[i].prefix,
+			     strlen(figure_table[i].prefix)))
+			break;
+	return i;
+}

@@ -1,0 +1,34 @@
+/*
+ * figures: the one table of the figures `mapbench plot` draws and the
+ * report page shows: for each, the prefix of its file names, the gnuplot
+ * script that draws it, its title, its caption (how to read it) and the
+ * series it draws, in the order the page shows them.
+ */
+#ifndef MAPBENCH_FIGURES_H
+#define MAPBENCH_FIGURES_H
+
+#include <stddef.h>
+
+struct figure_def {
+	const char *prefix;  /* file names: PREFIX<dist>[_k<keys>].svg */
+	const char *script;  /* plots/SCRIPT */
+	const char *title;   /* the figure's title (what it plots) */
+	const char *caption; /* how to read it, never what it should show */
+	/*
+	 * The series it draws, separated by '|': a caption may name only
+	 * these (tests/harness/test_figures.c checks each against the
+	 * script and the captions against every series of the table).
+	 */
+	const char *series;
+};
+
+/* In page order, NULL-terminated (prefix NULL). */
+extern const struct figure_def figure_table[];
+
+/* The entry whose prefix starts `name`, or NULL. */
+const struct figure_def *figure_find(const char *name);
+
+/* Its position in figure_table (the page's order), or the table's size. */
+size_t figure_rank(const char *name);
+
+#endif /* MAPBENCH_FIGURES_H */
