@@ -17,7 +17,7 @@ const struct figure_def figure_table[] = {
 	 "says which). A framed cell is the fastest map of its row; controls "
 	 "and oversubscribed rows (more threads than CPUs) are never "
 	 "framed.",
-	 "ratio|reference"},
+	 "ratio|reference", "mops"},
 	{"throughput_reads_", "throughput_reads.gp", "throughput vs read %",
 	 "Throughput (Mops/s, log scale, higher is faster) against the "
 	 "share of reads, one panel per thread count, one line per map "
@@ -26,7 +26,7 @@ const struct figure_def figure_table[] = {
 	 "title says. Open markers: more threads than CPUs "
 	 "(oversubscribed). The dashed grey line is the null map, the "
 	 "harness's own ceiling.",
-	 "median|95% interval|min-max|null"},
+	 "median|95% interval|min-max|null", "mops"},
 	{"throughput_threads_", "throughput_threads.gp",
 	 "throughput vs threads",
 	 "Throughput (Mops/s, log scale, higher is faster) against the "
@@ -36,21 +36,21 @@ const struct figure_def figure_table[] = {
 	 "title says. The shaded region has more threads than CPUs "
 	 "(oversubscribed). The dashed grey line is the null map, the "
 	 "harness's own ceiling.",
-	 "median|95% interval|min-max|null"},
+	 "median|95% interval|min-max|null", "mops"},
 	{"latency_", "latency.gp", "latency percentiles per op",
 	 "Sampled latency of single operations (ns, log scale, lower is "
 	 "better) at the most threads that are not oversubscribed: per map, "
 	 "the medians over the repetitions of p50, p99, p99.9 and max, one "
 	 "marker shape each. Values near the timer's resolution carry "
 	 "little information.",
-	 "p50|p99|p99.9|max"},
+	 "p50|p99|p99.9|max", "p50 p99 p999 max"},
 	{"memory_", "memory.gp", "memory per live key",
 	 "Bytes per live key (lower is better): the allocator's bytes after "
 	 "the run, deferred frees settled, divided by the keys live at the "
 	 "end; one line per map against the share of reads, one panel per "
 	 "key count. Bars: the 95% interval of the median where the "
 	 "repetitions allow one, else min-max.",
-	 "median|95% interval|min-max"},
+	 "median|95% interval|min-max", "bpk"},
 	{"promotion_", "promotion.gp", "promotion counters vs read %",
 	 "For each map that keeps the counters: promotions (dirty -> read) "
 	 "and dirty rebuilds (read -> dirty) per million ops, the fraction "
@@ -58,8 +58,9 @@ const struct figure_def figure_table[] = {
 	 "of reads, one line per thread count (median, bars min-max). "
 	 "Zeros cannot be drawn on the log axes; the notes count them.",
 	 "promotions|dirty rebuilds|ops that took the lock|throughput|"
-	 "min-max"},
-	{NULL, NULL, NULL, NULL, NULL},
+	 "min-max",
+	 "promo rebuild locked mops"},
+	{NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
 const struct figure_def *

@@ -20,6 +20,8 @@ struct figure_def {
 	 * script and the captions against every series of the table).
 	 */
 	const char *series;
+	/* The columns of summary.tsv it draws (NAME of NAME_med), spaced */
+	const char *metrics;
 };
 
 /* In page order, NULL-terminated (prefix NULL). */

@@ -1151,27 +1151,6 @@ is_control(const char *impl)
 	return ops && (ops->flags & (MAP_CONTROL | MAP_NOT_THREAD_SAFE));
 }
 
-/* x printed with `sig` significant figures, no exponent below 1e15. */
-static void
-fmt_sig(char *buf, size_t len, double x, int sig)
-{
-	int mag, dec;
-
-	if (isnan(x)) {
-		snprintf(buf, len, "NA");
-		return;
-	}
-	if (x == 0) {
-		snprintf(buf, len, "0");
-		return;
-	}
-	mag = (int)floor(log10(fabs(x)));
-	dec = sig - 1 - mag;
-	if (dec < 0)
-		dec = 0;
-	snprintf(buf, len, "%.*f", dec, x);
-}
-
 /*
  * The fill of a ratio: white at 1, blue above (faster), orange below,
  * saturating at 4x and 1/4x; text white on a dark fill.
@@ -1247,7 +1226,7 @@ heat_cell(struct heat *h, const struct plotdata *d, const struct cfg *c,
 	if (c == ref) {
 		char v[32];
 
-		fmt_sig(v, sizeof(v), c->s[M_MOPS].med, 3);
+		report_sig(v, sizeof(v), c->s[M_MOPS].med, 3);
 		snprintf(e->label, sizeof(e->label), "ref %s", v);
 		e->status = "ref";
 		e->ratio = 1;
@@ -1256,7 +1235,7 @@ heat_cell(struct heat *h, const struct plotdata *d, const struct cfg *c,
 	if (!ref || !have(ref, M_MOPS) || ref->s[M_MOPS].med <= 0)
 		return 0;
 	e->ratio = c->s[M_MOPS].med / ref->s[M_MOPS].med;
-	fmt_sig(e->label, sizeof(e->label), e->ratio, 3);
+	report_sig(e->label, sizeof(e->label), e->ratio, 3);
 	a = malloc((c->nrec + ref->nrec) * sizeof(*a));
 	if (!a)
 		return -1;
