@@ -47,10 +47,12 @@ const struct figure_def figure_table[] = {
 	{"memory_", "memory.gp", "memory per live key",
 	 "Bytes per live key (lower is better): the allocator's bytes after "
 	 "the run, deferred frees settled, divided by the keys live at the "
-	 "end; one line per map against the share of reads, one panel per "
-	 "key count. Bars: the 95% interval of the median where the "
-	 "repetitions allow one, else min-max.",
-	 "median|95% interval|min-max", "bpk"},
+	 "end, at the fewest threads run. One panel per key count, each "
+	 "with its own axis; a bar per map: the median, over the read "
+	 "percentages, of the configurations' medians (its value printed "
+	 "above it); the whisker spans the lowest and highest of those "
+	 "medians, so a long whisker means the figure depends on the mix.",
+	 "median|min-max", "bpk"},
 	{"promotion_", "promotion.gp", "promotion counters vs read %",
 	 "For each map that keeps the counters: promotions (dirty -> read) "
 	 "and dirty rebuilds (read -> dirty) per million ops, the fraction "

@@ -23,6 +23,7 @@
  */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -1623,6 +1624,135 @@ out:
 	free(panels.p);
 }
 
+/*
+ * Throughput against read % at t threads as small multiples: a panel per
+ * map, the others grey behind it.  The y-range is the medians' (a bar
+ * that leaves it is clipped and marked by the script).
+ */
+static void
+fig_reads_small(struct ctx *x, const struct plotdata *d, const char *dist,
+		const char *tag, long long k, int t)
+{
+	struct sbuf v = {0}, impls = {0}, axis = {0};
+	struct notes nt = {0, &v};
+	double lo = INFINITY, hi = 0, nlo = INFINITY, nhi = 0;
+	int zeros = 0, over = 0, ncpus = 0, has_null = 0, clipped = 0;
+	bool all_ci = true;
+	char *name = NULL;
+
+	if (asprintf(&name, "throughput_reads_%s_k%lld_t%d", tag, k, t) < 0)
+		return;
+	for (size_t i = 0; i < d->n_impls; i++) {
+		bool any = false;
+
+		FOR_CFG(d, c)
+		{
+			if (strcmp(c->impl, d->impls[i]) ||
+			    strcmp(c->dist, dist) || c->keys != k ||
+			    c->threads != t || !have(c, M_MOPS))
+				continue;
+			if (is_null(c->impl)) {
+				has_null = 1;
+				if (c->s[M_MOPS].med > 0)
+					nlo = fmin(nlo, c->s[M_MOPS].med),
+					nhi = fmax(nhi, c->s[M_MOPS].med);
+				continue;
+			}
+			if (c->s[M_MOPS].med <= 0) {
+				zeros++;
+				continue;
+			}
+			any = true;
+			lo = fmin(lo, c->s[M_MOPS].med);
+			hi = fmax(hi, c->s[M_MOPS].med);
+			all_ci &= !isnan(c->s[M_MOPS].lo);
+			over |= c->oversub;
+			if (c->ncpus > ncpus)
+				ncpus = c->ncpus;
+		}
+		if (any)
+			list_add(&impls, "%s", d->impls[i]);
+	}
+	if (!impls.len) {
+		skip(x, name, "no throughput of a map other than null");
+		goto out;
+	}
+	{
+		size_t nx = 0;
+
+		for (size_t i = 0; i < d->n_reads; i++) {
+			FOR_CFG(d, c)
+			{
+				if (!strcmp(c->dist, dist) && c->keys == k &&
+				    c->threads == t && !is_null(c->impl) &&
+				    have(c, M_MOPS) && c->read == d->reads[i]) {
+					list_add(&axis, "%d", d->reads[i]);
+					nx++;
+					break;
+				}
+			}
+		}
+		if (nx < 2) {
+			skip(x, name, "one read ratio only");
+			goto out;
+		}
+	}
+	{
+		double a = pow(10, floor(log10(lo))),
+		       b = pow(10, ceil(log10(hi)));
+
+		if (b <= a)
+			b = a * 10;
+		FOR_CFG(d, c)
+		{
+			const struct stat3 *s = &c->s[M_MOPS];
+
+			if (strcmp(c->dist, dist) || c->keys != k ||
+			    c->threads != t || is_null(c->impl) ||
+			    !have(c, M_MOPS) || s->med <= 0)
+				continue;
+			if (all_ci ? s->lo < a || s->hi > b
+				   : s->min < a || s->max > b)
+				clipped++;
+		}
+	}
+	gp_set(&v, "dist", dist);
+	gp_setf(&v, "k", "%lld", k);
+	gp_setf(&v, "t", "%d", t);
+	gp_set(&v, "xs", axis.p);
+	gp_set(&v, "bars", all_ci ? "ci" : "minmax");
+	add_styles(&v, &impls);
+	set_log_range(&v, lo, hi);
+	gp_setf(&v, "ncpus", "%d", over ? ncpus : 0);
+	gp_setf(&v, "hasnull", "%d",
+		has_null && nlo <= pow(10, ceil(log10(hi))));
+	if (has_null) {
+		if (nlo > pow(10, ceil(log10(hi))))
+			note(&nt,
+			     "null (no-op map, the harness ceiling): %.3g-%.3g "
+			     "Mops/s, above this axis",
+			     nlo, nhi);
+		else
+			note(&nt, "dashed grey: null (no-op map, the harness "
+				  "ceiling)");
+	}
+	if (clipped)
+		note(&nt,
+		     "%d bar%s leave%s the axis (set by the medians): clipped, "
+		     "the end marked by a small triangle",
+		     clipped, clipped == 1 ? "" : "s", clipped == 1 ? "s" : "");
+	if (zeros)
+		note(&nt, "%d zero throughput median%s not drawn (log axis)",
+		     zeros, zeros == 1 ? "" : "s");
+	notes_end(&nt);
+	draw(x, "throughput_reads.gp", name, &v);
+out:
+	free(name);
+	free(v.p);
+	free(impls.p);
+	free(axis.p);
+}
+
 /* Latency percentiles per map at the most threads not oversubscribed. */
 static void
 fig_latency(struct ctx *x, const struct plotdata *d, const char *dist,
@@ -1718,16 +1848,20 @@ out:
 	free(panels.p);
 }
 
-/* Bytes per live key against read %, one panel per key count. */
+/*
+ * Bytes per live key as bars: one panel per key count with its own axis,
+ * a bar per map: the median, over the read percentages, of the
+ * configurations' medians at t threads (the fewest run); the whisker
+ * spans the lowest and highest of those medians.
+ */
 static void
 fig_memory(struct ctx *x, const struct plotdata *d, const char *dist,
 	   const char *tag)
 {
-	struct sbuf v = {0}, impls = {0}, panels = {0}, axis = {0};
+	struct sbuf v = {0}, impls = {0}, panels = {0};
 	struct notes nt = {0, &v};
-	double hi = 0;
-	int t = 0;
-	bool all_ci = true;
+	double *meds = NULL;
+	int t = 0, np = 0;
 	char *name = NULL;
 
 	if (asprintf(&name, "memory_%s", tag) < 0)
@@ -1740,53 +1874,84 @@ fig_memory(struct ctx *x, const struct plotdata *d, const char *dist,
 		skip(x, name, "no bytes_per_key values");
 		goto out;
 	}
+	meds = malloc((d->nc ? d->nc : 1) * sizeof(*meds));
+	if (!meds) {
+		v.bad = true;
+		goto out;
+	}
 	for (size_t i = 0; i < d->n_impls; i++) {
 		bool any = false;
 
 		if (is_null(d->impls[i]))
 			continue;
 		FOR_CFG(d, c)
-		{
-			if (strcmp(c->impl, d->impls[i]) ||
-			    strcmp(c->dist, dist) || c->threads != t ||
-			    !have(c, M_BPK))
-				continue;
-			any = true;
-			all_ci &= !isnan(c->s[M_BPK].lo);
-			if (c->s[M_BPK].max > hi)
-				hi = c->s[M_BPK].max;
-		}
+		any |= !strcmp(c->impl, d->impls[i]) &&
+		       !strcmp(c->dist, dist) && c->threads == t &&
+		       have(c, M_BPK);
 		if (any)
 			list_add(&impls, "%s", d->impls[i]);
 	}
-	for (size_t p = 0; p < d->n_keys; p++)
-		FOR_CFG(d, c)
-		{
-			if (!strcmp(c->dist, dist) && c->threads == t &&
-			    !is_null(c->impl) && have(c, M_BPK) &&
-			    c->keys == d->keys[p]) {
-				list_add(&panels, "%lld", d->keys[p]);
-				break;
+	for (size_t p = 0; p < d->n_keys; p++) {
+		struct sbuf val = {0}, lo = {0}, hi = {0};
+		double top = 0;
+		bool any = false;
+		char n1[16];
+		char *save = strdup(impls.p ? impls.p : ""), *tok, *sp;
+
+		for (tok = save ? strtok_r(save, " ", &sp) : NULL; tok;
+		     tok = strtok_r(NULL, " ", &sp)) {
+			size_t n = 0;
+
+			FOR_CFG(d, c)
+			if (!strcmp(c->impl, tok) && !strcmp(c->dist, dist) &&
+			    c->threads == t && c->keys == d->keys[p] &&
+			    have(c, M_BPK))
+				meds[n++] = c->s[M_BPK].med;
+			if (!n) {
+				list_add(&val, "-");
+				list_add(&lo, "-");
+				list_add(&hi, "-");
+				continue;
 			}
+			any = true;
+			qsort(meds, n, sizeof(*meds), cmp_dbl);
+			list_add(&val, "%.6g",
+				 n % 2 ? meds[n / 2]
+				       : (meds[n / 2 - 1] + meds[n / 2]) / 2);
+			list_add(&lo, "%.6g", meds[0]);
+			list_add(&hi, "%.6g", meds[n - 1]);
+			top = fmax(top, meds[n - 1]);
 		}
-	for (size_t i = 0; i < d->n_reads; i++)
-		list_add(&axis, "%d", d->reads[i]);
+		free(save);
+		if (any) {
+			np++;
+			list_add(&panels, "%lld", d->keys[p]);
+			snprintf(n1, sizeof(n1), "val%d", np);
+			gp_set(&v, n1, val.p);
+			snprintf(n1, sizeof(n1), "vlo%d", np);
+			gp_set(&v, n1, lo.p);
+			snprintf(n1, sizeof(n1), "vhi%d", np);
+			gp_set(&v, n1, hi.p);
+			snprintf(n1, sizeof(n1), "ymax%d", np);
+			gp_num(&v, n1, top > 0 ? top * 1.15 : 1);
+		}
+		v.bad |= val.bad || lo.bad || hi.bad;
+		free(val.p);
+		free(lo.p);
+		free(hi.p);
+	}
 	gp_set(&v, "dist", dist);
 	gp_setf(&v, "t", "%d", t);
-	gp_set(&v, "panels", panels.p);
-	gp_set(&v, "xs", axis.p);
-	gp_set(&v, "bars", all_ci ? "ci" : "minmax");
+	gp_set(&v, "panels", panels.p ? panels.p : "");
 	add_styles(&v, &impls);
-	gp_set(&v, "ymin", "0");
-	gp_num(&v, "ymax", hi > 0 ? hi * 1.1 : 1);
 	notes_end(&nt);
 	draw(x, "memory.gp", name, &v);
 out:
+	free(meds);
 	free(name);
 	free(v.p);
 	free(impls.p);
 	free(panels.p);
-	free(axis.p);
 }
 
 /*
@@ -1912,6 +2077,44 @@ out:
 }
 
 /* ---- the command --------------------------------------------------- */
+
+/*
+ * Remove the images of the figure table's figures that this run did not
+ * draw (a figure renamed, a configuration gone): the plot directory holds
+ * only what the sweep now shows.  Other files are left alone.
+ */
+static void
+remove_stale(struct ctx *x)
+{
+	DIR *dir = opendir(x->outdir);
+	struct dirent *e;
+
+	if (!dir)
+		return;
+	while ((e = readdir(dir)) != NULL) {
+		size_t n = strlen(e->d_name);
+		char base[256], *p;
+		bool drawn = false;
+
+		if (n < 5 || n >= sizeof(base) || !figure_find(e->d_name) ||
+		    (strcmp(e->d_name + n - 4, ".svg") &&
+		     strcmp(e->d_name + n - 4, ".png")))
+			continue;
+		snprintf(base, sizeof(base), "%.*s", (int)(n - 4), e->d_name);
+		for (p = x->written.p; p && *p;) {
+			size_t w = strcspn(p, " ");
+
+			if (w == n - 4 && !strncmp(p, base, w))
+				drawn = true;
+			p += w + (p[w] == ' ');
+		}
+		if (!drawn && asprintf(&p, "%s/%s", x->outdir, e->d_name) > 0) {
+			unlink(p);
+			free(p);
+		}
+	}
+	closedir(dir);
+}
 
 static int
 mkdir_p(const char *path)
@@ -2185,13 +2388,17 @@ plot_sweep(const char *dir, const char *plot_dir, const char *baseline)
 				continue;
 			fig_heatmap(&x, &d, &heat, dist, tag, d.keys[ki],
 				    baseline);
-			fig_throughput(&x, &d, dist, tag, d.keys[ki], false);
+			for (size_t ti = 0; ti < d.n_threads; ti++)
+				fig_reads_small(&x, &d, dist, tag, d.keys[ki],
+						d.threads[ti]);
 			fig_throughput(&x, &d, dist, tag, d.keys[ki], true);
 			fig_latency(&x, &d, dist, tag, d.keys[ki]);
 		}
 		fig_promotion(&x, &d, dist, tag);
 		fig_memory(&x, &d, dist, tag);
 	}
+	if (!x.failed)
+		remove_stale(&x);
 	fprintf(stdout, "summary: %s\n", summary);
 	if (x.drawn) {
 		fprintf(stdout,

@@ -31,10 +31,12 @@ BLO = (bars eq 'ci' ? 3 : 1); BHI = BLO + 1
 barsname = (bars eq 'ci' ? 'bars: 95% interval of the median' : 'bars: min-max (fewer than 6 repetitions: no 95% interval)')
 if (!exists('ftitle')) { ftitle = '' }
 
-# A layout with one cell more than the panels, for the figure's legend.
+# A layout with one cell more than the panels, for the figure's legend
+# (none when the script sets nolegend: its panels name their series).
 if (!exists('np')) { np = 1 }
-cells = np + 1
-if (!exists('cols')) { cols = (cells <= 4 ? cells : cells <= 8 ? 4 : 5) }
+cells = np + (exists('nolegend') ? 0 : 1)
+# at most 3 columns: a figure about 1200 px wide is shown at its size
+if (!exists('cols')) { cols = (cells <= 3 ? cells : cells == 4 ? 2 : 3) }
 rows = int((cells + cols - 1) / cols)
 
 # Title lines: the figure's, then its notes.

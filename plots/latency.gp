@@ -3,7 +3,7 @@
 # oversubscribed: one panel per read %.  Colours are the maps', marker
 # shapes the percentiles.
 np = words(panels)
-CW = 470; CH = 330
+CW = 400; CH = 300
 load 'common.gp'
 ni = words(impls)
 set multiplot layout rows, cols title sprintf('%s: %s, %s keys, %s thread%s, %s (medians of repetitions)%s', run, ftitle, k, t, t eq '1' ? '' : 's', dist, notes) noenhanced

@@ -8,7 +8,7 @@
 nr = words(rimpl)
 np = 5 * nr - 1
 cols = 5
-CW = 400; CH = 320
+CW = 270; CH = 250
 load 'common.gp'
 nx = words(xs)
 nt = words(ts)

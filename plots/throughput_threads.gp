@@ -3,7 +3,7 @@
 # are scaled to the real maps).  More threads than CPUs: shaded, open
 # markers.
 np = words(panels)
-CW = 470; CH = 330
+CW = 400; CH = 300
 load 'common.gp'
 nx = words(xs)
 ni = words(impls)
