@@ -7,7 +7,7 @@ const struct figure_def figure_table[] = {
 	{"heatmap_", "heatmap.gp",
 	 "who wins where: median throughput relative to a reference map",
 	 "One row per configuration (threads, read %), one column per map. "
-	 "A cell holds the map's median throughput divided by the median of "
+	 "A cell holds the map's median Mops/s divided by the median of "
 	 "the reference map in the same row; the reference's own cell holds "
 	 "its median in Mops/s. Above 1 (blue) the map is faster than the "
 	 "reference, below 1 (orange) slower; the colour saturates at 4x and "
@@ -17,16 +17,19 @@ const struct figure_def figure_table[] = {
 	 "says which). A framed cell is the fastest map of its row; controls "
 	 "and oversubscribed rows (more threads than CPUs) are never "
 	 "framed.",
-	 "ratio|reference", "mops"},
+	 "ratio", "mops"},
 	{"throughput_reads_", "throughput_reads.gp", "throughput vs read %",
 	 "Throughput (Mops/s, log scale, higher is faster) against the "
-	 "share of reads, one panel per thread count, one line per map "
-	 "(median of the repetitions). Bars: the 95% interval of the median "
-	 "where the repetitions allow one (6 or more), else min-max, as the "
-	 "title says. Open markers: more threads than CPUs "
-	 "(oversubscribed). The dashed grey line is the null map, the "
-	 "harness's own ceiling.",
-	 "median|95% interval|min-max|null", "mops"},
+	 "share of reads at one thread count (the title says which): one "
+	 "panel per map, its medians in its colour with the other maps in "
+	 "light grey behind it, so each panel reads as this map against the "
+	 "field. The axis spans the medians; a bar that leaves it is "
+	 "clipped and its end marked with a small triangle. Bars: the 95% "
+	 "interval of the median where the repetitions allow one (6 or "
+	 "more), else min-max, as the title says. Open markers: more "
+	 "threads than CPUs (oversubscribed). The dashed grey line is the "
+	 "null map, the harness's own ceiling.",
+	 "95% interval|min-max|null", "mops"},
 	{"throughput_threads_", "throughput_threads.gp",
 	 "throughput vs threads",
 	 "Throughput (Mops/s, log scale, higher is faster) against the "
@@ -36,7 +39,7 @@ const struct figure_def figure_table[] = {
 	 "title says. The shaded region has more threads than CPUs "
 	 "(oversubscribed). The dashed grey line is the null map, the "
 	 "harness's own ceiling.",
-	 "median|95% interval|min-max|null", "mops"},
+	 "95% interval|min-max|null", "mops"},
 	{"latency_", "latency.gp", "latency percentiles per op",
 	 "Sampled latency of single operations (ns, log scale, lower is "
 	 "better) at the most threads that are not oversubscribed: per map, "
@@ -52,7 +55,7 @@ const struct figure_def figure_table[] = {
 	 "percentages, of the configurations' medians (its value printed "
 	 "above it); the whisker spans the lowest and highest of those "
 	 "medians, so a long whisker means the figure depends on the mix.",
-	 "median|min-max", "bpk"},
+	 "min-max", "bpk"},
 	{"promotion_", "promotion.gp", "promotion counters vs read %",
 	 "For each map that keeps the counters: promotions (dirty -> read) "
 	 "and dirty rebuilds (read -> dirty) per million ops, the fraction "

@@ -2231,6 +2231,8 @@ plot_sweep(const char *dir, const char *plot_dir, const char *baseline)
 	char *heat_path = NULL;
 	int rc = 1, fd;
 
+	bool explicit = baseline != NULL;
+
 	if (!baseline)
 		baseline = PLOT_BASELINE;
 
@@ -2319,7 +2321,15 @@ plot_sweep(const char *dir, const char *plot_dir, const char *baseline)
 		for (i = 0; i < d.n_impls; i++)
 			if (!strcmp(d.impls[i], baseline))
 				break;
-		if (i == d.n_impls) {
+		if (i == d.n_impls && !explicit) {
+			/* the default reference is not in this sweep */
+			fprintf(stderr,
+				"mapbench: plot: no %s in this sweep: the "
+				"heatmap compares with the fastest map of each "
+				"row (--baseline MAP to choose)\n",
+				baseline);
+			baseline = "best";
+		} else if (i == d.n_impls) {
 			fprintf(stderr, "mapbench: plot: --baseline '");
 			put_shown(stderr, baseline);
 			fprintf(stderr,

@@ -12,7 +12,7 @@ CH = 90 + 30 * (nrow + 0)
 load 'common.gp'
 # heatmap.tsv's columns
 H_DIST = 1; H_KEYS = 2; H_ROW = 8; H_COL = 9; H_STATUS = 16; H_BEST = 17
-H_FILL = 20; H_TEXT = 21; H_LABEL = 22
+H_FILL = 20; H_TEXT = 21; ratio_label = 22
 set title sprintf('%s%s', htitle, notes) noenhanced
 unset key
 unset grid
@@ -27,7 +27,7 @@ set tmargin 4 + nlines
 here(f) = (strcol(H_DIST) eq dist && strcol(H_KEYS) eq k ? column(f) : NaN)
 plot heat skip 1 using (here(H_COL)):(column(H_ROW)):(0.49):(0.49):(column(H_FILL)) \
 	with boxxyerror fs solid 1.0 noborder lc rgb variable, \
-     heat skip 1 using (here(H_COL)):(column(H_ROW)):(strcol(H_LABEL)):(column(H_TEXT)) \
+     heat skip 1 using (here(H_COL)):(column(H_ROW)):(strcol(ratio_label)):(column(H_TEXT)) \
 	with labels font ',11' tc rgb variable noenhanced, \
      heat skip 1 using (column(H_BEST) == 1 ? here(H_COL) : NaN):(column(H_ROW)):(0.47):(0.47) \
 	with boxxyerror fs empty lc rgb '#111111' lw 2.5
