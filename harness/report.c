@@ -698,8 +698,8 @@ write_summary(FILE *f, const struct tsv *s, const struct tsv *h)
 			html_escape(f, keys[ki]);
 			fputs(" keys, ", f);
 			html_escape(f, dists[di]);
-			fputs("</h3>\n<div class=scroll><table class=summary "
-			      "id=summary><tr><th>configuration</th>",
+			fputs("</h3>\n<div class=scroll><table "
+			      "class=summary><tr><th>configuration</th>",
 			      f);
 			for (size_t i = 0; i < ni; i++) {
 				fputs(is_control(impls[i])
@@ -1034,17 +1034,21 @@ write_figures(FILE *f, const char *plot_dir, const struct tsv *s)
 	free(names);
 }
 
-/* Rows whose status is not ok, by status: said only when there are any. */
+/*
+ * Rows whose status is not ok, by status, with the maps they belong to:
+ * said only when there are any.
+ */
 static void
 write_not_ok(FILE *f, const struct sweep_csv *t)
 {
-	int st = sweep_csv_col(t, "status");
-	const char *name[32];
-	size_t count[32], n = 0, total = 0;
+	int st = sweep_csv_col(t, "status"), im = sweep_csv_col(t, "impl");
+	const char *name[32], *impl[32][16];
+	size_t count[32], nimpl[32], n = 0, total = 0;
 
 	for (size_t r = 0; r < t->nrows && st >= 0; r++) {
-		const char *s = sweep_csv_get(t, r, st);
-		size_t i;
+		const char *s = sweep_csv_get(t, r, st),
+			   *m = sweep_csv_get(t, r, im);
+		size_t i, j;
 
 		if (compare_status_ok(s))
 			continue;
@@ -1054,21 +1058,33 @@ write_not_ok(FILE *f, const struct sweep_csv *t)
 				break;
 		if (i == n && n < 32) {
 			name[n] = s;
+			nimpl[n] = 0;
 			count[n++] = 0;
 		}
-		if (i < n)
-			count[i]++;
+		if (i == n)
+			continue;
+		count[i]++;
+		for (j = 0; j < nimpl[i]; j++)
+			if (!strcmp(impl[i][j], m))
+				break;
+		if (j == nimpl[i] && j < 16)
+			impl[i][nimpl[i]++] = m;
 	}
 	if (!total)
 		return;
 	fprintf(f,
 		"<p class=warn>%zu row%s not <code>ok</code>, left out of "
-		"every table and figure:",
+		"every table and figure (counted in the summary's cells):",
 		total, total == 1 ? "" : "s");
 	for (size_t i = 0; i < n; i++) {
-		fprintf(f, "%s ", i ? "," : "");
+		fprintf(f, "%s ", i ? ";" : "");
 		html_escape(f, name[i]);
-		fprintf(f, " %zu", count[i]);
+		fprintf(f, " %zu (", count[i]);
+		for (size_t j = 0; j < nimpl[i]; j++) {
+			fputs(j ? ", " : "", f);
+			html_escape(f, impl[i][j]);
+		}
+		fputs(")", f);
 	}
 	fputs(".</p>\n", f);
 }
