@@ -34,18 +34,23 @@ const struct figure_def figure_table[] = {
 	 "throughput vs threads",
 	 "Throughput (Mops/s, log scale, higher is faster) against the "
 	 "number of threads, one panel per read percentage, one line per "
-	 "map (median of the repetitions). Bars: the 95% interval of the "
-	 "median where the repetitions allow one, else min-max, as the "
-	 "title says. The shaded region has more threads than CPUs "
-	 "(oversubscribed). The dashed grey line is the null map, the "
-	 "harness's own ceiling.",
+	 "map (median of the repetitions; the maps' markers and colours are "
+	 "named above the panels). The axis spans the medians; a bar that "
+	 "leaves it is clipped and its end marked with a small triangle. "
+	 "Bars: the 95% interval of the median where the repetitions allow "
+	 "one (6 or more), else min-max, as the title says. The shaded "
+	 "region has more threads than CPUs (oversubscribed, open markers). "
+	 "The dashed grey line is the null map, the harness's own ceiling.",
 	 "95% interval|min-max|null", "mops"},
 	{"latency_", "latency.gp", "latency percentiles per op",
 	 "Sampled latency of single operations (ns, log scale, lower is "
-	 "better) at the most threads that are not oversubscribed: per map, "
-	 "the medians over the repetitions of p50, p99, p99.9 and max, one "
-	 "marker shape each. Values near the timer's resolution carry "
-	 "little information.",
+	 "better) as a percentile distribution: x is 1/(1-q) on a log axis "
+	 "(p50 at 2, p99 at 100, p99.9 at 1000; max, not a percentile, at "
+	 "the right edge), one line per map through the medians over the "
+	 "repetitions of p50, p99, p99.9 and max, one panel per read "
+	 "percentage, at the most threads that are not oversubscribed. A "
+	 "percentile a row lacks (NA) is left out with its segments. Values "
+	 "near the timer's resolution carry little information.",
 	 "p50|p99|p99.9|max", "p50 p99 p999 max"},
 	{"memory_", "memory.gp", "memory per live key",
 	 "Bytes per live key (lower is better): the allocator's bytes after "

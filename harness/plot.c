@@ -1527,7 +1527,13 @@ fig_throughput(struct ctx *x, const struct plotdata *d, const char *dist,
 				range_pos(c, M_MOPS, &nlo, &nhi, NULL);
 				continue;
 			}
-			range_pos(c, M_MOPS, &lo, &hi, &zeros);
+			/* the axis spans the medians; bars may be clipped */
+			if (c->s[M_MOPS].med <= 0) {
+				zeros++;
+			} else {
+				lo = fmin(lo, c->s[M_MOPS].med);
+				hi = fmax(hi, c->s[M_MOPS].med);
+			}
 			all_ci &= !isnan(c->s[M_MOPS].lo);
 			over |= c->oversub;
 			if (c->ncpus > ncpus)
@@ -1614,6 +1620,31 @@ fig_throughput(struct ctx *x, const struct plotdata *d, const char *dist,
 	if (zeros)
 		note(&nt, "%d zero throughput median%s not drawn (log axis)",
 		     zeros, zeros == 1 ? "" : "s");
+	{
+		double a = pow(10, floor(log10(lo))),
+		       b = pow(10, ceil(log10(hi)));
+		int clipped = 0;
+
+		if (b <= a)
+			b = a * 10;
+		FOR_CFG(d, c)
+		{
+			const struct stat3 *s = &c->s[M_MOPS];
+
+			if (strcmp(c->dist, dist) || c->keys != k ||
+			    is_null(c->impl) || !have(c, M_MOPS) || s->med <= 0)
+				continue;
+			if (all_ci ? s->lo < a || s->hi > b
+				   : s->min < a || s->max > b)
+				clipped++;
+		}
+		if (clipped)
+			note(&nt,
+			     "%d bar%s leave%s the axis (set by the medians): "
+			     "clipped, the end marked by a small triangle",
+			     clipped, clipped == 1 ? "" : "s",
+			     clipped == 1 ? "s" : "");
+	}
 	notes_end(&nt);
 	draw(x, by_threads ? "throughput_threads.gp" : "throughput_reads.gp",
 	     name, &v);

@@ -75,6 +75,9 @@ set bars 0.5
 pos(x) = (x > 0 ? x : NaN)
 # A bar's low end below the axis is drawn to the axis floor.
 low(x) = (x > 0 ? x : ymin)
+# A bar end outside the y-range: its mark on the axis (a small triangle).
+under(v) = (v < ymin + 0 ? (ymin + 0) * 1.12 : NaN)
+over(v) = (v > ymax + 0 ? (ymax + 0) / 1.12 : NaN)
 # This row is map m at key count kk of this figure's dist.
 sel(m, kk) = (strcol(C_IMPL) eq m && strcol(C_DIST) eq dist && strcol(C_KEYS) eq kk)
 # The 0-based position of word w in a space-separated list.
@@ -82,3 +85,12 @@ idx(list, w) = words(substr(' '.list.' ', 1, strstrt(' '.list.' ', ' '.w.' ')))
 
 # Turn the next cell into a legend: no axes, only key entries.
 legend = 'unset title; unset xlabel; unset ylabel; unset logscale; unset grid; unset object; unset label; unset border; unset tics; set xrange [0:1]; set yrange [0:1]; set key center center vertical noenhanced box lc rgb "#c0c0c0" samplen 2.5 spacing 1.2'
+
+# A legend above the panels, one row: each map's marker in its colour
+# and its name, as screen labels (eval toplegend before the first panel,
+# eval untoplegend after it).  The title must leave a blank line for it.
+legstep(n) = (n <= 6 ? 0.14 : 0.98 / n)
+legx(i, n) = 0.5 + (i - (n + 1) / 2.0) * legstep(n) - 0.03
+legy = 0
+toplegend = 'legy = 1 - (16.0 * (nlines + 1) + 14) / H; do for [i = 1:words(impls)] { eval sprintf("set label %d \"%s\" at screen %.4f, screen %.4f left noenhanced point pt %s lc rgb \"%s\" ps 1.1 offset 1.2, 0", 900 + i, word(impls, i), legx(i, words(impls)), legy, word(pts, i), word(colours, i)) }'
+untoplegend = 'do for [i = 1:words(impls)] { eval sprintf("unset label %d", 900 + i) }'

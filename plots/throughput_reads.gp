@@ -25,9 +25,6 @@ do for [i = 1:nx] { xt = xt . sprintf('%s"%s" %d', i > 1 ? ', ' : '', word(xs, i
 eval 'set xtics (' . xt . ')'
 set grid xtics ytics mytics lc rgb '#ececec' lw 1, lc rgb '#f6f6f6' lw 1
 x(m) = (strcol(C_IMPL) eq m && strcol(C_DIST) eq dist && strcol(C_KEYS) eq k && strcol(C_THREADS) eq t ? idx(xs, strcol(C_READ)) : NaN)
-# a bar end outside the axis: its mark, on the axis
-under(v) = (v < ymin + 0 ? (ymin + 0) * 1.12 : NaN)
-over(v) = (v > ymax + 0 ? (ymax + 0) / 1.12 : NaN)
 nullplot = hasnull + 0 ? ", summary skip 1 using (x('null')):(pos(column(M_MOPS))) with lines lc rgb '#9a9a9a' dt 2 lw 1.5 notitle" : ''
 do for [p = 1:ni] {
 	m = word(impls, p)
