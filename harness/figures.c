@@ -1,4 +1,6 @@
 /* figures: the table of figures (see figures.h). */
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "figures.h"
@@ -92,4 +94,53 @@ figure_rank(const char *name)
 			     strlen(figure_table[i].prefix)))
 			break;
 	return i;
+}
+
+const struct figure_map_style_def figure_map_styles[] = {
+	{"syncmap", "#1f77b4", 7},
+	{"rwlock", "#d62728", 5},
+	{"lfht", "#2ca02c", 9},
+	{"hashtrie", "#9467bd", 11},
+	{"striped", "#ff7f0e", 13},
+	{"striped_mx", "#bcbd22", 7},
+	{"clht", "#8c564b", 15},
+	{"ckht", "#e377c2", 5},
+	{"unsync", "#17becf", 13},
+	{"null", "#7f7f7f", 7},
+	{"go:sync.Map", "#1f77b4", 9},
+	{"go:RWMutexMap", "#d62728", 9},
+	{NULL, NULL, 0},
+};
+
+/* hues and darknesses none of the fixed styles uses */
+const char *const figure_reserved_palette[8] = {
+	"#393b79", "#637939", "#e7ba52", "#843c39",
+	"#7b4173", "#000000", "#9c9ede", "#004d40",
+};
+
+void
+figure_map_style(const char *name, const char **colour, int *pt)
+{
+	static const int pts[] = {7, 5, 9, 11, 13, 15};
+	char base[104];
+	uint32_t h = 2166136261u;
+
+	for (int i = 0; figure_map_styles[i].name; i++)
+		if (!strcmp(figure_map_styles[i].name, name)) {
+			*colour = figure_map_styles[i].colour;
+			*pt = figure_map_styles[i].pt;
+			return;
+		}
+	/* a parameter keeps its map's style: striped:64 is striped */
+	snprintf(base, sizeof(base), "%.*s", (int)strcspn(name, ":"), name);
+	for (int i = 0; figure_map_styles[i].name; i++)
+		if (!strcmp(figure_map_styles[i].name, base)) {
+			*colour = figure_map_styles[i].colour;
+			*pt = figure_map_styles[i].pt;
+			return;
+		}
+	for (const char *s = name; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	*colour = figure_reserved_palette[h % 8];
+	*pt = pts[(h / 8) % 6];
 }

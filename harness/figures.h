@@ -33,4 +33,23 @@ const struct figure_def *figure_find(const char *name);
 /* Its position in figure_table (the page's order), or the table's size. */
 size_t figure_rank(const char *name);
 
+/*
+ * A map's colour ("#rrggbb") and marker (a gnuplot filled point type; the
+ * open one is pt - 1), by name, the same in every figure: the built-in
+ * maps have fixed ones (figure_map_styles), a parameter keeps its map's
+ * (striped:64 is striped), a Go map ("go:NAME") has the colour of its C
+ * counterpart, and any other name (a plugin) gets one of a reserved
+ * palette no built-in map uses, chosen by a hash of the name.
+ */
+void figure_map_style(const char *name, const char **colour, int *pt);
+
+struct figure_map_style_def {
+	const char *name, *colour;
+	int pt;
+};
+/* The fixed styles, NULL-terminated (plots/map-colours.gp repeats them). */
+extern const struct figure_map_style_def figure_map_styles[];
+/* The colours of the other names, by a hash of the name. */
+extern const char *const figure_reserved_palette[8];
+
 #endif /* MAPBENCH_FIGURES_H */

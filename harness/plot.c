@@ -793,47 +793,6 @@ list_add(struct sbuf *l, const char *fmt, ...)
 	free(v);
 }
 
-/*
- * A map's colour and marker, by name: the built-in maps have fixed ones,
- * any other name gets one from a hash of the name, so a plugin keeps its
- * style in every figure of every sweep.  Markers are gnuplot's filled
- * point types; the open one is pt - 1.
- */
-static void
-map_style(const char *name, const char **colour, int *pt)
-{
-	static const struct {
-		const char *name, *colour;
-		int pt;
-	} fixed[] = {
-		{"syncmap", "#1f77b4", 7},  {"rwlock", "#d62728", 5},
-		{"lfht", "#2ca02c", 9},	    {"hashtrie", "#9467bd", 11},
-		{"striped", "#ff7f0e", 13}, {"clht", "#8c564b", 15},
-		{"ckht", "#e377c2", 5},	    {"unsync", "#17becf", 13},
-		{"null", "#7f7f7f", 7},
-	};
-	static const char *const palette[] = {
-		"#bcbd22", "#393b79", "#637939", "#8c6d31",
-		"#843c39", "#7b4173", "#3182bd", "#e6550d",
-	};
-	static const int pts[] = {7, 5, 9, 11, 13, 15};
-	char base[104];
-	uint32_t h = 2166136261u;
-
-	/* a parameter keeps its map's style: striped:64 is striped */
-	snprintf(base, sizeof(base), "%.*s", (int)strcspn(name, ":"), name);
-	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
-		if (!strcmp(fixed[i].name, base)) {
-			*colour = fixed[i].colour;
-			*pt = fixed[i].pt;
-			return;
-		}
-	for (const char *s = name; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	*colour = palette[h % 8];
-	*pt = pts[(h / 8) % 6];
-}
-
 struct ctx {
 	const char *dir; /* the sweep, as given */
 	char *gpdir;	 /* the scripts (gnuplot's working directory) */
@@ -1067,7 +1026,7 @@ add_styles(struct sbuf *v, struct sbuf *impls)
 		const char *c;
 		int pt;
 
-		map_style(tok, &c, &pt);
+		figure_map_style(tok, &c, &pt);
 		list_add(&colours, "%s", c);
 		list_add(&pts, "%d", pt);
 	}

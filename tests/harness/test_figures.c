@@ -159,6 +159,54 @@ test_captions_name_drawn_series(void **state)
 	}
 }
 
+/*
+ * plots/map-colours.gp (for the scripts mapbench does not run) gives
+ * every map the colour figures.c gives it, and the same reserved palette.
+ */
+static void
+test_colours_agree(void **state)
+{
+	char *code = code_of("map-colours.gp");
+	char want[256];
+	const char *c;
+	int pt, n = 0;
+
+	(void)state;
+	assert_non_null(code);
+	for (int i = 0; figure_map_styles[i].name; i++, n++) {
+		snprintf(want, sizeof(want), "m eq '%s' ? '%s'",
+			 figure_map_styles[i].name,
+			 figure_map_styles[i].colour);
+		if (!strstr(code, want))
+			fail_msg("map-colours.gp lacks \"%s\"", want);
+	}
+	/* no other fixed name in the script */
+	for (const char *p = code; (p = strstr(p, "m eq '")) != NULL; p++)
+		n--;
+	assert_int_equal(n, 0);
+	want[0] = '\0';
+	for (int i = 0; i < 8; i++)
+		snprintf(want + strlen(want), sizeof(want) - strlen(want),
+			 "%s%s", i ? " " : "'", figure_reserved_palette[i]);
+	strcat(want, "'");
+	if (!strstr(code, want))
+		fail_msg("map-colours.gp's palette is not %s", want);
+	/* a parameter keeps the map's style; a plugin is not a built-in's */
+	figure_map_style("striped:64", &c, &pt);
+	assert_string_equal(c, "#ff7f0e");
+	for (const char *const *name =
+		     (const char *const[]){"boost_cfm", "tbb_chm", "cuckoo",
+					   "cds_feldman", NULL};
+	     *name; name++) {
+		figure_map_style(*name, &c, &pt);
+		for (int i = 0; figure_map_styles[i].name; i++)
+			if (!strcmp(c, figure_map_styles[i].colour))
+				fail_msg("plugin %s has %s's colour", *name,
+					 figure_map_styles[i].name);
+	}
+	free(code);
+}
+
 static void
 test_lookup(void **state)
 {
@@ -178,6 +226,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_series_drawn),
 		cmocka_unit_test(test_captions_name_drawn_series),
+		cmocka_unit_test(test_colours_agree),
 		cmocka_unit_test(test_lookup),
 	};
 
