@@ -102,7 +102,7 @@ html_begin(FILE *f, const char *title)
 	      "code{font-size:.92em;background:#f4f4f4;padding:1px 4px;"
 	      "word-break:break-all}\n"
 	      "figure{margin:1.2em 0 2em}\n"
-	      "figure img{display:block;width:100%;height:auto;"
+	      "figure img{display:block;max-width:100%;height:auto;"
 	      "border:1px solid #ddd}\n"
 	      "figcaption{font-size:.92em;color:#333;margin-top:.4em;"
 	      "max-width:60em}\n"

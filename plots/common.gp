@@ -57,7 +57,7 @@ W = CW * cols
 H = CH * rows + 40 + 18 * nlines
 
 if (fmt eq 'svg') {
-	set terminal svg size W,H dynamic enhanced font 'Helvetica,12' background rgb 'white'
+	set terminal svg size W,H fixed enhanced font 'Helvetica,12' background rgb 'white'
 } else {
 	set terminal pngcairo size W,H enhanced font 'Helvetica,10' background rgb 'white'
 }
@@ -92,5 +92,5 @@ legend = 'unset title; unset xlabel; unset ylabel; unset logscale; unset grid; u
 legstep(n) = (n <= 6 ? 0.14 : 0.98 / n)
 legx(i, n) = 0.5 + (i - (n + 1) / 2.0) * legstep(n) - 0.03
 legy = 0
-toplegend = 'legy = 1 - (16.0 * (nlines + 1) + 14) / H; do for [i = 1:words(impls)] { eval sprintf("set label %d \"%s\" at screen %.4f, screen %.4f left noenhanced point pt %s lc rgb \"%s\" ps 1.1 offset 1.2, 0", 900 + i, word(impls, i), legx(i, words(impls)), legy, word(pts, i), word(colours, i)) }'
+toplegend = 'legy = 1 - (24.0 + 18 * (nlines + 1)) / H; do for [i = 1:words(impls)] { eval sprintf("set label %d \"%s\" at screen %.4f, screen %.4f left noenhanced point pt %s lc rgb \"%s\" ps 1.1 offset 1.2, 0", 900 + i, word(impls, i), legx(i, words(impls)), legy, word(pts, i), word(colours, i)) }'
 untoplegend = 'do for [i = 1:words(impls)] { eval sprintf("unset label %d", 900 + i) }'

@@ -12,7 +12,7 @@ load 'common.gp'
 ni = words(impls)
 H = H + 30
 if (fmt eq 'svg') {
-	set terminal svg size W,H dynamic enhanced font 'Helvetica,12' background rgb 'white'
+	set terminal svg size W,H fixed enhanced font 'Helvetica,12' background rgb 'white'
 } else {
 	set terminal pngcairo size W,H enhanced font 'Helvetica,10' background rgb 'white'
 }

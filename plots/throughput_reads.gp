@@ -6,7 +6,7 @@
 # axis.  Open markers: oversubscribed (more threads than CPUs).
 np = words(impls)
 nolegend = 1
-if (!exists('cols')) { cols = (np <= 4 ? np : np <= 9 ? 3 : 4) }
+if (!exists('cols')) { cols = (np <= 3 ? np : np == 4 ? 2 : 3) }
 CW = 400; CH = 250
 load 'common.gp'
 nx = words(xs)
