@@ -281,7 +281,13 @@ report_sig(char *buf, size_t len, double x, int sig)
 		snprintf(buf, len, "0");
 		return;
 	}
-	mag = (int)floor(log10(fabs(x)));
+	/* the magnitude after rounding: 9.995 to 3 figures is 10.0 */
+	{
+		char e[48];
+
+		snprintf(e, sizeof(e), "%.*e", sig - 1, x);
+		mag = atoi(strchr(e, 'e') + 1);
+	}
 	dec = sig - 1 - mag;
 	if (dec < 0)
 		dec = 0;

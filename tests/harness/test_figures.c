@@ -6,6 +6,7 @@
  * one a figure used to claim) that its own figure does not declare.
  */
 #include <ctype.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include <cmocka.h>
 
 #include "figures.h"
+#include "report.h"
 
 #ifndef MAPBENCH_SOURCE_DIR
 #define MAPBENCH_SOURCE_DIR "."
@@ -207,6 +209,35 @@ test_colours_agree(void **state)
 	free(code);
 }
 
+/* The page's fixed significant figures. */
+static void
+test_sig(void **state)
+{
+	static const struct {
+		double x;
+		const char *want;
+	} cases[] = {
+		{46.14, "46.1"},
+		{9.9951, "10.0"},
+		{0.0123456, "0.0123"},
+		{1234.5, "1234"},
+		{0.999, "0.999"},
+		{0.9999, "1.00"},
+		{-2.345, "-2.35"},
+		{0, "0"},
+		{NAN, "NA"},
+		{312.9, "313"},
+		{1.0e6 + 0.4, "1000000"},
+	};
+	char buf[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		report_sig(buf, sizeof(buf), cases[i].x, 3);
+		assert_string_equal(buf, cases[i].want);
+	}
+}
+
 static void
 test_lookup(void **state)
 {
@@ -227,6 +258,7 @@ main(void)
 		cmocka_unit_test(test_series_drawn),
 		cmocka_unit_test(test_captions_name_drawn_series),
 		cmocka_unit_test(test_colours_agree),
+		cmocka_unit_test(test_sig),
 		cmocka_unit_test(test_lookup),
 	};
 
