@@ -4,8 +4,9 @@
 #	scripts/screenshot-report.sh PLOTDIR [OUT.png] [WIDTH] [HEIGHT]
 # OUT defaults to PLOTDIR/report-WIDTH.png, WIDTH to 1400, HEIGHT to 9000
 # (the whole page down to the figures; Chromium crops at HEIGHT).
-# Needs chromium (Debian: apt-get install chromium); nothing is fetched
-# from the network (the page has no script and no remote resource).
+# Needs chromium (Debian: apt-get install chromium; scripts/setup.sh
+# installs it); nothing is fetched from the network (the page has no
+# script and no remote resource).
 set -eu
 if [ $# -lt 1 ] || [ $# -gt 4 ]; then
 	echo "usage: scripts/screenshot-report.sh PLOTDIR [OUT.png] [WIDTH] [HEIGHT]" >&2
