@@ -46,6 +46,8 @@
 #include <jansson.h>
 
 #include "compare.h"
+#include "figures.h"
+#include "map.h"
 #include "report.h"
 #include "stats.h"
 
@@ -1705,9 +1707,23 @@ write_file_atomic_check(FILE *f, const char *path)
 }
 
 /*
+ * Is input j a control map (null: a ratio to it says nothing about a
+ * map)?  Such a series is left out of the plot.
+ */
+static bool
+plot_control(const struct cmp *c, int j)
+{
+	const struct map_ops *ops =
+		c->in[j].impl ? map_find(c->in[j].impl) : NULL;
+
+	return ops && (ops->flags & MAP_CONTROL);
+}
+
+/*
  * Draw the ratios: one panel per thread count, one series per input after
- * the first, intervals as error bars.  Returns 0, 1 (failure), 3 (no
- * gnuplot).
+ * the first (a map in its colour and marker of every figure; controls
+ * left out), intervals as error bars, ticks at powers of 2 written as
+ * ratios.  Returns 0, 1 (failure), 3 (no gnuplot).
  */
 static int
 draw_plot(struct cmp *c)
@@ -1769,7 +1785,8 @@ draw_plot(struct cmp *c)
 				/* the same x for every series: skip only rows
 				 * with no ratio at all */
 				for (int jj = 1; jj < c->nin; jj++)
-					any |= !isnan(g->cell[jj].ratio.ratio);
+					any |= !plot_control(c, jj) &&
+					       !isnan(g->cell[jj].ratio.ratio);
 				if (!any)
 					continue;
 				x++;
@@ -1822,6 +1839,8 @@ draw_plot(struct cmp *c)
 				const struct stats_ratio *r =
 					&c->cfg[i].cell[j].ratio;
 
+				if (plot_control(c, j))
+					continue;
 				if (!isnan(r->lo) && r->lo < ylo)
 					ylo = r->lo;
 				if (!isnan(r->hi) && r->hi > yhi)
@@ -1831,6 +1850,27 @@ draw_plot(struct cmp *c)
 		pad = pow(yhi / ylo, 0.06) * 1.01;
 		fprintf(gp, "set logscale y 2\nset yrange [%g:%g]\n", ylo / pad,
 			yhi * pad);
+		/* ticks at powers of 2, as ratios: 1/4, 1/2, 1, 2, 4 */
+		{
+			int e0 = (int)floor(log2(ylo / pad)),
+			    e1 = (int)ceil(log2(yhi * pad)),
+			    step = (e1 - e0) / 12 + 1;
+			const char *sep = "";
+
+			fputs("set ytics (", gp);
+			for (int e = e0; e <= e1; e++) {
+				if (e % step)
+					continue;
+				if (e >= 0)
+					fprintf(gp, "%s\"%.0fx\" %.17g", sep,
+						ldexp(1, e), ldexp(1, e));
+				else
+					fprintf(gp, "%s\"1/%.0f\" %.17g", sep,
+						ldexp(1, -e), ldexp(1, e));
+				sep = ", ";
+			}
+			fputs(")\n", gp);
+		}
 	}
 	for (int p = 0; p < npanel; p++) {
 		char title[128];
@@ -1846,7 +1886,13 @@ draw_plot(struct cmp *c)
 			p);
 		for (int j = 1; j < c->nin; j++) {
 			char name[300];
+			const char *colour;
+			int pt;
 
+			if (plot_control(c, j))
+				continue;
+			figure_map_style(c->in[j].impl ? c->in[j].impl : "",
+					 &colour, &pt);
 			if (strcmp(c->in[j].label, c->in[j].name))
 				snprintf(name, sizeof(name), "%s: %s",
 					 c->in[j].label, c->in[j].name);
@@ -1856,8 +1902,14 @@ draw_plot(struct cmp *c)
 			plot_label(name);
 			fprintf(gp,
 				", 'p%d_%d.dat' using ($1+%.3f):2:3:4 "
-				"with yerrorbars pt 7 ps 0.6 title \"%s\"",
-				p, j, (j - c->nin / 2.0) * 0.12, name);
+				"with yerrorbars ps 0.7",
+				p, j, (j - c->nin / 2.0) * 0.12);
+			/* a map keeps its colour; other inputs cycle */
+			if (c->in[j].impl)
+				fprintf(gp, " pt %d lc rgb '%s'", pt, colour);
+			else
+				fputs(" pt 7", gp);
+			fprintf(gp, " title \"%s\"", name);
 		}
 		fprintf(gp, "\n");
 	}

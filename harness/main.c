@@ -71,16 +71,21 @@ cmd_list(void)
 static int
 main_plot(int argc, char **argv)
 {
-	const char *dir = NULL, *plot_dir = NULL;
+	const char *dir = NULL, *plot_dir = NULL, *baseline = NULL;
 
 	for (int i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--plot-dir") == 0 && i + 1 < argc)
 			plot_dir = argv[++i];
 		else if (strncmp(argv[i], "--plot-dir=", 11) == 0)
 			plot_dir = argv[i] + 11;
+		else if (strcmp(argv[i], "--baseline") == 0 && i + 1 < argc)
+			baseline = argv[++i];
+		else if (strncmp(argv[i], "--baseline=", 11) == 0)
+			baseline = argv[i] + 11;
 		else if (argv[i][0] == '-' || dir)
 			bad_option("plot", argv[i],
-				   "mapbench plot DIR [--plot-dir D], DIR "
+				   "mapbench plot DIR [--plot-dir D] "
+				   "[--baseline MAP|best], DIR "
 				   "holding a sweep's results.csv");
 		else
 			dir = argv[i];
@@ -91,7 +96,11 @@ main_plot(int argc, char **argv)
 			   "results/NAME");
 	if (plot_dir && !plot_dir[0])
 		bad_option("--plot-dir", plot_dir, "a directory path");
-	return cmd_plot(dir, plot_dir);
+	if (baseline && !baseline[0])
+		bad_option("--baseline", baseline,
+			   "a map of the sweep, or best (the fastest map of "
+			   "each row)");
+	return plot_sweep(dir, plot_dir, baseline);
 }
 
 static int

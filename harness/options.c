@@ -708,6 +708,8 @@ usage(FILE *f)
 	      "DIR/results.csv, then plots\n"
 	      "  mapbench plot  DIR [--plot-dir D]       (re)draw the plots "
 	      "of a sweep\n"
+	      "                 [--baseline MAP|best]    the heatmap's "
+	      "reference (rwlock)\n"
 	      "  mapbench timeline DIR [--all]           throughput timelines "
 	      "of rows that drift\n"
 	      "  mapbench check --impl LIST              correctness suites on "

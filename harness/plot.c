@@ -23,6 +23,7 @@
  */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -38,15 +39,24 @@
 #include <unistd.h>
 
 #include "csvread.h"
+#include "figures.h"
 #include "map.h"
 #include "plot.h"
 #include "report.h"
+#include "stats.h"
 
 #ifndef MAPBENCH_SOURCE_DIR
 #define MAPBENCH_SOURCE_DIR "."
 #endif
 
 extern char **environ;
+
+/*
+ * The confidence of the medians' intervals and the significance level
+ * of the heatmap's tests.
+ */
+#define PLOT_CONF  0.95
+#define PLOT_ALPHA 0.05
 
 /*
  * The metrics of the summary table, in its column order (after the
@@ -85,12 +95,14 @@ struct rec {
 	const char *impl, *dist;
 	long long keys;
 	int threads, read, oversub, ncpus;
+	bool ok;       /* status ok: only these are aggregated */
 	double m[M_N]; /* NAN: not kept by this map (NA) */
 };
 
 struct stat3 {
 	double med, min, max;
-	int n; /* 0: NA */
+	double lo, hi; /* 95% interval of the median; NAN when n < 6 */
+	int n;	       /* 0: NA */
 };
 
 /* One configuration: its repetitions aggregated. */
@@ -98,7 +110,8 @@ struct cfg {
 	const char *impl, *dist;
 	int impl_rank;
 	long long keys;
-	int threads, read, oversub, ncpus, reps;
+	int threads, read, oversub, ncpus, reps, not_ok;
+	size_t first, nrec; /* its rows: plotdata.r[first .. first+nrec) */
 	struct stat3 s[M_N];
 };
 
@@ -113,11 +126,14 @@ struct plotdata {
 	int *threads, *reads;
 	size_t n_keys, n_threads, n_reads;
 	size_t bad, not_ok, not_rw, custom_mix;
+	bool quiet; /* checking rows that are not ok: no messages */
 };
 
 /* ---- checking fields ---------------------------------------------- */
 
 /* A field shown in a message: at most 40 bytes, odd ones as \xNN. */
+#define PLOT_BASELINE "rwlock"
+
 static void
 put_shown(FILE *f, const char *s)
 {
@@ -206,6 +222,8 @@ static void
 bad_value(struct plotdata *d, const char *path, long line, const char *col,
 	  const char *val, const char *want)
 {
+	if (d->quiet)
+		return;
 	d->bad++;
 	if (d->bad > 20)
 		return;
@@ -408,8 +426,13 @@ aggregate(struct plotdata *d)
 		c->keys = d->r[i].keys;
 		c->threads = d->r[i].threads;
 		c->read = d->r[i].read;
-		c->reps = (int)(j - i);
+		c->first = i;
+		c->nrec = j - i;
 		for (size_t x = i; x < j; x++) {
+			if (d->r[x].ok)
+				c->reps++;
+			else
+				c->not_ok++;
 			c->oversub |= d->r[x].oversub;
 			if (d->r[x].ncpus > c->ncpus)
 				c->ncpus = d->r[x].ncpus;
@@ -417,10 +440,13 @@ aggregate(struct plotdata *d)
 		for (int m = 0; m < M_N; m++) {
 			size_t n = 0;
 
+			struct stats_summary sm;
+
 			for (size_t x = i; x < j; x++)
-				if (!isnan(d->r[x].m[m]))
+				if (d->r[x].ok && !isnan(d->r[x].m[m]))
 					buf[n++] = d->r[x].m[m];
 			c->s[m].n = (int)n;
+			c->s[m].lo = c->s[m].hi = NAN;
 			if (!n)
 				continue;
 			qsort(buf, n, sizeof(*buf), cmp_dbl);
@@ -428,6 +454,14 @@ aggregate(struct plotdata *d)
 			c->s[m].max = buf[n - 1];
 			c->s[m].med = n % 2 ? buf[n / 2]
 					    : (buf[n / 2 - 1] + buf[n / 2]) / 2;
+			if (stats_summarize(buf, n, PLOT_CONF, &sm)) {
+				free(buf);
+				return -1;
+			}
+			if (sm.conf >= PLOT_CONF) {
+				c->s[m].lo = sm.lo;
+				c->s[m].hi = sm.hi;
+			}
 		}
 		d->impls[d->n_impls++] = c->impl;
 		d->dists[d->n_dists++] = c->dist;
@@ -512,25 +546,36 @@ load(const char *path, struct csv **cp, struct plotdata *d)
 	for (size_t i = 0; i < c->nrows; i++) {
 		char **row = c->rows[i];
 
-		if (k.status >= 0 && strcmp(row[k.status], "ok")) {
+		bool ok = k.status < 0 || !strcmp(row[k.status], "ok");
+
+		/*
+		 * A row that is not ok is counted; it is kept (not
+		 * aggregated) only to count it with its configuration.
+		 */
+		if (!ok)
 			d->not_ok++;
-			continue;
-		}
+		d->quiet = !ok;
 		if (!valid_workload(row[k.workload])) {
 			bad_value(d, path, c->line[i], "workload",
 				  row[k.workload], "a workload name");
+			d->quiet = false;
 			continue;
 		}
 		if (strcmp(row[k.workload], "rw")) {
-			d->not_rw++;
+			d->not_rw += ok;
+			d->quiet = false;
 			continue;
 		}
 		if (!row[k.read][0]) {
-			d->custom_mix++;
+			d->custom_mix += ok;
+			d->quiet = false;
 			continue;
 		}
-		if (read_row(d, path, c->line[i], row, &k, &d->r[d->nr]))
+		if (read_row(d, path, c->line[i], row, &k, &d->r[d->nr])) {
+			d->r[d->nr].ok = ok;
 			d->nr++;
+		}
+		d->quiet = false;
 	}
 	if (d->bad > 20)
 		fprintf(stderr, "mapbench: plot: %s: %zu more invalid rows\n",
@@ -540,6 +585,7 @@ load(const char *path, struct csv **cp, struct plotdata *d)
 
 /* ---- the summary table --------------------------------------------- */
 
+/* NAME_med, _min, _max (NaN: no value), _lo, _hi (NA: none), _n */
 static void
 put3(FILE *f, const struct stat3 *s)
 {
@@ -547,14 +593,49 @@ put3(FILE *f, const struct stat3 *s)
 		fprintf(f, "\t%.6g\t%.6g\t%.6g", s->med, s->min, s->max);
 	else
 		fputs("\tNaN\tNaN\tNaN", f);
+	if (s->n && !isnan(s->lo))
+		fprintf(f, "\t%.6g\t%.6g", s->lo, s->hi);
+	else
+		fputs("\tNA\tNA", f);
+	fprintf(f, "\t%d", s->n);
+}
+
+static int
+write_summary_rows(FILE *f, const void *arg)
+{
+	const struct plotdata *d = arg;
+
+	fputs("impl\tdist\tkeys\tthreads\tread_pct\treps\toversubscribed\t"
+	      "ncpus\tnot_ok",
+	      f);
+	for (int m = 0; m < M_N; m++) {
+		const char *t = metric_cols[m].tsv;
+
+		fprintf(f, "\t%s_med\t%s_min\t%s_max\t%s_lo\t%s_hi\t%s_n", t, t,
+			t, t, t, t);
+	}
+	fputc('\n', f);
+	for (size_t i = 0; i < d->nc; i++) {
+		const struct cfg *c = &d->c[i];
+
+		fprintf(f, "%s\t%s\t%lld\t%d\t%d\t%d\t%d\t%d\t%d", c->impl,
+			c->dist, c->keys, c->threads, c->read, c->reps,
+			c->oversub, c->ncpus, c->not_ok);
+		for (int m = 0; m < M_N; m++)
+			put3(f, &c->s[m]);
+		fputc('\n', f);
+	}
+	return 0;
 }
 
 /*
- * Write <sweep>/summary.tsv through a temporary file renamed into place:
- * on any write or close error nothing is left behind.
+ * Write a table of the sweep (summary.tsv, heatmap.tsv) through a
+ * temporary file renamed into place: on any write or close error nothing
+ * is left behind.
  */
 static int
-write_summary(const struct plotdata *d, const char *path)
+write_table(const char *path, int (*rows)(FILE *, const void *),
+	    const void *arg)
 {
 	char *tmp = NULL;
 	FILE *f = NULL;
@@ -572,24 +653,7 @@ write_summary(const struct plotdata *d, const char *path)
 		errno = e;
 		goto fail_rm;
 	}
-	fputs("impl\tdist\tkeys\tthreads\tread_pct\treps\toversubscribed\t"
-	      "ncpus",
-	      f);
-	for (int m = 0; m < M_N; m++)
-		fprintf(f, "\t%s_med\t%s_min\t%s_max", metric_cols[m].tsv,
-			metric_cols[m].tsv, metric_cols[m].tsv);
-	fputc('\n', f);
-	for (size_t i = 0; i < d->nc; i++) {
-		const struct cfg *c = &d->c[i];
-
-		fprintf(f, "%s\t%s\t%lld\t%d\t%d\t%d\t%d\t%d", c->impl, c->dist,
-			c->keys, c->threads, c->read, c->reps, c->oversub,
-			c->ncpus);
-		for (int m = 0; m < M_N; m++)
-			put3(f, &c->s[m]);
-		fputc('\n', f);
-	}
-	if (fflush(f) || ferror(f) || fsync(fileno(f))) {
+	if (rows(f, arg) || fflush(f) || ferror(f) || fsync(fileno(f))) {
 		e = errno ? errno : EIO;
 		fclose(f);
 		errno = e;
@@ -729,52 +793,12 @@ list_add(struct sbuf *l, const char *fmt, ...)
 	free(v);
 }
 
-/*
- * A map's colour and marker, by name: the built-in maps have fixed ones,
- * any other name gets one from a hash of the name, so a plugin keeps its
- * style in every figure of every sweep.  Markers are gnuplot's filled
- * point types; the open one is pt - 1.
- */
-static void
-map_style(const char *name, const char **colour, int *pt)
-{
-	static const struct {
-		const char *name, *colour;
-		int pt;
-	} fixed[] = {
-		{"syncmap", "#1f77b4", 7},  {"rwlock", "#d62728", 5},
-		{"lfht", "#2ca02c", 9},	    {"hashtrie", "#9467bd", 11},
-		{"striped", "#ff7f0e", 13}, {"clht", "#8c564b", 15},
-		{"ckht", "#e377c2", 5},	    {"unsync", "#17becf", 13},
-		{"null", "#7f7f7f", 7},
-	};
-	static const char *const palette[] = {
-		"#bcbd22", "#393b79", "#637939", "#8c6d31",
-		"#843c39", "#7b4173", "#3182bd", "#e6550d",
-	};
-	static const int pts[] = {7, 5, 9, 11, 13, 15};
-	char base[104];
-	uint32_t h = 2166136261u;
-
-	/* a parameter keeps its map's style: striped:64 is striped */
-	snprintf(base, sizeof(base), "%.*s", (int)strcspn(name, ":"), name);
-	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
-		if (!strcmp(fixed[i].name, base)) {
-			*colour = fixed[i].colour;
-			*pt = fixed[i].pt;
-			return;
-		}
-	for (const char *s = name; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	*colour = palette[h % 8];
-	*pt = pts[(h / 8) % 6];
-}
-
 struct ctx {
 	const char *dir; /* the sweep, as given */
 	char *gpdir;	 /* the scripts (gnuplot's working directory) */
 	char *outdir;	 /* absolute */
 	char *summary;	 /* absolute */
+	char *heat;	 /* absolute: heatmap.tsv */
 	char *log_path;	 /* as shown: under dir */
 	int logfd;
 	const char *run; /* the sweep's name, for titles */
@@ -902,6 +926,8 @@ draw(struct ctx *x, const char *script, const char *name, struct sbuf *vars)
 		gp_set(&all, "fmt", fmts[i]);
 		gp_set(&all, "run", x->run);
 		gp_set(&all, "rowsnote", x->note_rows);
+		if (figure_find(name))
+			gp_set(&all, "ftitle", figure_find(name)->title);
 		sb_add(&all, vars->p ? vars->p : "", vars->len);
 		if (all.bad || vars->bad) {
 			fprintf(stderr, "mapbench: plot: %s: out of memory\n",
@@ -1000,7 +1026,7 @@ add_styles(struct sbuf *v, struct sbuf *impls)
 		const char *c;
 		int pt;
 
-		map_style(tok, &c, &pt);
+		figure_map_style(tok, &c, &pt);
 		list_add(&colours, "%s", c);
 		list_add(&pts, "%d", pt);
 	}
@@ -1053,6 +1079,363 @@ is_null(const char *impl)
 	return !strcmp(impl, "null");
 }
 
+/* ---- who wins where: the heatmap ------------------------------------ */
+
+/*
+ * One cell of a heatmap: map `c` in one row (dist, keys, threads, read %)
+ * against the row's reference `ref` (the --baseline map, or the fastest
+ * map of the row).
+ */
+struct hcell {
+	const struct cfg *c, *ref;
+	int row, col;
+	double ratio, p;
+	const char *status; /* ref, sig, ns, small (n too small), na */
+	bool best;
+	unsigned fill, text; /* 0xRRGGBB */
+	char label[48];
+};
+
+struct heat {
+	struct hcell *cell;
+	size_t n, cap;
+	bool any_small, any_ns;
+};
+
+/* Controls (null, unsync) are references, never "best". */
+static bool
+is_control(const char *impl)
+{
+	const struct map_ops *ops = map_find(impl);
+
+	return ops && (ops->flags & (MAP_CONTROL | MAP_NOT_THREAD_SAFE));
+}
+
+/*
+ * The fill of a ratio: white at 1, blue above (faster), orange below,
+ * saturating at 4x and 1/4x; text white on a dark fill.
+ */
+static void
+ratio_colour(double ratio, unsigned *fill, unsigned *text)
+{
+	static const double up[3] = {33, 102, 172}, down[3] = {230, 97, 1};
+	double l = log2(ratio), t = fmin(fabs(l) / 2, 1);
+	const double *to = l >= 0 ? up : down;
+	unsigned rgb = 0;
+
+	for (int i = 0; i < 3; i++)
+		rgb = rgb << 8 | (unsigned)lround(255 + (to[i] - 255) * t);
+	*fill = rgb;
+	*text = t > 0.6 ? 0xffffff : 0x222222;
+}
+
+/* The mops samples of configuration c (its ok rows). */
+static size_t
+mops_samples(const struct plotdata *d, const struct cfg *c, double *out)
+{
+	size_t n = 0;
+
+	for (size_t i = c->first; i < c->first + c->nrec; i++)
+		if (d->r[i].ok && !isnan(d->r[i].m[M_MOPS]))
+			out[n++] = d->r[i].m[M_MOPS];
+	return n;
+}
+
+static const struct cfg *
+find_cfg(const struct plotdata *d, const char *impl, const char *dist,
+	 long long k, int threads, int read)
+{
+	FOR_CFG(d, c)
+	if (!strcmp(c->impl, impl) && !strcmp(c->dist, dist) && c->keys == k &&
+	    c->threads == threads && c->read == read)
+		return c;
+	return NULL;
+}
+
+static int
+heat_cell(struct heat *h, const struct plotdata *d, const struct cfg *c,
+	  const struct cfg *ref, int row, int col, bool best)
+{
+	struct hcell *e;
+	double *a, *b;
+	size_t na, nb;
+
+	if (h->n == h->cap) {
+		size_t nc = h->cap ? 2 * h->cap : 64;
+		struct hcell *p = realloc(h->cell, nc * sizeof(*p));
+
+		if (!p)
+			return -1;
+		h->cell = p;
+		h->cap = nc;
+	}
+	e = &h->cell[h->n++];
+	memset(e, 0, sizeof(*e));
+	e->c = c;
+	e->ref = ref;
+	e->row = row;
+	e->col = col;
+	e->best = best;
+	e->ratio = e->p = NAN;
+	e->status = "na";
+	e->fill = 0xffffff;
+	e->text = 0x222222;
+	snprintf(e->label, sizeof(e->label), "-");
+	if (!have(c, M_MOPS))
+		return 0;
+	if (c == ref) {
+		char v[32];
+
+		report_sig(v, sizeof(v), c->s[M_MOPS].med, 3);
+		snprintf(e->label, sizeof(e->label), "ref %s", v);
+		e->status = "ref";
+		e->ratio = 1;
+		return 0;
+	}
+	if (!ref || !have(ref, M_MOPS) || ref->s[M_MOPS].med <= 0)
+		return 0;
+	e->ratio = c->s[M_MOPS].med / ref->s[M_MOPS].med;
+	report_sig(e->label, sizeof(e->label), e->ratio, 3);
+	a = malloc((c->nrec + ref->nrec) * sizeof(*a));
+	if (!a)
+		return -1;
+	b = a + c->nrec;
+	na = mops_samples(d, c, a);
+	nb = mops_samples(d, ref, b);
+	{
+		struct stats_test t;
+
+		if (stats_mann_whitney(a, na, b, nb, &t)) {
+			free(a);
+			return -1;
+		}
+		e->p = t.p;
+		if (stats_mw_min_p(na, nb) >= PLOT_ALPHA) {
+			e->status = "small";
+			h->any_small = true;
+		} else if (t.p < PLOT_ALPHA) {
+			e->status = "sig";
+		} else {
+			e->status = "ns";
+			h->any_ns = true;
+		}
+	}
+	free(a);
+	if (!strcmp(e->status, "sig")) {
+		ratio_colour(e->ratio, &e->fill, &e->text);
+	} else {
+		e->fill = 0xececec;
+		e->text = 0x8a8a8a;
+	}
+	return 0;
+}
+
+/*
+ * The cells of every heatmap (one per dist and key count): rows are the
+ * configurations (threads ascending, read % descending), columns the maps
+ * but null, in registry order.
+ */
+static int
+heat_build(struct heat *h, const struct plotdata *d, const char *baseline)
+{
+	bool by_best = !strcmp(baseline, "best");
+
+	for (size_t di = 0; di < d->n_dists; di++)
+		for (size_t ki = 0; ki < d->n_keys; ki++) {
+			const char *dist = d->dists[di];
+			long long k = d->keys[ki];
+			int row = 0;
+
+			for (size_t ti = 0; ti < d->n_threads; ti++)
+				for (size_t ri = d->n_reads; ri-- > 0;) {
+					int t = d->threads[ti],
+					    r = d->reads[ri], col = 0;
+					const struct cfg *ref = NULL,
+							 *top = NULL;
+					bool any = false;
+
+					for (size_t i = 0; i < d->n_impls;
+					     i++) {
+						const struct cfg *c =
+							find_cfg(d, d->impls[i],
+								 dist, k, t, r);
+
+						if (!c || is_null(c->impl) ||
+						    !have(c, M_MOPS))
+							continue;
+						any = true;
+						if (!is_control(c->impl) &&
+						    (!top ||
+						     c->s[M_MOPS].med >
+							     top->s[M_MOPS]
+								     .med))
+							top = c;
+					}
+					if (!any)
+						continue;
+					ref = by_best ? top
+						      : find_cfg(d, baseline,
+								 dist, k, t, r);
+					for (size_t i = 0; i < d->n_impls;
+					     i++) {
+						const struct cfg *c;
+
+						if (is_null(d->impls[i]))
+							continue;
+						c = find_cfg(d, d->impls[i],
+							     dist, k, t, r);
+						if (c &&
+						    heat_cell(
+							    h, d, c, ref, row,
+							    col,
+							    c == top &&
+								    !c->oversub))
+							return -1;
+						col++;
+					}
+					row++;
+				}
+		}
+	return 0;
+}
+
+static int
+write_heat(FILE *f, const void *arg)
+{
+	const struct heat *h = arg;
+
+	fputs("dist\tkeys\tthreads\tread_pct\toversubscribed\timpl\treference"
+	      "\trow\tcol\tn\tn_ref\tmedian\tref_median\tratio\tp\tstatus\tbest"
+	      "\tfill\ttext\tfill_rgb\ttext_rgb\tlabel\n",
+	      f);
+	for (size_t i = 0; i < h->n; i++) {
+		const struct hcell *e = &h->cell[i];
+		const struct cfg *c = e->c;
+
+		fprintf(f, "%s\t%lld\t%d\t%d\t%d\t%s\t%s\t%d\t%d\t%d\t%d\t",
+			c->dist, c->keys, c->threads, c->read, c->oversub,
+			c->impl, e->ref ? e->ref->impl : "NA", e->row, e->col,
+			c->s[M_MOPS].n, e->ref ? e->ref->s[M_MOPS].n : 0);
+		if (have(c, M_MOPS))
+			fprintf(f, "%.6g\t", c->s[M_MOPS].med);
+		else
+			fputs("NA\t", f);
+		if (e->ref && have(e->ref, M_MOPS))
+			fprintf(f, "%.6g\t", e->ref->s[M_MOPS].med);
+		else
+			fputs("NA\t", f);
+		if (isnan(e->ratio))
+			fputs("NA\t", f);
+		else
+			fprintf(f, "%.6g\t", e->ratio);
+		if (isnan(e->p))
+			fputs("NA\t", f);
+		else
+			fprintf(f, "%.4g\t", e->p);
+		fprintf(f, "%s\t%d\t#%06x\t#%06x\t%u\t%u\t%s\n", e->status,
+			e->best, e->fill, e->text, e->fill, e->text, e->label);
+	}
+	return 0;
+}
+
+/* The heatmap of one dist and key count, drawn from heatmap.tsv. */
+static void
+fig_heatmap(struct ctx *x, const struct plotdata *d, const struct heat *h,
+	    const char *dist, const char *tag, long long k,
+	    const char *baseline)
+{
+	struct sbuf v = {0}, xt = {0}, yt = {0};
+	struct notes nt = {0, &v};
+	int nrow = 0, ncol = 0, last_row = -1;
+	size_t na = 0, nb = 0;
+	bool small = false, ns = false, noref = false;
+	char *name = NULL;
+
+	if (asprintf(&name, "heatmap_%s_k%lld", tag, k) < 0)
+		return;
+	for (size_t i = 0; i < h->n; i++) {
+		const struct hcell *e = &h->cell[i];
+		const struct cfg *c = e->c;
+
+		if (strcmp(c->dist, dist) || c->keys != k)
+			continue;
+		if (!strcmp(e->status, "small")) {
+			small = true;
+			na = (size_t)c->s[M_MOPS].n;
+			nb = (size_t)e->ref->s[M_MOPS].n;
+		}
+		ns |= !strcmp(e->status, "ns");
+		noref |= !e->ref;
+		if (e->row != last_row) {
+			last_row = e->row;
+			nrow++;
+			sb_add(&yt, yt.len ? ", " : "", yt.len ? 2 : 0);
+			{
+				char lab[96];
+
+				snprintf(lab, sizeof(lab),
+					 "\"%d thr, %d%%%% reads%s\" %d",
+					 c->threads, c->read,
+					 c->oversub ? " (oversub.)" : "",
+					 e->row);
+				sb_add(&yt, lab, strlen(lab));
+			}
+		}
+	}
+	if (!nrow) {
+		skip(x, name, "no throughput to compare");
+		goto out;
+	}
+	for (size_t i = 0; i < d->n_impls; i++) {
+		char lab[160];
+
+		if (is_null(d->impls[i]))
+			continue;
+		snprintf(lab, sizeof(lab), "%s\"%s\" %d", ncol ? ", " : "",
+			 d->impls[i], ncol);
+		sb_add(&xt, lab, strlen(lab));
+		ncol++;
+	}
+	gp_set(&v, "heat", x->heat);
+	gp_set(&v, "dist", dist);
+	gp_setf(&v, "k", "%lld", k);
+	gp_setf(&v, "nrow", "%d", nrow);
+	gp_setf(&v, "ncol", "%d", ncol);
+	gp_set(&v, "xt", xt.p ? xt.p : "");
+	gp_set(&v, "yt", yt.p ? yt.p : "");
+	if (!strcmp(baseline, "best"))
+		gp_setf(&v, "htitle",
+			"%s: who wins where, %lld keys, %s: median throughput "
+			"relative to the fastest map of each row",
+			x->run, k, dist);
+	else
+		gp_setf(&v, "htitle",
+			"%s: who wins where, %lld keys, %s: median throughput "
+			"relative to %s (the 'ref' cell: its Mops/s)",
+			x->run, k, dist, baseline);
+	if (small)
+		note(&nt,
+		     "grey: n too small: with %zu vs %zu repetitions no "
+		     "difference can reach p < %.2g (smallest p %.2g)",
+		     na, nb, PLOT_ALPHA, stats_mw_min_p(na, nb));
+	if (ns)
+		note(&nt,
+		     "grey: not significant (exact two-sided Mann-Whitney "
+		     "test of the repetitions, p >= %.2g)",
+		     PLOT_ALPHA);
+	if (noref)
+		note(&nt, "-: no %s in that row to compare with", baseline);
+	note(&nt, "framed: the fastest map of the row (controls and "
+		  "oversubscribed rows are never framed)");
+	notes_end(&nt);
+	draw(x, "heatmap.gp", name, &v);
+out:
+	free(name);
+	free(v.p);
+	free(xt.p);
+	free(yt.p);
+}
+
 /* Oversubscription: the note, and the CPU count for shading. */
 static void
 note_oversub(struct notes *nt, int any, int ncpus)
@@ -1081,6 +1464,7 @@ fig_throughput(struct ctx *x, const struct plotdata *d, const char *dist,
 	struct notes nt = {0, &v};
 	double lo = INFINITY, hi = 0, nlo = INFINITY, nhi = 0;
 	int zeros = 0, over = 0, ncpus = 0, has_null = 0;
+	bool all_ci = true;
 	char *name = NULL;
 	size_t np = by_threads ? d->n_reads : d->n_threads;
 
@@ -1102,7 +1486,14 @@ fig_throughput(struct ctx *x, const struct plotdata *d, const char *dist,
 				range_pos(c, M_MOPS, &nlo, &nhi, NULL);
 				continue;
 			}
-			range_pos(c, M_MOPS, &lo, &hi, &zeros);
+			/* the axis spans the medians; bars may be clipped */
+			if (c->s[M_MOPS].med <= 0) {
+				zeros++;
+			} else {
+				lo = fmin(lo, c->s[M_MOPS].med);
+				hi = fmax(hi, c->s[M_MOPS].med);
+			}
+			all_ci &= !isnan(c->s[M_MOPS].lo);
 			over |= c->oversub;
 			if (c->ncpus > ncpus)
 				ncpus = c->ncpus;
@@ -1156,6 +1547,7 @@ fig_throughput(struct ctx *x, const struct plotdata *d, const char *dist,
 	gp_set(&v, "dist", dist);
 	gp_setf(&v, "k", "%lld", k);
 	gp_set(&v, "panels", panels.p);
+	gp_set(&v, "bars", all_ci ? "ci" : "minmax");
 	add_styles(&v, &impls);
 	{
 		struct sbuf axis = {0};
@@ -1187,6 +1579,31 @@ fig_throughput(struct ctx *x, const struct plotdata *d, const char *dist,
 	if (zeros)
 		note(&nt, "%d zero throughput median%s not drawn (log axis)",
 		     zeros, zeros == 1 ? "" : "s");
+	{
+		double a = pow(10, floor(log10(lo))),
+		       b = pow(10, ceil(log10(hi)));
+		int clipped = 0;
+
+		if (b <= a)
+			b = a * 10;
+		FOR_CFG(d, c)
+		{
+			const struct stat3 *s = &c->s[M_MOPS];
+
+			if (strcmp(c->dist, dist) || c->keys != k ||
+			    is_null(c->impl) || !have(c, M_MOPS) || s->med <= 0)
+				continue;
+			if (all_ci ? s->lo < a || s->hi > b
+				   : s->min < a || s->max > b)
+				clipped++;
+		}
+		if (clipped)
+			note(&nt,
+			     "%d bar%s leave%s the axis (set by the medians): "
+			     "clipped, the end marked by a small triangle",
+			     clipped, clipped == 1 ? "" : "s",
+			     clipped == 1 ? "s" : "");
+	}
 	notes_end(&nt);
 	draw(x, by_threads ? "throughput_threads.gp" : "throughput_reads.gp",
 	     name, &v);
@@ -1195,6 +1612,135 @@ out:
 	free(v.p);
 	free(impls.p);
 	free(panels.p);
+}
+
+/*
+ * Throughput against read % at t threads as small multiples: a panel per
+ * map, the others grey behind it.  The y-range is the medians' (a bar
+ * that leaves it is clipped and marked by the script).
+ */
+static void
+fig_reads_small(struct ctx *x, const struct plotdata *d, const char *dist,
+		const char *tag, long long k, int t)
+{
+	struct sbuf v = {0}, impls = {0}, axis = {0};
+	struct notes nt = {0, &v};
+	double lo = INFINITY, hi = 0, nlo = INFINITY, nhi = 0;
+	int zeros = 0, over = 0, ncpus = 0, has_null = 0, clipped = 0;
+	bool all_ci = true;
+	char *name = NULL;
+
+	if (asprintf(&name, "throughput_reads_%s_k%lld_t%d", tag, k, t) < 0)
+		return;
+	for (size_t i = 0; i < d->n_impls; i++) {
+		bool any = false;
+
+		FOR_CFG(d, c)
+		{
+			if (strcmp(c->impl, d->impls[i]) ||
+			    strcmp(c->dist, dist) || c->keys != k ||
+			    c->threads != t || !have(c, M_MOPS))
+				continue;
+			if (is_null(c->impl)) {
+				has_null = 1;
+				if (c->s[M_MOPS].med > 0)
+					nlo = fmin(nlo, c->s[M_MOPS].med),
+					nhi = fmax(nhi, c->s[M_MOPS].med);
+				continue;
+			}
+			if (c->s[M_MOPS].med <= 0) {
+				zeros++;
+				continue;
+			}
+			any = true;
+			lo = fmin(lo, c->s[M_MOPS].med);
+			hi = fmax(hi, c->s[M_MOPS].med);
+			all_ci &= !isnan(c->s[M_MOPS].lo);
+			over |= c->oversub;
+			if (c->ncpus > ncpus)
+				ncpus = c->ncpus;
+		}
+		if (any)
+			list_add(&impls, "%s", d->impls[i]);
+	}
+	if (!impls.len) {
+		skip(x, name, "no throughput of a map other than null");
+		goto out;
+	}
+	{
+		size_t nx = 0;
+
+		for (size_t i = 0; i < d->n_reads; i++) {
+			FOR_CFG(d, c)
+			{
+				if (!strcmp(c->dist, dist) && c->keys == k &&
+				    c->threads == t && !is_null(c->impl) &&
+				    have(c, M_MOPS) && c->read == d->reads[i]) {
+					list_add(&axis, "%d", d->reads[i]);
+					nx++;
+					break;
+				}
+			}
+		}
+		if (nx < 2) {
+			skip(x, name, "one read ratio only");
+			goto out;
+		}
+	}
+	{
+		double a = pow(10, floor(log10(lo))),
+		       b = pow(10, ceil(log10(hi)));
+
+		if (b <= a)
+			b = a * 10;
+		FOR_CFG(d, c)
+		{
+			const struct stat3 *s = &c->s[M_MOPS];
+
+			if (strcmp(c->dist, dist) || c->keys != k ||
+			    c->threads != t || is_null(c->impl) ||
+			    !have(c, M_MOPS) || s->med <= 0)
+				continue;
+			if (all_ci ? s->lo < a || s->hi > b
+				   : s->min < a || s->max > b)
+				clipped++;
+		}
+	}
+	gp_set(&v, "dist", dist);
+	gp_setf(&v, "k", "%lld", k);
+	gp_setf(&v, "t", "%d", t);
+	gp_set(&v, "xs", axis.p);
+	gp_set(&v, "bars", all_ci ? "ci" : "minmax");
+	add_styles(&v, &impls);
+	set_log_range(&v, lo, hi);
+	gp_setf(&v, "ncpus", "%d", over ? ncpus : 0);
+	gp_setf(&v, "hasnull", "%d",
+		has_null && nlo <= pow(10, ceil(log10(hi))));
+	if (has_null) {
+		if (nlo > pow(10, ceil(log10(hi))))
+			note(&nt,
+			     "null (no-op map, the harness ceiling): %.3g-%.3g "
+			     "Mops/s, above this axis",
+			     nlo, nhi);
+		else
+			note(&nt, "dashed grey: null (no-op map, the harness "
+				  "ceiling)");
+	}
+	if (clipped)
+		note(&nt,
+		     "%d bar%s leave%s the axis (set by the medians): clipped, "
+		     "the end marked by a small triangle",
+		     clipped, clipped == 1 ? "" : "s", clipped == 1 ? "s" : "");
+	if (zeros)
+		note(&nt, "%d zero throughput median%s not drawn (log axis)",
+		     zeros, zeros == 1 ? "" : "s");
+	notes_end(&nt);
+	draw(x, "throughput_reads.gp", name, &v);
+out:
+	free(name);
+	free(v.p);
+	free(impls.p);
+	free(axis.p);
 }
 
 /* Latency percentiles per map at the most threads not oversubscribed. */
@@ -1292,15 +1838,20 @@ out:
 	free(panels.p);
 }
 
-/* Bytes per live key against read %, one panel per key count. */
+/*
+ * Bytes per live key as bars: one panel per key count with its own axis,
+ * a bar per map: the median, over the read percentages, of the
+ * configurations' medians at t threads (the fewest run); the whisker
+ * spans the lowest and highest of those medians.
+ */
 static void
 fig_memory(struct ctx *x, const struct plotdata *d, const char *dist,
 	   const char *tag)
 {
-	struct sbuf v = {0}, impls = {0}, panels = {0}, axis = {0};
+	struct sbuf v = {0}, impls = {0}, panels = {0};
 	struct notes nt = {0, &v};
-	double hi = 0;
-	int t = 0;
+	double *meds = NULL;
+	int t = 0, np = 0;
 	char *name = NULL;
 
 	if (asprintf(&name, "memory_%s", tag) < 0)
@@ -1313,51 +1864,84 @@ fig_memory(struct ctx *x, const struct plotdata *d, const char *dist,
 		skip(x, name, "no bytes_per_key values");
 		goto out;
 	}
+	meds = malloc((d->nc ? d->nc : 1) * sizeof(*meds));
+	if (!meds) {
+		v.bad = true;
+		goto out;
+	}
 	for (size_t i = 0; i < d->n_impls; i++) {
 		bool any = false;
 
 		if (is_null(d->impls[i]))
 			continue;
 		FOR_CFG(d, c)
-		{
-			if (strcmp(c->impl, d->impls[i]) ||
-			    strcmp(c->dist, dist) || c->threads != t ||
-			    !have(c, M_BPK))
-				continue;
-			any = true;
-			if (c->s[M_BPK].max > hi)
-				hi = c->s[M_BPK].max;
-		}
+		any |= !strcmp(c->impl, d->impls[i]) &&
+		       !strcmp(c->dist, dist) && c->threads == t &&
+		       have(c, M_BPK);
 		if (any)
 			list_add(&impls, "%s", d->impls[i]);
 	}
-	for (size_t p = 0; p < d->n_keys; p++)
-		FOR_CFG(d, c)
-		{
-			if (!strcmp(c->dist, dist) && c->threads == t &&
-			    !is_null(c->impl) && have(c, M_BPK) &&
-			    c->keys == d->keys[p]) {
-				list_add(&panels, "%lld", d->keys[p]);
-				break;
+	for (size_t p = 0; p < d->n_keys; p++) {
+		struct sbuf val = {0}, lo = {0}, hi = {0};
+		double top = 0;
+		bool any = false;
+		char n1[16];
+		char *save = strdup(impls.p ? impls.p : ""), *tok, *sp;
+
+		for (tok = save ? strtok_r(save, " ", &sp) : NULL; tok;
+		     tok = strtok_r(NULL, " ", &sp)) {
+			size_t n = 0;
+
+			FOR_CFG(d, c)
+			if (!strcmp(c->impl, tok) && !strcmp(c->dist, dist) &&
+			    c->threads == t && c->keys == d->keys[p] &&
+			    have(c, M_BPK))
+				meds[n++] = c->s[M_BPK].med;
+			if (!n) {
+				list_add(&val, "-");
+				list_add(&lo, "-");
+				list_add(&hi, "-");
+				continue;
 			}
+			any = true;
+			qsort(meds, n, sizeof(*meds), cmp_dbl);
+			list_add(&val, "%.6g",
+				 n % 2 ? meds[n / 2]
+				       : (meds[n / 2 - 1] + meds[n / 2]) / 2);
+			list_add(&lo, "%.6g", meds[0]);
+			list_add(&hi, "%.6g", meds[n - 1]);
+			top = fmax(top, meds[n - 1]);
 		}
-	for (size_t i = 0; i < d->n_reads; i++)
-		list_add(&axis, "%d", d->reads[i]);
+		free(save);
+		if (any) {
+			np++;
+			list_add(&panels, "%lld", d->keys[p]);
+			snprintf(n1, sizeof(n1), "val%d", np);
+			gp_set(&v, n1, val.p);
+			snprintf(n1, sizeof(n1), "vlo%d", np);
+			gp_set(&v, n1, lo.p);
+			snprintf(n1, sizeof(n1), "vhi%d", np);
+			gp_set(&v, n1, hi.p);
+			snprintf(n1, sizeof(n1), "ymax%d", np);
+			gp_num(&v, n1, top > 0 ? top * 1.15 : 1);
+		}
+		v.bad |= val.bad || lo.bad || hi.bad;
+		free(val.p);
+		free(lo.p);
+		free(hi.p);
+	}
 	gp_set(&v, "dist", dist);
 	gp_setf(&v, "t", "%d", t);
-	gp_set(&v, "panels", panels.p);
-	gp_set(&v, "xs", axis.p);
+	gp_set(&v, "panels", panels.p ? panels.p : "");
 	add_styles(&v, &impls);
-	gp_set(&v, "ymin", "0");
-	gp_num(&v, "ymax", hi > 0 ? hi * 1.1 : 1);
 	notes_end(&nt);
 	draw(x, "memory.gp", name, &v);
 out:
+	free(meds);
 	free(name);
 	free(v.p);
 	free(impls.p);
 	free(panels.p);
-	free(axis.p);
 }
 
 /*
@@ -1484,6 +2068,44 @@ out:
 
 /* ---- the command --------------------------------------------------- */
 
+/*
+ * Remove the images of the figure table's figures that this run did not
+ * draw (a figure renamed, a configuration gone): the plot directory holds
+ * only what the sweep now shows.  Other files are left alone.
+ */
+static void
+remove_stale(struct ctx *x)
+{
+	DIR *dir = opendir(x->outdir);
+	struct dirent *e;
+
+	if (!dir)
+		return;
+	while ((e = readdir(dir)) != NULL) {
+		size_t n = strlen(e->d_name);
+		char base[256], *p;
+		bool drawn = false;
+
+		if (n < 5 || n >= sizeof(base) || !figure_find(e->d_name) ||
+		    (strcmp(e->d_name + n - 4, ".svg") &&
+		     strcmp(e->d_name + n - 4, ".png")))
+			continue;
+		snprintf(base, sizeof(base), "%.*s", (int)(n - 4), e->d_name);
+		for (p = x->written.p; p && *p;) {
+			size_t w = strcspn(p, " ");
+
+			if (w == n - 4 && !strncmp(p, base, w))
+				drawn = true;
+			p += w + (p[w] == ' ');
+		}
+		if (!drawn && asprintf(&p, "%s/%s", x->outdir, e->d_name) > 0) {
+			unlink(p);
+			free(p);
+		}
+	}
+	closedir(dir);
+}
+
 static int
 mkdir_p(const char *path)
 {
@@ -1527,6 +2149,7 @@ ctx_free(struct ctx *x)
 	free(x->gpdir);
 	free(x->outdir);
 	free(x->summary);
+	free(x->heat);
 	free(x->log_path);
 	free(x->note_rows);
 	free(x->written.p);
@@ -1583,17 +2206,31 @@ scripts_dir(void)
 int
 cmd_plot(const char *dir, const char *plot_dir)
 {
+	return plot_sweep(dir, plot_dir, NULL);
+}
+
+int
+plot_sweep(const char *dir, const char *plot_dir, const char *baseline)
+{
 	const char *env = getenv("MAPBENCH_PLOTS");
 	struct plotdata d = {0};
 	struct ctx x = {.logfd = -1};
 	struct csv *csv = NULL;
+	struct heat heat = {0};
 	char *csv_path = NULL, *outdir = NULL, *summary = NULL, *run = NULL;
+	char *heat_path = NULL;
 	int rc = 1, fd;
+
+	bool explicit = baseline != NULL;
+
+	if (!baseline)
+		baseline = PLOT_BASELINE;
 
 	if (asprintf(&csv_path, "%s/results.csv", dir) < 0 ||
 	    (plot_dir ? asprintf(&outdir, "%s", plot_dir)
 		      : asprintf(&outdir, "%s/plots", dir)) < 0 ||
 	    asprintf(&summary, "%s/summary.tsv", dir) < 0 ||
+	    asprintf(&heat_path, "%s/heatmap.tsv", dir) < 0 ||
 	    asprintf(&x.log_path, "%s/gnuplot.log", dir) < 0 ||
 	    !(run = run_name(dir)))
 		goto oom;
@@ -1668,7 +2305,38 @@ cmd_plot(const char *dir, const char *plot_dir)
 		rc = d.bad ? 1 : 0;
 		goto out;
 	}
-	if (write_summary(&d, summary))
+	if (strcmp(baseline, "best")) {
+		size_t i;
+
+		for (i = 0; i < d.n_impls; i++)
+			if (!strcmp(d.impls[i], baseline))
+				break;
+		if (i == d.n_impls && !explicit) {
+			/* the default reference is not in this sweep */
+			fprintf(stderr,
+				"mapbench: plot: no %s in this sweep: the "
+				"heatmap compares with the fastest map of each "
+				"row (--baseline MAP to choose)\n",
+				baseline);
+			baseline = "best";
+		} else if (i == d.n_impls) {
+			fprintf(stderr, "mapbench: plot: --baseline '");
+			put_shown(stderr, baseline);
+			fprintf(stderr,
+				"': no such map in %s; give one of:", csv_path);
+			for (i = 0; i < d.n_impls; i++)
+				if (!is_null(d.impls[i]))
+					fprintf(stderr, " %s", d.impls[i]);
+			fprintf(stderr, ", or best (the fastest map of each "
+					"row); nothing written\n");
+			rc = 2;
+			goto out;
+		}
+	}
+	if (heat_build(&heat, &d, baseline))
+		goto oom;
+	if (write_table(summary, write_summary_rows, &d) ||
+	    write_table(heat_path, write_heat, &heat))
 		goto out;
 	if (mkdir_p(outdir)) {
 		fprintf(stderr, "mapbench: plot: cannot create %s: %s\n",
@@ -1678,7 +2346,8 @@ cmd_plot(const char *dir, const char *plot_dir)
 	x.gpdir = env ? realpath(env, NULL) : scripts_dir();
 	x.outdir = realpath(outdir, NULL);
 	x.summary = realpath(summary, NULL);
-	if (!x.gpdir || !x.outdir || !x.summary) {
+	x.heat = realpath(heat_path, NULL);
+	if (!x.gpdir || !x.outdir || !x.summary || !x.heat) {
 		fprintf(stderr, "mapbench: plot: cannot resolve %s: %s\n",
 			!x.gpdir    ? "the gnuplot scripts' directory"
 			: !x.outdir ? outdir
@@ -1687,7 +2356,7 @@ cmd_plot(const char *dir, const char *plot_dir)
 		goto out;
 	}
 	if (has_control(x.gpdir) || has_control(x.outdir) ||
-	    has_control(x.summary)) {
+	    has_control(x.summary) || has_control(x.heat)) {
 		fprintf(stderr,
 			"mapbench: plot: a path with a control character "
 			"cannot be handed to gnuplot; rename it\n");
@@ -1717,13 +2386,19 @@ cmd_plot(const char *dir, const char *plot_dir)
 			any |= !strcmp(c->dist, dist) && c->keys == d.keys[ki];
 			if (!any)
 				continue;
-			fig_throughput(&x, &d, dist, tag, d.keys[ki], false);
+			fig_heatmap(&x, &d, &heat, dist, tag, d.keys[ki],
+				    baseline);
+			for (size_t ti = 0; ti < d.n_threads; ti++)
+				fig_reads_small(&x, &d, dist, tag, d.keys[ki],
+						d.threads[ti]);
 			fig_throughput(&x, &d, dist, tag, d.keys[ki], true);
 			fig_latency(&x, &d, dist, tag, d.keys[ki]);
 		}
 		fig_promotion(&x, &d, dist, tag);
 		fig_memory(&x, &d, dist, tag);
 	}
+	if (!x.failed)
+		remove_stale(&x);
 	fprintf(stdout, "summary: %s\n", summary);
 	if (x.drawn) {
 		fprintf(stdout,
@@ -1758,6 +2433,8 @@ out:
 	free(csv_path);
 	free(outdir);
 	free(summary);
+	free(heat_path);
+	free(heat.cell);
 	free(run);
 	return rc;
 }

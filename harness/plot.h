@@ -8,4 +8,11 @@
  */
 int cmd_plot(const char *dir, const char *plot_dir);
 
+/*
+ * The same with the heatmap's reference: a map of the sweep, "best" (the
+ * fastest map of each row), or NULL (rwlock).  A baseline the sweep does
+ * not hold is bad input (2, nothing written).
+ */
+int plot_sweep(const char *dir, const char *plot_dir, const char *baseline);
+
 #endif /* MAPBENCH_PLOT_H */

@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "compare.h"
+#include "figures.h"
 #include "map.h"
 #include "report.h"
 #include "stats.h"
@@ -69,7 +70,7 @@ html_begin(FILE *f, const char *title)
 	html_escape(f, title);
 	fputs("</title>\n<style>\n"
 	      "body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',"
-	      "sans-serif;color:#222;max-width:1200px;margin:0 auto;"
+	      "sans-serif;color:#222;max-width:1280px;margin:0 auto;"
 	      "padding:0 14px 40px}\n"
 	      "h1{font-size:1.5em;margin:.8em 0 .3em}"
 	      "h2{font-size:1.2em;margin:1.4em 0 .4em;border-bottom:1px solid "
@@ -82,6 +83,13 @@ html_begin(FILE *f, const char *title)
 	      "th{background:#f4f4f4}\n"
 	      "td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
 	      "td.best{background:#d8f0d8;font-weight:600}\n"
+	      "table.heat td{min-width:4.2em;text-align:center}\n"
+	      "table.heat td.best{outline:2px solid #111;outline-offset:-3px;"
+	      "font-weight:600}\n"
+	      "table.heat th,table.summary th{font-weight:600}\n"
+	      ".ci{display:block;font-size:11px;color:#666}\n"
+	      "h3{font-size:1.05em;margin:1.1em 0 .3em}\n"
+	      "details{margin:.3em 0 0}summary{cursor:pointer;color:#245}\n"
 	      ".control{font-style:italic;color:#666}\n"
 	      "table.kv td{white-space:normal;word-break:break-word}\n"
 	      "table.summary td:first-child,table.summary th:first-child{"
@@ -116,64 +124,660 @@ html_end(FILE *f)
 	      f);
 }
 
-/* How to read a figure, by the prefix of its file name. */
-static const struct {
-	const char *prefix;
-	const char *caption;
-} captions[] = {
-	{"throughput_threads_",
-	 "Throughput (Mops/s, higher is better) against the number of "
-	 "threads, one line per map, one panel per read percentage and key "
-	 "count. Lines that keep rising scale; lines that flatten or fall "
-	 "meet contention. Points past the machine's CPU count are "
-	 "oversubscribed and say little about the map."},
-	{"throughput_reads_",
-	 "Throughput (Mops/s, higher is better) against the share of reads, "
-	 "one line per map. Read-mostly designs (syncmap) should lead at 100% "
-	 "reads and lose ground as writes grow; a lock-based map is flatter."},
-	{"promotion_",
-	 "syncmap's own work per million operations: promotions of the dirty "
-	 "map to the read-only map, dirty-map rebuilds and entries copied. "
-	 "High values mean the lock-free read path is being rebuilt often: "
-	 "the workload does not suit the design."},
-	{"latency_",
-	 "Sampled latency of single operations (ns, lower is better): median, "
-	 "p99 and p99.9 per map. The tail (p99.9) shows lock convoys and "
-	 "rebuild pauses the median hides; values near the timer's "
-	 "resolution are not meaningful."},
-	{"memory_",
-	 "Memory per live key (bytes, lower is better) and peak RSS per map. "
-	 "A map that keeps deleted entries or two copies of its table shows "
-	 "here."},
-	{"timeline-",
-	 "Throughput of one row through its window (Mops/s per 10 ms slice, "
-	 "all workers) and the workers' CPU share (dashed). Drawn for rows "
-	 "whose end differs from their start by more than 20% in operations "
-	 "per CPU-second (mapbench timeline; the number is the row's line in "
-	 "results.csv)."},
+/* ---- the tables `mapbench plot` writes beside results.csv ---------- */
+
+/* A tab-separated table held in memory (summary.tsv, heatmap.tsv). */
+struct tsv {
+	char *text;
+	char **head;
+	size_t ncols;
+	char **f; /* row r, column c: f[r * ncols + c] */
+	size_t nrows;
 };
 
-static const char *
-caption_for(const char *name)
+static void
+tsv_free(struct tsv *t)
 {
-	for (size_t i = 0; i < sizeof(captions) / sizeof(captions[0]); i++)
-		if (strncmp(name, captions[i].prefix,
-			    strlen(captions[i].prefix)) == 0)
-			return captions[i].caption;
-	return "A figure of this sweep; its title and axes say what it "
-	       "shows.";
+	free(t->text);
+	free(t->head);
+	free(t->f);
+	memset(t, 0, sizeof(*t));
+}
+
+/* Split line s (modified) at tabs into at most max fields. */
+static size_t
+tsv_split(char *s, char **out, size_t max)
+{
+	size_t n = 0;
+
+	for (;;) {
+		char *tab = strchr(s, '\t');
+
+		if (n < max)
+			out[n] = s;
+		n++;
+		if (!tab)
+			return n;
+		*tab = '\0';
+		s = tab + 1;
+	}
+}
+
+/*
+ * Load `path`: 0, -1 when it cannot be read (errno), -2 when a line's
+ * field count differs from the header's (*bad_line says which).
+ */
+static int
+tsv_load(const char *path, struct tsv *t, size_t *bad_line)
+{
+	FILE *f = fopen(path, "rb");
+	size_t len = 0, cap = 0, rows = 0;
+	char *line, *save;
+
+	memset(t, 0, sizeof(*t));
+	if (!f)
+		return -1;
+	{
+		char buf[8192];
+		size_t n;
+
+		while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+			if (len + n + 1 > cap) {
+				char *p;
+
+				cap = (len + n + 1) * 2;
+				p = realloc(t->text, cap);
+				if (!p) {
+					fclose(f);
+					tsv_free(t);
+					errno = ENOMEM;
+					return -1;
+				}
+				t->text = p;
+			}
+			memcpy(t->text + len, buf, n);
+			len += n;
+		}
+	}
+	if (ferror(f) || !t->text) {
+		fclose(f);
+		tsv_free(t);
+		if (!errno)
+			errno = EIO;
+		return -1;
+	}
+	fclose(f);
+	t->text[len] = '\0';
+	for (size_t i = 0; i < len; i++)
+		rows += t->text[i] == '\n';
+	for (line = strtok_r(t->text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (!t->head) {
+			size_t n = 1;
+
+			for (const char *p = line; *p; p++)
+				n += *p == '\t';
+
+			t->head = calloc(n, sizeof(char *));
+			t->f = calloc((rows + 1) * n, sizeof(char *));
+			if (!t->head || !t->f) {
+				tsv_free(t);
+				errno = ENOMEM;
+				return -1;
+			}
+			t->ncols = tsv_split(line, t->head, n);
+			continue;
+		}
+		if (tsv_split(line, t->f + t->nrows * t->ncols, t->ncols) !=
+		    t->ncols) {
+			*bad_line = t->nrows + 2;
+			tsv_free(t);
+			return -2;
+		}
+		t->nrows++;
+	}
+	return 0;
 }
 
 static int
-svg_filter(const struct dirent *d)
+tsv_col(const struct tsv *t, const char *name)
 {
-	size_t n = strlen(d->d_name);
-
-	return d->d_name[0] != '.' && n > 4 &&
-	       strcmp(d->d_name + n - 4, ".svg") == 0;
+	for (size_t i = 0; i < t->ncols; i++)
+		if (!strcmp(t->head[i], name))
+			return (int)i;
+	return -1;
 }
 
-/* meta.json: machine and build rows, command line, method options. */
+static const char *
+tsv_get(const struct tsv *t, size_t r, int c)
+{
+	return c < 0 ? "" : t->f[r * t->ncols + (size_t)c];
+}
+
+/* A number of the table, NAN for NA, NaN or nothing. */
+static double
+tsv_num(const struct tsv *t, size_t r, int c)
+{
+	const char *s = tsv_get(t, r, c);
+	char *end;
+	double v;
+
+	if (!s[0])
+		return NAN;
+	v = strtod(s, &end);
+	return *end ? NAN : v;
+}
+
+void
+report_sig(char *buf, size_t len, double x, int sig)
+{
+	int mag, dec;
+
+	if (isnan(x)) {
+		snprintf(buf, len, "NA");
+		return;
+	}
+	if (x == 0) {
+		snprintf(buf, len, "0");
+		return;
+	}
+	/* the magnitude after rounding: 9.995 to 3 figures is 10.0 */
+	{
+		char e[48];
+
+		snprintf(e, sizeof(e), "%.*e", sig - 1, x);
+		mag = atoi(strchr(e, 'e') + 1);
+	}
+	dec = sig - 1 - mag;
+	if (dec < 0)
+		dec = 0;
+	snprintf(buf, len, "%.*f", dec, x);
+}
+
+static void
+put_sig(FILE *f, double x)
+{
+	char buf[64];
+
+	if (isnan(x)) {
+		fputs("&ndash;", f);
+		return;
+	}
+	report_sig(buf, sizeof(buf), x, 3);
+	fputs(buf, f);
+}
+
+/* Controls (null, unsync) are references, never "best". */
+static bool
+is_control(const char *impl)
+{
+	const struct map_ops *ops = map_find(impl);
+
+	return ops && (ops->flags & (MAP_CONTROL | MAP_NOT_THREAD_SAFE));
+}
+
+/* The distinct values of column c in first-seen order (pointers). */
+static size_t
+distinct(const struct tsv *t, int c, const char **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t r = 0; r < t->nrows; r++) {
+		const char *v = tsv_get(t, r, c);
+		size_t i;
+
+		for (i = 0; i < n; i++)
+			if (!strcmp(out[i], v))
+				break;
+		if (i == n && n < max)
+			out[n++] = v;
+	}
+	return n;
+}
+
+/* A configuration row of the page: threads ascending, reads descending. */
+struct conf {
+	long threads, read;
+	int over;
+};
+
+static int
+cmp_conf(const void *pa, const void *pb)
+{
+	const struct conf *a = pa, *b = pb;
+
+	if (a->threads != b->threads)
+		return a->threads < b->threads ? -1 : 1;
+	return (a->read < b->read) - (a->read > b->read);
+}
+
+/* The configurations of one dist and key count, sorted; their count. */
+static size_t
+confs_of(const struct tsv *t, const char *dist, const char *keys,
+	 struct conf *out, size_t max)
+{
+	int cd = tsv_col(t, "dist"), ck = tsv_col(t, "keys"),
+	    ct = tsv_col(t, "threads"), cr = tsv_col(t, "read_pct"),
+	    co = tsv_col(t, "oversubscribed");
+	size_t n = 0;
+
+	for (size_t r = 0; r < t->nrows; r++) {
+		struct conf c;
+		size_t i;
+
+		if (strcmp(tsv_get(t, r, cd), dist) ||
+		    strcmp(tsv_get(t, r, ck), keys))
+			continue;
+		c.threads = strtol(tsv_get(t, r, ct), NULL, 10);
+		c.read = strtol(tsv_get(t, r, cr), NULL, 10);
+		c.over = tsv_get(t, r, co)[0] == '1';
+		for (i = 0; i < n; i++)
+			if (out[i].threads == c.threads &&
+			    out[i].read == c.read)
+				break;
+		if (i == n && n < max)
+			out[n++] = c;
+		else if (i < n)
+			out[i].over |= c.over;
+	}
+	qsort(out, n, sizeof(*out), cmp_conf);
+	return n;
+}
+
+/* The row of t for (impl, dist, keys, threads, read), or -1. */
+static long
+find_row(const struct tsv *t, const char *impl, const char *dist,
+	 const char *keys, long threads, long read)
+{
+	int ci = tsv_col(t, "impl"), cd = tsv_col(t, "dist"),
+	    ck = tsv_col(t, "keys"), ct = tsv_col(t, "threads"),
+	    cr = tsv_col(t, "read_pct");
+
+	for (size_t r = 0; r < t->nrows; r++)
+		if (!strcmp(tsv_get(t, r, ci), impl) &&
+		    !strcmp(tsv_get(t, r, cd), dist) &&
+		    !strcmp(tsv_get(t, r, ck), keys) &&
+		    strtol(tsv_get(t, r, ct), NULL, 10) == threads &&
+		    strtol(tsv_get(t, r, cr), NULL, 10) == read)
+			return (long)r;
+	return -1;
+}
+
+static void
+put_conf(FILE *f, const struct conf *c)
+{
+	fprintf(f, "<th>%ld thread%s, %ld%% reads%s</th>", c->threads,
+		c->threads == 1 ? "" : "s", c->read,
+		c->over ? " <span class=note>(oversubscribed)</span>" : "");
+}
+
+#define MAXV 256
+
+static size_t
+impl_rank(const char *name)
+{
+	size_t i;
+
+	for (i = 0; map_registry[i]; i++)
+		if (!strcmp(map_registry[i]->name, name))
+			break;
+	return i;
+}
+
+/* Maps in the registry's order (the figures'), the others by name. */
+static void
+sort_impls(const char **v, size_t n)
+{
+	for (size_t a = 1; a < n; a++)
+		for (size_t b = a; b > 0; b--) {
+			size_t rx = impl_rank(v[b - 1]), ry = impl_rank(v[b]);
+			const char *x = v[b];
+
+			if (rx < ry ||
+			    (rx == ry && strcmp(v[b - 1], v[b]) <= 0))
+				break;
+			v[b] = v[b - 1];
+			v[b - 1] = x;
+		}
+}
+
+/* "Who wins where": one coloured table per dist and key count. */
+static void
+write_heat(FILE *f, const struct tsv *h)
+{
+	const char *dists[MAXV], *keys[MAXV], *impls[MAXV];
+	int cd = tsv_col(h, "dist"), ck = tsv_col(h, "keys"),
+	    ci = tsv_col(h, "impl"), cref = tsv_col(h, "reference"),
+	    cst = tsv_col(h, "status"), cb = tsv_col(h, "best"),
+	    cfill = tsv_col(h, "fill"), ctext = tsv_col(h, "text"),
+	    clab = tsv_col(h, "label"), cmed = tsv_col(h, "median"),
+	    crm = tsv_col(h, "ref_median"), cn = tsv_col(h, "n"),
+	    cnr = tsv_col(h, "n_ref"), cp = tsv_col(h, "p");
+	size_t nd = distinct(h, cd, dists, MAXV),
+	       nk = distinct(h, ck, keys, MAXV),
+	       ni = distinct(h, ci, impls, MAXV);
+	size_t small = 0, nmin = SIZE_MAX;
+	const char *ref = "";
+
+	sort_impls(impls, ni);
+	fputs("<h2 id=wins>Who wins where</h2>\n", f);
+	if (!h->nrows || cst < 0 || cfill < 0 || clab < 0) {
+		fputs("<p class=warn>No heatmap.tsv beside results.csv (or an "
+		      "old one): run <code>mapbench plot</code> on this "
+		      "sweep.</p>\n",
+		      f);
+		return;
+	}
+	for (size_t r = 0; r < h->nrows; r++) {
+		const char *st = tsv_get(h, r, cst);
+
+		small += !strcmp(st, "small");
+		if (strcmp(st, "ref") && strcmp(tsv_get(h, r, cref), "NA")) {
+			size_t n = (size_t)strtoul(tsv_get(h, r, cn), NULL, 10);
+
+			if (n < nmin)
+				nmin = n;
+		}
+		if (!strcmp(st, "ref") && !ref[0])
+			ref = tsv_get(h, r, cref);
+	}
+	fputs("<p>Each cell: a map's median throughput divided by the "
+	      "median of the reference map of the same row (",
+	      f);
+	{
+		bool by_best = false;
+
+		for (size_t r = 0; r < h->nrows && !by_best; r++)
+			by_best = strcmp(tsv_get(h, r, cref), ref) != 0 &&
+				  strcmp(tsv_get(h, r, cref), "NA") != 0;
+		if (by_best)
+			fputs("the fastest map of the row", f);
+		else {
+			fputs("<code>", f);
+			html_escape(f, ref);
+			fputs("</code>", f);
+		}
+	}
+	fputs("; its own cell, marked ref, holds its median in Mops/s). "
+	      "Blue: faster than the reference, orange: slower, saturating at "
+	      "4x and 1/4x. Grey: not significant (exact two-sided "
+	      "Mann-Whitney test of the repetitions, alpha 0.05). Framed: the "
+	      "fastest map of the row; controls (<i>italics</i>) and "
+	      "oversubscribed rows are never framed. Hover a cell for its "
+	      "numbers.</p>\n",
+	      f);
+	if (small)
+		fprintf(f,
+			"<p class=warn>n too small: %zu of the cells compare "
+			"%zu repetitions or fewer, and the exact test cannot "
+			"reach p &lt; 0.05 with them (3 against 3: p &ge; "
+			"0.1); "
+			"those cells are grey whatever the ratio. Sweep with "
+			"<code>--repeat 5</code> or more.</p>\n",
+			small, nmin == SIZE_MAX ? 0 : nmin);
+	for (size_t di = 0; di < nd; di++)
+		for (size_t ki = 0; ki < nk; ki++) {
+			struct conf cf[MAXV];
+			size_t nc = confs_of(h, dists[di], keys[ki], cf, MAXV);
+			char tag[64];
+			size_t j = 0;
+
+			if (!nc)
+				continue;
+			for (const char *p = dists[di];
+			     *p && j + 1 < sizeof(tag); p++)
+				if (*p != ':')
+					tag[j++] = *p;
+			tag[j] = '\0';
+			fputs("<h3>", f);
+			html_escape(f, keys[ki]);
+			fputs(" keys, ", f);
+			html_escape(f, dists[di]);
+			fputs("</h3>\n<div class=scroll><table class=heat><tr>"
+			      "<th>configuration</th>",
+			      f);
+			for (size_t i = 0; i < ni; i++) {
+				fputs(is_control(impls[i])
+					      ? "<th class=control>"
+					      : "<th>",
+				      f);
+				html_escape(f, impls[i]);
+				fputs("</th>", f);
+			}
+			fputs("</tr>\n", f);
+			for (size_t c = 0; c < nc; c++) {
+				fputs("<tr>", f);
+				put_conf(f, &cf[c]);
+				for (size_t i = 0; i < ni; i++) {
+					long r = find_row(h, impls[i],
+							  dists[di], keys[ki],
+							  cf[c].threads,
+							  cf[c].read);
+					const char *st;
+
+					if (r < 0) {
+						fputs("<td></td>", f);
+						continue;
+					}
+					st = tsv_get(h, (size_t)r, cst);
+					fprintf(f,
+						"<td class=\"num%s\" "
+						"style=\"background:",
+						tsv_get(h, (size_t)r, cb)[0] ==
+								'1'
+							? " best"
+							: "");
+					html_escape(f, tsv_get(h, (size_t)r,
+							       cfill));
+					fputs(";color:", f);
+					html_escape(f, tsv_get(h, (size_t)r,
+							       ctext));
+					fputs("\" title=\"", f);
+					html_escape(f, impls[i]);
+					fputs(": ", f);
+					html_escape(
+						f, tsv_get(h, (size_t)r, cmed));
+					fputs(" Mops/s (n=", f);
+					html_escape(f,
+						    tsv_get(h, (size_t)r, cn));
+					fputs(")", f);
+					if (strcmp(st, "ref")) {
+						fputs(" vs ", f);
+						html_escape(
+							f, tsv_get(h, (size_t)r,
+								   cref));
+						fputs(" ", f);
+						html_escape(
+							f, tsv_get(h, (size_t)r,
+								   crm));
+						fputs(" (n=", f);
+						html_escape(
+							f, tsv_get(h, (size_t)r,
+								   cnr));
+						fputs("), p=", f);
+						html_escape(
+							f, tsv_get(h, (size_t)r,
+								   cp));
+						fputs(!strcmp(st, "small")
+							      ? ", n too small"
+						      : !strcmp(st, "ns")
+							      ? ", not "
+								"significant"
+						      : !strcmp(st, "sig")
+							      ? ", significant"
+							      : "",
+						      f);
+					} else {
+						fputs(", the reference", f);
+					}
+					fputs("\">", f);
+					html_escape(
+						f, tsv_get(h, (size_t)r, clab));
+					fputs("</td>", f);
+				}
+				fputs("</tr>\n", f);
+			}
+			fputs("</table></div>\n<p class=note>The same as a "
+			      "figure: <a href=\"",
+			      f);
+			{
+				char name[160];
+
+				snprintf(name, sizeof(name),
+					 "heatmap_%s_k%s.svg", tag, keys[ki]);
+				html_escape_url(f, name);
+				fputs("\">", f);
+				html_escape(f, name);
+			}
+			fputs("</a>.</p>\n", f);
+		}
+}
+
+/*
+ * The summary: median Mops/s and its 95% interval per map (columns, the
+ * registry's order) and configuration (rows), one table per dist and key
+ * count; the fastest map of a row (the heatmap's rule) highlighted.
+ */
+static void
+write_summary(FILE *f, const struct tsv *s, const struct tsv *h)
+{
+	const char *dists[MAXV], *keys[MAXV], *impls[MAXV];
+	int cd = tsv_col(s, "dist"), ck = tsv_col(s, "keys"),
+	    ci = tsv_col(s, "impl"), cmed = tsv_col(s, "mops_med"),
+	    clo = tsv_col(s, "mops_lo"), chi = tsv_col(s, "mops_hi"),
+	    cn = tsv_col(s, "mops_n"), cno = tsv_col(s, "not_ok");
+	size_t nd, nk, ni, nmax = 0;
+	bool any_ci = false;
+
+	fputs("<h2 id=summary-h>Summary: median Mops/s</h2>\n", f);
+	if (!s->nrows || cmed < 0 || clo < 0 || cn < 0) {
+		fputs("<p class=warn>No summary.tsv beside results.csv (or an "
+		      "old one): run <code>mapbench plot</code> on this "
+		      "sweep.</p>\n",
+		      f);
+		return;
+	}
+	nd = distinct(s, cd, dists, MAXV);
+	nk = distinct(s, ck, keys, MAXV);
+	ni = distinct(s, ci, impls, MAXV);
+	sort_impls(impls, ni);
+	for (size_t r = 0; r < s->nrows; r++) {
+		size_t n = (size_t)strtoul(tsv_get(s, r, cn), NULL, 10);
+
+		if (n > nmax)
+			nmax = n;
+		any_ci |= !isnan(tsv_num(s, r, clo));
+	}
+	fputs("<p>Median over the repetitions, three significant figures, "
+	      "with its distribution-free 95% interval [x(k), x(n+1-k)] "
+	      "underneath where the repetitions allow one (6 or more). "
+	      "The fastest map of each row is highlighted (controls, in "
+	      "<i>italics</i>, and oversubscribed rows never are). Rows "
+	      "whose status is not <code>ok</code> are left out and "
+	      "counted in the cell.",
+	      f);
+	if (!any_ci)
+		fprintf(f,
+			" <b>No interval is shown: at most %zu repetitions "
+			"per configuration, and no 95%% interval of a median "
+			"exists below 6.</b>",
+			nmax);
+	fputs("</p>\n", f);
+	/* keys numerically */
+	for (size_t a = 1; a < nk; a++)
+		for (size_t b = a; b > 0 && strtoll(keys[b - 1], NULL, 10) >
+						    strtoll(keys[b], NULL, 10);
+		     b--) {
+			const char *x = keys[b];
+
+			keys[b] = keys[b - 1];
+			keys[b - 1] = x;
+		}
+	for (size_t di = 0; di < nd; di++)
+		for (size_t ki = 0; ki < nk; ki++) {
+			struct conf cf[MAXV];
+			size_t nc = confs_of(s, dists[di], keys[ki], cf, MAXV);
+
+			if (!nc)
+				continue;
+			fputs("<h3>", f);
+			html_escape(f, keys[ki]);
+			fputs(" keys, ", f);
+			html_escape(f, dists[di]);
+			fputs("</h3>\n<div class=scroll><table "
+			      "class=summary><tr><th>configuration</th>",
+			      f);
+			for (size_t i = 0; i < ni; i++) {
+				fputs(is_control(impls[i])
+					      ? "<th class=control>"
+					      : "<th>",
+				      f);
+				html_escape(f, impls[i]);
+				fputs("</th>", f);
+			}
+			fputs("</tr>\n", f);
+			for (size_t c = 0; c < nc; c++) {
+				fputs("<tr>", f);
+				put_conf(f, &cf[c]);
+				for (size_t i = 0; i < ni; i++) {
+					long r = find_row(s, impls[i],
+							  dists[di], keys[ki],
+							  cf[c].threads,
+							  cf[c].read);
+					long hr =
+						h->nrows
+							? find_row(
+								  h, impls[i],
+								  dists[di],
+								  keys[ki],
+								  cf[c].threads,
+								  cf[c].read)
+							: -1;
+					bool best =
+						hr >= 0 &&
+						tsv_get(h, (size_t)hr,
+							tsv_col(h,
+								"best"))[0] ==
+							'1';
+					double lo, hi;
+					long bad;
+
+					if (r < 0) {
+						fputs("<td></td>", f);
+						continue;
+					}
+					fprintf(f, "<td class=\"num%s\">",
+						is_control(impls[i])
+							? " control"
+						: best ? " best"
+						       : "");
+					put_sig(f, tsv_num(s, (size_t)r, cmed));
+					lo = tsv_num(s, (size_t)r, clo);
+					hi = tsv_num(s, (size_t)r, chi);
+					if (!isnan(lo)) {
+						fputs("<span class=ci>", f);
+						put_sig(f, lo);
+						fputs("&ndash;", f);
+						put_sig(f, hi);
+						fputs("</span>", f);
+					}
+					bad = strtol(tsv_get(s, (size_t)r, cno),
+						     NULL, 10);
+					if (bad > 0)
+						fprintf(f,
+							" <span "
+							"class=worse>(%ld "
+							"not ok)</span>",
+							bad);
+					fputs("</td>", f);
+				}
+				fputs("</tr>\n", f);
+			}
+			fputs("</table></div>\n", f);
+		}
+}
+
+/* meta.json: machine and build rows, command line, the sweep's grid. */
 static void
 write_meta(FILE *f, json_t *meta)
 {
@@ -181,7 +785,7 @@ write_meta(FILE *f, json_t *meta)
 	json_t *o, *v;
 	const char *k;
 
-	fputs("<h2>Machine and build</h2>\n", f);
+	fputs("<h2 id=machine>Machine and build</h2>\n", f);
 	if (!meta) {
 		fputs("<p class=warn>No meta.json beside results.csv: the "
 		      "machine is unknown.</p>\n",
@@ -199,283 +803,326 @@ write_meta(FILE *f, json_t *meta)
 		html_escape(f, buf);
 		fputs("</td></tr>\n", f);
 	}
-	fputs("</table></div>\n<h2>Method</h2>\n", f);
+	fputs("</table></div>\n<h2 id=method>Method</h2>\n", f);
 	compare_meta_value(meta, "command_line", buf, sizeof(buf));
 	if (buf[0]) {
 		fputs("<p>Command: <code>", f);
 		html_escape(f, buf);
 		fputs("</code></p>\n", f);
 	}
-	o = json_object_get(meta, "options");
-	if (json_is_object(o)) {
-		fputs("<div class=scroll><table class=kv>\n", f);
-		json_object_foreach(o, k, v)
-		{
-			char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-
-			fputs("<tr><th>", f);
-			html_escape(f, k);
-			fputs("</th><td>", f);
-			html_escape(f, s ? s : "?");
-			fputs("</td></tr>\n", f);
-			free(s);
-		}
-		fputs("</table></div>\n", f);
-	}
-}
-
-struct srow {
-	char *key;
-	size_t first; /* a row of the csv with this configuration */
-	double **x;   /* per impl */
-	size_t *n, *cap, *bad;
-};
-
-struct sort_ctx {
-	const struct sweep_csv *t;
-	const int *idcol;
-	const bool *vary;
-	int nid;
-};
-
-static int
-cmp_srow(const void *pa, const void *pb, void *arg)
-{
-	const struct srow *a = pa, *b = pb;
-	const struct sort_ctx *x = arg;
-
-	for (int k = 1; k < x->nid; k++) {
-		const char *u, *v;
-		char *eu, *ev;
-		double du, dv;
-
-		if (!x->vary[k])
-			continue;
-		u = sweep_csv_get(x->t, a->first, x->idcol[k]);
-		v = sweep_csv_get(x->t, b->first, x->idcol[k]);
-		du = strtod(u, &eu);
-		dv = strtod(v, &ev);
-		if (u[0] && v[0] && !*eu && !*ev && du != dv)
-			return du < dv ? -1 : 1;
-		if (strcmp(u, v))
-			return strcmp(u, v);
-	}
-	return (a->first > b->first) - (a->first < b->first);
-}
-
-/* Controls (null, unsync) are references, never "best". */
-static bool
-is_control(const char *impl)
-{
-	const struct map_ops *ops = map_find(impl);
-
-	return ops && (ops->flags & (MAP_CONTROL | MAP_NOT_THREAD_SAFE));
-}
-
-static int
-write_summary(FILE *f, const struct sweep_csv *t, FILE *err, const char *path)
-{
-	int impl_col = sweep_csv_col(t, "impl"),
-	    mops_col = sweep_csv_col(t, "mops"),
-	    status_col = sweep_csv_col(t, "status");
-	int idcol[32], nid = 0;
-	bool vary[32] = {0};
-	const char *impls[64];
-	size_t nimpl = 0, nrows = 0, *bad_impl;
-	struct srow *rows = NULL;
-	char key[2048];
-	int rc = 0;
-
-	fputs("<h2>Summary: median Mops/s</h2>\n", f);
-	if (impl_col < 0 || mops_col < 0) {
-		fputs("<p class=warn>results.csv has no impl or mops column: "
-		      "no "
-		      "summary.</p>\n",
+	o = json_object_get(meta, "grid");
+	if (!json_is_object(o)) {
+		fputs("<p class=warn>meta.json has no \"grid\": the sweep's "
+		      "settings are unknown.</p>\n",
 		      f);
-		return 0;
+		return;
 	}
-	for (nid = 0; compare_identity_cols[nid]; nid++)
-		idcol[nid] = sweep_csv_col(t, compare_identity_cols[nid]);
-	for (size_t r = 0; r < t->nrows; r++) {
-		const char *impl = sweep_csv_get(t, r, impl_col);
-		size_t m;
-
-		for (m = 0; m < nimpl; m++)
-			if (strcmp(impls[m], impl) == 0)
-				break;
-		if (m == nimpl && nimpl < 64)
-			impls[nimpl++] = impl;
-	}
-	bad_impl = calloc(nimpl + 1, sizeof(*bad_impl));
-	if (!bad_impl)
-		return 1;
-	for (int k = 1; k < nid; k++)
-		for (size_t r = 1; r < t->nrows && idcol[k] >= 0; r++)
-			if (strcmp(sweep_csv_get(t, r, idcol[k]),
-				   sweep_csv_get(t, 0, idcol[k]))) {
-				vary[k] = true;
-				break;
-			}
-	/* the mix says again what read_pct says when read_pct varies */
-	for (int k = 1; k < nid; k++)
-		if (strcmp(compare_identity_cols[k], "read_pct") == 0 &&
-		    vary[k])
-			for (int m = 1; m < nid; m++)
-				if (strcmp(compare_identity_cols[m], "mix") ==
-				    0)
-					vary[m] = false;
-	for (size_t r = 0; r < t->nrows; r++) {
-		const char *impl = sweep_csv_get(t, r, impl_col), *v;
-		size_t m, i, n = 0;
-		char *end;
-		double x;
-
-		for (m = 0; m < nimpl; m++)
-			if (strcmp(impls[m], impl) == 0)
-				break;
-		if (m == nimpl)
-			continue;
-		key[0] = '\0';
-		for (int k = 1; k < nid; k++)
-			if (vary[k])
-				n += (size_t)snprintf(
-					key + n,
-					n < sizeof(key) ? sizeof(key) - n : 0,
-					"%s\x1f",
-					sweep_csv_get(t, r, idcol[k]));
-		for (i = 0; i < nrows; i++)
-			if (strcmp(rows[i].key, key) == 0)
-				break;
-		if (i == nrows) {
-			struct srow *nr =
-				realloc(rows, (nrows + 1) * sizeof(*rows));
-
-			if (!nr)
-				goto oom;
-			rows = nr;
-			rows[i].key = strdup(key);
-			rows[i].first = r;
-			rows[i].x = calloc(nimpl, sizeof(double *));
-			rows[i].n = calloc(nimpl, sizeof(size_t));
-			rows[i].cap = calloc(nimpl, sizeof(size_t));
-			rows[i].bad = calloc(nimpl, sizeof(size_t));
-			nrows++;
-			if (!rows[i].key || !rows[i].x || !rows[i].n ||
-			    !rows[i].cap || !rows[i].bad)
-				goto oom;
-		}
-		if (!compare_status_ok(sweep_csv_get(t, r, status_col))) {
-			rows[i].bad[m]++;
-			bad_impl[m]++;
-			continue;
-		}
-		v = sweep_csv_get(t, r, mops_col);
-		if (!v[0])
-			continue;
-		errno = 0;
-		x = strtod(v, &end);
-		if (end == v || *end || errno || !isfinite(x)) {
-			fprintf(err,
-				"mapbench: report: %s:%zu: mops '%s' is "
-				"not a number\n",
-				path, t->line[r], v);
-			rc = 2;
-			goto out;
-		}
-		if (rows[i].n[m] == rows[i].cap[m]) {
-			size_t nc = rows[i].cap[m] ? rows[i].cap[m] * 2 : 4;
-			double *nx = realloc(rows[i].x[m], nc * sizeof(double));
-
-			if (!nx)
-				goto oom;
-			rows[i].x[m] = nx;
-			rows[i].cap[m] = nc;
-		}
-		rows[i].x[m][rows[i].n[m]++] = x;
-	}
-	{
-		struct sort_ctx x = {t, idcol, vary, nid};
-
-		qsort_r(rows, nrows, sizeof(*rows), cmp_srow, &x);
-	}
-	fputs("<p>Median over the repetitions; the best map of each row is "
-	      "highlighted. Controls (<i>in italics</i>: a map that stores "
-	      "nothing, or one that is not thread-safe) are references and "
-	      "never highlighted. Rows whose status is not <code>ok</code> "
-	      "are left out and counted.</p>\n<div class=scroll><table "
-	      "id=summary class=summary>\n<tr>",
+	fputs("<p>The sweep's grid (every combination was measured; "
+	      "repeat: the repetitions of each):</p>\n<div class=scroll>"
+	      "<table class=kv>\n",
 	      f);
-	for (int k = 1; k < nid; k++)
-		if (vary[k]) {
-			fputs("<th>", f);
-			html_escape(f, compare_identity_cols[k]);
-			fputs("</th>", f);
+	json_object_foreach(o, k, v)
+	{
+		char *s;
+
+		if (json_is_null(v) ||
+		    (json_is_array(v) && json_array_size(v) == 0))
+			continue;
+		if (json_is_string(v))
+			s = strdup(json_string_value(v));
+		else if (json_is_array(v)) {
+			size_t i;
+			json_t *e;
+			size_t len = 0;
+
+			s = NULL;
+			json_array_foreach(v, i, e)
+			{
+				char *item =
+					json_is_string(e)
+						? strdup(json_string_value(e))
+						: json_dumps(
+							  e,
+							  JSON_ENCODE_ANY |
+								  JSON_COMPACT);
+				char *ns;
+
+				if (!item)
+					continue;
+				ns = realloc(s, len + strlen(item) + 3);
+				if (!ns) {
+					free(item);
+					continue;
+				}
+				s = ns;
+				len += (size_t)sprintf(s + len, "%s%s",
+						       i ? ", " : "", item);
+				free(item);
+			}
+		} else
+			s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+		fputs("<tr><th>", f);
+		html_escape(f, k);
+		fputs("</th><td>", f);
+		html_escape(f, s ? s : "?");
+		fputs("</td></tr>\n", f);
+		free(s);
+	}
+	fputs("</table></div>\n", f);
+}
+
+static int
+svg_filter(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && n > 4 &&
+	       strcmp(d->d_name + n - 4, ".svg") == 0;
+}
+
+/* The figure table's order, then by name. */
+static int
+cmp_fig(const struct dirent **a, const struct dirent **b)
+{
+	size_t ra = figure_rank((*a)->d_name), rb = figure_rank((*b)->d_name);
+
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	return strverscmp((*a)->d_name, (*b)->d_name);
+}
+
+/*
+ * The data a figure draws, from summary.tsv: the rows of its dist (and
+ * key count, when its name has one), a column group per metric.
+ */
+static void
+write_fig_data(FILE *f, const struct tsv *s, const struct figure_def *fd,
+	       const char *name)
+{
+	const char *rest = name + strlen(fd->prefix), *kp;
+	char tag[64], keys[32] = "", metrics[128], *save, *m;
+	int cols[8][6], nm = 0;
+	int ci = tsv_col(s, "impl"), cd = tsv_col(s, "dist"),
+	    ck = tsv_col(s, "keys"), ct = tsv_col(s, "threads"),
+	    cr = tsv_col(s, "read_pct");
+	size_t len, shown = 0;
+
+	if (!s->nrows || !fd->metrics)
+		return;
+	len = strcspn(rest, ".");
+	kp = strstr(rest, "_k");
+	if (kp && kp < rest + len) {
+		snprintf(keys, sizeof(keys), "%.*s", (int)(rest + len - kp - 2),
+			 kp + 2);
+		len = (size_t)(kp - rest);
+	}
+	snprintf(tag, sizeof(tag), "%.*s", (int)len, rest);
+	snprintf(metrics, sizeof(metrics), "%s", fd->metrics);
+	for (m = strtok_r(metrics, " ", &save); m && nm < 8;
+	     m = strtok_r(NULL, " ", &save)) {
+		static const char *const suf[6] = {"med", "lo",	 "hi",
+						   "min", "max", "n"};
+		char col[64];
+
+		for (int j = 0; j < 6; j++) {
+			snprintf(col, sizeof(col), "%s_%s", m, suf[j]);
+			cols[nm][j] = tsv_col(s, col);
 		}
-	for (size_t m = 0; m < nimpl; m++) {
-		fputs(is_control(impls[m]) ? "<th class=control>" : "<th>", f);
-		html_escape(f, impls[m]);
-		fputs("</th>", f);
+		nm++;
+	}
+	fputs("<details><summary>The data drawn (summary.tsv)</summary>"
+	      "<div class=scroll><table class=data><tr><th>map</th>",
+	      f);
+	if (!keys[0])
+		fputs("<th>keys</th>", f);
+	fputs("<th>threads</th><th>read %</th>", f);
+	snprintf(metrics, sizeof(metrics), "%s", fd->metrics);
+	for (m = strtok_r(metrics, " ", &save); m;
+	     m = strtok_r(NULL, " ", &save)) {
+		fputs("<th>", f);
+		html_escape(f, m);
+		fputs(" median</th><th>95% interval</th><th>min&ndash;max</th>"
+		      "<th>n</th>",
+		      f);
 	}
 	fputs("</tr>\n", f);
-	for (size_t i = 0; i < nrows; i++) {
-		double med[64], best = -INFINITY;
+	for (size_t r = 0; r < s->nrows; r++) {
+		const char *d = tsv_get(s, r, cd);
+		char dt[64];
+		size_t j = 0;
+		bool any = false;
 
-		for (size_t m = 0; m < nimpl; m++) {
-			med[m] = stats_median(rows[i].x[m], rows[i].n[m]);
-			if (!isnan(med[m]) && med[m] > best &&
-			    !is_control(impls[m]))
-				best = med[m];
+		for (const char *p = d; *p && j + 1 < sizeof(dt); p++)
+			if (*p != ':')
+				dt[j++] = *p;
+		dt[j] = '\0';
+		if (strcmp(dt, tag) ||
+		    (keys[0] && strcmp(tsv_get(s, r, ck), keys)))
+			continue;
+		for (int i = 0; i < nm; i++)
+			any |= !isnan(tsv_num(s, r, cols[i][0]));
+		if (!any)
+			continue;
+		shown++;
+		fputs("<tr><td>", f);
+		html_escape(f, tsv_get(s, r, ci));
+		if (!keys[0]) {
+			fputs("</td><td class=num>", f);
+			html_escape(f, tsv_get(s, r, ck));
 		}
-		fputs("<tr>", f);
-		for (int k = 1; k < nid; k++)
-			if (vary[k]) {
-				fputs("<td>", f);
-				html_escape(f, sweep_csv_get(t, rows[i].first,
-							     idcol[k]));
-				fputs("</td>", f);
-			}
-		for (size_t m = 0; m < nimpl; m++) {
-			fprintf(f, "<td class=\"num%s\">",
-				is_control(impls[m])		   ? " control"
-				: !isnan(med[m]) && med[m] == best ? " best"
-								   : "");
-			if (isnan(med[m]))
+		fputs("</td><td class=num>", f);
+		html_escape(f, tsv_get(s, r, ct));
+		fputs("</td><td class=num>", f);
+		html_escape(f, tsv_get(s, r, cr));
+		fputs("</td>", f);
+		for (int i = 0; i < nm; i++) {
+			fputs("<td class=num>", f);
+			put_sig(f, tsv_num(s, r, cols[i][0]));
+			fputs("</td><td class=num>", f);
+			if (!isnan(tsv_num(s, r, cols[i][1]))) {
+				put_sig(f, tsv_num(s, r, cols[i][1]));
 				fputs("&ndash;", f);
-			else
-				fprintf(f, "%.4g", med[m]);
-			if (rows[i].bad[m])
-				fprintf(f,
-					" <span class=worse>(%zu not "
-					"ok)</span>",
-					rows[i].bad[m]);
+				put_sig(f, tsv_num(s, r, cols[i][2]));
+			} else {
+				fputs("NA", f);
+			}
+			fputs("</td><td class=num>", f);
+			put_sig(f, tsv_num(s, r, cols[i][3]));
+			fputs("&ndash;", f);
+			put_sig(f, tsv_num(s, r, cols[i][4]));
+			fputs("</td><td class=num>", f);
+			html_escape(f, tsv_get(s, r, cols[i][5]));
 			fputs("</td>", f);
 		}
 		fputs("</tr>\n", f);
 	}
-	fputs("</table></div>\n<p>Rows not ok: ", f);
-	for (size_t m = 0; m < nimpl; m++) {
-		fprintf(f, "%s", m ? ", " : "");
-		html_escape(f, impls[m]);
-		fprintf(f, " %zu", bad_impl[m]);
+	fprintf(f,
+		"</table></div><p class=note>%zu rows; 95%% interval NA: "
+		"fewer than 6 values.</p></details>\n",
+		shown);
+}
+
+/* Every *.svg of the plot folder, in the figure table's order. */
+static void
+write_figures(FILE *f, const char *plot_dir, const struct tsv *s)
+{
+	struct dirent **names = NULL;
+	int n = scandir(plot_dir, &names, svg_filter, cmp_fig), shown = 0;
+
+	fputs("<h2 id=figures>Figures</h2>\n", f);
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		const struct figure_def *fd = figure_find(name);
+
+		/* the heatmaps are the tables above */
+		if (fd && !strcmp(fd->prefix, "heatmap_"))
+			continue;
+		shown++;
+		fputs("<figure><img loading=lazy src=\"", f);
+		html_escape_url(f, name);
+		fputs("\" alt=\"", f);
+		html_escape(f, name);
+		fputs("\"><figcaption><b>", f);
+		html_escape(f, name);
+		fputs("</b>: ", f);
+		html_escape(f,
+			    fd ? fd->caption
+			    : !strncmp(name, "timeline-", 9)
+				    ? figure_timeline_caption
+				    : "A figure of this sweep; its title and "
+				      "axes say what it shows.");
+		fputs("</figcaption>\n", f);
+		if (fd)
+			write_fig_data(f, s, fd, name);
+		fputs("</figure>\n", f);
+	}
+	if (shown == 0)
+		fputs("<p>No figures (*.svg) in this folder.</p>\n", f);
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/*
+ * Rows whose status is not ok, by status, with the maps they belong to:
+ * said only when there are any.
+ */
+static void
+write_not_ok(FILE *f, const struct sweep_csv *t)
+{
+	int st = sweep_csv_col(t, "status"), im = sweep_csv_col(t, "impl");
+	const char *name[32], *impl[32][16];
+	size_t count[32], nimpl[32], n = 0, total = 0;
+
+	for (size_t r = 0; r < t->nrows && st >= 0; r++) {
+		const char *s = sweep_csv_get(t, r, st),
+			   *m = sweep_csv_get(t, r, im);
+		size_t i, j;
+
+		if (compare_status_ok(s))
+			continue;
+		total++;
+		for (i = 0; i < n; i++)
+			if (!strcmp(name[i], s))
+				break;
+		if (i == n && n < 32) {
+			name[n] = s;
+			nimpl[n] = 0;
+			count[n++] = 0;
+		}
+		if (i == n)
+			continue;
+		count[i]++;
+		for (j = 0; j < nimpl[i]; j++)
+			if (!strcmp(impl[i][j], m))
+				break;
+		if (j == nimpl[i] && j < 16)
+			impl[i][nimpl[i]++] = m;
+	}
+	if (!total)
+		return;
+	fprintf(f,
+		"<p class=warn>%zu row%s not <code>ok</code>, left out of "
+		"every table and figure (counted in the summary's cells):",
+		total, total == 1 ? "" : "s");
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, "%s ", i ? ";" : "");
+		html_escape(f, name[i]);
+		fprintf(f, " %zu (", count[i]);
+		for (size_t j = 0; j < nimpl[i]; j++) {
+			fputs(j ? ", " : "", f);
+			html_escape(f, impl[i][j]);
+		}
+		fputs(")", f);
 	}
 	fputs(".</p>\n", f);
-	goto out;
-oom:
-	fprintf(err, "mapbench: report: out of memory\n");
-	rc = 1;
-out:
-	for (size_t i = 0; i < nrows; i++) {
-		for (size_t m = 0; m < nimpl && rows[i].x; m++)
-			free(rows[i].x[m]);
-		free(rows[i].x);
-		free(rows[i].n);
-		free(rows[i].cap);
-		free(rows[i].bad);
-		free(rows[i].key);
+}
+
+/* A table of the sweep, or an empty one when absent; -2: malformed. */
+static int
+load_table(const char *dir, const char *name, struct tsv *t, FILE *err)
+{
+	char path[4200];
+	size_t line = 0;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	rc = tsv_load(path, t, &line);
+	if (rc == -1 && errno == ENOENT)
+		return 0;
+	if (rc == -1) {
+		fprintf(err, "mapbench: report: cannot read %s: %s\n", path,
+			strerror(errno));
+		return -2;
 	}
-	free(rows);
-	free(bad_impl);
-	return rc;
+	if (rc == -2) {
+		fprintf(err,
+			"mapbench: report: %s:%zu: the field count differs "
+			"from the header's (rewrite it with mapbench plot)\n",
+			path, line);
+		return -2;
+	}
+	return 0;
 }
 
 int
@@ -483,10 +1130,10 @@ report_write_sweep(const char *sweep_dir, const char *plot_dir, FILE *err)
 {
 	char path[4200], out[4200], tmp[4300], msg[512];
 	struct sweep_csv t;
+	struct tsv sum = {0}, heat = {0};
 	json_t *meta = NULL;
 	json_error_t jerr;
-	struct dirent **names = NULL;
-	int n, rc;
+	int rc = 0;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/results.csv", sweep_dir);
@@ -504,15 +1151,21 @@ report_write_sweep(const char *sweep_dir, const char *plot_dir, FILE *err)
 			return 2;
 		}
 	}
+	if (load_table(sweep_dir, "summary.tsv", &sum, err) ||
+	    load_table(sweep_dir, "heatmap.tsv", &heat, err)) {
+		tsv_free(&sum);
+		json_decref(meta);
+		sweep_csv_free(&t);
+		return 2;
+	}
 	snprintf(out, sizeof(out), "%s/index.html", plot_dir);
 	snprintf(tmp, sizeof(tmp), "%s/.index.html.tmp", plot_dir);
 	f = fopen(tmp, "w");
 	if (!f) {
 		fprintf(err, "mapbench: report: %s: %s\n", tmp,
 			strerror(errno));
-		json_decref(meta);
-		sweep_csv_free(&t);
-		return 1;
+		rc = 1;
+		goto out;
 	}
 	html_begin(f, "mapbench sweep");
 	fputs("<h1>mapbench sweep <code>", f);
@@ -524,31 +1177,18 @@ report_write_sweep(const char *sweep_dir, const char *plot_dir, FILE *err)
 		html_escape(f, msg);
 		fputs(".", f);
 	}
-	fputs("</p>\n", f);
-	snprintf(path, sizeof(path), "%s/results.csv", sweep_dir);
-	rc = write_summary(f, &t, err, path);
-	if (rc == 0) {
-		write_meta(f, meta);
-		n = scandir(plot_dir, &names, svg_filter, alphasort);
-		fputs("<h2>Figures</h2>\n", f);
-		if (n <= 0)
-			fputs("<p>No figures (*.svg) in this folder.</p>\n", f);
-		for (int i = 0; i < n; i++) {
-			fputs("<figure><img loading=lazy src=\"", f);
-			html_escape_url(f, names[i]->d_name);
-			fputs("\" alt=\"", f);
-			html_escape(f, names[i]->d_name);
-			fputs("\"><figcaption><b>", f);
-			html_escape(f, names[i]->d_name);
-			fputs("</b>: ", f);
-			html_escape(f, caption_for(names[i]->d_name));
-			fputs("</figcaption></figure>\n", f);
-		}
-		for (int i = 0; i < n; i++)
-			free(names[i]);
-		free(names);
-		html_end(f);
-	}
+	fputs(" <a href=\"#wins\">Who wins where</a> &middot; <a "
+	      "href=\"#figures\">Figures</a> &middot; <a "
+	      "href=\"#summary-h\">Summary</a> &middot; <a "
+	      "href=\"#machine\">Machine</a> &middot; <a "
+	      "href=\"#method\">Method</a></p>\n",
+	      f);
+	write_not_ok(f, &t);
+	write_heat(f, &heat);
+	write_figures(f, plot_dir, &sum);
+	write_summary(f, &sum, &heat);
+	write_meta(f, meta);
+	html_end(f);
 	if (fflush(f) || ferror(f)) {
 		fprintf(err, "mapbench: report: cannot write %s: %s\n", tmp,
 			strerror(errno));
@@ -562,6 +1202,9 @@ report_write_sweep(const char *sweep_dir, const char *plot_dir, FILE *err)
 	}
 	if (rc)
 		unlink(tmp);
+out:
+	tsv_free(&sum);
+	tsv_free(&heat);
 	json_decref(meta);
 	sweep_csv_free(&t);
 	return rc;

@@ -5,18 +5,26 @@
 #ifndef MAPBENCH_REPORT_H
 #define MAPBENCH_REPORT_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 /*
- * Write plot_dir/index.html for the sweep in sweep_dir: machine and method
- * from meta.json, a summary table (median Mops/s per map and
- * configuration, the best of each row highlighted, rows whose status is
- * not ok counted), and every *.svg of plot_dir with a short "how to read"
- * caption.  The page appears whole or not at all (written aside, then
- * renamed).  Messages go to `err`.  Returns 0, 1 (cannot write) or 2 (bad
- * input: results.csv or meta.json unreadable).
+ * Write plot_dir/index.html for the sweep in sweep_dir, from the tables
+ * `mapbench plot` writes beside results.csv: "who wins where" (each
+ * heatmap of heatmap.tsv as a coloured table), every *.svg of plot_dir in
+ * the figure table's order (figures.h) with its caption and the data it
+ * draws (summary.tsv) behind a <details>, the summary (median Mops/s and
+ * its 95% interval per map and configuration, grouped by key count, maps
+ * in registry order), the machine and the sweep's grid from meta.json,
+ * and the rows whose status is not ok, counted, when there are any.  The
+ * page appears whole or not at all (written aside, then renamed).
+ * Messages go to `err`.  Returns 0, 1 (cannot write) or 2 (bad input:
+ * results.csv, meta.json, summary.tsv or heatmap.tsv unreadable).
  */
 int report_write_sweep(const char *sweep_dir, const char *plot_dir, FILE *err);
+
+/* x with `sig` significant figures and no exponent ("NA" for NaN). */
+void report_sig(char *buf, size_t len, double x, int sig);
 
 /* Helpers shared with compare.c. */
 void html_begin(FILE *f, const char *title);

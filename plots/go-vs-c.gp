@@ -24,6 +24,8 @@ plot datadir."/t".word(threads, 1).".dat" using (nwl = nwl + 1, 0):(0) with tabl
 unset table
 undefine $discard
 nmaps = words(maps)
+nc = 0
+do for [m = 1:nmaps] { if (strstrt(word(maps, m), 'go:') != 1) { nc = m } }
 nthreads = words(threads)
 
 set datafile missing "?"
@@ -38,9 +40,13 @@ set xtics rotate by 35 right noenhanced font ",9" nomirror
 set xlabel "workload (Go's Benchmark<name>)" noenhanced
 set key outside right top vertical noenhanced
 set yrange [0.1:*]
-# C maps in warm colours, Go maps in cool ones.
-array colour[8] = ["#d7301f", "#fc8d59", "#fdcc8a", "#bdbdbd", \
-	"#0570b0", "#74a9cf", "#bdc9e1", "#636363"]
+# Each map in its colour of every other figure (map-colours.gp); a Go
+# map (go:NAME) has its C counterpart's colour, hatched.
+# (beside this script, wherever gnuplot is started from)
+here = ''
+do for [i = 1:strlen(ARG0)] { if (ARG0[i:i] eq '/') { here = ARG0[1:i] } }
+load here.'map-colours.gp'
+isgo(m) = (strstrt(m, 'go:') == 1)
 
 do for [fmt in "svg png"] {
 	if (fmt eq "svg") {
@@ -56,9 +62,14 @@ do for [fmt in "svg png"] {
 	do for [ti = 1:nthreads] {
 		t = word(threads, ti)
 		set title sprintf("%s thread(s) (C threads / GOMAXPROCS)", t)
-		plot for [m = 1:nmaps] datadir."/t".t.".dat" \
+		# the C maps come first in maps.txt, then the Go maps
+		plot for [m = 1:nc] datadir."/t".t.".dat" \
 			using 3*m-1:3*m:3*m+1:xtic(1) \
-			title word(maps, m) lc rgb colour[(m - 1) % 8 + 1]
+			title word(maps, m) lc rgb mapcolour(word(maps, m), m), \
+		     for [m = nc + 1:nmaps] datadir."/t".t.".dat" \
+			using 3*m-1:3*m:3*m+1:xtic(1) \
+			title word(maps, m) lc rgb mapcolour(word(maps, m), m) \
+			fs pattern 4 border
 	}
 	unset multiplot
 	set output

@@ -1,28 +1,37 @@
 # Bytes per live key (allocator's bytes after the run, deferred frees
-# settled, over the keys live at the end) against read %, at t threads
-# (the fewest run): one panel per key count, one line per map; median
-# with min-max bars.
+# settled, over the keys live at the end) as bars, at t threads (the
+# fewest run): one panel per key count, each with its own axis, a bar per
+# map.  The C side gives, per panel p, valP (the median over the read
+# percentages of the configurations' medians), vloP and vhiP (the lowest
+# and highest of those medians: the whisker) and ymaxP; '-' is no value.
 np = words(panels)
-CW = 470; CH = 330
+nolegend = 1
+CW = 400; CH = 320
 load 'common.gp'
-nx = words(xs)
 ni = words(impls)
-set multiplot layout rows, cols title sprintf('%s: memory per live key, %s thread%s, %s (median of repetitions, bars: min-max)%s', run, t, t eq '1' ? '' : 's', dist, notes) noenhanced
-set xlabel 'reads (% of ops)'
+num(s) = (s eq '-' ? NaN : s + 0)
+set multiplot layout rows, cols title sprintf('%s: %s, %s thread%s, %s (bar: median over the read %% values of the medians; whisker: their min-max)%s', run, ftitle, t, t eq '1' ? '' : 's', dist, notes) noenhanced
 set ylabel 'bytes per live key (B)'
-set yrange [ymin + 0 : ymax + 0]
-set xrange [-0.5 : nx - 0.5]
+set xrange [-0.6 : ni - 0.4]
+set xtics rotate by 35 right noenhanced scale 0
 xt = ''
-do for [i = 1:nx] { xt = xt . sprintf('%s"%s" %d', i > 1 ? ', ' : '', word(xs, i), i - 1) }
+do for [i = 1:ni] { xt = xt . sprintf('%s"%s" %d', i > 1 ? ', ' : '', word(impls, i), i - 1) }
 eval 'set xtics (' . xt . ')'
-x(kk) = (strcol(C_KEYS) eq kk && strcol(C_THREADS) eq t && strcol(C_DIST) eq dist ? idx(xs, strcol(C_READ)) : NaN)
+set grid noxtics ytics
+set style fill solid 0.85 noborder
+set boxwidth 0.7
+set samples 2
 do for [p = 1:np] {
-	kk = word(panels, p)
-	set title sprintf('%s keys', kk)
-	plot for [i = 1:ni] summary skip 1 \
-		using (strcol(C_IMPL) eq word(impls, i) ? x(kk) : NaN):(column(M_BPK)):(column(M_BPK + 1)):(column(M_BPK + 2)) \
-		with yerrorlines lw 2 lc rgb word(colours, i) pt (word(pts, i) + 0) ps 0.9 notitle
+	vals = value(sprintf('val%d', p))
+	vlo = value(sprintf('vlo%d', p))
+	vhi = value(sprintf('vhi%d', p))
+	set yrange [0 : value(sprintf('ymax%d', p)) + 0]
+	set title sprintf('%s keys', word(panels, p))
+	plot for [i = 1:ni] '+' every ::0::0 using (i - 1):(num(word(vals, i))) \
+		with boxes lc rgb word(colours, i) notitle, \
+	     for [i = 1:ni] '+' every ::0::0 using (i - 1):(num(word(vals, i))):(num(word(vlo, i))):(num(word(vhi, i))) \
+		with yerrorbars lc rgb '#333333' lw 1.2 ps 0 notitle, \
+	     for [i = 1:ni] '+' every ::0::0 using (i - 1):(num(word(vhi, i))):(sprintf('%.0f', num(word(vals, i)))) \
+		with labels offset 0, 0.8 font ',10' notitle
 }
-eval legend
-plot NaN notitle, for [i = 1:ni] keyentry with linespoints lw 2 lc rgb word(colours, i) pt (word(pts, i) + 0) title word(impls, i)
 unset multiplot

@@ -8,14 +8,14 @@
 nr = words(rimpl)
 np = 5 * nr - 1
 cols = 5
-CW = 400; CH = 320
+CW = 270; CH = 250
 load 'common.gp'
 nx = words(xs)
 nt = words(ts)
 array tcol[6] = ['#1b9e77', '#d95f02', '#7570b3', '#e7298a', '#66a61e', '#a6761d']
 tc(i) = tcol[(i - 1) % 6 + 1]
 tov(i) = (ncpus + 0 > 0 && word(ts, i) + 0 > ncpus + 0)
-set multiplot layout rows, cols title sprintf('%s: promotion counters vs read %%, %s (median of repetitions, bars: min-max)%s', run, dist, notes) noenhanced
+set multiplot layout rows, cols title sprintf('%s: %s, %s (median of repetitions, bars: min-max)%s', run, ftitle, dist, notes) noenhanced
 set xlabel 'reads (% of ops)'
 set xrange [-0.5 : nx - 0.5]
 xt = ''

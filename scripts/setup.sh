@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 
 PKGS="build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
 liburcu-dev libjemalloc-dev libbenchmark-dev libcmocka-dev libjansson-dev
-gnuplot-nox golang-go valgrind git libck-dev"
+gnuplot-nox golang-go valgrind git libck-dev chromium"
 GO123=golang-1.23-go
 BACKPORTS=/etc/apt/sources.list.d/bookworm-backports.sources
 

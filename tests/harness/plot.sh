@@ -69,7 +69,7 @@ grep -q "results.csv:7: line skipped: a quote inside an unquoted field" "$TMP/e"
 	fail "injection: line 7 not reported"
 grep -q "results.csv:30: column impl: invalid value 'a'b\$(touch PWNED4)'" "$TMP/e" ||
 	fail "injection: impl not reported: $(cat "$TMP/e")"
-[ -s "$S/plots/throughput_reads_uniform_k1000.png" ] || fail "injection: the valid rows were not plotted"
+[ -s "$S/plots/throughput_reads_uniform_k1000_t1.png" ] || fail "injection: the valid rows were not plotted"
 pwned injection
 
 # 2. paths with quotes, $ and spaces, for the sweep and --plot-dir
@@ -216,6 +216,90 @@ grep -q 'failed to draw memory_uniform.svg (memory.gp): "memory.gp" line [0-9]*:
 	fail "gnuplot failure: gnuplot's message not shown: $(cat "$TMP/e")"
 [ ! -e "$S/plots/memory_uniform.svg" ] && [ ! -e "$S/plots/memory_uniform.png" ] ||
 	fail "gnuplot failure: an image of the failed figure stayed"
-[ -s "$S/plots/throughput_reads_uniform_k1000.png" ] || fail "gnuplot failure: other figures not drawn"
+[ -s "$S/plots/throughput_reads_uniform_k1000_t1.png" ] || fail "gnuplot failure: other figures not drawn"
 grep -q memory "$TMP/o" && fail "gnuplot failure: reported the failed figure"
+
+# 12. who wins where: with 5 repetitions a clear difference is
+# significant and coloured, an equal one grey; with 3 nothing can be
+# significant ("small"); an oversubscribed row has no best; a --baseline
+# the sweep does not hold is refused before anything is written.
+# reps IMPL THREADS MOPS...: one row per value (rep 1, 2, ...)
+reps() {
+	m=$1 t=$2; shift 2
+	ov=0; [ "$t" -gt 2 ] && ov=1
+	i=1
+	for v in "$@"; do
+		row "$m" "$t" "${R:-50}" 1000 "$v" oversubscribed=$ov rep=$i
+		i=$((i + 1))
+	done
+}
+S=$TMP/heat
+mkdir -p "$S"
+{
+	echo "$HDR"
+	reps rwlock 1 10 10.5 11 9.5 9.8
+	reps syncmap 1 20 21 22 19 19.5
+	reps lfht 1 10.1 9.9 10.3 10.4 9.8
+	reps rwlock 4 10 10.5 11 9.5 10.2
+	reps syncmap 4 20 21 22 19 20.5
+	reps rwlock 2 10 11 12
+	reps syncmap 2 20 21 22
+} >"$S/results.csv"
+plot "$S"
+[ "$rc" -eq 0 ] || fail "heat: exit $rc: $(cat "$TMP/e")"
+H=$S/heatmap.tsv
+cell() { awk -F'\t' -v m="$1" -v t="$2" -v c="$3" 'NR == 1 { for (i = 1; i <= NF; i++) ix[$i] = i; next }
+	$ix["impl"] == m && $ix["threads"] == t { print $ix[c] }' "$H"; }
+[ "$(cell syncmap 1 status)" = sig ] || fail "heat: 2x with 5 reps is not significant: $(cell syncmap 1 status)"
+[ "$(cell syncmap 1 ratio)" = 2 ] || fail "heat: ratio $(cell syncmap 1 ratio), want 2"
+[ "$(cell syncmap 1 best)" = 1 ] || fail "heat: the fastest map of a row is not best"
+[ "$(cell syncmap 1 fill)" != "#ececec" ] || fail "heat: a significant cell is grey"
+[ "$(cell lfht 1 status)" = ns ] || fail "heat: an equal map is $(cell lfht 1 status), want ns"
+[ "$(cell lfht 1 fill)" = "#ececec" ] || fail "heat: a non-significant cell is not grey"
+[ "$(cell rwlock 1 status)" = ref ] || fail "heat: the baseline is not the reference"
+[ "$(cell syncmap 2 status)" = small ] || fail "heat: 3 vs 3 is $(cell syncmap 2 status), want small"
+[ "$(cell syncmap 4 best)" = 0 ] || fail "heat: an oversubscribed row has a best"
+grep -q "n too small: with 3 vs 3 repetitions" "$S/plots/heatmap_uniform_k1000.svg" ||
+	fail "heat: the figure does not say n too small"
+grep -q 'class="num best" style="background:#' "$S/plots/index.html" || fail "heat: no coloured best cell on the page"
+grep -q "n too small" "$S/plots/index.html" || fail "heat: the page does not say n too small"
+plot "$S" --baseline best
+[ "$rc" -eq 0 ] || fail "heat best: exit $rc"
+[ "$(cell syncmap 1 status)" = ref ] && [ "$(cell rwlock 1 ratio)" = 0.5 ] ||
+	fail "heat best: syncmap is not the reference ($(cell rwlock 1 ratio))"
+rm -f "$S/summary.tsv" "$H"
+plot "$S" --baseline nosuch
+[ "$rc" -eq 2 ] || fail "bad baseline: exit $rc, want 2"
+grep -q "baseline 'nosuch': no such map in .*; give one of: syncmap rwlock lfht, or best" "$TMP/e" ||
+	fail "bad baseline: message: $(cat "$TMP/e")"
+[ ! -e "$S/summary.tsv" ] && [ ! -e "$H" ] || fail "bad baseline: wrote a table"
+
+# 13. summary.tsv: the median's 95% interval from order statistics
+# (9 values: [x(2), x(8)]; 5 values: none, NA), n, rows not ok counted
+S=$TMP/ci
+mkdir -p "$S"
+{
+	echo "$HDR"
+	reps rwlock 1 5 1 9 2 8 3 7 4 6
+	reps syncmap 1 1 2 3 4 5
+	row syncmap 1 50 1000 99 status=interfered rep=6
+	R=90 reps rwlock 1 5 1 9 2 8 3 7 4 6
+} >"$S/results.csv"
+plot "$S"
+[ "$rc" -eq 0 ] || fail "ci: exit $rc: $(cat "$TMP/e")"
+sumcol() { awk -F'\t' -v m="$1" -v c="$2" 'NR == 1 { for (i = 1; i <= NF; i++) ix[$i] = i; next }
+	$ix["impl"] == m && $ix["read_pct"] == 50 { print $ix[c] }' "$S/summary.tsv"; }
+[ "$(sumcol rwlock mops_med) $(sumcol rwlock mops_lo) $(sumcol rwlock mops_hi) $(sumcol rwlock mops_n)" = "5 2 8 9" ] ||
+	fail "ci: rwlock $(sumcol rwlock mops_med) [$(sumcol rwlock mops_lo), $(sumcol rwlock mops_hi)] n $(sumcol rwlock mops_n), want 5 [2, 8] n 9"
+[ "$(sumcol syncmap mops_lo) $(sumcol syncmap mops_hi) $(sumcol syncmap mops_n)" = "NA NA 5" ] ||
+	fail "ci: 5 values have an interval: $(sumcol syncmap mops_lo)"
+[ "$(sumcol syncmap not_ok) $(sumcol syncmap reps) $(sumcol syncmap mops_max)" = "1 5 5" ] ||
+	fail "ci: the interfered row: not_ok $(sumcol syncmap not_ok) reps $(sumcol syncmap reps) max $(sumcol syncmap mops_max)"
+# bars: min-max while one map has fewer than 6 values, else the interval
+grep -q "bars: min-max (fewer than 6 repetitions" "$S/plots/throughput_reads_uniform_k1000_t1.svg" ||
+	fail "ci: the bars are not said to be min-max"
+sed -i '/^syncmap,/d' "$S/results.csv"
+plot "$S"
+grep -q "bars: 95% interval of the median" "$S/plots/throughput_reads_uniform_k1000_t1.svg" ||
+	fail "ci: the bars are not the 95% interval"
 finish

@@ -68,7 +68,7 @@ dups=$(row_keys "$csv" | sort | uniq -d | wc -l)
 [ "$dups" -eq 0 ] || fail "$dups duplicate rows"
 if command -v gnuplot >/dev/null 2>&1; then
 	for f in throughput_threads_uniform_k1000 throughput_threads_uniform_k100000 \
-		throughput_reads_uniform_k1000 promotion_uniform \
+		throughput_reads_uniform_k1000_t1 heatmap_uniform_k1000 promotion_uniform \
 		latency_uniform_k1000 memory_uniform; do
 		for e in svg png; do
 			[ -s "$TMP/plots/$f.$e" ] || fail "no plot $f.$e"

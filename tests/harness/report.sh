@@ -1,5 +1,6 @@
-# The sweep report page (report_write_sweep) on the reference sweep and
-# its figures, rendered by headless Chromium where it is installed:
+# The sweep report page (report_write_sweep) on the reference sweep, its
+# tables (summary.tsv, heatmap.tsv) and figures, rendered by headless
+# Chromium where it is installed:
 #	sh report.sh MAPBENCH SOURCE_DIR REPORT_PAGE
 # Screenshots go to $SHOTS (default: the current directory):
 # report-laptop.png, report-phone.png, compare-page.png.
@@ -11,6 +12,7 @@ SHOTS=${SHOTS:-$(pwd)}
 
 mkdir -p "$TMP/sweep" "$TMP/plots"
 cp "$SRC/results/reference/results.csv" "$SRC/results/reference/meta.json" \
+	"$SRC/results/reference/summary.tsv" "$SRC/results/reference/heatmap.tsv" \
 	"$TMP/sweep/"
 cp "$SRC"/results/reference/plots/*.svg "$TMP/plots/"
 # A name to escape, an unknown prefix, and a row whose status is not ok
@@ -28,16 +30,32 @@ awk -F, -v OFS=, -v st="$st" '{ print; last = $0 }
 "$RP" "$TMP/sweep" "$TMP/plots" || fail "report_page: exit $?"
 page=$TMP/plots/index.html
 [ -s "$page" ] || fail "no index.html"
-grep -q '<table id=summary' "$page" || fail "no summary table"
+grep -q '<table class=summary' "$page" || fail "no summary table"
 grep -q 'class="num best"' "$page" || fail "no best cell highlighted"
 grep -q '&lt;b&gt;evil&lt;/b&gt;' "$page" || fail "map name not escaped"
 grep -q '<b>evil' "$page" && fail "raw markup from the csv"
-grep -q 'evil&lt;/b&gt; 1' "$page" || fail "non-ok row not counted"
+grep -q '1 row not <code>ok</code>.*error 1 (&lt;b&gt;evil&lt;/b&gt;)' "$page" || fail "non-ok row not counted"
+# the order: who wins where, then the figures (throughput first), the
+# summary, the machine, the method from meta.json's grid
+order=$(grep -o 'id=wins\|id=figures\|id=summary-h\|id=machine\|id=method' "$page" | tr '\n' ' ')
+[ "$order" = "id=wins id=figures id=summary-h id=machine id=method " ] || fail "sections in the order '$order'"
+first=$(grep -o '<img loading=lazy src="[a-z_]*' "$page" | head -1 | sed 's/.*src="//')
+[ "$first" = throughput_reads_uniform_k ] || fail "the first figure is $first, not throughput"
+grep -q '<table class=heat>' "$page" || fail "no heatmap table"
+grep -q '<th>latency-sample</th><td>1000</td>' "$page" || fail "the Method has no grid"
+grep -q '<th>impls</th><td>syncmap, rwlock, ' "$page" || fail "the grid's lists are not listed"
+# maps in registry order in the summary, whatever order the rows ran in
+hdr=$(grep -m1 '<table class=summary>' "$page" | sed 's/<th[^>]*>/ /g; s/<[^>]*>//g' | tr -s ' ')
+case "$hdr" in " configuration syncmap rwlock lfht hashtrie striped"*) ;; *) fail "summary columns: $hdr" ;; esac
+# a sweep whose rows are all ok says nothing about rows not ok
+sed -i '$d' "$TMP/sweep/results.csv"
+"$RP" "$TMP/sweep" "$TMP/plots" || fail "report_page: exit $?"
+grep -q 'class=warn>[0-9]* rows\? not' "$page" && fail "rows not ok said when there are none"
 cpu=$(sed -n 's/.*"cpu_model": "\([^"]*\)".*/\1/p' "$TMP/sweep/meta.json" | head -1)
 [ -n "$cpu" ] && grep -qF "$cpu" "$page" || fail "no machine ($cpu)"
 grep -q 'src="odd%20name%20%26%20%3Cx%3E.svg"' "$page" ||
 	fail "odd file name not URL-escaped"
-grep -q 'scaling\|contention' "$page" || fail "no caption for throughput"
+grep -q 'Throughput (Mops/s, log scale' "$page" || fail "no caption for throughput"
 grep -q 'its title and axes say' "$page" || fail "no generic caption"
 grep -qi '<script\|http://\|https://' "$page" && fail "not self-contained"
 # every image the page references exists
@@ -56,8 +74,10 @@ for src in $(grep -o 'src="[^"]*"' "$page" | sed 's/^src="//; s/"$//'); do
 	[ -f "$TMP/plots/$f" ] || fail "missing image $f"
 	n=$((n + 1))
 done
-[ "$n" -eq "$(ls "$TMP/plots"/*.svg | wc -l)" ] ||
-	fail "$n images referenced, $(ls "$TMP/plots"/*.svg | wc -l) svg files"
+# the heatmaps are the coloured tables, linked as figures
+h=$(grep -c 'href="heatmap_[a-z0-9_]*\.svg"' "$page")
+[ "$h" -gt 0 ] && [ "$((n + h))" -eq "$(ls "$TMP/plots"/*.svg | wc -l)" ] ||
+	fail "$n images and $h heatmaps referenced, $(ls "$TMP/plots"/*.svg | wc -l) svg files"
 # bad input: exit 2, the page left as it was
 cp "$page" "$TMP/before.html"
 printf 'impl,mops\nsyncmap\n' >"$TMP/sweep/results.csv"
@@ -79,7 +99,7 @@ chrome() {
 }
 chrome --dump-dom "file://$page" >"$TMP/dom.html" 2>"$TMP/chrome.log" ||
 	fail "chromium --dump-dom: exit $?"
-grep -q '<table id="summary"' "$TMP/dom.html" || fail "dom: no summary table"
+grep -q '<table class="summary"' "$TMP/dom.html" || fail "dom: no summary table"
 grep -q '<figure>' "$TMP/dom.html" || fail "dom: no figures"
 grep -q 'ERR_FILE_NOT_FOUND\|Failed to load resource' "$TMP/chrome.log" &&
 	fail "chromium could not load a resource: $(grep -m1 ERR_ "$TMP/chrome.log")"
