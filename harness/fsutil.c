@@ -1,5 +1,8 @@
-/* Small file-system helpers (fsutil.h). */
+/* Small file-system and process helpers (fsutil.h). */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -66,4 +69,38 @@ print_shell_word(FILE *f, const char *s)
 		else
 			fputc(*s, f);
 	fputc('\'', f);
+}
+
+void
+proc_die_with_parent(pid_t parent)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+		_exit(1);
+}
+
+static const char *volatile guard_what;
+
+static void
+guard_atexit(void)
+{
+	const char *what = guard_what;
+
+	if (what == NULL)
+		return;
+	fflush(stdout);
+	fprintf(stderr,
+		"mapbench: %s called exit() and ended the process before "
+		"it returned; counted as a failure (exit status 1)\n",
+		what);
+	_exit(1);
+}
+
+void
+proc_guard(const char *what)
+{
+	static int installed;
+
+	if (!installed && what)
+		installed = atexit(guard_atexit) == 0;
+	guard_what = what;
 }
