@@ -1,5 +1,7 @@
 /* Small file-system and process helpers (fsutil.h). */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <signal.h>
 #include <sys/prctl.h>

@@ -17,6 +17,7 @@
 
 #include <jansson.h>
 
+#include "fsutil.h"
 #include "lincheck.h"
 #include "plugin.h"
 
@@ -275,8 +276,10 @@ lc_parse(int argc, char **argv, struct lc_opts *o)
 			break;
 		case 'L':
 			/* Loaded now: --impl is resolved after every option. */
+			proc_guard("a constructor of the --impl-lib plugin");
 			if (map_plugin_load(optarg, why, sizeof(why)))
 				lc_bad("--impl-lib", why);
+			proc_guard(NULL);
 			break;
 		case 't':
 			o->c.threads = (unsigned)lc_num(

@@ -423,7 +423,12 @@ measure(const struct config *c, struct result *r)
 	int err;
 
 	memset(r, 0, sizeof(*r));
+	/* Not isolated: a map that calls exit() must not end us with 0. */
+	proc_guard(c->isolate ? NULL
+			      : "the map's code (a row run in mapbench's own "
+				"process)");
 	err = run_row(c, r);
+	proc_guard(NULL);
 	if (err == -ENOMEM)
 		snprintf(r->status, sizeof(r->status), "oom");
 	else if (err)
@@ -567,7 +572,7 @@ cmd_run(const struct opts *o)
 	struct result *rs;
 	bool *done;
 	size_t n, n_order;
-	int rc = 0, wr;
+	int rc = 0, wr, saved_stdout;
 
 	n = prepare_grid(o, &grid);
 	if (n == 0)
@@ -583,11 +588,29 @@ cmd_run(const struct opts *o)
 		return 1;
 	}
 	catch_signals();
+	/*
+	 * While rows run, what a map prints on stdout goes to stderr: stdout
+	 * carries the table, CSV or JSON alone.
+	 */
+	fflush(stdout);
+	saved_stdout = dup(1);
+	if (saved_stdout < 0 || dup2(2, 1) < 0) {
+		fprintf(stderr, "mapbench: run: cannot redirect stdout: %s\n",
+			strerror(errno));
+		return 1;
+	}
 	for (size_t i = 0; i < n_order && !mb_interrupted; i++) {
 		measure(&order[i], &rs[i]);
 		done[i] = !mb_interrupted;
-		rc |= strcmp(rs[i].status, "ok") != 0;
+		rc |= done[i] && strcmp(rs[i].status, "ok") != 0;
 	}
+	fflush(stdout);
+	if (dup2(saved_stdout, 1) < 0) {
+		fprintf(stderr, "mapbench: run: cannot restore stdout: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	close(saved_stdout);
 	switch (o->format) {
 	case FMT_TABLE:
 		wr = schema_table(stdout, order, rs, done, n_order,

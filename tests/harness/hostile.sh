@@ -1,0 +1,154 @@
+# Hostile maps (tests/harness/hostile.c): a map that calls exit(0), aborts,
+# hangs or prints fails every command with a message, costs only its own
+# verdict, and leaves no process behind.
+# sh hostile.sh MAPBENCH SOURCE_DIR HOSTILE_SO
+. "$(dirname "$0")/lib.sh"
+SO=$3
+L="--impl-lib $SO"
+# alive PID: the process runs (a zombie waiting for init does not count)
+alive() {
+	st=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+	case $st in Z*) return 1 ;; esac
+	return 0
+}
+
+# check: a test whose child exits 0 without reporting is a failure.
+for m in hx_exit_create hx_exit_op; do
+	"$MB" check $L --impl "$m" --suite conformance --scale 0.05 \
+		>"$TMP/c.out" 2>&1
+	rc=$?
+	[ "$rc" -eq 1 ] || fail "check $m: exit $rc, want 1"
+	grep -q "passed, 0 failed" "$TMP/c.out" && fail "check $m: no failure"
+	grep -q "ended with exit status 0 before the test returned" \
+		"$TMP/c.out" || fail "check $m: no message: $(tail -3 "$TMP/c.out")"
+done
+"$MB" check $L --impl hx_ok --suite conformance --scale 0.05 >"$TMP/c.out" 2>&1 ||
+	fail "check hx_ok: $(tail -3 "$TMP/c.out")"
+# The plugin's constructor ends the process: said, exit status not 0.
+HX_CTOR_EXIT=1 "$MB" check $L --impl hx_ok >"$TMP/c.out" 2>&1
+rc=$?
+[ "$rc" -ne 0 ] || fail "check with an exiting constructor: exit 0"
+grep -q "called exit()" "$TMP/c.out" ||
+	fail "exiting constructor not said: $(cat "$TMP/c.out")"
+
+# An empty selection checks nothing: bad input.
+for a in "--impl=" "--impl=," "--impl=rwlock --suite=" "--impl=rwlock --suite=,"; do
+	# shellcheck disable=SC2086
+	"$MB" check $a >"$TMP/e.out" 2>&1
+	rc=$?
+	[ "$rc" -eq 2 ] || fail "check $a: exit $rc, want 2"
+done
+
+# run: each row in its own process; an exiting map is a row not ok, exit 1.
+for m in hx_exit_create hx_exit_op; do
+	"$MB" run $L --impl "$m" --threads 1 --keys 1000 --duration 20ms \
+		--format csv >"$TMP/r.out" 2>"$TMP/r.err"
+	rc=$?
+	[ "$rc" -eq 1 ] || fail "run $m: exit $rc, want 1"
+	grep -q "ended with exit status 0 before the row was measured" \
+		"$TMP/r.err" || fail "run $m: no message: $(cat "$TMP/r.err")"
+	st=$(csv_col "$TMP/r.out" status)
+	[ "$(tail -n +2 "$TMP/r.out" | cut -d, -f"$st")" = error ] ||
+		fail "run $m: status not error: $(cat "$TMP/r.out")"
+done
+"$MB" run $L --impl hx_exit_op --no-isolate --threads 1 --keys 1000 \
+	--duration 20ms >"$TMP/r.out" 2>"$TMP/r.err"
+rc=$?
+[ "$rc" -eq 1 ] || fail "run --no-isolate hx_exit_op: exit $rc, want 1"
+grep -q "called exit()" "$TMP/r.err" ||
+	fail "run --no-isolate: no message: $(cat "$TMP/r.err")"
+# A map that prints on stdout does not corrupt the CSV.
+"$MB" run $L --impl hx_print,rwlock --threads 1 --keys 1000 --duration 20ms \
+	--format csv >"$TMP/p.out" 2>/dev/null || fail "run hx_print"
+grep -q "hello" "$TMP/p.out" && fail "a map's stdout reached run's CSV"
+[ "$(wc -l <"$TMP/p.out")" -eq 3 ] || fail "run hx_print: not 3 lines"
+# --row-timeout holds in run: a hanging map is a timeout row.
+"$MB" run $L --impl hx_hang_op --threads 1 --keys 1000 --duration 20ms \
+	--row-timeout 2s --format csv >"$TMP/h.out" 2>/dev/null
+rc=$?
+[ "$rc" -eq 1 ] || fail "run hx_hang_op: exit $rc, want 1"
+grep -q ",timeout," "$TMP/h.out" || fail "run hx_hang_op: no timeout row"
+
+# sweep: the exiting map's rows are error, the others ok.
+"$MB" sweep $L --impl hx_exit_op,rwlock --threads 1 --read 90 --keys 1000 \
+	--duration 20ms --out "$TMP/sw" --no-plot >/dev/null 2>"$TMP/sw.err"
+rc=$?
+[ "$rc" -eq 1 ] || fail "sweep hx_exit_op: exit $rc, want 1"
+st=$(csv_col "$TMP/sw/results.csv" status)
+awk -F, -v c="$st" '$1 == "hx_exit_op" && $c != "error" { bad = 1 }
+	$1 == "rwlock" && $c != "ok" { bad = 1 } END { exit bad }' \
+	"$TMP/sw/results.csv" || fail "sweep statuses: $(cat "$TMP/sw/results.csv")"
+
+# No orphans: a sweep whose row hangs, killed by SIGKILL, leaves no row
+# process and no lock (the resume is not refused).
+"$MB" sweep $L --impl hx_hang_op --threads 1 --read 90 --keys 1000 \
+	--duration 20ms --out "$TMP/hang" --no-plot >/dev/null 2>&1 &
+pid=$!
+sleep 2
+kids=$(pgrep -P "$pid")
+[ -n "$kids" ] || fail "no row child under the sweep"
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null
+sleep 1
+for k in $kids; do
+	alive "$k" && {
+		fail "row child $k outlived its sweep"
+		kill -KILL "$k"
+	}
+done
+# One SIGINT: the row is abandoned at once, not after its timeout.
+"$MB" sweep $L --impl hx_hang_op --threads 1 --read 90 --keys 1000 \
+	--duration 20ms --out "$TMP/hang2" --no-plot >/dev/null 2>&1 &
+pid=$!
+sleep 2
+kids=$(pgrep -P "$pid")
+kill -INT "$pid"
+t0=$(date +%s)
+wait "$pid"
+rc=$?
+[ $(($(date +%s) - t0)) -le 5 ] || fail "one SIGINT waited for the row"
+[ "$rc" -eq 130 ] || fail "sweep after SIGINT: exit $rc, want 130"
+for k in $kids; do
+	alive "$k" && {
+		fail "row child $k outlived SIGINT"
+		kill -KILL "$k"
+	}
+done
+"$MB" sweep $L --impl rwlock --threads 1 --read 90 --keys 1000 \
+	--duration 20ms --out "$TMP/hang2" --no-plot --resume >/dev/null \
+	2>"$TMP/res.err" && fail "resume with another grid accepted"
+grep -q "another mapbench sweep" "$TMP/res.err" &&
+	fail "the lock outlived the sweep: $(cat "$TMP/res.err")"
+
+# check: SIGKILL to mapbench leaves no test child; SIGINT ends it with 130.
+"$MB" check $L --impl hx_hang_op --suite conformance >/dev/null 2>&1 &
+pid=$!
+sleep 2
+kids=$(pgrep -P "$pid")
+[ -n "$kids" ] || fail "no test child under check"
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null
+sleep 1
+for k in $kids; do
+	alive "$k" && {
+		fail "test child $k outlived check"
+		kill -KILL "$k"
+	}
+done
+"$MB" check $L --impl hx_hang_op --suite conformance >"$TMP/ci.out" 2>&1 &
+pid=$!
+sleep 2
+kids=$(pgrep -P "$pid")
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+[ "$rc" -eq 130 ] || fail "check after SIGINT: exit $rc, want 130"
+grep -q "check: interrupted" "$TMP/ci.out" || fail "check: interrupted not said"
+sleep 1
+for k in $kids; do
+	alive "$k" && {
+		fail "test child $k outlived SIGINT"
+		kill -KILL "$k"
+	}
+done
+finish
