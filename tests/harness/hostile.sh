@@ -151,4 +151,50 @@ for k in $kids; do
 		kill -KILL "$k"
 	}
 done
+# lincheck: each map in its own process; an exiting, aborting or hanging
+# map costs its own verdict, said; the others keep theirs.
+"$MB" lincheck $L --impl hx_exit_op,rwlock,hx_abort_op,hx_exit_create \
+	--histories 2 >"$TMP/l.out" 2>"$TMP/l.err"
+rc=$?
+[ "$rc" -eq 1 ] || fail "lincheck with exiting maps: exit $rc, want 1"
+grep -q "^hx_exit_op: error: its process ended with exit status 0 before it reported" \
+	"$TMP/l.out" || fail "lincheck hx_exit_op: $(cat "$TMP/l.out")"
+grep -q "^hx_exit_create: error: its process ended with exit status 0" \
+	"$TMP/l.out" || fail "lincheck hx_exit_create not said"
+grep -q "^hx_abort_op: error: crashed: SIGABRT" "$TMP/l.out" ||
+	fail "lincheck hx_abort_op not said"
+grep -q "^rwlock: 2 histories" "$TMP/l.out" || fail "lincheck: rwlock's verdict lost"
+grep -q "^lincheck: error$" "$TMP/l.out" || fail "lincheck: verdict not error"
+"$MB" lincheck $L --impl hx_hang_op,rwlock --histories 2 --timeout 2 \
+	>"$TMP/l.out" 2>&1
+rc=$?
+[ "$rc" -eq 1 ] || fail "lincheck hx_hang_op: exit $rc, want 1"
+grep -q "^hx_hang_op: error: timed out after 2 s" "$TMP/l.out" ||
+	fail "lincheck hx_hang_op: $(cat "$TMP/l.out")"
+grep -q "^rwlock: 2 histories" "$TMP/l.out" || fail "lincheck: rwlock after a hang"
+# Ctrl-C: the map in progress is stopped, the verdicts so far printed, 130.
+"$MB" lincheck $L --impl rwlock,hx_hang_op --histories 2 >"$TMP/li.out" 2>&1 &
+pid=$!
+sleep 3
+kids=$(pgrep -P "$pid")
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+[ "$rc" -eq 130 ] || fail "lincheck after SIGINT: exit $rc, want 130"
+grep -q "^rwlock: 2 histories" "$TMP/li.out" || fail "lincheck SIGINT: rwlock lost"
+grep -q "^lincheck: interrupted$" "$TMP/li.out" || fail "lincheck: interrupted not said"
+sleep 1
+for k in $kids; do
+	alive "$k" && {
+		fail "lincheck child $k outlived SIGINT"
+		kill -KILL "$k"
+	}
+done
+# Bad values are echoed; hex is not a decimal.
+"$MB" lincheck --impl rwlock --threads 0 >/dev/null 2>"$TMP/b.err"
+[ $? -eq 2 ] || fail "lincheck --threads 0: not exit 2"
+grep -q "\-\-threads: '0' is not accepted" "$TMP/b.err" ||
+	fail "lincheck --threads 0: $(cat "$TMP/b.err")"
+"$MB" lincheck --impl rwlock --ops 0x10 >/dev/null 2>&1
+[ $? -eq 2 ] || fail "lincheck --ops 0x10 accepted"
 finish
