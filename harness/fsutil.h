@@ -17,6 +17,14 @@ int write_all(int fd, const void *buf, size_t len);
 void print_shell_word(FILE *f, const char *s);
 
 /*
+ * A directory mapbench writes into (a sweep's plots/): 0 when `path` is
+ * absent or a real directory holding no symbolic link; else -1 with
+ * `why` saying which link or what it is.  A planted link could make
+ * plot or gnuplot write outside the sweep directory.
+ */
+int dir_check_real(const char *path, char *why, size_t len);
+
+/*
  * Process helpers.
  *
  * proc_die_with_parent: called by a child right after fork(); the child

@@ -200,9 +200,15 @@ open_outdir(const struct opts *o, struct outdir *d)
 		bad_out(o->out, "cannot create the directory", -err);
 	if (stat(o->out, &st) || !S_ISDIR(st.st_mode))
 		bad_out(o->out, "not a directory", 0);
-	d->lock_fd = open(d->lock, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	/* No file of the directory is reached through a link. */
+	d->lock_fd =
+		open(d->lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
+	if (d->lock_fd < 0 && errno == ELOOP)
+		bad_out(d->lock, "a symbolic link: refused", 0);
 	if (d->lock_fd < 0)
 		bad_out(o->out, "cannot write the directory", errno);
+	if (fstat(d->lock_fd, &st) || !S_ISREG(st.st_mode))
+		bad_out(d->lock, "not a regular file", 0);
 	if (flock(d->lock_fd, LOCK_EX | LOCK_NB)) {
 		if (errno == EWOULDBLOCK)
 			bad_out(o->out,
@@ -228,6 +234,16 @@ open_outdir(const struct opts *o, struct outdir *d)
 	}
 	if (lstat(d->meta, &st) == 0 && !S_ISREG(st.st_mode))
 		bad_out(d->meta, "not a regular file", 0);
+	/* The plots' directory: found bad now, not after the sweep. */
+	if (!o->no_plot) {
+		char why[4200];
+
+		if (dir_check_real(d->plots, why, sizeof(why))) {
+			fprintf(stderr, "mapbench: %s: %s\n",
+				o->plot_dir ? "--plot-dir" : "--out", why);
+			exit(2);
+		}
+	}
 }
 
 /* The first key of `a` that `b` lacks or holds differently, or NULL. */
@@ -480,7 +496,8 @@ cmd_sweep(const struct opts *o, int argc, char **argv)
 			d.meta, strerror(-err));
 		return 2;
 	}
-	fd = open(d.csv, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+	fd = open(d.csv, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
+		  0666);
 	if (fd < 0) {
 		fprintf(stderr, "mapbench: --out: cannot write %s: %s\n", d.csv,
 			strerror(errno));
