@@ -37,7 +37,7 @@
  * another interleaving) up to this many times in all before it counts as
  * unknown: on a loaded machine threads often run one after the other.
  */
-#define LC_MAX_ATTEMPTS 8
+#define LC_MAX_ATTEMPTS 20
 /* The defaults where lincheck_record.c's lc_config_default differs. */
 #define LC_DEFAULT_OPS	     2000
 #define LC_DEFAULT_HISTORIES 20
