@@ -246,6 +246,19 @@ open_outdir(const struct opts *o, struct outdir *d)
 	}
 }
 
+/* What open_outdir allocated (the lock stays held until exit). */
+static void
+outdir_free(const struct opts *o, struct outdir *d)
+{
+	free(d->csv);
+	free(d->meta);
+	free(d->lock);
+	if (!o->plot_dir)
+		free(d->plots);
+	memset(d, 0, sizeof(*d));
+	d->lock_fd = -1;
+}
+
 /* The first key of `a` that `b` lacks or holds differently, or NULL. */
 static const char *
 json_first_difference(json_t *a, json_t *b)
@@ -394,10 +407,12 @@ already_done(const struct config *c, void *arg)
 static void
 print_resume_hint(int argc, char **argv)
 {
-	fprintf(stderr, "mapbench: to finish, run:\n  mapbench");
+	/* argv[0] as it was run: the line pastes back into a shell. */
+	fprintf(stderr, "mapbench: to finish, run:\n  ");
 	for (int i = 0; i < argc; i++)
-		if (strcmp(argv[i], "--resume")) {
-			fputc(' ', stderr);
+		if (i == 0 || strcmp(argv[i], "--resume")) {
+			if (i)
+				fputc(' ', stderr);
 			print_shell_word(stderr, argv[i]);
 		}
 	fprintf(stderr, " --resume\n");
@@ -577,9 +592,13 @@ cmd_sweep(const struct opts *o, int argc, char **argv)
 		rc = 1;
 	free(grid);
 	free(order);
-	if (o->no_plot)
-		return rc;
-	return cmd_plot(o->out, d.plots) ?: rc;
+	if (!o->no_plot)
+		rc = cmd_plot(o->out, d.plots) ?: rc;
+	for (size_t i = 0; i < done_set.n; i++)
+		free(done_set.keys[i]);
+	free(done_set.keys);
+	outdir_free(o, &d);
+	return rc;
 }
 
 int

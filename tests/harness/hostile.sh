@@ -197,4 +197,18 @@ grep -q "\-\-threads: '0' is not accepted" "$TMP/b.err" ||
 	fail "lincheck --threads 0: $(cat "$TMP/b.err")"
 "$MB" lincheck --impl rwlock --ops 0x10 >/dev/null 2>&1
 [ $? -eq 2 ] || fail "lincheck --ops 0x10 accepted"
+# The resume command printed after an interrupt pastes back into a shell.
+"$MB" sweep --impl rwlock --threads 1 --read 90 --keys 1000 \
+	--duration 300ms --repeat 4 --out "$TMP/int sw" --no-plot \
+	>/dev/null 2>"$TMP/int.err" &
+pid=$!
+sleep 1.5
+kill -INT "$pid"
+wait "$pid"
+line=$(sed -n '/to finish, run:/{n;p;}' "$TMP/int.err")
+[ -n "$line" ] || fail "no resume command: $(cat "$TMP/int.err")"
+sh -c "$line" >/dev/null 2>"$TMP/res2.err" ||
+	fail "the printed resume command failed: $line: $(cat "$TMP/res2.err")"
+[ "$(tail -n +2 "$TMP/int sw/results.csv" | wc -l)" -eq 4 ] ||
+	fail "the resumed sweep has not 4 rows"
 finish
