@@ -242,6 +242,13 @@ grid_identity(const struct opts *o)
 	json_object_set_new(j, "seed", u64_string(o->seed));
 	json_object_set_new(j, "pin", json_boolean(o->pin));
 	json_object_set_new(j, "latency-sample", u64_string(o->latency_sample));
+	/* How rows are measured: a resume must not mix two methods. */
+	json_object_set_new(j, "ops", u64_string(o->ops_per_thread));
+	json_object_set_new(j, "settle", json_boolean(o->settle));
+	json_object_set_new(
+		j, "sizing",
+		json_string(o->sizing == SIZING_KEYS ? "keys" : "none"));
+	json_object_set_new(j, "isolate", json_boolean(o->isolate));
 	return j;
 }
 
