@@ -329,6 +329,10 @@ check_same_grid(const struct opts *o, const struct outdir *d)
 			"%s (now %s, then %s); resume with the same options "
 			"or choose another --out\n",
 			diff, d->dir, a ? a : "?", b ? b : "?");
+		free(a);
+		free(b);
+		json_decref(now);
+		json_decref(meta);
 		exit(2);
 	}
 	json_decref(now);
@@ -594,7 +598,8 @@ cmd_sweep(const struct opts *o, int argc, char **argv)
 			"time)\n",
 			done_set.n + done, d.csv, done);
 		print_resume_hint(argc, argv);
-		return interrupted_status();
+		rc = interrupted_status();
+		goto out;
 	}
 	fmt_time(label, sizeof(label), now_sec() - t_begin);
 	fprintf(stderr, "mapbench: sweep: %zu runs in %s; %zu rows in %s\n",
@@ -604,10 +609,11 @@ cmd_sweep(const struct opts *o, int argc, char **argv)
 	/* Finished, but some rows are not measurements: exit 1 (documented). */
 	if (not_ok)
 		rc = 1;
-	free(grid);
-	free(order);
 	if (!o->no_plot)
 		rc = cmd_plot(o->out, d.plots) ?: rc;
+out:
+	free(grid);
+	free(order);
 	for (size_t i = 0; i < done_set.n; i++)
 		free(done_set.keys[i]);
 	free(done_set.keys);
