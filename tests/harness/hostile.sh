@@ -11,6 +11,18 @@ alive() {
 	case $st in Z*) return 1 ;; esac
 	return 0
 }
+# wait_kids PID: PID's children, once it has some (at most 20 s)
+wait_kids() {
+	i=0
+	while [ "$i" -lt 200 ]; do
+		k=$(pgrep -P "$1")
+		[ -n "$k" ] && break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	sleep 1 # the child is in its row or test
+	pgrep -P "$1"
+}
 
 # check: a test whose child exits 0 without reporting is a failure.
 for m in hx_exit_create hx_exit_op; do
@@ -84,8 +96,7 @@ awk -F, -v c="$st" '$1 == "hx_exit_op" && $c != "error" { bad = 1 }
 "$MB" sweep $L --impl hx_hang_op --threads 1 --read 90 --keys 1000 \
 	--duration 20ms --out "$TMP/hang" --no-plot >/dev/null 2>&1 &
 pid=$!
-sleep 2
-kids=$(pgrep -P "$pid")
+kids=$(wait_kids "$pid")
 [ -n "$kids" ] || fail "no row child under the sweep"
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null
@@ -100,8 +111,7 @@ done
 "$MB" sweep $L --impl hx_hang_op --threads 1 --read 90 --keys 1000 \
 	--duration 20ms --out "$TMP/hang2" --no-plot >/dev/null 2>&1 &
 pid=$!
-sleep 2
-kids=$(pgrep -P "$pid")
+kids=$(wait_kids "$pid")
 kill -INT "$pid"
 t0=$(date +%s)
 wait "$pid"
@@ -123,8 +133,7 @@ grep -q "another mapbench sweep" "$TMP/res.err" &&
 # check: SIGKILL to mapbench leaves no test child; SIGINT ends it with 130.
 "$MB" check $L --impl hx_hang_op --suite conformance >/dev/null 2>&1 &
 pid=$!
-sleep 2
-kids=$(pgrep -P "$pid")
+kids=$(wait_kids "$pid")
 [ -n "$kids" ] || fail "no test child under check"
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null
@@ -137,8 +146,7 @@ for k in $kids; do
 done
 "$MB" check $L --impl hx_hang_op --suite conformance >"$TMP/ci.out" 2>&1 &
 pid=$!
-sleep 2
-kids=$(pgrep -P "$pid")
+kids=$(wait_kids "$pid")
 kill -INT "$pid"
 wait "$pid"
 rc=$?
@@ -176,8 +184,13 @@ grep -q "^rwlock: 2 histories" "$TMP/l.out" || fail "lincheck: rwlock after a ha
 "$MB" lincheck $L --impl rwlock,hx_hang_op --histories 2 --ops 300 \
 	>"$TMP/li.out" 2>&1 &
 pid=$!
-sleep 3
-kids=$(pgrep -P "$pid")
+# Once rwlock's verdict is out and the hanging map runs.
+i=0
+while [ "$i" -lt 600 ] && ! grep -q "^rwlock: " "$TMP/li.out"; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kids=$(wait_kids "$pid")
 kill -INT "$pid"
 wait "$pid"
 rc=$?
@@ -203,7 +216,12 @@ grep -q "\-\-threads: '0' is not accepted" "$TMP/b.err" ||
 	--duration 300ms --repeat 4 --out "$TMP/int sw" --no-plot \
 	>/dev/null 2>"$TMP/int.err" &
 pid=$!
-sleep 1.5
+# Interrupt once a row is written (the sweep is past its start-up).
+i=0
+while [ "$i" -lt 200 ] && ! [ "$(wc -l <"$TMP/int sw/results.csv" 2>/dev/null)" -ge 2 ] 2>/dev/null; do
+	sleep 0.1
+	i=$((i + 1))
+done
 kill -INT "$pid"
 wait "$pid"
 line=$(sed -n '/to finish, run:/{n;p;}' "$TMP/int.err")
