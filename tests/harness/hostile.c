@@ -10,6 +10,8 @@
  *   hx_abort_op    the 100th store of a map calls abort()
  *   hx_hang_op     the 100th store of a map sleeps forever
  *   hx_print       create() prints a line on stdout
+ *   hx_hooks       correct, with thread hooks that count nesting: an
+ *                  operation from a thread not entered aborts
  *   hx_los2        load_or_store checks under the lock, unlocks, then
  *                  inserts under the lock again (two racing callers can
  *                  both store): no yield, no spin between the two
@@ -34,6 +36,7 @@ enum hx_mode {
 	HX_HANG_OP,
 	HX_PRINT,
 	HX_LOS2,
+	HX_HOOKS,
 };
 
 struct node {
@@ -57,6 +60,32 @@ hx_ctor(void)
 
 	if (e && strcmp(e, "1") == 0)
 		exit(0);
+}
+
+/* hx_hooks: how often this thread is entered (hooks nest). */
+static _Thread_local int hx_depth;
+
+static void
+hx_enter(void)
+{
+	hx_depth++;
+}
+
+static void
+hx_leave(void)
+{
+	if (--hx_depth < 0)
+		abort();
+}
+
+static void
+hx_need_entered(const struct map *m)
+{
+	if (m->mode == HX_HOOKS && hx_depth <= 0) {
+		fprintf(stderr, "hx_hooks: an operation from a thread that "
+				"is not entered\n");
+		abort();
+	}
 }
 
 static size_t
@@ -196,6 +225,7 @@ hx_load(struct map *m, uint64_t key, void **value)
 {
 	struct node *n;
 
+	hx_need_entered(m);
 	pthread_mutex_lock(&m->mu);
 	n = *hx_find(m, key);
 	if (n && value)
@@ -211,6 +241,7 @@ hx_store(struct map *m, uint64_t key, void *value)
 
 	if (value == NULL)
 		return -EINVAL;
+	hx_need_entered(m);
 	hx_store_hook(m);
 	pthread_mutex_lock(&m->mu);
 	rc = hx_put_locked(m, key, value, NULL);
@@ -365,6 +396,7 @@ HX_CREATE(HX_ABORT_OP, hx_create_abort_op)
 HX_CREATE(HX_HANG_OP, hx_create_hang_op)
 HX_CREATE(HX_PRINT, hx_create_print)
 HX_CREATE(HX_LOS2, hx_create_los2)
+HX_CREATE(HX_HOOKS, hx_create_hooks)
 
 #define HX_OPS(nm, fn)                                                         \
 	{                                                                      \
@@ -385,10 +417,28 @@ static const struct map_ops hx_ops[] = {
 	HX_OPS("hx_hang_op", hx_create_hang_op),
 	HX_OPS("hx_print", hx_create_print),
 	HX_OPS("hx_los2", hx_create_los2),
+	{
+		.name = "hx_hooks",
+		.summary = "hostile test plugin: hx_hooks",
+		.create = hx_create_hooks,
+		.destroy = hx_destroy,
+		.thread_enter = hx_enter,
+		.thread_exit = hx_leave,
+		.load = hx_load,
+		.store = hx_store,
+		.load_or_store = hx_load_or_store,
+		.load_and_delete = hx_load_and_delete,
+		.del = hx_del,
+		.swap = hx_swap,
+		.compare_and_swap = hx_cas,
+		.compare_and_delete = hx_cad,
+		.range = hx_range,
+		.clear = hx_clear,
+	},
 };
 
 const uint32_t mapbench_abi_version = MAPBENCH_ABI_VERSION;
 const struct map_ops *const mapbench_maps[] = {
-	&hx_ops[0], &hx_ops[1], &hx_ops[2], &hx_ops[3],
-	&hx_ops[4], &hx_ops[5], &hx_ops[6], NULL,
+	&hx_ops[0], &hx_ops[1], &hx_ops[2], &hx_ops[3], &hx_ops[4],
+	&hx_ops[5], &hx_ops[6], &hx_ops[7], NULL,
 };

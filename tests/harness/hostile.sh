@@ -36,6 +36,9 @@ for m in hx_exit_create hx_exit_op; do
 done
 "$MB" check $L --impl hx_ok --suite conformance --scale 0.05 >"$TMP/c.out" 2>&1 ||
 	fail "check hx_ok: $(tail -3 "$TMP/c.out")"
+# A plugin with thread hooks passes nested_enter (its hooks nest too).
+"$MB" check $L --impl hx_hooks --suite conformance --scale 0.05 \
+	>"$TMP/c.out" 2>&1 || fail "check hx_hooks: $(grep -A3 FAIL "$TMP/c.out")"
 # The plugin's constructor ends the process: said, exit status not 0.
 HX_CTOR_EXIT=1 "$MB" check $L --impl hx_ok >"$TMP/c.out" 2>&1
 rc=$?
