@@ -89,4 +89,23 @@ grep -q "has no column mix, warmup, sizing, ops_per_thread, isolated" \
 	"$TMP/aa.err" || fail "missing columns not named: $(cat "$TMP/aa.err")"
 grep -q "is the same results.csv as" "$TMP/aa.err" ||
 	fail "the same sweep twice not said"
+# 6. plot reads rows the same way (csvread.c): duplicates said and left
+# out, a second header line skipped with its line number.
+"$MB" sweep --impl rwlock --threads 1 --read 90,100 --keys 1000 \
+	--duration 10ms --repeat 2 --out "$TMP/P" --no-plot >/dev/null 2>&1 ||
+	fail "the sweep for plot"
+cp "$TMP/P/summary.tsv" /dev/null 2>/dev/null
+"$MB" plot "$TMP/P" >/dev/null 2>"$TMP/p0.err"
+cp "$TMP/P/summary.tsv" "$TMP/summary0.tsv" 2>/dev/null || fail "no summary.tsv"
+tail -n +2 "$TMP/P/results.csv" >"$TMP/rows"
+cat "$TMP/rows" "$TMP/rows" >>"$TMP/P/results.csv"
+"$MB" plot "$TMP/P" >/dev/null 2>"$TMP/p.err"
+grep -q "8 ok rows repeat the configuration and rep of an earlier ok row (the first on line 6, as line 2)" \
+	"$TMP/p.err" || fail "plot: duplicates not said: $(cat "$TMP/p.err")"
+cmp -s "$TMP/P/summary.tsv" "$TMP/summary0.tsv" ||
+	fail "plot: duplicated rows changed summary.tsv"
+head -1 "$TMP/P/results.csv" >>"$TMP/P/results.csv"
+"$MB" plot "$TMP/P" >/dev/null 2>"$TMP/p.err"
+grep -q "results.csv:14: line skipped: a second header line" "$TMP/p.err" ||
+	fail "plot: second header not said: $(cat "$TMP/p.err")"
 finish
