@@ -243,6 +243,15 @@ open_outdir(const struct opts *o, struct outdir *d)
 				o->plot_dir ? "--plot-dir" : "--out", why);
 			exit(2);
 		}
+		err = mkdir_p(d->plots);
+		if (err || access(d->plots, W_OK)) {
+			fprintf(stderr,
+				"mapbench: %s: %s: cannot write the plots' "
+				"directory: %s\n",
+				o->plot_dir ? "--plot-dir" : "--out", d->plots,
+				strerror(err ? -err : errno));
+			exit(2);
+		}
 	}
 }
 

@@ -70,4 +70,13 @@ sweep --out "$S" --resume --no-plot >/dev/null 2>"$TMP/e" ||
 	fail "resume with a meta.json.tmp link: $(cat "$TMP/e")"
 intact "meta.json.tmp link"
 [ -f "$S/meta.json" ] && [ ! -L "$S/meta.json" ] || fail "meta.json not a file"
+# A --plot-dir that cannot be written is found before the sweep runs.
+printf 'x' >"$TMP/afile"
+"$MB" sweep --impl rwlock --threads 1 --read 90 --keys 1000 --duration 10ms \
+	--out "$TMP/pd" --plot-dir "$TMP/afile/plots" >/dev/null 2>"$TMP/e"
+rc=$?
+[ "$rc" -eq 2 ] || fail "unwritable --plot-dir: exit $rc, want 2"
+[ ! -s "$TMP/pd/results.csv" ] || fail "unwritable --plot-dir: the sweep ran"
+grep -q "plot-dir: .*afile/plots: " "$TMP/e" ||
+	fail "unwritable --plot-dir: $(cat "$TMP/e")"
 finish
