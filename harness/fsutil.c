@@ -100,6 +100,19 @@ dir_check_real(const char *path, char *why, size_t len)
 	return rc;
 }
 
+const char *
+printable(const char *s, char *buf, size_t len)
+{
+	size_t i = 0;
+
+	if (len == 0)
+		return "";
+	for (; s && *s && i + 1 < len; s++)
+		buf[i++] = ((unsigned char)*s < 0x20 || *s == 0x7f) ? '?' : *s;
+	buf[i] = '\0';
+	return buf;
+}
+
 void
 print_shell_word(FILE *f, const char *s)
 {

@@ -25,6 +25,13 @@ void print_shell_word(FILE *f, const char *s);
 int dir_check_real(const char *path, char *why, size_t len);
 
 /*
+ * A plugin's text (summary, help) made printable: a copy in buf (at most
+ * len bytes) with every control character (newline, ESC, ...) shown as
+ * '?', so that a plugin cannot move the cursor or forge output lines.
+ */
+const char *printable(const char *s, char *buf, size_t len);
+
+/*
  * Process helpers.
  *
  * proc_die_with_parent: called by a child right after fork(); the child

@@ -419,7 +419,8 @@ static const struct map_ops hx_ops[] = {
 	HX_OPS("hx_los2", hx_create_los2),
 	{
 		.name = "hx_hooks",
-		.summary = "hostile test plugin: hx_hooks",
+		/* A newline and an ESC: `list` must not print them. */
+		.summary = "hostile test plugin: hx_hooks\nFORGED LINE \033[2J",
 		.create = hx_create_hooks,
 		.destroy = hx_destroy,
 		.thread_enter = hx_enter,

@@ -46,6 +46,13 @@ rc=$?
 grep -q "called exit()" "$TMP/c.out" ||
 	fail "exiting constructor not said: $(cat "$TMP/c.out")"
 
+# A plugin's summary with a newline and ESC reaches the terminal as '?'.
+"$MB" list $L >"$TMP/list.out" 2>&1 || fail "list with the plugin"
+grep -q "^FORGED" "$TMP/list.out" && fail "list: a plugin forged a line"
+grep -q "$(printf '\033')" "$TMP/list.out" && fail "list: an ESC got through"
+grep -q "hx_hooks?FORGED LINE ?\[2J" "$TMP/list.out" ||
+	fail "list: summary not shown: $(grep hx_hooks "$TMP/list.out")"
+
 # An empty selection checks nothing: bad input.
 for a in "--impl=" "--impl=," "--impl=rwlock --suite=" "--impl=rwlock --suite=,"; do
 	# shellcheck disable=SC2086
