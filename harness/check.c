@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -21,6 +22,7 @@
 
 #include "check.h"
 #include "config.h"
+#include "fsutil.h"
 #include "lincheck.h"
 #include "opts.h"
 #include "plugin.h"
@@ -62,12 +64,13 @@ static int
 lin_run_one(size_t i, const struct map_ops *ops, const char *param)
 {
 	char impl[256], hist[16];
-	char *argv[] = {"lincheck", "--impl", impl, "--histories", hist, NULL};
+	char *argv[] = {"lincheck", "--impl",	       impl, "--histories",
+			hist,	    "--unknown-fails", NULL};
 
 	snprintf(impl, sizeof(impl), "%s%s%s", ops->name, param ? ":" : "",
 		 param ? param : "");
 	snprintf(hist, sizeof(hist), "%u", lc_histories);
-	return cmd_lincheck(5, argv);
+	return cmd_lincheck(6, argv);
 }
 
 static const struct suite suites[] = {
@@ -118,46 +121,126 @@ print_failure(const char *out)
 	}
 }
 
+/* Set by SIGINT/SIGTERM while a check runs; the child is killed. */
+static volatile sig_atomic_t check_interrupted;
+
+static void
+check_on_signal(int sig)
+{
+	if (check_interrupted) {
+		/* The second one: stop now, as the default action would. */
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	check_interrupted = sig;
+}
+
+/*
+ * The message a test's child writes on its own pipe after the test
+ * returned: the only way a check passes.  A map that calls exit() or
+ * _exit() inside the test ends the child without it.
+ */
+#define CHECK_DONE "mapbench-check-done:"
+
+static void
+child_report(int fd, int rc)
+{
+	char msg[64];
+	int n = snprintf(msg, sizeof(msg), CHECK_DONE "%d\n", rc);
+
+	if (write_all(fd, msg, (size_t)n))
+		_exit(3);
+}
+
+/* The child's message: its result, or -1 when there is none. */
+static int
+read_report(int fd)
+{
+	char msg[64];
+	ssize_t n;
+	int rc;
+
+	do
+		n = read(fd, msg, sizeof(msg) - 1);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return -1;
+	msg[n] = '\0';
+	if (strncmp(msg, CHECK_DONE, strlen(CHECK_DONE)) ||
+	    sscanf(msg + strlen(CHECK_DONE), "%d", &rc) != 1)
+		return -1;
+	return rc;
+}
+
 /*
  * Run one test in a child: its output is collected, a crash or a hang is
- * the check's failure.  Returns 0 passed, 1 failed, 2 skipped.
+ * the check's failure, and so is a child that ends without reporting
+ * that the test returned (a map that calls exit()).  The child dies with
+ * mapbench (PR_SET_PDEATHSIG) and stays in mapbench's process group, so
+ * a terminal's Ctrl-C reaches it too.  Returns 0 passed, 1 failed, 2
+ * skipped.
  */
 static int
 run_child(const struct suite *s, size_t i, const struct impl_spec *spec,
 	  double timeout, char **out)
 {
-	int pfd[2], status = 0;
+	int pfd[2], dfd[2], status = 0, reported;
 	size_t len = 0, cap = 4096;
 	char *buf = malloc(cap);
-	pid_t pid;
+	pid_t pid, parent = getpid();
 	struct timespec t0, t;
 	bool timed_out = false;
 
 	*out = buf;
-	if (buf == NULL || pipe(pfd))
+	if (buf == NULL)
 		return 1;
 	buf[0] = '\0';
+	if (pipe(pfd))
+		return 1;
+	if (pipe(dfd)) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return 1;
+	}
 	fflush(NULL);
 	pid = fork();
-	if (pid < 0)
-		return 1;
-	if (pid == 0) {
+	if (pid < 0) {
 		close(pfd[0]);
+		close(pfd[1]);
+		close(dfd[0]);
+		close(dfd[1]);
+		return 1;
+	}
+	if (pid == 0) {
+		int rc;
+
+		proc_die_with_parent(parent);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		close(pfd[0]);
+		close(dfd[0]);
 		dup2(pfd[1], 1);
 		dup2(pfd[1], 2);
-		setpgid(0, 0);
-		_exit(s->run_one(i, spec->ops,
-				 spec->param[0] ? spec->param : NULL)
-			      ? 1
-			      : 0);
+		close(pfd[1]);
+		rc = s->run_one(i, spec->ops,
+				spec->param[0] ? spec->param : NULL);
+		fflush(NULL);
+		child_report(dfd[1], rc ? 1 : 0);
+		_exit(rc ? 1 : 0);
 	}
 	close(pfd[1]);
+	close(dfd[1]);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
 		struct pollfd p = {.fd = pfd[0], .events = POLLIN};
 		double left;
 		ssize_t n;
 
+		if (check_interrupted) {
+			kill(pid, SIGKILL);
+			break;
+		}
 		clock_gettime(CLOCK_MONOTONIC, &t);
 		left = timeout - ((double)(t.tv_sec - t0.tv_sec) +
 				  (double)(t.tv_nsec - t0.tv_nsec) * 1e-9);
@@ -176,6 +259,8 @@ run_child(const struct suite *s, size_t i, const struct impl_spec *spec,
 			buf = *out = g;
 		}
 		n = read(pfd[0], buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n <= 0)
 			break;
 		len += (size_t)n;
@@ -184,6 +269,12 @@ run_child(const struct suite *s, size_t i, const struct impl_spec *spec,
 	close(pfd[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	/* The child has ended: its message, if any, is in the pipe. */
+	fcntl(dfd[0], F_SETFL, O_NONBLOCK);
+	reported = read_report(dfd[0]);
+	close(dfd[0]);
+	if (check_interrupted)
+		return 1;
 	if (timed_out) {
 		snprintf(buf + len, cap - len, "\ntimed out after %.0f s\n",
 			 timeout);
@@ -196,9 +287,16 @@ run_child(const struct suite *s, size_t i, const struct impl_spec *spec,
 				 : "signal");
 		return 1;
 	}
+	if (reported < 0) {
+		snprintf(buf + len, cap - len,
+			 "\nthe test's process ended with exit status %d "
+			 "before the test returned (the map called exit()?)\n",
+			 WEXITSTATUS(status));
+		return 1;
+	}
 	if (strstr(buf, "[  SKIPPED ]"))
 		return 2;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+	return reported == 0 && WEXITSTATUS(status) == 0 ? 0 : 1;
 }
 
 int
@@ -297,8 +395,16 @@ cmd_check(int argc, char **argv)
 		}
 		p += len + (p[len] == ',');
 	}
+	if (nspecs == 0)
+		bad_option("--impl", impl_arg,
+			   "map names, comma separated, or all (an empty "
+			   "list checks nothing)");
 	for (size_t k = 0; k < NSUITES; k++)
 		want[k] = suite_arg == NULL;
+	if (suite_arg && suite_arg[0] == '\0')
+		bad_option("--suite", suite_arg,
+			   "conformance, concurrency, memory, lincheck; comma "
+			   "separated (an empty list checks nothing)");
 	for (const char *p = suite_arg ? suite_arg : ""; *p;) {
 		size_t len = strcspn(p, ","), k;
 
@@ -314,7 +420,15 @@ cmd_check(int argc, char **argv)
 		p += len + (p[len] == ',');
 	}
 
-	for (size_t m = 0; m < nspecs; m++) {
+	{
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = check_on_signal;
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+	}
+	for (size_t m = 0; m < nspecs && !check_interrupted; m++) {
 		const struct impl_spec *sp = &specs[m];
 
 		printf("%s%s\n", sp->name,
@@ -322,7 +436,7 @@ cmd_check(int argc, char **argv)
 		if (sp->ops->flags & MAP_CONTROL)
 			printf("  (a control: it stores nothing, so no "
 			       "check applies)\n");
-		for (size_t k = 0; k < NSUITES; k++) {
+		for (size_t k = 0; k < NSUITES && !check_interrupted; k++) {
 			const struct suite *s = &suites[k];
 
 			if (!want[k])
@@ -334,7 +448,13 @@ cmd_check(int argc, char **argv)
 				if ((sp->ops->flags & MAP_CONTROL) ||
 				    (sp->ops->flags & s->skip(i)))
 					continue;
+				if (check_interrupted)
+					break;
 				rc = run_child(s, i, sp, timeout, &out);
+				if (check_interrupted) {
+					free(out);
+					break;
+				}
 				printf("  %-6s %s/%s\n",
 				       rc == 0	 ? "pass"
 				       : rc == 2 ? "skip"
@@ -349,6 +469,13 @@ cmd_check(int argc, char **argv)
 				fflush(stdout);
 			}
 		}
+	}
+	if (check_interrupted) {
+		printf("check: interrupted: %zu passed, %zu failed, %zu "
+		       "skipped before it\n",
+		       passed, failed, skipped);
+		fflush(stdout);
+		return check_interrupted == SIGTERM ? 143 : 130;
 	}
 	printf("check: %zu passed, %zu failed, %zu skipped\n", passed, failed,
 	       skipped);

@@ -159,6 +159,134 @@ split_fields(char *text, size_t len, char **out, size_t max)
 	return n;
 }
 
+/* The columns that, with `rep`, identify one repetition of a row. */
+static const char *const repetition_cols[] = {
+	"impl",
+	"workload",
+	"threads",
+	"read_pct",
+	"mix",
+	"keys",
+	"dist",
+	"prefill_pct",
+	"duration_s",
+	"latency_sample",
+	"ops_per_thread",
+	"warmup",
+	"sizing",
+	"isolated",
+	NULL,
+};
+
+struct rep_key {
+	char *key;
+	size_t row;
+};
+
+static int
+cmp_rep_key(const void *pa, const void *pb)
+{
+	const struct rep_key *a = pa, *b = pb;
+	int d = strcmp(a->key, b->key);
+
+	if (d)
+		return d;
+	return a->row < b->row ? -1 : a->row > b->row;
+}
+
+/*
+ * A configuration's repetitions are its rows told apart by `rep`: an ok
+ * row whose (configuration, rep) an earlier ok row already has is a
+ * duplicate (a file appended to itself, rows copied twice), said on
+ * stderr with the count and dropped, so that it is not counted as one
+ * more repetition.  Rows that are not ok are kept: a non-ok row and a
+ * later ok row of the same (configuration, rep) are a re-measurement.
+ * Without a `rep` column there is nothing to tell rows apart by.
+ * 0, or -1 when out of memory.
+ */
+static int
+drop_duplicates(const char *path, struct sweep_csv *t)
+{
+	int cols[32], rep = sweep_csv_col(t, "rep"),
+		      st = sweep_csv_col(t, "status");
+	size_t nc = 0, nk = 0, ndup = 0, first_dup = 0, first_of = 0, w = 0;
+	struct rep_key *k;
+	bool *drop;
+
+	if (rep < 0 || t->nrows < 2)
+		return 0;
+	for (size_t i = 0; repetition_cols[i]; i++) {
+		int c = sweep_csv_col(t, repetition_cols[i]);
+
+		if (c >= 0)
+			cols[nc++] = c;
+	}
+	cols[nc++] = rep;
+	k = calloc(t->nrows, sizeof(*k));
+	drop = calloc(t->nrows, sizeof(*drop));
+	if (!k || !drop)
+		goto oom;
+	for (size_t r = 0; r < t->nrows; r++) {
+		size_t len = 1, n = 0;
+
+		if (!compare_status_ok(sweep_csv_get(t, r, st)))
+			continue;
+		for (size_t i = 0; i < nc; i++)
+			len += strlen(sweep_csv_get(t, r, cols[i])) + 1;
+		k[nk].key = malloc(len);
+		if (!k[nk].key)
+			goto oom;
+		for (size_t i = 0; i < nc; i++)
+			n += (size_t)snprintf(k[nk].key + n, len - n, "%s\x1f",
+					      sweep_csv_get(t, r, cols[i]));
+		k[nk++].row = r;
+	}
+	qsort(k, nk, sizeof(*k), cmp_rep_key);
+	for (size_t i = 1, g = 0; i < nk; i++) {
+		if (strcmp(k[i].key, k[g].key)) {
+			g = i; /* a new (configuration, rep): its first row */
+			continue;
+		}
+		drop[k[i].row] = true;
+		if (!ndup++ || t->line[k[i].row] < first_dup) {
+			first_dup = t->line[k[i].row];
+			first_of = t->line[k[g].row];
+		}
+	}
+	for (size_t i = 0; i < nk; i++)
+		free(k[i].key);
+	free(k);
+	if (ndup) {
+		fprintf(stderr,
+			"mapbench: %s: %zu ok rows repeat the configuration "
+			"and rep of an earlier ok row (the first on line %zu, "
+			"as line %zu); dropped: each repetition counts once\n",
+			path, ndup, first_dup, first_of);
+		for (size_t r = 0; r < t->nrows; r++) {
+			if (drop[r])
+				continue;
+			if (w != r) {
+				memmove(t->field + w * t->ncols,
+					t->field + r * t->ncols,
+					t->ncols * sizeof(char *));
+				t->line[w] = t->line[r];
+			}
+			w++;
+		}
+		t->nrows = w;
+		t->ndup = ndup;
+	}
+	free(drop);
+	return 0;
+oom:
+	if (k)
+		for (size_t i = 0; i < nk; i++)
+			free(k[i].key);
+	free(k);
+	free(drop);
+	return -1;
+}
+
 int
 sweep_csv_load(const char *path, struct sweep_csv *t, char *err, size_t errlen)
 {
@@ -259,6 +387,14 @@ sweep_csv_load(const char *path, struct sweep_csv *t, char *err, size_t errlen)
 		}
 		want = t->ncols;
 		nf = split_fields(line, len, tmp, want);
+		if (nf >= 1 && strcmp(tmp[0], t->head[0]) == 0) {
+			set_err(err, errlen,
+				"%s:%zu: a second header line ('%s' in column "
+				"'%s'): two files joined? one header, on line "
+				"1, is accepted",
+				path, lineno, tmp[0], t->head[0]);
+			goto fail;
+		}
 		if (nf != want) {
 			set_err(err, errlen,
 				"%s:%zu: %s%zu fields, the header "
@@ -287,6 +423,11 @@ sweep_csv_load(const char *path, struct sweep_csv *t, char *err, size_t errlen)
 		t->line[t->nrows++] = lineno;
 	}
 	free(tmp);
+	if (drop_duplicates(path, t)) {
+		set_err(err, errlen, "%s: out of memory", path);
+		sweep_csv_free(t);
+		return -1;
+	}
 	return 0;
 oom:
 	set_err(err, errlen, "%s: out of memory", path);
@@ -399,7 +540,10 @@ struct source {
 	struct sweep_csv csv;
 	json_t *meta;
 	int metric_col, status_col, impl_col;
-	int idcol[32];	  /* per compare_identity_cols[], or -1 */
+	int idcol[32];	   /* per compare_identity_cols[], or -1 */
+	char missing[512]; /* identity columns the file lacks */
+	dev_t dev;	   /* of results.csv: the same file given twice */
+	ino_t ino;
 	double precision; /* meta.json's grid.precision (a share), or 0 */
 };
 
@@ -565,6 +709,9 @@ find_config(struct cmp *c, const char *key, bool *created)
 	return &c->cfg[c->ncfg++];
 }
 
+static void append(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 static void
 load_source(struct cmp *c, struct source *s, const char *arg)
 {
@@ -586,12 +733,34 @@ load_source(struct cmp *c, struct source *s, const char *arg)
 	}
 	if (sweep_csv_load(path, &s->csv, err, sizeof(err)))
 		bad("%s", err);
+	if (stat(path, &st) == 0) {
+		s->dev = st.st_dev;
+		s->ino = st.st_ino;
+		for (struct source *o = c->src; o < s; o++)
+			if (o->dev == s->dev && o->ino == s->ino)
+				fprintf(stderr,
+					"mapbench compare: warning: %s is the "
+					"same results.csv as %s: a sweep "
+					"compared with itself\n",
+					arg, o->dir);
+	}
 	snprintf(path, sizeof(path), "%s/meta.json", s->dir);
 	if (access(path, F_OK) == 0) {
+		json_t *v;
+
 		s->meta = json_load_file(path, 0, &jerr);
 		if (!s->meta || !json_is_object(s->meta))
 			bad("%s:%d: %s", path, jerr.line,
 			    s->meta ? "not a JSON object" : jerr.text);
+		v = json_object_get(s->meta, "schema");
+		if (v && (!json_is_integer(v) || json_integer_value(v) < 1 ||
+			  json_integer_value(v) > COMPARE_SCHEMA_MAX)) {
+			char *t = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+
+			bad("%s: \"schema\" is %s; this mapbench reads sweeps "
+			    "of schema 1 to %d",
+			    path, t ? t : "?", COMPARE_SCHEMA_MAX);
+		}
 	}
 	{
 		json_t *p = s->meta ? json_object_get(
@@ -604,6 +773,14 @@ load_source(struct cmp *c, struct source *s, const char *arg)
 				? strtod(json_string_value(p), NULL) / 100
 				: 0;
 	}
+	for (int k = 0; compare_identity_cols[k]; k++)
+		if (sweep_csv_col(&s->csv, compare_identity_cols[k]) < 0)
+			append(s->missing, sizeof(s->missing), "%s%s",
+			       s->missing[0] ? ", " : "",
+			       compare_identity_cols[k]);
+	if (sweep_csv_col(&s->csv, "rep") < 0)
+		append(s->missing, sizeof(s->missing), "%srep",
+		       s->missing[0] ? ", " : "");
 	s->metric_col = sweep_csv_col(&s->csv, c->metric);
 	if (s->metric_col < 0)
 		bad("%s: no column '%s' (--metric)", arg, c->metric);
@@ -613,6 +790,25 @@ load_source(struct cmp *c, struct source *s, const char *arg)
 		s->idcol[k] = sweep_csv_col(&s->csv, compare_identity_cols[k]);
 	if (s->impl_col < 0 && c->impls)
 		bad("%s: no column 'impl' (--impl)", arg);
+}
+
+/*
+ * Name the identity columns an input lacks (said once the input is known
+ * to be good, so that bad input still gets one line).
+ */
+static void
+note_missing(const struct cmp *c)
+{
+	for (int i = 0; i < c->nsrc; i++)
+		if (c->src[i].missing[0])
+			fprintf(stderr,
+				"mapbench compare: %s: results.csv has no "
+				"column %s: rows are told apart without it%s\n",
+				c->src[i].dir, c->src[i].missing,
+				strstr(c->src[i].missing, "rep")
+					? " (and duplicated rows cannot be "
+					  "found without rep)"
+					: "");
 }
 
 /* Does column k take more than one value among the rows of source s? */
@@ -2440,6 +2636,7 @@ cmd_compare(int argc, char **argv)
 	add_rows(&c);
 	if (c.ncfg == 0)
 		bad("no rows to compare");
+	note_missing(&c);
 	analyse(&c);
 	if (c.threshold >= 0)
 		check_gate_can_decide(&c);

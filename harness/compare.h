@@ -22,13 +22,16 @@ struct sweep_csv {
 	char **field; /* row r, column c: field[r * ncols + c] */
 	size_t *line; /* row r's line number (1-based; the header is 1) */
 	size_t nrows;
+	size_t ndup; /* duplicate ok rows dropped (sweep_csv_load) */
 };
 
 /*
  * Load `path`.  Refuses (returns -1 with one line in err) a NUL byte, a
  * line whose field count differs from the header's, a quote, an empty or
- * duplicate column name, a missing header, a last line without its
- * newline: each with its line number.
+ * duplicate column name, a missing header, a second header line, a last
+ * line without its newline: each with its line number.  An ok row that
+ * repeats an earlier ok row's configuration and `rep` is dropped and
+ * counted in ndup (said on stderr): repetitions, not rows, are counted.
  */
 int sweep_csv_load(const char *path, struct sweep_csv *t, char *err,
 		   size_t errlen);
@@ -68,6 +71,12 @@ extern const struct compare_meta_row compare_machine_rows[];
 /* One meta.json value as text, "" when absent (arrays joined by spaces). */
 void compare_meta_value(json_t *meta, const char *dotted, char *buf,
 			size_t len);
+
+/*
+ * The newest results schema compare reads (meta.json's "schema"; keep it
+ * equal to what sysinfo.c writes).
+ */
+#define COMPARE_SCHEMA_MAX 2
 
 /* mapbench compare ...: argv[0] is "compare".  Returns the exit status. */
 int cmd_compare(int argc, char **argv);

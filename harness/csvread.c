@@ -7,6 +7,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,6 +140,125 @@ bad_line(struct csv *c, FILE *diag, const char *name, long line,
 			line, why);
 }
 
+/* The columns that, with `rep`, identify one repetition of a row. */
+static const char *const csv_rep_cols[] = {
+	"impl",
+	"workload",
+	"threads",
+	"read_pct",
+	"mix",
+	"keys",
+	"dist",
+	"prefill_pct",
+	"duration_s",
+	"latency_sample",
+	"ops_per_thread",
+	"warmup",
+	"sizing",
+	"isolated",
+	"rep",
+	NULL,
+};
+
+struct csv_rk {
+	char *key;
+	size_t row;
+};
+
+static int
+csv_rk_cmp(const void *pa, const void *pb)
+{
+	const struct csv_rk *a = pa, *b = pb;
+	int d = strcmp(a->key, b->key);
+
+	return d ? d : (a->row > b->row) - (a->row < b->row);
+}
+
+/*
+ * Repetitions, not rows: an ok row (status "ok" or no status column)
+ * whose configuration and `rep` an earlier ok row has is a duplicate,
+ * reported and left out (counted in ndup).  Non-ok rows stay: one and a
+ * later ok row of the same rep are a re-measurement.  Without `rep`
+ * nothing is compared.  0, or -1 when out of memory.
+ */
+static int
+csv_drop_duplicates(struct csv *c, FILE *diag, const char *name)
+{
+	int cols[32], nc = 0, st = csv_col(c, "status");
+	size_t nk = 0, w = 0;
+	long first = 0, of = 0;
+	struct csv_rk *k;
+	bool *drop;
+
+	if (csv_col(c, "rep") < 0 || c->nrows < 2)
+		return 0;
+	for (int i = 0; csv_rep_cols[i]; i++)
+		if ((cols[nc] = csv_col(c, csv_rep_cols[i])) >= 0)
+			nc++;
+	k = calloc(c->nrows, sizeof(*k));
+	drop = calloc(c->nrows, sizeof(*drop));
+	if (!k || !drop)
+		goto oom;
+	for (size_t r = 0; r < c->nrows; r++) {
+		size_t len = 1, n = 0;
+
+		if (st >= 0 && c->rows[r][st][0] &&
+		    strcmp(c->rows[r][st], "ok"))
+			continue;
+		for (int i = 0; i < nc; i++)
+			len += strlen(c->rows[r][cols[i]]) + 1;
+		k[nk].key = malloc(len);
+		if (!k[nk].key)
+			goto oom;
+		for (int i = 0; i < nc; i++)
+			n += (size_t)snprintf(k[nk].key + n, len - n, "%s\x1f",
+					      c->rows[r][cols[i]]);
+		k[nk++].row = r;
+	}
+	qsort(k, nk, sizeof(*k), csv_rk_cmp);
+	for (size_t i = 1, g = 0; i < nk; i++) {
+		if (strcmp(k[i].key, k[g].key)) {
+			g = i;
+			continue;
+		}
+		drop[k[i].row] = true;
+		if (!c->ndup++ || c->line[k[i].row] < first) {
+			first = c->line[k[i].row];
+			of = c->line[k[g].row];
+		}
+	}
+	for (size_t i = 0; i < nk; i++)
+		free(k[i].key);
+	free(k);
+	if (c->ndup) {
+		if (diag)
+			fprintf(diag,
+				"mapbench: %s: %zu ok rows repeat the "
+				"configuration and rep of an earlier ok row "
+				"(the first on line %ld, as line %ld); left "
+				"out: each repetition counts once\n",
+				name, c->ndup, first, of);
+		for (size_t r = 0; r < c->nrows; r++) {
+			if (drop[r]) {
+				free(c->rows[r]);
+				continue;
+			}
+			c->rows[w] = c->rows[r];
+			c->line[w++] = c->line[r];
+		}
+		c->nrows = w;
+	}
+	free(drop);
+	return 0;
+oom:
+	if (k)
+		for (size_t i = 0; i < nk; i++)
+			free(k[i].key);
+	free(k);
+	free(drop);
+	return -1;
+}
+
 struct csv *
 csv_parse(const char *buf, size_t len, const char *name, FILE *diag,
 	  long *partial_at)
@@ -181,7 +302,10 @@ csv_parse(const char *buf, size_t len, const char *name, FILE *diag,
 		} else {
 			n = split_line(p, e, &fields, &cap, &why);
 		}
-		if (n >= 0 && c->head && n != c->ncols) {
+		if (n > 0 && c->head && strcmp(fields[0], c->head[0]) == 0) {
+			why = "a second header line (two files joined?)";
+			n = -1;
+		} else if (n >= 0 && c->head && n != c->ncols) {
 			static char msg[96];
 
 			snprintf(msg, sizeof(msg),
@@ -227,6 +351,8 @@ csv_parse(const char *buf, size_t len, const char *name, FILE *diag,
 	if (diag && c->nbad > CSV_MAX_REPORTS)
 		fprintf(diag, "mapbench: %s: %zu more bad lines skipped\n",
 			name, c->nbad - CSV_MAX_REPORTS);
+	if (c->head && csv_drop_duplicates(c, diag, name))
+		goto oom;
 	return c;
 oom:
 	free(fields);

@@ -8,7 +8,10 @@
  * byte, a line with another number of fields than the header, a stray or
  * unterminated quote make that one line "bad".  A bad line is reported
  * with its line number (when a diagnostic stream is given) and left out
- * of rows[]; nbad counts them.  Nothing is dropped silently.
+ * of rows[]; nbad counts them.  A second header line is a bad line.  An
+ * ok row repeating the configuration and `rep` of an earlier ok row is
+ * reported and left out (ndup): repetitions, not rows, are counted.
+ * Nothing is dropped silently.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -21,6 +24,7 @@ struct csv {
 	long *line;   /* line[i]: the 1-based line number of rows[i] */
 	size_t nrows;
 	size_t nbad; /* lines left out as malformed */
+	size_t ndup; /* ok rows left out as duplicates of (config, rep) */
 };
 
 /*

@@ -6,7 +6,11 @@
  * flushing the parent's stdio buffers it inherited.  The parent waits for
  * the struct with a timeout: past it, the child is killed and the row is
  * `timeout`; a child killed by a signal is `crashed:SIGNAME`; a child
- * that exits without writing a whole struct is `error`.  So no allocator
+ * that exits without writing a whole struct (a map that called exit())
+ * is `error`, said on stderr.  The child dies with its parent
+ * (PR_SET_PDEATHSIG), its stdout goes to stderr (a map that prints cannot
+ * corrupt run's CSV or JSON), and on the parent's first SIGINT or SIGTERM
+ * the row is abandoned and the child killed at once.  So no allocator
  * state, RCU backlog or thread cache is carried from one row to the next,
  * and a crash or a hang of one map becomes a row with a status.
  *
@@ -27,15 +31,19 @@
 
 #include "clock.h"
 #include "driver.h"
+#include "fsutil.h"
 
 static void
-child(const struct config *c, int fd)
+child(const struct config *c, int fd, pid_t parent)
 {
 	struct result r;
 	const char *sig = getenv("MAPBENCH_TEST_CHILD_SIGNAL");
 	const char *p = (const char *)&r;
 	size_t left = sizeof(r);
 
+	proc_die_with_parent(parent);
+	fflush(stdout);
+	dup2(2, 1);
 	/* Test hook: the child dies by this signal (tests/harness). */
 	if (sig && *sig)
 		raise(atoi(sig));
@@ -77,8 +85,8 @@ isolate_run(const struct config *c, struct result *r, double timeout_s)
 	double t0 = (clock_mono_ns() * 1e-9), deadline = t0 + timeout_s;
 	size_t got = 0;
 	int fds[2], wstatus;
-	pid_t pid;
-	bool timed_out = false;
+	pid_t pid, parent = getpid();
+	bool timed_out = false, killed = false;
 
 	if (pipe(fds) < 0) {
 		fail_row(r, "error");
@@ -94,7 +102,7 @@ isolate_run(const struct config *c, struct result *r, double timeout_s)
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		child(c, fds[1]);
+		child(c, fds[1], parent);
 	}
 	close(fds[1]);
 	while (got < sizeof(*r)) {
@@ -110,8 +118,12 @@ isolate_run(const struct config *c, struct result *r, double timeout_s)
 		rc = poll(&pfd, 1,
 			  timeout_s > 0 ? (int)(left * 1000) + 1 : 1000);
 		if (rc < 0 && errno == EINTR) {
-			if (mb_interrupted)
-				kill(pid, SIGINT);
+			if (mb_interrupted) {
+				/* The row is abandoned: do not wait for it. */
+				kill(pid, SIGKILL);
+				killed = true;
+				break;
+			}
 			continue;
 		}
 		if (rc <= 0)
@@ -130,6 +142,8 @@ isolate_run(const struct config *c, struct result *r, double timeout_s)
 		;
 	if (timed_out) {
 		fail_row(r, "timeout");
+	} else if (killed) {
+		fail_row(r, "interrupted");
 	} else if (WIFSIGNALED(wstatus)) {
 		char s[sizeof(r->status)];
 		const char *name = sigabbrev_np(WTERMSIG(wstatus));
@@ -140,6 +154,12 @@ isolate_run(const struct config *c, struct result *r, double timeout_s)
 			snprintf(s, sizeof(s), "crashed:%d", WTERMSIG(wstatus));
 		fail_row(r, s);
 	} else if (got < sizeof(*r) || WEXITSTATUS(wstatus) != 0) {
+		if (got < sizeof(*r))
+			fprintf(stderr,
+				"mapbench: %s: the row's process ended with "
+				"exit status %d before the row was measured "
+				"(the map called exit()?): status error\n",
+				c->ops->name, WEXITSTATUS(wstatus));
 		fail_row(r, "error");
 	} else {
 		/* The cost: the parent's wall time beyond the child's. */

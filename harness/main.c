@@ -16,6 +16,7 @@
 #include "check.h"
 #include "compare.h"
 #include "driver.h"
+#include "fsutil.h"
 #include "lincheck.h"
 #include "opts.h"
 #include "plot.h"
@@ -30,6 +31,7 @@ cmd_list(void)
 	const struct map_ops *ops;
 
 	for (size_t i = 0; (ops = map_nth(i)) != NULL; i++) {
+		char t1[512], t2[512], t3[512];
 		const char *note = ops->flags & MAP_NOT_THREAD_SAFE
 					   ? " [not thread-safe: 1 thread or "
 					     "no writers]"
@@ -37,18 +39,22 @@ cmd_list(void)
 					   ? " [control: stores nothing]"
 					   : "";
 
-		printf("  %-10s %s%s%s\n", ops->name, ops->summary, note,
+		/* A plugin's strings: no control character gets through. */
+		printf("  %-10s %s%s%s\n", ops->name,
+		       printable(ops->summary, t1, sizeof(t1)), note,
 		       map_is_plugin(ops) ? " [plugin]" : "");
 		if (ops->create_param)
 			printf("  %-10s   %s:PARAM, PARAM %s\n", "", ops->name,
-			       ops->param_help ? ops->param_help : "");
+			       printable(ops->param_help, t1, sizeof(t1)));
 		for (unsigned k = 0; k < ops->n_counters; k++)
 			printf("  %-10s   counter %s (%s, %s): %s\n", "",
-			       ops->counters[k].name, ops->counters[k].unit,
+			       printable(ops->counters[k].name, t2, sizeof(t2)),
+			       printable(ops->counters[k].unit, t3, sizeof(t3)),
 			       ops->counters[k].kind == MAP_COUNTER_LEVEL
 				       ? "level"
 				       : "events",
-			       ops->counters[k].help);
+			       printable(ops->counters[k].help, t1,
+					 sizeof(t1)));
 	}
 	printf("\nGo workloads (--workload, from Go's map_bench_test.go):\n");
 	for (int i = 0; go_workloads[i]; i++) {

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fsutil.h"
 #include "interfere.h"
 #include "opts.h"
 #include "plugin.h"
@@ -245,10 +246,14 @@ load_one(const char *path)
 			return; /* given twice */
 	if (!path[0])
 		bad_option("--impl-lib", path, "the path of a plugin (.so)");
+	/* A constructor that calls exit() must not end us with 0. */
+	proc_guard("a constructor of the --impl-lib plugin");
 	if (map_plugin_load(path, err, sizeof(err))) {
+		proc_guard(NULL);
 		fprintf(stderr, "mapbench: --impl-lib: %s\n", err);
 		exit(2);
 	}
+	proc_guard(NULL);
 }
 
 void
@@ -762,7 +767,7 @@ usage(FILE *f)
 	      "(promotes syncmap)\n"
 	      "  --sizing none|keys      size hint given to create() (none)\n"
 	      "  --isolate | --no-isolate  each row in a child process "
-	      "(sweep: on)\n"
+	      "(on)\n"
 	      "  --row-timeout D         kill an isolated row after D "
 	      "(10 x duration + 60s)\n"
 	      "  --interference-limit P  a row whose CPUs other processes "
@@ -824,7 +829,8 @@ defaults(struct opts *o, const char *cmd, unsigned ncpus)
 	o->latency_sample = 1000;
 	o->format = FMT_TABLE;
 	o->out = "results/default";
-	o->isolate = sweep;
+	o->isolate = true; /* run and sweep: a map that crashes or exits costs
+			      its row */
 	o->interf_limit = INTERF_LIMIT_DEFAULT;
 	/* The environment's default (a shared CI runner: off); checked. */
 	if (getenv("MAPBENCH_INTERFERENCE_LIMIT") &&

@@ -2105,6 +2105,8 @@ remove_stale(struct ctx *x)
 	}
 	closedir(dir);
 }
+/* fsutil.h's (not included: this file has a mkdir_p of its own). */
+int dir_check_real(const char *path, char *why, size_t len);
 
 static int
 mkdir_p(const char *path)
@@ -2338,6 +2340,16 @@ plot_sweep(const char *dir, const char *plot_dir, const char *baseline)
 	if (write_table(summary, write_summary_rows, &d) ||
 	    write_table(heat_path, write_heat, &heat))
 		goto out;
+	{
+		char why[4200];
+
+		/* Nothing is written through a link planted in the sweep. */
+		if (dir_check_real(outdir, why, sizeof(why))) {
+			fprintf(stderr, "mapbench: plot: %s\n", why);
+			rc = 2;
+			goto out;
+		}
+	}
 	if (mkdir_p(outdir)) {
 		fprintf(stderr, "mapbench: plot: cannot create %s: %s\n",
 			outdir, strerror(errno));
@@ -2364,7 +2376,9 @@ plot_sweep(const char *dir, const char *plot_dir, const char *baseline)
 		goto out;
 	}
 	x.logfd = open(x.log_path,
-		       O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+		       O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC |
+			       O_NOFOLLOW,
+		       0644);
 	if (x.logfd < 0) {
 		fprintf(stderr, "mapbench: plot: cannot write %s: %s\n",
 			x.log_path, strerror(errno));

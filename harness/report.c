@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -1160,7 +1161,18 @@ report_write_sweep(const char *sweep_dir, const char *plot_dir, FILE *err)
 	}
 	snprintf(out, sizeof(out), "%s/index.html", plot_dir);
 	snprintf(tmp, sizeof(tmp), "%s/.index.html.tmp", plot_dir);
-	f = fopen(tmp, "w");
+	/* Not through a link planted as the temporary file. */
+	unlink(tmp);
+	{
+		int fd = open(tmp,
+			      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+				      O_CLOEXEC,
+			      0644);
+
+		f = fd < 0 ? NULL : fdopen(fd, "w");
+		if (!f && fd >= 0)
+			close(fd);
+	}
 	if (!f) {
 		fprintf(err, "mapbench: report: %s: %s\n", tmp,
 			strerror(errno));

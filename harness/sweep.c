@@ -203,9 +203,15 @@ open_outdir(const struct opts *o, struct outdir *d)
 		bad_out(o->out, "cannot create the directory", -err);
 	if (stat(o->out, &st) || !S_ISDIR(st.st_mode))
 		bad_out(o->out, "not a directory", 0);
-	d->lock_fd = open(d->lock, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	/* No file of the directory is reached through a link. */
+	d->lock_fd =
+		open(d->lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
+	if (d->lock_fd < 0 && errno == ELOOP)
+		bad_out(d->lock, "a symbolic link: refused", 0);
 	if (d->lock_fd < 0)
 		bad_out(o->out, "cannot write the directory", errno);
+	if (fstat(d->lock_fd, &st) || !S_ISREG(st.st_mode))
+		bad_out(d->lock, "not a regular file", 0);
 	if (flock(d->lock_fd, LOCK_EX | LOCK_NB)) {
 		if (errno == EWOULDBLOCK)
 			bad_out(o->out,
@@ -231,6 +237,38 @@ open_outdir(const struct opts *o, struct outdir *d)
 	}
 	if (lstat(d->meta, &st) == 0 && !S_ISREG(st.st_mode))
 		bad_out(d->meta, "not a regular file", 0);
+	/* The plots' directory: found bad now, not after the sweep. */
+	if (!o->no_plot) {
+		char why[4200];
+
+		if (dir_check_real(d->plots, why, sizeof(why))) {
+			fprintf(stderr, "mapbench: %s: %s\n",
+				o->plot_dir ? "--plot-dir" : "--out", why);
+			exit(2);
+		}
+		err = mkdir_p(d->plots);
+		if (err || access(d->plots, W_OK)) {
+			fprintf(stderr,
+				"mapbench: %s: %s: cannot write the plots' "
+				"directory: %s\n",
+				o->plot_dir ? "--plot-dir" : "--out", d->plots,
+				strerror(err ? -err : errno));
+			exit(2);
+		}
+	}
+}
+
+/* What open_outdir allocated (the lock stays held until exit). */
+static void
+outdir_free(const struct opts *o, struct outdir *d)
+{
+	free(d->csv);
+	free(d->meta);
+	free(d->lock);
+	if (!o->plot_dir)
+		free(d->plots);
+	memset(d, 0, sizeof(*d));
+	d->lock_fd = -1;
 }
 
 /* The first key of `a` that `b` lacks or holds differently, or NULL. */
@@ -277,6 +315,20 @@ check_same_grid(const struct opts *o, const struct outdir *d)
 			d->meta);
 		exit(2);
 	}
+	/*
+	 * Keys of the method that older mapbench did not record: nothing
+	 * to compare against, so taken as they are now.
+	 */
+	{
+		static const char *const method_keys[] = {"ops", "settle",
+							  "sizing", "isolate"};
+
+		for (size_t i = 0; i < 4; i++)
+			if (!json_object_get(then, method_keys[i]))
+				json_object_set(
+					then, method_keys[i],
+					json_object_get(now, method_keys[i]));
+	}
 	diff = json_first_difference(now, then);
 	if (diff) {
 		char *a = json_dumps(json_object_get(now, diff),
@@ -289,6 +341,10 @@ check_same_grid(const struct opts *o, const struct outdir *d)
 			"%s (now %s, then %s); resume with the same options "
 			"or choose another --out\n",
 			diff, d->dir, a ? a : "?", b ? b : "?");
+		free(a);
+		free(b);
+		json_decref(now);
+		json_decref(meta);
 		exit(2);
 	}
 	json_decref(now);
@@ -408,10 +464,12 @@ mismatch:
 static void
 print_resume_hint(int argc, char **argv)
 {
-	fprintf(stderr, "mapbench: to finish, run:\n  mapbench");
+	/* argv[0] as it was run: the line pastes back into a shell. */
+	fprintf(stderr, "mapbench: to finish, run:\n  ");
 	for (int i = 0; i < argc; i++)
-		if (strcmp(argv[i], "--resume")) {
-			fputc(' ', stderr);
+		if (i == 0 || strcmp(argv[i], "--resume")) {
+			if (i)
+				fputc(' ', stderr);
 			print_shell_word(stderr, argv[i]);
 		}
 	fprintf(stderr, " --resume\n");
@@ -457,7 +515,12 @@ measure(const struct config *c, struct result *r)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	started = (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 	memset(r, 0, sizeof(*r));
+	/* Not isolated: a map that calls exit() must not end us with 0. */
+	proc_guard(c->isolate ? NULL
+			      : "the map's code (a row run in mapbench's own "
+				"process)");
 	err = run_row(c, r);
+	proc_guard(NULL);
 	if (err == -ENOMEM)
 		snprintf(r->status, sizeof(r->status), "oom");
 	else if (err)
@@ -587,7 +650,8 @@ cmd_sweep(const struct opts *o, int argc, char **argv)
 			d.meta, strerror(-err));
 		return 2;
 	}
-	fd = open(d.csv, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+	fd = open(d.csv, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
+		  0666);
 	if (fd < 0) {
 		fprintf(stderr, "mapbench: --out: cannot write %s: %s\n", d.csv,
 			strerror(errno));
@@ -663,8 +727,8 @@ cmd_sweep(const struct opts *o, int argc, char **argv)
 			"time)\n",
 			resumed + done, d.csv, done);
 		print_resume_hint(argc, argv);
-		sched_free(sched);
-		return interrupted_status();
+		rc = interrupted_status();
+		goto out;
 	}
 	fmt_time(label, sizeof(label), now_sec() - t_begin);
 	fprintf(stderr, "mapbench: sweep: %zu runs in %s; %zu rows in %s\n",
@@ -683,11 +747,13 @@ cmd_sweep(const struct opts *o, int argc, char **argv)
 		if (not_ok || sr.gave_up)
 			rc = 1;
 	}
+	if (!o->no_plot)
+		rc = cmd_plot(o->out, d.plots) ?: rc;
+out:
 	sched_free(sched);
 	free(grid);
-	if (o->no_plot)
-		return rc;
-	return cmd_plot(o->out, d.plots) ?: rc;
+	outdir_free(o, &d);
+	return rc;
 }
 
 int
@@ -697,7 +763,7 @@ cmd_run(const struct opts *o)
 	struct result *rs;
 	bool *done;
 	size_t n, n_order;
-	int rc = 0, wr;
+	int rc = 0, wr, saved_stdout;
 
 	n = prepare_grid(o, &grid);
 	if (n == 0)
@@ -713,11 +779,29 @@ cmd_run(const struct opts *o)
 		return 1;
 	}
 	catch_signals();
+	/*
+	 * While rows run, what a map prints on stdout goes to stderr: stdout
+	 * carries the table, CSV or JSON alone.
+	 */
+	fflush(stdout);
+	saved_stdout = dup(1);
+	if (saved_stdout < 0 || dup2(2, 1) < 0) {
+		fprintf(stderr, "mapbench: run: cannot redirect stdout: %s\n",
+			strerror(errno));
+		return 1;
+	}
 	for (size_t i = 0; i < n_order && !mb_interrupted; i++) {
 		measure(&order[i], &rs[i]);
 		done[i] = !mb_interrupted;
-		rc |= strcmp(rs[i].status, "ok") != 0;
+		rc |= done[i] && strcmp(rs[i].status, "ok") != 0;
 	}
+	fflush(stdout);
+	if (dup2(saved_stdout, 1) < 0) {
+		fprintf(stderr, "mapbench: run: cannot restore stdout: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	close(saved_stdout);
 	switch (o->format) {
 	case FMT_TABLE:
 		wr = schema_table(stdout, order, rs, done, n_order,

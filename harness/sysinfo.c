@@ -354,7 +354,22 @@ write_meta(const char *path, const struct opts *o, int argc, char **argv,
 
 write:
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	err = json_dump_file(meta, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	/* A new file: never through a link planted as meta.json.tmp. */
+	unlink(tmp);
+	{
+		int fd = open(tmp,
+			      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+				      O_CLOEXEC,
+			      0644);
+
+		errno = 0;
+		err = fd < 0 ? -1
+			     : json_dumpfd(meta, fd,
+					   JSON_INDENT(2) |
+						   JSON_PRESERVE_ORDER);
+		if (fd >= 0 && (close(fd) || err))
+			err = -1;
+	}
 	json_decref(meta);
 	if (err) {
 		err = errno ? -errno : -EIO;

@@ -20,6 +20,19 @@
 # iterations, shorter timed runs).  Set MAPBENCH_TEST_SCALE to scale the
 # plain ctest stage too.
 set -u
+# No arguments: anything given (--help included) is answered, not run.
+case "${1-}" in
+'') ;;
+-h | --help)
+	sed -n '2,/^set -u/{/^set -u/d;s/^# \{0,1\}//;p;}' "$0"
+	echo "usage: scripts/test.sh (no arguments): every stage, in order"
+	exit 0
+	;;
+*)
+	echo "scripts/test.sh: unexpected '$1'; it takes no arguments (see scripts/test.sh --help)" >&2
+	exit 2
+	;;
+esac
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 JOBS=$(nproc 2>/dev/null || echo 2)

@@ -535,9 +535,10 @@ test_cli(void **state)
 	assert_int_equal(run_cli(&out, 7, a1), 1);
 	assert_non_null(strstr(out, "VIOLATION k"));
 	assert_non_null(strstr(out, "replay: mapbench lincheck --impl mut_cas2 "
-				    "--threads 4 --keys 4 --ops 500 --seed "));
-	assert_non_null(strstr(out, "mut_locked: 2 histories, 4000 ops; keys "
-				    "8 ok, 0 violation, 0 unknown"));
+				    "--threads 4 --keys 4 --ops 2000 --seed "));
+	/* The default schedule: history 0 on 2 keys, history 1 on 4. */
+	assert_non_null(strstr(out, "mut_locked: 2 histories, 16000 ops; keys "
+				    "6 ok, 0 violation, 0 unknown"));
 	assert_non_null(strstr(out, "lincheck: violation\n"));
 	free(out);
 

@@ -120,7 +120,7 @@ csv="$TMP/iso.csv"
 
 # 7. A stopped process stretches the window: flagged, not ok.
 csv="$TMP/stretch.csv"
-"$MB" run --impl rwlock --threads 1 --duration 1s --latency-sample 0 \
+"$MB" run --impl rwlock --threads 1 --duration 1s --latency-sample 0 --no-isolate \
 	--keys 100 --format csv >"$csv" 2>/dev/null &
 pid=$!
 sleep 0.6
