@@ -119,6 +119,29 @@ print_failure(const char *out)
 }
 
 /*
+ * Print what a passed or skipped check left out because the map declares
+ * it cannot do it (the "[ DECLARED ]" lines of tests/testutil.h and
+ * lincheck's "declared:" lines).
+ */
+static void
+print_declared(const char *out)
+{
+	const char *p = out;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (strncmp(p, "[ DECLARED ] ", 13) == 0)
+			printf("    declared, %.*s\n", (int)len - 13, p + 13);
+		else if (strncmp(p, "  declared: ", 12) == 0)
+			printf("    declared, lincheck %.*s\n", (int)len - 12,
+			       p + 12);
+		p += len + (nl != NULL);
+	}
+}
+
+/*
  * Run one test in a child: its output is collected, a crash or a hang is
  * the check's failure.  Returns 0 passed, 1 failed, 2 skipped.
  */
@@ -342,6 +365,8 @@ cmd_check(int argc, char **argv)
 				       s->name, s->test_name(i));
 				if (rc == 1 && out)
 					print_failure(out);
+				else if (out)
+					print_declared(out);
 				passed += rc == 0;
 				failed += rc == 1;
 				skipped += rc == 2;

@@ -19,6 +19,7 @@
 
 #include "lincheck.h"
 #include "plugin.h"
+#include "registry.h"
 
 #define LC_MAX_IMPLS 64
 
@@ -356,6 +357,63 @@ lc_parse(int argc, char **argv, struct lc_opts *o)
 }
 
 /* Per map: what was found, and the recording overhead of history 0. */
+/*
+ * The operations the map declares it cannot do under concurrency
+ * (map.h's MAP_LIMIT_*) leave the mix: a history with them would only
+ * show what the map already says.  Returns the ops dropped (LC_* bits).
+ */
+static unsigned
+lc_limited_ops(const struct lc_impl *im)
+{
+	unsigned l = map_ops_limits(im->ops, im->param), ops = 0;
+
+	if (l & MAP_LIMIT_RANGE_CONCURRENT)
+		ops |= 1u << LC_RANGE;
+	if (l & (MAP_LIMIT_CLEAR_CONCURRENT | MAP_LIMIT_CLEAR_ATOMIC))
+		ops |= 1u << LC_CLEAR;
+	if (l & MAP_LIMIT_CAS_ATOMIC)
+		ops |= 1u << LC_CAS;
+	if (l & MAP_LIMIT_CAD_ATOMIC)
+		ops |= 1u << LC_CAD;
+	return ops;
+}
+
+static void
+lc_drop_limited(const struct lc_impl *im, struct lc_config *c)
+{
+	unsigned drop = lc_limited_ops(im);
+
+	for (int k = 0; k < LC_NOPS; k++)
+		if (drop & (1u << k))
+			c->mix[k] = 0;
+}
+
+/* "  declared: not checked: range, clear (...)" for a limited map. */
+static void
+lc_print_declared(const struct lc_impl *im)
+{
+	unsigned drop = lc_limited_ops(im), l;
+	const char *sep = "";
+
+	if (drop == 0)
+		return;
+	printf("  declared: not checked: ");
+	for (int k = 0; k < LC_NOPS; k++)
+		if (drop & (1u << k)) {
+			printf("%s%s", sep, lc_op_names[k]);
+			sep = ", ";
+		}
+	printf(" (the map says: ");
+	l = map_ops_limits(im->ops, im->param);
+	sep = "";
+	for (unsigned b = 0; b < 32; b++)
+		if ((l & (1u << b)) && (1u << b) != MAP_LIMIT_MEMORY) {
+			printf("%s%s", sep, map_limit_text(1u << b));
+			sep = "; ";
+		}
+	printf(")\n");
+}
+
 struct lc_result {
 	struct lc_report r;
 	unsigned histories;
@@ -388,7 +446,14 @@ lc_run_impl(const struct lc_opts *o, const struct lc_impl *im,
 
 	uint64_t rec = 0, unrec = 0;
 
+	unsigned left = 0;
+
 	memset(res, 0, sizeof(*res));
+	lc_drop_limited(im, &c);
+	for (int k = 0; k < LC_NOPS; k++)
+		left += c.mix[k];
+	if (left == 0)
+		return; /* every op of the mix is declared: nothing to record */
 	for (unsigned i = 0; i < o->histories; i++) {
 		c.seed = lc_history_seed(o->c.seed, i);
 		/*
@@ -424,8 +489,10 @@ lc_replay_cmd(FILE *f, const struct lc_opts *o, const struct lc_impl *im,
 	      uint64_t seed)
 {
 	char mix[256];
+	struct lc_config c = o->c;
 
-	lc_mix_text(&o->c, mix, sizeof(mix));
+	lc_drop_limited(im, &c);
+	lc_mix_text(&c, mix, sizeof(mix));
 	fprintf(f, "    replay: mapbench lincheck");
 	if (map_is_plugin(im->ops)) {
 		size_t np;
@@ -474,6 +541,7 @@ lc_print_text(const struct lc_opts *o, const struct lc_clock_info *ci,
 		       im->label, rs->histories, r->ops, r->keys_ok,
 		       r->keys_violation, r->keys_unknown, r->ranges,
 		       r->ranges_violation);
+		lc_print_declared(im);
 		printf("  concurrency: %" PRIu64 " key ops (clears counted per "
 		       "key) overlap another thread's op on the key\n",
 		       r->concurrent);
