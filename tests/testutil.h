@@ -243,7 +243,7 @@ test_declared(const struct map_ops *ops, unsigned bits, const char *what)
 /* Skip the whole test when the map declares any of `bits`, saying why. */
 #define TEST_SKIP_IF_LIMITED(ops, bits)                                        \
 	do {                                                                   \
-		if (test_declared((ops), (bits), "skipped")) {                \
+		if (test_declared((ops), (bits), "skipped")) {                 \
 			skip();                                                \
 			return;                                                \
 		}                                                              \

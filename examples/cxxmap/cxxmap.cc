@@ -39,7 +39,8 @@
 #include <unordered_map>
 #include <vector>
 
-namespace {
+namespace
+{
 
 constexpr unsigned kShards = 16;
 
@@ -54,8 +55,9 @@ void
 must_be_entered(const char *op)
 {
 	if (entered == 0) {
-		std::fprintf(stderr, "cxxmap: %s from a thread that did not "
-				     "call thread_enter\n",
+		std::fprintf(stderr,
+			     "cxxmap: %s from a thread that did not "
+			     "call thread_enter\n",
 			     op);
 		std::abort();
 	}

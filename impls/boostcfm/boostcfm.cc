@@ -32,7 +32,8 @@
 
 #include "map.h"
 
-namespace {
+namespace
+{
 
 using cfm = boost::concurrent_flat_map<uint64_t, void *>;
 
@@ -190,8 +191,9 @@ boostcfm_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
 
 	try {
 		keys.reserve(m->t.size());
-		m->t.cvisit_all(
-			[&](const cfm::value_type &p) { keys.push_back(p.first); });
+		m->t.cvisit_all([&](const cfm::value_type &p) {
+			keys.push_back(p.first);
+		});
 	} catch (const std::bad_alloc &) {
 		/* Visit what was copied: range has no way to fail. */
 	}

@@ -57,15 +57,20 @@
 
 #include "map.h"
 
-namespace {
+namespace
+{
 
 /* The value a node is born with (see above). */
 thread_local void *pending_value;
 
 struct cell {
 	void *v;
-	cell() : v(pending_value) {}
-	explicit cell(void *x) : v(x) {}
+	cell() : v(pending_value)
+	{
+	}
+	explicit cell(void *x) : v(x)
+	{
+	}
 };
 
 using fmap = cds::container::FeldmanHashMap<cds::gc::HP, uint64_t, cell>;
@@ -104,8 +109,14 @@ leave()
 
 /* Attached for a scope, on any thread. */
 struct attached {
-	attached() { enter(); }
-	~attached() { leave(); }
+	attached()
+	{
+		enter();
+	}
+	~attached()
+	{
+		leave();
+	}
 };
 
 } // namespace

@@ -28,7 +28,8 @@
 
 #include "map.h"
 
-namespace {
+namespace
+{
 
 using table = libcuckoo::cuckoohash_map<uint64_t, void *>;
 
@@ -36,7 +37,9 @@ using table = libcuckoo::cuckoohash_map<uint64_t, void *>;
 
 struct map {
 	table t;
-	explicit map(size_t n) : t(n) {}
+	explicit map(size_t n) : t(n)
+	{
+	}
 };
 
 static struct map *

@@ -49,7 +49,8 @@
 
 #include "map.h"
 
-namespace {
+namespace
+{
 
 using value_t = std::pair<const uint64_t, void *>;
 using hc_t = tbb::tbb_hash_compare<uint64_t>;
@@ -73,7 +74,8 @@ struct alignas(64) slot {
 };
 
 std::atomic<unsigned> next_slot{0};
-thread_local unsigned my_slot = next_slot.fetch_add(1, std::memory_order_relaxed) % kSlots;
+thread_local unsigned my_slot =
+	next_slot.fetch_add(1, std::memory_order_relaxed) % kSlots;
 
 struct brlock {
 	slot slots[kSlots];
@@ -125,7 +127,8 @@ struct map {
 	brlock lock;
 };
 
-namespace {
+namespace
+{
 
 /* Shared for one operation when the map is the locked variant. */
 struct op_guard {
