@@ -360,28 +360,13 @@ lc_parse(int argc, char **argv, struct lc_opts *o)
 /*
  * The operations the map declares it cannot do under concurrency
  * (map.h's MAP_LIMIT_*) leave the mix: a history with them would only
- * show what the map already says.  Returns the ops dropped (LC_* bits).
+ * show what the map already says (lc_record drops them too; this copy
+ * of the mix is for what is printed: the replay command).
  */
-static unsigned
-lc_limited_ops(const struct lc_impl *im)
-{
-	unsigned l = map_ops_limits(im->ops, im->param), ops = 0;
-
-	if (l & MAP_LIMIT_RANGE_CONCURRENT)
-		ops |= 1u << LC_RANGE;
-	if (l & (MAP_LIMIT_CLEAR_CONCURRENT | MAP_LIMIT_CLEAR_ATOMIC))
-		ops |= 1u << LC_CLEAR;
-	if (l & MAP_LIMIT_CAS_ATOMIC)
-		ops |= 1u << LC_CAS;
-	if (l & MAP_LIMIT_CAD_ATOMIC)
-		ops |= 1u << LC_CAD;
-	return ops;
-}
-
 static void
 lc_drop_limited(const struct lc_impl *im, struct lc_config *c)
 {
-	unsigned drop = lc_limited_ops(im);
+	unsigned drop = lc_limited_ops(im->ops, im->param);
 
 	for (int k = 0; k < LC_NOPS; k++)
 		if (drop & (1u << k))
@@ -392,7 +377,7 @@ lc_drop_limited(const struct lc_impl *im, struct lc_config *c)
 static void
 lc_print_declared(const struct lc_impl *im)
 {
-	unsigned drop = lc_limited_ops(im), l;
+	unsigned drop = lc_limited_ops(im->ops, im->param), l;
 	const char *sep = "";
 
 	if (drop == 0)
