@@ -109,7 +109,13 @@ struct map_counter {
  * attribute its memory, so bytes_per_key is NA and the memory checks skip.
  */
 #define MAP_LIMIT_MEMORY           (1u << 5)
-#define MAP_LIMITS_ALL             ((1u << 6) - 1)
+/*
+ * A load that misses is not synchronized with the delete whose effect it
+ * observed (Go's "a write is synchronized before any read that observes
+ * it" holds for hits only): the map finds a key absent with relaxed loads.
+ */
+#define MAP_LIMIT_MISS_SYNC        (1u << 6)
+#define MAP_LIMITS_ALL             ((1u << 7) - 1)
 
 /*
  * Who calls what, and in which order (the harness, the tests, gbench and

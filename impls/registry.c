@@ -51,6 +51,9 @@ map_limit_text(unsigned bit)
 	case MAP_LIMIT_MEMORY:
 		return "its memory is not attributable (allocates outside "
 		       "malloc)";
+	case MAP_LIMIT_MISS_SYNC:
+		return "a load that misses is not synchronized with the delete "
+		       "it observed";
 	default:
 		return NULL;
 	}

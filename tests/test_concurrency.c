@@ -973,7 +973,12 @@ message_passing(void **state)
 
 	test_declared(test_ops(state), MAP_LIMIT_RANGE_CONCURRENT,
 		      "not exercised");
+	test_declared(test_ops(state), MAP_LIMIT_MISS_SYNC,
+		      "delete kinds not exercised");
 	for (int kind = 0; kind < MP_NKINDS; kind++) {
+		if (!mp_publishes((enum mp_kind)kind) &&
+		    (test_limits(test_ops(state)) & MAP_LIMIT_MISS_SYNC))
+			continue;
 		ctx_init(&c, state, 0);
 		mp = (struct mp){
 			.kind = (enum mp_kind)kind,

@@ -22,7 +22,16 @@
  *				any operation, which a visitation function
  *				must not)
  *	clear			clear (exclusive: every key at one instant)
- * So the map declares no limit.  Values are void * stored by value.
+ * Values are void * stored by value.
+ *
+ * One declared limit, MAP_LIMIT_MISS_SYNC: a lookup matches the group's
+ * metadata with relaxed atomic loads and takes the group lock only when
+ * a byte matches, and erase clears the byte with a relaxed store.  So a
+ * load that finds a key absent is not synchronized with the delete it
+ * observed (ThreadSanitizer shows it in concurrency/message_passing's
+ * delete kinds: the deleter's earlier write races with the reader's
+ * later read); a load that hits takes the group lock and is.  Go's
+ * sync.Map promises both.
  */
 #include <boost/unordered/concurrent_flat_map.hpp>
 
@@ -238,6 +247,6 @@ const struct map_ops boostcfm_ops = {
 	.n_counters = 0,
 	.create_param = nullptr,
 	.param_help = nullptr,
-	.limits = 0,
+	.limits = MAP_LIMIT_MISS_SYNC,
 	.param_limits = nullptr,
 };

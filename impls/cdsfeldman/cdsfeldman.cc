@@ -40,6 +40,12 @@
  *				each and call fn with nothing held
  *	clear			clear(): thread-safe, but unlinks the nodes
  *				one at a time (MAP_LIMIT_CLEAR_ATOMIC)
+ * MAP_LIMIT_MISS_SYNC too: FeldmanHashSet unlinks a node with a CAS
+ * whose success order is acquire, not release, so a load that finds the
+ * slot empty is not synchronized with the delete it observed
+ * (ThreadSanitizer shows it in concurrency/message_passing's delete
+ * kinds; the header code is instrumented).  Loads that hit read a node
+ * published with a release CAS and are synchronized.
  * Reclamation: removed nodes are retired to the thread's HP list and
  * freed by a scan when the list fills (2 x 8 hazard pointers x max
  * threads); quiesce scans the calling thread's list.
@@ -354,6 +360,6 @@ const struct map_ops cdsfeldman_ops = {
 	.create_param = nullptr,
 	.param_help = nullptr,
 	.limits = MAP_LIMIT_CLEAR_ATOMIC | MAP_LIMIT_CAS_ATOMIC |
-		  MAP_LIMIT_CAD_ATOMIC,
+		  MAP_LIMIT_CAD_ATOMIC | MAP_LIMIT_MISS_SYNC,
 	.param_limits = nullptr,
 };
