@@ -15,7 +15,8 @@
 #
 # C and Go are measured interleaved, so that drift hits both alike: for
 # each rep, for each workload, one gbench run (the --impls C maps, default
-# syncmap,rwlock,lfht,hashtrie,null; all: every map gbench has) and one
+# syncmap,rwlock,lfht,hashtrie,null and the library maps boostcfm, tbbhash,
+# cuckoo, cdsfeldman that this build has; all: every map gbench has) and one
 # gopeer run, C first on odd reps and Go first on even ones.
 # --from DIR reuses DIR/raw/ (or an older run's DIR/gbench.json and
 # DIR/gopeer.csv) without measuring: tables and plots again, e.g. after an
@@ -29,6 +30,10 @@ set -eu
 
 reps=5 threads=1,2,4 workloads= min_time=0.5 benchtime=1s
 cimpls=syncmap,rwlock,lfht,hashtrie,null
+# The library maps in the default list when gbench has them (a build
+# without a library lacks its map: `mapbench list` says which).
+libimpls="boostcfm tbbhash cuckoo cdsfeldman"
+default_impls=1
 build=build out=results/go-vs-c plots=plots/go-vs-c from= mapbench=
 goref=go:sync.Map
 
@@ -42,7 +47,7 @@ while [ $# -gt 0 ]; do
 	--reps) need_arg "$@"; reps=$2; shift 2 ;;
 	--threads) need_arg "$@"; threads=$2; shift 2 ;;
 	--workloads) need_arg "$@"; workloads=$2; shift 2 ;;
-	--impls) need_arg "$@"; cimpls=$2; shift 2 ;;
+	--impls) need_arg "$@"; cimpls=$2; default_impls=0; shift 2 ;;
 	--min-time) need_arg "$@"; min_time=$2; shift 2 ;;
 	--benchtime) need_arg "$@"; benchtime=$2; shift 2 ;;
 	--build) need_arg "$@"; build=$2; shift 2 ;;
@@ -181,6 +186,15 @@ if [ -z "$from" ]; then
 		tr '\n' ' ')
 	[ -n "$gb_impls" ] || die "--impls: $build/bench/gbench lists no benchmarks"
 	[ "$cimpls" != all ] || cimpls=$(echo $gb_impls | tr ' ' ,)
+	if [ "$default_impls" = 1 ]; then
+		for m in $libimpls; do
+			case " $gb_impls" in
+			*" $m "*) cimpls=$cimpls,$m ;;
+			esac
+		done
+		cmdline=$(printf '%s\n' "$cmdline" |
+			sed "s|--impls [^ ]*|--impls $cimpls|")
+	fi
 	for m in $(echo "$cimpls" | tr , ' '); do
 		case " $gb_impls" in
 		*" $m "*) ;;

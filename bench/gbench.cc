@@ -207,6 +207,25 @@ parse_threads(const char *s, std::vector<int> *out)
 
 } // namespace
 
+/*
+ * Does workload w run an operation that the map declares unsafe or not
+ * atomic under concurrency (MAP_LIMIT_*)?  Then it runs with 1 thread
+ * only, as the harness refuses it (harness/config.c).
+ */
+static bool
+gbench_limited(const struct map_ops *ops, const struct go_workload *w)
+{
+	unsigned l = map_ops_limits(ops, nullptr);
+	bool writes = (w->uses & ~((1u << WL_LOAD) | (1u << WL_RANGE))) != 0;
+
+	return ((l & MAP_LIMIT_RANGE_CONCURRENT) &&
+		(w->uses & (1u << WL_RANGE)) && writes) ||
+	       ((l & (MAP_LIMIT_CLEAR_CONCURRENT | MAP_LIMIT_CLEAR_ATOMIC)) &&
+		(w->uses & (1u << WL_CLEAR))) ||
+	       ((l & MAP_LIMIT_CAS_ATOMIC) && (w->uses & (1u << WL_CAS))) ||
+	       ((l & MAP_LIMIT_CAD_ATOMIC) && (w->uses & (1u << WL_CAD)));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -276,8 +295,11 @@ main(int argc, char **argv)
 			auto *b = benchmark::RegisterBenchmark(
 				name.c_str(), run_case, bench_case{ops, *w});
 			b->UseRealTime();
+			/* Declared limits (map.h): such cases 1 thread only. */
+			bool limited = gbench_limited(ops, *w);
 			for (int n : threads)
-				b->Threads(n);
+				if (n == 1 || !limited)
+					b->Threads(n);
 		}
 	}
 

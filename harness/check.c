@@ -174,6 +174,29 @@ read_report(int fd)
 }
 
 /*
+ * Print what a passed or skipped check left out because the map declares
+ * it cannot do it (the "[ DECLARED ]" lines of tests/testutil.h and
+ * lincheck's "declared:" lines).
+ */
+static void
+print_declared(const char *out)
+{
+	const char *p = out;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (strncmp(p, "[ DECLARED ] ", 13) == 0)
+			printf("    declared, %.*s\n", (int)len - 13, p + 13);
+		else if (strncmp(p, "  declared: ", 12) == 0)
+			printf("    declared, lincheck %.*s\n", (int)len - 12,
+			       p + 12);
+		p += len + (nl != NULL);
+	}
+}
+
+/*
  * Run one test in a child: its output is collected, a crash or a hang is
  * the check's failure, and so is a child that ends without reporting
  * that the test returned (a map that calls exit()).  The child dies with
@@ -462,6 +485,8 @@ cmd_check(int argc, char **argv)
 				       s->name, s->test_name(i));
 				if (rc == 1 && out)
 					print_failure(out);
+				else if (out)
+					print_declared(out);
 				passed += rc == 0;
 				failed += rc == 1;
 				skipped += rc == 2;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "registry.h"
 
 bool
 config_writes(const struct config *c)
@@ -17,6 +18,48 @@ config_writes(const struct config *c)
 	return false;
 }
 
+/* Does the configuration run operation k (WL_*)? */
+static bool
+config_uses(const struct config *c, int k)
+{
+	if (c->wl)
+		return (c->wl->uses & (1u << k)) != 0;
+	return c->mix.w[k] > 0;
+}
+
+/*
+ * A map that declares an operation unsafe or not atomic under concurrency
+ * (map.h's MAP_LIMIT_*) is refused for a multi-threaded configuration
+ * that runs it (with writers, for range): its figures would measure
+ * something other than the operation the contract names.
+ */
+static bool
+config_limited(const struct config *c, char *why, size_t len)
+{
+	unsigned l = map_ops_limits(c->ops, config_param(c));
+	const char *what = NULL;
+	unsigned bit = 0;
+
+	if ((l & MAP_LIMIT_RANGE_CONCURRENT) && config_uses(c, WL_RANGE) &&
+	    config_writes(c))
+		what = "range", bit = MAP_LIMIT_RANGE_CONCURRENT;
+	else if ((l & MAP_LIMIT_CLEAR_CONCURRENT) && config_uses(c, WL_CLEAR))
+		what = "clear", bit = MAP_LIMIT_CLEAR_CONCURRENT;
+	else if ((l & MAP_LIMIT_CLEAR_ATOMIC) && config_uses(c, WL_CLEAR))
+		what = "clear", bit = MAP_LIMIT_CLEAR_ATOMIC;
+	else if ((l & MAP_LIMIT_CAS_ATOMIC) && config_uses(c, WL_CAS))
+		what = "compare_and_swap", bit = MAP_LIMIT_CAS_ATOMIC;
+	else if ((l & MAP_LIMIT_CAD_ATOMIC) && config_uses(c, WL_CAD))
+		what = "compare_and_delete", bit = MAP_LIMIT_CAD_ATOMIC;
+	if (what == NULL)
+		return false;
+	snprintf(why, len,
+		 "%s declares that %s: it runs workloads with %s only with 1 "
+		 "thread",
+		 c->impl.name, map_limit_text(bit), what);
+	return true;
+}
+
 bool
 config_refused(const struct config *c, char *why, size_t len)
 {
@@ -28,6 +71,8 @@ config_refused(const struct config *c, char *why, size_t len)
 			 c->ops->name);
 		return true;
 	}
+	if (c->threads > 1 && config_limited(c, why, len))
+		return true;
 	if (!c->wl && c->dist.kind == DIST_CHURN)
 		for (int k = 0; k < WL_NOPS; k++)
 			if (c->mix.w[k] > 0 && k != WL_LOAD && k != WL_STORE &&

@@ -1119,7 +1119,9 @@ measure_after(struct plan *p, struct worker *ws, struct result *r,
 	if (ops->range)
 		ops->range(p->m, count_entry, &r->live_keys);
 	mem2 = settled_allocated(ops, p->m);
-	if (mem1 && r->live_keys) {
+	/* A map allocating outside malloc: bytes_per_key stays NA (-1). */
+	if (mem1 && r->live_keys &&
+	    !(map_ops_limits(ops, config_param(c)) & MAP_LIMIT_MEMORY)) {
 		r->bytes_per_key =
 			((double)mem1 - (double)mem0) / (double)r->live_keys;
 		r->bytes_per_key_settled =

@@ -93,6 +93,12 @@ void lc_config_default(struct lc_config *c);
 uint64_t lc_history_seed(uint64_t seed, unsigned h);
 
 /*
+ * The operations (1 << LC_*) that `ops` with `param` declares it cannot
+ * do under concurrency (map.h's MAP_LIMIT_*): lc_record never runs them.
+ */
+unsigned lc_limited_ops(const struct map_ops *ops, const char *param);
+
+/*
  * Record one history of `c->ops` operations per thread on a fresh map of
  * `ops` created with `param`.  Returns 0, -ENOMEM, or -EINVAL if the map
  * cannot be created (errno from map_ops_create).  *wall_ns: the time from

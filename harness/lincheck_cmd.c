@@ -24,6 +24,7 @@
 #include "fsutil.h"
 #include "lincheck.h"
 #include "plugin.h"
+#include "registry.h"
 
 #define LC_MAX_IMPLS 64
 /*
@@ -454,6 +455,48 @@ lc_check_memory(const struct lc_opts *o)
 }
 
 /* Per map: what was found, and the recording overhead of history 0. */
+/*
+ * The operations the map declares it cannot do under concurrency
+ * (map.h's MAP_LIMIT_*) leave the mix: a history with them would only
+ * show what the map already says (lc_record drops them too; this copy
+ * of the mix is for what is printed: the replay command).
+ */
+static void
+lc_drop_limited(const struct lc_impl *im, struct lc_config *c)
+{
+	unsigned drop = lc_limited_ops(im->ops, im->param);
+
+	for (int k = 0; k < LC_NOPS; k++)
+		if (drop & (1u << k))
+			c->mix[k] = 0;
+}
+
+/* "  declared: not checked: range, clear (...)" for a limited map. */
+static void
+lc_print_declared(FILE *out, const struct lc_impl *im)
+{
+	unsigned drop = lc_limited_ops(im->ops, im->param), l;
+	const char *sep = "";
+
+	if (drop == 0)
+		return;
+	fprintf(out, "  declared: not checked: ");
+	for (int k = 0; k < LC_NOPS; k++)
+		if (drop & (1u << k)) {
+			fprintf(out, "%s%s", sep, lc_op_names[k]);
+			sep = ", ";
+		}
+	fprintf(out, " (the map says: ");
+	l = map_ops_limits(im->ops, im->param);
+	sep = "";
+	for (unsigned b = 0; b < 32; b++)
+		if ((l & (1u << b)) && (1u << b) != MAP_LIMIT_MEMORY) {
+			fprintf(out, "%s%s", sep, map_limit_text(1u << b));
+			sep = "; ";
+		}
+	fprintf(out, ")\n");
+}
+
 struct lc_result {
 	struct lc_report r;
 	unsigned histories;
@@ -541,12 +584,21 @@ lc_run_impl(const struct lc_opts *o, const struct lc_impl *im,
 
 	uint64_t rec = 0, unrec = 0;
 
+	unsigned left = 0;
+
 	memset(res, 0, sizeof(*res));
 	memset(&one, 0, sizeof(one));
 	for (unsigned i = 0; i < o->histories; i++) {
 		unsigned attempt = 0;
 
 		lc_history_config(o, i, &c);
+		lc_drop_limited(im, &c);
+		left = 0;
+		for (int k = 0; k < LC_NOPS; k++)
+			left += c.mix[k];
+		if (left == 0)
+			return; /* every op of the mix is declared: none to run
+				 */
 		/*
 		 * The same operations without timestamps or records, for the
 		 * recording overhead: before the recorded run on even
@@ -605,6 +657,7 @@ lc_replay_cmd(FILE *f, const struct lc_opts *o, const struct lc_impl *im,
 	char mix[256];
 
 	lc_history_config(o, history, &c);
+	lc_drop_limited(im, &c);
 	lc_mix_text(&c, mix, sizeof(mix));
 	fprintf(f, "    replay: mapbench lincheck");
 	if (map_is_plugin(im->ops)) {
@@ -661,6 +714,7 @@ lc_print_map(FILE *out, const struct lc_opts *o, const struct lc_impl *im,
 		"%u, %u violation\n",
 		im->label, rs->histories, r->ops, r->keys_ok, r->keys_violation,
 		r->keys_unknown, r->ranges, r->ranges_violation);
+	lc_print_declared(out, im);
 	fprintf(out,
 		"  concurrency: %" PRIu64 " key ops (clears counted per "
 		"key) overlap another thread's op on the key; %u recordings "

@@ -327,6 +327,22 @@ lc_workers_free(struct lc_worker *w, unsigned n)
 	free(w);
 }
 
+unsigned
+lc_limited_ops(const struct map_ops *ops, const char *param)
+{
+	unsigned l = map_ops_limits(ops, param), drop = 0;
+
+	if (l & MAP_LIMIT_RANGE_CONCURRENT)
+		drop |= 1u << LC_RANGE;
+	if (l & (MAP_LIMIT_CLEAR_CONCURRENT | MAP_LIMIT_CLEAR_ATOMIC))
+		drop |= 1u << LC_CLEAR;
+	if (l & MAP_LIMIT_CAS_ATOMIC)
+		drop |= 1u << LC_CAS;
+	if (l & MAP_LIMIT_CAD_ATOMIC)
+		drop |= 1u << LC_CAD;
+	return drop;
+}
+
 int
 lc_record(const struct map_ops *ops, const char *param,
 	  const struct lc_config *c, struct lc_history *h, uint64_t *wall_ns)
@@ -343,9 +359,14 @@ lc_record(const struct map_ops *ops, const char *param,
 	size_t npairs = 0, nev = 0;
 	int rc = 0;
 
+	unsigned mix[LC_NOPS], drop = lc_limited_ops(ops, param);
+
 	memset(h, 0, sizeof(*h));
-	for (int k = 0; k < LC_NOPS; k++)
-		total += c->mix[k];
+	/* What the map declares it cannot do concurrently never runs. */
+	for (int k = 0; k < LC_NOPS; k++) {
+		mix[k] = drop & (1u << k) ? 0 : c->mix[k];
+		total += mix[k];
+	}
 	if (nt == 0 || nt > LC_MAX_THREADS || c->keys == 0 ||
 	    c->keys > LC_MAX_KEYS || total == 0)
 		return -EINVAL;
@@ -367,8 +388,8 @@ lc_record(const struct map_ops *ops, const char *param,
 			uint64_t r = splitmix(&s) % total, acc = 0;
 			int k = 0;
 
-			while (r >= acc + c->mix[k])
-				acc += c->mix[k++];
+			while (r >= acc + mix[k])
+				acc += mix[k++];
 			w[t].plan_op[i] = (uint8_t)k;
 			w[t].plan_key[i] = (uint8_t)(splitmix(&s) % c->keys);
 			ranges += k == LC_RANGE;

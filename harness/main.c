@@ -22,7 +22,20 @@
 #include "plot.h"
 #include "timeline.h"
 #include "plugin.h"
+#include "registry.h"
 #include "sweep.h"
+
+/* One line naming each MAP_LIMIT_* bit of `limits`. */
+static void
+print_limits(const char *fmt, const char *name, unsigned limits)
+{
+	printf(fmt, "");
+	for (unsigned b = 0; b < 32; b++)
+		if (limits & (1u << b))
+			printf("%s%s", limits & ((1u << b) - 1) ? "; " : "",
+			       map_limit_text(1u << b));
+	printf(" (%s: check and lincheck skip it)\n", name);
+}
 
 static int
 cmd_list(void)
@@ -46,6 +59,9 @@ cmd_list(void)
 		if (ops->create_param)
 			printf("  %-10s   %s:PARAM, PARAM %s\n", "", ops->name,
 			       printable(ops->param_help, t1, sizeof(t1)));
+		if (map_ops_limits(ops, NULL))
+			print_limits("  %-10s   cannot: ", ops->name,
+				     map_ops_limits(ops, NULL));
 		for (unsigned k = 0; k < ops->n_counters; k++)
 			printf("  %-10s   counter %s (%s, %s): %s\n", "",
 			       printable(ops->counters[k].name, t2, sizeof(t2)),
@@ -56,6 +72,10 @@ cmd_list(void)
 			       printable(ops->counters[k].help, t1,
 					 sizeof(t1)));
 	}
+	for (const struct map_unbuilt *u = map_unbuilt; u->name; u++)
+		printf("  %-10s not built: its library was not found when "
+		       "mapbench was built; needs %s\n",
+		       u->name, u->needs);
 	printf("\nGo workloads (--workload, from Go's map_bench_test.go):\n");
 	for (int i = 0; go_workloads[i]; i++) {
 		const struct go_workload *wl = go_workloads[i];

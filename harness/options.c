@@ -849,8 +849,15 @@ defaults(struct opts *o, const char *cmd, unsigned ncpus)
 		static const unsigned th[] = {1, 2, 4};
 		static const int rd[] = {100, 99, 90, 75, 50, 0};
 
-		memcpy(o->threads, th, sizeof(th));
-		o->n_threads = 3;
+		/*
+		 * What the machine can run without oversubscribing (on 2
+		 * CPUs: 1 and 2 threads); more threads than CPUs on request
+		 * (--threads), marked oversubscribed in every output.
+		 */
+		o->n_threads = 0;
+		for (size_t i = 0; i < sizeof(th) / sizeof(th[0]); i++)
+			if (i == 0 || th[i] <= ncpus)
+				o->threads[o->n_threads++] = th[i];
 		memcpy(o->reads, rd, sizeof(rd));
 		o->n_reads = 6;
 		o->keys[0] = 1000;

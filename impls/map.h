@@ -26,9 +26,15 @@ struct map; /* opaque; each implementation defines its own */
  * struct map_counter changes layout or meaning.  A plugin exports
  *	const uint32_t mapbench_abi_version = MAPBENCH_ABI_VERSION;
  *	const struct map_ops *const mapbench_maps[] = { &my_ops, NULL };
- * and needs nothing but this header (docs/DESIGN.md, "Plugins").
+ * and needs nothing but this header (docs/DESIGN.md, "Plugins").  The two
+ * declarations below give both symbols external linkage and C names, so
+ * the same two lines export them from C and from C++ (where a `const`
+ * object at namespace scope would otherwise be internal and unexported).
  */
 #define MAPBENCH_ABI_VERSION 3u
+
+extern const uint32_t mapbench_abi_version;
+extern const struct map_ops *const mapbench_maps[];
 
 /* clang-format off */
 
@@ -82,6 +88,57 @@ struct map_counter {
 /* A control that stores nothing (harness overhead); never in conformance tests. */
 #define MAP_CONTROL (1u << 1)
 
+/*
+ * What a map cannot do (struct map_ops.limits): each bit names a part of
+ * the contract the map does not honour, so that `check` and `lincheck`
+ * skip exactly that part (and say so) and the harness refuses, or marks,
+ * what would need it.  0: the whole contract.
+ */
+/* range is safe only while no other thread writes (oneTBB's iteration). */
+#define MAP_LIMIT_RANGE_CONCURRENT (1u << 0)
+/* clear is safe only while no other thread uses the map. */
+#define MAP_LIMIT_CLEAR_CONCURRENT (1u << 1)
+/* clear is safe under concurrency but not a delete of every key at one instant. */
+#define MAP_LIMIT_CLEAR_ATOMIC     (1u << 2)
+/* compare_and_swap is correct alone but not atomic against concurrent writes. */
+#define MAP_LIMIT_CAS_ATOMIC       (1u << 3)
+/* compare_and_delete: the same. */
+#define MAP_LIMIT_CAD_ATOMIC       (1u << 4)
+/*
+ * The map allocates outside malloc (its own allocator): the harness cannot
+ * attribute its memory, so bytes_per_key is NA and the memory checks skip.
+ */
+#define MAP_LIMIT_MEMORY           (1u << 5)
+/*
+ * A load that misses is not synchronized with the delete whose effect it
+ * observed (Go's "a write is synchronized before any read that observes
+ * it" holds for hits only): the map finds a key absent with relaxed loads.
+ */
+#define MAP_LIMIT_MISS_SYNC        (1u << 6)
+#define MAP_LIMITS_ALL             ((1u << 7) - 1)
+
+/*
+ * Who calls what, and in which order (the harness, the tests, gbench and
+ * lincheck all keep to it):
+ *  - create/create_param: any thread, which may not have called
+ *    thread_enter (the harness creates the map, then enters); a map whose
+ *    library needs per-thread registration for allocation or reclamation
+ *    registers around the call itself.
+ *  - thread_enter: once by every thread before its first operation on any
+ *    map of these ops (workers, and the thread that fills, measures and
+ *    ranges); calls nest (enter, enter, exit, exit) and may interleave
+ *    with other maps' enters.  thread_exit: the matching call, after the
+ *    thread's last operation.  Both may be NULL.
+ *  - the ten operations, stats and quiesce: only between a thread's
+ *    thread_enter and thread_exit.  Operations run concurrently from any
+ *    number of entered threads (unless MAP_NOT_THREAD_SAFE); stats and
+ *    quiesce are called outside the timed window, with no operation in
+ *    flight on that map.
+ *  - destroy: once, after every operation on the map has returned, from
+ *    any thread, which may already have called its thread_exit (the
+ *    harness exits, then destroys): like create, it registers itself if
+ *    its library needs that.  No other thread touches the map then.
+ */
 struct map_ops {
 	const char *name;    /* "syncmap", "rwlock", "lfht", ...: [a-z][a-z0-9_-]* */
 	const char *summary; /* one line for `mapbench list` */
@@ -151,6 +208,14 @@ struct map_ops {
 	 * operates on the map meanwhile.
 	 */
 	int (*settle)(struct map *m, double timeout_s);
+	/* MAP_LIMIT_* bits: what the map (without a parameter) cannot do. */
+	unsigned limits;
+	/*
+	 * The limits of the map created with `param` (a parameter can lift
+	 * or add limits: "tbbhash:locked").  NULL: `limits` for every
+	 * parameter.  Called only with a parameter create_param accepted.
+	 */
+	unsigned (*param_limits)(const char *param);
 };
 
 /* clang-format on */
@@ -183,6 +248,15 @@ map_ops_stats(const struct map_ops *ops, struct map *m, struct map_stats *out)
 	memset(out, 0, sizeof(*out));
 	if (ops->stats)
 		ops->stats(m, out);
+}
+
+/* The MAP_LIMIT_* bits of `ops` created with `param` (NULL: none). */
+static inline unsigned
+map_ops_limits(const struct map_ops *ops, const char *param)
+{
+	if (param != NULL && ops->param_limits != NULL)
+		return ops->param_limits(param);
+	return ops->limits;
 }
 
 /* Wait for the map's deferred frees (no-op for maps without any). */

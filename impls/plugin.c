@@ -127,6 +127,12 @@ map_ops_validate(const struct map_ops *ops, char *err, size_t len)
 			 ops->name, ops->n_counters, MAP_OWN_COUNTERS_MAX);
 		return -1;
 	}
+	if (ops->limits & ~MAP_LIMITS_ALL) {
+		snprintf(err, len,
+			 "map '%s': limits 0x%x has bits no MAP_LIMIT_* names",
+			 ops->name, ops->limits);
+		return -1;
+	}
 	for (unsigned i = 0; i < ops->n_counters; i++)
 		if (!good_name(ops->counters[i].name, 40, "_") ||
 		    ops->counters[i].unit == NULL ||
@@ -208,7 +214,9 @@ map_plugin_load(const char *path, char *err, size_t len)
 	if (abi == NULL || maps == NULL) {
 		snprintf(err, len,
 			 "%s: not a mapbench plugin: it must export "
-			 "mapbench_abi_version and mapbench_maps",
+			 "mapbench_abi_version and mapbench_maps (from C++, "
+			 "include <mapbench/map.h>, whose extern \"C\" "
+			 "declarations give them C linkage)",
 			 path);
 		goto fail;
 	}

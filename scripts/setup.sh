@@ -2,21 +2,32 @@
 # Install what mapbench needs (Debian bookworm, as root) and build it into
 # build/.  Sourced by scripts/test.sh and scripts/sweep.sh; safe to re-run.
 #
-# The Go peer (bench/go) wants Go 1.23, the last release with the classic
-# sync.Map: Debian packages it as golang-1.23-go in bookworm-backports.
-# As root, when that suite is not configured yet, this adds it the Debian
-# way (a deb822 file in /etc/apt/sources.list.d, signed by the Debian
-# archive keyring) and says so on stderr.  Without root, or off bookworm,
-# a missing Go 1.23 is only reported: the peer then falls back to the
-# golang-go on PATH and marks the workloads that Go cannot run.
+# Two things come from bookworm-backports: Go 1.23 (golang-1.23-go, the
+# last release with the classic sync.Map, for the Go peer in bench/go) and
+# Boost 1.83 (libboost1.83-dev, for the boostcfm map: concurrent_flat_map
+# is Boost 1.83+; bookworm has 1.74).  As root, when that suite is not
+# configured yet, this adds it the Debian way (a deb822 file in
+# /etc/apt/sources.list.d, signed by the Debian archive keyring) and says
+# so on stderr.  Its archive URI is the one this machine already uses for
+# bookworm (/etc/apt/sources.list, sources.list.d/*.list and *.sources),
+# so a machine with a local mirror keeps using it; this repository names
+# no archive host.  Without root, or off bookworm, a missing backport is
+# only reported: the Go peer then falls back to the golang-go on PATH,
+# and boostcfm is not built (`mapbench list` says so).  The other library
+# maps (tbbhash, cuckoo, cdsfeldman) come from bookworm itself.
 set -eu
 cd "$(dirname "$0")/.."
 
 PKGS="build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
 liburcu-dev libjemalloc-dev libbenchmark-dev libcmocka-dev libjansson-dev
-gnuplot-nox golang-go valgrind git libck-dev chromium"
+gnuplot-nox golang-go valgrind git libck-dev chromium libtbb-dev
+libcuckoo-dev libcds-dev"
 GO123=golang-1.23-go
-BACKPORTS=/etc/apt/sources.list.d/bookworm-backports.sources
+BOOST=libboost1.83-dev
+BACKPORTED="$GO123 $BOOST"
+# MAPBENCH_APT_ETC: another /etc/apt, for the test of bookworm_uri.
+APT_ETC=${MAPBENCH_APT_ETC:-/etc/apt}
+BACKPORTS=$APT_ETC/sources.list.d/bookworm-backports.sources
 
 installed() {
 	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"
@@ -24,8 +35,8 @@ installed() {
 
 # Is a bookworm-backports suite configured, in either source format?
 have_backports() {
-	grep -Eqs '^[^#]*bookworm-backports' /etc/apt/sources.list \
-		/etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources
+	grep -Eqs '^[^#]*bookworm-backports' "$APT_ETC/sources.list" \
+		"$APT_ETC"/sources.list.d/*.list "$APT_ETC"/sources.list.d/*.sources
 }
 
 codename() {
@@ -36,47 +47,94 @@ missing=""
 for p in $PKGS; do
 	installed "$p" || missing="$missing $p"
 done
-want_go=0
-if ! installed "$GO123"; then
-	if [ "$(codename)" != bookworm ]; then
-		echo "setup: not Debian bookworm: install Go 1.23 yourself" \
-			"(bench/go falls back to the go on PATH)" >&2
-	elif [ "$(id -u)" != 0 ]; then
-		echo "setup: $GO123 (Go 1.23, for the Go peer) is missing; as" \
-			"root: apt-get install -t bookworm-backports $GO123" \
-			"(bench/go falls back to the go on PATH)" >&2
-	else
-		want_go=1
-	fi
+# The archive URI of the configured bookworm suite (one-line or deb822
+# format; deb-src, comments and disabled stanzas ignored), first found;
+# empty if none.
+bookworm_uri() {
+	for f in "$APT_ETC/sources.list" "$APT_ETC"/sources.list.d/*.list; do
+		[ -r "$f" ] || continue
+		awk '$1 == "deb" {
+			i = 2
+			if ($i ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
+			if ($(i + 1) == "bookworm") { print $i; exit }
+		}' "$f"
+	done
+	for f in "$APT_ETC"/sources.list.d/*.sources; do
+		[ -r "$f" ] || continue
+		awk 'BEGIN { RS = ""; FS = "\n" }
+		{
+			uri = ""; hit = 0; deb = 0; on = 1
+			for (j = 1; j <= NF; j++) {
+				if ($j ~ /^#/) continue
+				split($j, kv, ":")
+				k = kv[1]; v = substr($j, length(k) + 2)
+				gsub(/^[ \t]+|[ \t]+$/, "", v)
+				if (k == "Types" && v ~ /(^| )deb( |$)/) deb = 1
+				if (k == "URIs") { split(v, u, " "); uri = u[1] }
+				if (k == "Suites" && (" " v " ") ~ / bookworm /) hit = 1
+				if (k == "Enabled" && v == "no") on = 0
+			}
+			if (deb && hit && on && uri != "") { print uri; exit }
+		}' "$f"
+	done
+}
+
+# setup.sh --bookworm-uri: print the URI it would use, change nothing.
+if [ "${1:-}" = "--bookworm-uri" ]; then
+	bookworm_uri | head -1
+	exit 0
 fi
+
+want_bp=""
+for p in $BACKPORTED; do
+	installed "$p" && continue
+	if [ "$(codename)" != bookworm ]; then
+		echo "setup: not Debian bookworm: install $p's equivalent" \
+			"yourself (Go 1.23: bench/go falls back to the go on" \
+			"PATH; Boost 1.83+: boostcfm is not built)" >&2
+	elif [ "$(id -u)" != 0 ]; then
+		echo "setup: $p (from bookworm-backports) is missing; as root:" \
+			"apt-get install -t bookworm-backports $p" >&2
+	else
+		want_bp="$want_bp $p"
+	fi
+done
 if [ -n "$missing" ] && [ "$(id -u)" != 0 ]; then
 	echo "setup: missing packages:$missing" >&2
 	echo "setup: run as root, or: sudo apt-get install$missing" >&2
 	exit 1
 fi
-if [ "$want_go" = 1 ] && ! have_backports; then
-	echo "setup: adding Debian's bookworm-backports suite for $GO123:" \
-		"$BACKPORTS" >&2
-	cat >"$BACKPORTS.tmp" <<'SOURCES'
+if [ -n "$want_bp" ] && ! have_backports; then
+	uri=$(bookworm_uri | head -1)
+	if [ -z "$uri" ]; then
+		echo "setup: no configured bookworm suite to take an archive" \
+			"URI from; add bookworm-backports yourself to install" \
+			"$want_bp" >&2
+		want_bp=""
+	else
+		echo "setup: adding bookworm-backports ($uri, the URI of the" \
+			"configured bookworm suite) for$want_bp: $BACKPORTS" >&2
+		cat >"$BACKPORTS.tmp" <<SOURCES
 Types: deb
-URIs: http://deb.debian.org/debian
+URIs: $uri
 Suites: bookworm-backports
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SOURCES
-	mv "$BACKPORTS.tmp" "$BACKPORTS"
+		mv "$BACKPORTS.tmp" "$BACKPORTS"
+	fi
 fi
-if [ -n "$missing" ] || [ "$want_go" = 1 ]; then
+if [ -n "$missing" ] || [ -n "$want_bp" ]; then
 	apt-get update -qq
 fi
 if [ -n "$missing" ]; then
 	echo "setup: installing$missing" >&2
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
 fi
-if [ "$want_go" = 1 ]; then
-	echo "setup: installing $GO123 from bookworm-backports" >&2
+if [ -n "$want_bp" ]; then
+	echo "setup: installing$want_bp from bookworm-backports" >&2
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-		-t bookworm-backports "$GO123" >/dev/null
+		-t bookworm-backports $want_bp >/dev/null
 fi
 
 # MAPBENCH_WERROR=ON (scripts/test.sh): warnings are errors.

@@ -208,7 +208,8 @@ churn_writer(struct worker *w)
 			}
 			break;
 		default:
-			if (rng_below(&w->r, 64) == 0)
+			if (rng_below(&w->r, 64) == 0 &&
+			    !(test_limits(ops) & MAP_LIMIT_CLEAR_CONCURRENT))
 				ops->clear(c->m);
 		}
 		w->ops++;
@@ -227,7 +228,8 @@ checking_reader(struct worker *w)
 		uint64_t k = rng_below(&w->r, c->nkeys);
 		void *got;
 
-		if (rng_below(&w->r, 256) == 0) {
+		if (rng_below(&w->r, 256) == 0 &&
+		    !(test_limits(c->ops) & MAP_LIMIT_RANGE_CONCURRENT)) {
 			struct range_check rc = {
 				.nkeys = c->nkeys,
 				.seen = seen,
@@ -253,6 +255,9 @@ stale_reads(void **state)
 	struct worker w[4];
 	struct ctx c;
 
+	test_declared(test_ops(state),
+		      MAP_LIMIT_RANGE_CONCURRENT | MAP_LIMIT_CLEAR_CONCURRENT,
+		      "not exercised");
 	for (int round = 0; round < 2; round++) {
 		ctx_init(&c, state, 0);
 		/* A tiny and a bigger key space. */
@@ -420,6 +425,7 @@ cas_counters(void **state)
 	struct ctx c;
 	uint64_t total = 0, sum = 0;
 
+	TEST_SKIP_IF_LIMITED(test_ops(state), MAP_LIMIT_CAS_ATOMIC);
 	ctx_init(&c, state, 0);
 	for (uint64_t k = 0; k < NCOUNTERS; k++)
 		assert_int_equal(c.ops->store(c.m, k, INTVAL(1000)), 0);
@@ -524,6 +530,7 @@ range_concurrent(void **state)
 	struct worker w[4];
 	struct ctx c;
 
+	TEST_SKIP_IF_LIMITED(test_ops(state), MAP_LIMIT_RANGE_CONCURRENT);
 	ctx_init(&c, state, 0);
 	for (uint64_t k = 0; k < STABLE; k++)
 		assert_int_equal(c.ops->store(c.m, k, KEYVAL(k, 0)), 0);
@@ -555,7 +562,8 @@ lad_deleter(struct worker *w)
 		uint64_t k = w->id % 2 ? n - 1 - j : j;
 		void *got;
 
-		if (w->id == 2) {
+		if (w->id == 2 &&
+		    !(test_limits(c->ops) & MAP_LIMIT_CAD_ATOMIC)) {
 			if (c->ops->compare_and_delete(c->m, k, KEYVAL(k, 0)))
 				atomic_fetch_add(&l->taken[k], 1);
 		} else if (c->ops->load_and_delete(c->m, k, &got)) {
@@ -633,6 +641,9 @@ load_and_delete_race(void **state)
 	double end = now_sec() + test_seconds() / 2;
 	struct worker w[3];
 	struct ctx c;
+
+	test_declared(test_ops(state), MAP_LIMIT_CAD_ATOMIC,
+		      "not exercised (load_and_delete instead)");
 	struct lad l;
 	int round = 0;
 
@@ -831,7 +842,8 @@ mp_writer(struct worker *w)
 		uint64_t k = i;
 
 		TCHECK(c->ops->store(c->m, k, MP_V1) == 0, "store failed");
-		c->ops->range(c->m, mp_range_fn, NULL);
+		if (!(test_limits(c->ops) & MAP_LIMIT_RANGE_CONCURRENT))
+			c->ops->range(c->m, mp_range_fn, NULL);
 		/* Deleted while in read: syncmap revives it lock-free. */
 		if (mp->kind == MP_LOAD_OR_STORE)
 			c->ops->del(c->m, k);
@@ -959,7 +971,14 @@ message_passing(void **state)
 	struct ctx c;
 	struct mp mp;
 
+	test_declared(test_ops(state), MAP_LIMIT_RANGE_CONCURRENT,
+		      "not exercised");
+	test_declared(test_ops(state), MAP_LIMIT_MISS_SYNC,
+		      "delete kinds not exercised");
 	for (int kind = 0; kind < MP_NKINDS; kind++) {
+		if (!mp_publishes((enum mp_kind)kind) &&
+		    (test_limits(test_ops(state)) & MAP_LIMIT_MISS_SYNC))
+			continue;
 		ctx_init(&c, state, 0);
 		mp = (struct mp){
 			.kind = (enum mp_kind)kind,

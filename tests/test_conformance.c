@@ -17,6 +17,7 @@
  * million keys.
  */
 #include "refmap.h"
+#include "plugin.h"
 
 enum op {
 	OP_LOAD,
@@ -770,25 +771,21 @@ static void
 nested_enter(void **state)
 {
 	const struct map_ops *ops = test_ops(state);
+	const struct map_ops *o;
 	struct map *m;
 	void *got;
-	bool in_registry = false;
 
-	for (const struct map_ops *const *o = map_registry; *o != NULL; o++) {
-		map_ops_thread_enter(*o);
-		in_registry |= *o == ops;
-	}
-	/* A plugin's map: entered here as a built-in one is in the loop. */
-	if (!in_registry)
-		map_ops_thread_enter(ops);
+	/* Every map known, the loaded plugins' too (map_nth). */
+	for (size_t i = 0; (o = map_nth(i)) != NULL; i++)
+		map_ops_thread_enter(o);
 	map_ops_thread_enter(ops);
 	m = test_create(ops, 0);
 	assert_non_null(m);
 	assert_int_equal(ops->store(m, 1, PV(1)), 0);
 	map_ops_thread_exit(ops);
-	for (const struct map_ops *const *o = map_registry; *o != NULL; o++)
-		if (*o != ops)
-			map_ops_thread_exit(*o);
+	for (size_t i = 0; (o = map_nth(i)) != NULL; i++)
+		if (o != ops)
+			map_ops_thread_exit(o);
 	/* Still entered once. */
 	assert_true(ops->load(m, 1, &got));
 	assert_int_equal(ops->store(m, 2, PV(2)), 0);

@@ -557,8 +557,14 @@ test_cli(void **state)
 	json_decref(j);
 	free(out);
 
+	/*
+	 * A correct map: ok, or, when a loaded machine (ctest -j) let the
+	 * threads barely overlap, unknown; never a violation.
+	 */
 	assert_int_equal(run_cli(&out, 9, a3), 0);
-	assert_non_null(strstr(out, "lincheck: ok\n"));
+	assert_true(strstr(out, "lincheck: ok\n") ||
+		    strstr(out, "lincheck: unknown"));
+	assert_null(strstr(out, "lincheck: violation"));
 	free(out);
 }
 

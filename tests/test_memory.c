@@ -94,6 +94,7 @@ check_bounded(void **state,
 
 	if (allocated_bytes(NULL, NULL) == 0)
 		skip();
+	TEST_SKIP_IF_LIMITED(ops, MAP_LIMIT_MEMORY);
 	map_ops_thread_enter(ops);
 	m = test_create(ops, 0);
 	assert_non_null(m);
@@ -156,6 +157,7 @@ quiesce_leaves_only_the_keys(void **state)
 
 	if (allocated_bytes(NULL, NULL) == 0)
 		skip();
+	TEST_SKIP_IF_LIMITED(ops, MAP_LIMIT_MEMORY);
 	map_ops_thread_enter(ops);
 	/*
 	 * A first round, on a map of its own, creates what lives as long as

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "map.h"
+#include "registry.h"
 
 /*
  * MAPBENCH_TEST_SCALE (default 1) multiplies iteration counts and
@@ -214,6 +215,39 @@ test_create(const struct map_ops *ops, size_t size_hint)
 {
 	return map_ops_create(ops, test_cur_param, size_hint);
 }
+
+/* The MAP_LIMIT_* bits the running test's map declares (any thread). */
+static inline unsigned
+test_limits(const struct map_ops *ops)
+{
+	return map_ops_limits(ops, test_cur_param);
+}
+
+/*
+ * Say which declared limits of the map the running test leaves out, one
+ * "[ DECLARED ]" line each (`mapbench check` shows them), and return
+ * them: the test then skips (TEST_SKIP_IF_LIMITED) or omits those parts.
+ */
+static inline unsigned
+test_declared(const struct map_ops *ops, unsigned bits, const char *what)
+{
+	unsigned l = test_limits(ops) & bits;
+
+	for (unsigned b = 0; b < 32; b++)
+		if (l & (1u << b))
+			print_message("[ DECLARED ] %s: %s\n", what,
+				      map_limit_text(1u << b));
+	return l;
+}
+
+/* Skip the whole test when the map declares any of `bits`, saying why. */
+#define TEST_SKIP_IF_LIMITED(ops, bits)                                        \
+	do {                                                                   \
+		if (test_declared((ops), (bits), "skipped")) {                 \
+			skip();                                                \
+			return;                                                \
+		}                                                              \
+	} while (0)
 
 /*
  * The maps MAPBENCH_TEST_IMPL selects: a comma-separated list of impl

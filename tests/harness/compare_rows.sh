@@ -33,16 +33,21 @@ nfield() {
 	$h["input"] == inp && $h["threads"] == t { print $h["n"] }' "$1"
 }
 
-# 1. Two real repetitions repeated 5 times: n = 2, not 10; said; a 3%
-# difference is not called significant on 2 + 2.
+# 1. Two real repetitions repeated 5 times: n = 2, not 10; said; the
+# --threshold gate refuses 2 + 2 (no p can reach 0.05) instead of calling
+# a 3% difference significant on 10 + 10.
 sweep "$TMP/A" 1 2
 sweep "$TMP/B" 0.97 2
 dup "$TMP/A" 5
 dup "$TMP/B" 5
-"$MB" compare --format csv --threshold 1 "$TMP/A" "$TMP/B" >"$TMP/ab.csv" \
-	2>"$TMP/ab.err"
+"$MB" compare --format csv --threshold 1 "$TMP/A" "$TMP/B" >/dev/null \
+	2>"$TMP/gate.err"
 rc=$?
-[ "$rc" -eq 0 ] || fail "duplicated rows: exit $rc, want 0 (n=2+2 cannot reach p<0.05)"
+[ "$rc" -eq 2 ] || fail "duplicated rows: --threshold exit $rc, want 2 (n=2+2 cannot reach p<0.05)"
+grep -q "needs at least 4 per side" "$TMP/gate.err" ||
+	fail "duplicated rows: the gate's refusal: $(cat "$TMP/gate.err")"
+"$MB" compare --format csv "$TMP/A" "$TMP/B" >"$TMP/ab.csv" 2>"$TMP/ab.err" ||
+	fail "duplicated rows: compare exit $?"
 [ "$(nfield "$TMP/ab.csv" A 1)" = 2 ] ||
 	fail "duplicated rows: n=$(nfield "$TMP/ab.csv" A 1), want 2"
 grep -q "16 ok rows repeat the configuration and rep of an earlier ok row (the first on line 6, as line 2)" \

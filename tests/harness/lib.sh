@@ -42,6 +42,7 @@ registry_counts() {
 	"$MB" list | awk '
 		/^maps/ { on = 1; next }
 		/^$/ { on = 0 }
+		on && /^  [a-z][a-z0-9_-]* +not built:/ { next }
 		on && /^  [a-z]/ { n++ }
 		on && /^  [a-z].*\[not thread-safe/ { u++ }
 		on && /^  [a-z].*\[control/ { c++ }

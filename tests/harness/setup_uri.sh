@@ -1,0 +1,49 @@
+# scripts/setup.sh takes bookworm-backports' archive URI from the machine's
+# own bookworm sources (one-line and deb822 formats), never from a host
+# written in the repository: `setup.sh --bookworm-uri` against fake
+# /etc/apt trees (MAPBENCH_APT_ETC).
+. "$(dirname "$0")/lib.sh"
+
+S="$SRC/scripts/setup.sh"
+uri() { MAPBENCH_APT_ETC="$TMP/$1" sh "$S" --bookworm-uri 2>/dev/null; }
+
+# One-line format, with options, after a deb-src line and a comment.
+mkdir -p "$TMP/a/sources.list.d"
+cat >"$TMP/a/sources.list" <<'X'
+# deb http://wrong.example/debian bookworm main
+deb-src http://src.example/debian bookworm main
+deb [arch=amd64 signed-by=/k.gpg] http://mirror-a.example/debian bookworm main
+X
+[ "$(uri a)" = "http://mirror-a.example/debian" ] || fail "one-line: got '$(uri a)'"
+
+# deb822: a commented URI, the security suite first, several suites.
+mkdir -p "$TMP/b/sources.list.d"
+cat >"$TMP/b/sources.list.d/debian.sources" <<'X'
+Types: deb
+URIs: http://security.example/debian-security
+Suites: bookworm-security
+Components: main
+
+Types: deb
+# http://snapshot.example/archive/debian/20250101T000000Z
+URIs: http://mirror-b.example/debian
+Suites: bookworm bookworm-updates
+Components: main
+X
+[ "$(uri b)" = "http://mirror-b.example/debian" ] || fail "deb822: got '$(uri b)'"
+
+# A disabled stanza and no bookworm suite at all: nothing.
+mkdir -p "$TMP/c/sources.list.d"
+cat >"$TMP/c/sources.list.d/x.sources" <<'X'
+Types: deb
+URIs: http://off.example/debian
+Suites: bookworm
+Enabled: no
+X
+printf 'deb http://other.example/debian trixie main\n' >"$TMP/c/sources.list"
+[ -z "$(uri c)" ] || fail "no enabled bookworm suite: got '$(uri c)'"
+
+# The source it writes takes its URI from that function, not a literal.
+grep -n 'URIs: [a-z]' "$S" >"$TMP/lit" &&
+	fail "setup.sh writes a literal archive URI: $(cat "$TMP/lit")"
+finish
