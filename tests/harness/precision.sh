@@ -121,7 +121,8 @@ fi
 busy_pids=""
 busy() {
 	for cpu in $(seq 0 $(($(nproc) - 1))); do
-		taskset -c "$cpu" sh -c 'while :; do :; done' &
+		# bounded even if this script is killed before its trap runs
+		timeout 120 taskset -c "$cpu" sh -c 'while :; do :; done' &
 		busy_pids="$busy_pids $!"
 	done
 }
