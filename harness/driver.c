@@ -56,13 +56,14 @@
 #include "sampler.h"
 #include "sysinfo.h"
 
-#define BATCH		 256 /* most operations between two stop checks */
-#define WL_BATCH	 64  /* Go workload iterations between two checks */
-#define STOP_SLICE	 1000000u  /* ns: a batch longer than this halves */
-#define TL_SLICE_NS	 10000000u /* ns: a timeline slice (timeline.h) */
-#define TL_SLICES_MAX	 4096u	/* slices a --duration window is split into */
-#define TL_OPS_CAP	 65536u /* slices kept of an --ops window */
-#define SETTLE_TIMEOUT_S 30.0	/* bound of the wait for background work */
+#define BATCH		    256 /* most operations between two stop checks */
+#define WL_BATCH	    64	/* Go workload iterations between two checks */
+#define STOP_SLICE	    1000000u  /* ns: a batch longer than this halves */
+#define TL_SLICE_NS	    10000000u /* ns: a timeline slice (timeline.h) */
+#define TL_SLICES_MAX	    4096u /* slices a --duration window is split into */
+#define TL_OPS_CAP	    65536u /* slices kept of an --ops window */
+#define SETTLE_TIMEOUT_S    30.0   /* bound of the wait for background work */
+#define PREFILL_CHECKPOINT0 65536  /* first prefill count settled at */
 
 volatile sig_atomic_t mb_interrupted;
 
@@ -871,7 +872,7 @@ wait_settled(struct plan *p, struct result *r)
 	t0 = now_sec();
 	rc = map_ops_settle(p->ops, p->m, SETTLE_TIMEOUT_S);
 	r->settle_s = now_sec() - t0;
-	r->unsettled = rc != 0;
+	r->unsettled |= rc != 0;
 }
 
 /*
@@ -879,8 +880,9 @@ wait_settled(struct plan *p, struct result *r)
  * default nothing else of the workload runs, as in an application or
  * xsync's benchmarks; --settle adds one Range, which promotes syncmap's
  * dirty map.  Go's workloads keep Go's own setup.  Then the map's own
- * background work is waited for (wait_settled).  Returns -ENOMEM if a
- * Store failed.
+ * background work is waited for (wait_settled; a map with a settle hook
+ * has it called at every doubling of the prefill too) and its deferred
+ * frees run (quiesce).  Returns -ENOMEM if a Store failed.
  */
 static int
 warm_up(struct plan *p, struct result *res)
@@ -903,6 +905,8 @@ warm_up(struct plan *p, struct result *res)
 				err = store_checked(
 					ops, p->m, churn_key(i, t, c->threads));
 	} else if (c->prefill_pct > 0) {
+		uint64_t stored = 0, checkpoint = PREFILL_CHECKPOINT0;
+
 		/* A pseudo-random prefill_pct% of the key space. */
 		for (uint64_t k = 0; k < c->keys && !err; k++) {
 			uint64_t r = k ^ salt;
@@ -916,6 +920,17 @@ warm_up(struct plan *p, struct result *res)
 				    (uint64_t)c->prefill_pct)
 				continue;
 			err = store_checked(ops, p->m, k);
+			/*
+			 * At each doubling of the prefill, the map's settle
+			 * hook: a map whose background growth stalled (lfht:
+			 * liburcu can lose a lazy resize) would otherwise make
+			 * the rest of the prefill quadratic in its chains.
+			 */
+			if (++stored == checkpoint && ops->settle) {
+				checkpoint *= 2;
+				if (map_ops_settle(ops, p->m, SETTLE_TIMEOUT_S))
+					res->unsettled = true;
+			}
 		}
 	}
 	if (!err && c->settle)
@@ -923,8 +938,15 @@ warm_up(struct plan *p, struct result *res)
 out:
 	atomic_store_explicit(&map_alloc_fail_countdown, 0,
 			      memory_order_relaxed);
-	if (!err && !mb_interrupted)
+	if (!err && !mb_interrupted) {
 		wait_settled(p, res);
+		/*
+		 * The prefill's deferred frees (old tables, replaced nodes)
+		 * run now, not on a call_rcu thread inside the window, where
+		 * they took up to half a worker's CPU in its first 20 ms.
+		 */
+		map_ops_quiesce(ops, p->m);
+	}
 	return err < 0 ? err : 0;
 }
 
@@ -1210,6 +1232,18 @@ run_row(const struct config *c, struct result *r)
 int
 run_config(const struct config *c, struct result *r)
 {
+	return run_config_flags(c, r, 0);
+}
+
+/*
+ * A map left to the process's exit (RUN_KEEP_MAP), reachable from here so
+ * that leak checkers do not call it lost.
+ */
+static struct map *kept_map;
+
+int
+run_config_flags(const struct config *c, struct result *r, unsigned flags)
+{
 	const struct map_ops *ops = c->ops;
 	struct plan *p;
 	struct worker *ws;
@@ -1274,7 +1308,10 @@ run_config(const struct config *c, struct result *r)
 		warned = true;
 	}
 	map_ops_thread_exit(ops);
-	ops->destroy(p->m);
+	if (flags & RUN_KEEP_MAP)
+		kept_map = p->m;
+	else
+		ops->destroy(p->m);
 out_barrier:
 	pthread_barrier_destroy(&p->barrier);
 out_plan:
