@@ -119,8 +119,9 @@ case $benchtime in
 *) die "--benchtime: '$benchtime': want Go's form, e.g. 1s, 500ms or 1000x" ;;
 esac
 is_positive "$min_time" || die "--min-time takes seconds > 0, e.g. 0.5 (got '$min_time')"
+case " $given " in *" go "*) [ -n "$go_versions" ] || die "--go: empty; want Go releases like 1.23,1.24" ;; esac
 case ${go_versions:-1.23} in
-,* | *, | *,,*) die "--go takes Go releases like 1.23,1.24 (got '$go_versions')" ;;
+,* | *, | *,,* | *[!0-9.,]*) die "--go takes Go releases like 1.23,1.24 (got '$go_versions')" ;;
 esac
 for v in $(echo "${go_versions:-1.23}" | tr , ' '); do
 	case $v in
