@@ -121,7 +121,8 @@ esac
 is_positive "$min_time" || die "--min-time takes seconds > 0, e.g. 0.5 (got '$min_time')"
 case " $given " in *" go "*) [ -n "$go_versions" ] || die "--go: empty; want Go releases like 1.23,1.24" ;; esac
 case ${go_versions:-1.23} in
-,* | *, | *,,* | *[!0-9.,]*) die "--go takes Go releases like 1.23,1.24 (got '$go_versions')" ;;
+*[!0-9.,]*) die "--go: a character other than digits, '.' and ','; want Go releases like 1.23,1.24" ;;
+,* | *, | *,,*) die "--go takes Go releases like 1.23,1.24 (got '$go_versions')" ;;
 esac
 for v in $(echo "${go_versions:-1.23}" | tr , ' '); do
 	case $v in
