@@ -56,8 +56,8 @@
 #include "sampler.h"
 #include "sysinfo.h"
 
-#define BATCH		    256 /* most operations between two stop checks */
-#define WL_BATCH	    64	/* Go workload iterations between two checks */
+#define BATCH		    256	 /* most operations between two stop checks */
+#define WL_BATCH	    4096 /* most Go workload iterations between checks */
 #define STOP_SLICE	    1000000u  /* ns: a batch longer than this halves */
 #define TL_SLICE_NS	    10000000u /* ns: a timeline slice (timeline.h) */
 #define TL_SLICES_MAX	    4096u /* slices a --duration window is split into */
@@ -202,19 +202,20 @@ should_stop(struct plan *p)
 }
 
 /*
- * The next batch size: doubles up to BATCH while batches are quick,
- * halves (down to 1) when one took longer than the slice, so that a
- * worker sees the stop flag within about a slice plus one operation.
+ * The next batch size: doubles up to max (BATCH, or WL_BATCH for Go's
+ * workloads) while batches are quick, halves (down to 1) when one took
+ * longer than the slice, so that a worker sees the stop flag within about
+ * a slice plus one operation.
  */
 static inline uint64_t
-next_batch(uint64_t n, uint64_t *t_prev)
+next_batch(uint64_t n, uint64_t *t_prev, uint64_t max)
 {
 	uint64_t t = clock_ticks(), d = t - *t_prev;
 
 	*t_prev = t;
 	if (d > slice_ticks)
 		return n > 1 ? n / 2 : 1;
-	if (d < slice_ticks / 8 && n < BATCH)
+	if (d < slice_ticks / 8 && n < max)
 		return n * 2;
 	return n;
 }
@@ -507,7 +508,7 @@ mix_loop(struct worker *w, bool sample, bool zipf, bool loads)
 				}
 			}
 		}
-		bn = next_batch(bn, &tb);
+		bn = next_batch(bn, &tb, BATCH);
 		if (tl_due(&w->tl, tb)) {
 			tl_mark(&w->tl, tb, done);
 			if (sample)
@@ -589,7 +590,7 @@ churn_loop(struct worker *w, bool sample)
 			hits[kind] += rc > 0;
 			failed += rc < 0;
 		}
-		bn = next_batch(bn, &tb);
+		bn = next_batch(bn, &tb, BATCH);
 		if (tl_due(&w->tl, tb)) {
 			tl_mark(&w->tl, tb, done);
 			if (sample)
@@ -645,7 +646,7 @@ go_loop(struct worker *w, struct wl_thread *t)
 				}
 			}
 		}
-		bn = next_batch(bn, &tb);
+		bn = next_batch(bn, &tb, WL_BATCH);
 		if (tl_due(&w->tl, tb)) {
 			uint64_t done = 0;
 
