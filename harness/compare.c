@@ -47,12 +47,11 @@
 
 #include "compare.h"
 #include "figures.h"
+#include "gnuplot.h"
 #include "map.h"
 #include "report.h"
 #include "sweepdir.h"
 #include "stats.h"
-
-extern char **environ;
 
 /* The identity of a configuration: the one list (display order). */
 const char *const compare_identity_cols[] = {
@@ -623,7 +622,7 @@ add_rows(struct cmp *c)
 			errno = 0;
 			x = strtod(v, &end);
 			if (end == v || *end || errno || !isfinite(x))
-				bad("%s:%zu: %s '%s' is not a number", in->arg,
+				bad("%s:%ld: %s '%s' is not a number", in->arg,
 				    s->csv.line[r], c->metric, v);
 			if (cl->n == cl->cap) {
 				cl->cap = cl->cap ? cl->cap * 2 : 8;
@@ -751,8 +750,8 @@ analyse(struct cmp *c)
 
 /* A row label: the identity values that vary, name=value. */
 static void
-config_label(const struct cmp *c, const struct config *g, char *buf, size_t len,
-	     bool with_group)
+cmp_row_label(const struct cmp *c, const struct config *g, char *buf,
+	      size_t len, bool with_group)
 {
 	buf[0] = '\0';
 	if (with_group && g->group[0])
@@ -1148,7 +1147,7 @@ partial_configs(const struct cmp *c, FILE *f, json_t *arr)
 		if (all)
 			continue;
 		n++;
-		config_label(c, g, label, sizeof(label), true);
+		cmp_row_label(c, g, label, sizeof(label), true);
 		where[0] = '\0';
 		for (int j = 0; j < c->nin; j++)
 			if (g->cell[j].present)
@@ -1233,7 +1232,7 @@ print_text(FILE *f, struct cmp *c)
 
 			if (strcmp(g->group, group))
 				continue;
-			config_label(c, g, label, sizeof(label), false);
+			cmp_row_label(c, g, label, sizeof(label), false);
 			grid_add(&t, 0, label);
 			for (int j = 0; j < c->nin; j++) {
 				const struct cell *cl = &g->cell[j];
@@ -1508,9 +1507,7 @@ draw_plot(struct cmp *c)
 	char *panels[256];
 	int npanel = 0, tcol = -1, rc = 0, status;
 	FILE *gp;
-	pid_t pid;
-	posix_spawn_file_actions_t fa;
-	char *argv[] = {"gnuplot", "plot.gp", NULL};
+	int logfd, err;
 
 	for (int k = 0; k < c->nid; k++)
 		if (strcmp(compare_identity_cols[k], "threads") == 0 &&
@@ -1568,7 +1565,7 @@ draw_plot(struct cmp *c)
 				x++;
 				if (tcol >= 0)
 					c->varies[tcol] = false;
-				config_label(c, g, label, sizeof(label), true);
+				cmp_row_label(c, g, label, sizeof(label), true);
 				if (tcol >= 0)
 					c->varies[tcol] = keep_threads;
 				plot_label(label);
@@ -1694,14 +1691,21 @@ draw_plot(struct cmp *c)
 		rc = 1;
 		goto out;
 	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addchdir_np(&fa, tmpl);
-	posix_spawn_file_actions_addopen(&fa, 1, "gnuplot.log",
-					 O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	posix_spawn_file_actions_adddup2(&fa, 1, 2);
-	errno = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (errno) {
+	snprintf(path, sizeof(path), "%s/gnuplot.log", tmpl);
+	logfd = open(path,
+		     O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+		     0644);
+	if (logfd < 0) {
+		fprintf(stderr, "mapbench: compare: --plot: %s: %s\n", path,
+			strerror(errno));
+		rc = 1;
+		goto out;
+	}
+	status = gnuplot_run(tmpl, NULL, "plot.gp", logfd);
+	err = errno;
+	close(logfd);
+	errno = err;
+	if (status == 127) {
 		fprintf(stderr,
 			"mapbench: compare: --plot: cannot run gnuplot (%s); "
 			"the results above are complete: apt-get install "
@@ -1710,8 +1714,7 @@ draw_plot(struct cmp *c)
 		rc = errno == ENOENT ? 3 : 1;
 		goto out;
 	}
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
-	    WEXITSTATUS(status)) {
+	if (status != 0) {
 		fprintf(stderr,
 			"mapbench: compare: --plot: gnuplot failed; see "
 			"%s/gnuplot.log\n",
@@ -1850,7 +1853,7 @@ write_html(struct cmp *c)
 
 			if (strcmp(g->group, group))
 				continue;
-			config_label(c, g, label, sizeof(label), false);
+			cmp_row_label(c, g, label, sizeof(label), false);
 			fputs("<tr><td>", f);
 			report_html_escape(f, label);
 			fputs("</td>", f);
@@ -2054,8 +2057,8 @@ check_gate_can_decide(const struct cmp *c)
 			if (stats_mw_min_p(a->sum.n, b->sum.n) < c->alpha)
 				continue;
 			if (blind++ == 0) {
-				config_label(c, &c->cfg[i], label,
-					     sizeof(label), true);
+				cmp_row_label(c, &c->cfg[i], label,
+					      sizeof(label), true);
 				fa = a->sum.n;
 				fb = b->sum.n;
 			}
@@ -2263,8 +2266,8 @@ cmd_compare(int argc, char **argv)
 						 : cl->ratio.ratio <= 1 + lim)
 					continue;
 				if (worse++ < 5) {
-					config_label(&c, &c.cfg[i], label,
-						     sizeof(label), true);
+					cmp_row_label(&c, &c.cfg[i], label,
+						      sizeof(label), true);
 					fprintf(stderr,
 						"mapbench: compare: %s: %s is "
 						"%+.1f%% vs %s (p=%.3f)\n",

@@ -40,6 +40,8 @@
 
 #include "csvread.h"
 #include "figures.h"
+#include "fsutil.h"
+#include "gnuplot.h"
 #include "map.h"
 #include "plot.h"
 #include "report.h"
@@ -48,8 +50,6 @@
 #ifndef MAPBENCH_SOURCE_DIR
 #define MAPBENCH_SOURCE_DIR "."
 #endif
-
-extern char **environ;
 
 /*
  * The confidence of the medians' intervals and the significance level
@@ -452,8 +452,7 @@ aggregate(struct plotdata *d)
 			qsort(buf, n, sizeof(*buf), cmp_dbl);
 			c->s[m].min = buf[0];
 			c->s[m].max = buf[n - 1];
-			c->s[m].med = n % 2 ? buf[n / 2]
-					    : (buf[n / 2 - 1] + buf[n / 2]) / 2;
+			c->s[m].med = stats_median_sorted(buf, n);
 			if (stats_summarize(buf, n, PLOT_CONF, &sm)) {
 				free(buf);
 				return -1;
@@ -834,57 +833,6 @@ last_log_line(int fd, off_t from, char *buf, size_t len)
 			*p = ' ';
 }
 
-/*
- * Start gnuplot as `gnuplot -e VARS SCRIPT` in the scripts' directory,
- * its output appended to the log; returns its exit status, 127 when it
- * cannot be started (errno set), or -1.
- */
-static int
-spawn_gnuplot(const char *cwd, const char *vars, const char *script, int logfd)
-{
-	posix_spawn_file_actions_t fa;
-	char *argv[] = {"gnuplot", NULL, NULL, NULL, NULL};
-	pid_t pid;
-	int st, rc;
-
-	argv[1] = (char *)(vars ? "-e" : "--version");
-	argv[2] = (char *)vars;
-	argv[3] = (char *)script;
-	if (posix_spawn_file_actions_init(&fa))
-		return -1;
-	rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	if (!rc)
-		rc = posix_spawn_file_actions_adddup2(&fa, logfd, 1);
-	if (!rc)
-		rc = posix_spawn_file_actions_adddup2(&fa, logfd, 2);
-	if (!rc && cwd)
-		rc = posix_spawn_file_actions_addchdir_np(&fa, cwd);
-	if (!rc)
-		rc = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (rc) {
-		errno = rc;
-		return 127;
-	}
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static bool
-have_gnuplot(void)
-{
-	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	int rc;
-
-	if (fd < 0)
-		return false;
-	rc = spawn_gnuplot(NULL, NULL, NULL, fd);
-	close(fd);
-	return rc == 0;
-}
-
 static void
 remove_outputs(const struct ctx *x, const char *name)
 {
@@ -940,7 +888,7 @@ draw(struct ctx *x, const char *script, const char *name, struct sbuf *vars)
 			 script);
 		if (write(x->logfd, head, strlen(head)) < 0)
 			at = -1;
-		rc = spawn_gnuplot(x->gpdir, all.p, script, x->logfd);
+		rc = gnuplot_run(x->gpdir, all.p, script, x->logfd);
 		if (asprintf(&out, "%s/%s.%s", x->outdir, name, fmts[i]) < 0)
 			out = NULL;
 		if (rc == 0 && out && !stat(out, &st) && st.st_size > 0) {
@@ -1905,9 +1853,7 @@ fig_memory(struct ctx *x, const struct plotdata *d, const char *dist,
 			}
 			any = true;
 			qsort(meds, n, sizeof(*meds), cmp_dbl);
-			list_add(&val, "%.6g",
-				 n % 2 ? meds[n / 2]
-				       : (meds[n / 2 - 1] + meds[n / 2]) / 2);
+			list_add(&val, "%.6g", stats_median_sorted(meds, n));
 			list_add(&lo, "%.6g", meds[0]);
 			list_add(&hi, "%.6g", meds[n - 1]);
 			top = fmax(top, meds[n - 1]);
@@ -2105,33 +2051,6 @@ remove_stale(struct ctx *x)
 	}
 	closedir(dir);
 }
-/* fsutil.h's (not included: this file has a mkdir_p of its own). */
-int dir_check_real(const char *path, char *why, size_t len);
-
-static int
-mkdir_p(const char *path)
-{
-	char *buf = strdup(path);
-
-	if (!buf)
-		return -1;
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0777) && errno != EEXIST) {
-			free(buf);
-			return -1;
-		}
-		*p = '/';
-	}
-	if (mkdir(buf, 0777) && errno != EEXIST) {
-		free(buf);
-		return -1;
-	}
-	free(buf);
-	return 0;
-}
 
 static void
 plotdata_free(struct plotdata *d)
@@ -2221,7 +2140,7 @@ plot_sweep(const char *dir, const char *plot_dir, const char *baseline)
 	struct heat heat = {0};
 	char *csv_path = NULL, *outdir = NULL, *summary = NULL, *run = NULL;
 	char *heat_path = NULL;
-	int rc = 1, fd;
+	int rc = 1, fd, err;
 
 	bool explicit = baseline != NULL;
 
@@ -2263,7 +2182,7 @@ plot_sweep(const char *dir, const char *plot_dir, const char *baseline)
 		rc = 2;
 		goto out;
 	}
-	if (!have_gnuplot()) {
+	if (!gnuplot_available()) {
 		fprintf(stderr,
 			"mapbench: plot: gnuplot is not installed; the results "
 			"in %s are kept.\n"
@@ -2350,9 +2269,9 @@ plot_sweep(const char *dir, const char *plot_dir, const char *baseline)
 			goto out;
 		}
 	}
-	if (mkdir_p(outdir)) {
+	if ((err = mkdir_p(outdir))) {
 		fprintf(stderr, "mapbench: plot: cannot create %s: %s\n",
-			outdir, strerror(errno));
+			outdir, strerror(-err));
 		goto out;
 	}
 	x.gpdir = env ? realpath(env, NULL) : scripts_dir();

@@ -359,9 +359,7 @@ sched_report(const struct sched *s, struct sched_report *r)
 	}
 	if (nh) {
 		qsort(halves, nh, sizeof(double), cmp_double);
-		r->median_half =
-			nh % 2 ? halves[nh / 2]
-			       : (halves[nh / 2 - 1] + halves[nh / 2]) / 2;
+		r->median_half = stats_median_sorted(halves, nh);
 	}
 	if (r->fewest_reps == ~0u)
 		r->fewest_reps = 0;

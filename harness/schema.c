@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "schema.h"
+#include "stats.h"
 #include "timeline.h"
 
 static double
@@ -1041,7 +1042,7 @@ schema_summary(FILE *f, const struct config *cs, const struct result *rs,
 		mean = sum / (double)m;
 		for (size_t j = 0; j < m; j++)
 			sq += (v[j] - mean) * (v[j] - mean);
-		med = m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2;
+		med = stats_median_sorted(v, m);
 		for (size_t j = 0; j < nid; j++) {
 			schema_cell(cols[j], &cs[i], &rs[i], buf, sizeof(buf));
 			cells[rows * nc + j] = strdup(buf[0] ? buf : "NA");

@@ -645,8 +645,8 @@ cmd_sweep(const struct opts *o, int argc, char **argv)
 			n, so.min_rep, resumed ? ", resumed" : "", label,
 			d.csv);
 
-	err = write_meta(d.meta, o, argc, argv, o->resume && !fresh,
-			 driver_ncpus());
+	err = sysinfo_write_meta(d.meta, o, argc, argv, o->resume && !fresh,
+				 driver_ncpus());
 	if (err) {
 		fprintf(stderr, "mapbench: --out: cannot write %s: %s\n",
 			d.meta, strerror(-err));

@@ -11,27 +11,30 @@
 #include <jansson.h>
 
 /*
- * A results.csv held in memory: header names and, per row, its fields
- * (NUL-terminated copies inside `text`) and its line number in the file.
- * No quoting; an empty field is NA.
+ * A results.csv held in memory, read by csvread.c (the one reader of
+ * results.csv): header names and, per row, its fields and its line
+ * number in the file.  An empty field is NA.
  */
+struct csv;
 struct sweep_csv {
-	char *text;
+	struct csv *csv; /* csvread.h's parse, which owns everything */
 	char **head;
 	size_t ncols;
-	char **field; /* row r, column c: field[r * ncols + c] */
-	size_t *line; /* row r's line number (1-based; the header is 1) */
+	char ***rows; /* row r, column c: rows[r][c] */
+	long *line;   /* row r's line number (1-based; the header is 1) */
 	size_t nrows;
-	size_t ndup; /* duplicate ok rows dropped (sweep_csv_load) */
+	size_t ndup; /* duplicate ok rows left out (csvread.c) */
 };
 
 /*
- * Load `path`.  Refuses (returns -1 with one line in err) a NUL byte, a
- * line whose field count differs from the header's, a quote, an empty or
- * duplicate column name, a missing header, a second header line, a last
- * line without its newline: each with its line number.  An ok row that
- * repeats an earlier ok row's configuration and `rep` is dropped and
- * counted in ndup (said on stderr): repetitions, not rows, are counted.
+ * Load `path`: a regular file, read by csv_parse.  Refuses (returns -1
+ * with one line in err) a file with any line csvread.c would skip (a NUL
+ * byte, a field count that differs from the header's, a bad quote, a
+ * second header line), a missing header or a last line without its
+ * newline, with its line number: compare and the report page read whole
+ * sweeps or none.  An ok row that repeats an earlier ok row's
+ * configuration and `rep` is left out and counted in ndup (said on
+ * stderr): repetitions, not rows, are counted.
  */
 int sweep_csv_load(const char *path, struct sweep_csv *t, char *err,
 		   size_t errlen);
@@ -41,7 +44,7 @@ int sweep_csv_col(const struct sweep_csv *t, const char *name);
 static inline const char *
 sweep_csv_get(const struct sweep_csv *t, size_t row, int col)
 {
-	return col < 0 ? "" : t->field[row * t->ncols + (size_t)col];
+	return col < 0 ? "" : t->rows[row][col];
 }
 
 /* Is a row's status (column `status`, absent = ok) ok? */

@@ -185,8 +185,8 @@ grid_identity(const struct opts *o)
 }
 
 int
-write_meta(const char *path, const struct opts *o, int argc, char **argv,
-	   bool resumed, unsigned ncpus)
+sysinfo_write_meta(const char *path, const struct opts *o, int argc,
+		   char **argv, bool resumed, unsigned ncpus)
 {
 	char buf[1024], tmp[4096], date[64];
 	struct utsname u;

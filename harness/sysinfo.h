@@ -22,7 +22,7 @@ json_t *grid_identity(const struct opts *o);
  * resume the first run's record is kept and the resume appended.
  * 0, or -errno.
  */
-int write_meta(const char *path, const struct opts *o, int argc, char **argv,
-	       bool resumed, unsigned ncpus);
+int sysinfo_write_meta(const char *path, const struct opts *o, int argc,
+		       char **argv, bool resumed, unsigned ncpus);
 
 #endif /* MAPBENCH_SYSINFO_H */

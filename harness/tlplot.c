@@ -15,12 +15,11 @@
 #include <unistd.h>
 
 #include "csvread.h"
+#include "gnuplot.h"
 #include "opts.h"
 #include "report.h"
 #include "timeline.h"
 #include "tlplot.h"
-
-extern char **environ;
 
 /* ---- mapbench timeline ---------------------------------------------- */
 
@@ -62,32 +61,6 @@ put_safe(FILE *f, const char *s)
 			ch = '_';
 		fputc(ch, f);
 	}
-}
-
-static int
-run_gnuplot(const char *cwd, const char *script)
-{
-	posix_spawn_file_actions_t fa;
-	char *argv[] = {"gnuplot", (char *)script, NULL};
-	pid_t pid;
-	int st, rc;
-
-	if (posix_spawn_file_actions_init(&fa))
-		return -1;
-	rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	if (!rc)
-		rc = posix_spawn_file_actions_addchdir_np(&fa, cwd);
-	if (!rc)
-		rc = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (rc) {
-		errno = rc;
-		return 127;
-	}
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 /* The cell of column `name` of row i, "" when the column is absent. */
@@ -171,7 +144,7 @@ draw_one(const char *dir, const struct csv *c, size_t i, const double *v,
 		dat, dat);
 	if (fclose(f))
 		goto io;
-	rc = run_gnuplot(dir, gp);
+	rc = gnuplot_run(dir, NULL, gp, -1);
 	if (rc == 127)
 		return 3;
 	if (rc != 0) {
