@@ -90,5 +90,11 @@ if [ -f tests/fuzz/CMakeLists.txt ] && [ -n "$csvdir" ]; then
 	perl -pi -e "s#\\\$\\{PROJECT_SOURCE_DIR\\}/harness\\)#\\\${PROJECT_SOURCE_DIR}/harness/$csvdir)#g" \
 		tests/fuzz/CMakeLists.txt
 fi
+# A rewritten path can push a C comment past the column limit.
+if command -v clang-format >/dev/null 2>&1; then
+	git diff --name-only -- '*.c' '*.h' '*.cc' | while IFS= read -r t; do
+		clang-format -i "$t"
+	done
+fi
 n=$(echo $moves | wc -w)
 echo "harness-layout.sh: $n files moved (staged), paths rewritten (not staged); nothing committed"
