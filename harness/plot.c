@@ -305,15 +305,6 @@ read_row(struct plotdata *d, const char *path, long line, char **row,
 }
 
 static int
-impl_rank(const char *name)
-{
-	for (int i = 0; map_registry[i]; i++)
-		if (!strcmp(map_registry[i]->name, name))
-			return i;
-	return INT_MAX;
-}
-
-static int
 cmp_rec(const void *a, const void *b)
 {
 	const struct rec *x = a, *y = b;
@@ -347,14 +338,6 @@ cmp_cfg(const void *a, const void *b)
 	if (x->threads != y->threads)
 		return x->threads < y->threads ? -1 : 1;
 	return (x->read > y->read) - (x->read < y->read);
-}
-
-static int
-cmp_dbl(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
 }
 
 static int
@@ -421,7 +404,7 @@ aggregate(struct plotdata *d)
 		while (j < d->nr && !cmp_rec(&d->r[i], &d->r[j]))
 			j++;
 		c->impl = d->r[i].impl;
-		c->impl_rank = impl_rank(c->impl);
+		c->impl_rank = (int)figure_map_rank(c->impl);
 		c->dist = d->r[i].dist;
 		c->keys = d->r[i].keys;
 		c->threads = d->r[i].threads;
@@ -449,7 +432,7 @@ aggregate(struct plotdata *d)
 			c->s[m].lo = c->s[m].hi = NAN;
 			if (!n)
 				continue;
-			qsort(buf, n, sizeof(*buf), cmp_dbl);
+			stats_sort(buf, n);
 			c->s[m].min = buf[0];
 			c->s[m].max = buf[n - 1];
 			c->s[m].med = stats_median_sorted(buf, n);
@@ -480,7 +463,8 @@ aggregate(struct plotdata *d)
 	for (size_t a = 1; a < d->n_impls; a++)
 		for (size_t b = a; b > 0; b--) {
 			const char *x = d->impls[b - 1], *y = d->impls[b];
-			int rx = impl_rank(x), ry = impl_rank(y);
+			int rx = (int)figure_map_rank(x),
+			    ry = (int)figure_map_rank(y);
 
 			if (rx < ry || (rx == ry && strcmp(x, y) <= 0))
 				break;
@@ -1050,15 +1034,6 @@ struct heat {
 	bool any_small, any_ns;
 };
 
-/* Controls (null, unsync) are references, never "best". */
-static bool
-is_control(const char *impl)
-{
-	const struct map_ops *ops = map_find(impl);
-
-	return ops && (ops->flags & (MAP_CONTROL | MAP_NOT_THREAD_SAFE));
-}
-
 /*
  * The fill of a ratio: white at 1, blue above (faster), orange below,
  * saturating at 4x and 1/4x; text white on a dark fill.
@@ -1212,7 +1187,8 @@ heat_build(struct heat *h, const struct plotdata *d, const char *baseline)
 						    !have(c, M_MOPS))
 							continue;
 						any = true;
-						if (!is_control(c->impl) &&
+						if (!figure_is_control(
+							    c->impl) &&
 						    (!top ||
 						     c->s[M_MOPS].med >
 							     top->s[M_MOPS]
@@ -1852,7 +1828,7 @@ fig_memory(struct ctx *x, const struct plotdata *d, const char *dist,
 				continue;
 			}
 			any = true;
-			qsort(meds, n, sizeof(*meds), cmp_dbl);
+			stats_sort(meds, n);
 			list_add(&val, "%.6g", stats_median_sorted(meds, n));
 			list_add(&lo, "%.6g", meds[0]);
 			list_add(&hi, "%.6g", meds[n - 1]);

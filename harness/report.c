@@ -308,15 +308,6 @@ put_sig(FILE *f, double x)
 	fputs(buf, f);
 }
 
-/* Controls (null, unsync) are references, never "best". */
-static bool
-is_control(const char *impl)
-{
-	const struct map_ops *ops = map_find(impl);
-
-	return ops && (ops->flags & (MAP_CONTROL | MAP_NOT_THREAD_SAFE));
-}
-
 /* The distinct values of column c in first-seen order (pointers). */
 static size_t
 distinct(const struct tsv *t, int c, const char **out, size_t max)
@@ -414,24 +405,14 @@ put_conf(FILE *f, const struct conf *c)
 
 #define MAXV 256
 
-static size_t
-impl_rank(const char *name)
-{
-	size_t i;
-
-	for (i = 0; map_registry[i]; i++)
-		if (!strcmp(map_registry[i]->name, name))
-			break;
-	return i;
-}
-
 /* Maps in the registry's order (the figures'), the others by name. */
 static void
 sort_impls(const char **v, size_t n)
 {
 	for (size_t a = 1; a < n; a++)
 		for (size_t b = a; b > 0; b--) {
-			size_t rx = impl_rank(v[b - 1]), ry = impl_rank(v[b]);
+			size_t rx = figure_map_rank(v[b - 1]),
+			       ry = figure_map_rank(v[b]);
 			const char *x = v[b];
 
 			if (rx < ry ||
@@ -538,7 +519,7 @@ write_heat(FILE *f, const struct tsv *h)
 			      "<th>configuration</th>",
 			      f);
 			for (size_t i = 0; i < ni; i++) {
-				fputs(is_control(impls[i])
+				fputs(figure_is_control(impls[i])
 					      ? "<th class=control>"
 					      : "<th>",
 				      f);
@@ -711,7 +692,7 @@ write_summary(FILE *f, const struct tsv *s, const struct tsv *h)
 			      "class=summary><tr><th>configuration</th>",
 			      f);
 			for (size_t i = 0; i < ni; i++) {
-				fputs(is_control(impls[i])
+				fputs(figure_is_control(impls[i])
 					      ? "<th class=control>"
 					      : "<th>",
 				      f);
@@ -750,7 +731,7 @@ write_summary(FILE *f, const struct tsv *s, const struct tsv *h)
 						continue;
 					}
 					fprintf(f, "<td class=\"num%s\">",
-						is_control(impls[i])
+						figure_is_control(impls[i])
 							? " control"
 						: best ? " best"
 						       : "");

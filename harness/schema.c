@@ -955,14 +955,6 @@ schema_table(FILE *f, const struct config *cs, const struct result *rs,
 	return rc;
 }
 
-static int
-cmp_dbl(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* Same configuration (every COL_ID cell equal)? */
 static bool
 same_config(const struct config *a, const struct config *b)
@@ -1038,7 +1030,7 @@ schema_summary(FILE *f, const struct config *cs, const struct result *rs,
 			v[m] = mops_of(&rs[j]);
 			sum += v[m++];
 		}
-		qsort(v, m, sizeof(double), cmp_dbl);
+		stats_sort(v, m);
 		mean = sum / (double)m;
 		for (size_t j = 0; j < m; j++)
 			sq += (v[j] - mean) * (v[j] - mean);

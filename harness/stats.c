@@ -416,14 +416,6 @@ resampled_median(const double *x, size_t n, double *tmp, uint64_t *rng)
 	return stats_median_sorted(tmp, n);
 }
 
-static int
-cmp_dbl(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 int
 stats_geo_ratio_boot(const double *const *a, const size_t *na,
 		     const double *const *b, const size_t *nb, size_t m,
@@ -470,7 +462,7 @@ stats_geo_ratio_boot(const double *const *a, const size_t *na,
 		size_t l = (size_t)floor(tail * (ok - 1) + 0.5);
 		size_t h = (size_t)floor((1 - tail) * (ok - 1) + 0.5);
 
-		qsort(g, ok, sizeof(*g), cmp_dbl);
+		qsort(g, ok, sizeof(*g), cmp_double);
 		*lo = g[l];
 		*hi = g[h];
 	}
