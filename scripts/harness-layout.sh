@@ -96,5 +96,5 @@ if command -v clang-format >/dev/null 2>&1; then
 		clang-format -i "$t"
 	done
 fi
-n=$(echo $moves | wc -w)
+n=$(echo "$moves" | wc -w)
 echo "harness-layout.sh: $n files moved (staged), paths rewritten (not staged); nothing committed"
