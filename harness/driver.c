@@ -1,7 +1,7 @@
 /*
  * The driver: measure one configuration once.
  *
- * run_config() goes through four phases, each its own function:
+ * driver_run() goes through four phases, each its own function:
  *
  *   plan      plan_build(): everything the workers read, built outside the
  *             window (mix thresholds, the Zipf alias table, per-thread
@@ -43,6 +43,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -54,7 +55,7 @@
 #include "interfere.h"
 #include "perfev.h"
 #include "sampler.h"
-#include "sysinfo.h"
+#include "procmem.h"
 
 #define BATCH		    256	 /* most operations between two stop checks */
 #define WL_BATCH	    4096 /* most Go workload iterations between checks */
@@ -735,7 +736,7 @@ worker_main(void *arg)
 	atomic_fetch_add_explicit(&p->finished, 1, memory_order_relaxed);
 	perfev_close(&pev, w->perf);
 	map_ops_thread_exit(p->ops);
-	mem_flush_thread_cache();
+	procmem_flush_thread_cache();
 	return NULL;
 }
 
@@ -851,8 +852,8 @@ settled_allocated(const struct map_ops *ops, struct map *m)
 {
 	if (m)
 		map_ops_quiesce(ops, m);
-	mem_flush_thread_cache();
-	return mem_allocated();
+	procmem_flush_thread_cache();
+	return procmem_allocated();
 }
 
 static void
@@ -1261,29 +1262,20 @@ set_status(const struct config *c, struct result *r)
 		snprintf(r->status, sizeof(r->status), "ok");
 }
 
-/* One row, in a child process when the config says so. */
 int
-run_row(const struct config *c, struct result *r)
+driver_run(const struct config *c, struct result *r)
 {
-	if (c->isolate)
-		return isolate_run(c, r, c->row_timeout);
-	return run_config(c, r);
-}
-
-int
-run_config(const struct config *c, struct result *r)
-{
-	return run_config_flags(c, r, 0);
+	return driver_run_flags(c, r, 0);
 }
 
 /*
- * A map left to the process's exit (RUN_KEEP_MAP), reachable from here so
+ * A map left to the process's exit (DRIVER_KEEP_MAP), reachable from here so
  * that leak checkers do not call it lost.
  */
 static struct map *kept_map;
 
 int
-run_config_flags(const struct config *c, struct result *r, unsigned flags)
+driver_run_flags(const struct config *c, struct result *r, unsigned flags)
 {
 	const struct map_ops *ops = c->ops;
 	struct plan *p;
@@ -1321,7 +1313,7 @@ run_config_flags(const struct config *c, struct result *r, unsigned flags)
 		goto out_plan;
 	pthread_barrier_init(&p->barrier, NULL, c->threads + 1);
 
-	peak_rss_reset();
+	procmem_peak_rss_reset();
 	mem0 = settled_allocated(ops, NULL);
 	p->m = map_ops_create(ops, config_param(c),
 			      c->wl || c->sizing == SIZING_NONE ? 0 : c->keys);
@@ -1336,7 +1328,7 @@ run_config_flags(const struct config *c, struct result *r, unsigned flags)
 		map_ops_stats(ops, p->m, &s0);
 		timed_window(p, ws, r);
 		measure_after(p, ws, r, &s0, mem0);
-		r->peak_rss_kb = peak_rss_kb();
+		r->peak_rss_kb = procmem_peak_rss_kb();
 		set_status(c, r);
 	}
 	if (c->pin && !r->pinned) {
@@ -1349,7 +1341,7 @@ run_config_flags(const struct config *c, struct result *r, unsigned flags)
 		warned = true;
 	}
 	map_ops_thread_exit(ops);
-	if (flags & RUN_KEEP_MAP)
+	if (flags & DRIVER_KEEP_MAP)
 		kept_map = p->m;
 	else
 		ops->destroy(p->m);
