@@ -31,7 +31,7 @@
 #include "grid.h"
 #include "plot.h"
 #include "schedule.h"
-#include "schema.h"
+#include "schema_write.h"
 #include "stats.h"
 #include "sweep.h"
 #include "sysinfo.h"
@@ -141,6 +141,7 @@ prepare_grid(const struct opts *o, struct config **grid)
 	}
 	check_memory(*grid, n);
 	check_duration(o);
+	schema_own_set(*grid, n);
 	return n;
 }
 
@@ -291,9 +292,13 @@ json_first_difference(json_t *a, json_t *b)
 	return NULL;
 }
 
-/* --resume continues the same grid only. */
+/*
+ * --resume continues the same grid only: every ID, METHOD and PLAN column
+ * of the schema (meta.json's "grid", schema_grid_json) and the plugin
+ * libraries must be as they were.
+ */
 static void
-check_same_grid(const struct opts *o, const struct outdir *d)
+check_same_grid(const struct config *grid, size_t n, const struct outdir *d)
 {
 	json_error_t jerr;
 	json_t *meta = json_load_file(d->meta, 0, &jerr), *now, *then;
@@ -307,40 +312,37 @@ check_same_grid(const struct opts *o, const struct outdir *d)
 		exit(2);
 	}
 	then = json_object_get(meta, "grid");
-	now = grid_identity(o);
-	if (!json_is_object(then)) {
+	if (!json_is_object(then) ||
+	    !json_equal(json_object_get(then, "schema"),
+			json_object_get(meta, "schema")) ||
+	    json_integer_value(json_object_get(meta, "schema")) !=
+		    SCHEMA_VERSION) {
 		fprintf(stderr,
-			"mapbench: --resume: %s records no grid (written by "
-			"an older mapbench); choose another --out\n",
-			d->meta);
+			"mapbench: --resume: %s was written by another "
+			"mapbench (results schema %lld, this one writes %d); "
+			"choose another --out\n",
+			d->meta,
+			(long long)json_integer_value(
+				json_object_get(meta, "schema")),
+			SCHEMA_VERSION);
 		exit(2);
 	}
-	/*
-	 * Keys of the method that older mapbench did not record: nothing
-	 * to compare against, so taken as they are now.
-	 */
-	{
-		static const char *const method_keys[] = {"ops", "settle",
-							  "sizing", "isolate"};
-
-		for (size_t i = 0; i < 4; i++)
-			if (!json_object_get(then, method_keys[i]))
-				json_object_set(
-					then, method_keys[i],
-					json_object_get(now, method_keys[i]));
-	}
+	now = grid_identity(grid, n);
 	diff = json_first_difference(now, then);
 	if (diff) {
+		const struct column *col = schema_find(diff);
 		char *a = json_dumps(json_object_get(now, diff),
 				     JSON_COMPACT | JSON_ENCODE_ANY);
 		char *b = json_dumps(json_object_get(then, diff),
 				     JSON_COMPACT | JSON_ENCODE_ANY);
 
 		fprintf(stderr,
-			"mapbench: --resume: --%s differs from the sweep in "
-			"%s (now %s, then %s); resume with the same options "
+			"mapbench: --resume: %s (%s) differs from the sweep "
+			"in %s (now %s, then %s); resume with the same options "
 			"or choose another --out\n",
-			diff, d->dir, a ? a : "?", b ? b : "?");
+			col && col->opt ? col->opt : diff,
+			col ? col->name : "the grid", d->dir, a ? a : "none",
+			b ? b : "none");
 		free(a);
 		free(b);
 		json_decref(now);
@@ -385,11 +387,8 @@ load_done(const char *csv, const struct config *grid, size_t n, struct sched *s)
 		csv_free(c);
 		return 0;
 	}
-	if ((size_t)c->ncols != schema_ncolumns)
+	if (!schema_header_is((const char *const *)c->head, (size_t)c->ncols))
 		goto mismatch;
-	for (size_t i = 0; i < schema_ncolumns; i++)
-		if (strcmp(c->head[i], schema_columns[i].name))
-			goto mismatch;
 	if (partial >= 0) {
 		fprintf(stderr,
 			"mapbench: %s: dropping a partial last row (an "
@@ -619,7 +618,7 @@ cmd_sweep(const struct opts *o, int argc, char **argv)
 	open_outdir(o, &d);
 	fresh = lstat(d.csv, &st) != 0;
 	if (o->resume && !fresh)
-		check_same_grid(o, &d);
+		check_same_grid(grid, n, &d);
 	sched = sched_new(grid, n, &so);
 	if (o->resume && !fresh)
 		resumed = load_done(d.csv, grid, n, sched);
@@ -643,7 +642,7 @@ cmd_sweep(const struct opts *o, int argc, char **argv)
 			n, so.min_rep, resumed ? ", resumed" : "", label,
 			d.csv);
 
-	err = write_meta(d.meta, o, argc, argv, o->resume && !fresh,
+	err = write_meta(d.meta, o, grid, n, argc, argv, o->resume && !fresh,
 			 driver_ncpus());
 	if (err) {
 		fprintf(stderr, "mapbench: --out: cannot write %s: %s\n",
