@@ -10,6 +10,8 @@
 
 #include <jansson.h>
 
+#include "schema.h"
+
 /*
  * A results.csv held in memory: header names and, per row, its fields
  * (NUL-terminated copies inside `text`) and its line number in the file.
@@ -46,20 +48,20 @@ sweep_csv_get(const struct sweep_csv *t, size_t row, int col)
 
 /*
  * The columns that name a configuration (a point of the grid), in
- * display order, NULL-terminated; the first is "impl".  Those flagged in
- * compare_method_col() describe how it was measured: they tell
- * configurations apart only where they vary inside one sweep.
+ * display order, NULL-terminated: the schema's COL_CONFIG columns
+ * (schema.def), the first "impl".  Those flagged COL_METHOD
+ * (compare_method_col) describe how it was measured: they tell
+ * configurations apart only where they vary inside one sweep, and a
+ * difference between sweeps is a method warning.
  */
-extern const char *const compare_identity_cols[];
+#define COMPARE_MAX_ID 32
+const char *const *compare_identity(void);
 int compare_method_col(const char *name);
 
 /* Is a row's status (column `status`, absent = ok) ok? */
 int compare_status_ok(const char *status);
 
-/*
- * The direction of a metric: +1 higher is better (mops), -1 lower is
- * better (ns_per_op, *_ns, bytes_per_key, locked_ops_per_op), 0 unknown.
- */
+/* A metric's direction from the schema: +1 higher is better, -1 lower, 0. */
 int compare_metric_direction(const char *metric);
 
 /* The machine rows shown side by side: a label and a meta.json path. */
@@ -72,11 +74,8 @@ extern const struct compare_meta_row compare_machine_rows[];
 void compare_meta_value(json_t *meta, const char *dotted, char *buf,
 			size_t len);
 
-/*
- * The newest results schema compare reads (meta.json's "schema"; keep it
- * equal to what sysinfo.c writes).
- */
-#define COMPARE_SCHEMA_MAX 2
+/* The newest results schema compare reads (meta.json's "schema"). */
+#define COMPARE_SCHEMA_MAX SCHEMA_VERSION
 
 /* mapbench compare ...: argv[0] is "compare".  Returns the exit status. */
 int cmd_compare(int argc, char **argv);
