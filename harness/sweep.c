@@ -272,26 +272,6 @@ outdir_free(const struct opts *o, struct outdir *d)
 	d->lock_fd = -1;
 }
 
-/* The first key of `a` that `b` lacks or holds differently, or NULL. */
-static const char *
-json_first_difference(json_t *a, json_t *b)
-{
-	const char *key;
-	json_t *v;
-
-	json_object_foreach(a, key, v)
-	{
-		if (!json_equal(v, json_object_get(b, key)))
-			return key;
-	}
-	json_object_foreach(b, key, v)
-	{
-		if (!json_object_get(a, key))
-			return key;
-	}
-	return NULL;
-}
-
 /*
  * --resume continues the same grid only: every ID, METHOD and PLAN column
  * of the schema (meta.json's "grid", schema_grid_json) and the plugin
@@ -301,8 +281,10 @@ static void
 check_same_grid(const struct config *grid, size_t n, const struct outdir *d)
 {
 	json_error_t jerr;
-	json_t *meta = json_load_file(d->meta, 0, &jerr), *now, *then;
-	const char *diff;
+	json_t *meta = json_load_file(d->meta, 0, &jerr), *now, *then, *v;
+	const char *key;
+	char diff[2048];
+	size_t len = 0;
 
 	if (!meta) {
 		fprintf(stderr,
@@ -328,23 +310,31 @@ check_same_grid(const struct config *grid, size_t n, const struct outdir *d)
 		exit(2);
 	}
 	now = grid_identity(grid, n);
-	diff = json_first_difference(now, then);
-	if (diff) {
-		const struct column *col = schema_find(diff);
-		char *a = json_dumps(json_object_get(now, diff),
-				     JSON_COMPACT | JSON_ENCODE_ANY);
-		char *b = json_dumps(json_object_get(then, diff),
-				     JSON_COMPACT | JSON_ENCODE_ANY);
+	json_object_foreach(now, key, v)
+	{
+		const struct column *col = schema_find(key);
+		json_t *was = json_object_get(then, key);
+		char *x, *y;
 
+		if (json_equal(v, was))
+			continue;
+		x = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		y = was ? json_dumps(was, JSON_COMPACT | JSON_ENCODE_ANY)
+			: NULL;
+		len += (size_t)snprintf(
+			diff + len, len < sizeof(diff) ? sizeof(diff) - len : 0,
+			"%s%s (%s: now %s, then %s)", len ? "; " : "",
+			col && col->opt ? col->opt : key, key, x ? x : "?",
+			y ? y : "none");
+		free(x);
+		free(y);
+	}
+	if (len) {
 		fprintf(stderr,
-			"mapbench: --resume: %s (%s) differs from the sweep "
-			"in %s (now %s, then %s); resume with the same options "
-			"or choose another --out\n",
-			col && col->opt ? col->opt : diff,
-			col ? col->name : "the grid", d->dir, a ? a : "none",
-			b ? b : "none");
-		free(a);
-		free(b);
+			"mapbench: --resume: options differ from the sweep in "
+			"%s: %s; resume with the same options or choose "
+			"another --out\n",
+			d->dir, diff);
 		json_decref(now);
 		json_decref(meta);
 		exit(2);
