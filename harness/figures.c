@@ -151,3 +151,25 @@ figure_map_style(const char *name, const char **colour, int *pt)
 	*colour = figure_reserved_palette[h % 8];
 	*pt = pts[(h / 8) % 6];
 }
+
+const struct figure_metric figure_metrics[] = {
+	{"mops", "mops"},
+	{"p50_ns", "p50"},
+	{"p99_ns", "p99"},
+	{"p999_ns", "p999"},
+	{"max_ns", "max"},
+	{"bytes_per_key", "bpk"},
+	{"promotions_per_mop", "promo"},
+	{"dirty_rebuilds_per_mop", "rebuild"},
+	{"locked_ops_per_op", "locked"},
+	{NULL, NULL},
+};
+
+const char *
+figure_metric_csv(const char *name)
+{
+	for (size_t i = 0; figure_metrics[i].csv; i++)
+		if (strcmp(figure_metrics[i].tsv, name) == 0)
+			return figure_metrics[i].csv;
+	return name;
+}

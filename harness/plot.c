@@ -80,19 +80,7 @@ enum metric {
 	M_N
 };
 
-static const struct {
-	const char *csv, *tsv;
-} metric_cols[M_N] = {
-	{"mops", "mops"},
-	{"p50_ns", "p50"},
-	{"p99_ns", "p99"},
-	{"p999_ns", "p999"},
-	{"max_ns", "max"},
-	{"bytes_per_key", "bpk"},
-	{"promotions_per_mop", "promo"},
-	{"dirty_rebuilds_per_mop", "rebuild"},
-	{"locked_ops_per_op", "locked"},
-};
+/* figures.h's figure_metrics are in this enum's order. */
 
 /* One valid row of results.csv. */
 struct rec {
@@ -431,16 +419,16 @@ plot_columns(const struct csv *c, struct plotdata *d, struct cols *k)
 	if (!d->mcsv || !d->mtsv || !k->m)
 		return -1;
 	for (int m = 0; m < M_N; m++) {
-		d->mcsv[d->nm] = metric_cols[m].csv;
-		d->mtsv[d->nm] = metric_cols[m].tsv;
-		k->m[d->nm++] = csv_col(c, metric_cols[m].csv);
+		d->mcsv[d->nm] = figure_metrics[m].csv;
+		d->mtsv[d->nm] = figure_metrics[m].tsv;
+		k->m[d->nm++] = csv_col(c, figure_metrics[m].csv);
 	}
 	for (int i = 0; i < c->ncols; i++) {
 		const char *name = c->head[i];
 		bool fig = false, axis = false;
 
 		for (int m = 0; m < M_N; m++)
-			fig |= strcmp(name, metric_cols[m].csv) == 0;
+			fig |= strcmp(name, figure_metrics[m].csv) == 0;
 		if (!fig && schema_is_metric(name)) {
 			d->mcsv[d->nm] = d->mtsv[d->nm] = name;
 			k->m[d->nm++] = i;
