@@ -176,7 +176,7 @@ static int
 drop_duplicates(const char *path, struct sweep_csv *t)
 {
 	int cols[COMPARE_MAX_ID + 1], rep = sweep_csv_col(t, "rep"),
-		      st = sweep_csv_col(t, "status");
+				      st = sweep_csv_col(t, "status");
 	size_t nc = 0, nk = 0, ndup = 0, first_dup = 0, first_of = 0, w = 0;
 	struct rep_key *k;
 	bool *drop;
@@ -509,9 +509,9 @@ struct source {
 	struct sweep_csv csv;
 	json_t *meta;
 	int metric_col, status_col, impl_col;
-	int idcol[COMPARE_MAX_ID];	   /* per compare_identity()[], or -1 */
-	char missing[512]; /* identity columns the file lacks */
-	dev_t dev;	   /* of results.csv: the same file given twice */
+	int idcol[COMPARE_MAX_ID]; /* per compare_identity()[], or -1 */
+	char missing[512];	   /* identity columns the file lacks */
+	dev_t dev; /* of results.csv: the same file given twice */
 	ino_t ino;
 	double precision; /* meta.json's grid.precision (a share), or 0 */
 };
@@ -567,10 +567,11 @@ struct cmp {
 	int nsrc;
 	struct input *in;
 	int nin;
-	int nid;	 /* identity columns */
+	int nid;		     /* identity columns */
 	bool active[COMPARE_MAX_ID]; /* tells configurations apart */
 	bool varies[COMPARE_MAX_ID]; /* shown in row labels (not constant) */
-	bool hidden[COMPARE_MAX_ID]; /* varies, but says what another column says */
+	bool hidden[COMPARE_MAX_ID]; /* varies, but says what another column
+					says */
 	struct config *cfg;
 	size_t ncfg, cfgcap;
 	size_t *hash; /* open addressing: index + 1, 0 empty */
@@ -743,9 +744,8 @@ load_source(struct cmp *c, struct source *s, const char *arg)
 				: json_is_string(p) ? json_string_value(p)
 						    : "";
 
-		s->precision = v[0] && strcmp(v, "off")
-				       ? strtod(v, NULL) / 100
-				       : 0;
+		s->precision =
+			v[0] && strcmp(v, "off") ? strtod(v, NULL) / 100 : 0;
 	}
 	for (int k = 0; compare_identity()[k]; k++)
 		if (sweep_csv_col(&s->csv, compare_identity()[k]) < 0)
@@ -846,8 +846,7 @@ choose_identity(struct cmp *c)
 		}
 		if (differ) {
 			append(c->warn, sizeof(c->warn), "%s%s (",
-			       c->warn[0] ? "; " : "",
-			       compare_identity()[k]);
+			       c->warn[0] ? "; " : "", compare_identity()[k]);
 			for (int i = 0; i < c->nin; i++) {
 				const struct source *s = &c->src[c->in[i].src];
 				const char *first = "";
@@ -884,8 +883,8 @@ method_warnings(struct cmp *c)
 
 		for (int i = 0; i < c->nsrc; i++) {
 			json_t *v = meta_get(c->src[i].meta, *k);
-			char *s = v ? json_dumps(v, JSON_ENCODE_ANY |
-							    JSON_COMPACT)
+			char *s = v ? json_dumps(v,
+						 JSON_ENCODE_ANY | JSON_COMPACT)
 				    : xstrdup("none");
 
 			if (!v0)
@@ -1060,8 +1059,7 @@ analyse(struct cmp *c)
 		if (strcmp(compare_identity()[k], "read_pct") == 0 &&
 		    c->varies[k])
 			for (int m = 1; m < c->nid; m++)
-				if (strcmp(compare_identity()[m], "mix") ==
-				    0)
+				if (strcmp(compare_identity()[m], "mix") == 0)
 					c->hidden[m] = true;
 	for (size_t i = 0; i < c->ncfg; i++) {
 		struct config *g = &c->cfg[i];
@@ -1532,8 +1530,7 @@ print_text(FILE *f, struct cmp *c)
 			    c->cfg[0].val[k][0])
 				append(common, sizeof(common), "%s%s=%s",
 				       common[0] ? " " : "",
-				       compare_identity()[k],
-				       c->cfg[0].val[k]);
+				       compare_identity()[k], c->cfg[0].val[k]);
 		if (common[0])
 			fprintf(f, "\nall rows: %s\n", common);
 	}

@@ -87,8 +87,8 @@ struct rec {
 	const char *impl, *dist;
 	long long keys;
 	int threads, read, oversub, ncpus;
-	bool ok;       /* status ok: only these are aggregated */
-	double *m; /* per metric (plotdata.nm); NAN: not kept (NA) */
+	bool ok;    /* status ok: only these are aggregated */
+	double *m;  /* per metric (plotdata.nm); NAN: not kept (NA) */
 	char **row; /* its cells, for the configuration check */
 	long line;
 };
@@ -106,7 +106,7 @@ struct cfg {
 	long long keys;
 	int threads, read, oversub, ncpus, reps, not_ok;
 	size_t first, nrec; /* its rows: plotdata.r[first .. first+nrec) */
-	struct stat3 *s; /* per metric (plotdata.nm) */
+	struct stat3 *s;    /* per metric (plotdata.nm) */
 };
 
 struct plotdata {
@@ -409,9 +409,9 @@ uniq(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
 static int
 plot_columns(const struct csv *c, struct plotdata *d, struct cols *k)
 {
-	static const char *const axes[] = {"impl",     "dist", "keys",
-					   "threads",  "read_pct",
-					   "workload", "mix",  NULL};
+	static const char *const axes[] = {"impl",    "dist",	  "keys",
+					   "threads", "read_pct", "workload",
+					   "mix",     NULL};
 
 	d->mcsv = calloc(M_N + (size_t)c->ncols, sizeof(*d->mcsv));
 	d->mtsv = calloc(M_N + (size_t)c->ncols, sizeof(*d->mtsv));
@@ -471,7 +471,8 @@ plot_key_check(const struct plotdata *d, size_t i, size_t j)
 				"their own\n",
 				d->path, d->r[i].impl, d->r[i].dist,
 				d->r[i].keys, d->r[i].threads, d->r[i].read,
-				d->rest_name[k], col && col->opt ? col->opt : "-",
+				d->rest_name[k],
+				col && col->opt ? col->opt : "-",
 				a[0] ? a : "NA", d->r[i].line, b[0] ? b : "NA",
 				d->r[x].line);
 			return 2;

@@ -795,11 +795,11 @@ grid_values(json_t *v)
 		return json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
 	json_array_foreach(v, i, e)
 	{
-		char *item = json_is_string(e) ? strdup(json_string_value(e))
-			     : json_is_null(e)
-				     ? strdup("NA")
-				     : json_dumps(e, JSON_ENCODE_ANY |
-							     JSON_COMPACT);
+		char *item =
+			json_is_string(e) ? strdup(json_string_value(e))
+			: json_is_null(e)
+				? strdup("NA")
+				: json_dumps(e, JSON_ENCODE_ANY | JSON_COMPACT);
 		char *ns;
 
 		if (!item)
@@ -906,7 +906,7 @@ write_meta(FILE *f, json_t *meta)
 		fputs("</td><td>", f);
 		html_escape(f, s);
 		fputs("</td></tr>\n", f);
-next:
+	next:
 		free(s);
 	}
 	fputs("</table></div>\n", f);

@@ -589,8 +589,8 @@ static const struct {
 		    struct col_val *v);
 	int arg;
 } getter[] = {
-#define SCHEMA_COL(name, unit, type, agg, flags, head, fmt, better, opt, get, \
-		   arg)                                                       \
+#define SCHEMA_COL(name, unit, type, agg, flags, head, fmt, better, opt, get,  \
+		   arg)                                                        \
 	{get, arg},
 #include "schema.def"
 #undef SCHEMA_COL
@@ -605,8 +605,8 @@ schema_own_set(const struct config *grid, size_t n)
 {
 	n_own = 0;
 	for (size_t i = 0; i < n; i++)
-		for (unsigned j = 0; j < grid[i].ops->n_counters &&
-				     j < MAP_OWN_COUNTERS_MAX;
+		for (unsigned j = 0;
+		     j < grid[i].ops->n_counters && j < MAP_OWN_COUNTERS_MAX;
 		     j++) {
 			char name[96];
 			size_t k;
@@ -616,8 +616,8 @@ schema_own_set(const struct config *grid, size_t n)
 			for (k = 0; k < n_own; k++)
 				if (strcmp(own_name[k], name) == 0)
 					break;
-			if (k == n_own && n_own < sizeof(own_name) /
-							   sizeof(own_name[0]))
+			if (k == n_own &&
+			    n_own < sizeof(own_name) / sizeof(own_name[0]))
 				snprintf(own_name[n_own++], sizeof(own_name[0]),
 					 "%s", name);
 		}
@@ -831,7 +831,8 @@ schema_counters_json(const struct config *grid, size_t n)
 			json_object_set_new(o, "unit", json_string(mc->unit));
 			json_object_set_new(
 				o, "kind",
-				json_string(kind[mc->kind == MAP_COUNTER_LEVEL]));
+				json_string(
+					kind[mc->kind == MAP_COUNTER_LEVEL]));
 			json_object_set_new(o, "help", json_string(mc->help));
 			json_array_append_new(a, o);
 		}

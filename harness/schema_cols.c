@@ -12,8 +12,8 @@
 #define REP    COL_REP
 #define T      COL_TABLE
 #define CNT    COL_COUNTER
-#define SCHEMA_COL(name, unit, type, agg, flags, head, fmt, better, opt, get, \
-		   arg)                                                       \
+#define SCHEMA_COL(name, unit, type, agg, flags, head, fmt, better, opt, get,  \
+		   arg)                                                        \
 	{name, unit, type, agg, flags, head, fmt, better, opt},
 
 const struct column schema_columns[] = {
@@ -90,8 +90,7 @@ role_of(const struct column *c)
 int
 schema_describe(FILE *f)
 {
-	static const char *const type[] = {"text", "integer", "number",
-					   "seed"};
+	static const char *const type[] = {"text", "integer", "number", "seed"};
 
 	if (fprintf(f, "column\tunit\ttype\trole\toption\n") < 0)
 		return -1;
