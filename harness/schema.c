@@ -596,8 +596,11 @@ static const struct {
 #undef SCHEMA_COL
 };
 
-/* The map counter columns of this grid (schema_own_set). */
-static char own_name[MAP_OWN_COUNTERS_MAX * 8][96];
+/*
+ * The map counter columns of this grid (schema_own_set): room for every
+ * counter of 64 maps (--impl takes at most 64).
+ */
+static char own_name[64 * MAP_OWN_COUNTERS_MAX][96];
 static size_t n_own;
 
 void
