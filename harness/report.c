@@ -850,6 +850,7 @@ write_meta(FILE *f, json_t *meta)
 	char buf[1024];
 	json_t *o, *v;
 	const char *k;
+	bool by_column;
 
 	fputs("<h2 id=machine>Machine and build</h2>\n", f);
 	if (!meta) {
@@ -883,14 +884,23 @@ write_meta(FILE *f, json_t *meta)
 		      f);
 		return;
 	}
-	fputs("<p>The sweep's grid: every combination of these values was "
-	      "measured, the same way (each value is a column of every row "
-	      "of results.csv).</p>\n<div class=scroll><table class=kv>\n"
-	      "<tr><th>option</th><th>column</th><th>values</th></tr>\n",
-	      f);
+	/* Since results schema 3 the grid is keyed by the schema's columns. */
+	by_column = json_integer_value(json_object_get(o, "schema")) >= 3;
+	if (by_column)
+		fputs("<p>The sweep's grid: every combination of these values "
+		      "was measured, the same way (each value is a column of "
+		      "every row of results.csv).</p>\n<div class=scroll>"
+		      "<table class=kv>\n<tr><th>option</th><th>column</th>"
+		      "<th>values</th></tr>\n",
+		      f);
+	else
+		fputs("<p>The sweep's grid, by option (an older mapbench: "
+		      "every combination was measured; repeat: the repetitions "
+		      "of each):</p>\n<div class=scroll><table class=kv>\n",
+		      f);
 	json_object_foreach(o, k, v)
 	{
-		const struct column *col = schema_find(k);
+		const struct column *col = by_column ? schema_find(k) : NULL;
 		char *s = grid_values(v);
 
 		if (strcmp(k, "schema") == 0 || !s)
@@ -898,12 +908,14 @@ write_meta(FILE *f, json_t *meta)
 		fputs("<tr><th>", f);
 		html_escape(f, col && col->opt ? col->opt : k);
 		fputs("</th><td>", f);
-		html_escape(f, col ? col->name : "");
-		if (col && col->flags & COL_METHOD)
-			fputs(" (method)", f);
-		else if (col && col->flags & COL_PLAN)
-			fputs(" (repetitions)", f);
-		fputs("</td><td>", f);
+		if (by_column) {
+			html_escape(f, col ? col->name : "");
+			if (col && col->flags & COL_METHOD)
+				fputs(" (method)", f);
+			else if (col && col->flags & COL_PLAN)
+				fputs(" (repetitions)", f);
+			fputs("</td><td>", f);
+		}
 		html_escape(f, s);
 		fputs("</td></tr>\n", f);
 	next:
