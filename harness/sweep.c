@@ -316,16 +316,16 @@ check_same_grid(const struct config *grid, size_t n, const struct outdir *d)
 		json_t *was = json_object_get(then, key);
 		char *x, *y;
 
-		if (json_equal(v, was))
+		if (json_equal(v, was) || len + 1 >= sizeof(diff))
 			continue;
 		x = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 		y = was ? json_dumps(was, JSON_COMPACT | JSON_ENCODE_ANY)
 			: NULL;
-		len += (size_t)snprintf(
-			diff + len, len < sizeof(diff) ? sizeof(diff) - len : 0,
-			"%s%s (%s: now %s, then %s)", len ? "; " : "",
-			col && col->opt ? col->opt : key, key, x ? x : "?",
-			y ? y : "none");
+		len += (size_t)snprintf(diff + len, sizeof(diff) - len,
+					"%s%s (%s: now %s, then %s)",
+					len ? "; " : "",
+					col && col->opt ? col->opt : key, key,
+					x ? x : "?", y ? y : "none");
 		free(x);
 		free(y);
 	}
