@@ -17,6 +17,13 @@ void driver_init(bool pin, bool verbose);
 unsigned driver_ncpus(void);
 /* 0, or -ENOMEM when the map could not be created or filled. */
 int run_config(const struct config *c, struct result *r);
+/*
+ * run_config, with RUN_KEEP_MAP: the map is not destroyed, for a child
+ * process that exits right after (isolate.c: a 1M-key lfht takes longer to
+ * destroy than to measure).
+ */
+#define RUN_KEEP_MAP 1u
+int run_config_flags(const struct config *c, struct result *r, unsigned flags);
 /* Set by the SIGINT/SIGTERM handler; the driver stops its run early. */
 extern volatile sig_atomic_t mb_interrupted;
 /* isolate.c: run_config in a child process; always fills r (status). */

@@ -49,7 +49,7 @@ child(const struct config *c, int fd, pid_t parent)
 		raise(atoi(sig));
 	double t0 = (clock_mono_ns() * 1e-9);
 
-	run_config(c, &r);
+	run_config_flags(c, &r, RUN_KEEP_MAP);
 	r.isolate_ms = ((clock_mono_ns() * 1e-9) - t0) *
 		       1e3; /* the child's own time */
 	while (left) {
