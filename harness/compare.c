@@ -6,7 +6,7 @@
  *
  * Each input column is a set of rows: a sweep directory (results.csv and
  * meta.json), or with --impl one map's rows of a single sweep.  Rows are
- * matched by the configuration they measured (compare_identity_cols[]);
+ * matched by the configuration they measured (compare_identity()[]);
  * each configuration's repetitions are one sample per column.  Per
  * configuration and column: the median with a distribution-free 95%
  * confidence interval; for every column after the first, the ratio of
@@ -50,53 +50,40 @@
 #include "gnuplot.h"
 #include "map.h"
 #include "report.h"
-#include "sweepdir.h"
+#include "schema.h"
 #include "stats.h"
+#include "sweepdir.h"
 
-/* The identity of a configuration: the one list (display order). */
-const char *const compare_identity_cols[] = {
-	"impl",		  "workload",	"threads",     "read_pct", "mix",
-	"keys",		  "dist",	"prefill_pct", "warmup",   "sizing",
-	"ops_per_thread", "duration_s", "isolated",    NULL,
-};
+/*
+ * The identity of a configuration: the schema's COL_CONFIG columns, in
+ * its order ("impl" first), NULL-terminated.
+ */
+const char *const *
+compare_identity(void)
+{
+	static const char *cols[COMPARE_MAX_ID + 1];
+
+	if (!cols[0]) {
+		size_t n = 0;
+
+		for (size_t k = 0; k < schema_ncolumns && n < COMPARE_MAX_ID;
+		     k++)
+			if (schema_columns[k].flags & COL_CONFIG)
+				cols[n++] = schema_columns[k].name;
+	}
+	return cols;
+}
 
 int
 compare_method_col(const char *name)
 {
-	static const char *const method[] = {
-		"warmup",     "sizing",	  "ops_per_thread",
-		"duration_s", "isolated", "interference_limit_pct",
-		NULL,
-	};
-
-	for (int i = 0; method[i]; i++)
-		if (strcmp(name, method[i]) == 0)
-			return 1;
-	return 0;
-}
-
-static int
-ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n >= m && strcmp(s + n - m, suffix) == 0;
+	return schema_has(name, COL_METHOD);
 }
 
 int
 compare_metric_direction(const char *metric)
 {
-	if (strcmp(metric, "mops") == 0 || ends_with(metric, "_per_s") ||
-	    strcmp(metric, "mops_per_thread") == 0)
-		return 1;
-	if (strcmp(metric, "ns_per_op") == 0 || ends_with(metric, "_ns") ||
-	    strcmp(metric, "wall_ns_per_iter") == 0 ||
-	    strcmp(metric, "thread_ns_per_map_op") == 0 ||
-	    strcmp(metric, "bytes_per_key") == 0 ||
-	    strcmp(metric, "locked_ops_per_op") == 0 ||
-	    strcmp(metric, "peak_rss_kb") == 0)
-		return -1;
-	return 0;
+	return schema_direction(metric);
 }
 
 /* ---------------------------------------------------------------- */
@@ -116,9 +103,9 @@ struct source {
 	struct sweep_csv csv;
 	json_t *meta;
 	int metric_col, status_col, impl_col;
-	int idcol[32];	   /* per compare_identity_cols[], or -1 */
-	char missing[512]; /* identity columns the file lacks */
-	dev_t dev;	   /* of results.csv: the same file given twice */
+	int idcol[COMPARE_MAX_ID]; /* per compare_identity()[], or -1 */
+	char missing[512];	   /* identity columns the file lacks */
+	dev_t dev; /* of results.csv: the same file given twice */
 	ino_t ino;
 	double precision; /* meta.json's grid.precision (a share), or 0 */
 };
@@ -174,10 +161,11 @@ struct cmp {
 	int nsrc;
 	struct input *in;
 	int nin;
-	int nid;	 /* identity columns */
-	bool active[32]; /* tells configurations apart */
-	bool varies[32]; /* shown in row labels (not constant) */
-	bool hidden[32]; /* varies, but says what another column says */
+	int nid;		     /* identity columns */
+	bool active[COMPARE_MAX_ID]; /* tells configurations apart */
+	bool varies[COMPARE_MAX_ID]; /* shown in row labels (not constant) */
+	bool hidden[COMPARE_MAX_ID]; /* varies, but says what another column
+					says */
 	struct config *cfg;
 	size_t ncfg, cfgcap;
 	size_t *hash; /* open addressing: index + 1, 0 empty */
@@ -339,21 +327,25 @@ load_source(struct cmp *c, struct source *s, const char *arg)
 		}
 	}
 	{
+		/* the sweep's --precision: its column, else meta.json's */
+		int pc = sweep_csv_col(&s->csv, "precision_pct");
 		json_t *p = s->meta ? json_object_get(
 					      json_object_get(s->meta, "grid"),
 					      "precision")
 				    : NULL;
+		const char *v = pc >= 0 && s->csv.nrows
+					? sweep_csv_get(&s->csv, 0, pc)
+				: json_is_string(p) ? json_string_value(p)
+						    : "";
 
 		s->precision =
-			json_is_string(p) && strcmp(json_string_value(p), "off")
-				? strtod(json_string_value(p), NULL) / 100
-				: 0;
+			v[0] && strcmp(v, "off") ? strtod(v, NULL) / 100 : 0;
 	}
-	for (int k = 0; compare_identity_cols[k]; k++)
-		if (sweep_csv_col(&s->csv, compare_identity_cols[k]) < 0)
+	for (int k = 0; compare_identity()[k]; k++)
+		if (sweep_csv_col(&s->csv, compare_identity()[k]) < 0)
 			append(s->missing, sizeof(s->missing), "%s%s",
 			       s->missing[0] ? ", " : "",
-			       compare_identity_cols[k]);
+			       compare_identity()[k]);
 	if (sweep_csv_col(&s->csv, "rep") < 0)
 		append(s->missing, sizeof(s->missing), "%srep",
 		       s->missing[0] ? ", " : "");
@@ -363,7 +355,7 @@ load_source(struct cmp *c, struct source *s, const char *arg)
 	s->status_col = sweep_csv_col(&s->csv, "status");
 	s->impl_col = sweep_csv_col(&s->csv, "impl");
 	for (int k = 0; k < c->nid; k++)
-		s->idcol[k] = sweep_csv_col(&s->csv, compare_identity_cols[k]);
+		s->idcol[k] = sweep_csv_col(&s->csv, compare_identity()[k]);
 	if (s->impl_col < 0 && c->impls)
 		bad("%s: no column 'impl' (--impl)", arg);
 }
@@ -442,14 +434,13 @@ choose_identity(struct cmp *c)
 		}
 		if (!any)
 			continue;
-		if (!compare_method_col(compare_identity_cols[k]) || vary) {
+		if (!compare_method_col(compare_identity()[k]) || vary) {
 			c->active[k] = true;
 			continue;
 		}
 		if (differ) {
 			append(c->warn, sizeof(c->warn), "%s%s (",
-			       c->warn[0] ? "; " : "",
-			       compare_identity_cols[k]);
+			       c->warn[0] ? "; " : "", compare_identity()[k]);
 			for (int i = 0; i < c->nin; i++) {
 				const struct source *s = &c->src[c->in[i].src];
 				const char *first = "";
@@ -466,91 +457,41 @@ choose_identity(struct cmp *c)
 	}
 }
 
-static const char *const grid_options[] = {
-	"impls",    "workloads", "threads", "read_pct", "reads", "mix",
-	"keys",	    "dists",	 "dist",    "repeat",	"seed",	 "out",
-	"plot_dir", "format",	 "resume",  NULL,
-};
-
-/* meta.json options and build settings that differ between sources. */
+/*
+ * What meta.json says differs between sources: the build settings and
+ * the plugin libraries.  The method itself is in every row (the schema's
+ * COL_METHOD columns, choose_identity).
+ */
 static void
 method_warnings(struct cmp *c)
 {
-	static const char *const build[] = {"build.build_type", "build.cflags",
-					    "build.allocator", NULL};
-	const char *keys[64];
-	int nk = 0;
+	static const char *const keys[] = {"build.build_type", "build.cflags",
+					   "build.allocator", "grid.impl-lib",
+					   NULL};
 
 	if (c->nsrc < 2)
 		return;
-	for (int i = 0; i < c->nsrc; i++) {
-		json_t *o = json_object_get(c->src[i].meta, "options"), *v;
-		const char *k;
-
-		if (!json_is_object(o))
-			continue;
-		json_object_foreach(o, k, v)
-		{
-			bool skip = false;
-
-			for (int g = 0; grid_options[g]; g++)
-				skip |= strcmp(k, grid_options[g]) == 0;
-			for (int j = 0; j < nk && !skip; j++)
-				skip |= strcmp(keys[j], k) == 0;
-			if (!skip && nk < 64)
-				keys[nk++] = k;
-		}
-	}
-	for (int j = 0; j <= nk; j++) {
-		char path[160], *first = NULL;
+	for (const char *const *k = keys; *k; k++) {
+		char *v0 = NULL;
 		bool differ = false;
-		const char *const *b = build;
 
-		for (; j == nk && *b; b++) {
-			/* the build rows, once, after the options */
-			char *v0 = NULL;
-			bool d = false;
-
-			for (int i = 0; i < c->nsrc; i++) {
-				json_t *v =
-					sweepdir_meta_get(c->src[i].meta, *b);
-				char *s =
-					v ? json_dumps(v, JSON_ENCODE_ANY |
-								  JSON_COMPACT)
-					  : xstrdup("none");
-
-				if (!v0)
-					v0 = s;
-				else {
-					d |= strcmp(v0, s) != 0;
-					free(s);
-				}
-			}
-			free(v0);
-			if (d)
-				append(c->warn, sizeof(c->warn), "%s%s",
-				       c->warn[0] ? "; " : "", *b + 6);
-		}
-		if (j == nk)
-			break;
-		snprintf(path, sizeof(path), "options.%s", keys[j]);
 		for (int i = 0; i < c->nsrc; i++) {
-			json_t *v = sweepdir_meta_get(c->src[i].meta, path);
+			json_t *v = sweepdir_meta_get(c->src[i].meta, *k);
 			char *s = v ? json_dumps(v,
 						 JSON_ENCODE_ANY | JSON_COMPACT)
 				    : xstrdup("none");
 
-			if (!first)
-				first = s;
+			if (!v0)
+				v0 = s;
 			else {
-				differ |= strcmp(first, s) != 0;
+				differ |= strcmp(v0, s) != 0;
 				free(s);
 			}
 		}
-		free(first);
+		free(v0);
 		if (differ)
 			append(c->warn, sizeof(c->warn), "%s%s",
-			       c->warn[0] ? "; " : "", path);
+			       c->warn[0] ? "; " : "", strchr(*k, '.') + 1);
 	}
 }
 
@@ -681,7 +622,7 @@ analyse(struct cmp *c)
 	int tcol = -1;
 
 	for (int k = 0; k < c->nid; k++)
-		if (strcmp(compare_identity_cols[k], "threads") == 0)
+		if (strcmp(compare_identity()[k], "threads") == 0)
 			tcol = k;
 	/* groups in first-seen order, then configurations by group */
 	for (size_t i = 0; i < c->ncfg; i++) {
@@ -709,11 +650,10 @@ analyse(struct cmp *c)
 	(void)tcol;
 	/* mix repeats read_pct where read_pct varies */
 	for (int k = 1; k < c->nid; k++)
-		if (strcmp(compare_identity_cols[k], "read_pct") == 0 &&
+		if (strcmp(compare_identity()[k], "read_pct") == 0 &&
 		    c->varies[k])
 			for (int m = 1; m < c->nid; m++)
-				if (strcmp(compare_identity_cols[m], "mix") ==
-				    0)
+				if (strcmp(compare_identity()[m], "mix") == 0)
 					c->hidden[m] = true;
 	for (size_t i = 0; i < c->ncfg; i++) {
 		struct config *g = &c->cfg[i];
@@ -760,11 +700,11 @@ cmp_row_label(const struct cmp *c, const struct config *g, char *buf,
 		if (!c->varies[k] || c->hidden[k] || !g->val[k][0])
 			continue;
 		/* a workload's name says what it is */
-		if (strcmp(compare_identity_cols[k], "workload") == 0)
+		if (strcmp(compare_identity()[k], "workload") == 0)
 			append(buf, len, "%s%s", buf[0] ? " " : "", g->val[k]);
 		else
 			append(buf, len, "%s%s=%s", buf[0] ? " " : "",
-			       compare_identity_cols[k], g->val[k]);
+			       compare_identity()[k], g->val[k]);
 	}
 	if (!buf[0])
 		append(buf, len, "(all)");
@@ -1186,8 +1126,7 @@ print_text(FILE *f, struct cmp *c)
 			    c->cfg[0].val[k][0])
 				append(common, sizeof(common), "%s%s=%s",
 				       common[0] ? " " : "",
-				       compare_identity_cols[k],
-				       c->cfg[0].val[k]);
+				       compare_identity()[k], c->cfg[0].val[k]);
 		if (common[0])
 			fprintf(f, "\nall rows: %s\n", common);
 	}
@@ -1283,7 +1222,7 @@ print_csv(FILE *f, struct cmp *c)
 	fprintf(f, "group");
 	for (int k = 1; k < c->nid; k++)
 		if (c->active[k])
-			fprintf(f, ",%s", compare_identity_cols[k]);
+			fprintf(f, ",%s", compare_identity()[k]);
 	fprintf(f, ",input,name,n,median,ci_lo,ci_hi,ci_conf,ratio,ratio_lo,"
 		   "ratio_hi,ratio_conf,p,exact,significant,note\n");
 	for (size_t i = 0; i < c->ncfg; i++) {
@@ -1391,7 +1330,7 @@ build_json(struct cmp *c)
 			for (int k = 1; k < c->nid; k++)
 				if (c->active[k])
 					json_object_set_new(
-						id, compare_identity_cols[k],
+						id, compare_identity()[k],
 						json_string(cf->val[k]));
 			for (int j = 0; j < c->nin; j++) {
 				const struct cell *cl = &cf->cell[j];
@@ -1510,7 +1449,7 @@ draw_plot(struct cmp *c)
 	int logfd, err;
 
 	for (int k = 0; k < c->nid; k++)
-		if (strcmp(compare_identity_cols[k], "threads") == 0 &&
+		if (strcmp(compare_identity()[k], "threads") == 0 &&
 		    c->active[k])
 			tcol = k;
 	snprintf(tmpl, sizeof(tmpl), "%s.tmpXXXXXX", c->plot);
@@ -2158,7 +2097,7 @@ cmd_compare(int argc, char **argv)
 		bad("--threshold: the direction of '%s' is not known; say "
 		    "--better higher or --better lower",
 		    c.metric);
-	while (compare_identity_cols[nid])
+	while (compare_identity()[nid])
 		nid++;
 	c.nid = nid;
 	if (c.impls) {

@@ -8,26 +8,25 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "schema.h"
+
 /*
  * The columns that name a configuration (a point of the grid), in
- * display order, NULL-terminated; the first is "impl".  Those flagged in
- * compare_method_col() describe how it was measured: they tell
- * configurations apart only where they vary inside one sweep.
+ * display order, NULL-terminated: the schema's COL_CONFIG columns
+ * (schema.def), the first "impl".  Those flagged COL_METHOD
+ * (compare_method_col) describe how it was measured: they tell
+ * configurations apart only where they vary inside one sweep, and a
+ * difference between sweeps is a method warning.
  */
-extern const char *const compare_identity_cols[];
+#define COMPARE_MAX_ID 32
+const char *const *compare_identity(void);
 int compare_method_col(const char *name);
 
-/*
- * The direction of a metric: +1 higher is better (mops), -1 lower is
- * better (ns_per_op, *_ns, bytes_per_key, locked_ops_per_op), 0 unknown.
- */
+/* A metric's direction from the schema: +1 higher is better, -1 lower, 0. */
 int compare_metric_direction(const char *metric);
 
-/*
- * The newest results schema compare reads (meta.json's "schema"; keep it
- * equal to what sysinfo.c writes).
- */
-#define COMPARE_SCHEMA_MAX 2
+/* The newest results schema compare reads (meta.json's "schema"). */
+#define COMPARE_SCHEMA_MAX SCHEMA_VERSION
 
 /* mapbench compare ...: argv[0] is "compare".  Returns the exit status. */
 int cmd_compare(int argc, char **argv);

@@ -49,6 +49,12 @@ struct config {
 	double interf_limit;	 /* --interference-limit, a share (>= 1: off) */
 	unsigned attempt; /* 1-based: > 1 re-measures an interfered row */
 			  /* --- end measurement method --- */
+	/* --- the sweep's plan (schema.def's PLAN columns) --- */
+	uint64_t grid_seed;    /* --seed: every rep's seed derives from it */
+	unsigned repeat;       /* --repeat */
+	double precision;      /* --precision, a fraction; 0: off */
+	unsigned max_repeat;   /* --max-repeat */
+	unsigned max_attempts; /* 1 + --remeasure */
 };
 
 /* The map's parameter, or NULL when it has none. */

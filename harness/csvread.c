@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "csvread.h"
+#include "schema.h"
 
 /* Bad lines reported one by one; the rest are counted in one line. */
 #define CSV_MAX_REPORTS 20
@@ -143,26 +144,6 @@ bad_line(struct csv *c, FILE *diag, const char *name, long line,
 			line, why);
 }
 
-/* The columns that, with `rep`, identify one repetition of a row. */
-static const char *const csv_rep_cols[] = {
-	"impl",
-	"workload",
-	"threads",
-	"read_pct",
-	"mix",
-	"keys",
-	"dist",
-	"prefill_pct",
-	"duration_s",
-	"latency_sample",
-	"ops_per_thread",
-	"warmup",
-	"sizing",
-	"isolated",
-	"rep",
-	NULL,
-};
-
 struct csv_rk {
 	char *key;
 	size_t row;
@@ -195,8 +176,10 @@ csv_drop_duplicates(struct csv *c, FILE *diag, const char *name)
 
 	if (csv_col(c, "rep") < 0 || c->nrows < 2)
 		return 0;
-	for (int i = 0; csv_rep_cols[i]; i++)
-		if ((cols[nc] = csv_col(c, csv_rep_cols[i])) >= 0)
+	/* A repetition: the schema's configuration columns and `rep`. */
+	for (size_t i = 0; i < schema_ncolumns && nc < 31; i++)
+		if ((schema_columns[i].flags & (COL_CONFIG | COL_REP)) &&
+		    (cols[nc] = csv_col(c, schema_columns[i].name)) >= 0)
 			nc++;
 	k = calloc(c->nrows, sizeof(*k));
 	drop = calloc(c->nrows, sizeof(*drop));

@@ -172,3 +172,25 @@ figure_is_control(const char *impl)
 
 	return ops && (ops->flags & (MAP_CONTROL | MAP_NOT_THREAD_SAFE));
 }
+
+const struct figure_metric figure_metrics[] = {
+	{"mops", "mops"},
+	{"p50_ns", "p50"},
+	{"p99_ns", "p99"},
+	{"p999_ns", "p999"},
+	{"max_ns", "max"},
+	{"bytes_per_key", "bpk"},
+	{"promotions_per_mop", "promo"},
+	{"dirty_rebuilds_per_mop", "rebuild"},
+	{"locked_ops_per_op", "locked"},
+	{NULL, NULL},
+};
+
+const char *
+figure_metric_csv(const char *name)
+{
+	for (size_t i = 0; figure_metrics[i].csv; i++)
+		if (strcmp(figure_metrics[i].tsv, name) == 0)
+			return figure_metrics[i].csv;
+	return name;
+}

@@ -27,6 +27,18 @@ struct figure_def {
 	const char *metrics;
 };
 
+/*
+ * The metrics the figures draw, in summary.tsv's order (plot.c's enum
+ * metric, plots/common.gp's column numbers): results.csv's column and its
+ * short name in summary.tsv; NULL-terminated.
+ */
+struct figure_metric {
+	const char *csv, *tsv;
+};
+extern const struct figure_metric figure_metrics[];
+/* The results.csv column of summary.tsv's metric `name` (itself if none). */
+const char *figure_metric_csv(const char *name);
+
 /* In page order, NULL-terminated (prefix NULL). */
 extern const struct figure_def figure_table[];
 

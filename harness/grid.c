@@ -26,6 +26,11 @@ add_config(const struct opts *o, struct config *c, struct config *out,
 		o->row_timeout > 0 ? o->row_timeout : 10 * o->duration + 60;
 	c->interf_limit = o->interf_limit;
 	c->attempt = 1;
+	c->grid_seed = o->seed;
+	c->repeat = o->repeat;
+	c->precision = o->precision;
+	c->max_repeat = o->max_repeat;
+	c->max_attempts = o->max_attempts;
 	if (out)
 		out[*n] = *c;
 	(*n)++;

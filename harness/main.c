@@ -1,7 +1,7 @@
 /*
  * mapbench: benchmark concurrent maps (docs/DESIGN.md, "The harness").
  *
- *   mapbench list | run [options] | sweep [options] | plot DIR
+ *   mapbench list [columns] | run [options] | sweep [options] | plot DIR
  *   mapbench compare [options] A B [C ...]   (compare.h: statistics)
  *   mapbench lincheck [options]   (lincheck.h: linearizability checks)
  *
@@ -23,6 +23,7 @@
 #include "tlplot.h"
 #include "plugin.h"
 #include "registry.h"
+#include "schema.h"
 #include "sweep.h"
 
 /* One line naming each MAP_LIMIT_* bit of `limits`. */
@@ -144,6 +145,9 @@ dispatch(int argc, char **argv)
 		return cmd_lincheck(argc - 1, argv + 1);
 	if (strcmp(cmd, "compare") == 0)
 		return cmd_compare(argc - 1, argv + 1);
+	if (strcmp(cmd, "list") == 0 && argc == 3 &&
+	    strcmp(argv[2], "columns") == 0)
+		return schema_describe(stdout) ? 1 : 0;
 	if (strcmp(cmd, "list") == 0) {
 		for (int i = 2; i < argc; i++)
 			if (strcmp(argv[i], "--impl-lib") == 0 && i + 1 < argc)
@@ -152,7 +156,7 @@ dispatch(int argc, char **argv)
 				fprintf(stderr,
 					"mapbench: list: unexpected "
 					"'%s'; accepted: --impl-lib "
-					"PATH\n",
+					"PATH, or columns alone\n",
 					argv[i]);
 				return 2;
 			}

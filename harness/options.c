@@ -707,6 +707,8 @@ usage(FILE *f)
 	fputs("usage:\n"
 	      "  mapbench list                           maps, workloads, "
 	      "distributions\n"
+	      "  mapbench list columns                   the columns of "
+	      "results.csv\n"
 	      "  mapbench run   [options]                measure, print a "
 	      "table\n"
 	      "  mapbench sweep [options] [--out DIR]    grid -> "

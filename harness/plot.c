@@ -45,6 +45,7 @@
 #include "map.h"
 #include "plot.h"
 #include "report.h"
+#include "schema.h"
 #include "stats.h"
 
 #ifndef MAPBENCH_SOURCE_DIR
@@ -59,9 +60,12 @@
 #define PLOT_ALPHA 0.05
 
 /*
- * The metrics of the summary table, in its column order (after the
- * identity columns): each gets NAME_med, NAME_min, NAME_max.  Keep
- * plots/common.gp's column numbers in step.
+ * The metrics the figures draw, first in the summary table (after the
+ * identity columns): each gets NAME_med, _min, _max, _lo, _hi, _n.  Keep
+ * plots/common.gp's column numbers in step.  Every other metric of
+ * results.csv (the schema's AGG_MEDIAN columns and the maps' own_*
+ * counters) follows, under its column name, so that a new metric reaches
+ * summary.tsv without a line here.
  */
 enum metric {
 	M_MOPS,
@@ -76,27 +80,17 @@ enum metric {
 	M_N
 };
 
-static const struct {
-	const char *csv, *tsv;
-} metric_cols[M_N] = {
-	{"mops", "mops"},
-	{"p50_ns", "p50"},
-	{"p99_ns", "p99"},
-	{"p999_ns", "p999"},
-	{"max_ns", "max"},
-	{"bytes_per_key", "bpk"},
-	{"promotions_per_mop", "promo"},
-	{"dirty_rebuilds_per_mop", "rebuild"},
-	{"locked_ops_per_op", "locked"},
-};
+/* figures.h's figure_metrics are in this enum's order. */
 
 /* One valid row of results.csv. */
 struct rec {
 	const char *impl, *dist;
 	long long keys;
 	int threads, read, oversub, ncpus;
-	bool ok;       /* status ok: only these are aggregated */
-	double m[M_N]; /* NAN: not kept by this map (NA) */
+	bool ok;    /* status ok: only these are aggregated */
+	double *m;  /* per metric (plotdata.nm); NAN: not kept (NA) */
+	char **row; /* its cells, for the configuration check */
+	long line;
 };
 
 struct stat3 {
@@ -112,10 +106,21 @@ struct cfg {
 	long long keys;
 	int threads, read, oversub, ncpus, reps, not_ok;
 	size_t first, nrec; /* its rows: plotdata.r[first .. first+nrec) */
-	struct stat3 s[M_N];
+	struct stat3 *s;    /* per metric (plotdata.nm) */
 };
 
 struct plotdata {
+	/* the metrics: the M_N figure ones, then the others of the file */
+	size_t nm;
+	const char **mcsv, **mtsv;
+	int *mcol;	     /* their columns in results.csv (-1: none) */
+	double *mvals;	     /* nr * nm */
+	struct stat3 *svals; /* nc * nm */
+	/* the other identity and method columns present (plot_key) */
+	int rest[64];
+	const char *rest_name[64];
+	size_t nrest;
+	const char *path; /* results.csv, for messages */
 	struct rec *r;
 	size_t nr;
 	struct cfg *c;
@@ -215,7 +220,7 @@ valid_workload(const char *s)
 
 struct cols {
 	int impl, workload, threads, read, keys, dist, status, oversub, ncpus;
-	int m[M_N];
+	int *m; /* per metric (plotdata.nm) */
 };
 
 static void
@@ -289,14 +294,14 @@ read_row(struct plotdata *d, const char *path, long line, char **row,
 		if (k->oversub < 0)
 			r->oversub = r->threads > r->ncpus;
 	}
-	for (int m = 0; m < M_N; m++) {
+	for (size_t m = 0; m < d->nm; m++) {
 		const char *s = k->m[m] >= 0 ? row[k->m[m]] : "";
 
 		r->m[m] = NAN;
 		if (!*s)
 			continue;
 		if (!parse_number(s, &r->m[m])) {
-			bad_value(d, path, line, metric_cols[m].csv, s,
+			bad_value(d, path, line, d->mcsv[m], s,
 				  "a decimal number or nothing");
 			return false;
 		}
@@ -378,6 +383,86 @@ uniq(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
 	return j + 1;
 }
 
+/*
+ * The metrics to aggregate (the figures' M_N, then every other metric
+ * column of the file, by the schema) and the identity and method columns
+ * other than the figures' axes (impl, dist, keys, threads, read_pct; the
+ * workload and mix are fixed by taking `rw` rows only).  0, or -1.
+ */
+static int
+plot_columns(const struct csv *c, struct plotdata *d, struct cols *k)
+{
+	static const char *const axes[] = {"impl",    "dist",	  "keys",
+					   "threads", "read_pct", "workload",
+					   "mix",     NULL};
+
+	d->mcsv = calloc(M_N + (size_t)c->ncols, sizeof(*d->mcsv));
+	d->mtsv = calloc(M_N + (size_t)c->ncols, sizeof(*d->mtsv));
+	k->m = d->mcol = calloc(M_N + (size_t)c->ncols, sizeof(*k->m));
+	if (!d->mcsv || !d->mtsv || !k->m)
+		return -1;
+	for (int m = 0; m < M_N; m++) {
+		d->mcsv[d->nm] = figure_metrics[m].csv;
+		d->mtsv[d->nm] = figure_metrics[m].tsv;
+		k->m[d->nm++] = csv_col(c, figure_metrics[m].csv);
+	}
+	for (int i = 0; i < c->ncols; i++) {
+		const char *name = c->head[i];
+		bool fig = false, axis = false;
+
+		for (int m = 0; m < M_N; m++)
+			fig |= strcmp(name, figure_metrics[m].csv) == 0;
+		if (!fig && schema_is_metric(name)) {
+			d->mcsv[d->nm] = d->mtsv[d->nm] = name;
+			k->m[d->nm++] = i;
+		}
+		for (int a = 0; axes[a]; a++)
+			axis |= strcmp(name, axes[a]) == 0;
+		if (!axis && schema_has(name, COL_CONFIG) &&
+		    d->nrest < sizeof(d->rest) / sizeof(d->rest[0])) {
+			d->rest_name[d->nrest] = name;
+			d->rest[d->nrest++] = i;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The records [i, j) are one configuration of the figures: they must
+ * agree on every other identity and method column, or one median would
+ * mix two methods.  0, or 2 (said).  prefill_pct is identity but follows
+ * dist (churn fills 100%), so it never splits a group of one dist.
+ */
+static int
+plot_key_check(const struct plotdata *d, size_t i, size_t j)
+{
+	for (size_t x = i + 1; x < j; x++)
+		for (size_t k = 0; k < d->nrest; k++) {
+			const char *a = d->r[i].row[d->rest[k]],
+				   *b = d->r[x].row[d->rest[k]];
+			const struct column *col;
+
+			if (strcmp(a, b) == 0)
+				continue;
+			col = schema_find(d->rest_name[k]);
+			fprintf(stderr,
+				"mapbench: plot: %s: rows of one configuration "
+				"(%s, dist %s, %lld keys, %d threads, read "
+				"%d%%) differ in %s (%s): '%s' on line %ld, "
+				"'%s' on line %ld; a figure draws one method: "
+				"plot each method's rows from a sweep of "
+				"their own\n",
+				d->path, d->r[i].impl, d->r[i].dist,
+				d->r[i].keys, d->r[i].threads, d->r[i].read,
+				d->rest_name[k],
+				col && col->opt ? col->opt : "-",
+				a[0] ? a : "NA", d->r[i].line, b[0] ? b : "NA",
+				d->r[x].line);
+			return 2;
+		}
+	return 0;
+}
+
 /* Group the sorted records into configurations and list the axes. */
 static int
 aggregate(struct plotdata *d)
@@ -386,12 +471,13 @@ aggregate(struct plotdata *d)
 	size_t i = 0;
 
 	d->c = calloc(d->nr ? d->nr : 1, sizeof(*d->c));
+	d->svals = calloc((d->nr ? d->nr : 1) * d->nm, sizeof(*d->svals));
 	d->impls = calloc(d->nr + 1, sizeof(*d->impls));
 	d->dists = calloc(d->nr + 1, sizeof(*d->dists));
 	d->keys = calloc(d->nr + 1, sizeof(*d->keys));
 	d->threads = calloc(d->nr + 1, sizeof(*d->threads));
 	d->reads = calloc(d->nr + 1, sizeof(*d->reads));
-	if (!buf || !d->c || !d->impls || !d->dists || !d->keys ||
+	if (!buf || !d->c || !d->svals || !d->impls || !d->dists || !d->keys ||
 	    !d->threads || !d->reads) {
 		free(buf);
 		return -1;
@@ -411,6 +497,11 @@ aggregate(struct plotdata *d)
 		c->read = d->r[i].read;
 		c->first = i;
 		c->nrec = j - i;
+		c->s = &d->svals[(size_t)(c - d->c) * d->nm];
+		if (plot_key_check(d, i, j)) {
+			free(buf);
+			return 2;
+		}
 		for (size_t x = i; x < j; x++) {
 			if (d->r[x].ok)
 				c->reps++;
@@ -420,7 +511,7 @@ aggregate(struct plotdata *d)
 			if (d->r[x].ncpus > c->ncpus)
 				c->ncpus = d->r[x].ncpus;
 		}
-		for (int m = 0; m < M_N; m++) {
+		for (size_t m = 0; m < d->nm; m++) {
 			size_t n = 0;
 
 			struct stats_summary sm;
@@ -504,8 +595,11 @@ load(const char *path, struct csv **cp, struct plotdata *d)
 	k.status = csv_col(c, "status");
 	k.oversub = csv_col(c, "oversubscribed");
 	k.ncpus = csv_col(c, "ncpus");
-	for (int m = 0; m < M_N; m++)
-		k.m[m] = csv_col(c, metric_cols[m].csv);
+	d->path = path;
+	if (plot_columns(c, d, &k)) {
+		fprintf(stderr, "mapbench: plot: out of memory\n");
+		return 1;
+	}
 	if (k.impl < 0 || k.workload < 0 || k.threads < 0 || k.read < 0 ||
 	    k.keys < 0 || k.dist < 0 || k.m[M_MOPS] < 0) {
 		fprintf(stderr,
@@ -522,7 +616,8 @@ load(const char *path, struct csv **cp, struct plotdata *d)
 			path);
 	d->bad = c->nbad;
 	d->r = calloc(c->nrows ? c->nrows : 1, sizeof(*d->r));
-	if (!d->r) {
+	d->mvals = calloc((c->nrows ? c->nrows : 1) * d->nm, sizeof(double));
+	if (!d->r || !d->mvals) {
 		fprintf(stderr, "mapbench: plot: out of memory\n");
 		return 1;
 	}
@@ -554,6 +649,9 @@ load(const char *path, struct csv **cp, struct plotdata *d)
 			d->quiet = false;
 			continue;
 		}
+		d->r[d->nr].m = &d->mvals[d->nr * d->nm];
+		d->r[d->nr].row = row;
+		d->r[d->nr].line = c->line[i];
 		if (read_row(d, path, c->line[i], row, &k, &d->r[d->nr])) {
 			d->r[d->nr].ok = ok;
 			d->nr++;
@@ -591,8 +689,8 @@ write_summary_rows(FILE *f, const void *arg)
 	fputs("impl\tdist\tkeys\tthreads\tread_pct\treps\toversubscribed\t"
 	      "ncpus\tnot_ok",
 	      f);
-	for (int m = 0; m < M_N; m++) {
-		const char *t = metric_cols[m].tsv;
+	for (size_t m = 0; m < d->nm; m++) {
+		const char *t = d->mtsv[m];
 
 		fprintf(f, "\t%s_med\t%s_min\t%s_max\t%s_lo\t%s_hi\t%s_n", t, t,
 			t, t, t, t);
@@ -604,7 +702,7 @@ write_summary_rows(FILE *f, const void *arg)
 		fprintf(f, "%s\t%s\t%lld\t%d\t%d\t%d\t%d\t%d\t%d", c->impl,
 			c->dist, c->keys, c->threads, c->read, c->reps,
 			c->oversub, c->ncpus, c->not_ok);
-		for (int m = 0; m < M_N; m++)
+		for (size_t m = 0; m < d->nm; m++)
 			put3(f, &c->s[m]);
 		fputc('\n', f);
 	}
@@ -2031,6 +2129,11 @@ remove_stale(struct ctx *x)
 static void
 plotdata_free(struct plotdata *d)
 {
+	free(d->mcsv);
+	free(d->mcol);
+	free(d->mtsv);
+	free(d->mvals);
+	free(d->svals);
 	free(d->r);
 	free(d->c);
 	free(d->impls);
@@ -2171,9 +2274,14 @@ plot_sweep(const char *dir, const char *plot_dir, const char *baseline)
 	rc = load(csv_path, &csv, &d);
 	if (rc)
 		goto out;
-	rc = 1;
-	if (aggregate(&d))
+	rc = aggregate(&d);
+	if (rc == 2)
+		goto out;
+	if (rc) {
+		rc = 1;
 		goto oom;
+	}
+	rc = 1;
 	if (d.not_ok || d.bad) {
 		if (asprintf(&x.note_rows,
 			     "%zu row%s not ok (status) and %zu invalid "

@@ -23,6 +23,7 @@
 #include "figures.h"
 #include "map.h"
 #include "report.h"
+#include "schema.h"
 #include "stats.h"
 
 void
@@ -761,6 +762,70 @@ write_summary(FILE *f, const struct tsv *s, const struct tsv *h)
 		}
 }
 
+/* A grid value as text: an array's items joined by ", "; NULL: none. */
+static char *
+grid_values(json_t *v)
+{
+	char *s = NULL;
+	size_t len = 0, i;
+	json_t *e;
+
+	if (json_is_null(v) || (json_is_array(v) && json_array_size(v) == 0))
+		return NULL;
+	if (json_is_string(v))
+		return strdup(json_string_value(v));
+	if (!json_is_array(v))
+		return json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+	json_array_foreach(v, i, e)
+	{
+		char *item =
+			json_is_string(e) ? strdup(json_string_value(e))
+			: json_is_null(e)
+				? strdup("NA")
+				: json_dumps(e, JSON_ENCODE_ANY | JSON_COMPACT);
+		char *ns;
+
+		if (!item)
+			continue;
+		ns = realloc(s, len + strlen(item) + 3);
+		if (!ns) {
+			free(item);
+			continue;
+		}
+		s = ns;
+		len += (size_t)sprintf(s + len, "%s%s", len ? ", " : "", item);
+		free(item);
+	}
+	return s;
+}
+
+/* A map's own counter's unit, from meta.json's "counters"; "" if none. */
+static const char *
+own_unit(json_t *meta, const char *column)
+{
+	const char *map, *unit = "";
+	json_t *a, *e;
+	size_t i;
+
+	json_object_foreach(json_object_get(meta, "counters"), map, a)
+	{
+		json_array_foreach(a, i, e)
+		{
+			const char *c = json_string_value(
+					   json_object_get(e, "column")),
+				   *u = json_string_value(
+					   json_object_get(e, "unit"));
+
+			if (c && u && strcmp(c, column) == 0) {
+				if (unit[0] && strcmp(unit, u))
+					return "(differs by map)";
+				unit = u;
+			}
+		}
+	}
+	return unit;
+}
+
 /* meta.json: machine and build rows, command line, the sweep's grid. */
 static void
 write_meta(FILE *f, json_t *meta)
@@ -768,6 +833,7 @@ write_meta(FILE *f, json_t *meta)
 	char buf[1024];
 	json_t *o, *v;
 	const char *k;
+	bool by_column;
 
 	fputs("<h2 id=machine>Machine and build</h2>\n", f);
 	if (!meta) {
@@ -801,56 +867,107 @@ write_meta(FILE *f, json_t *meta)
 		      f);
 		return;
 	}
-	fputs("<p>The sweep's grid (every combination was measured; "
-	      "repeat: the repetitions of each):</p>\n<div class=scroll>"
-	      "<table class=kv>\n",
-	      f);
+	/* Since results schema 3 the grid is keyed by the schema's columns. */
+	by_column = json_integer_value(json_object_get(o, "schema")) >= 3;
+	if (by_column)
+		fputs("<p>The sweep's grid: every combination of these values "
+		      "was measured, the same way (each value is a column of "
+		      "every row of results.csv).</p>\n<div class=scroll>"
+		      "<table class=kv>\n<tr><th>option</th><th>column</th>"
+		      "<th>values</th></tr>\n",
+		      f);
+	else
+		fputs("<p>The sweep's grid, by option (an older mapbench: "
+		      "every combination was measured; repeat: the repetitions "
+		      "of each):</p>\n<div class=scroll><table class=kv>\n",
+		      f);
 	json_object_foreach(o, k, v)
 	{
-		char *s;
+		const struct column *col = by_column ? schema_find(k) : NULL;
+		char *s = grid_values(v);
 
-		if (json_is_null(v) ||
-		    (json_is_array(v) && json_array_size(v) == 0))
-			continue;
-		if (json_is_string(v))
-			s = strdup(json_string_value(v));
-		else if (json_is_array(v)) {
-			size_t i;
-			json_t *e;
-			size_t len = 0;
-
-			s = NULL;
-			json_array_foreach(v, i, e)
-			{
-				char *item =
-					json_is_string(e)
-						? strdup(json_string_value(e))
-						: json_dumps(
-							  e,
-							  JSON_ENCODE_ANY |
-								  JSON_COMPACT);
-				char *ns;
-
-				if (!item)
-					continue;
-				ns = realloc(s, len + strlen(item) + 3);
-				if (!ns) {
-					free(item);
-					continue;
-				}
-				s = ns;
-				len += (size_t)sprintf(s + len, "%s%s",
-						       i ? ", " : "", item);
-				free(item);
-			}
-		} else
-			s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+		if (strcmp(k, "schema") == 0 || !s)
+			goto next;
 		fputs("<tr><th>", f);
-		report_html_escape(f, k);
+		report_html_escape(f, col && col->opt ? col->opt : k);
 		fputs("</th><td>", f);
-		report_html_escape(f, s ? s : "?");
+		if (by_column) {
+			report_html_escape(f, col ? col->name : "");
+			if (col && col->flags & COL_METHOD)
+				fputs(" (method)", f);
+			else if (col && col->flags & COL_PLAN)
+				fputs(" (repetitions)", f);
+			fputs("</td><td>", f);
+		}
+		report_html_escape(f, s);
 		fputs("</td></tr>\n", f);
+	next:
 		free(s);
+	}
+	fputs("</table></div>\n", f);
+}
+
+/*
+ * Every metric of summary.tsv (its NAME_med columns: the figures' and
+ * every other metric of results.csv, by the schema): its unit, which way
+ * is better, and the range of its configuration medians.
+ */
+static void
+write_metrics(FILE *f, const struct tsv *s, json_t *meta)
+{
+	fputs("<h2 id=metrics>Every metric</h2>\n", f);
+	if (!s->nrows) {
+		fputs("<p class=warn>No configuration in summary.tsv.</p>\n",
+		      f);
+		return;
+	}
+	fputs("<p>Each metric's median per configuration is in summary.tsv "
+	      "(NAME_med, _min, _max, _lo, _hi, _n); here the range of "
+	      "those medians over the configurations that have it.</p>\n"
+	      "<div class=scroll><table class=kv>\n<tr><th>metric</th>"
+	      "<th>unit</th><th>better</th><th>configurations</th>"
+	      "<th>medians</th></tr>\n",
+	      f);
+	for (size_t c = 0; c < s->ncols; c++) {
+		const char *h = s->head[c];
+		size_t n = strlen(h), have = 0;
+		char name[128], lo[32], hi[32];
+		const struct column *col;
+		double mn = INFINITY, mx = -INFINITY;
+		int dir;
+
+		if (n < 5 || strcmp(h + n - 4, "_med") || n - 4 >= sizeof(name))
+			continue;
+		memcpy(name, h, n - 4);
+		name[n - 4] = '\0';
+		for (size_t r = 0; r < s->nrows; r++) {
+			char *end;
+			double x = strtod(s->f[r * s->ncols + c], &end);
+
+			if (end == s->f[r * s->ncols + c] || *end || isnan(x))
+				continue;
+			have++;
+			mn = x < mn ? x : mn;
+			mx = x > mx ? x : mx;
+		}
+		col = schema_find(figure_metric_csv(name));
+		dir = schema_direction(figure_metric_csv(name));
+		fputs("<tr><th>", f);
+		report_html_escape(f, name);
+		fputs("</th><td>", f);
+		report_html_escape(f, col ? col->unit : own_unit(meta, name));
+		fprintf(f, "</td><td>%s</td><td>%zu</td><td>",
+			dir > 0	  ? "higher"
+			: dir < 0 ? "lower"
+				  : "",
+			have);
+		if (have) {
+			report_sig(lo, sizeof(lo), mn, 3);
+			report_sig(hi, sizeof(hi), mx, 3);
+			fprintf(f, "%s &ndash; %s", lo, hi);
+		} else
+			fputs("NA", f);
+		fputs("</td></tr>\n", f);
 	}
 	fputs("</table></div>\n", f);
 }
@@ -1175,6 +1292,7 @@ report_write_sweep(const char *sweep_dir, const char *plot_dir, FILE *err)
 	fputs(" <a href=\"#wins\">Who wins where</a> &middot; <a "
 	      "href=\"#figures\">Figures</a> &middot; <a "
 	      "href=\"#summary-h\">Summary</a> &middot; <a "
+	      "href=\"#metrics\">Every metric</a> &middot; <a "
 	      "href=\"#machine\">Machine</a> &middot; <a "
 	      "href=\"#method\">Method</a></p>\n",
 	      f);
@@ -1182,6 +1300,7 @@ report_write_sweep(const char *sweep_dir, const char *plot_dir, FILE *err)
 	write_heat(f, &heat);
 	write_figures(f, plot_dir, &sum);
 	write_summary(f, &sum, &heat);
+	write_metrics(f, &sum, meta);
 	write_meta(f, meta);
 	report_html_end(f);
 	if (fflush(f) || ferror(f)) {

@@ -1,5 +1,6 @@
 /*
- * The results schema (schema.h): every column of a row, once.
+ * The results schema's writer (schema_write.h): the getter of every line
+ * of schema.def, and the outputs derived from them.
  *
  * A field a row cannot have is NA (empty in CSV, null in JSON, "NA" in
  * the table), never 0: counters the map does not keep (map_stats.have),
@@ -13,9 +14,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "schema.h"
+#include "schema_write.h"
 #include "stats.h"
 #include "timeline.h"
+
+/* One cell: NA, or a value of the column's type. */
+struct col_val {
+	bool na;
+	uint64_t u;
+	double d;
+	char s[SCHEMA_CELL_MAX];
+};
 
 static double
 mops_of(const struct result *r)
@@ -285,24 +294,6 @@ get_stat_rate(const struct config *c, const struct result *r, int a,
 		v->d = (double)v->u / per;
 }
 
-/* "name=value;..." over the map's own counters; NA when it has none. */
-static void
-get_own(const struct config *c, const struct result *r, int a,
-	struct col_val *v)
-{
-	size_t n = 0;
-
-	v->na = !r->have_stats || c->ops->n_counters == 0;
-	v->s[0] = '\0';
-	for (unsigned i = 0; !v->na && i < c->ops->n_counters &&
-			     i < MAP_OWN_COUNTERS_MAX && n < sizeof(v->s);
-	     i++)
-		n += (size_t)snprintf(v->s + n, sizeof(v->s) - n,
-				      "%s%s=%" PRIu64, i ? ";" : "",
-				      c->ops->counters[i].name,
-				      r->stats.own[i]);
-}
-
 /* --- latency and memory --- */
 
 static void
@@ -549,119 +540,131 @@ get_drift(const struct config *c, const struct result *r, int flag,
 		v->na = true;
 }
 
-/* clang-format off */
-#define ID  (COL_ID)
-#define T   (COL_TABLE)
-#define OPCOLS(op, k)                                                          \
-	{#op "_ops", "ops", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_op_count, k}, \
-	{#op "_hits", "ops", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_op_hits, k}
+/* --- method and plan (the sweep's options, in every row) --- */
 
-const struct column schema_columns[] = {
-	/* name, unit, type, aggregation, flags, table heading, format, getter, arg */
-	{"impl", "", COL_TEXT, AGG_KEY, ID | T, "impl", NULL, get_impl, 0},
-	{"workload", "", COL_TEXT, AGG_KEY, ID | T, "workload", NULL, get_workload, 0},
-	{"threads", "threads", COL_UINT, AGG_KEY, ID | T, "threads", NULL, get_threads, 0},
-	{"read_pct", "%", COL_UINT, AGG_KEY, ID | T, "read%", NULL, get_read_pct, 0},
-	{"mix", "", COL_TEXT, AGG_KEY, ID, NULL, NULL, get_mix, 0},
-	{"keys", "keys", COL_UINT, AGG_KEY, ID | T, "keys", NULL, get_keys, 0},
-	{"dist", "", COL_TEXT, AGG_KEY, ID | T, "dist", NULL, get_dist, 0},
-	{"prefill_pct", "%", COL_UINT, AGG_KEY, ID, NULL, NULL, get_prefill, 0},
-	{"duration_s", "s", COL_REAL, AGG_KEY, ID, NULL, "%.9g", get_duration, 0},
-	{"latency_sample", "ops", COL_UINT, AGG_KEY, ID, NULL, NULL, get_latency_sample, 0},
-	{"ops_per_thread", "ops", COL_UINT, AGG_KEY, ID, NULL, NULL, get_ops_per_thread, 0},
-	{"warmup", "", COL_TEXT, AGG_KEY, ID, NULL, NULL, get_warmup, 0},
-	{"sizing", "", COL_TEXT, AGG_KEY, ID, NULL, NULL, get_sizing, 0},
-	{"isolated", "", COL_UINT, AGG_KEY, 0, NULL, NULL, get_isolated, 0},
-	{"rep", "", COL_UINT, AGG_NONE, COL_REP | T, "rep", NULL, get_rep, 0},
-	{"seed", "", COL_SEED, AGG_NONE, 0, NULL, NULL, get_seed, 0},
-	{"status", "", COL_TEXT, AGG_NONE, T, "status", NULL, get_status, 0},
-	{"failed_ops", "ops", COL_UINT, AGG_NONE, 0, NULL, NULL, get_failed_ops, 0},
-	{"pinned", "", COL_UINT, AGG_KEY, 0, NULL, NULL, get_pinned, 0},
-	{"oversubscribed", "", COL_UINT, AGG_KEY, 0, NULL, NULL, get_oversubscribed, 0},
-	{"ncpus", "cpus", COL_UINT, AGG_KEY, 0, NULL, NULL, get_ncpus, 0},
-	{"seconds", "s", COL_REAL, AGG_MEDIAN, 0, NULL, "%.9f", get_seconds, 0},
-	{"ops", "ops", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_ops, 0},
-	{"iters", "iters", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_iters, 0},
-	/* to full precision, so that mops == ops / seconds / 1e6 */
-	{"mops", "Mops/s", COL_REAL, AGG_MEDIAN, T, "Mops/s", "%.9g", get_mops, 0},
-	{"ns_per_op", "ns", COL_REAL, AGG_MEDIAN, 0, NULL, "%.6g", get_ns_per, 0},
-	{"wall_ns_per_iter", "ns", COL_REAL, AGG_MEDIAN, T, "ns/iter", "%.6g", get_ns_per, 0},
-	{"thread_ns_per_map_op", "ns", COL_REAL, AGG_MEDIAN, T, "thr-ns/mapop", "%.6g", get_ns_per, 1},
-	{"hit_pct", "%", COL_REAL, AGG_MEDIAN, T, "hit%", "%.4g", get_hit_pct, 0},
-	{"cpu_seconds", "s", COL_REAL, AGG_MEDIAN, 0, NULL, "%.6g", get_cpu, 0},
-	{"mops_per_cpu_s", "Mops/CPU-s", COL_REAL, AGG_MEDIAN, 0, NULL, "%.6g", get_cpu, 1},
-	OPCOLS(load, WL_LOAD),
-	OPCOLS(store, WL_STORE),
-	OPCOLS(delete, WL_DELETE),
-	OPCOLS(load_or_store, WL_LOAD_OR_STORE),
-	OPCOLS(load_and_delete, WL_LOAD_AND_DELETE),
-	OPCOLS(swap, WL_SWAP),
-	OPCOLS(cas, WL_CAS),
-	OPCOLS(cad, WL_CAD),
-	OPCOLS(range, WL_RANGE),
-	OPCOLS(clear, WL_CLEAR),
-	{"promotions", "events", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_stat, 0},
-	{"dirty_rebuilds", "events", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_stat, 1},
-	{"entries_copied", "entries", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_stat, 2},
-	{"misses", "loads", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_stat, 3},
-	{"locked_ops", "ops", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_stat, 4},
-	{"resizes", "events", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_stat, 5},
-	{"promotions_per_mop", "per Mop", COL_REAL, AGG_MEDIAN, T, "promo/Mop", "%.6g", get_stat_rate, 0},
-	{"dirty_rebuilds_per_mop", "per Mop", COL_REAL, AGG_MEDIAN, 0, NULL, "%.6g", get_stat_rate, 1},
-	{"entries_copied_per_op", "per op", COL_REAL, AGG_MEDIAN, 0, NULL, "%.6g", get_stat_rate, 0x100 | 2},
-	{"locked_ops_per_op", "per op", COL_REAL, AGG_MEDIAN, T, "locked/op", "%.6g", get_stat_rate, 0x100 | 4},
-	{"map_counters", "", COL_TEXT, AGG_NONE, 0, NULL, NULL, get_own, 0},
-	{"lat_samples", "ops", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_lat_samples, 0},
-	{"timer_ns", "ns", COL_REAL, AGG_MEDIAN, 0, NULL, "%.6g", get_timer_ns, 0},
-	{"p50_ns", "ns", COL_REAL, AGG_MEDIAN, T, "p50ns", "%.6g", get_lat, 0},
-	{"p99_ns", "ns", COL_REAL, AGG_MEDIAN, T, "p99ns", "%.6g", get_lat, 1},
-	{"p999_ns", "ns", COL_REAL, AGG_MEDIAN, T, "p99.9ns", "%.6g", get_lat, 2},
-	{"max_ns", "ns", COL_REAL, AGG_MEDIAN, T, "maxns", "%.6g", get_lat, 3},
-	{"clock", "", COL_TEXT, AGG_KEY, 0, NULL, NULL, get_clock, 0},
-	{"clock_res_ns", "ns", COL_REAL, AGG_MEDIAN, 0, NULL, "%.4g", get_clock_res, 0},
-	{"lat_unresolved", "", COL_TEXT, AGG_NONE, 0, NULL, NULL, get_unresolved, 0},
-	{"lat_too_few", "", COL_TEXT, AGG_NONE, 0, NULL, NULL, get_unresolved, 1},
-	{"max_preempted", "", COL_UINT, AGG_NONE, 0, NULL, NULL, get_max_preempted, 0},
-	{"live_keys", "keys", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_live_keys, 0},
-	{"bytes_per_key", "bytes", COL_REAL, AGG_MEDIAN, 0, NULL, "%.1f", get_bytes_per_key, 0},
-	{"peak_rss_kb", "KiB", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_peak_rss, 0},
-	{"bytes_per_key_settled", "bytes", COL_REAL, AGG_MEDIAN, 0, NULL, "%.1f", get_bytes_settled, 0},
-	{"ctx_switches", "events", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_perf, 0},
-	{"cpu_migrations", "events", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_perf, 1},
-	{"instructions", "events", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_perf, 2},
-	{"cache_misses", "events", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_perf, 3},
-	{"isolate_ms", "ms", COL_REAL, AGG_MEDIAN, 0, NULL, "%.4g", get_isolate_ms, 0},
-	{"attempt", "", COL_UINT, AGG_NONE, 0, NULL, NULL, get_attempt, 0},
-	{"started_unix", "s", COL_REAL, AGG_NONE, 0, NULL, "%.3f", get_started, 0},
-	{"interference_limit_pct", "%", COL_REAL, AGG_KEY, 0, NULL, "%.4g", get_interf_limit, 0},
-	{"foreign_cpu_pct", "%", COL_REAL, AGG_MEDIAN, 0, NULL, "%.3g", get_interf, 0},
-	{"steal_pct", "%", COL_REAL, AGG_MEDIAN, 0, NULL, "%.3g", get_interf, 1},
-	{"cpu_pressure_pct", "%", COL_REAL, AGG_MEDIAN, 0, NULL, "%.3g", get_interf, 2},
-	{"runq_wait_pct", "%", COL_REAL, AGG_MEDIAN, 0, NULL, "%.3g", get_interf, 3},
-	{"vol_csw", "events", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_csw, 0},
-	{"invol_csw", "events", COL_UINT, AGG_MEDIAN, 0, NULL, NULL, get_csw, 1},
-	{"settle_s", "s", COL_REAL, AGG_MEDIAN, 0, NULL, "%.4g", get_settle_s, 0},
-	{"timeline_slice_ms", "ms", COL_REAL, AGG_MEDIAN, 0, NULL, "%.4g", get_tl_slice, 0},
-	{"timeline_mops", "Mops/s", COL_TEXT, AGG_NONE, 0, NULL, NULL, get_timeline, 0},
-	{"timeline_cpu", "share", COL_TEXT, AGG_NONE, 0, NULL, NULL, get_timeline, 1},
-	{"drift_pct", "%", COL_REAL, AGG_MEDIAN, 0, NULL, "%.3g", get_drift, 0},
-	{"drift", "", COL_UINT, AGG_NONE, 0, NULL, NULL, get_drift, 1},
-};
-#undef ID
-#undef T
-#undef OPCOLS
-/* clang-format on */
-
-const size_t schema_ncolumns =
-	sizeof(schema_columns) / sizeof(schema_columns[0]);
-
-const struct column *
-schema_find(const char *name)
+static void
+get_pin(const struct config *c, const struct result *r, int a,
+	struct col_val *v)
 {
-	for (size_t k = 0; k < schema_ncolumns; k++)
-		if (strcmp(schema_columns[k].name, name) == 0)
-			return &schema_columns[k];
-	return NULL;
+	v->u = c->pin;
+}
+
+static void
+get_grid_seed(const struct config *c, const struct result *r, int a,
+	      struct col_val *v)
+{
+	v->u = c->grid_seed;
+}
+
+static void
+get_plan(const struct config *c, const struct result *r, int k,
+	 struct col_val *v)
+{
+	const uint64_t x[] = {c->repeat, c->max_repeat,
+			      c->max_attempts ? c->max_attempts - 1 : 0};
+
+	v->u = x[k];
+}
+
+static void
+get_precision(const struct config *c, const struct result *r, int a,
+	      struct col_val *v)
+{
+	v->na = !(c->precision > 0); /* fixed --repeat */
+	v->d = c->precision * 100;
+}
+
+#ifdef MAPBENCH_TEST_COLUMN
+/* A metric that exists only to test that adding one takes one line. */
+static void
+get_test_half_mops(const struct config *c, const struct result *r, int a,
+		   struct col_val *v)
+{
+	v->d = mops_of(r) / 2;
+}
+#endif
+
+/* The getters, in schema.def's order (schema_cols.c has the rest). */
+static const struct {
+	void (*get)(const struct config *c, const struct result *r, int arg,
+		    struct col_val *v);
+	int arg;
+} getter[] = {
+#define SCHEMA_COL(name, unit, type, agg, flags, head, fmt, better, opt, get,  \
+		   arg)                                                        \
+	{get, arg},
+#include "schema.def"
+#undef SCHEMA_COL
+};
+
+/*
+ * The map counter columns of this grid (schema_own_set): room for every
+ * counter of 64 maps (--impl takes at most 64).
+ */
+static char own_name[64 * MAP_OWN_COUNTERS_MAX][96];
+static size_t n_own;
+
+void
+schema_own_set(const struct config *grid, size_t n)
+{
+	n_own = 0;
+	for (size_t i = 0; i < n; i++)
+		for (unsigned j = 0;
+		     j < grid[i].ops->n_counters && j < MAP_OWN_COUNTERS_MAX;
+		     j++) {
+			char name[96];
+			size_t k;
+
+			snprintf(name, sizeof(name), "%s%s", SCHEMA_OWN_PREFIX,
+				 grid[i].ops->counters[j].name);
+			for (k = 0; k < n_own; k++)
+				if (strcmp(own_name[k], name) == 0)
+					break;
+			if (k == n_own &&
+			    n_own < sizeof(own_name) / sizeof(own_name[0]))
+				snprintf(own_name[n_own++], sizeof(own_name[0]),
+					 "%s", name);
+		}
+}
+
+size_t
+schema_width(void)
+{
+	return schema_ncolumns + n_own;
+}
+
+const char *
+schema_name(size_t k)
+{
+	return k < schema_ncolumns ? schema_columns[k].name
+				   : own_name[k - schema_ncolumns];
+}
+
+/* A map's own counter: NA unless this map has it. */
+static void
+get_own(const struct config *c, const struct result *r, const char *col,
+	struct col_val *v)
+{
+	const char *name = col + strlen(SCHEMA_OWN_PREFIX);
+
+	v->na = true;
+	for (unsigned i = 0; i < c->ops->n_counters && i < MAP_OWN_COUNTERS_MAX;
+	     i++)
+		if (strcmp(c->ops->counters[i].name, name) == 0) {
+			v->na = !r->have_stats;
+			v->u = r->stats.own[i];
+		}
+}
+
+static const struct column own_col = {
+	"own", "", COL_UINT, AGG_MEDIAN, COL_COUNTER, NULL, NULL, 0, NULL,
+};
+
+/* The descriptor of written column k (own ones share one). */
+static const struct column *
+col_of(size_t k)
+{
+	return k < schema_ncolumns ? &schema_columns[k] : &own_col;
 }
 
 static void
@@ -670,7 +673,10 @@ cell_value(size_t k, const struct config *c, const struct result *r,
 {
 	memset(v, 0, sizeof(*v) - sizeof(v->s));
 	v->s[0] = '\0';
-	schema_columns[k].get(c, r, schema_columns[k].arg, v);
+	if (k < schema_ncolumns)
+		getter[k].get(c, r, getter[k].arg, v);
+	else
+		get_own(c, r, own_name[k - schema_ncolumns], v);
 }
 
 static void
@@ -702,7 +708,7 @@ schema_cell(size_t k, const struct config *c, const struct result *r, char *buf,
 	struct col_val v;
 
 	cell_value(k, c, r, &v);
-	format_value(&schema_columns[k], &v, schema_columns[k].fmt, buf, len);
+	format_value(col_of(k), &v, col_of(k)->fmt, buf, len);
 }
 
 /* The cells of the columns with any of `flags`, joined by '|'. */
@@ -724,9 +730,21 @@ key_of(const struct config *c, unsigned flags, char *buf, size_t len)
 	}
 }
 
-static int
-key_of_cells(const char *const *head, const char *const *cells, size_t ncells,
-	     unsigned flags, char *buf, size_t len)
+void
+schema_row_key(const struct config *c, char *buf, size_t len)
+{
+	key_of(c, COL_CONFIG | COL_REP, buf, len);
+}
+
+void
+schema_config_key(const struct config *c, char *buf, size_t len)
+{
+	key_of(c, COL_CONFIG, buf, len);
+}
+
+int
+schema_config_key_cells(const char *const *head, const char *const *cells,
+			size_t ncells, char *buf, size_t len)
 {
 	size_t n = 0;
 
@@ -734,7 +752,7 @@ key_of_cells(const char *const *head, const char *const *cells, size_t ncells,
 	for (size_t k = 0; k < schema_ncolumns; k++) {
 		size_t i;
 
-		if (!(schema_columns[k].flags & flags))
+		if (!(schema_columns[k].flags & COL_CONFIG))
 			continue;
 		for (i = 0; i < ncells; i++)
 			if (strcmp(head[i], schema_columns[k].name) == 0)
@@ -749,38 +767,89 @@ key_of_cells(const char *const *head, const char *const *cells, size_t ncells,
 	return 0;
 }
 
-void
-schema_row_key(const struct config *c, char *buf, size_t len)
+bool
+schema_header_is(const char *const *head, size_t ncells)
 {
-	key_of(c, COL_ID | COL_REP, buf, len);
+	if (ncells != schema_width())
+		return false;
+	for (size_t k = 0; k < ncells; k++)
+		if (strcmp(head[k], schema_name(k)))
+			return false;
+	return true;
 }
 
-int
-schema_row_key_cells(const char *const *head, const char *const *cells,
-		     size_t ncells, char *buf, size_t len)
+json_t *
+schema_grid_json(const struct config *grid, size_t n)
 {
-	return key_of_cells(head, cells, ncells, COL_ID | COL_REP, buf, len);
+	json_t *j = json_object();
+	struct result r;
+	char cell[SCHEMA_CELL_MAX];
+
+	memset(&r, 0, sizeof(r));
+	for (size_t k = 0; k < schema_ncolumns; k++) {
+		json_t *a;
+		size_t m;
+
+		if (!(schema_columns[k].flags & (COL_CONFIG | COL_PLAN)))
+			continue;
+		a = json_array();
+		for (size_t i = 0; i < n; i++) {
+			json_t *x;
+
+			schema_cell(k, &grid[i], &r, cell, sizeof(cell));
+			x = cell[0] ? json_string(cell) : json_null();
+			for (m = 0; m < json_array_size(a); m++)
+				if (json_equal(json_array_get(a, m), x))
+					break;
+			if (m == json_array_size(a))
+				json_array_append(a, x);
+			json_decref(x);
+		}
+		json_object_set_new(j, schema_columns[k].name, a);
+	}
+	return j;
 }
 
-void
-schema_config_key(const struct config *c, char *buf, size_t len)
+json_t *
+schema_counters_json(const struct config *grid, size_t n)
 {
-	key_of(c, COL_ID, buf, len);
-}
+	static const char *const kind[] = {"events", "level"};
+	json_t *j = json_object();
 
-int
-schema_config_key_cells(const char *const *head, const char *const *cells,
-			size_t ncells, char *buf, size_t len)
-{
-	return key_of_cells(head, cells, ncells, COL_ID, buf, len);
+	for (size_t i = 0; i < n; i++) {
+		const struct map_ops *ops = grid[i].ops;
+		json_t *a;
+
+		if (!ops->n_counters || json_object_get(j, ops->name))
+			continue;
+		a = json_array();
+		for (unsigned k = 0;
+		     k < ops->n_counters && k < MAP_OWN_COUNTERS_MAX; k++) {
+			const struct map_counter *mc = &ops->counters[k];
+			json_t *o = json_object();
+			char col[96];
+
+			snprintf(col, sizeof(col), "%s%s", SCHEMA_OWN_PREFIX,
+				 mc->name);
+			json_object_set_new(o, "column", json_string(col));
+			json_object_set_new(o, "unit", json_string(mc->unit));
+			json_object_set_new(
+				o, "kind",
+				json_string(
+					kind[mc->kind == MAP_COUNTER_LEVEL]));
+			json_object_set_new(o, "help", json_string(mc->help));
+			json_array_append_new(a, o);
+		}
+		json_object_set_new(j, ops->name, a);
+	}
+	return j;
 }
 
 int
 schema_csv_header(FILE *f)
 {
-	for (size_t k = 0; k < schema_ncolumns; k++)
-		if (fprintf(f, "%s%s", k ? "," : "", schema_columns[k].name) <
-		    0)
+	for (size_t k = 0; k < schema_width(); k++)
+		if (fprintf(f, "%s%s", k ? "," : "", schema_name(k)) < 0)
 			return -1;
 	return fputc('\n', f) == EOF ? -1 : 0;
 }
@@ -790,7 +859,7 @@ schema_csv_row(FILE *f, const struct config *c, const struct result *r)
 {
 	char cell[SCHEMA_CELL_MAX];
 
-	for (size_t k = 0; k < schema_ncolumns; k++) {
+	for (size_t k = 0; k < schema_width(); k++) {
 		schema_cell(k, c, r, cell, sizeof(cell));
 		if (fprintf(f, "%s%s", k ? "," : "", cell) < 0)
 			return -1;
@@ -838,10 +907,10 @@ schema_json(FILE *f, const struct config *cs, const struct result *rs,
 		if (!done[i])
 			continue;
 		o = json_object();
-		for (size_t k = 0; k < schema_ncolumns; k++) {
+		for (size_t k = 0; k < schema_width(); k++) {
 			cell_value(k, &cs[i], &rs[i], &v);
-			json_object_set_new(o, schema_columns[k].name,
-					    json_value(&schema_columns[k], &v));
+			json_object_set_new(o, schema_name(k),
+					    json_value(col_of(k), &v));
 		}
 		json_array_append_new(arr, o);
 	}
@@ -955,7 +1024,7 @@ schema_table(FILE *f, const struct config *cs, const struct result *rs,
 	return rc;
 }
 
-/* Same configuration (every COL_ID cell equal)? */
+/* Same configuration (every COL_CONFIG cell equal)? */
 static bool
 same_config(const struct config *a, const struct config *b)
 {
@@ -964,7 +1033,7 @@ same_config(const struct config *a, const struct config *b)
 
 	memset(&r, 0, sizeof(r));
 	for (size_t k = 0; k < schema_ncolumns; k++) {
-		if (!(schema_columns[k].flags & COL_ID))
+		if (!(schema_columns[k].flags & COL_CONFIG))
 			continue;
 		schema_cell(k, a, &r, x, sizeof(x));
 		schema_cell(k, b, &r, y, sizeof(y));

@@ -1,19 +1,32 @@
 /*
- * The results schema: one table of column descriptors from which the CSV
- * header and rows, the JSON fields and their types, the printed table,
- * the summaries and the resume key all come.  Adding a metric is one row
- * of schema.c's table (plus the code that measures it).
+ * The results schema, as readers see it: one table of column descriptors
+ * (schema.def) saying what each column of results.csv is, which columns
+ * identify a configuration, which describe the method, which are metrics
+ * and which way is better.  The writer (schema_write.h) derives the rows
+ * from the same table; compare, plot and the report page read it here,
+ * so that no reader keeps a list of its own.
+ *
+ * A map's own counters (map_counter in map.h) are columns too, named
+ * SCHEMA_OWN_PREFIX + the counter's name, after the declared ones: one
+ * per counter of the sweep's maps (the union, in map order), NA in the
+ * rows of a map that does not have it.  meta.json's "counters" gives
+ * each map's unit, kind and help.
  */
 #ifndef MAPBENCH_SCHEMA_H
 #define MAPBENCH_SCHEMA_H
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 
-#include "config.h"
-#include "result.h"
+/*
+ * The version of results.csv's columns (meta.json's "schema"): raised
+ * whenever a column is added, removed, renamed or changes meaning.
+ * 3: method and plan columns (pin, grid_seed, repeat, precision_pct,
+ * max_repeat, remeasure), the map's own counters as own_* columns
+ * instead of the packed map_counters text.
+ */
+#define SCHEMA_VERSION 3
 
 enum col_type {
 	COL_TEXT, /* JSON string; never contains ',' or a newline */
@@ -25,26 +38,21 @@ enum col_type {
 /* How a column aggregates over the repetitions of a configuration. */
 enum col_agg {
 	AGG_KEY,    /* identity or constant: the same in every repetition */
-	AGG_MEDIAN, /* a measurement: median (min-max) */
+	AGG_MEDIAN, /* a measurement (a metric): median (min-max) */
 	AGG_NONE,   /* per repetition only (rep, seed) */
 };
 
-#define COL_ID (1u << 0) /* part of a configuration's identity */
-#define COL_REP                                                                \
-	(1u << 1)	    /* the repetition: row identity = COL_ID + COL_REP \
-			     */
-#define COL_TABLE (1u << 2) /* shown by `mapbench run`'s table */
+#define COL_ID	    (1u << 0) /* what a configuration is */
+#define COL_REP	    (1u << 1) /* the repetition: row = config + rep */
+#define COL_TABLE   (1u << 2) /* shown by `mapbench run`'s table */
+#define COL_METHOD  (1u << 3) /* how it is measured (identity too) */
+#define COL_PLAN    (1u << 4) /* how the sweep chose repetitions */
+#define COL_COUNTER (1u << 5) /* a counter the map keeps */
+/* A configuration's identity: rows with equal cells are repetitions. */
+#define COL_CONFIG (COL_ID | COL_METHOD)
 
-/* The longest cell, as text (a timeline of TL_POINTS points fits). */
-#define SCHEMA_CELL_MAX 4096
-
-/* One cell: NA, or a value of the column's type. */
-struct col_val {
-	bool na;
-	uint64_t u;
-	double d;
-	char s[SCHEMA_CELL_MAX];
-};
+/* The prefix of a map's own counter columns: own_restarts. */
+#define SCHEMA_OWN_PREFIX "own_"
 
 struct column {
 	const char *name;
@@ -54,43 +62,32 @@ struct column {
 	unsigned flags;	  /* COL_* */
 	const char *head; /* heading in the printed table (COL_TABLE) */
 	const char *fmt;  /* printf format of a COL_REAL in CSV/table */
-	void (*get)(const struct config *c, const struct result *r, int arg,
-		    struct col_val *v);
-	int arg;
+	int better;	  /* a metric: +1 higher is better, -1 lower, 0 */
+	const char *opt;  /* the option that sets it, or NULL */
 };
 
 extern const struct column schema_columns[];
 extern const size_t schema_ncolumns;
 
-/* The column called `name`, or NULL. */
+/* The declared column called `name`, or NULL (own_* are not declared). */
 const struct column *schema_find(const char *name);
+/* Is `name` a map's own counter column (own_NAME)? */
+bool schema_is_own(const char *name);
+/*
+ * Is the column called `name` a metric (a measurement aggregated by its
+ * median: declared AGG_MEDIAN, or a map's own counter)?
+ */
+bool schema_is_metric(const char *name);
+/* A metric's direction: +1 higher is better, -1 lower, 0 neither/unknown. */
+int schema_direction(const char *name);
+/* Does the column called `name` carry any of `flags`? */
+bool schema_has(const char *name, unsigned flags);
 
-/* The cell of column k as text ("" for NA), as the CSV holds it. */
-void schema_cell(size_t k, const struct config *c, const struct result *r,
-		 char *buf, size_t len);
-
-/* A row's identity (COL_ID and COL_REP cells joined by '|'): resume key. */
-void schema_row_key(const struct config *c, char *buf, size_t len);
-/* The same key from the cells of a row read back from a CSV. */
-int schema_row_key_cells(const char *const *head, const char *const *cells,
-			 size_t ncells, char *buf, size_t len);
-
-/* A configuration's identity (COL_ID cells only): rows of all its reps. */
-void schema_config_key(const struct config *c, char *buf, size_t len);
-int schema_config_key_cells(const char *const *head, const char *const *cells,
-			    size_t ncells, char *buf, size_t len);
-
-/* Writers: 0, or -1 with errno set when the stream failed. */
-int schema_csv_header(FILE *f);
-int schema_csv_row(FILE *f, const struct config *c, const struct result *r);
-/* Rows i with done[i], as a JSON array of objects. */
-int schema_json(FILE *f, const struct config *cs, const struct result *rs,
-		const bool *done, size_t n);
-/* The aligned table of COL_TABLE columns, then a note on oversubscription. */
-int schema_table(FILE *f, const struct config *cs, const struct result *rs,
-		 const bool *done, size_t n, unsigned ncpus);
-/* Median, min-max and cv of Mops/s per configuration (ok rows only). */
-int schema_summary(FILE *f, const struct config *cs, const struct result *rs,
-		   const bool *done, size_t n);
+/*
+ * `mapbench list columns`: every column with its unit, type, role and
+ * the option that sets it, one per line ("name<TAB>unit<TAB>type<TAB>
+ * role<TAB>option").
+ */
+int schema_describe(FILE *f);
 
 #endif /* MAPBENCH_SCHEMA_H */

@@ -32,7 +32,7 @@
 #include "isolate.h"
 #include "plot.h"
 #include "schedule.h"
-#include "schema.h"
+#include "schema_write.h"
 #include "stats.h"
 #include "sweep.h"
 #include "procmem.h"
@@ -143,6 +143,7 @@ prepare_grid(const struct opts *o, struct config **grid)
 	}
 	check_memory(*grid, n);
 	check_duration(o);
+	schema_own_set(*grid, n);
 	return n;
 }
 
@@ -273,33 +274,19 @@ outdir_free(const struct opts *o, struct outdir *d)
 	d->lock_fd = -1;
 }
 
-/* The first key of `a` that `b` lacks or holds differently, or NULL. */
-static const char *
-json_first_difference(json_t *a, json_t *b)
-{
-	const char *key;
-	json_t *v;
-
-	json_object_foreach(a, key, v)
-	{
-		if (!json_equal(v, json_object_get(b, key)))
-			return key;
-	}
-	json_object_foreach(b, key, v)
-	{
-		if (!json_object_get(a, key))
-			return key;
-	}
-	return NULL;
-}
-
-/* --resume continues the same grid only. */
+/*
+ * --resume continues the same grid only: every ID, METHOD and PLAN column
+ * of the schema (meta.json's "grid", schema_grid_json) and the plugin
+ * libraries must be as they were.
+ */
 static void
-check_same_grid(const struct opts *o, const struct outdir *d)
+check_same_grid(const struct config *grid, size_t n, const struct outdir *d)
 {
 	json_error_t jerr;
-	json_t *meta = json_load_file(d->meta, 0, &jerr), *now, *then;
-	const char *diff;
+	json_t *meta = json_load_file(d->meta, 0, &jerr), *now, *then, *v;
+	const char *key;
+	char diff[2048];
+	size_t len = 0;
 
 	if (!meta) {
 		fprintf(stderr,
@@ -309,42 +296,47 @@ check_same_grid(const struct opts *o, const struct outdir *d)
 		exit(2);
 	}
 	then = json_object_get(meta, "grid");
-	now = grid_identity(o);
-	if (!json_is_object(then)) {
+	if (!json_is_object(then) ||
+	    !json_equal(json_object_get(then, "schema"),
+			json_object_get(meta, "schema")) ||
+	    json_integer_value(json_object_get(meta, "schema")) !=
+		    SCHEMA_VERSION) {
 		fprintf(stderr,
-			"mapbench: --resume: %s records no grid (written by "
-			"an older mapbench); choose another --out\n",
-			d->meta);
+			"mapbench: --resume: %s was written by another "
+			"mapbench (results schema %lld, this one writes %d); "
+			"choose another --out\n",
+			d->meta,
+			(long long)json_integer_value(
+				json_object_get(meta, "schema")),
+			SCHEMA_VERSION);
 		exit(2);
 	}
-	/*
-	 * Keys of the method that older mapbench did not record: nothing
-	 * to compare against, so taken as they are now.
-	 */
+	now = grid_identity(grid, n);
+	json_object_foreach(now, key, v)
 	{
-		static const char *const method_keys[] = {"ops", "settle",
-							  "sizing", "isolate"};
+		const struct column *col = schema_find(key);
+		json_t *was = json_object_get(then, key);
+		char *x, *y;
 
-		for (size_t i = 0; i < 4; i++)
-			if (!json_object_get(then, method_keys[i]))
-				json_object_set(
-					then, method_keys[i],
-					json_object_get(now, method_keys[i]));
+		if (json_equal(v, was) || len + 1 >= sizeof(diff))
+			continue;
+		x = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		y = was ? json_dumps(was, JSON_COMPACT | JSON_ENCODE_ANY)
+			: NULL;
+		len += (size_t)snprintf(diff + len, sizeof(diff) - len,
+					"%s%s (%s: now %s, then %s)",
+					len ? "; " : "",
+					col && col->opt ? col->opt : key, key,
+					x ? x : "?", y ? y : "none");
+		free(x);
+		free(y);
 	}
-	diff = json_first_difference(now, then);
-	if (diff) {
-		char *a = json_dumps(json_object_get(now, diff),
-				     JSON_COMPACT | JSON_ENCODE_ANY);
-		char *b = json_dumps(json_object_get(then, diff),
-				     JSON_COMPACT | JSON_ENCODE_ANY);
-
+	if (len) {
 		fprintf(stderr,
-			"mapbench: --resume: --%s differs from the sweep in "
-			"%s (now %s, then %s); resume with the same options "
-			"or choose another --out\n",
-			diff, d->dir, a ? a : "?", b ? b : "?");
-		free(a);
-		free(b);
+			"mapbench: --resume: options differ from the sweep in "
+			"%s: %s; resume with the same options or choose "
+			"another --out\n",
+			d->dir, diff);
 		json_decref(now);
 		json_decref(meta);
 		exit(2);
@@ -387,11 +379,8 @@ load_done(const char *csv, const struct config *grid, size_t n, struct sched *s)
 		csv_free(c);
 		return 0;
 	}
-	if ((size_t)c->ncols != schema_ncolumns)
+	if (!schema_header_is((const char *const *)c->head, (size_t)c->ncols))
 		goto mismatch;
-	for (size_t i = 0; i < schema_ncolumns; i++)
-		if (strcmp(c->head[i], schema_columns[i].name))
-			goto mismatch;
 	if (partial >= 0) {
 		fprintf(stderr,
 			"mapbench: %s: dropping a partial last row (an "
@@ -621,7 +610,7 @@ cmd_sweep(const struct opts *o, int argc, char **argv)
 	open_outdir(o, &d);
 	fresh = lstat(d.csv, &st) != 0;
 	if (o->resume && !fresh)
-		check_same_grid(o, &d);
+		check_same_grid(grid, n, &d);
 	sched = sched_new(grid, n, &so);
 	if (o->resume && !fresh)
 		resumed = load_done(d.csv, grid, n, sched);
@@ -645,8 +634,8 @@ cmd_sweep(const struct opts *o, int argc, char **argv)
 			n, so.min_rep, resumed ? ", resumed" : "", label,
 			d.csv);
 
-	err = sysinfo_write_meta(d.meta, o, argc, argv, o->resume && !fresh,
-				 driver_ncpus());
+	err = sysinfo_write_meta(d.meta, o, grid, n, argc, argv,
+				 o->resume && !fresh, driver_ncpus());
 	if (err) {
 		fprintf(stderr, "mapbench: --out: cannot write %s: %s\n",
 			d.meta, strerror(-err));

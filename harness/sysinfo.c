@@ -21,6 +21,7 @@
 #include "gitinfo.h"
 #include "plugin.h"
 #include "procmem.h"
+#include "schema_write.h"
 #include "sysinfo.h"
 
 #ifndef MAPBENCH_URCU_VERSION
@@ -124,69 +125,21 @@ plugins_json(void)
 }
 
 json_t *
-grid_identity(const struct opts *o)
+grid_identity(const struct config *grid, size_t n)
 {
-	json_t *j = json_object(), *a;
-	char buf[64];
+	json_t *j = json_object(), *cols = schema_grid_json(grid, n);
 
+	json_object_set_new(j, "schema", json_integer(SCHEMA_VERSION));
+	json_object_update(j, cols);
+	json_decref(cols);
 	json_object_set_new(j, "impl-lib", plugins_json());
-
-	a = json_array();
-	for (int i = 0; i < o->n_impls; i++)
-		json_array_append_new(a, json_string(o->impls[i].name));
-	json_object_set_new(j, "impls", a);
-	a = json_array();
-	for (int i = 0; i < o->n_workloads; i++)
-		json_array_append_new(a, json_string(o->workloads[i]->name));
-	json_object_set_new(j, "workloads", a);
-	a = json_array();
-	for (int i = 0; i < o->n_threads; i++)
-		json_array_append_new(a, json_integer(o->threads[i]));
-	json_object_set_new(j, "threads", a);
-	a = json_array();
-	if (!o->have_mix && !o->n_workloads)
-		for (int i = 0; i < o->n_reads; i++)
-			json_array_append_new(a, json_integer(o->reads[i]));
-	json_object_set_new(j, "read", a);
-	json_object_set_new(
-		j, "mix", o->have_mix ? json_string(o->mix_str) : json_null());
-	a = json_array();
-	for (int i = 0; i < o->n_keys && !o->n_workloads; i++)
-		json_array_append_new(a, u64_string(o->keys[i]));
-	json_object_set_new(j, "keys", a);
-	a = json_array();
-	for (int i = 0; i < o->n_dists && !o->n_workloads; i++) {
-		dist_format(&o->dists[i], buf, sizeof(buf));
-		json_array_append_new(a, json_string(buf));
-	}
-	json_object_set_new(j, "dist", a);
-	json_object_set_new(j, "prefill", json_integer(o->prefill_pct));
-	snprintf(buf, sizeof(buf), "%.9g", o->duration);
-	json_object_set_new(j, "duration", json_string(buf));
-	json_object_set_new(j, "repeat", json_integer(o->repeat));
-	json_object_set_new(j, "seed", u64_string(o->seed));
-	json_object_set_new(j, "pin", json_boolean(o->pin));
-	json_object_set_new(j, "latency-sample", u64_string(o->latency_sample));
-	/* how each row is measured */
-	json_object_set_new(j, "ops", u64_string(o->ops_per_thread));
-	json_object_set_new(j, "settle", json_boolean(o->settle));
-	json_object_set_new(j, "sizing", json_string(sizing_name(o->sizing)));
-	json_object_set_new(j, "isolate", json_boolean(o->isolate));
-	snprintf(buf, sizeof(buf), "%.6g", o->interf_limit * 100);
-	json_object_set_new(j, "interference-limit",
-			    json_string(o->interf_limit >= 1 ? "off" : buf));
-	/* how many repetitions (schedule.h) */
-	snprintf(buf, sizeof(buf), "%.6g", o->precision * 100);
-	json_object_set_new(j, "precision",
-			    json_string(o->precision > 0 ? buf : "off"));
-	json_object_set_new(j, "max-repeat", json_integer(o->max_repeat));
-	json_object_set_new(j, "remeasure", json_integer(o->max_attempts - 1));
 	return j;
 }
 
 int
-sysinfo_write_meta(const char *path, const struct opts *o, int argc,
-		   char **argv, bool resumed, unsigned ncpus)
+sysinfo_write_meta(const char *path, const struct opts *o,
+		   const struct config *grid, size_t n, int argc, char **argv,
+		   bool resumed, unsigned ncpus)
 {
 	char buf[1024], tmp[4096], date[64];
 	struct utsname u;
@@ -215,12 +168,13 @@ sysinfo_write_meta(const char *path, const struct opts *o, int argc,
 	}
 	meta = json_object();
 	json_object_set_new(meta, "tool", json_string("mapbench"));
-	json_object_set_new(meta, "schema", json_integer(2));
+	json_object_set_new(meta, "schema", json_integer(SCHEMA_VERSION));
 	json_object_set_new(meta, "date", json_string(date));
 	json_object_set_new(meta, "command_line", cmd);
 	/* As a string: a JSON number would round a 64-bit seed. */
 	json_object_set_new(meta, "seed", u64_string(o->seed));
-	json_object_set_new(meta, "grid", grid_identity(o));
+	json_object_set_new(meta, "grid", grid_identity(grid, n));
+	json_object_set_new(meta, "counters", schema_counters_json(grid, n));
 	json_object_set_new(meta, "plugins", plugins_json());
 	json_object_set_new(meta, "quick", json_boolean(o->quick));
 

@@ -28,7 +28,6 @@ sweep() {
 	cat >"$dir/meta.json" <<JSON
 {"tool": "mapbench", "date": "2026-11-30T00:00:00+0000",
  "command_line": ["mapbench", "sweep", "--out", "$dir"],
- "options": {"impls": ["syncmap", "rwlock"], "duration_s": $dur, "repeat": $reps, "pin": true},
  "machine": {"cpu_model": "Test CPU <$factor>", "cpus_online": 8, "kernel": "6.1.0"},
  "build": {"compiler": "12.2.0", "build_type": "RelWithDebInfo", "cflags": "-O2", "liburcu": "0.13.2", "git_commit": "0123456789abcdef", "git_dirty": false}}
 JSON

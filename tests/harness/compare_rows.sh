@@ -90,7 +90,8 @@ done
 # 5. Missing identity columns are named; the same sweep twice is said.
 "$MB" compare "$TMP/A" "$TMP/A" >/dev/null 2>"$TMP/aa.err" ||
 	fail "A A: exit $?"
-grep -q "has no column mix, warmup, sizing, ops_per_thread, isolated" \
+# (the schema's identity and method columns, in schema.def's order)
+grep -q "has no column mix, latency_sample, ops_per_thread, warmup, sizing, isolated, pin, interference_limit_pct:" \
 	"$TMP/aa.err" || fail "missing columns not named: $(cat "$TMP/aa.err")"
 grep -q "is the same results.csv as" "$TMP/aa.err" ||
 	fail "the same sweep twice not said"

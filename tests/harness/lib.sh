@@ -25,12 +25,16 @@ finish() {
 csv_col() {
 	head -1 "$1" | tr ',' '\n' | grep -nx "$2" | cut -d: -f1
 }
-# row_keys FILE: each row's identity (the schema's identity columns and
-# rep), one line per row, for duplicate checks.
+# schema_cols ROLE...: the columns of those roles (`mapbench list columns`)
+schema_cols() {
+	"$MB" list columns | awk -F'\t' -v roles=" $* " \
+		'NR > 1 && index(roles, " " $4 " ") { print $1 }'
+}
+# row_keys FILE: each row's identity (the schema's identity and method
+# columns and rep), one line per row, for duplicate checks.
 row_keys() {
 	cols=""
-	for c in impl workload threads read_pct mix keys dist prefill_pct \
-		duration_s latency_sample rep; do
+	for c in $(schema_cols identity method repetition); do
 		i=$(csv_col "$1" "$c")
 		[ -n "$i" ] || { echo "row_keys: no column $c" >&2; return 1; }
 		cols="$cols${cols:+,}$i"

@@ -182,7 +182,7 @@ for extra in "--settle" "--sizing keys" "--no-isolate" "--ops 1000" \
 	grep -q -- "--" "$TMP/s.err" || fail "resume with $extra: no message"
 	[ "$opt" = repeat ] && opt=precision
 	[ "$opt" = no-isolate ] && opt=isolate
-	grep -q -- "--$opt differs" "$TMP/s.err" ||
+	grep -q -- "options differ from the sweep in .*--$opt (" "$TMP/s.err" ||
 		fail "resume with $extra: $(cat "$TMP/s.err")"
 done
 
