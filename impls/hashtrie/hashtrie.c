@@ -402,37 +402,82 @@ ht_indirect_of(struct ht_node *n)
 	return (struct ht_indirect *)n;
 }
 
-/* A new, private entry, or NULL. */
-static struct ht_entry *
-ht_entry_new(uint64_t key, void *value)
-{
-	struct ht_entry *e = map_malloc(sizeof(*e));
+/*
+ * Retirement in batches, reuse after the grace period
+ *
+ * An unlinked node is not handed to call_rcu on its own: the writer that
+ * unlinked it appends it to its thread's open batch (struct ht_batch, an
+ * array of tagged pointers), and a full batch goes to call_rcu as one
+ * callback.  After the batch's grace period the callback does not free
+ * its nodes but pushes the batch, whole, onto a process-wide inbox; a
+ * writer that needs a node and has none cached takes batches from there
+ * into its thread's free lists, one batch at a time, and reuses their
+ * nodes.  Per retirement that is an array store instead of call_rcu's
+ * enqueue, the call_rcu thread's wake-up and a cross-thread free, and a
+ * new node is a list pop instead of a malloc (Go: a bump allocation and
+ * an amortised collection).  The callback touches only the batch, never
+ * its nodes, so the lines a writer reuses stay in the writers' caches.
+ * Clear's old trie is one retirement (tagged HT_RET_TRIE): whoever takes
+ * its batch walks it, keeping what fits its free lists and freeing the
+ * rest.
+ *
+ * A batch waits for a grace period that starts after its last member was
+ * unlinked, later than each member needs.  What is kept is bounded: an
+ * open batch per thread (at most HT_BATCH retirements), at most
+ * HT_INBOX_MAX batches in the inbox (past that the callback frees the
+ * batch's nodes), and at most HT_POOL_MAX free entries and as many free
+ * indirects per thread.  thread_exit hands the open batch to call_rcu
+ * and frees the thread's free lists; quiesce does the same for the
+ * calling thread, waits for every callback and frees the inbox, so that
+ * settled memory figures count only the trie; destroy does what quiesce
+ * does after freeing the trie.
+ *
+ * If a thread has no batch and none can be allocated, the node goes to
+ * call_rcu on its own, with its own rcu_head, and is freed by its
+ * callback, as before batching: a retirement never fails, so deletes
+ * and Clear cannot fail.
+ *
+ * Reused nodes and the lock-free paths: a node is reused only after a
+ * grace period that started after it was unlinked, so no operation that
+ * could have seen it (each runs inside one read-side section) still
+ * holds it; a writer's lock-and-revalidate of a slot pointer it loaded
+ * in its section therefore cannot be fooled by a recycled address.
+ */
+#define HT_BATCH     60	 /* retirements per batch (a 512-byte batch) */
+#define HT_INBOX_MAX 16	 /* batches waiting in the inbox for reuse */
+#define HT_POOL_MAX  256 /* free entries, and free indirects, per thread */
 
-	if (e == NULL)
-		return NULL;
-	e->n.is_entry = true;
-	atomic_init(&e->overflow, NULL);
-	e->key = key;
-	e->value = value;
-	return e;
-}
+/* What a batch slot holds, in the pointer's low bits. */
+enum {
+	HT_RET_ENTRY,	 /* an entry */
+	HT_RET_INDIRECT, /* an indirect, pruned (so empty) */
+	HT_RET_TRIE,	 /* a whole trie, by its root: Clear */
+	HT_RET_MASK = 3,
+};
 
-/* A new, private, empty indirect node, or NULL. */
-static struct ht_indirect *
-ht_indirect_new(struct ht_indirect *parent)
-{
-	struct ht_indirect *i = map_malloc(sizeof(*i));
+struct ht_batch {
+	struct rcu_head rcu;
+	struct ht_batch *next; /* on the inbox */
+	unsigned n;
+	uintptr_t obj[HT_BATCH];
+};
 
-	if (i == NULL)
-		return NULL;
-	i->n.is_entry = false;
-	i->dead = false;
-	ht_lock_init(&i->lock);
-	i->parent = parent;
-	for (unsigned j = 0; j < HT_CHILDREN; j++)
-		atomic_init(&i->children[j], NULL);
-	return i;
-}
+/* Batches past their grace period: a stack, popped whole. */
+static struct {
+	alignas(CACHE_LINE) _Atomic(struct ht_batch *) top;
+	atomic_uint n;
+} ht_inbox;
+
+/* Per thread: the open batch and the free lists (all private). */
+struct ht_cache {
+	struct ht_batch *open;	    /* retirements not yet given to call_rcu */
+	struct ht_batch *spare;	    /* an empty batch, for the next open one */
+	struct ht_entry *free_e;    /* linked through overflow */
+	struct ht_indirect *free_i; /* linked through parent */
+	unsigned n_free_e, n_free_i;
+};
+
+static _Thread_local struct ht_cache ht_cache;
 
 static void
 ht_indirect_free(struct ht_indirect *i)
@@ -443,39 +488,12 @@ ht_indirect_free(struct ht_indirect *i)
 	map_free(i);
 }
 
-static void
-ht_entry_free_cb(struct rcu_head *head)
-{
-	map_rcu_callback_begin();
-	map_free(caa_container_of(head, struct ht_entry, rcu));
-}
-
-static void
-ht_indirect_free_cb(struct rcu_head *head)
-{
-	map_rcu_callback_begin();
-	ht_indirect_free(caa_container_of(head, struct ht_indirect, rcu));
-}
-
-/* Free e once every section that may hold it has ended. */
-static inline void
-ht_entry_retire(struct ht_entry *e)
-{
-	urcu_memb_call_rcu(&e->rcu, ht_entry_free_cb);
-}
-
-static inline void
-ht_indirect_retire(struct ht_indirect *i)
-{
-	urcu_memb_call_rcu(&i->rcu, ht_indirect_free_cb);
-}
-
 /*
  * Free a whole subtree now.  Only when no other thread can reach it:
- * destroy, the Clear callback (after a grace period) and expand's
- * failure path (never published).  Relaxed loads: whoever wrote the
- * slots happens-before us by the grace period or by program order.
- * Recursion depth is at most 16 levels.
+ * destroy, a batch's trie after its grace period, and expand's failure
+ * path (never published).  Relaxed loads: whoever wrote the slots
+ * happens-before us by the grace period or by program order.  Recursion
+ * depth is at most 16 levels.
  */
 static void
 ht_free_subtree(struct ht_node *n)
@@ -502,11 +520,384 @@ ht_free_subtree(struct ht_node *n)
 	ht_indirect_free(i);
 }
 
+/* Free what a batch slot holds. */
+static void
+ht_obj_free(uintptr_t o)
+{
+	void *p = (void *)(o & ~(uintptr_t)HT_RET_MASK);
+
+	switch (o & HT_RET_MASK) {
+	case HT_RET_ENTRY:
+		map_free(p);
+		break;
+	case HT_RET_INDIRECT:
+		ht_indirect_free(p);
+		break;
+	default:
+		ht_free_subtree(&((struct ht_indirect *)p)->n);
+		break;
+	}
+}
+
+static void
+ht_batch_free(struct ht_batch *b)
+{
+	for (unsigned k = 0; k < b->n; k++)
+		ht_obj_free(b->obj[k]);
+	map_free(b);
+}
+
+/* After a batch's grace period: onto the inbox, or freed if it is full. */
+static void
+ht_batch_cb(struct rcu_head *head)
+{
+	struct ht_batch *b = caa_container_of(head, struct ht_batch, rcu);
+	struct ht_batch *top;
+
+	map_rcu_callback_begin();
+	if (atomic_fetch_add_explicit(&ht_inbox.n, 1, memory_order_relaxed) >=
+	    HT_INBOX_MAX) {
+		atomic_fetch_sub_explicit(&ht_inbox.n, 1, memory_order_relaxed);
+		ht_batch_free(b);
+		return;
+	}
+	top = atomic_load_explicit(&ht_inbox.top, memory_order_relaxed);
+	do
+		b->next = top;
+	/*
+	 * Release: pairs with the acquire exchange in ht_inbox_take(), so
+	 * the grace period this callback waited for happens before the
+	 * reuse of the batch's nodes.
+	 */
+	while (!atomic_compare_exchange_weak_explicit(&ht_inbox.top, &top, b,
+						      memory_order_release,
+						      memory_order_relaxed));
+}
+
+/* Every batch in the inbox (a private list through next), uncounted. */
+static struct ht_batch *
+ht_inbox_take(void)
+{
+	struct ht_batch *b;
+	unsigned n = 0;
+
+	/* Relaxed first: most calls find it empty and must not write it. */
+	if (atomic_load_explicit(&ht_inbox.top, memory_order_relaxed) == NULL)
+		return NULL;
+	/* Acquire: pairs with the release CAS in ht_batch_cb(). */
+	b = atomic_exchange_explicit(&ht_inbox.top, NULL, memory_order_acquire);
+	for (struct ht_batch *x = b; x != NULL; x = x->next)
+		n++;
+	if (n != 0)
+		atomic_fetch_sub_explicit(&ht_inbox.n, n, memory_order_relaxed);
+	return b;
+}
+
+/* Give batches taken from the inbox back to it (first .. last linked). */
+static void
+ht_inbox_put_back(struct ht_batch *first)
+{
+	struct ht_batch *last = first, *top;
+	unsigned n = 1;
+
+	while (last->next != NULL) {
+		last = last->next;
+		n++;
+	}
+	atomic_fetch_add_explicit(&ht_inbox.n, n, memory_order_relaxed);
+	top = atomic_load_explicit(&ht_inbox.top, memory_order_relaxed);
+	do
+		last->next = top;
+	/* Release: the next taker's acquire sees our taker's view. */
+	while (!atomic_compare_exchange_weak_explicit(&ht_inbox.top, &top,
+						      first,
+						      memory_order_release,
+						      memory_order_relaxed));
+}
+
+/* Free lists: nodes no other thread can reach. */
+static void
+ht_pool_put_entry(struct ht_cache *c, struct ht_entry *e)
+{
+	if (c->n_free_e >= HT_POOL_MAX) {
+		map_free(e);
+		return;
+	}
+	/* Relaxed: the entry is private now. */
+	atomic_store_explicit(&e->overflow, (struct ht_node *)c->free_e,
+			      memory_order_relaxed);
+	c->free_e = e;
+	c->n_free_e++;
+}
+
+static void
+ht_pool_put_indirect(struct ht_cache *c, struct ht_indirect *i)
+{
+	if (c->n_free_i >= HT_POOL_MAX) {
+		ht_indirect_free(i);
+		return;
+	}
+	i->parent = c->free_i;
+	c->free_i = i;
+	c->n_free_i++;
+}
+
+/* Everything in a subtree nobody else can reach, onto the free lists. */
+static void
+ht_pool_put_subtree(struct ht_cache *c, struct ht_node *n)
+{
+	if (n == NULL)
+		return;
+	if (n->is_entry) {
+		struct ht_entry *e = ht_entry_of(n);
+
+		while (e != NULL) {
+			struct ht_entry *next =
+				ht_entry_of(atomic_load_explicit(
+					&e->overflow, memory_order_relaxed));
+			ht_pool_put_entry(c, e);
+			e = next;
+		}
+		return;
+	}
+	struct ht_indirect *i = ht_indirect_of(n);
+
+	for (unsigned j = 0; j < HT_CHILDREN; j++)
+		ht_pool_put_subtree(c, atomic_load_explicit(
+					       &i->children[j],
+					       memory_order_relaxed));
+	ht_pool_put_indirect(c, i);
+}
+
+/*
+ * Refill the free lists from the inbox: batch by batch until the list
+ * that ran dry (entries, or indirects with `want_indirect`) has nodes;
+ * the batches not needed go back.  Each batch's nodes are past their
+ * grace period (the acquire in ht_inbox_take()).
+ */
+static void
+ht_pool_refill(struct ht_cache *c, bool want_indirect)
+{
+	struct ht_batch *b = ht_inbox_take();
+
+	while (b != NULL) {
+		struct ht_batch *next = b->next;
+
+		for (unsigned k = 0; k < b->n; k++) {
+			uintptr_t o = b->obj[k];
+			void *p = (void *)(o & ~(uintptr_t)HT_RET_MASK);
+
+			switch (o & HT_RET_MASK) {
+			case HT_RET_ENTRY:
+				ht_pool_put_entry(c, p);
+				break;
+			case HT_RET_INDIRECT:
+				ht_pool_put_indirect(c, p);
+				break;
+			default:
+				ht_pool_put_subtree(
+					c, &((struct ht_indirect *)p)->n);
+				break;
+			}
+		}
+		b->n = 0;
+		if (c->spare == NULL)
+			c->spare = b;
+		else
+			map_free(b);
+		b = next;
+		if (want_indirect ? c->free_i != NULL : c->free_e != NULL)
+			break;
+	}
+	if (b != NULL)
+		ht_inbox_put_back(b);
+}
+
+/* Free the calling thread's free lists and spare batch. */
+static void
+ht_pool_release(struct ht_cache *c)
+{
+	while (c->free_e != NULL) {
+		struct ht_entry *e = c->free_e;
+
+		c->free_e = ht_entry_of(
+			atomic_load_explicit(&e->overflow, memory_order_relaxed));
+		map_free(e);
+	}
+	while (c->free_i != NULL) {
+		struct ht_indirect *i = c->free_i;
+
+		c->free_i = i->parent;
+		ht_indirect_free(i);
+	}
+	c->n_free_e = c->n_free_i = 0;
+	map_free(c->spare);
+	c->spare = NULL;
+}
+
+/* Free every batch in the inbox (their grace periods are over). */
+static void
+ht_inbox_free(void)
+{
+	struct ht_batch *b = ht_inbox_take();
+
+	while (b != NULL) {
+		struct ht_batch *next = b->next;
+
+		ht_batch_free(b);
+		b = next;
+	}
+}
+
+/* Hand the calling thread's open batch to call_rcu.  Registered threads. */
+static void
+ht_flush(struct ht_cache *c)
+{
+	if (c->open != NULL) {
+		urcu_memb_call_rcu(&c->open->rcu, ht_batch_cb);
+		c->open = NULL;
+	}
+}
+
+/* The fallback callbacks: one node each, freed. */
+static void
+ht_entry_free_cb(struct rcu_head *head)
+{
+	map_rcu_callback_begin();
+	map_free(caa_container_of(head, struct ht_entry, rcu));
+}
+
+static void
+ht_indirect_free_cb(struct rcu_head *head)
+{
+	map_rcu_callback_begin();
+	ht_indirect_free(caa_container_of(head, struct ht_indirect, rcu));
+}
+
 static void
 ht_clear_cb(struct rcu_head *head)
 {
 	map_rcu_callback_begin();
 	ht_free_subtree(&caa_container_of(head, struct ht_indirect, rcu)->n);
+}
+
+/*
+ * Free o (tagged) once every section that may hold it has ended: into
+ * the open batch, or with call_rcu on its own rcu_head if there is no
+ * batch and none can be had.  Inside the caller's read-side section.
+ */
+static void
+ht_retire(uintptr_t o, struct rcu_head *own, void (*own_cb)(struct rcu_head *))
+{
+	struct ht_cache *c = &ht_cache;
+	struct ht_batch *b = c->open;
+
+	if (b == NULL) {
+		b = c->spare;
+		if (b != NULL)
+			c->spare = NULL;
+		else if ((b = map_malloc(sizeof(*b))) == NULL) {
+			urcu_memb_call_rcu(own, own_cb);
+			return;
+		}
+		b->n = 0;
+		c->open = b;
+	}
+	b->obj[b->n++] = o;
+	if (b->n == HT_BATCH)
+		ht_flush(c);
+}
+
+static inline void
+ht_entry_retire(struct ht_entry *e)
+{
+	ht_retire((uintptr_t)e | HT_RET_ENTRY, &e->rcu, ht_entry_free_cb);
+}
+
+static inline void
+ht_indirect_retire(struct ht_indirect *i)
+{
+	ht_retire((uintptr_t)i | HT_RET_INDIRECT, &i->rcu,
+		  ht_indirect_free_cb);
+}
+
+static inline void
+ht_trie_retire(struct ht_indirect *root)
+{
+	ht_retire((uintptr_t)root | HT_RET_TRIE, &root->rcu, ht_clear_cb);
+}
+
+/*
+ * A new, private entry, or NULL.  From the free lists if they have one
+ * (a failure injected by the tests fails it all the same).
+ */
+static struct ht_entry *
+ht_entry_new(uint64_t key, void *value)
+{
+	struct ht_cache *c = &ht_cache;
+	struct ht_entry *e;
+
+	if (map_alloc_should_fail())
+		return NULL;
+	if (c->free_e == NULL)
+		ht_pool_refill(c, false);
+	e = c->free_e;
+	if (e != NULL) {
+		c->free_e = ht_entry_of(
+			atomic_load_explicit(&e->overflow, memory_order_relaxed));
+		c->n_free_e--;
+	} else if ((e = malloc(sizeof(*e))) == NULL) {
+		return NULL;
+	}
+	e->n.is_entry = true;
+	atomic_init(&e->overflow, NULL);
+	e->key = key;
+	e->value = value;
+	return e;
+}
+
+/* Give back an entry that was never published. */
+static void
+ht_entry_unused(struct ht_entry *e)
+{
+	ht_pool_put_entry(&ht_cache, e);
+}
+
+/* A new, private, empty indirect node, or NULL. */
+static struct ht_indirect *
+ht_indirect_new(struct ht_indirect *parent)
+{
+	struct ht_cache *c = &ht_cache;
+	struct ht_indirect *i;
+
+	if (map_alloc_should_fail())
+		return NULL;
+	if (c->free_i == NULL)
+		ht_pool_refill(c, true);
+	i = c->free_i;
+	if (i != NULL) {
+		c->free_i = i->parent;
+		c->n_free_i--;
+#ifdef HASHTRIE_PTHREAD_LOCK
+		pthread_mutex_destroy(&i->lock);
+#endif
+	} else if ((i = malloc(sizeof(*i))) == NULL) {
+		return NULL;
+	}
+	i->n.is_entry = false;
+	i->dead = false;
+	ht_lock_init(&i->lock);
+	i->parent = parent;
+	for (unsigned j = 0; j < HT_CHILDREN; j++)
+		atomic_init(&i->children[j], NULL);
+	return i;
+}
+
+/* Give back an indirect that was never published (empty or not). */
+static void
+ht_indirect_unused(struct ht_indirect *i)
+{
+	ht_pool_put_indirect(&ht_cache, i);
 }
 
 /*
@@ -634,7 +1025,7 @@ ht_root_get(struct map *m)
 		ht_count(m, HT_EV_INDIRECTS, 1);
 		return fresh;
 	}
-	ht_indirect_free(fresh); /* never published */
+	ht_indirect_unused(fresh); /* never published */
 	return root;
 }
 
@@ -705,7 +1096,7 @@ ht_free_private_chain(struct ht_indirect *i)
 		for (unsigned j = 0; j < HT_CHILDREN && next == NULL; j++)
 			next = ht_indirect_of(atomic_load_explicit(
 				&i->children[j], memory_order_relaxed));
-		ht_indirect_free(i);
+		ht_indirect_unused(i);
 		i = next;
 	}
 }
@@ -783,7 +1174,7 @@ ht_insert_locked(struct map *m, uint64_t key, uint64_t hash, void *value,
 		top = ht_expand(m, ht_entry_of(p->n), e, hash, p->shift, p->i);
 		if (top == NULL) {
 			ht_unlock(&p->i->lock);
-			map_free(e); /* never published */
+			ht_entry_unused(e); /* never published */
 			return -ENOMEM;
 		}
 	}
@@ -1130,7 +1521,7 @@ hashtrie_clear(struct map *m)
 		atomic_exchange_explicit(&m->root, NULL, memory_order_acquire);
 
 	if (old != NULL)
-		urcu_memb_call_rcu(&old->rcu, ht_clear_cb);
+		ht_trie_retire(old);
 }
 
 static struct map *
@@ -1179,8 +1570,37 @@ hashtrie_create(size_t size_hint)
 }
 
 /*
- * No other thread may use the map.  Frees the trie now, then waits for
- * every queued callback (earlier Clears' old tries, retired nodes).
+ * Not from a read-side section.  Hands the calling thread's open batch
+ * to call_rcu, waits for every callback queued so far (rcu_barrier and
+ * the call_rcu thread's jemalloc cache: map_rcu_quiesce()), then frees
+ * the inbox and the calling thread's free lists: what is left allocated
+ * is the live tries (and other threads' open batches and free lists,
+ * which their thread_exit frees).  Changes no map's contents.
+ */
+static void
+hashtrie_quiesce(struct map *m)
+{
+	map_rcu_thread_enter();
+	ht_flush(&ht_cache);
+	map_rcu_thread_exit();
+	map_rcu_quiesce(m);
+	ht_inbox_free();
+	ht_pool_release(&ht_cache);
+}
+
+/* Flush what the thread kept (see ht_retire()), then unregister. */
+static void
+hashtrie_thread_exit(void)
+{
+	ht_flush(&ht_cache);
+	ht_pool_release(&ht_cache);
+	map_rcu_thread_exit();
+}
+
+/*
+ * No other thread may use the map.  Frees the trie now, then quiesces:
+ * every queued callback (earlier Clears' old tries, retired nodes) has
+ * run and what was kept for reuse is freed.
  */
 static void
 hashtrie_destroy(struct map *m)
@@ -1192,9 +1612,7 @@ hashtrie_destroy(struct map *m)
 	root = atomic_load_explicit(&m->root, memory_order_acquire);
 	if (root != NULL)
 		ht_free_subtree(&root->n);
-	map_rcu_thread_enter();
-	urcu_memb_barrier();
-	map_rcu_thread_exit();
+	hashtrie_quiesce(m);
 	map_free(m);
 }
 
@@ -1250,7 +1668,7 @@ const struct map_ops hashtrie_ops = {
 	.create = hashtrie_create,
 	.destroy = hashtrie_destroy,
 	.thread_enter = map_rcu_thread_enter,
-	.thread_exit = map_rcu_thread_exit,
+	.thread_exit = hashtrie_thread_exit,
 	.load = hashtrie_load,
 	.store = hashtrie_store,
 	.load_or_store = hashtrie_load_or_store,
@@ -1262,7 +1680,7 @@ const struct map_ops hashtrie_ops = {
 	.range = hashtrie_range,
 	.clear = hashtrie_clear,
 	.stats = hashtrie_stats,
-	.quiesce = map_rcu_quiesce,
+	.quiesce = hashtrie_quiesce,
 	.counters = hashtrie_counters,
 	.n_counters = HT_N_OWN,
 	.create_param = hashtrie_create_param,
