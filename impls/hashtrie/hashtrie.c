@@ -155,11 +155,11 @@
  *
  * Counters: locked_ops (operations that locked a node), restarts,
  * entries_allocated, indirects_allocated and indirects_pruned are kept
- * per thread: each thread adds to its own cache-line shard of the map's
- * counter array (a relaxed fetch_add on a line no other thread writes
- * unless more than HT_SHARDS threads share the map), and only on writer
- * paths, never in Load or Range.  indirect_nodes and depth are LEVEL
- * counters computed by stats() walking the trie.
+ * per thread: each thread adds to its own shard of the map's counter
+ * array (a relaxed load and store in a shard it claimed, a relaxed
+ * fetch_add where another thread claimed it first; see struct
+ * ht_shard), and only on writer paths, never in Load or Range.  indirect_nodes
+ * and depth are LEVEL counters computed by stats() walking the trie.
  *
  * Allocation failure: an operation makes all its allocations (the new
  * entry, the indirects of expand, a lazy root) before its first visible
@@ -317,11 +317,23 @@ static const struct map_counter hashtrie_counters[HT_N_OWN] = {
 
 _Static_assert(HT_N_OWN <= MAP_OWN_COUNTERS_MAX, "too many own counters");
 
-/* One per thread (modulo HT_SHARDS), a cache line each. */
+/*
+ * One per thread (modulo HT_SHARDS), two cache lines each.  The first
+ * thread to count in a shard claims it (owner, a CAS from 0) and from
+ * then on adds to own[] with a plain load and store: no other thread
+ * writes own[], so no read-modify-write is needed (a lock-prefixed add
+ * per event was a measurable part of a one-key Swap).  A thread that
+ * finds the shard claimed by another (more than HT_SHARDS threads, or a
+ * thread id that wrapped onto one that ran before) adds to shared[] with
+ * fetch_add.  stats() sums both.  Shards are never released: a map that
+ * outlives its threads keeps counting, through shared[].
+ */
 #define HT_SHARDS 64
 
 struct ht_shard {
-	alignas(CACHE_LINE) _Atomic uint64_t ev[HT_NEV];
+	alignas(CACHE_LINE) _Atomic uint64_t owner; /* 0: unclaimed */
+	_Atomic uint64_t own[HT_NEV];		    /* owner only */
+	alignas(CACHE_LINE) _Atomic uint64_t shared[HT_NEV];
 };
 
 enum ht_hash_mode {
@@ -337,30 +349,41 @@ struct map {
 	struct ht_shard shards[HT_SHARDS];
 };
 
-static _Atomic unsigned ht_thread_seq;
-static _Thread_local unsigned ht_thread_id; /* 0: not assigned yet */
-
-static inline struct ht_shard *
-ht_shard(struct map *m)
-{
-	unsigned id = ht_thread_id;
-
-	if (__builtin_expect(id == 0, 0)) {
-		id = atomic_fetch_add_explicit(&ht_thread_seq, 1,
-					       memory_order_relaxed) +
-		     1;
-		if (id == 0) /* wrapped */
-			id = 1;
-		ht_thread_id = id;
-	}
-	return &m->shards[id % HT_SHARDS];
-}
+static _Atomic uint64_t ht_thread_seq;
+static _Thread_local uint64_t ht_thread_id; /* 0: not assigned yet */
 
 static inline void
 ht_count(struct map *m, unsigned ev, uint64_t n)
 {
-	atomic_fetch_add_explicit(&ht_shard(m)->ev[ev], n,
-				  memory_order_relaxed);
+	uint64_t id = ht_thread_id, owner;
+	struct ht_shard *sh;
+
+	if (__builtin_expect(id == 0, 0)) {
+		/* 64 bits: never wraps in practice, and 0 is skipped. */
+		id = atomic_fetch_add_explicit(&ht_thread_seq, 1,
+					       memory_order_relaxed) +
+		     1;
+		ht_thread_id = id;
+	}
+	sh = &m->shards[id % HT_SHARDS];
+	owner = atomic_load_explicit(&sh->owner, memory_order_relaxed);
+	if (__builtin_expect(owner == 0, 0)) {
+		/* Relaxed: the claim orders nothing else. */
+		atomic_compare_exchange_strong_explicit(&sh->owner, &owner, id,
+							memory_order_relaxed,
+							memory_order_relaxed);
+		owner = atomic_load_explicit(&sh->owner, memory_order_relaxed);
+	}
+	if (__builtin_expect(owner == id, 1))
+		atomic_store_explicit(
+			&sh->own[ev],
+			atomic_load_explicit(&sh->own[ev],
+					     memory_order_relaxed) +
+				n,
+			memory_order_relaxed);
+	else
+		atomic_fetch_add_explicit(&sh->shared[ev], n,
+					  memory_order_relaxed);
 }
 
 /*
@@ -444,8 +467,8 @@ ht_indirect_of(struct ht_node *n)
  * in its section therefore cannot be fooled by a recycled address.
  */
 #define HT_BATCH     60	 /* retirements per batch (a 512-byte batch) */
-#define HT_INBOX_MAX 16	 /* batches waiting in the inbox for reuse */
-#define HT_POOL_MAX  256 /* free entries, and free indirects, per thread */
+#define HT_INBOX_MAX 64	 /* batches waiting in the inbox for reuse */
+#define HT_POOL_MAX  512 /* free entries, and free indirects, per thread */
 
 /* What a batch slot holds, in the pointer's low bits. */
 enum {
@@ -609,10 +632,9 @@ ht_inbox_put_back(struct ht_batch *first)
 	do
 		last->next = top;
 	/* Release: the next taker's acquire sees our taker's view. */
-	while (!atomic_compare_exchange_weak_explicit(&ht_inbox.top, &top,
-						      first,
-						      memory_order_release,
-						      memory_order_relaxed));
+	while (!atomic_compare_exchange_weak_explicit(
+		&ht_inbox.top, &top, first, memory_order_release,
+		memory_order_relaxed));
 }
 
 /* Free lists: nodes no other thread can reach. */
@@ -663,9 +685,9 @@ ht_pool_put_subtree(struct ht_cache *c, struct ht_node *n)
 	struct ht_indirect *i = ht_indirect_of(n);
 
 	for (unsigned j = 0; j < HT_CHILDREN; j++)
-		ht_pool_put_subtree(c, atomic_load_explicit(
-					       &i->children[j],
-					       memory_order_relaxed));
+		ht_pool_put_subtree(c,
+				    atomic_load_explicit(&i->children[j],
+							 memory_order_relaxed));
 	ht_pool_put_indirect(c, i);
 }
 
@@ -720,8 +742,8 @@ ht_pool_release(struct ht_cache *c)
 	while (c->free_e != NULL) {
 		struct ht_entry *e = c->free_e;
 
-		c->free_e = ht_entry_of(
-			atomic_load_explicit(&e->overflow, memory_order_relaxed));
+		c->free_e = ht_entry_of(atomic_load_explicit(
+			&e->overflow, memory_order_relaxed));
 		map_free(e);
 	}
 	while (c->free_i != NULL) {
@@ -817,8 +839,7 @@ ht_entry_retire(struct ht_entry *e)
 static inline void
 ht_indirect_retire(struct ht_indirect *i)
 {
-	ht_retire((uintptr_t)i | HT_RET_INDIRECT, &i->rcu,
-		  ht_indirect_free_cb);
+	ht_retire((uintptr_t)i | HT_RET_INDIRECT, &i->rcu, ht_indirect_free_cb);
 }
 
 static inline void
@@ -843,8 +864,8 @@ ht_entry_new(uint64_t key, void *value)
 		ht_pool_refill(c, false);
 	e = c->free_e;
 	if (e != NULL) {
-		c->free_e = ht_entry_of(
-			atomic_load_explicit(&e->overflow, memory_order_relaxed));
+		c->free_e = ht_entry_of(atomic_load_explicit(
+			&e->overflow, memory_order_relaxed));
 		c->n_free_e--;
 	} else if ((e = malloc(sizeof(*e))) == NULL) {
 		return NULL;
@@ -1466,9 +1487,21 @@ static bool
 ht_iter(struct ht_indirect *i, bool (*fn)(uint64_t key, void *value, void *arg),
 	void *arg)
 {
+	struct ht_node *kids[HT_CHILDREN];
+
+	/*
+	 * Load the 16 slots first and prefetch what they point at, then
+	 * visit: the nodes' cache misses overlap instead of following one
+	 * another (each slot is still loaded once).
+	 */
 	for (unsigned j = 0; j < HT_CHILDREN; j++) {
-		struct ht_node *n = atomic_load_explicit(&i->children[j],
-							 memory_order_acquire);
+		kids[j] = atomic_load_explicit(&i->children[j],
+					       memory_order_acquire);
+		if (kids[j] != NULL)
+			__builtin_prefetch(kids[j]);
+	}
+	for (unsigned j = 0; j < HT_CHILDREN; j++) {
+		struct ht_node *n = kids[j];
 
 		if (n == NULL)
 			continue;
@@ -1642,7 +1675,9 @@ hashtrie_stats(struct map *m, struct map_stats *out)
 
 	for (unsigned s = 0; s < HT_SHARDS; s++)
 		for (unsigned k = 0; k < HT_NEV; k++)
-			ev[k] += atomic_load_explicit(&m->shards[s].ev[k],
+			ev[k] += atomic_load_explicit(&m->shards[s].own[k],
+						      memory_order_relaxed) +
+				 atomic_load_explicit(&m->shards[s].shared[k],
 						      memory_order_relaxed);
 	map_rcu_read_lock();
 	root = atomic_load_explicit(&m->root, memory_order_acquire);
