@@ -440,20 +440,24 @@ ht_indirect_of(struct ht_node *n)
  * new node is a list pop instead of a malloc (Go: a bump allocation and
  * an amortised collection).  The callback touches only the batch, never
  * its nodes, so the lines a writer reuses stay in the writers' caches.
- * Clear's old trie is one retirement (tagged HT_RET_TRIE): whoever takes
- * its batch walks it, keeping what fits its free lists and freeing the
- * rest.
+ * Clear's old trie, when it has one level, is one retirement (tagged
+ * HT_RET_TRIE): whoever takes its batch walks it, keeping what fits its
+ * free lists and freeing the rest; a larger trie is freed by its own
+ * callback (hashtrie_clear()).
  *
  * A batch waits for a grace period that starts after its last member was
  * unlinked, later than each member needs.  What is kept is bounded: an
  * open batch per thread (at most HT_BATCH retirements), at most
  * HT_INBOX_MAX batches in the inbox (past that the callback frees the
- * batch's nodes), and at most HT_POOL_MAX free entries and as many free
- * indirects per thread.  thread_exit hands the open batch to call_rcu
- * and frees the thread's free lists; quiesce does the same for the
- * calling thread, waits for every callback and frees the inbox, so that
- * settled memory figures count only the trie; destroy does what quiesce
- * does after freeing the trie.
+ * batch's nodes; 128 x 60 indirects are 1.2 MB), and at most HT_POOL_MAX
+ * free entries and as many free indirects per thread.  The inbox is
+ * sized for the retirements made while a grace period is pending, which
+ * on a loaded machine can take milliseconds: a smaller one made the
+ * Clear workload overflow it, free in the callback and malloc anew. thread_exit
+ * hands the open batch to call_rcu and frees the thread's free lists; quiesce
+ * does the same for the calling thread, waits for every callback and frees the
+ * inbox, so that settled memory figures count only the trie; destroy does what
+ * quiesce does after freeing the trie.
  *
  * If a thread has no batch and none can be allocated, the node goes to
  * call_rcu on its own, with its own rcu_head, and is freed by its
@@ -467,7 +471,7 @@ ht_indirect_of(struct ht_node *n)
  * in its section therefore cannot be fooled by a recycled address.
  */
 #define HT_BATCH     60	 /* retirements per batch (a 512-byte batch) */
-#define HT_INBOX_MAX 64	 /* batches waiting in the inbox for reuse */
+#define HT_INBOX_MAX 128 /* batches waiting in the inbox for reuse */
 #define HT_POOL_MAX  512 /* free entries, and free indirects, per thread */
 
 /* What a batch slot holds, in the pointer's low bits. */
@@ -1541,20 +1545,50 @@ hashtrie_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
 	map_rcu_read_unlock();
 }
 
+/* Whether a (live) indirect has an indirect child: a trie past one level. */
+static bool
+ht_has_indirect_child(struct ht_indirect *i)
+{
+	for (unsigned j = 0; j < HT_CHILDREN; j++) {
+		/* Acquire: pairs with the release that published the child. */
+		struct ht_node *n = atomic_load_explicit(&i->children[j],
+							 memory_order_acquire);
+
+		if (n != NULL && !n->is_entry)
+			return true;
+	}
+	return false;
+}
+
 /*
  * Publish the empty root (NULL) and free the old trie after a grace
  * period, with whatever racing writers still put into it (see the
- * essay).  Allocates nothing, so it cannot fail.
+ * essay).  Allocates nothing, so it cannot fail.  A one-level trie (the
+ * root and its entries: at most 16 keys but for test hashes) is retired
+ * into the thread's batch and its nodes reused; a larger one goes to
+ * call_rcu on its own and is freed by the callback, so that what waits
+ * for reuse stays bounded.  Racing writers may still grow a one-level
+ * trie after the check; whoever reuses it keeps what fits its free
+ * lists and frees the rest (ht_pool_put_subtree()).
  */
 static void
 hashtrie_clear(struct map *m)
 {
-	/* Acquire: pairs with the release CAS that installed the root. */
-	struct ht_indirect *old =
-		atomic_exchange_explicit(&m->root, NULL, memory_order_acquire);
+	struct ht_indirect *old;
+	bool large;
 
-	if (old != NULL)
-		ht_trie_retire(old);
+	/* Our section keeps the old trie's entries valid while we look. */
+	map_rcu_read_lock();
+	/* Acquire: pairs with the release CAS that installed the root. */
+	old = atomic_exchange_explicit(&m->root, NULL, memory_order_acquire);
+	if (old != NULL) {
+		large = ht_has_indirect_child(old);
+		if (large)
+			urcu_memb_call_rcu(&old->rcu, ht_clear_cb);
+		else
+			ht_trie_retire(old);
+	}
+	map_rcu_read_unlock();
 }
 
 static struct map *
