@@ -15,6 +15,8 @@
 
 #include "testutil.h"
 
+#include "alloc.h"
+
 static const struct map_ops *ops;
 
 #define V(n) INTVAL(n)
@@ -136,7 +138,15 @@ op_counts(void **state)
 	expect(m, c, 0, 0, 0, 0, 1, 1); /* a miss: lock-free */
 
 	ops->clear(m);
-	expect(m, c, 0, 0, 0, 0, 0, 0); /* Clear publishes the empty root */
+	expect(m, c, 0, 0, 1, 0, 1, 1); /* as Go: a fresh empty root */
+	assert_int_equal(ops->load_or_store(m, 5, V(5), &got), 0);
+	expect(m, c, 1, 1, 0, 0, 1, 1); /* into that root */
+	/* Without memory for a root, Clear still empties: a NULL root. */
+	atomic_store(&map_alloc_fail_countdown, 1);
+	ops->clear(m);
+	assert_int_equal(atomic_exchange(&map_alloc_fail_countdown, 0), 0);
+	expect(m, c, 0, 0, 0, 0, 0, 0);
+	assert_false(ops->load(m, 5, &got));
 	assert_int_equal(ops->load_or_store(m, 5, V(5), &got), 0);
 	expect(m, c, 1, 1, 1, 0, 1, 1); /* a new root */
 	ops->destroy(m);

@@ -27,11 +27,12 @@
  * An indirect node exists for every hash prefix shared by two or more
  * keys; a slot holds NULL, an entry (chain) or an indirect.
  *
- * The root is lazy: the map starts with root == NULL (empty), the first
- * insert installs a root indirect with a CAS, and Clear publishes NULL
- * again.  Go's root is never nil because its zero value must work; here
- * a NULL root lets Clear publish its fresh (empty) root without
- * allocating, so Clear cannot fail.
+ * The root may be NULL (empty): the map starts with root == NULL and the
+ * first insert installs a root indirect with a CAS.  Clear, as Go's,
+ * publishes a fresh empty root in the same exchange that takes the old
+ * one (so the next insert needs no CAS), or NULL if no root can be
+ * allocated, so Clear cannot fail.  Go's root is never nil because its
+ * zero value must work.
  *
  * Load is a lock-free descent with no retries: load the root, then one
  * child slot per level, until NULL (miss) or an entry (walk its chain).
@@ -74,9 +75,8 @@
  *     (deletes) are retired with call_rcu by the writer that unlinked
  *     them, under the owning lock, so exactly once;
  *   - pruned indirects (marked dead and unlinked) likewise;
- *   - Clear exchanges the root for NULL and call_rcu's the old root with
- *     a callback that frees, recursively, everything still reachable
- *     from it.
+ *   - Clear exchanges the root for a fresh one (or NULL) and retires
+ *     the old root with everything still reachable from it.
  *
  * Why no reader or writer touches freed memory.  Take an operation whose
  * section starts at time s.  Everything reachable from m->root at s is
@@ -123,8 +123,9 @@
  *   - m->root is installed with a CAS (release on success, so the empty
  *     root's initialisation is published; acquire on failure, pairing
  *     with the winner's release) and loaded with acquire, pairing with
- *     that CAS.  Clear's exchange to NULL is acquire (it hands the old
- *     trie to call_rcu; the grace period orders the rest).
+ *     that CAS.  Clear's exchange is acq_rel: release publishes the
+ *     fresh root's initialisation, acquire pairs with the CAS or the
+ *     exchange that installed the old root, which Clear then reads.
  *   - Under an indirect's lock, slots and chains are re-read relaxed: every
  *     store to them is made under the same lock, whose release (unlock)
  *     pairs with the acquire of our lock.  `dead` and `parent` are plain:
@@ -166,7 +167,9 @@
  * change and returns -ENOMEM with the map unchanged if one fails
  * (CompareAndSwap, which has no error return, returns false).  A root
  * installed by an insert that then fails is an empty indirect, which is
- * not a visible change.  Load, Range, deletes and Clear never allocate.
+ * not a visible change.  Load and Range never allocate; deletes and
+ * Clear never fail: a retirement that cannot get a batch falls back to
+ * call_rcu, and a Clear that cannot get a root publishes NULL.
  */
 #include <assert.h>
 #include <errno.h>
@@ -453,11 +456,12 @@ ht_indirect_of(struct ht_node *n)
  * free entries and as many free indirects per thread.  The inbox is
  * sized for the retirements made while a grace period is pending, which
  * on a loaded machine can take milliseconds: a smaller one made the
- * Clear workload overflow it, free in the callback and malloc anew. thread_exit
- * hands the open batch to call_rcu and frees the thread's free lists; quiesce
- * does the same for the calling thread, waits for every callback and frees the
- * inbox, so that settled memory figures count only the trie; destroy does what
- * quiesce does after freeing the trie.
+ * Clear workload overflow it, free in the callback and malloc anew.
+ * thread_exit hands the open batch to call_rcu and frees the thread's
+ * free lists; quiesce does the same for the calling thread, waits for
+ * every callback and frees the inbox, so that settled memory figures
+ * count only the tries; destroy does what quiesce does after freeing
+ * the trie.
  *
  * If a thread has no batch and none can be allocated, the node goes to
  * call_rcu on its own, with its own rcu_head, and is freed by its
@@ -1030,7 +1034,7 @@ ht_lock_validate(struct map *m, struct ht_pos *p)
 static struct ht_indirect *
 ht_root_get(struct map *m)
 {
-	/* Acquire: pairs with the release CAS that installed the root. */
+	/* Acquire: pairs with the root's installing CAS or exchange. */
 	struct ht_indirect *root =
 		atomic_load_explicit(&m->root, memory_order_acquire);
 	struct ht_indirect *fresh;
@@ -1311,7 +1315,7 @@ hashtrie_load(struct map *m, uint64_t key, void **value)
 	void *v = NULL;
 
 	map_rcu_read_lock();
-	/* Acquire: pairs with the release CAS that installed the root. */
+	/* Acquire: pairs with the root's installing CAS or exchange. */
 	root = atomic_load_explicit(&m->root, memory_order_acquire);
 	if (root != NULL) {
 		struct ht_pos p;
@@ -1538,7 +1542,7 @@ hashtrie_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
 	struct ht_indirect *root;
 
 	map_rcu_read_lock();
-	/* Acquire: pairs with the release CAS that installed the root. */
+	/* Acquire: pairs with the root's installing CAS or exchange. */
 	root = atomic_load_explicit(&m->root, memory_order_acquire);
 	if (root != NULL)
 		ht_iter(root, fn, arg);
@@ -1561,9 +1565,10 @@ ht_has_indirect_child(struct ht_indirect *i)
 }
 
 /*
- * Publish the empty root (NULL) and free the old trie after a grace
- * period, with whatever racing writers still put into it (see the
- * essay).  Allocates nothing, so it cannot fail.  A one-level trie (the
+ * Publish a fresh empty root (NULL if none can be allocated, so Clear
+ * cannot fail) and free the old trie after a grace period, with
+ * whatever racing writers still put into it (see the essay).  A
+ * one-level trie (the
  * root and its entries: at most 16 keys but for test hashes) is retired
  * into the thread's batch and its nodes reused; a larger one goes to
  * call_rcu on its own and is freed by the callback, so that what waits
@@ -1574,13 +1579,20 @@ ht_has_indirect_child(struct ht_indirect *i)
 static void
 hashtrie_clear(struct map *m)
 {
-	struct ht_indirect *old;
+	struct ht_indirect *old, *fresh;
 	bool large;
 
 	/* Our section keeps the old trie's entries valid while we look. */
 	map_rcu_read_lock();
-	/* Acquire: pairs with the release CAS that installed the root. */
-	old = atomic_exchange_explicit(&m->root, NULL, memory_order_acquire);
+	fresh = ht_indirect_new(NULL);
+	/*
+	 * Release: publishes fresh's initialisation to the acquire loads of
+	 * the root.  Acquire: pairs with the release CAS or exchange that
+	 * installed the old root.
+	 */
+	old = atomic_exchange_explicit(&m->root, fresh, memory_order_acq_rel);
+	if (fresh != NULL)
+		ht_count(m, HT_EV_INDIRECTS, 1);
 	if (old != NULL) {
 		large = ht_has_indirect_child(old);
 		if (large)
