@@ -1677,9 +1677,9 @@ hashtrie_thread_exit(void)
 }
 
 /*
- * No other thread may use the map.  Frees the trie now, then quiesces:
- * every queued callback (earlier Clears' old tries, retired nodes) has
- * run and what was kept for reuse is freed.
+ * No other thread may use the map.  Frees the trie now, then waits for
+ * every queued callback (earlier Clears' old tries, retired nodes, the
+ * calling thread's open batch) and frees what was kept for reuse.
  */
 static void
 hashtrie_destroy(struct map *m)
@@ -1691,7 +1691,18 @@ hashtrie_destroy(struct map *m)
 	root = atomic_load_explicit(&m->root, memory_order_acquire);
 	if (root != NULL)
 		ht_free_subtree(&root->n);
-	hashtrie_quiesce(m);
+	/*
+	 * rcu_barrier only, not quiesce's extra call_rcu: that would start
+	 * a call_rcu thread in a process that never retired anything, and
+	 * a child it forks later would wait in rcu_barrier for that thread
+	 * forever (mapbench check creates and destroys maps, then forks).
+	 */
+	map_rcu_thread_enter();
+	ht_flush(&ht_cache);
+	urcu_memb_barrier();
+	map_rcu_thread_exit();
+	ht_inbox_free();
+	ht_pool_release(&ht_cache);
 	map_free(m);
 }
 
