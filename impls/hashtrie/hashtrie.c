@@ -436,14 +436,14 @@ ht_indirect_of(struct ht_node *n)
  * array of tagged pointers), and a full batch goes to call_rcu as one
  * callback.  After the batch's grace period the callback does not free
  * its nodes but pushes the batch, whole, onto a process-wide inbox; a
- * writer that needs a node and has none cached takes batches from there
- * into its thread's free lists, one batch at a time, and reuses their
- * nodes.  Per retirement that is an array store instead of call_rcu's
- * enqueue, the call_rcu thread's wake-up and a cross-thread free, and a
- * new node is a list pop instead of a malloc (Go: a bump allocation and
- * an amortised collection).  The callback touches only the batch, never
- * its nodes, so the lines a writer reuses stay in the writers' caches.
- * Clear's old trie, when it has one level, is one retirement (tagged
+ * writer that needs a node and has none cached takes the inbox whole
+ * (its thread's reserve) and moves batches, one at a time, into its
+ * thread's free lists, and reuses their nodes.  Per retirement that is an array
+ * store instead of call_rcu's enqueue, the call_rcu thread's wake-up and a
+ * cross-thread free, and a new node is a list pop instead of a malloc (Go: a
+ * bump allocation and an amortised collection).  The callback touches only the
+ * batch, never its nodes, so the lines a writer reuses stay in the writers'
+ * caches. Clear's old trie, when it has one level, is one retirement (tagged
  * HT_RET_TRIE): whoever takes its batch walks it, keeping what fits its
  * free lists and freeing the rest; a larger trie is freed by its own
  * callback (hashtrie_clear()).
@@ -451,8 +451,9 @@ ht_indirect_of(struct ht_node *n)
  * A batch waits for a grace period that starts after its last member was
  * unlinked, later than each member needs.  What is kept is bounded: an
  * open batch per thread (at most HT_BATCH retirements), at most
- * HT_INBOX_MAX batches in the inbox (past that the callback frees the
- * batch's nodes; 128 x 60 indirects are 1.2 MB), and at most HT_POOL_MAX
+ * HT_INBOX_MAX batches in the inbox and the threads' reserves together
+ * (past that the callback frees the batch's nodes; 128 x 60 indirects
+ * are 1.2 MB), and at most HT_POOL_MAX
  * free entries and as many free indirects per thread.  The inbox is
  * sized for the retirements made while a grace period is pending, which
  * on a loaded machine can take milliseconds: a smaller one made the
@@ -503,6 +504,7 @@ static struct {
 struct ht_cache {
 	struct ht_batch *open;	    /* retirements not yet given to call_rcu */
 	struct ht_batch *spare;	    /* an empty batch, for the next open one */
+	struct ht_batch *reserve;   /* taken from the inbox, not yet used */
 	struct ht_entry *free_e;    /* linked through overflow */
 	struct ht_indirect *free_i; /* linked through parent */
 	unsigned n_free_e, n_free_i;
@@ -605,44 +607,26 @@ ht_batch_cb(struct rcu_head *head)
 						      memory_order_relaxed));
 }
 
-/* Every batch in the inbox (a private list through next), uncounted. */
+/*
+ * Every batch in the inbox, as a private list through next.  They stay
+ * counted in ht_inbox.n until they are used or freed (ht_batch_done()).
+ */
 static struct ht_batch *
 ht_inbox_take(void)
 {
-	struct ht_batch *b;
-	unsigned n = 0;
-
 	/* Relaxed first: most calls find it empty and must not write it. */
 	if (atomic_load_explicit(&ht_inbox.top, memory_order_relaxed) == NULL)
 		return NULL;
 	/* Acquire: pairs with the release CAS in ht_batch_cb(). */
-	b = atomic_exchange_explicit(&ht_inbox.top, NULL, memory_order_acquire);
-	for (struct ht_batch *x = b; x != NULL; x = x->next)
-		n++;
-	if (n != 0)
-		atomic_fetch_sub_explicit(&ht_inbox.n, n, memory_order_relaxed);
-	return b;
+	return atomic_exchange_explicit(&ht_inbox.top, NULL,
+					memory_order_acquire);
 }
 
-/* Give batches taken from the inbox back to it (first .. last linked). */
-static void
-ht_inbox_put_back(struct ht_batch *first)
+/* A batch taken from the inbox was used or freed: uncount it. */
+static inline void
+ht_batch_done(void)
 {
-	struct ht_batch *last = first, *top;
-	unsigned n = 1;
-
-	while (last->next != NULL) {
-		last = last->next;
-		n++;
-	}
-	atomic_fetch_add_explicit(&ht_inbox.n, n, memory_order_relaxed);
-	top = atomic_load_explicit(&ht_inbox.top, memory_order_relaxed);
-	do
-		last->next = top;
-	/* Release: the next taker's acquire sees our taker's view. */
-	while (!atomic_compare_exchange_weak_explicit(
-		&ht_inbox.top, &top, first, memory_order_release,
-		memory_order_relaxed));
+	atomic_fetch_sub_explicit(&ht_inbox.n, 1, memory_order_relaxed);
 }
 
 /* Free lists: nodes no other thread can reach. */
@@ -700,19 +684,24 @@ ht_pool_put_subtree(struct ht_cache *c, struct ht_node *n)
 }
 
 /*
- * Refill the free lists from the inbox: batch by batch until the list
- * that ran dry (entries, or indirects with `want_indirect`) has nodes;
- * the batches not needed go back.  Each batch's nodes are past their
- * grace period (the acquire in ht_inbox_take()).
+ * Refill the free lists from the batches past their grace period: the
+ * thread's reserve (batches it took from the inbox earlier), else the
+ * whole inbox, which becomes its reserve; batch by batch until the list
+ * that ran dry (entries, or indirects with `want_indirect`) has nodes.
+ * Taking the inbox whole is one exchange and no walk; a batch stays
+ * counted in ht_inbox.n until it is used, so the bound on batches kept
+ * holds for reserves too.  Each batch's nodes are past their grace
+ * period (the acquire in ht_inbox_take()).
  */
 static void
 ht_pool_refill(struct ht_cache *c, bool want_indirect)
 {
-	struct ht_batch *b = ht_inbox_take();
+	if (c->reserve == NULL)
+		c->reserve = ht_inbox_take();
+	while (c->reserve != NULL) {
+		struct ht_batch *b = c->reserve;
 
-	while (b != NULL) {
-		struct ht_batch *next = b->next;
-
+		c->reserve = b->next;
 		for (unsigned k = 0; k < b->n; k++) {
 			uintptr_t o = b->obj[k];
 			void *p = (void *)(o & ~(uintptr_t)HT_RET_MASK);
@@ -730,20 +719,18 @@ ht_pool_refill(struct ht_cache *c, bool want_indirect)
 				break;
 			}
 		}
+		ht_batch_done();
 		b->n = 0;
 		if (c->spare == NULL)
 			c->spare = b;
 		else
 			map_free(b);
-		b = next;
 		if (want_indirect ? c->free_i != NULL : c->free_e != NULL)
 			break;
 	}
-	if (b != NULL)
-		ht_inbox_put_back(b);
 }
 
-/* Free the calling thread's free lists and spare batch. */
+/* Free the calling thread's free lists, spare batch and reserve. */
 static void
 ht_pool_release(struct ht_cache *c)
 {
@@ -763,6 +750,13 @@ ht_pool_release(struct ht_cache *c)
 	c->n_free_e = c->n_free_i = 0;
 	map_free(c->spare);
 	c->spare = NULL;
+	while (c->reserve != NULL) {
+		struct ht_batch *b = c->reserve;
+
+		c->reserve = b->next;
+		ht_batch_free(b);
+		ht_batch_done();
+	}
 }
 
 /* Free every batch in the inbox (their grace periods are over). */
@@ -775,6 +769,7 @@ ht_inbox_free(void)
 		struct ht_batch *next = b->next;
 
 		ht_batch_free(b);
+		ht_batch_done();
 		b = next;
 	}
 }
