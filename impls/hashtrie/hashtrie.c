@@ -452,12 +452,14 @@ ht_indirect_of(struct ht_node *n)
  * unlinked, later than each member needs.  What is kept is bounded: an
  * open batch per thread (at most HT_BATCH retirements), at most
  * HT_INBOX_MAX batches in the inbox and the threads' reserves together
- * (past that the callback frees the batch's nodes; 128 x 60 indirects
- * are 1.2 MB), and at most HT_POOL_MAX
+ * (past that the callback frees the batch's nodes; 512 x 60 entries
+ * are 1.5 MB, as many indirects 4.9 MB: about the 4 MB of garbage Go's
+ * collector lets a small heap reach), and at most HT_POOL_MAX
  * free entries and as many free indirects per thread.  The inbox is
- * sized for the retirements made while a grace period is pending, which
- * on a loaded machine can take milliseconds: a smaller one made the
- * Clear workload overflow it, free in the callback and malloc anew.
+ * sized for the retirements made while callbacks are pending, which
+ * takes milliseconds (urcu's call_rcu thread sleeps between rounds):
+ * with 16 or 128 batches the Clear and *Collision workloads overflowed
+ * it, freed in the callback and malloc'd anew.
  * thread_exit hands the open batch to call_rcu and frees the thread's
  * free lists; quiesce does the same for the calling thread, waits for
  * every callback and frees the inbox, so that settled memory figures
@@ -476,7 +478,7 @@ ht_indirect_of(struct ht_node *n)
  * in its section therefore cannot be fooled by a recycled address.
  */
 #define HT_BATCH     60	 /* retirements per batch (a 512-byte batch) */
-#define HT_INBOX_MAX 128 /* batches waiting in the inbox for reuse */
+#define HT_INBOX_MAX 512 /* batches waiting in the inbox for reuse */
 #define HT_POOL_MAX  512 /* free entries, and free indirects, per thread */
 
 /* What a batch slot holds, in the pointer's low bits. */
@@ -1490,21 +1492,9 @@ static bool
 ht_iter(struct ht_indirect *i, bool (*fn)(uint64_t key, void *value, void *arg),
 	void *arg)
 {
-	struct ht_node *kids[HT_CHILDREN];
-
-	/*
-	 * Load the 16 slots first and prefetch what they point at, then
-	 * visit: the nodes' cache misses overlap instead of following one
-	 * another (each slot is still loaded once).
-	 */
 	for (unsigned j = 0; j < HT_CHILDREN; j++) {
-		kids[j] = atomic_load_explicit(&i->children[j],
-					       memory_order_acquire);
-		if (kids[j] != NULL)
-			__builtin_prefetch(kids[j]);
-	}
-	for (unsigned j = 0; j < HT_CHILDREN; j++) {
-		struct ht_node *n = kids[j];
+		struct ht_node *n = atomic_load_explicit(&i->children[j],
+							 memory_order_acquire);
 
 		if (n == NULL)
 			continue;
