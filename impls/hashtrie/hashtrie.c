@@ -68,12 +68,13 @@
  *
  * Every operation, writers included, runs from start to end inside one
  * read-side section (sections nest, so Range may call fn inside its own
- * and fn may call anything).  A node is freed only after a grace period
- * that begins after it became unreachable:
+ * and fn may call anything).  A node is freed, or reused, only after a
+ * grace period that begins after it became unreachable:
  *
  *   - replaced entries (Swap, CompareAndSwap) and unlinked entries
- *     (deletes) are retired with call_rcu by the writer that unlinked
- *     them, under the owning lock, so exactly once;
+ *     (deletes) are retired (into a per-thread batch that goes to
+ *     call_rcu whole; see "Retirement in batches" below) by the writer
+ *     that unlinked them, under the owning lock, so exactly once;
  *   - pruned indirects (marked dead and unlinked) likewise;
  *   - Clear exchanges the root for a fresh one (or NULL) and retires
  *     the old root with everything still reachable from it.
@@ -87,22 +88,25 @@
  * node is unlinked its pointers are frozen pointing at nodes that are
  * linked at that moment, which are therefore retired later, if ever.  By
  * induction every node an operation reaches from the root it loaded was
- * retired, if at all, after s, and call_rcu does not free it until the
- * operation's section has ended.  Clear is the same argument with the
- * whole old trie as the retired node: every operation still holding the
- * old root loaded it before the exchange, so its section started before
- * the call_rcu, and the callback runs after it ends.
+ * retired, if at all, after s, and its batch's call_rcu (made at or
+ * after the retirement) does not run until the operation's section has
+ * ended.  Clear is the same argument with the whole old trie as the
+ * retired node: every operation still holding the old root loaded it
+ * before the exchange, so its section started before the call_rcu, and
+ * the callback runs after it ends.
  *
  * Writers that raced with Clear.  A writer that loaded the old root
  * before the exchange may insert into the old trie afterwards.  Its
  * insert is then lost, exactly as in Go (Clear "drops the root on the
  * floor" and nothing stops a writer holding it), but not leaked: the
  * insert happened inside the writer's section, so before the grace
- * period ended, and the Clear callback frees what is reachable at that
- * time, the late insert included (urcu's grace period orders the
- * writer's stores before the callback's reads).  Nodes the racing writer
- * unlinked from the old trie are no longer reachable from it and go
- * through their own call_rcu, so nothing is freed twice.  The lost
+ * period ended, and what frees or reuses the old trie after the grace
+ * period (its own callback, or the thread that takes its batch) walks
+ * what is reachable then, the late insert included (urcu's grace period
+ * orders the writer's stores before the callback; the inbox's release
+ * and acquire carry that on to the reusing thread).  Nodes the racing
+ * writer unlinked from the old trie are no longer reachable from it and
+ * are retired on their own, so nothing is freed or reused twice.  The lost
  * insert is not linearisable against the Clear (its publication follows
  * the exchange); Go's HashTrieMap has the same window.  Keeping it would
  * need Clear to mark every indirect dead (O(n)) or writers to re-check
