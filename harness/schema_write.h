@@ -1,7 +1,7 @@
 /*
  * The results schema, as the writer sees it: the cells of a row computed
  * from a configuration and its result by the getters bound to
- * schema.def's lines (schema.c), and everything written from them: CSV,
+ * schema.def's lines (schema_write.c), and everything written from them: CSV,
  * JSON, `run`'s table and summary, the resume keys and meta.json's grid.
  */
 #ifndef MAPBENCH_SCHEMA_WRITE_H

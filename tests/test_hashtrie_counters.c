@@ -8,9 +8,14 @@
  *   indirects_pruned     empty nodes removed by deletes;
  *   indirect_nodes/depth the trie as it is now.
  * Lock-free paths (load, load_or_store hits, misses of the deleting and
- * comparing operations) must count nothing.
+ * comparing operations) must count nothing.  Counts stay exact when
+ * threads share a counter shard (shared_shards).
  */
+#include <sched.h>
+
 #include "testutil.h"
+
+#include "alloc.h"
 
 static const struct map_ops *ops;
 
@@ -133,7 +138,15 @@ op_counts(void **state)
 	expect(m, c, 0, 0, 0, 0, 1, 1); /* a miss: lock-free */
 
 	ops->clear(m);
-	expect(m, c, 0, 0, 0, 0, 0, 0); /* Clear publishes the empty root */
+	expect(m, c, 0, 0, 1, 0, 1, 1); /* as Go: a fresh empty root */
+	assert_int_equal(ops->load_or_store(m, 5, V(5), &got), 0);
+	expect(m, c, 1, 1, 0, 0, 1, 1); /* into that root */
+	/* Without memory for a root, Clear still empties: a NULL root. */
+	atomic_store(&map_alloc_fail_countdown, 1);
+	ops->clear(m);
+	assert_int_equal(atomic_exchange(&map_alloc_fail_countdown, 0), 0);
+	expect(m, c, 0, 0, 0, 0, 0, 0);
+	assert_false(ops->load(m, 5, &got));
 	assert_int_equal(ops->load_or_store(m, 5, V(5), &got), 0);
 	expect(m, c, 1, 1, 1, 0, 1, 1); /* a new root */
 	ops->destroy(m);
@@ -242,6 +255,102 @@ real_shape(void **state)
 	ops->destroy(m);
 }
 
+/*
+ * Counting in a shard another thread claimed.  A thread counts in shard
+ * (its id mod 64); the first thread to count there owns it and adds
+ * with plain stores, later ones add to the shard's shared words.  Here
+ * 130 threads, one after another, each make SHARD_OPS swaps over 16
+ * present keys of one map, so their ids wrap onto shards that dead
+ * threads claimed; then two threads 64 ids apart (the same shard, one
+ * the owner) swap at once, over different keys so that they mostly hold
+ * different node locks and their counting overlaps.  locked_ops and
+ * entries_allocated must count every swap.
+ */
+#define SHARD_OPS     100
+#define SHARD_THREADS 130
+
+struct shard_arg {
+	struct map *m;
+	unsigned n;
+	pthread_barrier_t *start; /* after the first swap, if not NULL */
+	uint64_t key0;		  /* swaps keys key0 .. key0 + 15 in turn */
+};
+
+static void *
+shard_worker(void *p)
+{
+	struct shard_arg *a = p;
+
+	map_ops_thread_enter(ops);
+	for (unsigned i = 0; i < a->n; i++) {
+		(void)ops->swap(a->m, a->key0 + i % 16, V(i + 1), NULL);
+		if (i == 0 && a->start != NULL)
+			pthread_barrier_wait(a->start);
+	}
+	map_ops_thread_exit(ops);
+	return NULL;
+}
+
+static void
+run_thread(struct shard_arg *a)
+{
+	pthread_t t;
+
+	assert_int_equal(pthread_create(&t, NULL, shard_worker, a), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+}
+
+static void
+shared_shards(void **state)
+{
+	struct map *m = make(NULL), *m2 = make(NULL), *burn = make(NULL);
+	struct shard_arg a = {m, SHARD_OPS, NULL, 1}, one = {burn, 1, NULL, 1};
+	pthread_barrier_t start;
+	/* Different keys, so mostly different node locks: counts race. */
+	struct shard_arg big1 = {m2, 300000, &start, 100};
+	struct shard_arg big2 = {m2, 300000, &start, 200};
+	uint64_t c[NC] = {0}, b[NC];
+	pthread_t t1, t2;
+
+	(void)state;
+	for (uint64_t k = 1; k <= 16; k++)
+		assert_int_equal(ops->store(m, k, V(1)), 0);
+	counts(m, c);
+	for (unsigned i = 0; i < SHARD_THREADS; i++)
+		run_thread(&a);
+	counts(m, b);
+	assert_int_equal(b[LOCKED] - c[LOCKED],
+			 (uint64_t)SHARD_THREADS * SHARD_OPS);
+	assert_int_equal(b[ENTRIES] - c[ENTRIES],
+			 (uint64_t)SHARD_THREADS * SHARD_OPS);
+
+	/*
+	 * On a fresh map nobody counted in: t1 takes an id and claims its
+	 * shard with its first swap, 63 threads take the ids between (on
+	 * another map), t2 gets t1's id + 64 with its first swap, then both
+	 * swap at once, t2 in t1's shard.
+	 */
+	assert_int_equal(pthread_barrier_init(&start, NULL, 2), 0);
+	counts(m2, c);
+	assert_int_equal(pthread_create(&t1, NULL, shard_worker, &big1), 0);
+	do {
+		sched_yield();
+		counts(m2, b);
+	} while (b[LOCKED] == c[LOCKED]);
+	for (unsigned i = 0; i < 63; i++)
+		run_thread(&one);
+	assert_int_equal(pthread_create(&t2, NULL, shard_worker, &big2), 0);
+	assert_int_equal(pthread_join(t1, NULL), 0);
+	assert_int_equal(pthread_join(t2, NULL), 0);
+	pthread_barrier_destroy(&start);
+	counts(m2, b);
+	assert_int_equal(b[LOCKED] - c[LOCKED], 2 * (uint64_t)big1.n);
+	assert_int_equal(b[ENTRIES] - c[ENTRIES], 2 * (uint64_t)big1.n);
+	ops->destroy(burn);
+	ops->destroy(m2);
+	ops->destroy(m);
+}
+
 /* Bad parameters are refused with EINVAL. */
 static void
 params(void **state)
@@ -269,6 +378,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(trunc4_deep, setup, teardown),
 		cmocka_unit_test_setup_teardown(real_shape, setup, teardown),
 		cmocka_unit_test_setup_teardown(params, setup, teardown),
+		cmocka_unit_test_setup_teardown(shared_shards, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("hashtrie_counters", tests, NULL,

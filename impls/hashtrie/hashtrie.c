@@ -27,11 +27,12 @@
  * An indirect node exists for every hash prefix shared by two or more
  * keys; a slot holds NULL, an entry (chain) or an indirect.
  *
- * The root is lazy: the map starts with root == NULL (empty), the first
- * insert installs a root indirect with a CAS, and Clear publishes NULL
- * again.  Go's root is never nil because its zero value must work; here
- * a NULL root lets Clear publish its fresh (empty) root without
- * allocating, so Clear cannot fail.
+ * The root may be NULL (empty): the map starts with root == NULL and the
+ * first insert installs a root indirect with a CAS.  Clear, as Go's,
+ * publishes a fresh empty root in the same exchange that takes the old
+ * one (so the next insert needs no CAS), or NULL if no root can be
+ * allocated, so Clear cannot fail.  Go's root is never nil because its
+ * zero value must work.
  *
  * Load is a lock-free descent with no retries: load the root, then one
  * child slot per level, until NULL (miss) or an entry (walk its chain).
@@ -67,16 +68,16 @@
  *
  * Every operation, writers included, runs from start to end inside one
  * read-side section (sections nest, so Range may call fn inside its own
- * and fn may call anything).  A node is freed only after a grace period
- * that begins after it became unreachable:
+ * and fn may call anything).  A node is freed, or reused, only after a
+ * grace period that begins after it became unreachable:
  *
  *   - replaced entries (Swap, CompareAndSwap) and unlinked entries
- *     (deletes) are retired with call_rcu by the writer that unlinked
- *     them, under the owning lock, so exactly once;
+ *     (deletes) are retired (into a per-thread batch that goes to
+ *     call_rcu whole; see "Retirement in batches" below) by the writer
+ *     that unlinked them, under the owning lock, so exactly once;
  *   - pruned indirects (marked dead and unlinked) likewise;
- *   - Clear exchanges the root for NULL and call_rcu's the old root with
- *     a callback that frees, recursively, everything still reachable
- *     from it.
+ *   - Clear exchanges the root for a fresh one (or NULL) and retires
+ *     the old root with everything still reachable from it.
  *
  * Why no reader or writer touches freed memory.  Take an operation whose
  * section starts at time s.  Everything reachable from m->root at s is
@@ -87,22 +88,25 @@
  * node is unlinked its pointers are frozen pointing at nodes that are
  * linked at that moment, which are therefore retired later, if ever.  By
  * induction every node an operation reaches from the root it loaded was
- * retired, if at all, after s, and call_rcu does not free it until the
- * operation's section has ended.  Clear is the same argument with the
- * whole old trie as the retired node: every operation still holding the
- * old root loaded it before the exchange, so its section started before
- * the call_rcu, and the callback runs after it ends.
+ * retired, if at all, after s, and its batch's call_rcu (made at or
+ * after the retirement) does not run until the operation's section has
+ * ended.  Clear is the same argument with the whole old trie as the
+ * retired node: every operation still holding the old root loaded it
+ * before the exchange, so its section started before the call_rcu, and
+ * the callback runs after it ends.
  *
  * Writers that raced with Clear.  A writer that loaded the old root
  * before the exchange may insert into the old trie afterwards.  Its
  * insert is then lost, exactly as in Go (Clear "drops the root on the
  * floor" and nothing stops a writer holding it), but not leaked: the
  * insert happened inside the writer's section, so before the grace
- * period ended, and the Clear callback frees what is reachable at that
- * time, the late insert included (urcu's grace period orders the
- * writer's stores before the callback's reads).  Nodes the racing writer
- * unlinked from the old trie are no longer reachable from it and go
- * through their own call_rcu, so nothing is freed twice.  The lost
+ * period ended, and what frees or reuses the old trie after the grace
+ * period (its own callback, or the thread that takes its batch) walks
+ * what is reachable then, the late insert included (urcu's grace period
+ * orders the writer's stores before the callback; the inbox's release
+ * and acquire carry that on to the reusing thread).  Nodes the racing
+ * writer unlinked from the old trie are no longer reachable from it and
+ * are retired on their own, so nothing is freed or reused twice.  The lost
  * insert is not linearisable against the Clear (its publication follows
  * the exchange); Go's HashTrieMap has the same window.  Keeping it would
  * need Clear to mark every indirect dead (O(n)) or writers to re-check
@@ -123,8 +127,9 @@
  *   - m->root is installed with a CAS (release on success, so the empty
  *     root's initialisation is published; acquire on failure, pairing
  *     with the winner's release) and loaded with acquire, pairing with
- *     that CAS.  Clear's exchange to NULL is acquire (it hands the old
- *     trie to call_rcu; the grace period orders the rest).
+ *     that CAS.  Clear's exchange is acq_rel: release publishes the
+ *     fresh root's initialisation, acquire pairs with the CAS or the
+ *     exchange that installed the old root, which Clear then reads.
  *   - Under an indirect's lock, slots and chains are re-read relaxed: every
  *     store to them is made under the same lock, whose release (unlock)
  *     pairs with the acquire of our lock.  `dead` and `parent` are plain:
@@ -155,18 +160,20 @@
  *
  * Counters: locked_ops (operations that locked a node), restarts,
  * entries_allocated, indirects_allocated and indirects_pruned are kept
- * per thread: each thread adds to its own cache-line shard of the map's
- * counter array (a relaxed fetch_add on a line no other thread writes
- * unless more than HT_SHARDS threads share the map), and only on writer
- * paths, never in Load or Range.  indirect_nodes and depth are LEVEL
- * counters computed by stats() walking the trie.
+ * per thread: each thread adds to its own shard of the map's counter
+ * array (a relaxed load and store in a shard it claimed, a relaxed
+ * fetch_add where another thread claimed it first; see struct
+ * ht_shard), and only on writer paths, never in Load or Range.  indirect_nodes
+ * and depth are LEVEL counters computed by stats() walking the trie.
  *
  * Allocation failure: an operation makes all its allocations (the new
  * entry, the indirects of expand, a lazy root) before its first visible
  * change and returns -ENOMEM with the map unchanged if one fails
  * (CompareAndSwap, which has no error return, returns false).  A root
  * installed by an insert that then fails is an empty indirect, which is
- * not a visible change.  Load, Range, deletes and Clear never allocate.
+ * not a visible change.  Load and Range never allocate; deletes and
+ * Clear never fail: a retirement that cannot get a batch falls back to
+ * call_rcu, and a Clear that cannot get a root publishes NULL.
  */
 #include <assert.h>
 #include <errno.h>
@@ -317,11 +324,23 @@ static const struct map_counter hashtrie_counters[HT_N_OWN] = {
 
 _Static_assert(HT_N_OWN <= MAP_OWN_COUNTERS_MAX, "too many own counters");
 
-/* One per thread (modulo HT_SHARDS), a cache line each. */
+/*
+ * One per thread (modulo HT_SHARDS), two cache lines each.  The first
+ * thread to count in a shard claims it (owner, a CAS from 0) and from
+ * then on adds to own[] with a plain load and store: no other thread
+ * writes own[], so no read-modify-write is needed (a lock-prefixed add
+ * per event was a measurable part of a one-key Swap).  A thread that
+ * finds the shard claimed by another (more than HT_SHARDS threads, or a
+ * thread id that wrapped onto one that ran before) adds to shared[] with
+ * fetch_add.  stats() sums both.  Shards are never released: a map that
+ * outlives its threads keeps counting, through shared[].
+ */
 #define HT_SHARDS 64
 
 struct ht_shard {
-	alignas(CACHE_LINE) _Atomic uint64_t ev[HT_NEV];
+	alignas(CACHE_LINE) _Atomic uint64_t owner; /* 0: unclaimed */
+	_Atomic uint64_t own[HT_NEV];		    /* owner only */
+	alignas(CACHE_LINE) _Atomic uint64_t shared[HT_NEV];
 };
 
 enum ht_hash_mode {
@@ -337,30 +356,41 @@ struct map {
 	struct ht_shard shards[HT_SHARDS];
 };
 
-static _Atomic unsigned ht_thread_seq;
-static _Thread_local unsigned ht_thread_id; /* 0: not assigned yet */
-
-static inline struct ht_shard *
-ht_shard(struct map *m)
-{
-	unsigned id = ht_thread_id;
-
-	if (__builtin_expect(id == 0, 0)) {
-		id = atomic_fetch_add_explicit(&ht_thread_seq, 1,
-					       memory_order_relaxed) +
-		     1;
-		if (id == 0) /* wrapped */
-			id = 1;
-		ht_thread_id = id;
-	}
-	return &m->shards[id % HT_SHARDS];
-}
+static _Atomic uint64_t ht_thread_seq;
+static _Thread_local uint64_t ht_thread_id; /* 0: not assigned yet */
 
 static inline void
 ht_count(struct map *m, unsigned ev, uint64_t n)
 {
-	atomic_fetch_add_explicit(&ht_shard(m)->ev[ev], n,
-				  memory_order_relaxed);
+	uint64_t id = ht_thread_id, owner;
+	struct ht_shard *sh;
+
+	if (__builtin_expect(id == 0, 0)) {
+		/* 64 bits: never wraps in practice, and 0 is skipped. */
+		id = atomic_fetch_add_explicit(&ht_thread_seq, 1,
+					       memory_order_relaxed) +
+		     1;
+		ht_thread_id = id;
+	}
+	sh = &m->shards[id % HT_SHARDS];
+	owner = atomic_load_explicit(&sh->owner, memory_order_relaxed);
+	if (__builtin_expect(owner == 0, 0)) {
+		/* Relaxed: the claim orders nothing else. */
+		atomic_compare_exchange_strong_explicit(&sh->owner, &owner, id,
+							memory_order_relaxed,
+							memory_order_relaxed);
+		owner = atomic_load_explicit(&sh->owner, memory_order_relaxed);
+	}
+	if (__builtin_expect(owner == id, 1))
+		atomic_store_explicit(
+			&sh->own[ev],
+			atomic_load_explicit(&sh->own[ev],
+					     memory_order_relaxed) +
+				n,
+			memory_order_relaxed);
+	else
+		atomic_fetch_add_explicit(&sh->shared[ev], n,
+					  memory_order_relaxed);
 }
 
 /*
@@ -402,37 +432,91 @@ ht_indirect_of(struct ht_node *n)
 	return (struct ht_indirect *)n;
 }
 
-/* A new, private entry, or NULL. */
-static struct ht_entry *
-ht_entry_new(uint64_t key, void *value)
-{
-	struct ht_entry *e = map_malloc(sizeof(*e));
+/*
+ * Retirement in batches, reuse after the grace period
+ *
+ * An unlinked node is not handed to call_rcu on its own: the writer that
+ * unlinked it appends it to its thread's open batch (struct ht_batch, an
+ * array of tagged pointers), and a full batch goes to call_rcu as one
+ * callback.  After the batch's grace period the callback does not free
+ * its nodes but pushes the batch, whole, onto a process-wide inbox; a
+ * writer that needs a node and has none cached takes the inbox whole
+ * (its thread's reserve) and moves batches, one at a time, into its
+ * thread's free lists, and reuses their nodes.  Per retirement that is an array
+ * store instead of call_rcu's enqueue, the call_rcu thread's wake-up and a
+ * cross-thread free, and a new node is a list pop instead of a malloc (Go: a
+ * bump allocation and an amortised collection).  The callback touches only the
+ * batch, never its nodes, so the lines a writer reuses stay in the writers'
+ * caches. Clear's old trie, when it has one level, is one retirement (tagged
+ * HT_RET_TRIE): whoever takes its batch walks it, keeping what fits its
+ * free lists and freeing the rest; a larger trie is freed by its own
+ * callback (hashtrie_clear()).
+ *
+ * A batch waits for a grace period that starts after its last member was
+ * unlinked, later than each member needs.  What is kept is bounded: an
+ * open batch per thread (at most HT_BATCH retirements), at most
+ * HT_INBOX_MAX batches in the inbox and the threads' reserves together
+ * (past that the callback frees the batch's nodes; 512 x 60 entries
+ * are 1.5 MB, as many indirects 4.9 MB: about the 4 MB of garbage Go's
+ * collector lets a small heap reach), and at most HT_POOL_MAX
+ * free entries and as many free indirects per thread.  The inbox is
+ * sized for the retirements made while callbacks are pending, which
+ * takes milliseconds (urcu's call_rcu thread sleeps between rounds):
+ * with 16 or 128 batches the Clear and *Collision workloads overflowed
+ * it, freed in the callback and malloc'd anew.
+ * thread_exit hands the open batch to call_rcu and frees the thread's
+ * free lists; quiesce does the same for the calling thread, waits for
+ * every callback and frees the inbox, so that settled memory figures
+ * count only the tries; destroy does what quiesce does after freeing
+ * the trie.
+ *
+ * If a thread has no batch and none can be allocated, the node goes to
+ * call_rcu on its own, with its own rcu_head, and is freed by its
+ * callback, as before batching: a retirement never fails, so deletes
+ * and Clear cannot fail.
+ *
+ * Reused nodes and the lock-free paths: a node is reused only after a
+ * grace period that started after it was unlinked, so no operation that
+ * could have seen it (each runs inside one read-side section) still
+ * holds it; a writer's lock-and-revalidate of a slot pointer it loaded
+ * in its section therefore cannot be fooled by a recycled address.
+ */
+#define HT_BATCH     60	 /* retirements per batch (a 512-byte batch) */
+#define HT_INBOX_MAX 512 /* batches waiting in the inbox for reuse */
+#define HT_POOL_MAX  512 /* free entries, and free indirects, per thread */
 
-	if (e == NULL)
-		return NULL;
-	e->n.is_entry = true;
-	atomic_init(&e->overflow, NULL);
-	e->key = key;
-	e->value = value;
-	return e;
-}
+/* What a batch slot holds, in the pointer's low bits. */
+enum {
+	HT_RET_ENTRY,	 /* an entry */
+	HT_RET_INDIRECT, /* an indirect, pruned (so empty) */
+	HT_RET_TRIE,	 /* a whole trie, by its root: Clear */
+	HT_RET_MASK = 3,
+};
 
-/* A new, private, empty indirect node, or NULL. */
-static struct ht_indirect *
-ht_indirect_new(struct ht_indirect *parent)
-{
-	struct ht_indirect *i = map_malloc(sizeof(*i));
+struct ht_batch {
+	struct rcu_head rcu;
+	struct ht_batch *next; /* on the inbox */
+	unsigned n;
+	uintptr_t obj[HT_BATCH];
+};
 
-	if (i == NULL)
-		return NULL;
-	i->n.is_entry = false;
-	i->dead = false;
-	ht_lock_init(&i->lock);
-	i->parent = parent;
-	for (unsigned j = 0; j < HT_CHILDREN; j++)
-		atomic_init(&i->children[j], NULL);
-	return i;
-}
+/* Batches past their grace period: a stack, popped whole. */
+static struct {
+	alignas(CACHE_LINE) _Atomic(struct ht_batch *) top;
+	atomic_uint n;
+} ht_inbox;
+
+/* Per thread: the open batch and the free lists (all private). */
+struct ht_cache {
+	struct ht_batch *open;	    /* retirements not yet given to call_rcu */
+	struct ht_batch *spare;	    /* an empty batch, for the next open one */
+	struct ht_batch *reserve;   /* taken from the inbox, not yet used */
+	struct ht_entry *free_e;    /* linked through overflow */
+	struct ht_indirect *free_i; /* linked through parent */
+	unsigned n_free_e, n_free_i;
+};
+
+static _Thread_local struct ht_cache ht_cache;
 
 static void
 ht_indirect_free(struct ht_indirect *i)
@@ -443,39 +527,12 @@ ht_indirect_free(struct ht_indirect *i)
 	map_free(i);
 }
 
-static void
-ht_entry_free_cb(struct rcu_head *head)
-{
-	map_rcu_callback_begin();
-	map_free(caa_container_of(head, struct ht_entry, rcu));
-}
-
-static void
-ht_indirect_free_cb(struct rcu_head *head)
-{
-	map_rcu_callback_begin();
-	ht_indirect_free(caa_container_of(head, struct ht_indirect, rcu));
-}
-
-/* Free e once every section that may hold it has ended. */
-static inline void
-ht_entry_retire(struct ht_entry *e)
-{
-	urcu_memb_call_rcu(&e->rcu, ht_entry_free_cb);
-}
-
-static inline void
-ht_indirect_retire(struct ht_indirect *i)
-{
-	urcu_memb_call_rcu(&i->rcu, ht_indirect_free_cb);
-}
-
 /*
  * Free a whole subtree now.  Only when no other thread can reach it:
- * destroy, the Clear callback (after a grace period) and expand's
- * failure path (never published).  Relaxed loads: whoever wrote the
- * slots happens-before us by the grace period or by program order.
- * Recursion depth is at most 16 levels.
+ * destroy, a batch's trie after its grace period, and expand's failure
+ * path (never published).  Relaxed loads: whoever wrote the slots
+ * happens-before us by the grace period or by program order.  Recursion
+ * depth is at most 16 levels.
  */
 static void
 ht_free_subtree(struct ht_node *n)
@@ -502,11 +559,375 @@ ht_free_subtree(struct ht_node *n)
 	ht_indirect_free(i);
 }
 
+/* Free what a batch slot holds. */
+static void
+ht_obj_free(uintptr_t o)
+{
+	void *p = (void *)(o & ~(uintptr_t)HT_RET_MASK);
+
+	switch (o & HT_RET_MASK) {
+	case HT_RET_ENTRY:
+		map_free(p);
+		break;
+	case HT_RET_INDIRECT:
+		ht_indirect_free(p);
+		break;
+	default:
+		ht_free_subtree(&((struct ht_indirect *)p)->n);
+		break;
+	}
+}
+
+static void
+ht_batch_free(struct ht_batch *b)
+{
+	for (unsigned k = 0; k < b->n; k++)
+		ht_obj_free(b->obj[k]);
+	map_free(b);
+}
+
+/* After a batch's grace period: onto the inbox, or freed if it is full. */
+static void
+ht_batch_cb(struct rcu_head *head)
+{
+	struct ht_batch *b = caa_container_of(head, struct ht_batch, rcu);
+	struct ht_batch *top;
+
+	map_rcu_callback_begin();
+	if (atomic_fetch_add_explicit(&ht_inbox.n, 1, memory_order_relaxed) >=
+	    HT_INBOX_MAX) {
+		atomic_fetch_sub_explicit(&ht_inbox.n, 1, memory_order_relaxed);
+		ht_batch_free(b);
+		return;
+	}
+	top = atomic_load_explicit(&ht_inbox.top, memory_order_relaxed);
+	do
+		b->next = top;
+	/*
+	 * Release: pairs with the acquire exchange in ht_inbox_take(), so
+	 * the grace period this callback waited for happens before the
+	 * reuse of the batch's nodes.
+	 */
+	while (!atomic_compare_exchange_weak_explicit(&ht_inbox.top, &top, b,
+						      memory_order_release,
+						      memory_order_relaxed));
+}
+
+/*
+ * Every batch in the inbox, as a private list through next.  They stay
+ * counted in ht_inbox.n until they are used or freed (ht_batch_done()).
+ */
+static struct ht_batch *
+ht_inbox_take(void)
+{
+	/* Relaxed first: most calls find it empty and must not write it. */
+	if (atomic_load_explicit(&ht_inbox.top, memory_order_relaxed) == NULL)
+		return NULL;
+	/* Acquire: pairs with the release CAS in ht_batch_cb(). */
+	return atomic_exchange_explicit(&ht_inbox.top, NULL,
+					memory_order_acquire);
+}
+
+/* A batch taken from the inbox was used or freed: uncount it. */
+static inline void
+ht_batch_done(void)
+{
+	atomic_fetch_sub_explicit(&ht_inbox.n, 1, memory_order_relaxed);
+}
+
+/* Free lists: nodes no other thread can reach. */
+static void
+ht_pool_put_entry(struct ht_cache *c, struct ht_entry *e)
+{
+	if (c->n_free_e >= HT_POOL_MAX) {
+		map_free(e);
+		return;
+	}
+	/* Relaxed: the entry is private now. */
+	atomic_store_explicit(&e->overflow, (struct ht_node *)c->free_e,
+			      memory_order_relaxed);
+	c->free_e = e;
+	c->n_free_e++;
+}
+
+static void
+ht_pool_put_indirect(struct ht_cache *c, struct ht_indirect *i)
+{
+	if (c->n_free_i >= HT_POOL_MAX) {
+		ht_indirect_free(i);
+		return;
+	}
+	i->parent = c->free_i;
+	c->free_i = i;
+	c->n_free_i++;
+}
+
+/* Everything in a subtree nobody else can reach, onto the free lists. */
+static void
+ht_pool_put_subtree(struct ht_cache *c, struct ht_node *n)
+{
+	if (n == NULL)
+		return;
+	if (n->is_entry) {
+		struct ht_entry *e = ht_entry_of(n);
+
+		while (e != NULL) {
+			struct ht_entry *next =
+				ht_entry_of(atomic_load_explicit(
+					&e->overflow, memory_order_relaxed));
+			ht_pool_put_entry(c, e);
+			e = next;
+		}
+		return;
+	}
+	struct ht_indirect *i = ht_indirect_of(n);
+
+	for (unsigned j = 0; j < HT_CHILDREN; j++)
+		ht_pool_put_subtree(c,
+				    atomic_load_explicit(&i->children[j],
+							 memory_order_relaxed));
+	ht_pool_put_indirect(c, i);
+}
+
+/*
+ * Refill the free lists from the batches past their grace period: the
+ * thread's reserve (batches it took from the inbox earlier), else the
+ * whole inbox, which becomes its reserve; batch by batch until the list
+ * that ran dry (entries, or indirects with `want_indirect`) has nodes.
+ * Taking the inbox whole is one exchange and no walk; a batch stays
+ * counted in ht_inbox.n until it is used, so the bound on batches kept
+ * holds for reserves too.  Each batch's nodes are past their grace
+ * period (the acquire in ht_inbox_take()).
+ */
+static void
+ht_pool_refill(struct ht_cache *c, bool want_indirect)
+{
+	if (c->reserve == NULL)
+		c->reserve = ht_inbox_take();
+	while (c->reserve != NULL) {
+		struct ht_batch *b = c->reserve;
+
+		c->reserve = b->next;
+		for (unsigned k = 0; k < b->n; k++) {
+			uintptr_t o = b->obj[k];
+			void *p = (void *)(o & ~(uintptr_t)HT_RET_MASK);
+
+			switch (o & HT_RET_MASK) {
+			case HT_RET_ENTRY:
+				ht_pool_put_entry(c, p);
+				break;
+			case HT_RET_INDIRECT:
+				ht_pool_put_indirect(c, p);
+				break;
+			default:
+				ht_pool_put_subtree(
+					c, &((struct ht_indirect *)p)->n);
+				break;
+			}
+		}
+		ht_batch_done();
+		b->n = 0;
+		if (c->spare == NULL)
+			c->spare = b;
+		else
+			map_free(b);
+		if (want_indirect ? c->free_i != NULL : c->free_e != NULL)
+			break;
+	}
+}
+
+/* Free the calling thread's free lists, spare batch and reserve. */
+static void
+ht_pool_release(struct ht_cache *c)
+{
+	while (c->free_e != NULL) {
+		struct ht_entry *e = c->free_e;
+
+		c->free_e = ht_entry_of(atomic_load_explicit(
+			&e->overflow, memory_order_relaxed));
+		map_free(e);
+	}
+	while (c->free_i != NULL) {
+		struct ht_indirect *i = c->free_i;
+
+		c->free_i = i->parent;
+		ht_indirect_free(i);
+	}
+	c->n_free_e = c->n_free_i = 0;
+	map_free(c->spare);
+	c->spare = NULL;
+	while (c->reserve != NULL) {
+		struct ht_batch *b = c->reserve;
+
+		c->reserve = b->next;
+		ht_batch_free(b);
+		ht_batch_done();
+	}
+}
+
+/* Free every batch in the inbox (their grace periods are over). */
+static void
+ht_inbox_free(void)
+{
+	struct ht_batch *b = ht_inbox_take();
+
+	while (b != NULL) {
+		struct ht_batch *next = b->next;
+
+		ht_batch_free(b);
+		ht_batch_done();
+		b = next;
+	}
+}
+
+/* Hand the calling thread's open batch to call_rcu.  Registered threads. */
+static void
+ht_flush(struct ht_cache *c)
+{
+	if (c->open != NULL) {
+		urcu_memb_call_rcu(&c->open->rcu, ht_batch_cb);
+		c->open = NULL;
+	}
+}
+
+/* The fallback callbacks: one node each, freed. */
+static void
+ht_entry_free_cb(struct rcu_head *head)
+{
+	map_rcu_callback_begin();
+	map_free(caa_container_of(head, struct ht_entry, rcu));
+}
+
+static void
+ht_indirect_free_cb(struct rcu_head *head)
+{
+	map_rcu_callback_begin();
+	ht_indirect_free(caa_container_of(head, struct ht_indirect, rcu));
+}
+
 static void
 ht_clear_cb(struct rcu_head *head)
 {
 	map_rcu_callback_begin();
 	ht_free_subtree(&caa_container_of(head, struct ht_indirect, rcu)->n);
+}
+
+/*
+ * Free o (tagged) once every section that may hold it has ended: into
+ * the open batch, or with call_rcu on its own rcu_head if there is no
+ * batch and none can be had.  Inside the caller's read-side section.
+ */
+static void
+ht_retire(uintptr_t o, struct rcu_head *own, void (*own_cb)(struct rcu_head *))
+{
+	struct ht_cache *c = &ht_cache;
+	struct ht_batch *b = c->open;
+
+	if (b == NULL) {
+		b = c->spare;
+		if (b != NULL)
+			c->spare = NULL;
+		else if ((b = map_malloc(sizeof(*b))) == NULL) {
+			urcu_memb_call_rcu(own, own_cb);
+			return;
+		}
+		b->n = 0;
+		c->open = b;
+	}
+	b->obj[b->n++] = o;
+	if (b->n == HT_BATCH)
+		ht_flush(c);
+}
+
+static inline void
+ht_entry_retire(struct ht_entry *e)
+{
+	ht_retire((uintptr_t)e | HT_RET_ENTRY, &e->rcu, ht_entry_free_cb);
+}
+
+static inline void
+ht_indirect_retire(struct ht_indirect *i)
+{
+	ht_retire((uintptr_t)i | HT_RET_INDIRECT, &i->rcu, ht_indirect_free_cb);
+}
+
+static inline void
+ht_trie_retire(struct ht_indirect *root)
+{
+	ht_retire((uintptr_t)root | HT_RET_TRIE, &root->rcu, ht_clear_cb);
+}
+
+/*
+ * A new, private entry, or NULL.  From the free lists if they have one
+ * (a failure injected by the tests fails it all the same).
+ */
+static struct ht_entry *
+ht_entry_new(uint64_t key, void *value)
+{
+	struct ht_cache *c = &ht_cache;
+	struct ht_entry *e;
+
+	if (map_alloc_should_fail())
+		return NULL;
+	if (c->free_e == NULL)
+		ht_pool_refill(c, false);
+	e = c->free_e;
+	if (e != NULL) {
+		c->free_e = ht_entry_of(atomic_load_explicit(
+			&e->overflow, memory_order_relaxed));
+		c->n_free_e--;
+	} else if ((e = malloc(sizeof(*e))) == NULL) {
+		return NULL;
+	}
+	e->n.is_entry = true;
+	atomic_init(&e->overflow, NULL);
+	e->key = key;
+	e->value = value;
+	return e;
+}
+
+/* Give back an entry that was never published. */
+static void
+ht_entry_unused(struct ht_entry *e)
+{
+	ht_pool_put_entry(&ht_cache, e);
+}
+
+/* A new, private, empty indirect node, or NULL. */
+static struct ht_indirect *
+ht_indirect_new(struct ht_indirect *parent)
+{
+	struct ht_cache *c = &ht_cache;
+	struct ht_indirect *i;
+
+	if (map_alloc_should_fail())
+		return NULL;
+	if (c->free_i == NULL)
+		ht_pool_refill(c, true);
+	i = c->free_i;
+	if (i != NULL) {
+		c->free_i = i->parent;
+		c->n_free_i--;
+#ifdef HASHTRIE_PTHREAD_LOCK
+		pthread_mutex_destroy(&i->lock);
+#endif
+	} else if ((i = malloc(sizeof(*i))) == NULL) {
+		return NULL;
+	}
+	i->n.is_entry = false;
+	i->dead = false;
+	ht_lock_init(&i->lock);
+	i->parent = parent;
+	for (unsigned j = 0; j < HT_CHILDREN; j++)
+		atomic_init(&i->children[j], NULL);
+	return i;
+}
+
+/* Give back an indirect that was never published (empty or not). */
+static void
+ht_indirect_unused(struct ht_indirect *i)
+{
+	ht_pool_put_indirect(&ht_cache, i);
 }
 
 /*
@@ -614,7 +1035,7 @@ ht_lock_validate(struct map *m, struct ht_pos *p)
 static struct ht_indirect *
 ht_root_get(struct map *m)
 {
-	/* Acquire: pairs with the release CAS that installed the root. */
+	/* Acquire: pairs with the root's installing CAS or exchange. */
 	struct ht_indirect *root =
 		atomic_load_explicit(&m->root, memory_order_acquire);
 	struct ht_indirect *fresh;
@@ -634,7 +1055,7 @@ ht_root_get(struct map *m)
 		ht_count(m, HT_EV_INDIRECTS, 1);
 		return fresh;
 	}
-	ht_indirect_free(fresh); /* never published */
+	ht_indirect_unused(fresh); /* never published */
 	return root;
 }
 
@@ -705,7 +1126,7 @@ ht_free_private_chain(struct ht_indirect *i)
 		for (unsigned j = 0; j < HT_CHILDREN && next == NULL; j++)
 			next = ht_indirect_of(atomic_load_explicit(
 				&i->children[j], memory_order_relaxed));
-		ht_indirect_free(i);
+		ht_indirect_unused(i);
 		i = next;
 	}
 }
@@ -783,7 +1204,7 @@ ht_insert_locked(struct map *m, uint64_t key, uint64_t hash, void *value,
 		top = ht_expand(m, ht_entry_of(p->n), e, hash, p->shift, p->i);
 		if (top == NULL) {
 			ht_unlock(&p->i->lock);
-			map_free(e); /* never published */
+			ht_entry_unused(e); /* never published */
 			return -ENOMEM;
 		}
 	}
@@ -895,7 +1316,7 @@ hashtrie_load(struct map *m, uint64_t key, void **value)
 	void *v = NULL;
 
 	map_rcu_read_lock();
-	/* Acquire: pairs with the release CAS that installed the root. */
+	/* Acquire: pairs with the root's installing CAS or exchange. */
 	root = atomic_load_explicit(&m->root, memory_order_acquire);
 	if (root != NULL) {
 		struct ht_pos p;
@@ -1110,27 +1531,65 @@ hashtrie_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
 	struct ht_indirect *root;
 
 	map_rcu_read_lock();
-	/* Acquire: pairs with the release CAS that installed the root. */
+	/* Acquire: pairs with the root's installing CAS or exchange. */
 	root = atomic_load_explicit(&m->root, memory_order_acquire);
 	if (root != NULL)
 		ht_iter(root, fn, arg);
 	map_rcu_read_unlock();
 }
 
+/* Whether a (live) indirect has an indirect child: a trie past one level. */
+static bool
+ht_has_indirect_child(struct ht_indirect *i)
+{
+	for (unsigned j = 0; j < HT_CHILDREN; j++) {
+		/* Acquire: pairs with the release that published the child. */
+		struct ht_node *n = atomic_load_explicit(&i->children[j],
+							 memory_order_acquire);
+
+		if (n != NULL && !n->is_entry)
+			return true;
+	}
+	return false;
+}
+
 /*
- * Publish the empty root (NULL) and free the old trie after a grace
- * period, with whatever racing writers still put into it (see the
- * essay).  Allocates nothing, so it cannot fail.
+ * Publish a fresh empty root (NULL if none can be allocated, so Clear
+ * cannot fail) and free the old trie after a grace period, with
+ * whatever racing writers still put into it (see the essay).  A
+ * one-level trie (the
+ * root and its entries: at most 16 keys but for test hashes) is retired
+ * into the thread's batch and its nodes reused; a larger one goes to
+ * call_rcu on its own and is freed by the callback, so that what waits
+ * for reuse stays bounded.  Racing writers may still grow a one-level
+ * trie after the check; whoever reuses it keeps what fits its free
+ * lists and frees the rest (ht_pool_put_subtree()).
  */
 static void
 hashtrie_clear(struct map *m)
 {
-	/* Acquire: pairs with the release CAS that installed the root. */
-	struct ht_indirect *old =
-		atomic_exchange_explicit(&m->root, NULL, memory_order_acquire);
+	struct ht_indirect *old, *fresh;
+	bool large;
 
-	if (old != NULL)
-		urcu_memb_call_rcu(&old->rcu, ht_clear_cb);
+	/* Our section keeps the old trie's entries valid while we look. */
+	map_rcu_read_lock();
+	fresh = ht_indirect_new(NULL);
+	/*
+	 * Release: publishes fresh's initialisation to the acquire loads of
+	 * the root.  Acquire: pairs with the release CAS or exchange that
+	 * installed the old root.
+	 */
+	old = atomic_exchange_explicit(&m->root, fresh, memory_order_acq_rel);
+	if (fresh != NULL)
+		ht_count(m, HT_EV_INDIRECTS, 1);
+	if (old != NULL) {
+		large = ht_has_indirect_child(old);
+		if (large)
+			urcu_memb_call_rcu(&old->rcu, ht_clear_cb);
+		else
+			ht_trie_retire(old);
+	}
+	map_rcu_read_unlock();
 }
 
 static struct map *
@@ -1179,8 +1638,37 @@ hashtrie_create(size_t size_hint)
 }
 
 /*
+ * Not from a read-side section.  Hands the calling thread's open batch
+ * to call_rcu, waits for every callback queued so far (rcu_barrier and
+ * the call_rcu thread's jemalloc cache: map_rcu_quiesce()), then frees
+ * the inbox and the calling thread's free lists: what is left allocated
+ * is the live tries (and other threads' open batches and free lists,
+ * which their thread_exit frees).  Changes no map's contents.
+ */
+static void
+hashtrie_quiesce(struct map *m)
+{
+	map_rcu_thread_enter();
+	ht_flush(&ht_cache);
+	map_rcu_thread_exit();
+	map_rcu_quiesce(m);
+	ht_inbox_free();
+	ht_pool_release(&ht_cache);
+}
+
+/* Flush what the thread kept (see ht_retire()), then unregister. */
+static void
+hashtrie_thread_exit(void)
+{
+	ht_flush(&ht_cache);
+	ht_pool_release(&ht_cache);
+	map_rcu_thread_exit();
+}
+
+/*
  * No other thread may use the map.  Frees the trie now, then waits for
- * every queued callback (earlier Clears' old tries, retired nodes).
+ * every queued callback (earlier Clears' old tries, retired nodes, the
+ * calling thread's open batch) and frees what was kept for reuse.
  */
 static void
 hashtrie_destroy(struct map *m)
@@ -1192,9 +1680,18 @@ hashtrie_destroy(struct map *m)
 	root = atomic_load_explicit(&m->root, memory_order_acquire);
 	if (root != NULL)
 		ht_free_subtree(&root->n);
+	/*
+	 * rcu_barrier only, not quiesce's extra call_rcu: that would start
+	 * a call_rcu thread in a process that never retired anything, and
+	 * a child it forks later would wait in rcu_barrier for that thread
+	 * forever (mapbench check creates and destroys maps, then forks).
+	 */
 	map_rcu_thread_enter();
+	ht_flush(&ht_cache);
 	urcu_memb_barrier();
 	map_rcu_thread_exit();
+	ht_inbox_free();
+	ht_pool_release(&ht_cache);
 	map_free(m);
 }
 
@@ -1224,7 +1721,9 @@ hashtrie_stats(struct map *m, struct map_stats *out)
 
 	for (unsigned s = 0; s < HT_SHARDS; s++)
 		for (unsigned k = 0; k < HT_NEV; k++)
-			ev[k] += atomic_load_explicit(&m->shards[s].ev[k],
+			ev[k] += atomic_load_explicit(&m->shards[s].own[k],
+						      memory_order_relaxed) +
+				 atomic_load_explicit(&m->shards[s].shared[k],
 						      memory_order_relaxed);
 	map_rcu_read_lock();
 	root = atomic_load_explicit(&m->root, memory_order_acquire);
@@ -1250,7 +1749,7 @@ const struct map_ops hashtrie_ops = {
 	.create = hashtrie_create,
 	.destroy = hashtrie_destroy,
 	.thread_enter = map_rcu_thread_enter,
-	.thread_exit = map_rcu_thread_exit,
+	.thread_exit = hashtrie_thread_exit,
 	.load = hashtrie_load,
 	.store = hashtrie_store,
 	.load_or_store = hashtrie_load_or_store,
@@ -1262,7 +1761,7 @@ const struct map_ops hashtrie_ops = {
 	.range = hashtrie_range,
 	.clear = hashtrie_clear,
 	.stats = hashtrie_stats,
-	.quiesce = map_rcu_quiesce,
+	.quiesce = hashtrie_quiesce,
 	.counters = hashtrie_counters,
 	.n_counters = HT_N_OWN,
 	.create_param = hashtrie_create_param,
