@@ -295,9 +295,10 @@ read_row(struct plotdata *d, const char *path, long line, char **row,
 		r->m[m] = NAN;
 		if (!*s)
 			continue;
-		if (!parse_number(s, &r->m[m])) {
+		/* Every metric here is a rate, a time or a size: >= 0. */
+		if (!parse_number(s, &r->m[m]) || !(r->m[m] >= 0)) {
 			bad_value(d, path, line, metric_cols[m].csv, s,
-				  "a decimal number or nothing");
+				  "a decimal number >= 0 or nothing");
 			return false;
 		}
 	}

@@ -91,6 +91,18 @@ rc=$?
 [ "$rc" -eq 1 ] || fail "run hx_hang_op: exit $rc, want 1"
 grep -q ",timeout," "$TMP/h.out" || fail "run hx_hang_op: no timeout row"
 
+# D10: an event counter that went down over the window is not a wrapped
+# 2^64 delta: the row's map counters are NA (empty) and it is said.
+"$MB" run $L --impl hx_backcount --threads 1 --read 50 --keys 1000 \
+	--duration 20ms --format csv >"$TMP/b.out" 2>"$TMP/b.err"
+grep -q "hx_backcount: its event counter promotions went down over the window ([0-9]* -> [0-9]*): the map's counters of this row are NA" \
+	"$TMP/b.err" || fail "a counter going down not said: $(cat "$TMP/b.err")"
+for c in promotions promotions_per_mop map_counters; do
+	i=$(csv_col "$TMP/b.out" $c)
+	[ -z "$(tail -n +2 "$TMP/b.out" | cut -d, -f"$i")" ] ||
+		fail "hx_backcount: $c is not NA: $(cat "$TMP/b.out")"
+done
+
 # sweep: the exiting map's rows are error, the others ok.
 "$MB" sweep $L --impl hx_exit_op,rwlock --threads 1 --read 90 --keys 1000 \
 	--duration 20ms --out "$TMP/sw" --no-plot >/dev/null 2>"$TMP/sw.err"

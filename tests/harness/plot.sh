@@ -302,4 +302,20 @@ sed -i '/^syncmap,/d' "$S/results.csv"
 plot "$S"
 grep -q "bars: 95% interval of the median" "$S/plots/throughput_reads_uniform_k1000_t1.svg" ||
 	fail "ci: the bars are not the 95% interval"
+# 14. impossible values (D17): a negative throughput or latency is a bad
+# line with its number, not a point; the valid rows still plot
+S=$TMP/neg
+mksweep "$S"
+row syncmap 1 50 1000 -5 >>"$S/results.csv"
+n1=$(wc -l <"$S/results.csv")
+row rwlock 1 50 1000 5 p99_ns=-1 >>"$S/results.csv"
+n2=$(wc -l <"$S/results.csv")
+plot "$S"
+[ "$rc" -eq 1 ] || fail "negative: exit $rc, want 1"
+grep -q "results.csv:$n1: column mops: invalid value '-5' (want a decimal number >= 0 or nothing)" "$TMP/e" ||
+	fail "negative mops not refused: $(cat "$TMP/e")"
+grep -q "results.csv:$n2: column p99_ns: invalid value '-1'" "$TMP/e" ||
+	fail "negative p99_ns not refused: $(cat "$TMP/e")"
+grep -q "^syncmap	uniform	1000	1	50	" "$S/summary.tsv" &&
+	fail "negative: the bad row was aggregated"
 finish
