@@ -2412,8 +2412,12 @@ plot_sweep(const char *dir, const char *plot_dir, const char *baseline)
 		fig_promotion(&x, &d, dist, tag);
 		fig_memory(&x, &d, dist, tag);
 	}
-	if (!x.failed)
-		remove_stale(&x);
+	/*
+	 * Even when a figure failed (its images are gone already): an image
+	 * of a figure this run did not draw shows an earlier state, and the
+	 * page (report.c) shows every image in the folder (D16).
+	 */
+	remove_stale(&x);
 	fprintf(stdout, "summary: %s\n", summary);
 	if (x.drawn) {
 		fprintf(stdout,
@@ -2426,6 +2430,8 @@ plot_sweep(const char *dir, const char *plot_dir, const char *baseline)
 	/* The sweep's page beside its figures (report.c). */
 	if (report_write_sweep(dir, outdir, stderr) == 0)
 		fprintf(stdout, "report:  %s/index.html\n", outdir);
+	else
+		x.failed = 1; /* no page: not a success */
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "mapbench: plot: cannot write the report: %s\n",
 			strerror(errno));

@@ -210,6 +210,7 @@ mksweep "$S"
 cp -r "$SRC/plots" "$TMP/gp"
 echo "this is not gnuplot" >>"$TMP/gp/memory.gp"
 mkdir -p "$S/plots" && echo stale >"$S/plots/memory_uniform.png"
+echo stale >"$S/plots/throughput_reads_uniform_k5.svg" # not drawn any more
 MAPBENCH_PLOTS=$TMP/gp plot "$S"
 [ "$rc" -eq 1 ] || fail "gnuplot failure: exit $rc, want 1"
 grep -q 'failed to draw memory_uniform.svg (memory.gp): "memory.gp" line [0-9]*: invalid command' "$TMP/e" ||
@@ -218,6 +219,12 @@ grep -q 'failed to draw memory_uniform.svg (memory.gp): "memory.gp" line [0-9]*:
 	fail "gnuplot failure: an image of the failed figure stayed"
 [ -s "$S/plots/throughput_reads_uniform_k1000_t1.png" ] || fail "gnuplot failure: other figures not drawn"
 grep -q memory "$TMP/o" && fail "gnuplot failure: reported the failed figure"
+# D16: a figure not drawn any more is removed even when another failed,
+# so that the page does not show it
+[ ! -e "$S/plots/throughput_reads_uniform_k5.svg" ] ||
+	fail "gnuplot failure: a stale image stayed"
+grep -q "throughput_reads_uniform_k5" "$S/plots/index.html" &&
+	fail "gnuplot failure: the page shows a stale image"
 
 # 12. who wins where: with 5 repetitions a clear difference is
 # significant and coloured, an equal one grey; with 3 nothing can be
