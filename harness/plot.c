@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -808,6 +809,15 @@ struct ctx {
 	struct sbuf written; /* names written, for the report */
 };
 
+/* Is the file system holding `dir` full (for an unprivileged writer)? */
+static bool
+fs_full(const char *dir)
+{
+	struct statvfs v;
+
+	return statvfs(dir, &v) == 0 && v.f_bavail == 0;
+}
+
 /* The last non-empty line gnuplot wrote since `from`, for the message. */
 static void
 last_log_line(int fd, off_t from, char *buf, size_t len)
@@ -916,7 +926,7 @@ draw(struct ctx *x, const char *script, const char *name, struct sbuf *vars)
 		char head[512], msg[400], *out = NULL;
 		struct stat st;
 		off_t at;
-		int rc;
+		int rc, werr;
 
 		all.len = 0;
 		if (all.p)
@@ -936,20 +946,32 @@ draw(struct ctx *x, const char *script, const char *name, struct sbuf *vars)
 			x->failed++;
 			break;
 		}
-		at = lseek(x->logfd, 0, SEEK_END);
 		snprintf(head, sizeof(head), "## %s.%s (%s)\n", name, fmts[i],
 			 script);
-		if (write(x->logfd, head, strlen(head)) < 0)
-			at = -1;
+		/* gnuplot's lines start after our header (D31). */
+		werr = write(x->logfd, head, strlen(head)) < 0 ? errno : 0;
+		at = lseek(x->logfd, 0, SEEK_END);
 		rc = spawn_gnuplot(x->gpdir, all.p, script, x->logfd);
 		if (asprintf(&out, "%s/%s.%s", x->outdir, name, fmts[i]) < 0)
 			out = NULL;
-		if (rc == 0 && out && !stat(out, &st) && st.st_size > 0) {
+		/* On a full disk the image may be cut short: not drawn. */
+		if (rc == 0 && out && !stat(out, &st) && st.st_size > 0 &&
+		    !fs_full(x->outdir)) {
 			free(out);
 			continue;
 		}
 		free(out);
 		last_log_line(x->logfd, at < 0 ? 0 : at, msg, sizeof(msg));
+		/*
+		 * A full disk: gnuplot's own lines (if it could write any)
+		 * are its consequences; say the cause.
+		 */
+		if (werr == ENOSPC || werr == EDQUOT || fs_full(x->outdir))
+			snprintf(msg, sizeof(msg), "%s: %s", x->outdir,
+				 strerror(werr == EDQUOT ? EDQUOT : ENOSPC));
+		else if (werr)
+			snprintf(msg, sizeof(msg), "%s: %s", x->log_path,
+				 strerror(werr));
 		fprintf(stderr,
 			"mapbench: plot: gnuplot failed to draw %s.%s (%s): "
 			"%s; see %s\n",

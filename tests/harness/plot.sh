@@ -325,4 +325,29 @@ grep -q "results.csv:$n2: column p99_ns: invalid value '-1'" "$TMP/e" ||
 	fail "negative p99_ns not refused: $(cat "$TMP/e")"
 grep -q "^syncmap	uniform	1000	1	50	" "$S/summary.tsv" &&
 	fail "negative: the bad row was aggregated"
+
+# 15. a full disk while drawing (D31): the message names the cause
+# (ENOSPC), not a line of gnuplot.log left by another figure.  Needs a
+# small tmpfs: root and unshare -m, else skipped (said).
+if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
+	S=$TMP/fullsrc
+	mksweep "$S"
+	mkdir -p "$TMP/mnt"
+	rm -f "$TMP/full.rc"
+	unshare -m sh -c '
+		mount -t tmpfs -o size=256k tmpfs "$1" || exit 9
+		cp -r "$2" "$1/sw" || exit 9
+		dd if=/dev/zero of="$1/fill" bs=4k 2>/dev/null
+		truncate -s -40k "$1/fill"
+		cd "$3/cwd" && "$4" plot "$1/sw" >/dev/null 2>"$3/full.err"
+		echo $? >"$3/full.rc"' sh "$TMP/mnt" "$S" "$TMP" "$MB"
+	[ "$(cat "$TMP/full.rc" 2>/dev/null)" = 1 ] ||
+		fail "full disk: exit $(cat "$TMP/full.rc" 2>/dev/null), want 1: $(head -3 "$TMP/full.err")"
+	grep -q "gnuplot failed to draw .*: .*/plots: No space left on device; see" "$TMP/full.err" ||
+		fail "full disk: ENOSPC not said: $(head -3 "$TMP/full.err")"
+	grep -q 'failed to draw [^:]*: "' "$TMP/full.err" &&
+		fail "full disk: a gnuplot.log line quoted: $(grep -m1 'failed to draw [^:]*: "' "$TMP/full.err")"
+else
+	echo "plot: SKIPPED the full-disk check (needs root and unshare -m)"
+fi
 finish
