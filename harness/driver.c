@@ -1227,13 +1227,13 @@ measure_after(struct plan *p, struct worker *ws, struct result *r,
  * The row's status: the first thing that makes its figures not what they
  * claim.  A window longer than asked by more than half, plus scheduling
  * slack, was stretched: the process was stopped or starved.  The slack
- * is a quarter of the window, at least 30 ms (a few scheduler slices)
- * and at most 250 ms: a 20 ms window may end at 60 ms, not at 280.
+ * is a quarter of the window, at least 40 ms (a few scheduler slices)
+ * and at most 250 ms: a 20 ms window may end at 70 ms, not at 280.
  */
 static void
 set_status(const struct config *c, struct result *r)
 {
-	double slack = fmin(fmax(c->duration / 4, 0.03), 0.25);
+	double slack = fmin(fmax(c->duration / 4, 0.04), 0.25);
 
 	if (r->failed_ops)
 		snprintf(r->status, sizeof(r->status), "failed_ops");

@@ -45,6 +45,18 @@ rc=$?
 [ "$rc" -ne 0 ] || fail "check with an exiting constructor: exit 0"
 grep -q "called exit()" "$TMP/c.out" ||
 	fail "exiting constructor not said: $(cat "$TMP/c.out")"
+# ... in every command that loads plugins, and a sweep writes nothing.
+for c in "lincheck --impl hx_ok --histories 2" \
+	"run --impl hx_ok --threads 1 --keys 1000 --duration 20ms" \
+	"sweep --impl hx_ok --threads 1 --read 90 --keys 1000 --duration 20ms --out $TMP/ctor --no-plot"; do
+	# shellcheck disable=SC2086
+	HX_CTOR_EXIT=1 "$MB" ${c%% *} $L ${c#* } >"$TMP/c.out" 2>&1
+	rc=$?
+	[ "$rc" -eq 1 ] || fail "${c%% *} with an exiting constructor: exit $rc, want 1"
+	grep -q "a constructor of the --impl-lib plugin called exit()" "$TMP/c.out" ||
+		fail "${c%% *}: exiting constructor not said: $(cat "$TMP/c.out")"
+done
+[ ! -e "$TMP/ctor" ] || fail "sweep with an exiting constructor wrote $TMP/ctor"
 
 # A plugin's summary with a newline and ESC reaches the terminal as '?'.
 "$MB" list $L >"$TMP/list.out" 2>&1 || fail "list with the plugin"
