@@ -1228,12 +1228,17 @@ measure_after(struct plan *p, struct worker *ws, struct result *r,
  * claim.  A window longer than asked by more than half, plus scheduling
  * slack, was stretched: the process was stopped or starved.  The slack
  * is a quarter of the window, at least 40 ms (a few scheduler slices)
- * and at most 250 ms: a 20 ms window may end at 70 ms, not at 280.
+ * and at most 250 ms: a 20 ms window may end at 70 ms, not at 280.  With
+ * more threads than CPUs each thread waits that many slices to see the
+ * window end: the slack grows by threads / CPUs.
  */
 static void
 set_status(const struct config *c, struct result *r)
 {
-	double slack = fmin(fmax(c->duration / 4, 0.04), 0.25);
+	double over = r->ncpus > 0 && c->threads > (unsigned)r->ncpus
+			      ? (double)c->threads / r->ncpus
+			      : 1;
+	double slack = fmin(fmax(c->duration / 4, 0.04), 0.25) * over;
 
 	if (r->failed_ops)
 		snprintf(r->status, sizeof(r->status), "failed_ops");
