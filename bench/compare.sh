@@ -1,28 +1,44 @@
 #!/bin/sh
 # Go vs C on Go's sync.Map benchmark workloads, on this machine, in one go:
-# gbench (C maps, Google Benchmark) and gopeer (Go's sync.Map and the
-# RWMutexMap / DeepCopyMap reference maps) with the same workloads, thread
-# counts and repetitions, then a table and plots.  The statistics are
+# gbench (C maps, Google Benchmark) and Go's own benchmarks of its sync
+# package (`go test sync -bench`: sync.Map and the RWMutexMap / DeepCopyMap
+# reference maps), for each Go release asked for, with the same workloads,
+# thread counts and repetitions, then tables and plots.  The statistics are
 # `mapbench compare`'s (harness/stats.c): the two sides become one
 # sweep-like directory OUT/sweep with an impl per map, compared with
 # --impl go:sync.Map,... --metric ns_per_op.
 #
-#	bench/compare.sh [--reps N] [--threads 1,2,4] [--workloads A,B]
-#	                 [--impls syncmap,null|all]
+#	bench/compare.sh [--go 1.23,1.24] [--reps N] [--threads 1,2,4]
+#	                 [--workloads A,B] [--impls syncmap,null|all]
 #	                 [--min-time SECONDS] [--benchtime GO_BENCHTIME]
 #	                 [--build DIR] [--out DIR] [--plots DIR]
-#	                 [--from DIR] [--mapbench PATH]
+#	                 [--from DIR] [--mapbench PATH] [--quick]
+#
+# --go: the Go releases to compare against, in order (default 1.23,1.24,
+# those installed or fetched: bench/go/gotool.sh; Go 1.24 comes from
+# bench/go/fetch_go124.sh).  The first one is "Go" in the Go-vs-C table
+# (its sync.Map, RWMutexMap and DeepCopyMap); every one's sync.Map goes
+# into OUT/versions (bench/go/versions.sh): syncmap vs Go 1.23's sync.Map,
+# hashtrie vs Go 1.24's (the hash-trie), and old vs new in both languages
+# (Go 1.23 vs 1.24, syncmap vs hashtrie).  Go's benchmarks are named
+# Benchmark<Workload> up to Go 1.23 and BenchmarkMap<Workload> from 1.24;
+# each release's own test binary is asked which it has.
+# --quick: a test run (--reps 1 --threads 1 --workloads
+# LoadMostlyHits,SwapMostlyMisses --impls syncmap,hashtrie --min-time 0.05
+# --benchtime 50ms unless given): numbers too short to publish.
 #
 # C and Go are measured interleaved, so that drift hits both alike: for
 # each rep, for each workload, one gbench run (the --impls C maps, default
 # syncmap,rwlock,lfht,hashtrie,null and the library maps boostcfm, tbbhash,
-# cuckoo, cdsfeldman that this build has; all: every map gbench has) and one
-# gopeer run, C first on odd reps and Go first on even ones.
+# cuckoo, cdsfeldman that this build has; all: every map gbench has) and
+# one run of each Go release's sync benchmark, C first on odd reps and Go
+# first on even ones (the Go releases in reverse order then).
 # --from DIR reuses DIR/raw/ (or an older run's DIR/gbench.json and
 # DIR/gopeer.csv) without measuring: tables and plots again, e.g. after an
 # interrupted run or a failed table step (compare.sh prints the command).
 # Writes OUT (default results/go-vs-c): raw/rep-N/{gbench-W.json,
-# gbench-W.txt,gopeer-W.csv} and raw/plan.txt, sweep/,
+# gbench-W.txt,gopeer-W.csv (the first Go release), gostd-V-W.csv (the
+# others), go-V-W.txt (Go's output)} and raw/plan.txt, sweep/, versions/,
 # comparison.{txt,csv,md}, counters/*.csv, meta.json, plot/*.dat; and
 # PLOTS (default plots/go-vs-c): go-vs-c.{svg,png}, syncmap-ratio.{svg,png},
 # ratios.svg and index.html (mapbench compare --plot/--html).
@@ -36,20 +52,23 @@ libimpls="boostcfm tbbhash cuckoo cdsfeldman"
 default_impls=1
 build=build out=results/go-vs-c plots=plots/go-vs-c from= mapbench=
 goref=go:sync.Map
+go_versions= quick=0 given=
 
 usage() {
-	sed -n '2,28s/^# \{0,1\}//p' "$0" >&2
+	sed -n '2,44s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 }
 need_arg() { [ $# -ge 2 ] || { echo "compare: $1 needs a value" >&2; exit 2; }; }
 while [ $# -gt 0 ]; do
 	case $1 in
-	--reps) need_arg "$@"; reps=$2; shift 2 ;;
-	--threads) need_arg "$@"; threads=$2; shift 2 ;;
-	--workloads) need_arg "$@"; workloads=$2; shift 2 ;;
-	--impls) need_arg "$@"; cimpls=$2; default_impls=0; shift 2 ;;
-	--min-time) need_arg "$@"; min_time=$2; shift 2 ;;
-	--benchtime) need_arg "$@"; benchtime=$2; shift 2 ;;
+	--go) need_arg "$@"; go_versions=$2; given="$given go"; shift 2 ;;
+	--quick) quick=1; shift ;;
+	--reps) need_arg "$@"; reps=$2; given="$given reps"; shift 2 ;;
+	--threads) need_arg "$@"; threads=$2; given="$given threads"; shift 2 ;;
+	--workloads) need_arg "$@"; workloads=$2; given="$given workloads"; shift 2 ;;
+	--impls) need_arg "$@"; cimpls=$2; default_impls=0; given="$given cimpls"; shift 2 ;;
+	--min-time) need_arg "$@"; min_time=$2; given="$given min_time"; shift 2 ;;
+	--benchtime) need_arg "$@"; benchtime=$2; given="$given benchtime"; shift 2 ;;
 	--build) need_arg "$@"; build=$2; shift 2 ;;
 	--out) need_arg "$@"; out=$2; shift 2 ;;
 	--plots) need_arg "$@"; plots=$2; shift 2 ;;
@@ -59,6 +78,14 @@ while [ $# -gt 0 ]; do
 	*) echo "compare: unknown option '$1' (see --help)" >&2; exit 2 ;;
 	esac
 done
+if [ "$quick" = 1 ]; then
+	for o in reps:1 threads:1 workloads:LoadMostlyHits,SwapMostlyMisses \
+		cimpls:syncmap,hashtrie min_time:0.05 benchtime:50ms; do
+		case " $given " in *" ${o%%:*} "*) continue ;; esac
+		eval "${o%%:*}=\${o#*:}"
+		[ "${o%%:*}" != cimpls ] || default_impls=0
+	done
+fi
 # Every argument is checked before anything is built, run or written:
 # one line, exit 2.  Only string tests here: no `[ -ge ]` on user text.
 die() { echo "compare: $*" >&2; exit 2; }
@@ -94,6 +121,17 @@ case $benchtime in
 *) die "--benchtime: '$benchtime': want Go's form, e.g. 1s, 500ms or 1000x" ;;
 esac
 is_positive "$min_time" || die "--min-time takes seconds > 0, e.g. 0.5 (got '$min_time')"
+case " $given " in *" go "*) [ -n "$go_versions" ] || die "--go: empty; want Go releases like 1.23,1.24" ;; esac
+case ${go_versions:-1.23} in
+*[!0-9.,]*) die "--go: a character other than digits, '.' and ','; want Go releases like 1.23,1.24" ;;
+,* | *, | *,,*) die "--go takes Go releases like 1.23,1.24 (got '$go_versions')" ;;
+esac
+for v in $(echo "${go_versions:-1.23}" | tr , ' '); do
+	case $v in
+	1.23 | 1.24) ;;
+	*) die "--go: '$v' is not a Go release this script measures; want 1.23 and/or 1.24, e.g. --go 1.23,1.24" ;;
+	esac
+done
 # Go's sync.Map benchmark workloads (map_bench_test.go), as in
 # harness/workloads.c and bench/go.
 known=" LoadMostlyHits LoadMostlyMisses LoadOrStoreBalanced LoadOrStoreUnique
@@ -159,13 +197,37 @@ for tool in gnuplot:gnuplot-nox cmake:cmake; do
 	fi
 done
 
+GOTOOL_ROOT=$root
 . bench/go/gotool.sh
 go_pick compare || {
 	echo "compare: no Go toolchain: apt-get install -t bookworm-backports golang-1.23-go (scripts/setup.sh, as root)" >&2
 	exit 2
 }
+# The Go releases measured: each one's go command in GO_<1_23>.  Asked
+# for by --go: each must be there; by default: those that are.
+run_go_versions=
+if [ -z "$from" ]; then
+	for v in $(echo "${go_versions:-1.23,1.24}" | tr , ' '); do
+		if go_pick compare "$v"; then
+			case " $run_go_versions " in *" $v "*) continue ;; esac
+			run_go_versions="$run_go_versions $v"
+			eval "GO_$(echo "$v" | tr . _)=\$GO GOV_$(echo "$v" | tr . _)=\$GO_VERSION"
+			echo "compare: Go $v: $GO ($GO_VERSION)" >&2
+		elif [ -n "$go_versions" ]; then
+			if [ "$v" = 1.24 ]; then
+				die "--go 1.24: no Go 1.24 here: bench/go/fetch_go124.sh fetches Debian trixie's into build/go-1.24 (scripts/setup.sh runs it), or set MAPBENCH_GO124 to a go 1.24 command"
+			fi
+			die "--go 1.23: no Go 1.23 here: apt-get install -t bookworm-backports golang-1.23-go (scripts/setup.sh, as root), or set MAPBENCH_GO123"
+		else
+			echo "compare: note: no Go $v here; comparing without it (bench/go/fetch_go124.sh fetches Go 1.24)" >&2
+		fi
+	done
+	[ -n "$run_go_versions" ] || die "--go: none of ${go_versions:-1.23,1.24} is installed"
+	go_pick compare 2>/dev/null # GO: the peer's Go again, for the Go tools
+	run_go_versions=${run_go_versions# }
+fi
 
-cmdline="bench/compare.sh --reps $reps --threads $threads --impls $cimpls --min-time $min_time --benchtime $benchtime${workloads:+ --workloads $workloads}"
+cmdline="bench/compare.sh --go $(echo "$run_go_versions" | tr ' ' ,) --reps $reps --threads $threads --impls $cimpls --min-time $min_time --benchtime $benchtime${workloads:+ --workloads $workloads}"
 
 if [ -z "$from" ] || [ -z "$mapbench" ]; then
 	echo "compare: building gbench and mapbench in $build" >&2
@@ -179,9 +241,24 @@ mapbench=${mapbench:-$build/harness/mapbench}
 gocache=$build/bench/gocache
 mkdir -p "$gocache" "$build/bench"
 export GOCACHE="${GOCACHE:-$gocache}" GOPROXY=off GOTOOLCHAIN=local
-echo "compare: building the Go peer with $GO ($GO_VERSION)" >&2
-(cd bench/go && "$GO" build -o "$build/bench/gopeer" . &&
-	"$GO" build -o "$build/bench/gocompare" ./compare)
+echo "compare: building the Go tools with $GO ($GO_VERSION)" >&2
+(cd bench/go && "$GO" build -o "$build/bench/gocompare" ./compare)
+# Each Go release's own sync test binary, and its benchmarks' prefix.
+for v in $run_go_versions; do
+	eval "gocmd=\$GO_$(echo "$v" | tr . _)"
+	echo "compare: building Go $v's sync benchmarks ($gocmd test -c sync)" >&2
+	"$gocmd" test -c -o "$build/bench/sync-go$v.test" sync
+	if "$build/bench/sync-go$v.test" -test.list '^BenchmarkMapLoadMostlyHits$' |
+		grep -q '^BenchmarkMapLoadMostlyHits$'; then
+		eval "PFX_$(echo "$v" | tr . _)=BenchmarkMap"
+	elif "$build/bench/sync-go$v.test" -test.list '^BenchmarkLoadMostlyHits$' |
+		grep -q '^BenchmarkLoadMostlyHits$'; then
+		eval "PFX_$(echo "$v" | tr . _)=Benchmark"
+	else
+		echo "compare: Go $v's sync package has neither BenchmarkMapLoadMostlyHits nor BenchmarkLoadMostlyHits" >&2
+		exit 1
+	fi
+done
 
 # The C maps: each a map gbench has, duplicates dropped, registry order
 # for all.  Checked before anything is measured or written.
@@ -251,10 +328,64 @@ run_c() { # REPDIR WORKLOAD
 	mv "$1/.gbench-$2.txt.tmp" "$1/gbench-$2.txt"
 	mv "$1/.gbench-$2.json.tmp" "$1/gbench-$2.json"
 }
-run_go() { # REPDIR WORKLOAD
-	"$build/bench/gopeer" -workloads "$2" -reps 1 -threads "$threads" \
-		-benchtime "$benchtime" >"$1/.gopeer-$2.csv.tmp"
-	mv "$1/.gopeer-$2.csv.tmp" "$1/gopeer-$2.csv"
+# One Go release's `go test sync -bench` of one workload, its output kept
+# (go-V-W.txt) and turned into gopeer's CSV: the first release's three
+# maps as gopeer-W.csv (the Go-vs-C table's), the others' sync.Map as
+# gostd-V-W.csv.  ns/op is Go's: wall ns over all goroutines' iterations.
+run_go_v() { # REPDIR WORKLOAD VERSION
+	vv=$(echo "$3" | tr . _)
+	eval "pfx=\$PFX_$vv"
+	if [ "$3" = "${run_go_versions%% *}" ]; then
+		csv=gopeer-$2.csv
+		subs='^\*sync(_test)?\.(Map|RWMutexMap|DeepCopyMap)$'
+	else
+		csv=gostd-$3-$2.csv
+		subs='^\*sync\.Map$'
+	fi
+	if ! "$build/bench/sync-go$3.test" -test.run '^$' \
+		-test.bench "^$pfx$2\$/$subs" -test.cpu "$threads" \
+		-test.count 1 -test.benchtime "$benchtime" \
+		>"$1/.go-$3-$2.txt.tmp" 2>&1; then
+		cat "$1/.go-$3-$2.txt.tmp" >&2
+		echo "compare: Go $3's sync benchmark failed on $2" >&2
+		exit 1
+	fi
+	mv "$1/.go-$3-$2.txt.tmp" "$1/go-$3-$2.txt"
+	eval "gv=\$GOV_$vv"
+	# A map Go skips (DeepCopyMap on its quadratic workloads) has no
+	# line: a "skipped" row, as gopeer wrote.
+	awk -v w="$2" -v pfx="$pfx" -v gv="$gv" -v threads="$threads" \
+		-v maps="$(case $csv in gopeer-*) echo sync.Map,RWMutexMap,DeepCopyMap ;; *) echo sync.Map ;; esac)" '
+	BEGIN { print "workload,map,threads,rep,status,iterations,ns_per_op,go_version,note" }
+	$1 ~ ("^" pfx w "/") && $4 == "ns/op" {
+		split($1, part, "/"); m = part[2]; t = 1
+		if (match(m, /-[0-9]+$/)) { t = substr(m, RSTART + 1); m = substr(m, 1, RSTART - 1) }
+		sub(/^\*sync_test\./, "", m)
+		sub(/^\*/, "", m)
+		printf "%s,%s,%d,0,ok,%d,%s,%s,\"\"\n", w, m, t, $2, $3, gv
+		seen[m, t + 0] = 1
+		ok++
+	}
+	END {
+		if (!ok) exit 1
+		nm = split(maps, ms, ","); nt = split(threads, ts, ",")
+		for (i = 1; i <= nm; i++)
+			for (j = 1; j <= nt; j++)
+				if (!((ms[i], ts[j] + 0) in seen))
+					printf "%s,%s,%d,0,skipped,0,,%s,\"not run by Go'"'"'s benchmark (DeepCopyMap is quadratic there)\"\n", w, ms[i], ts[j], gv
+	}' "$1/go-$3-$2.txt" >"$1/.$csv.tmp" || {
+		cat "$1/go-$3-$2.txt" >&2
+		echo "compare: no ns/op in Go $3's output for $2 (above)" >&2
+		exit 1
+	}
+	mv "$1/.$csv.tmp" "$1/$csv"
+}
+run_go() { # REPDIR WORKLOAD [reverse]
+	vs=$run_go_versions
+	[ -z "${3:-}" ] || vs=$(echo "$vs" | tr ' ' '\n' | sed -n '1!G;h;$p')
+	for v in $vs; do
+		run_go_v "$1" "$2" "$v"
+	done
 }
 
 if [ -n "$from" ]; then
@@ -281,12 +412,12 @@ else
 	rm -f "$out/gbench.json" "$out/gopeer.csv" "$out/gbench.txt"
 	mkdir -p "$raw"
 	wl_list=$(echo ${workloads:-$known} | tr , ' ')
-	order="interleaved by workload; C first on odd reps, Go first on even"
-	printf 'reps %s\nthreads %s\nimpls %s\nworkloads %s\norder %s\ncommand %s\n' \
-		"$reps" "$threads" "$run_impls" "$wl_list" "$order" "$cmdline" \
-		>"$raw/.plan.txt.tmp"
+	order="interleaved by workload; C first on odd reps, Go first on even (Go releases in reverse)"
+	printf 'reps %s\nthreads %s\nimpls %s\ngo %s\nworkloads %s\norder %s\ncommand %s\n' \
+		"$reps" "$threads" "$run_impls" "$run_go_versions" "$wl_list" \
+		"$order" "$cmdline" >"$raw/.plan.txt.tmp"
 	mv "$raw/.plan.txt.tmp" "$raw/plan.txt"
-	echo "compare: measuring $reps reps, threads $threads, C maps $run_impls and Go's three, $order" >&2
+	echo "compare: measuring $reps reps, threads $threads, C maps $run_impls and Go $run_go_versions, $order" >&2
 	phase=measure
 	r=1
 	while [ "$r" -le "$reps" ]; do
@@ -298,7 +429,7 @@ else
 				run_go "$raw/rep-$r" "$w"
 			else
 				echo "compare: rep $r/$reps $w (Go first)" >&2
-				run_go "$raw/rep-$r" "$w"
+				run_go "$raw/rep-$r" "$w" reverse
 				run_c "$raw/rep-$r" "$w"
 			fi
 		done
@@ -333,4 +464,6 @@ esac
 gnuplot -e "datadir='$out/plot'; outdir='$plots'" plots/go-vs-c.gp
 "$mapbench" compare --impl "$impls" --metric ns_per_op \
 	--plot "$plots/ratios.svg" --html "$plots/index.html" "$out/sweep" >/dev/null
-echo "compare: wrote $out/comparison.{md,txt,csv}, $plots/*.svg, *.png, index.html" >&2
+# Go's releases against each other and against their C ports
+sh bench/go/versions.sh "$out" "$build/bench/gocompare" "$mapbench" "$cmdline"
+echo "compare: wrote $out/comparison.{md,txt,csv}, $out/versions/versions.md, $plots/*.svg, *.png, index.html" >&2

@@ -24,19 +24,24 @@ ll=$build/harness/leanloop
 [ -x "$mb" ] && [ -x "$ll" ] || { echo "leanloop.sh: build $mb and $ll first" >&2; exit 2; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-echo "impl rep mapbench_mops_per_cpu_s leanloop_mops_per_cpu_s mapbench/leanloop"
+echo "impl rep mapbench_mops_per_cpu_s leanloop_mops_per_cpu_s mapbench/leanloop mapbench_status"
 for impl in $(echo "$impls" | tr ',' ' '); do
 	r=1
 	while [ "$r" -le "$reps" ]; do
+		# Exit 1 is a row that is not ok (its status is printed).
+		rc=0
 		"$mb" run --impl "$impl" --threads 1 --read 100 --keys "$keys" \
 			--duration "${seconds}s" --latency-sample 0 --no-isolate \
-			--format csv >"$tmp/mb.csv" 2>/dev/null
+			--format csv >"$tmp/mb.csv" 2>"$tmp/mb.err" || rc=$?
+		[ "$rc" -le 1 ] || { cat "$tmp/mb.err" >&2; exit 1; }
 		col=$(head -1 "$tmp/mb.csv" | tr ',' '\n' | grep -nx mops_per_cpu_s | cut -d: -f1)
 		a=$(sed -n 2p "$tmp/mb.csv" | cut -d, -f"$col")
+		col=$(head -1 "$tmp/mb.csv" | tr ',' '\n' | grep -nx status | cut -d: -f1)
+		st=$(sed -n 2p "$tmp/mb.csv" | cut -d, -f"$col")
 		b=$("$ll" --impl "$impl" --keys "$keys" --seconds "$seconds" |
 			tr ' ' '\n' | sed -n 's/^mops_per_cpu_s=//p')
-		awk -v i="$impl" -v r="$r" -v a="$a" -v b="$b" \
-			'BEGIN { printf "%s %d %.2f %.2f %.3f\n", i, r, a, b, a / b }'
+		awk -v i="$impl" -v r="$r" -v a="$a" -v b="$b" -v s="$st" \
+			'BEGIN { printf "%s %d %.2f %.2f %.3f %s\n", i, r, a, b, a / b, s }'
 		r=$((r + 1))
 	done
 done

@@ -1,5 +1,5 @@
 /*
- * mapbench check: the project's correctness suites (tests/suites.h: the
+ * mapbench check: the project's correctness suites (suites/suites.h: the
  * very code ctest runs) on any map, built in or from a plugin.
  *
  * Every test runs in a child process of its own, so a map that crashes
@@ -175,7 +175,7 @@ read_report(int fd)
 
 /*
  * Print what a passed or skipped check left out because the map declares
- * it cannot do it (the "[ DECLARED ]" lines of tests/testutil.h and
+ * it cannot do it (the "[ DECLARED ]" lines of suites/testutil.h and
  * lincheck's "declared:" lines).
  */
 static void

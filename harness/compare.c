@@ -47,11 +47,11 @@
 
 #include "compare.h"
 #include "figures.h"
+#include "gnuplot.h"
 #include "map.h"
 #include "report.h"
+#include "sweepdir.h"
 #include "stats.h"
-
-extern char **environ;
 
 /* The identity of a configuration: the one list (display order). */
 const char *const compare_identity_cols[] = {
@@ -73,12 +73,6 @@ compare_method_col(const char *name)
 		if (strcmp(name, method[i]) == 0)
 			return 1;
 	return 0;
-}
-
-int
-compare_status_ok(const char *status)
-{
-	return status[0] == '\0' || strcmp(status, "ok") == 0;
 }
 
 static int
@@ -140,424 +134,6 @@ compare_metric_direction(const char *metric)
 	    strcmp(metric, "peak_rss_kb") == 0)
 		return -1;
 	return 0;
-}
-
-/* ---------------------------------------------------------------- */
-/* results.csv, read with lengths */
-
-static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
-void
-sweep_csv_free(struct sweep_csv *t)
-{
-	free(t->text);
-	free(t->head);
-	free(t->field);
-	free(t->line);
-	memset(t, 0, sizeof(*t));
-}
-
-int
-sweep_csv_col(const struct sweep_csv *t, const char *name)
-{
-	for (size_t i = 0; i < t->ncols; i++)
-		if (strcmp(t->head[i], name) == 0)
-			return (int)i;
-	return -1;
-}
-
-/*
- * Split the line text[0..len) (no newline) at commas into out[] (at most
- * max); fields are NUL-terminated in place.  Returns the field count, or
- * max + 1 when there are more.
- */
-static size_t
-split_fields(char *text, size_t len, char **out, size_t max)
-{
-	size_t n = 0, start = 0;
-
-	for (size_t i = 0; i <= len; i++) {
-		if (i < len && text[i] != ',')
-			continue;
-		if (n == max)
-			return max + 1;
-		out[n++] = text + start;
-		text[i] = '\0';
-		start = i + 1;
-	}
-	return n;
-}
-
-/* The columns that, with `rep`, identify one repetition of a row. */
-static const char *const repetition_cols[] = {
-	"impl",
-	"workload",
-	"threads",
-	"read_pct",
-	"mix",
-	"keys",
-	"dist",
-	"prefill_pct",
-	"duration_s",
-	"latency_sample",
-	"ops_per_thread",
-	"warmup",
-	"sizing",
-	"isolated",
-	NULL,
-};
-
-struct rep_key {
-	char *key;
-	size_t row;
-};
-
-static int
-cmp_rep_key(const void *pa, const void *pb)
-{
-	const struct rep_key *a = pa, *b = pb;
-	int d = strcmp(a->key, b->key);
-
-	if (d)
-		return d;
-	return a->row < b->row ? -1 : a->row > b->row;
-}
-
-/*
- * A configuration's repetitions are its rows told apart by `rep`: an ok
- * row whose (configuration, rep) an earlier ok row already has is a
- * duplicate (a file appended to itself, rows copied twice), said on
- * stderr with the count and dropped, so that it is not counted as one
- * more repetition.  Rows that are not ok are kept: a non-ok row and a
- * later ok row of the same (configuration, rep) are a re-measurement.
- * Without a `rep` column there is nothing to tell rows apart by.
- * 0, or -1 when out of memory.
- */
-static int
-drop_duplicates(const char *path, struct sweep_csv *t)
-{
-	int cols[32], rep = sweep_csv_col(t, "rep"),
-		      st = sweep_csv_col(t, "status");
-	size_t nc = 0, nk = 0, ndup = 0, first_dup = 0, first_of = 0, w = 0;
-	struct rep_key *k;
-	bool *drop;
-
-	if (rep < 0 || t->nrows < 2)
-		return 0;
-	for (size_t i = 0; repetition_cols[i]; i++) {
-		int c = sweep_csv_col(t, repetition_cols[i]);
-
-		if (c >= 0)
-			cols[nc++] = c;
-	}
-	cols[nc++] = rep;
-	k = calloc(t->nrows, sizeof(*k));
-	drop = calloc(t->nrows, sizeof(*drop));
-	if (!k || !drop)
-		goto oom;
-	for (size_t r = 0; r < t->nrows; r++) {
-		size_t len = 1, n = 0;
-
-		if (!compare_status_ok(sweep_csv_get(t, r, st)))
-			continue;
-		for (size_t i = 0; i < nc; i++)
-			len += strlen(sweep_csv_get(t, r, cols[i])) + 1;
-		k[nk].key = malloc(len);
-		if (!k[nk].key)
-			goto oom;
-		for (size_t i = 0; i < nc; i++)
-			n += (size_t)snprintf(k[nk].key + n, len - n, "%s\x1f",
-					      sweep_csv_get(t, r, cols[i]));
-		k[nk++].row = r;
-	}
-	qsort(k, nk, sizeof(*k), cmp_rep_key);
-	for (size_t i = 1, g = 0; i < nk; i++) {
-		if (strcmp(k[i].key, k[g].key)) {
-			g = i; /* a new (configuration, rep): its first row */
-			continue;
-		}
-		drop[k[i].row] = true;
-		if (!ndup++ || t->line[k[i].row] < first_dup) {
-			first_dup = t->line[k[i].row];
-			first_of = t->line[k[g].row];
-		}
-	}
-	for (size_t i = 0; i < nk; i++)
-		free(k[i].key);
-	free(k);
-	if (ndup) {
-		fprintf(stderr,
-			"mapbench: %s: %zu ok rows repeat the configuration "
-			"and rep of an earlier ok row (the first on line %zu, "
-			"as line %zu); dropped: each repetition counts once\n",
-			path, ndup, first_dup, first_of);
-		for (size_t r = 0; r < t->nrows; r++) {
-			if (drop[r])
-				continue;
-			if (w != r) {
-				memmove(t->field + w * t->ncols,
-					t->field + r * t->ncols,
-					t->ncols * sizeof(char *));
-				t->line[w] = t->line[r];
-			}
-			w++;
-		}
-		t->nrows = w;
-		t->ndup = ndup;
-	}
-	free(drop);
-	return 0;
-oom:
-	if (k)
-		for (size_t i = 0; i < nk; i++)
-			free(k[i].key);
-	free(k);
-	free(drop);
-	return -1;
-}
-
-int
-sweep_csv_load(const char *path, struct sweep_csv *t, char *err, size_t errlen)
-{
-	FILE *f;
-	struct stat st;
-	size_t size, lineno = 0, pos = 0, cap = 0;
-	char **tmp = NULL;
-
-	memset(t, 0, sizeof(*t));
-	f = fopen(path, "rb");
-	if (!f) {
-		set_err(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
-		set_err(err, errlen, "%s: not a regular file", path);
-		fclose(f);
-		return -1;
-	}
-	size = (size_t)st.st_size;
-	t->text = malloc(size + 1);
-	if (!t->text || fread(t->text, 1, size, f) != size) {
-		set_err(err, errlen, "%s: cannot read: %s", path,
-			t->text ? strerror(errno) : "out of memory");
-		fclose(f);
-		sweep_csv_free(t);
-		return -1;
-	}
-	fclose(f);
-	t->text[size] = '\0';
-	if (size == 0) {
-		set_err(err, errlen, "%s: empty file (no header)", path);
-		goto fail;
-	}
-	while (pos < size) {
-		char *line = t->text + pos, *nl, **fields;
-		size_t len, nf, want;
-
-		lineno++;
-		nl = memchr(line, '\n', size - pos);
-		if (!nl) {
-			set_err(err, errlen,
-				"%s:%zu: last line has no newline (file cut "
-				"short?)",
-				path, lineno);
-			goto fail;
-		}
-		len = (size_t)(nl - line);
-		pos += len + 1;
-		if (len && line[len - 1] == '\r')
-			len--;
-		if (memchr(line, '\0', len)) {
-			set_err(err, errlen, "%s:%zu: NUL byte in the line",
-				path, lineno);
-			goto fail;
-		}
-		if (memchr(line, '"', len)) {
-			set_err(err, errlen,
-				"%s:%zu: quoted field (results.csv is written "
-				"without quoting)",
-				path, lineno);
-			goto fail;
-		}
-		if (len == 0) {
-			set_err(err, errlen, "%s:%zu: empty line", path,
-				lineno);
-			goto fail;
-		}
-		if (!t->head) {
-			size_t max = 1;
-
-			for (size_t i = 0; i < len; i++)
-				max += line[i] == ',';
-			t->head = malloc(max * sizeof(char *));
-			if (!t->head)
-				goto oom;
-			t->ncols = split_fields(line, len, t->head, max);
-			for (size_t i = 0; i < t->ncols; i++) {
-				if (!t->head[i][0]) {
-					set_err(err, errlen,
-						"%s:1: column %zu has no name",
-						path, i + 1);
-					goto fail;
-				}
-				for (size_t j = 0; j < i; j++)
-					if (!strcmp(t->head[i], t->head[j])) {
-						set_err(err, errlen,
-							"%s:1: column '%s' "
-							"twice",
-							path, t->head[i]);
-						goto fail;
-					}
-			}
-			tmp = malloc((t->ncols + 1) * sizeof(char *));
-			if (!tmp)
-				goto oom;
-			continue;
-		}
-		want = t->ncols;
-		nf = split_fields(line, len, tmp, want);
-		if (nf >= 1 && strcmp(tmp[0], t->head[0]) == 0) {
-			set_err(err, errlen,
-				"%s:%zu: a second header line ('%s' in column "
-				"'%s'): two files joined? one header, on line "
-				"1, is accepted",
-				path, lineno, tmp[0], t->head[0]);
-			goto fail;
-		}
-		if (nf != want) {
-			set_err(err, errlen,
-				"%s:%zu: %s%zu fields, the header "
-				"has %zu",
-				path, lineno, nf > want ? "more than " : "",
-				nf > want ? want : nf, want);
-			goto fail;
-		}
-		if (t->nrows == cap) {
-			size_t ncap = cap ? cap * 2 : 256;
-			char **nfld =
-				realloc(t->field, ncap * want * sizeof(char *));
-			size_t *nline;
-
-			if (!nfld)
-				goto oom;
-			t->field = nfld;
-			nline = realloc(t->line, ncap * sizeof(size_t));
-			if (!nline)
-				goto oom;
-			t->line = nline;
-			cap = ncap;
-		}
-		fields = t->field + t->nrows * want;
-		memcpy(fields, tmp, want * sizeof(char *));
-		t->line[t->nrows++] = lineno;
-	}
-	free(tmp);
-	if (drop_duplicates(path, t)) {
-		set_err(err, errlen, "%s: out of memory", path);
-		sweep_csv_free(t);
-		return -1;
-	}
-	return 0;
-oom:
-	set_err(err, errlen, "%s: out of memory", path);
-fail:
-	free(tmp);
-	sweep_csv_free(t);
-	return -1;
-}
-
-/* ---------------------------------------------------------------- */
-/* meta.json */
-
-const struct compare_meta_row compare_machine_rows[] = {
-	{"cpu", "machine.cpu_model"},
-	{"cpus online", "machine.cpus_online"},
-	{"cpus allowed", "machine.cpus_allowed"},
-	{"arch", "machine.arch"},
-	{"kernel", "machine.kernel"},
-	{"host", "machine.hostname"},
-	{"compiler", "build.compiler"},
-	{"build type", "build.build_type"},
-	{"cflags", "build.cflags"},
-	{"allocator", "build.allocator"},
-	{"liburcu", "build.liburcu"},
-	{"jansson", "build.jansson"},
-	{"jemalloc", "build.jemalloc"},
-	{"go", "go_version"},
-	{"commit", "build.git_commit"},
-	{"date", "date"},
-	{NULL, NULL},
-};
-
-static json_t *
-meta_get(json_t *meta, const char *dotted)
-{
-	char key[128];
-	const char *p = dotted;
-
-	while (meta && json_is_object(meta)) {
-		size_t n = strcspn(p, ".");
-
-		if (n >= sizeof(key))
-			return NULL;
-		memcpy(key, p, n);
-		key[n] = '\0';
-		meta = json_object_get(meta, key);
-		if (!p[n])
-			return meta;
-		p += n + 1;
-	}
-	return NULL;
-}
-
-/* One meta.json value as text ("" when absent). */
-void
-compare_meta_value(json_t *meta, const char *dotted, char *buf, size_t len)
-{
-	json_t *v = meta_get(meta, dotted);
-	size_t n = 0;
-
-	buf[0] = '\0';
-	if (!v)
-		return;
-	if (json_is_string(v)) {
-		snprintf(buf, len, "%s", json_string_value(v));
-	} else if (json_is_integer(v)) {
-		snprintf(buf, len, "%" JSON_INTEGER_FORMAT,
-			 json_integer_value(v));
-	} else if (json_is_real(v)) {
-		snprintf(buf, len, "%g", json_real_value(v));
-	} else if (json_is_boolean(v)) {
-		snprintf(buf, len, "%s", json_is_true(v) ? "yes" : "no");
-	} else if (json_is_array(v)) {
-		size_t i;
-		json_t *e;
-
-		json_array_foreach(v, i, e)
-		{
-			if (n >= len)
-				break;
-			n += (size_t)snprintf(
-				buf + n, len - n, "%s%s", i ? " " : "",
-				json_is_string(e) ? json_string_value(e) : "?");
-		}
-	}
-	if (strcmp(dotted, "build.git_commit") == 0 && buf[0]) {
-		json_t *d = meta_get(meta, "build.git_dirty");
-
-		if (strlen(buf) > 12)
-			buf[12] = '\0';
-		if (json_is_true(d) && len > 20)
-			strcat(buf, " (dirty)");
-	}
 }
 
 /* ---------------------------------------------------------------- */
@@ -973,7 +549,8 @@ method_warnings(struct cmp *c)
 			bool d = false;
 
 			for (int i = 0; i < c->nsrc; i++) {
-				json_t *v = meta_get(c->src[i].meta, *b);
+				json_t *v =
+					sweepdir_meta_get(c->src[i].meta, *b);
 				char *s =
 					v ? json_dumps(v, JSON_ENCODE_ANY |
 								  JSON_COMPACT)
@@ -995,7 +572,7 @@ method_warnings(struct cmp *c)
 			break;
 		snprintf(path, sizeof(path), "options.%s", keys[j]);
 		for (int i = 0; i < c->nsrc; i++) {
-			json_t *v = meta_get(c->src[i].meta, path);
+			json_t *v = sweepdir_meta_get(c->src[i].meta, path);
 			char *s = v ? json_dumps(v,
 						 JSON_ENCODE_ANY | JSON_COMPACT)
 				    : xstrdup("none");
@@ -1070,7 +647,7 @@ add_rows(struct cmp *c)
 			cl = &g->cell[ii];
 			cl->present = true;
 			status = sweep_csv_get(&s->csv, r, s->status_col);
-			if (!compare_status_ok(status)) {
+			if (!sweepdir_status_ok(status)) {
 				in->not_ok++;
 				continue;
 			}
@@ -1082,7 +659,7 @@ add_rows(struct cmp *c)
 			errno = 0;
 			x = strtod(v, &end);
 			if (end == v || *end || errno || !isfinite(x))
-				bad("%s:%zu: %s '%s' is not a number", in->arg,
+				bad("%s:%ld: %s '%s' is not a number", in->arg,
 				    s->csv.line[r], c->metric, v);
 			if (cl->n == cl->cap) {
 				cl->cap = cl->cap ? cl->cap * 2 : 8;
@@ -1210,8 +787,8 @@ analyse(struct cmp *c)
 
 /* A row label: the identity values that vary, name=value. */
 static void
-config_label(const struct cmp *c, const struct config *g, char *buf, size_t len,
-	     bool with_group)
+cmp_row_label(const struct cmp *c, const struct config *g, char *buf,
+	      size_t len, bool with_group)
 {
 	buf[0] = '\0';
 	if (with_group && g->group[0])
@@ -1560,22 +1137,24 @@ print_header(FILE *f, struct cmp *c)
 		for (int i = 0; i < ncol; i++)
 			grid_add(&t, (size_t)i + 1,
 				 ncol == 1 ? "" : c->in[i].label);
-		for (int r = 0; compare_machine_rows[r].label; r++) {
+		for (int r = 0; sweepdir_machine_rows[r].label; r++) {
 			bool any = false;
 
 			for (int i = 0; i < c->nsrc; i++) {
-				compare_meta_value(c->src[i].meta,
-						   compare_machine_rows[r].path,
-						   buf, sizeof(buf));
+				sweepdir_meta_value(
+					c->src[i].meta,
+					sweepdir_machine_rows[r].path, buf,
+					sizeof(buf));
 				any |= buf[0] != '\0';
 			}
 			if (!any)
 				continue;
-			grid_add(&t, 0, compare_machine_rows[r].label);
+			grid_add(&t, 0, sweepdir_machine_rows[r].label);
 			for (int i = 0; i < ncol; i++) {
-				compare_meta_value(c->src[c->in[i].src].meta,
-						   compare_machine_rows[r].path,
-						   buf, sizeof(buf));
+				sweepdir_meta_value(
+					c->src[c->in[i].src].meta,
+					sweepdir_machine_rows[r].path, buf,
+					sizeof(buf));
 				grid_add(&t, (size_t)i + 1, buf[0] ? buf : "?");
 			}
 		}
@@ -1605,7 +1184,7 @@ partial_configs(const struct cmp *c, FILE *f, json_t *arr)
 		if (all)
 			continue;
 		n++;
-		config_label(c, g, label, sizeof(label), true);
+		cmp_row_label(c, g, label, sizeof(label), true);
 		where[0] = '\0';
 		for (int j = 0; j < c->nin; j++)
 			if (g->cell[j].present)
@@ -1690,7 +1269,7 @@ print_text(FILE *f, struct cmp *c)
 
 			if (strcmp(g->group, group))
 				continue;
-			config_label(c, g, label, sizeof(label), false);
+			cmp_row_label(c, g, label, sizeof(label), false);
 			grid_add(&t, 0, label);
 			for (int j = 0; j < c->nin; j++) {
 				const struct cell *cl = &g->cell[j];
@@ -1816,13 +1395,13 @@ build_json(struct cmp *c)
 				      "na", (json_int_t)c->in[i].na);
 		json_t *m = json_object();
 
-		for (int r = 0; compare_machine_rows[r].label; r++) {
-			compare_meta_value(c->src[c->in[i].src].meta,
-					   compare_machine_rows[r].path, buf,
-					   sizeof(buf));
+		for (int r = 0; sweepdir_machine_rows[r].label; r++) {
+			sweepdir_meta_value(c->src[c->in[i].src].meta,
+					    sweepdir_machine_rows[r].path, buf,
+					    sizeof(buf));
 			if (buf[0])
 				json_object_set_new(
-					m, compare_machine_rows[r].label,
+					m, sweepdir_machine_rows[r].label,
 					json_string(buf));
 		}
 		json_object_set_new(o, "machine", m);
@@ -1965,9 +1544,7 @@ draw_plot(struct cmp *c)
 	char *panels[256];
 	int npanel = 0, tcol = -1, rc = 0, status;
 	FILE *gp;
-	pid_t pid;
-	posix_spawn_file_actions_t fa;
-	char *argv[] = {"gnuplot", "plot.gp", NULL};
+	int logfd, err;
 
 	for (int k = 0; k < c->nid; k++)
 		if (strcmp(compare_identity_cols[k], "threads") == 0 &&
@@ -2025,7 +1602,7 @@ draw_plot(struct cmp *c)
 				x++;
 				if (tcol >= 0)
 					c->varies[tcol] = false;
-				config_label(c, g, label, sizeof(label), true);
+				cmp_row_label(c, g, label, sizeof(label), true);
 				if (tcol >= 0)
 					c->varies[tcol] = keep_threads;
 				plot_label(label);
@@ -2151,14 +1728,21 @@ draw_plot(struct cmp *c)
 		rc = 1;
 		goto out;
 	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addchdir_np(&fa, tmpl);
-	posix_spawn_file_actions_addopen(&fa, 1, "gnuplot.log",
-					 O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	posix_spawn_file_actions_adddup2(&fa, 1, 2);
-	errno = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (errno) {
+	snprintf(path, sizeof(path), "%s/gnuplot.log", tmpl);
+	logfd = open(path,
+		     O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+		     0644);
+	if (logfd < 0) {
+		fprintf(stderr, "mapbench: compare: --plot: %s: %s\n", path,
+			strerror(errno));
+		rc = 1;
+		goto out;
+	}
+	status = gnuplot_run(tmpl, NULL, "plot.gp", logfd);
+	err = errno;
+	close(logfd);
+	errno = err;
+	if (status == 127) {
 		fprintf(stderr,
 			"mapbench: compare: --plot: cannot run gnuplot (%s); "
 			"the results above are complete: apt-get install "
@@ -2167,8 +1751,7 @@ draw_plot(struct cmp *c)
 		rc = errno == ENOENT ? 3 : 1;
 		goto out;
 	}
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
-	    WEXITSTATUS(status)) {
+	if (status != 0) {
 		fprintf(stderr,
 			"mapbench: compare: --plot: gnuplot failed; see "
 			"%s/gnuplot.log\n",
@@ -2220,10 +1803,10 @@ write_html(struct cmp *c)
 			strerror(errno));
 		return 1;
 	}
-	html_begin(f, "mapbench compare");
+	report_html_begin(f, "mapbench compare");
 	fputs("<h1>mapbench compare</h1>\n<p>", f);
 	fputs("Metric <b>", f);
-	html_escape(f, c->metric);
+	report_html_escape(f, c->metric);
 	fprintf(f,
 		"</b> (%s). Each cell: median over the repetitions "
 		"&plusmn; its 95%% confidence interval. <i>vs %s</i>: "
@@ -2240,7 +1823,7 @@ write_html(struct cmp *c)
 	      f);
 	for (int i = 0; i < c->nin; i++) {
 		fprintf(f, "<tr><td>%s</td><td>", c->in[i].label);
-		html_escape(f, c->in[i].name);
+		report_html_escape(f, c->in[i].name);
 		fprintf(f, "</td><td>%zu</td><td>%zu</td></tr>\n",
 			c->in[i].rows, c->in[i].not_ok);
 	}
@@ -2252,24 +1835,24 @@ write_html(struct cmp *c)
 	for (int i = 0; i < ncol; i++)
 		fprintf(f, "<th>%s</th>", ncol == 1 ? "" : c->in[i].label);
 	fputs("</tr>\n", f);
-	for (int r = 0; compare_machine_rows[r].label; r++) {
+	for (int r = 0; sweepdir_machine_rows[r].label; r++) {
 		bool any = false;
 
 		for (int i = 0; i < c->nsrc; i++) {
-			compare_meta_value(c->src[i].meta,
-					   compare_machine_rows[r].path, buf,
-					   sizeof(buf));
+			sweepdir_meta_value(c->src[i].meta,
+					    sweepdir_machine_rows[r].path, buf,
+					    sizeof(buf));
 			any |= buf[0] != '\0';
 		}
 		if (!any)
 			continue;
-		fprintf(f, "<tr><th>%s</th>", compare_machine_rows[r].label);
+		fprintf(f, "<tr><th>%s</th>", sweepdir_machine_rows[r].label);
 		for (int i = 0; i < ncol; i++) {
-			compare_meta_value(c->src[c->in[i].src].meta,
-					   compare_machine_rows[r].path, buf,
-					   sizeof(buf));
+			sweepdir_meta_value(c->src[c->in[i].src].meta,
+					    sweepdir_machine_rows[r].path, buf,
+					    sizeof(buf));
 			fputs("<td>", f);
-			html_escape(f, buf[0] ? buf : "?");
+			report_html_escape(f, buf[0] ? buf : "?");
 			fputs("</td>", f);
 		}
 		fputs("</tr>\n", f);
@@ -2278,7 +1861,7 @@ write_html(struct cmp *c)
 	if (c->warn[0]) {
 		fputs("<p class=warn>The inputs were measured differently: ",
 		      f);
-		html_escape(f, c->warn);
+		report_html_escape(f, c->warn);
 		fputs("</p>\n", f);
 	}
 	for (size_t gi = 0; gi < c->ngroups; gi++) {
@@ -2286,16 +1869,16 @@ write_html(struct cmp *c)
 		struct geo geo;
 
 		fputs("<h2>", f);
-		html_escape(f, group[0] ? group : c->metric);
+		report_html_escape(f, group[0] ? group : c->metric);
 		fputs("</h2>\n<div class=scroll><table class=summary><tr>"
 		      "<th>configuration</th>",
 		      f);
 		for (int j = 0; j < c->nin; j++) {
 			fputs("<th>", f);
-			html_escape(f, c->in[j].label);
+			report_html_escape(f, c->in[j].label);
 			if (c->impls) {
 				fputs(": ", f);
-				html_escape(f, c->in[j].name);
+				report_html_escape(f, c->in[j].name);
 			}
 			fputs("</th>", f);
 			if (j)
@@ -2307,9 +1890,9 @@ write_html(struct cmp *c)
 
 			if (strcmp(g->group, group))
 				continue;
-			config_label(c, g, label, sizeof(label), false);
+			cmp_row_label(c, g, label, sizeof(label), false);
 			fputs("<tr><td>", f);
-			html_escape(f, label);
+			report_html_escape(f, label);
 			fputs("</td>", f);
 			for (int j = 0; j < c->nin; j++) {
 				const struct cell *cl = &g->cell[j];
@@ -2320,11 +1903,11 @@ write_html(struct cmp *c)
 				fputs("<td class=num", f);
 				if (note[0]) {
 					fputs(" title=\"", f);
-					html_escape(f, note);
+					report_html_escape(f, note);
 					fputs("\"", f);
 				}
 				fputs(">", f);
-				html_escape(f, buf);
+				report_html_escape(f, buf);
 				fputs(note[0] ? "*</td>" : "</td>", f);
 				if (!j)
 					continue;
@@ -2343,11 +1926,11 @@ write_html(struct cmp *c)
 				fprintf(f, "<td class=\"num%s\"", cls);
 				if (note[0]) {
 					fputs(" title=\"", f);
-					html_escape(f, note);
+					report_html_escape(f, note);
 					fputs("\"", f);
 				}
 				fputs(">", f);
-				html_escape(f, buf);
+				report_html_escape(f, buf);
 				fputs("</td>", f);
 			}
 			fputs("</tr>\n", f);
@@ -2379,11 +1962,11 @@ write_html(struct cmp *c)
 		fputs("<h2>Ratios</h2>\n<figure><img alt=\"ratios\" src=\"", f);
 		if (strcmp(da, db) == 0) {
 			snprintf(a, sizeof(a), "%s", c->plot);
-			html_escape_url(f, basename(a));
+			report_html_escape_url(f, basename(a));
 		} else {
 			char *rp = realpath(c->plot, NULL);
 
-			html_escape_url(f, rp ? rp : c->plot);
+			report_html_escape_url(f, rp ? rp : c->plot);
 			free(rp);
 		}
 		fputs("\"><figcaption>One panel per thread count; a dot per "
@@ -2393,7 +1976,7 @@ write_html(struct cmp *c)
 		      "a significant difference.</figcaption></figure>\n",
 		      f);
 	}
-	html_end(f);
+	report_html_end(f);
 	if (write_file_atomic_check(f, tmp) || rename(tmp, c->html)) {
 		fprintf(stderr, "mapbench: compare: --html: %s: %s\n", c->html,
 			strerror(errno));
@@ -2515,8 +2098,8 @@ check_gate_can_decide(const struct cmp *c)
 			if (stats_mw_min_p(a->sum.n, b->sum.n) < c->alpha)
 				continue;
 			if (blind++ == 0) {
-				config_label(c, &c->cfg[i], label,
-					     sizeof(label), true);
+				cmp_row_label(c, &c->cfg[i], label,
+					      sizeof(label), true);
 				fa = a->sum.n;
 				fb = b->sum.n;
 			}
@@ -2734,8 +2317,8 @@ cmd_compare(int argc, char **argv)
 						 : cl->ratio.ratio <= 1 + lim)
 					continue;
 				if (worse++ < 5) {
-					config_label(&c, &c.cfg[i], label,
-						     sizeof(label), true);
+					cmp_row_label(&c, &c.cfg[i], label,
+						      sizeof(label), true);
 					fprintf(stderr,
 						"mapbench: compare: %s: %s is "
 						"%+.1f%% vs %s (p=%.3f)\n",

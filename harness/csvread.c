@@ -134,7 +134,10 @@ static void
 bad_line(struct csv *c, FILE *diag, const char *name, long line,
 	 const char *why)
 {
-	c->nbad++;
+	if (!c->nbad++) {
+		c->first_bad = line;
+		snprintf(c->first_why, sizeof(c->first_why), "%s", why);
+	}
 	if (diag && c->nbad <= CSV_MAX_REPORTS)
 		fprintf(diag, "mapbench: %s:%ld: line skipped: %s\n", name,
 			line, why);

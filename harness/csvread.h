@@ -23,7 +23,9 @@ struct csv {
 	char ***rows; /* rows[i][col], "" when empty */
 	long *line;   /* line[i]: the 1-based line number of rows[i] */
 	size_t nrows;
-	size_t nbad; /* lines left out as malformed */
+	size_t nbad;	     /* lines left out as malformed */
+	long first_bad;	     /* the first of them (0: none), ... */
+	char first_why[128]; /* ... and what was wrong with it */
 	size_t ndup; /* ok rows left out as duplicates of (config, rep) */
 };
 

@@ -15,13 +15,19 @@
 void driver_init(bool pin, bool verbose);
 /* How many CPUs the process may run on (after driver_init). */
 unsigned driver_ncpus(void);
-/* 0, or -ENOMEM when the map could not be created or filled. */
-int run_config(const struct config *c, struct result *r);
+/*
+ * Measure c once into r, in this process (isolate.h runs it in a child).
+ * 0, or -ENOMEM when the map could not be created or filled.
+ */
+int driver_run(const struct config *c, struct result *r);
+/*
+ * driver_run, with DRIVER_KEEP_MAP: the map is not destroyed, for a child
+ * process that exits right after (isolate.c: a 1M-key lfht takes longer to
+ * destroy than to measure).
+ */
+#define DRIVER_KEEP_MAP 1u
+int driver_run_flags(const struct config *c, struct result *r, unsigned flags);
 /* Set by the SIGINT/SIGTERM handler; the driver stops its run early. */
 extern volatile sig_atomic_t mb_interrupted;
-/* isolate.c: run_config in a child process; always fills r (status). */
-int isolate_run(const struct config *c, struct result *r, double timeout_s);
-/* isolate_run() or run_config() as c->isolate says. */
-int run_row(const struct config *c, struct result *r);
 
 #endif /* MAPBENCH_DRIVER_H */

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "figures.h"
+#include "map.h"
+#include "registry.h"
 
 const struct figure_def figure_table[] = {
 	{"heatmap_", "heatmap.gp",
@@ -150,4 +152,23 @@ figure_map_style(const char *name, const char **colour, int *pt)
 		h = (h ^ (unsigned char)*s) * 16777619u;
 	*colour = figure_reserved_palette[h % 8];
 	*pt = pts[(h / 8) % 6];
+}
+
+size_t
+figure_map_rank(const char *name)
+{
+	size_t i;
+
+	for (i = 0; map_registry[i]; i++)
+		if (!strcmp(map_registry[i]->name, name))
+			break;
+	return i;
+}
+
+bool
+figure_is_control(const char *impl)
+{
+	const struct map_ops *ops = map_find(impl);
+
+	return ops && (ops->flags & (MAP_CONTROL | MAP_NOT_THREAD_SAFE));
 }

@@ -7,6 +7,9 @@
 #ifndef MAPBENCH_FIGURES_H
 #define MAPBENCH_FIGURES_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include <stddef.h>
 
 struct figure_def {
@@ -57,5 +60,13 @@ struct figure_map_style_def {
 extern const struct figure_map_style_def figure_map_styles[];
 /* The colours of the other names, by a hash of the name. */
 extern const char *const figure_reserved_palette[8];
+
+/*
+ * A map's place in the figures' order (the registry's); every name the
+ * registry lacks (a plugin, a Go map) ranks after all of its maps.
+ */
+size_t figure_map_rank(const char *name);
+/* A control (null, unsync): a reference in figures, never "best". */
+bool figure_is_control(const char *impl);
 
 #endif /* MAPBENCH_FIGURES_H */

@@ -1,7 +1,7 @@
 /*
  * One row in a process of its own.
  *
- * isolate_run() forks; the child runs run_config() and writes the result
+ * isolate_run() forks; the child runs driver_run() and writes the result
  * struct into a pipe, then _exits without running atexit handlers or
  * flushing the parent's stdio buffers it inherited.  The parent waits for
  * the struct with a timeout: past it, the child is killed and the row is
@@ -32,6 +32,7 @@
 #include "clock.h"
 #include "driver.h"
 #include "fsutil.h"
+#include "isolate.h"
 
 static void
 child(const struct config *c, int fd, pid_t parent)
@@ -49,7 +50,7 @@ child(const struct config *c, int fd, pid_t parent)
 		raise(atoi(sig));
 	double t0 = (clock_mono_ns() * 1e-9);
 
-	run_config(c, &r);
+	driver_run_flags(c, &r, DRIVER_KEEP_MAP);
 	r.isolate_ms = ((clock_mono_ns() * 1e-9) - t0) *
 		       1e3; /* the child's own time */
 	while (left) {
@@ -167,4 +168,13 @@ isolate_run(const struct config *c, struct result *r, double timeout_s)
 			((clock_mono_ns() * 1e-9) - t0) * 1e3 - r->isolate_ms;
 	}
 	return 0;
+}
+
+/* One row, in a child process when the config says so. */
+int
+isolate_run_row(const struct config *c, struct result *r)
+{
+	if (c->isolate)
+		return isolate_run(c, r, c->row_timeout);
+	return driver_run(c, r);
 }

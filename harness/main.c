@@ -20,7 +20,7 @@
 #include "lincheck.h"
 #include "opts.h"
 #include "plot.h"
-#include "timeline.h"
+#include "tlplot.h"
 #include "plugin.h"
 #include "registry.h"
 #include "sweep.h"

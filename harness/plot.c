@@ -41,6 +41,8 @@
 
 #include "csvread.h"
 #include "figures.h"
+#include "fsutil.h"
+#include "gnuplot.h"
 #include "map.h"
 #include "plot.h"
 #include "report.h"
@@ -49,8 +51,6 @@
 #ifndef MAPBENCH_SOURCE_DIR
 #define MAPBENCH_SOURCE_DIR "."
 #endif
-
-extern char **environ;
 
 /*
  * The confidence of the medians' intervals and the significance level
@@ -307,15 +307,6 @@ read_row(struct plotdata *d, const char *path, long line, char **row,
 }
 
 static int
-impl_rank(const char *name)
-{
-	for (int i = 0; map_registry[i]; i++)
-		if (!strcmp(map_registry[i]->name, name))
-			return i;
-	return INT_MAX;
-}
-
-static int
 cmp_rec(const void *a, const void *b)
 {
 	const struct rec *x = a, *y = b;
@@ -349,14 +340,6 @@ cmp_cfg(const void *a, const void *b)
 	if (x->threads != y->threads)
 		return x->threads < y->threads ? -1 : 1;
 	return (x->read > y->read) - (x->read < y->read);
-}
-
-static int
-cmp_dbl(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
 }
 
 static int
@@ -423,7 +406,7 @@ aggregate(struct plotdata *d)
 		while (j < d->nr && !cmp_rec(&d->r[i], &d->r[j]))
 			j++;
 		c->impl = d->r[i].impl;
-		c->impl_rank = impl_rank(c->impl);
+		c->impl_rank = (int)figure_map_rank(c->impl);
 		c->dist = d->r[i].dist;
 		c->keys = d->r[i].keys;
 		c->threads = d->r[i].threads;
@@ -451,11 +434,10 @@ aggregate(struct plotdata *d)
 			c->s[m].lo = c->s[m].hi = NAN;
 			if (!n)
 				continue;
-			qsort(buf, n, sizeof(*buf), cmp_dbl);
+			stats_sort(buf, n);
 			c->s[m].min = buf[0];
 			c->s[m].max = buf[n - 1];
-			c->s[m].med = n % 2 ? buf[n / 2]
-					    : (buf[n / 2 - 1] + buf[n / 2]) / 2;
+			c->s[m].med = stats_median_sorted(buf, n);
 			if (stats_summarize(buf, n, PLOT_CONF, &sm)) {
 				free(buf);
 				return -1;
@@ -483,7 +465,8 @@ aggregate(struct plotdata *d)
 	for (size_t a = 1; a < d->n_impls; a++)
 		for (size_t b = a; b > 0; b--) {
 			const char *x = d->impls[b - 1], *y = d->impls[b];
-			int rx = impl_rank(x), ry = impl_rank(y);
+			int rx = (int)figure_map_rank(x),
+			    ry = (int)figure_map_rank(y);
 
 			if (rx < ry || (rx == ry && strcmp(x, y) <= 0))
 				break;
@@ -845,57 +828,6 @@ last_log_line(int fd, off_t from, char *buf, size_t len)
 			*p = ' ';
 }
 
-/*
- * Start gnuplot as `gnuplot -e VARS SCRIPT` in the scripts' directory,
- * its output appended to the log; returns its exit status, 127 when it
- * cannot be started (errno set), or -1.
- */
-static int
-spawn_gnuplot(const char *cwd, const char *vars, const char *script, int logfd)
-{
-	posix_spawn_file_actions_t fa;
-	char *argv[] = {"gnuplot", NULL, NULL, NULL, NULL};
-	pid_t pid;
-	int st, rc;
-
-	argv[1] = (char *)(vars ? "-e" : "--version");
-	argv[2] = (char *)vars;
-	argv[3] = (char *)script;
-	if (posix_spawn_file_actions_init(&fa))
-		return -1;
-	rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	if (!rc)
-		rc = posix_spawn_file_actions_adddup2(&fa, logfd, 1);
-	if (!rc)
-		rc = posix_spawn_file_actions_adddup2(&fa, logfd, 2);
-	if (!rc && cwd)
-		rc = posix_spawn_file_actions_addchdir_np(&fa, cwd);
-	if (!rc)
-		rc = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (rc) {
-		errno = rc;
-		return 127;
-	}
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static bool
-have_gnuplot(void)
-{
-	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	int rc;
-
-	if (fd < 0)
-		return false;
-	rc = spawn_gnuplot(NULL, NULL, NULL, fd);
-	close(fd);
-	return rc == 0;
-}
-
 static void
 remove_outputs(const struct ctx *x, const char *name)
 {
@@ -951,7 +883,7 @@ draw(struct ctx *x, const char *script, const char *name, struct sbuf *vars)
 		/* gnuplot's lines start after our header (D31). */
 		werr = write(x->logfd, head, strlen(head)) < 0 ? errno : 0;
 		at = lseek(x->logfd, 0, SEEK_END);
-		rc = spawn_gnuplot(x->gpdir, all.p, script, x->logfd);
+		rc = gnuplot_run(x->gpdir, all.p, script, x->logfd);
 		if (asprintf(&out, "%s/%s.%s", x->outdir, name, fmts[i]) < 0)
 			out = NULL;
 		/* On a full disk the image may be cut short: not drawn. */
@@ -1125,15 +1057,6 @@ struct heat {
 	bool any_small, any_ns;
 };
 
-/* Controls (null, unsync) are references, never "best". */
-static bool
-is_control(const char *impl)
-{
-	const struct map_ops *ops = map_find(impl);
-
-	return ops && (ops->flags & (MAP_CONTROL | MAP_NOT_THREAD_SAFE));
-}
-
 /*
  * The fill of a ratio: white at 1, blue above (faster), orange below,
  * saturating at 4x and 1/4x; text white on a dark fill.
@@ -1287,7 +1210,8 @@ heat_build(struct heat *h, const struct plotdata *d, const char *baseline)
 						    !have(c, M_MOPS))
 							continue;
 						any = true;
-						if (!is_control(c->impl) &&
+						if (!figure_is_control(
+							    c->impl) &&
 						    (!top ||
 						     c->s[M_MOPS].med >
 							     top->s[M_MOPS]
@@ -1927,10 +1851,8 @@ fig_memory(struct ctx *x, const struct plotdata *d, const char *dist,
 				continue;
 			}
 			any = true;
-			qsort(meds, n, sizeof(*meds), cmp_dbl);
-			list_add(&val, "%.6g",
-				 n % 2 ? meds[n / 2]
-				       : (meds[n / 2 - 1] + meds[n / 2]) / 2);
+			stats_sort(meds, n);
+			list_add(&val, "%.6g", stats_median_sorted(meds, n));
 			list_add(&lo, "%.6g", meds[0]);
 			list_add(&hi, "%.6g", meds[n - 1]);
 			top = fmax(top, meds[n - 1]);
@@ -2128,33 +2050,6 @@ remove_stale(struct ctx *x)
 	}
 	closedir(dir);
 }
-/* fsutil.h's (not included: this file has a mkdir_p of its own). */
-int dir_check_real(const char *path, char *why, size_t len);
-
-static int
-mkdir_p(const char *path)
-{
-	char *buf = strdup(path);
-
-	if (!buf)
-		return -1;
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0777) && errno != EEXIST) {
-			free(buf);
-			return -1;
-		}
-		*p = '/';
-	}
-	if (mkdir(buf, 0777) && errno != EEXIST) {
-		free(buf);
-		return -1;
-	}
-	free(buf);
-	return 0;
-}
 
 static void
 plotdata_free(struct plotdata *d)
@@ -2244,7 +2139,7 @@ plot_sweep(const char *dir, const char *plot_dir, const char *baseline)
 	struct heat heat = {0};
 	char *csv_path = NULL, *outdir = NULL, *summary = NULL, *run = NULL;
 	char *heat_path = NULL;
-	int rc = 1, fd;
+	int rc = 1, fd, err;
 
 	bool explicit = baseline != NULL;
 
@@ -2286,7 +2181,7 @@ plot_sweep(const char *dir, const char *plot_dir, const char *baseline)
 		rc = 2;
 		goto out;
 	}
-	if (!have_gnuplot()) {
+	if (!gnuplot_available()) {
 		fprintf(stderr,
 			"mapbench: plot: gnuplot is not installed; the results "
 			"in %s are kept.\n"
@@ -2373,9 +2268,9 @@ plot_sweep(const char *dir, const char *plot_dir, const char *baseline)
 			goto out;
 		}
 	}
-	if (mkdir_p(outdir)) {
+	if ((err = mkdir_p(outdir))) {
 		fprintf(stderr, "mapbench: plot: cannot create %s: %s\n",
-			outdir, strerror(errno));
+			outdir, strerror(-err));
 		goto out;
 	}
 	x.gpdir = env ? realpath(env, NULL) : scripts_dir();

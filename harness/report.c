@@ -19,14 +19,14 @@
 
 #include <jansson.h>
 
-#include "compare.h"
+#include "sweepdir.h"
 #include "figures.h"
 #include "map.h"
 #include "report.h"
 #include "stats.h"
 
 void
-html_escape(FILE *f, const char *s)
+report_html_escape(FILE *f, const char *s)
 {
 	for (; *s; s++)
 		switch (*s) {
@@ -51,7 +51,7 @@ html_escape(FILE *f, const char *s)
 }
 
 void
-html_escape_url(FILE *f, const char *path)
+report_html_escape_url(FILE *f, const char *path)
 {
 	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
 		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
@@ -62,13 +62,13 @@ html_escape_url(FILE *f, const char *path)
 }
 
 void
-html_begin(FILE *f, const char *title)
+report_html_begin(FILE *f, const char *title)
 {
 	fputs("<!DOCTYPE html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n"
 	      "<meta name=viewport content=\"width=device-width, "
 	      "initial-scale=1\">\n<title>",
 	      f);
-	html_escape(f, title);
+	report_html_escape(f, title);
 	fputs("</title>\n<style>\n"
 	      "body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',"
 	      "sans-serif;color:#222;max-width:1280px;margin:0 auto;"
@@ -117,7 +117,7 @@ html_begin(FILE *f, const char *title)
 }
 
 void
-html_end(FILE *f)
+report_html_end(FILE *f)
 {
 	fputs("<p class=note>Written by <code>mapbench</code>; "
 	      "self-contained: no scripts, nothing from the network.</p>\n"
@@ -308,15 +308,6 @@ put_sig(FILE *f, double x)
 	fputs(buf, f);
 }
 
-/* Controls (null, unsync) are references, never "best". */
-static bool
-is_control(const char *impl)
-{
-	const struct map_ops *ops = map_find(impl);
-
-	return ops && (ops->flags & (MAP_CONTROL | MAP_NOT_THREAD_SAFE));
-}
-
 /* The distinct values of column c in first-seen order (pointers). */
 static size_t
 distinct(const struct tsv *t, int c, const char **out, size_t max)
@@ -414,24 +405,14 @@ put_conf(FILE *f, const struct conf *c)
 
 #define MAXV 256
 
-static size_t
-impl_rank(const char *name)
-{
-	size_t i;
-
-	for (i = 0; map_registry[i]; i++)
-		if (!strcmp(map_registry[i]->name, name))
-			break;
-	return i;
-}
-
 /* Maps in the registry's order (the figures'), the others by name. */
 static void
 sort_impls(const char **v, size_t n)
 {
 	for (size_t a = 1; a < n; a++)
 		for (size_t b = a; b > 0; b--) {
-			size_t rx = impl_rank(v[b - 1]), ry = impl_rank(v[b]);
+			size_t rx = figure_map_rank(v[b - 1]),
+			       ry = figure_map_rank(v[b]);
 			const char *x = v[b];
 
 			if (rx < ry ||
@@ -495,7 +476,7 @@ write_heat(FILE *f, const struct tsv *h)
 			fputs("the fastest map of the row", f);
 		else {
 			fputs("<code>", f);
-			html_escape(f, ref);
+			report_html_escape(f, ref);
 			fputs("</code>", f);
 		}
 	}
@@ -531,18 +512,18 @@ write_heat(FILE *f, const struct tsv *h)
 					tag[j++] = *p;
 			tag[j] = '\0';
 			fputs("<h3>", f);
-			html_escape(f, keys[ki]);
+			report_html_escape(f, keys[ki]);
 			fputs(" keys, ", f);
-			html_escape(f, dists[di]);
+			report_html_escape(f, dists[di]);
 			fputs("</h3>\n<div class=scroll><table class=heat><tr>"
 			      "<th>configuration</th>",
 			      f);
 			for (size_t i = 0; i < ni; i++) {
-				fputs(is_control(impls[i])
+				fputs(figure_is_control(impls[i])
 					      ? "<th class=control>"
 					      : "<th>",
 				      f);
-				html_escape(f, impls[i]);
+				report_html_escape(f, impls[i]);
 				fputs("</th>", f);
 			}
 			fputs("</tr>\n", f);
@@ -568,35 +549,37 @@ write_heat(FILE *f, const struct tsv *h)
 								'1'
 							? " best"
 							: "");
-					html_escape(f, tsv_get(h, (size_t)r,
-							       cfill));
+					report_html_escape(
+						f,
+						tsv_get(h, (size_t)r, cfill));
 					fputs(";color:", f);
-					html_escape(f, tsv_get(h, (size_t)r,
-							       ctext));
+					report_html_escape(
+						f,
+						tsv_get(h, (size_t)r, ctext));
 					fputs("\" title=\"", f);
-					html_escape(f, impls[i]);
+					report_html_escape(f, impls[i]);
 					fputs(": ", f);
-					html_escape(
+					report_html_escape(
 						f, tsv_get(h, (size_t)r, cmed));
 					fputs(" Mops/s (n=", f);
-					html_escape(f,
-						    tsv_get(h, (size_t)r, cn));
+					report_html_escape(
+						f, tsv_get(h, (size_t)r, cn));
 					fputs(")", f);
 					if (strcmp(st, "ref")) {
 						fputs(" vs ", f);
-						html_escape(
+						report_html_escape(
 							f, tsv_get(h, (size_t)r,
 								   cref));
 						fputs(" ", f);
-						html_escape(
+						report_html_escape(
 							f, tsv_get(h, (size_t)r,
 								   crm));
 						fputs(" (n=", f);
-						html_escape(
+						report_html_escape(
 							f, tsv_get(h, (size_t)r,
 								   cnr));
 						fputs("), p=", f);
-						html_escape(
+						report_html_escape(
 							f, tsv_get(h, (size_t)r,
 								   cp));
 						fputs(!strcmp(st, "small")
@@ -612,7 +595,7 @@ write_heat(FILE *f, const struct tsv *h)
 						fputs(", the reference", f);
 					}
 					fputs("\">", f);
-					html_escape(
+					report_html_escape(
 						f, tsv_get(h, (size_t)r, clab));
 					fputs("</td>", f);
 				}
@@ -626,9 +609,9 @@ write_heat(FILE *f, const struct tsv *h)
 
 				snprintf(name, sizeof(name),
 					 "heatmap_%s_k%s.svg", tag, keys[ki]);
-				html_escape_url(f, name);
+				report_html_escape_url(f, name);
 				fputs("\">", f);
-				html_escape(f, name);
+				report_html_escape(f, name);
 			}
 			fputs("</a>.</p>\n", f);
 		}
@@ -702,18 +685,18 @@ write_summary(FILE *f, const struct tsv *s, const struct tsv *h)
 			if (!nc)
 				continue;
 			fputs("<h3>", f);
-			html_escape(f, keys[ki]);
+			report_html_escape(f, keys[ki]);
 			fputs(" keys, ", f);
-			html_escape(f, dists[di]);
+			report_html_escape(f, dists[di]);
 			fputs("</h3>\n<div class=scroll><table "
 			      "class=summary><tr><th>configuration</th>",
 			      f);
 			for (size_t i = 0; i < ni; i++) {
-				fputs(is_control(impls[i])
+				fputs(figure_is_control(impls[i])
 					      ? "<th class=control>"
 					      : "<th>",
 				      f);
-				html_escape(f, impls[i]);
+				report_html_escape(f, impls[i]);
 				fputs("</th>", f);
 			}
 			fputs("</tr>\n", f);
@@ -748,7 +731,7 @@ write_summary(FILE *f, const struct tsv *s, const struct tsv *h)
 						continue;
 					}
 					fprintf(f, "<td class=\"num%s\">",
-						is_control(impls[i])
+						figure_is_control(impls[i])
 							? " control"
 						: best ? " best"
 						       : "");
@@ -794,21 +777,21 @@ write_meta(FILE *f, json_t *meta)
 		return;
 	}
 	fputs("<div class=scroll><table class=kv>\n", f);
-	for (int r = 0; compare_machine_rows[r].label; r++) {
-		compare_meta_value(meta, compare_machine_rows[r].path, buf,
-				   sizeof(buf));
+	for (int r = 0; sweepdir_machine_rows[r].label; r++) {
+		sweepdir_meta_value(meta, sweepdir_machine_rows[r].path, buf,
+				    sizeof(buf));
 		if (!buf[0])
 			continue;
 		fprintf(f, "<tr><th>%s</th><td>",
-			compare_machine_rows[r].label);
-		html_escape(f, buf);
+			sweepdir_machine_rows[r].label);
+		report_html_escape(f, buf);
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</table></div>\n<h2 id=method>Method</h2>\n", f);
-	compare_meta_value(meta, "command_line", buf, sizeof(buf));
+	sweepdir_meta_value(meta, "command_line", buf, sizeof(buf));
 	if (buf[0]) {
 		fputs("<p>Command: <code>", f);
-		html_escape(f, buf);
+		report_html_escape(f, buf);
 		fputs("</code></p>\n", f);
 	}
 	o = json_object_get(meta, "grid");
@@ -863,9 +846,9 @@ write_meta(FILE *f, json_t *meta)
 		} else
 			s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
 		fputs("<tr><th>", f);
-		html_escape(f, k);
+		report_html_escape(f, k);
 		fputs("</th><td>", f);
-		html_escape(f, s ? s : "?");
+		report_html_escape(f, s ? s : "?");
 		fputs("</td></tr>\n", f);
 		free(s);
 	}
@@ -941,7 +924,7 @@ write_fig_data(FILE *f, const struct tsv *s, const struct figure_def *fd,
 	for (m = strtok_r(metrics, " ", &save); m;
 	     m = strtok_r(NULL, " ", &save)) {
 		fputs("<th>", f);
-		html_escape(f, m);
+		report_html_escape(f, m);
 		fputs(" median</th><th>95% interval</th><th>min&ndash;max</th>"
 		      "<th>n</th>",
 		      f);
@@ -966,15 +949,15 @@ write_fig_data(FILE *f, const struct tsv *s, const struct figure_def *fd,
 			continue;
 		shown++;
 		fputs("<tr><td>", f);
-		html_escape(f, tsv_get(s, r, ci));
+		report_html_escape(f, tsv_get(s, r, ci));
 		if (!keys[0]) {
 			fputs("</td><td class=num>", f);
-			html_escape(f, tsv_get(s, r, ck));
+			report_html_escape(f, tsv_get(s, r, ck));
 		}
 		fputs("</td><td class=num>", f);
-		html_escape(f, tsv_get(s, r, ct));
+		report_html_escape(f, tsv_get(s, r, ct));
 		fputs("</td><td class=num>", f);
-		html_escape(f, tsv_get(s, r, cr));
+		report_html_escape(f, tsv_get(s, r, cr));
 		fputs("</td>", f);
 		for (int i = 0; i < nm; i++) {
 			fputs("<td class=num>", f);
@@ -992,7 +975,7 @@ write_fig_data(FILE *f, const struct tsv *s, const struct figure_def *fd,
 			fputs("&ndash;", f);
 			put_sig(f, tsv_num(s, r, cols[i][4]));
 			fputs("</td><td class=num>", f);
-			html_escape(f, tsv_get(s, r, cols[i][5]));
+			report_html_escape(f, tsv_get(s, r, cols[i][5]));
 			fputs("</td>", f);
 		}
 		fputs("</tr>\n", f);
@@ -1020,18 +1003,18 @@ write_figures(FILE *f, const char *plot_dir, const struct tsv *s)
 			continue;
 		shown++;
 		fputs("<figure><img loading=lazy src=\"", f);
-		html_escape_url(f, name);
+		report_html_escape_url(f, name);
 		fputs("\" alt=\"", f);
-		html_escape(f, name);
+		report_html_escape(f, name);
 		fputs("\"><figcaption><b>", f);
-		html_escape(f, name);
+		report_html_escape(f, name);
 		fputs("</b>: ", f);
-		html_escape(f,
-			    fd ? fd->caption
-			    : !strncmp(name, "timeline-", 9)
-				    ? figure_timeline_caption
-				    : "A figure of this sweep; its title and "
-				      "axes say what it shows.");
+		report_html_escape(
+			f, fd ? fd->caption
+			   : !strncmp(name, "timeline-", 9)
+				   ? figure_timeline_caption
+				   : "A figure of this sweep; its title and "
+				     "axes say what it shows.");
 		fputs("</figcaption>\n", f);
 		if (fd)
 			write_fig_data(f, s, fd, name);
@@ -1060,7 +1043,7 @@ write_not_ok(FILE *f, const struct sweep_csv *t)
 			   *m = sweep_csv_get(t, r, im);
 		size_t i, j;
 
-		if (compare_status_ok(s))
+		if (sweepdir_status_ok(s))
 			continue;
 		total++;
 		for (i = 0; i < n; i++)
@@ -1088,11 +1071,11 @@ write_not_ok(FILE *f, const struct sweep_csv *t)
 		total, total == 1 ? "" : "s");
 	for (size_t i = 0; i < n; i++) {
 		fprintf(f, "%s ", i ? ";" : "");
-		html_escape(f, name[i]);
+		report_html_escape(f, name[i]);
 		fprintf(f, " %zu (", count[i]);
 		for (size_t j = 0; j < nimpl[i]; j++) {
 			fputs(j ? ", " : "", f);
-			html_escape(f, impl[i][j]);
+			report_html_escape(f, impl[i][j]);
 		}
 		fputs(")", f);
 	}
@@ -1185,27 +1168,26 @@ report_write_page(const char *sweep_dir, const char *plot_dir, FILE *err)
 		rc = 1;
 		goto out;
 	}
-	html_begin(f, "mapbench sweep");
+	report_html_begin(f, "mapbench sweep");
 	fputs("<h1>mapbench sweep <code>", f);
-	html_escape(f, sweep_dir);
+	report_html_escape(f, sweep_dir);
 	if (bad[0]) {
 		fputs("</code></h1>\n<p class=\"warn\">results.csv could not "
-		      "be "
-		      "read whole (",
+		      "be read whole (",
 		      f);
-		html_escape(f, bad);
+		report_html_escape(f, bad);
 		fputs("): the figures and tables below are made of its valid "
 		      "rows (<code>mapbench plot</code> names the lines it "
-		      "left "
-		      "out); the rows that are not ok are not listed.</p>\n<p>",
+		      "left out); the rows that are not ok are not listed.</p>"
+		      "\n<p>",
 		      f);
 	} else {
 		fprintf(f, "</code></h1>\n<p>%zu result rows.", t.nrows);
 	}
-	compare_meta_value(meta, "date", msg, sizeof(msg));
+	sweepdir_meta_value(meta, "date", msg, sizeof(msg));
 	if (msg[0]) {
 		fputs(" Measured ", f);
-		html_escape(f, msg);
+		report_html_escape(f, msg);
 		fputs(".", f);
 	}
 	fputs(" <a href=\"#wins\">Who wins where</a> &middot; <a "
@@ -1219,7 +1201,7 @@ report_write_page(const char *sweep_dir, const char *plot_dir, FILE *err)
 	write_figures(f, plot_dir, &sum);
 	write_summary(f, &sum, &heat);
 	write_meta(f, meta);
-	html_end(f);
+	report_html_end(f);
 	if (fflush(f) || ferror(f)) {
 		fprintf(err, "mapbench: report: cannot write %s: %s\n", tmp,
 			strerror(errno));

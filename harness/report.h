@@ -30,11 +30,11 @@ int report_write_sweep(const char *sweep_dir, const char *plot_dir, FILE *err);
 void report_sig(char *buf, size_t len, double x, int sig);
 
 /* Helpers shared with compare.c. */
-void html_begin(FILE *f, const char *title);
-void html_end(FILE *f);
+void report_html_begin(FILE *f, const char *title);
+void report_html_end(FILE *f);
 /* Text from a file, escaped for HTML text and attribute values. */
-void html_escape(FILE *f, const char *s);
+void report_html_escape(FILE *f, const char *s);
 /* A relative or absolute file path as a URL (percent-encoded, escaped). */
-void html_escape_url(FILE *f, const char *path);
+void report_html_escape_url(FILE *f, const char *path);
 
 #endif /* MAPBENCH_REPORT_H */

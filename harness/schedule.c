@@ -304,14 +304,6 @@ sched_round(const struct sched *s)
 	return s->round;
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 void
 sched_report(const struct sched *s, struct sched_report *r)
 {
@@ -358,10 +350,8 @@ sched_report(const struct sched *s, struct sched_report *r)
 		}
 	}
 	if (nh) {
-		qsort(halves, nh, sizeof(double), cmp_double);
-		r->median_half =
-			nh % 2 ? halves[nh / 2]
-			       : (halves[nh / 2 - 1] + halves[nh / 2]) / 2;
+		stats_sort(halves, nh);
+		r->median_half = stats_median_sorted(halves, nh);
 	}
 	if (r->fewest_reps == ~0u)
 		r->fewest_reps = 0;

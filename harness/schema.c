@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "schema.h"
+#include "stats.h"
 #include "timeline.h"
 
 static double
@@ -954,14 +955,6 @@ schema_table(FILE *f, const struct config *cs, const struct result *rs,
 	return rc;
 }
 
-static int
-cmp_dbl(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* Same configuration (every COL_ID cell equal)? */
 static bool
 same_config(const struct config *a, const struct config *b)
@@ -1037,11 +1030,11 @@ schema_summary(FILE *f, const struct config *cs, const struct result *rs,
 			v[m] = mops_of(&rs[j]);
 			sum += v[m++];
 		}
-		qsort(v, m, sizeof(double), cmp_dbl);
+		stats_sort(v, m);
 		mean = sum / (double)m;
 		for (size_t j = 0; j < m; j++)
 			sq += (v[j] - mean) * (v[j] - mean);
-		med = m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2;
+		med = stats_median_sorted(v, m);
 		for (size_t j = 0; j < nid; j++) {
 			schema_cell(cols[j], &cs[i], &rs[i], buf, sizeof(buf));
 			cells[rows * nc + j] = strdup(buf[0] ? buf : "NA");

@@ -45,8 +45,8 @@ sorted_copy(const double *x, size_t n)
 	return s;
 }
 
-static double
-median_sorted(const double *s, size_t n)
+double
+stats_median_sorted(const double *s, size_t n)
 {
 	if (n == 0)
 		return NAN;
@@ -60,7 +60,7 @@ stats_median(const double *x, size_t n)
 
 	if (!s)
 		return NAN;
-	m = median_sorted(s, n);
+	m = stats_median_sorted(s, n);
 	free(s);
 	return m;
 }
@@ -97,7 +97,7 @@ stats_summarize(const double *x, size_t n, double conf, struct stats_summary *s)
 	v = sorted_copy(x, n);
 	if (!v)
 		return -1;
-	s->median = median_sorted(v, n);
+	s->median = stats_median_sorted(v, n);
 	/*
 	 * Coverage of [x(k), x(n+1-k)] (1-based) is 1 - 2 P(B <= k-1) and
 	 * falls as k grows: take the largest k that still covers `conf`,
@@ -387,7 +387,7 @@ stats_inner_spread(const double *x, size_t n)
 	v = sorted_copy(x, n);
 	if (!v)
 		return NAN;
-	med = median_sorted(v, n);
+	med = stats_median_sorted(v, n);
 	t = n >= 4 ? 1 : 0;
 	s = med > 0 ? (v[n - 1 - t] - v[t]) / med : NAN;
 	free(v);
@@ -413,15 +413,7 @@ resampled_median(const double *x, size_t n, double *tmp, uint64_t *rng)
 		tmp[i] = x[(size_t)(((unsigned __int128)boot_next(rng) * n) >>
 				    64)];
 	stats_sort(tmp, n);
-	return median_sorted(tmp, n);
-}
-
-static int
-cmp_dbl(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
+	return stats_median_sorted(tmp, n);
 }
 
 int
@@ -470,7 +462,7 @@ stats_geo_ratio_boot(const double *const *a, const size_t *na,
 		size_t l = (size_t)floor(tail * (ok - 1) + 0.5);
 		size_t h = (size_t)floor((1 - tail) * (ok - 1) + 0.5);
 
-		qsort(g, ok, sizeof(*g), cmp_dbl);
+		qsort(g, ok, sizeof(*g), cmp_double);
 		*lo = g[l];
 		*hi = g[h];
 	}

@@ -49,6 +49,8 @@ void stats_sort(double *x, size_t n);
 
 /* The median of x[0..n); NaN when n == 0. */
 double stats_median(const double *x, size_t n);
+/* The same of s[0..n) already sorted ascending (nothing copied). */
+double stats_median_sorted(const double *s, size_t n);
 
 /*
  * Median and a distribution-free confidence interval for it: the

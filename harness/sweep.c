@@ -29,11 +29,13 @@
 #include "driver.h"
 #include "fsutil.h"
 #include "grid.h"
+#include "isolate.h"
 #include "plot.h"
 #include "schedule.h"
 #include "schema.h"
 #include "stats.h"
 #include "sweep.h"
+#include "procmem.h"
 #include "sysinfo.h"
 
 static void
@@ -110,7 +112,7 @@ overhead_estimate(const struct config *c)
 static void
 check_memory(const struct config *grid, size_t n)
 {
-	uint64_t avail = mem_available(), worst = 0;
+	uint64_t avail = procmem_available(), worst = 0;
 
 	for (size_t i = 0; i < n; i++)
 		if (!grid[i].wl && grid[i].keys * 160 > worst)
@@ -531,7 +533,7 @@ measure(const struct config *c, struct result *r)
 	proc_guard(c->isolate ? NULL
 			      : "the map's code (a row run in mapbench's own "
 				"process)");
-	err = run_row(c, r);
+	err = isolate_run_row(c, r);
 	proc_guard(NULL);
 	if (err == -ENOMEM)
 		snprintf(r->status, sizeof(r->status), "oom");
@@ -656,8 +658,8 @@ cmd_sweep(const struct opts *o, int argc, char **argv)
 			n, so.min_rep, resumed ? ", resumed" : "", label,
 			d.csv);
 
-	err = write_meta(d.meta, o, argc, argv, o->resume && !fresh,
-			 driver_ncpus());
+	err = sysinfo_write_meta(d.meta, o, argc, argv, o->resume && !fresh,
+				 driver_ncpus());
 	if (err) {
 		fprintf(stderr, "mapbench: --out: cannot write %s: %s\n",
 			d.meta, strerror(-err));

@@ -1,6 +1,6 @@
 /*
- * The machine and the process: allocator statistics, peak RSS, and the
- * meta.json record of where and how a sweep ran.
+ * The meta.json record of where and how a sweep ran: the machine, the
+ * build, the plugins and the grid's identity.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,6 +20,7 @@
 
 #include "gitinfo.h"
 #include "plugin.h"
+#include "procmem.h"
 #include "sysinfo.h"
 
 #ifndef MAPBENCH_URCU_VERSION
@@ -37,66 +38,6 @@
 #ifndef MAPBENCH_GIT_DIRTY
 #define MAPBENCH_GIT_DIRTY "unknown"
 #endif
-
-/* Bytes the program has allocated (jemalloc's view); 0 without jemalloc. */
-uint64_t
-mem_allocated(void)
-{
-#ifdef MAPBENCH_HAVE_JEMALLOC
-	uint64_t epoch = 1;
-	size_t allocated, len = sizeof(epoch);
-
-	/* stats are snapshots: writing "epoch" refreshes them */
-	if (mallctl("epoch", &epoch, &len, &epoch, sizeof(epoch)))
-		return 0;
-	len = sizeof(allocated);
-	if (mallctl("stats.allocated", &allocated, &len, NULL, 0))
-		return 0;
-	return allocated;
-#else
-	return 0;
-#endif
-}
-
-/* Return the calling thread's cached free objects to jemalloc's arenas. */
-void
-mem_flush_thread_cache(void)
-{
-#ifdef MAPBENCH_HAVE_JEMALLOC
-	mallctl("thread.tcache.flush", NULL, NULL, NULL, 0);
-#endif
-}
-
-/* Start a new peak-RSS interval (Linux: "5" to clear_refs resets VmHWM). */
-void
-peak_rss_reset(void)
-{
-	int fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
-
-	if (fd >= 0) {
-		if (write(fd, "5", 1) < 0) {
-			/* older kernel: the peak stays process-wide */
-		}
-		close(fd);
-	}
-}
-
-/* Peak resident set size since the last reset, in KiB. */
-long
-peak_rss_kb(void)
-{
-	FILE *f = fopen("/proc/self/status", "r");
-	char line[256];
-	long kb = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
-}
 
 static void
 cpu_model(char *buf, size_t len)
@@ -138,22 +79,6 @@ membarrier_status(void)
 	}
 	json_object_set_new(o, "urcu_flavour", json_string("memb"));
 	return o;
-}
-
-uint64_t
-mem_available(void)
-{
-	FILE *f = fopen("/proc/meminfo", "r");
-	char line[256];
-	unsigned long long kb = 0;
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
-			break;
-	fclose(f);
-	return (uint64_t)kb * 1024;
 }
 
 static json_t *
@@ -260,8 +185,8 @@ grid_identity(const struct opts *o)
 }
 
 int
-write_meta(const char *path, const struct opts *o, int argc, char **argv,
-	   bool resumed, unsigned ncpus)
+sysinfo_write_meta(const char *path, const struct opts *o, int argc,
+		   char **argv, bool resumed, unsigned ncpus)
 {
 	char buf[1024], tmp[4096], date[64];
 	struct utsname u;
@@ -311,7 +236,7 @@ write_meta(const char *path, const struct opts *o, int argc, char **argv,
 		json_object_set_new(j, "hostname", json_string(u.nodename));
 	}
 	json_object_set_new(j, "mem_available_bytes",
-			    u64_string(mem_available()));
+			    u64_string(procmem_available()));
 	json_object_set_new(j, "membarrier", membarrier_status());
 	json_object_set_new(meta, "machine", j);
 

@@ -1,6 +1,6 @@
 /*
- * The machine and the process: allocator statistics, peak RSS, and the
- * meta.json record of where and how a sweep ran.
+ * meta.json: the record of where and how a sweep ran (the process's
+ * memory is procmem.h).
  */
 #ifndef MAPBENCH_SYSINFO_H
 #define MAPBENCH_SYSINFO_H
@@ -10,15 +10,6 @@
 #include <stdint.h>
 
 #include "opts.h"
-
-/* Bytes the program has allocated (jemalloc's view); 0 without jemalloc. */
-uint64_t mem_allocated(void);
-/* Return this thread's cached frees to the allocator. */
-void mem_flush_thread_cache(void);
-void peak_rss_reset(void);
-long peak_rss_kb(void);
-/* MemAvailable from /proc/meminfo, in bytes; 0 if unknown. */
-uint64_t mem_available(void);
 
 /*
  * The grid's identity: every option that defines or affects a row, as
@@ -31,7 +22,7 @@ json_t *grid_identity(const struct opts *o);
  * resume the first run's record is kept and the resume appended.
  * 0, or -errno.
  */
-int write_meta(const char *path, const struct opts *o, int argc, char **argv,
-	       bool resumed, unsigned ncpus);
+int sysinfo_write_meta(const char *path, const struct opts *o, int argc,
+		       char **argv, bool resumed, unsigned ncpus);
 
 #endif /* MAPBENCH_SYSINFO_H */

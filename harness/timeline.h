@@ -36,11 +36,4 @@ bool timeline_drift_of(const double *mops, const double *cpu, size_t n,
  */
 void timeline_format(const struct result *r, bool cpu, char *buf, size_t len);
 
-/*
- * mapbench timeline DIR [--all] [--plot-dir D]: one figure per row of
- * DIR/results.csv whose timeline drifts (every row with --all), into
- * D (DIR/plots) as timeline-LINE.svg.  0, 2 bad input, 3 no gnuplot.
- */
-int cmd_timeline(int argc, char **argv);
-
 #endif /* MAPBENCH_TIMELINE_H */

@@ -3,8 +3,34 @@
  *
  * Keys are uint64_t.  Values are non-NULL `void *` owned by the caller:
  * NULL is the map's "no value", so storing NULL returns -EINVAL in every
- * implementation.  Semantics follow Go's sync.Map (Go 1.23 API); see
- * DESIGN.md.  This header compiles as C11 and as C++.
+ * implementation; a map never dereferences or frees a value.  Semantics
+ * follow Go's sync.Map (Go 1.23 API).  This header is the whole contract
+ * a map keeps (written next to each operation of struct map_ops below);
+ * docs/PLUGINS.md and docs/DESIGN.md in the source tree refer to it.  It
+ * compiles as C11 and as C++.
+ *
+ * What holds for every operation:
+ *  - Linearizable: each operation takes effect at one instant between its
+ *    call and its return, as if the map were Go's sync.Map under one lock
+ *    (except what a map declares in `limits`, MAP_LIMIT_* below).
+ *  - Ordering, Go's guarantee: a write operation (store, swap, del,
+ *    load_and_delete, a load_or_store that stores, a compare_and_swap or
+ *    compare_and_delete that succeeds) is synchronized before any read
+ *    operation (load, load_or_store, load_and_delete, swap,
+ *    compare_and_swap, compare_and_delete) that observes its effect, a
+ *    deletion included (a load that finds the key absent); so
+ *    what a thread wrote before storing a value is visible to a thread
+ *    that loads it.  MAP_LIMIT_MISS_SYNC: for hits only.
+ *  - Errors leave nothing half done: an operation that returns -ENOMEM
+ *    (or -EINVAL) leaves the map as it was.  An operation without an
+ *    error channel (load, del, load_and_delete, compare_and_delete,
+ *    range, clear) must do its whole work whatever allocation fails
+ *    inside it (tests/test_alloc_fail.c injects failures into each).
+ *  - Out-parameters (value, actual, previous) are written when the
+ *    operation returns a value; when it reports none they are left as
+ *    they were or set to NULL.
+ *  - Thread safety: any number of threads that called thread_enter may
+ *    call any operation concurrently (unless MAP_NOT_THREAD_SAFE).
  */
 #ifndef MAPBENCH_MAP_H
 #define MAPBENCH_MAP_H
@@ -26,7 +52,7 @@ struct map; /* opaque; each implementation defines its own */
  * struct map_counter changes layout or meaning.  A plugin exports
  *	const uint32_t mapbench_abi_version = MAPBENCH_ABI_VERSION;
  *	const struct map_ops *const mapbench_maps[] = { &my_ops, NULL };
- * and needs nothing but this header (docs/DESIGN.md, "Plugins").  The two
+ * and needs nothing but this header (docs/PLUGINS.md).  The two
  * declarations below give both symbols external linkage and C names, so
  * the same two lines export them from C and from C++ (where a `const`
  * object at namespace scope would otherwise be internal and unexported).
@@ -143,24 +169,91 @@ struct map_ops {
 	const char *name;    /* "syncmap", "rwlock", "lfht", ...: [a-z][a-z0-9_-]* */
 	const char *summary; /* one line for `mapbench list` */
 	unsigned flags;      /* MAP_NOT_THREAD_SAFE, MAP_CONTROL */
-	struct map *(*create)(size_t size_hint); /* NULL on failure */
+	/*
+	 * A new, empty map.  size_hint: the number of keys expected, or 0
+	 * for none (the harness's default, --sizing none); a hint only.
+	 * NULL on failure.
+	 */
+	struct map *(*create)(size_t size_hint);
 	/* Frees everything, deferred frees included.  Not from a read-side section. */
 	void (*destroy)(struct map *m);
 	void (*thread_enter)(void); /* each worker, before its first op; may be NULL */
 	void (*thread_exit)(void);  /* each worker, after its last op; may be NULL */
+
+	/*
+	 * The ten operations (Go's sync.Map methods), all mandatory.
+	 *
+	 * load (Load): true and *value = the key's value when present;
+	 * false when absent.  A read operation (it may still do the map's
+	 * own work: syncmap counts a miss and may promote, as Go's does).
+	 */
 	bool (*load)(struct map *m, uint64_t key, void **value);
+	/*
+	 * store (Store): set the key's value, present or not.  0 stored,
+	 * -EINVAL for a NULL value, -ENOMEM (map unchanged).
+	 */
 	int (*store)(struct map *m, uint64_t key, void *value); /* 0 | -EINVAL | -ENOMEM */
+	/*
+	 * load_or_store (LoadOrStore): when the key is present, *actual = its
+	 * value and 1 (loaded, nothing written); else store `value`,
+	 * *actual = value and 0 (stored).  -EINVAL for a NULL value (checked
+	 * first, even when the key is present), -ENOMEM (map unchanged).
+	 */
 	int (*load_or_store)(struct map *m, uint64_t key, void *value,
 			     void **actual); /* 1 loaded, 0 stored, <0 -errno */
+	/*
+	 * load_and_delete (LoadAndDelete): when present, remove the key,
+	 * *value = the value it had, true; else false.
+	 */
 	bool (*load_and_delete)(struct map *m, uint64_t key, void **value);
+	/* del (Delete): remove the key if present. */
 	void (*del)(struct map *m, uint64_t key);
+	/*
+	 * swap (Swap): set the key's value; when it was present,
+	 * *previous = the value it replaced and 1, else 0.  -EINVAL for a
+	 * NULL value, -ENOMEM (map unchanged).
+	 */
 	int (*swap)(struct map *m, uint64_t key, void *value,
 		    void **previous); /* 1 had previous, 0 none, <0 -errno */
+	/*
+	 * compare_and_swap (CompareAndSwap): when the key is present with a
+	 * value equal to old_value (pointer equality), set it to new_value
+	 * and return true; else false (an absent key, a NULL old_value or a
+	 * NULL new_value is false, nothing changed).  A map that must
+	 * allocate to swap and cannot returns false with the map unchanged
+	 * (its only error channel).  MAP_LIMIT_CAS_ATOMIC: correct alone, not atomic against
+	 * concurrent writers.
+	 */
 	bool (*compare_and_swap)(struct map *m, uint64_t key, void *old_value,
 				 void *new_value);
+	/*
+	 * compare_and_delete (CompareAndDelete): when the key is present
+	 * with a value equal to old_value, remove it and return true; else
+	 * false.  MAP_LIMIT_CAD_ATOMIC: not atomic against concurrent
+	 * writers.
+	 */
 	bool (*compare_and_delete)(struct map *m, uint64_t key, void *old_value);
+	/*
+	 * range (Range): call fn(key, value, arg) for the keys of the map
+	 * until fn returns false.  Not a snapshot: each key is visited at
+	 * most once; every key present with the same value for the whole
+	 * call is visited, with that value; a value reported was the key's
+	 * value at some instant during the call (never NULL).  fn may call
+	 * any operation on the same map (never hold a lock across fn), and
+	 * other threads may operate meanwhile (MAP_LIMIT_RANGE_CONCURRENT:
+	 * only readers).  A range may do the map's own work (syncmap
+	 * promotes its dirty map, as Go's does).
+	 */
 	void (*range)(struct map *m,
 		      bool (*fn)(uint64_t key, void *value, void *arg), void *arg);
+	/*
+	 * clear (Clear): remove every key, as one delete of every key at
+	 * one instant between call and return (a map that would allocate a
+	 * fresh table and cannot removes the keys in place instead).
+	 * MAP_LIMIT_CLEAR_ATOMIC: safe, not one instant;
+	 * MAP_LIMIT_CLEAR_CONCURRENT: only while no other thread uses the
+	 * map.
+	 */
 	void (*clear)(struct map *m);
 	/*
 	 * Fill the counters the map keeps and set their bits in out->have;

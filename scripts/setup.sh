@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install what mapbench needs (Debian bookworm, as root) and build it into
-# build/.  Sourced by scripts/test.sh and scripts/sweep.sh; safe to re-run.
+# build/, fetching Go 1.24 into build/go-1.24 (below).  Sourced by
+# scripts/test.sh and scripts/sweep.sh; safe to re-run.
 #
 # Two things come from bookworm-backports: Go 1.23 (golang-1.23-go, the
 # last release with the classic sync.Map, for the Go peer in bench/go) and
@@ -47,37 +48,8 @@ missing=""
 for p in $PKGS; do
 	installed "$p" || missing="$missing $p"
 done
-# The archive URI of the configured bookworm suite (one-line or deb822
-# format; deb-src, comments and disabled stanzas ignored), first found;
-# empty if none.
-bookworm_uri() {
-	for f in "$APT_ETC/sources.list" "$APT_ETC"/sources.list.d/*.list; do
-		[ -r "$f" ] || continue
-		awk '$1 == "deb" {
-			i = 2
-			if ($i ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
-			if ($(i + 1) == "bookworm") { print $i; exit }
-		}' "$f"
-	done
-	for f in "$APT_ETC"/sources.list.d/*.sources; do
-		[ -r "$f" ] || continue
-		awk 'BEGIN { RS = ""; FS = "\n" }
-		{
-			uri = ""; hit = 0; deb = 0; on = 1
-			for (j = 1; j <= NF; j++) {
-				if ($j ~ /^#/) continue
-				split($j, kv, ":")
-				k = kv[1]; v = substr($j, length(k) + 2)
-				gsub(/^[ \t]+|[ \t]+$/, "", v)
-				if (k == "Types" && v ~ /(^| )deb( |$)/) deb = 1
-				if (k == "URIs") { split(v, u, " "); uri = u[1] }
-				if (k == "Suites" && (" " v " ") ~ / bookworm /) hit = 1
-				if (k == "Enabled" && v == "no") on = 0
-			}
-			if (deb && hit && on && uri != "") { print uri; exit }
-		}' "$f"
-	done
-}
+# bookworm_uri: the archive URI of the configured bookworm suite.
+. scripts/debian_uri.sh
 
 # setup.sh --bookworm-uri: print the URI it would use, change nothing.
 if [ "${1:-}" = "--bookworm-uri" ]; then
@@ -135,6 +107,17 @@ if [ -n "$want_bp" ]; then
 	echo "setup: installing$want_bp from bookworm-backports" >&2
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 		-t bookworm-backports $want_bp >/dev/null
+fi
+
+# Go 1.24 (its sync.Map is the hash-trie that hashtrie ports, for
+# bench/compare.sh): Debian trixie's golang-1.24-go and golang-1.24-src,
+# fetched with a private apt configuration and unpacked into build/go-1.24
+# (bench/go/fetch_go124.sh); nothing is installed, the machine stays
+# bookworm.  Without it, bench/compare.sh compares with Go 1.23 only.
+if [ -x /usr/lib/go-1.24/bin/go ]; then
+	:
+elif ! sh bench/go/fetch_go124.sh >/dev/null; then
+	echo "setup: Go 1.24 not fetched (above); bench/compare.sh will compare with Go 1.23 only" >&2
 fi
 
 # MAPBENCH_WERROR=ON (scripts/test.sh): warnings are errors.

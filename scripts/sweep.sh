@@ -14,6 +14,13 @@ cd "$(dirname "$0")/.."
 
 name=default
 case ${1:-} in
+-h | --help)
+	sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+	[ -x build/harness/mapbench ] && build/harness/mapbench sweep --help
+	exit 0
+	;;
+esac
+case ${1:-} in
 --name)
 	[ $# -ge 2 ] || { echo "sweep.sh: --name needs a value" >&2; exit 2; }
 	name=$2

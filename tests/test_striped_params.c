@@ -4,8 +4,13 @@
  * names is the one the map runs with (its `shards` counter); locked_ops
  * counts exclusive acquisitions (striped_mx: every one, loads included).
  * Also checks that ckht's and striped's locked_ops and resizes count what
- * they say, single-threaded.
+ * they say, single-threaded, and that striped's Clear deletes every key at
+ * one instant.
  */
+#include <pthread.h>
+#include <sched.h>
+
+#include "common/hash.h"
 #include "testutil.h"
 
 static uint64_t
@@ -132,6 +137,86 @@ counters(void **state)
 	}
 }
 
+struct clear_race {
+	const struct map_ops *ops;
+	struct map *m;
+	_Atomic int go; /* 1: clear now; 0: cleared */
+	_Atomic int done;
+};
+
+static void *
+clearer(void *arg)
+{
+	struct clear_race *r = arg;
+
+	map_ops_thread_enter(r->ops);
+	while (!atomic_load_explicit(&r->done, memory_order_acquire)) {
+		if (!atomic_load_explicit(&r->go, memory_order_acquire)) {
+			sched_yield();
+			continue;
+		}
+		r->ops->clear(r->m);
+		atomic_store_explicit(&r->go, 0, memory_order_release);
+	}
+	return NULL;
+}
+
+/*
+ * Two shards, key a in the first one Clear empties, b in the second.  A
+ * reader that sees a gone while nobody stores must see b gone too: with a
+ * Clear that frees one shard at a time, it can load a after the first
+ * shard is emptied and b before the second is.
+ */
+static void
+clear_is_one_instant(void **state)
+{
+	const char *const names[] = {"striped", "striped_mx"};
+	uint64_t a = 0, b = 0;
+
+	(void)state;
+	while (((map_hash64(a) >> 48) & 1) != 0)
+		a++;
+	b = a + 1;
+	while (((map_hash64(b) >> 48) & 1) != 1)
+		b++;
+	for (size_t n = 0; n < 2; n++) {
+		struct clear_race r = {.ops = map_find(names[n])};
+		unsigned torn = 0;
+		pthread_t th;
+
+		assert_non_null(r.ops);
+		r.m = map_ops_create(r.ops, "2", 0);
+		assert_non_null(r.m);
+		atomic_init(&r.go, 0);
+		atomic_init(&r.done, 0);
+		assert_int_equal(pthread_create(&th, NULL, clearer, &r), 0);
+		for (unsigned long i = 0; i < scaled(2000, 200); i++) {
+			assert_int_equal(r.ops->store(r.m, a, INTVAL(a)), 0);
+			assert_int_equal(r.ops->store(r.m, b, INTVAL(b)), 0);
+			atomic_store_explicit(&r.go, 1, memory_order_release);
+			for (;;) {
+				bool ha = r.ops->load(r.m, a, NULL);
+				bool hb = r.ops->load(r.m, b, NULL);
+
+				if (!ha) {
+					torn += hb;
+					break;
+				}
+			}
+			while (atomic_load_explicit(&r.go,
+						    memory_order_acquire))
+				;
+		}
+		atomic_store_explicit(&r.done, 1, memory_order_release);
+		pthread_join(th, NULL);
+		r.ops->destroy(r.m);
+		if (torn)
+			fail_msg("%s: %u times a was cleared and b, stored "
+				 "before the Clear, still there",
+				 names[n], torn);
+	}
+}
+
 int
 main(void)
 {
@@ -139,6 +224,7 @@ main(void)
 		cmocka_unit_test(rejects),
 		cmocka_unit_test(accepts),
 		cmocka_unit_test(counters),
+		cmocka_unit_test(clear_is_one_instant),
 	};
 
 	return cmocka_run_group_tests_name("striped_params", tests, NULL, NULL);

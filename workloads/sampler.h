@@ -13,7 +13,7 @@
  * alias by one comparison.  One 64-bit random number gives both: the high
  * half of r * n is the column, the low half (the fraction Lemire's
  * multiply-shift drops) is the coin.  The table is 8 bytes per key and
- * its access is uniform over them, which the README states.
+ * its access is uniform over them, which docs/METHOD.md states.
  */
 #ifndef MAPBENCH_SAMPLER_H
 #define MAPBENCH_SAMPLER_H

@@ -1,6 +1,6 @@
 /*
  * chainmap: an example mapbench plugin, built out of tree against the
- * installed header (README, "Bring your own map").  One mutex around a
+ * installed header (docs/PLUGINS.md).  One mutex around a
  * chained hash table: simple, obviously linearizable, and slow under
  * contention; a baseline for your own map.
  *

@@ -1,6 +1,6 @@
 /*
  * cxxmap: an example mapbench plugin in C++, built out of tree against the
- * installed header like examples/chainmap (README, "Bring your own map").
+ * installed header like examples/chainmap (docs/PLUGINS.md).
  * 16 shards, each a std::unordered_map under a std::shared_mutex.
  *
  * What C++ changes, next to the C example:

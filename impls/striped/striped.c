@@ -439,13 +439,19 @@ out:
 static void
 striped_clear(struct map *m)
 {
-	for (uint32_t i = 0; i <= m->mask; i++) {
-		struct shard *s = &m->shards[i];
-
-		shard_lock(m, s);
-		table_clear(&s->t);
-		shard_unlock(m, s);
-	}
+	/*
+	 * Every shard's lock, in index order (the only place that holds two,
+	 * so no deadlock), before emptying any: a delete of every key at one
+	 * instant, as Go's Clear.  Shard by shard, a reader could see a key
+	 * of a cleared shard gone and then a key stored before the Clear in
+	 * a shard not yet cleared.
+	 */
+	for (uint32_t i = 0; i <= m->mask; i++)
+		shard_lock(m, &m->shards[i]);
+	for (uint32_t i = 0; i <= m->mask; i++)
+		table_clear(&m->shards[i].t);
+	for (uint32_t i = m->mask + 1; i-- > 0;)
+		shard_unlock(m, &m->shards[i]);
 }
 
 enum { OWN_SHARDS, OWN_SHARD_KEYS_MAX, OWN_SHARD_KEYS_MIN, OWN_N };

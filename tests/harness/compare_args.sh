@@ -70,6 +70,13 @@ bad --impls --impls "$(printf 'syncmap,%.0s' $(seq 80))null"
 bad --out --out "a'b"
 bad --plots --plots "$(printf 'a\nb')"
 bad --build --build ""
+bad --go --go 1.25
+bad --go --go 1.2
+bad --go --go ""
+bad --go --go 1.23,
+bad --go --go ,1.24
+bad --go --go '1.23;id'
+bad --go --go "$(printf '1.23\n1.24')"
 bad "needs a value" --threads
 bad "unknown option" --nosuch
 [ ! -e PWNED ] && [ ! -e "$SRC/PWNED" ] || fail "a shell ran an argument"

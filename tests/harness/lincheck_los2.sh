@@ -7,8 +7,9 @@
 SO=$3
 
 # The detection rate at the defaults is about 9 in 10 runs on a loaded
-# 2-core machine (README): up to 3 runs, so that the test fails by bad
-# luck about once in a thousand, and never when lincheck is blind.
+# 2-core machine (docs/USAGE.md, "lincheck"): up to 3 runs, so that the
+# test fails by bad luck about once in a thousand, and never when
+# lincheck is blind.
 for try in 1 2 3; do
 	"$MB" lincheck --impl-lib "$SO" --impl hx_los2 >"$TMP/los2.out" 2>&1
 	rc=$?

@@ -20,7 +20,7 @@ so() { # so NAME [-DFLAG...]: build a variant of the example
 		fail "build $n"
 }
 so good
-# The example's own Makefile, as the README shows it.
+# The example's own Makefile, as docs/PLUGINS.md shows it.
 mkdir -p "$TMP/ex" && cp "$SRC/examples/chainmap/chainmap.c" \
 	"$SRC/examples/chainmap/Makefile" "$TMP/ex/" || fail "copy example"
 make -s -C "$TMP/ex" >/dev/null 2>"$TMP/make.err" ||

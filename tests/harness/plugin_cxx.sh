@@ -1,5 +1,5 @@
 # A C++ plugin: install into a temporary prefix, build examples/cxxmap with
-# its Makefile (pkg-config, as the README shows), list and check it (the
+# its Makefile (pkg-config, as docs/PLUGINS.md shows), list and check it (the
 # check includes conformance/nested_enter, which enters every known map,
 # plugins included: cxxmap aborts on an operation from a thread that is not
 # inside thread_enter), and refuse the same plugin built without the

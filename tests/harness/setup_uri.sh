@@ -47,7 +47,18 @@ X
 printf 'deb http://other.example/debian trixie main\n' >"$TMP/c/sources.list"
 [ -z "$(uri c)" ] || fail "no enabled bookworm suite: got '$(uri c)'"
 
+# bench/go/fetch_go124.sh's private apt source: suite trixie at the same
+# URI, signed by the archive keyring; no bookworm source, no line.
+fs() { MAPBENCH_APT_ETC="$TMP/$1" sh "$SRC/bench/go/fetch_go124.sh" --sources 2>/dev/null; }
+want="deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://mirror-b.example/debian trixie main"
+[ "$(fs b)" = "$want" ] || fail "fetch_go124 --sources: got '$(fs b)', want '$want'"
+[ "$(fs a)" = "${want%%http*}http://mirror-a.example/debian trixie main" ] ||
+	fail "fetch_go124 --sources (one-line): got '$(fs a)'"
+fs c >/dev/null && fail "fetch_go124 --sources without a bookworm source: exit 0"
+
 # The source it writes takes its URI from that function, not a literal.
 grep -n "$F: [a-z]" "$S" >"$TMP/lit" &&
 	fail "setup.sh writes a literal archive URI: $(cat "$TMP/lit")"
+grep -n "trixie main" "$SRC/bench/go/fetch_go124.sh" | grep -v '%s trixie' >"$TMP/lit" &&
+	fail "fetch_go124.sh writes a literal archive URI: $(cat "$TMP/lit")"
 finish

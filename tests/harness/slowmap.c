@@ -6,7 +6,10 @@
  * for MAPBENCH_SLOWMAP_SPIN_NS (2000): a slowdown in the middle of a
  * window.  Without it the map is steady.  Its settle hook reports the
  * map settled, or, with MAPBENCH_SLOWMAP_UNSETTLED=1, still busy at once
- * (-ETIMEDOUT), for the harness's "unsettled" path.
+ * (-ETIMEDOUT), for the harness's "unsettled" path; its counter
+ * settle_calls says how often the harness called it (the prefill's
+ * checkpoints, tests/harness/drift.sh), quiesce_calls the same of its
+ * quiesce hook, which does nothing else.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -21,6 +24,8 @@
 struct map {
 	void *v[SLOWMAP_KEYS];
 	uint64_t after_ns, spin_ns, t0;
+	/* Written by the harness's thread only, outside the window. */
+	uint64_t settle_calls, quiesce_calls;
 };
 
 static uint64_t
@@ -170,10 +175,30 @@ slowmap_settle(struct map *m, double timeout_s)
 {
 	const char *u = getenv("MAPBENCH_SLOWMAP_UNSETTLED");
 
-	(void)m;
 	(void)timeout_s;
+	m->settle_calls++;
 	return u && *u == '1' ? -ETIMEDOUT : 0;
 }
+
+static void
+slowmap_stats(struct map *m, struct map_stats *out)
+{
+	out->own[0] = m->settle_calls;
+	out->own[1] = m->quiesce_calls;
+}
+
+static void
+slowmap_quiesce(struct map *m)
+{
+	m->quiesce_calls++;
+}
+
+static const struct map_counter slowmap_counters[] = {
+	{"settle_calls", "calls", "times the harness called the settle hook",
+	 MAP_COUNTER_LEVEL},
+	{"quiesce_calls", "calls", "times the harness called the quiesce hook",
+	 MAP_COUNTER_LEVEL},
+};
 
 static const struct map_ops slowmap_ops = {
 	.name = "slowmap",
@@ -191,6 +216,10 @@ static const struct map_ops slowmap_ops = {
 	.compare_and_delete = slowmap_cad,
 	.range = slowmap_range,
 	.clear = slowmap_clear,
+	.stats = slowmap_stats,
+	.counters = slowmap_counters,
+	.quiesce = slowmap_quiesce,
+	.n_counters = 2,
 	.settle = slowmap_settle,
 };
 

@@ -22,4 +22,12 @@ sh "$R/scripts/sweep.sh" --name "my run" --quick >"$TMP/o" 2>"$TMP/e" ||
 	fail "--name 'my run': exit $?: $(cat "$TMP/e")"
 grep -qx "mapbench sweep --out results/my run --quick" "$TMP/calls" ||
 	fail "--name 'my run': ran $(cat "$TMP/calls")"
+# --help answers without installing or building (it ran setup.sh first).
+for h in --help -h; do
+	rm -f "$TMP/calls"
+	sh "$R/scripts/sweep.sh" $h >"$TMP/o" 2>"$TMP/e" || fail "$h: exit $?"
+	grep -q 'scripts/sweep.sh \[--name NAME\]' "$TMP/o" ||
+		fail "$h: no usage line: $(cat "$TMP/o")"
+	! grep -q setup "$TMP/calls" 2>/dev/null || fail "$h: ran setup.sh"
+done
 finish

@@ -401,7 +401,7 @@ run_one_impl_test(const char *group, const struct impl_test *t,
 }
 
 /*
- * What `mapbench check` needs of a suite (tests/suites.h): its tests'
+ * What `mapbench check` needs of a suite (suites/suites.h): its tests'
  * names and skip flags, and a way to run one.
  */
 #define MAPBENCH_SUITE_EXPORT(suite)                                           \

@@ -1,0 +1,136 @@
+#!/bin/sh
+# Go's releases against each other and against their C ports, from a
+# bench/compare.sh run's raw measurements (called by compare.sh):
+#	bench/go/versions.sh OUT GOCOMPARE MAPBENCH COMMAND
+# OUT/raw/rep-N/ holds gbench-W.json, gopeer-W.csv (the first Go release)
+# and gostd-V-W.csv (the others).  Every release's sync.Map becomes an impl
+# go:sync.Map-goV beside the C maps in OUT/versions/sweep (gocompare
+# -tosweep); `mapbench compare` gives the statistics of four pairs, where
+# both sides were measured:
+#	go:sync.Map-go1.23 vs syncmap    the classic design and its C port
+#	go:sync.Map-go1.24 vs hashtrie   the hash-trie and its C port
+#	go:sync.Map-go1.23 vs go:sync.Map-go1.24   old vs new in Go
+#	syncmap vs hashtrie                          old vs new in C
+# into OUT/versions/PAIR.{csv,txt}, and OUT/versions/versions.md: the
+# tables, the old-vs-new directions of both languages side by side.
+set -eu
+[ $# -eq 4 ] || { echo "usage: versions.sh OUT GOCOMPARE MAPBENCH COMMAND" >&2; exit 2; }
+out=$1 gocompare=$2 mapbench=$3 cmd=$4
+vdir=$out/versions
+if [ ! -d "$out/raw" ]; then
+	echo "versions: $out has no raw/ (a run older than interleaving): no versions tables" >&2
+	exit 0
+fi
+rm -rf "$vdir"
+mkdir -p "$vdir/raw"
+[ ! -f "$out/raw/plan.txt" ] || cp "$out/raw/plan.txt" "$vdir/raw/plan.txt"
+for rd in "$out"/raw/rep-*; do
+	[ -d "$rd" ] || continue
+	n=${rd##*/}
+	mkdir -p "$vdir/raw/$n"
+	for gb in "$rd"/gbench-*.json; do
+		[ -f "$gb" ] || continue
+		w=${gb##*/gbench-}
+		w=${w%.json}
+		cp "$gb" "$vdir/raw/$n/"
+		# every release's sync.Map, named by its release (go1.23.5 ->
+		# sync.Map-go1.23); the first file's header
+		set -- "$rd/gopeer-$w.csv"
+		for f in "$rd"/gostd-*-"$w".csv; do
+			[ ! -f "$f" ] || set -- "$@" "$f"
+		done
+		[ -f "$1" ] || continue
+		awk -F, -v OFS=, 'FNR == 1 { if (NR == 1) print; next }
+		$2 == "sync.Map" {
+			v = $8
+			if (match(v, /^go[0-9]+\.[0-9]+/)) v = substr(v, 1, RLENGTH)
+			$2 = "sync.Map-" v
+			print
+		}' "$@" >"$vdir/raw/$n/gopeer-$w.csv"
+	done
+done
+"$gocompare" -tosweep -raw "$vdir/raw" -out "$vdir" -cmd "$cmd" >/dev/null
+have=$(awk -F, 'NR > 1 { print $1 }' "$vdir/sweep/results.csv" | sort -u | tr '\n' ' ')
+has() { case " $have" in *" $1 "*) return 0 ;; esac; return 1; }
+pairs=
+for p in go:sync.Map-go1.23,syncmap go:sync.Map-go1.24,hashtrie \
+	go:sync.Map-go1.23,go:sync.Map-go1.24 syncmap,hashtrie; do
+	has "${p%,*}" && has "${p#*,}" || continue
+	name=$(echo "$p" | sed 's/go:sync\.Map-go/go/g; s/,/-vs-/')
+	"$mapbench" compare --impl "$p" --metric ns_per_op "$vdir/sweep" \
+		>"$vdir/$name.txt"
+	"$mapbench" compare --impl "$p" --metric ns_per_op --format csv \
+		"$vdir/sweep" >"$vdir/$name.csv"
+	pairs="$pairs $name"
+done
+if [ -z "$pairs" ]; then
+	echo "versions: no pair measured (needs syncmap or hashtrie and a Go release's sync.Map): no versions.md" >&2
+	exit 0
+fi
+reps=$(awk -F, 'NR > 1 { print $4 }' "$vdir/sweep/results.csv" | sort -u | wc -l)
+# The tables: every cell a median ns/op; ratios marked * (significant,
+# Mann-Whitney U p < 0.05 over the repetitions) or ~ (not).
+awk -F, -v reps="$reps" -v cmd="$cmd" -v pairs="$pairs" '
+function cell(p, w, t, side) { return ((p, w, t, side) in med) ? med[p, w, t, side] : "" }
+function num(x) { return x == "" ? "—" : sprintf("%.4g", x) }
+function rat(p, w, t,   r) {
+	if (!((p, w, t) in ratio) || ratio[p, w, t] == "") return "—"
+	return sprintf("%.2f%s", ratio[p, w, t], sig[p, w, t] == "true" ? "*" : "~")
+}
+function inv(p, w, t) {
+	if (!((p, w, t) in ratio) || ratio[p, w, t] == "" || ratio[p, w, t] == 0) return "—"
+	return sprintf("%.2f%s", 1 / ratio[p, w, t], sig[p, w, t] == "true" ? "*" : "~")
+}
+# -1: new faster, 1: new slower (significant), 0: not significant or absent
+function dir(p, w, t) {
+	if (!((p, w, t) in ratio) || ratio[p, w, t] == "" || sig[p, w, t] != "true") return 0
+	return ratio[p, w, t] < 1 ? -1 : 1
+}
+FNR == 1 {
+	p = FILENAME; sub(/.*\//, "", p); sub(/\.csv$/, "", p)
+	for (i = 1; i <= NF; i++) h[$i] = i
+	next
+}
+{
+	w = $h["workload"]; t = $h["threads"]
+	if (!((w, t) in seen)) { seen[w, t] = 1; keys[++nk] = w SUBSEP t }
+	med[p, w, t, $h["input"]] = $h["median"]
+	if ($h["input"] == "B") { ratio[p, w, t] = $h["ratio"]; sig[p, w, t] = $h["significant"] }
+}
+END {
+	print "# Go 1.23 and Go 1.24 against their C ports, and old vs new in both languages\n"
+	print "Unit: **ns/op** = wall-clock ns per loop iteration of all threads together (Go'"'"'s ns/op, `b.RunParallel`; gbench'"'"'s time), median over " reps " repetition(s); lower is better. Ratios are of medians; `*`: `mapbench compare` finds the difference significant (two-sided Mann-Whitney U, p < 0.05), `~`: it does not (with fewer than 4 repetitions per side it cannot). `—`: not measured. Go rows are Go'"'"'s own `go test sync -bench` (Benchmark<Workload> in Go 1.23, BenchmarkMap<Workload> in Go 1.24), C rows gbench, interleaved workload by workload.\n"
+	if (cmd != "") print "Command: `" cmd "`\n"
+	print "## The C ports against their Go originals\n"
+	print "syncmap ports Go 1.23'"'"'s sync.Map (two maps and a mutex), hashtrie Go 1.24'"'"'s (the HashTrieMap). Go ÷ C > 1: the port is faster.\n"
+	print "| workload | threads | Go 1.23 sync.Map ns/op | syncmap ns/op | Go ÷ C | Go 1.24 sync.Map ns/op | hashtrie ns/op | Go ÷ C |"
+	print "|---|---:|---:|---:|---:|---:|---:|---:|"
+	a = "go1.23-vs-syncmap"; b = "go1.24-vs-hashtrie"
+	for (k = 1; k <= nk; k++) {
+		split(keys[k], kt, SUBSEP); w = kt[1]; t = kt[2]
+		printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", w, t,
+			num(cell(a, w, t, "A")), num(cell(a, w, t, "B")), inv(a, w, t),
+			num(cell(b, w, t, "A")), num(cell(b, w, t, "B")), inv(b, w, t)
+	}
+	print "\n## Old vs new, in Go and in C\n"
+	print "new ÷ old < 1: the new design (the hash-trie) is faster. Direction: `same` when both languages move the same way significantly, `opposite` when they move opposite ways significantly, `~` otherwise.\n"
+	print "| workload | threads | Go 1.23 ns/op | Go 1.24 ns/op | Go 1.24 ÷ 1.23 | syncmap ns/op | hashtrie ns/op | hashtrie ÷ syncmap | direction |"
+	print "|---|---:|---:|---:|---:|---:|---:|---:|---|"
+	g = "go1.23-vs-go1.24"; c = "syncmap-vs-hashtrie"
+	for (k = 1; k <= nk; k++) {
+		split(keys[k], kt, SUBSEP); w = kt[1]; t = kt[2]
+		dg = dir(g, w, t); dc = dir(c, w, t)
+		d = "~"
+		if (dg != 0 && dc != 0) {
+			d = dg == dc ? "same" : "opposite"
+			d = d (dc < 0 ? " (C: new faster)" : " (C: new slower)")
+			n[d ~ /^same/ ? "same" : "opposite"]++
+		} else n["~"]++
+		printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", w, t,
+			num(cell(g, w, t, "A")), num(cell(g, w, t, "B")), rat(g, w, t),
+			num(cell(c, w, t, "A")), num(cell(c, w, t, "B")), rat(c, w, t), d
+	}
+	printf "\nDirections: %d same, %d opposite, %d not significant in one language or both (of %d).\n",
+		n["same"], n["opposite"], n["~"], nk
+}' $(for p in $pairs; do echo "$vdir/$p.csv"; done) >"$vdir/versions.md"
+echo "versions: wrote $vdir/versions.md (pairs:$pairs)" >&2
