@@ -12,7 +12,6 @@
  *   hx_print       create() prints a line on stdout
  *   hx_hooks       correct, with thread hooks that count nesting: an
  *                  operation from a thread not entered aborts
- *   hx_slow_op     correct, but every 1000th store sleeps 100 ms
  *   hx_backcount   correct, with event counters (promotions and its own
  *                  `drops`) that go down as stores are made
  *   hx_los2        load_or_store checks under the lock, unlocks, then
@@ -41,7 +40,6 @@ enum hx_mode {
 	HX_LOS2,
 	HX_HOOKS,
 	HX_BACKCOUNT,
-	HX_SLOW_OP,
 };
 
 struct node {
@@ -190,8 +188,6 @@ hx_store_hook(struct map *m)
 		atomic_fetch_add_explicit(&m->stores, 1, memory_order_relaxed) +
 		1;
 
-	if (m->mode == HX_SLOW_OP && k % 1000 == 0)
-		usleep(100000);
 	if (k != 100)
 		return;
 	if (m->mode == HX_EXIT_OP)
@@ -424,7 +420,6 @@ HX_CREATE(HX_PRINT, hx_create_print)
 HX_CREATE(HX_LOS2, hx_create_los2)
 HX_CREATE(HX_HOOKS, hx_create_hooks)
 HX_CREATE(HX_BACKCOUNT, hx_create_backcount)
-HX_CREATE(HX_SLOW_OP, hx_create_slow_op)
 
 #define HX_OPS(nm, fn)                                                         \
 	{                                                                      \
@@ -445,7 +440,6 @@ static const struct map_ops hx_ops[] = {
 	HX_OPS("hx_hang_op", hx_create_hang_op),
 	HX_OPS("hx_print", hx_create_print),
 	HX_OPS("hx_los2", hx_create_los2),
-	HX_OPS("hx_slow_op", hx_create_slow_op),
 	{
 		.name = "hx_hooks",
 		/* A newline and an ESC: `list` must not print them. */
@@ -488,6 +482,6 @@ static const struct map_ops hx_ops[] = {
 
 const uint32_t mapbench_abi_version = MAPBENCH_ABI_VERSION;
 const struct map_ops *const mapbench_maps[] = {
-	&hx_ops[0], &hx_ops[1], &hx_ops[2], &hx_ops[3], &hx_ops[4], &hx_ops[5],
-	&hx_ops[6], &hx_ops[7], &hx_ops[8], &hx_ops[9], NULL,
+	&hx_ops[0], &hx_ops[1], &hx_ops[2], &hx_ops[3], &hx_ops[4],
+	&hx_ops[5], &hx_ops[6], &hx_ops[7], &hx_ops[8], NULL,
 };
