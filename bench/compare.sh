@@ -111,6 +111,8 @@ case $threads in
 esac
 for t in $(echo "$threads" | tr , ' '); do
 	is_count "$t" || die "--threads: '$t' is not a thread count from 1"
+	# gbench's limit, checked here before anything is built (D23)
+	[ "$t" -le 1024 ] || die "--threads: '$t' is over 1024 (gbench's limit)"
 done
 case $benchtime in
 *x) is_count "${benchtime%x}" || die "--benchtime: '$benchtime': want Go's form, e.g. 1s, 500ms or 1000x" ;;
@@ -179,6 +181,10 @@ if [ -n "$from" ]; then
 	fi
 fi
 [ -z "$from" ] || from=$(cd "$from" && pwd)
+# A given mapbench must be there before anything runs (D23).
+if [ -n "$mapbench" ] && { [ ! -f "$mapbench" ] || [ ! -x "$mapbench" ]; }; then
+	die "--mapbench: '$mapbench' is not an executable file"
+fi
 [ -z "$mapbench" ] || mapbench=$(cd "$(dirname "$mapbench")" && pwd)/$(basename "$mapbench")
 
 cd "$(dirname "$0")/.."

@@ -28,10 +28,12 @@
  */
 #include <benchmark/benchmark.h>
 
+#include <cerrno>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <iostream>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -245,6 +247,16 @@ main(int argc, char **argv)
 					: (k + 1 < argc ? argv[++k] : "");
 			char err[1024];
 
+			/* Not the next option taken as a path (D24). */
+			if (path[0] == '\0' || path[0] == '-') {
+				std::fprintf(
+					stderr,
+					"gbench: --impl-lib needs the path "
+					"of a plugin (.so); got '%s'\n",
+					path);
+				return 2;
+			}
+
 			if (map_plugin_load(path, err, sizeof(err))) {
 				std::fprintf(stderr, "gbench: --impl-lib: %s\n",
 					     err);
@@ -318,7 +330,21 @@ main(int argc, char **argv)
 	benchmark::Initialize(&argc, argv);
 	if (benchmark::ReportUnrecognizedArguments(argc, argv))
 		return 2;
-	benchmark::RunSpecifiedBenchmarks();
+	/* A filter that matches nothing (or does not compile) ran nothing. */
+	if (benchmark::RunSpecifiedBenchmarks() == 0) {
+		std::fprintf(stderr, "gbench: no benchmark ran: "
+				     "--benchmark_filter matches none (or is "
+				     "not a valid regular expression)\n");
+		benchmark::Shutdown();
+		return 2;
+	}
 	benchmark::Shutdown();
+	/* The report is the product: a write error is a failure (D24). */
+	std::cout.flush();
+	if (!std::cout || std::fflush(stdout) != 0 || std::ferror(stdout)) {
+		std::fprintf(stderr, "gbench: cannot write the report: %s\n",
+			     std::strerror(errno));
+		return 1;
+	}
 	return 0;
 }

@@ -339,7 +339,7 @@ cmd_check(int argc, char **argv)
 	bool want[NSUITES];
 	double timeout = 300;
 	size_t nspecs = 0, passed = 0, failed = 0, skipped = 0;
-	char why[1024], *end;
+	char why[1024];
 	int c;
 
 	load_impl_libs(argc, argv);
@@ -356,9 +356,10 @@ cmd_check(int argc, char **argv)
 			suite_arg = optarg;
 			break;
 		case 'x': {
-			double v = strtod(optarg, &end);
+			double v = 0;
 
-			if (*end || !(v >= 0.01 && v <= 100))
+			if (!parse_decimal(optarg, &v) ||
+			    !(v >= 0.01 && v <= 100))
 				bad_option("--scale", optarg,
 					   "a number from 0.01 to 100");
 			setenv("MAPBENCH_TEST_SCALE", optarg, 1);
@@ -366,8 +367,8 @@ cmd_check(int argc, char **argv)
 			break;
 		}
 		case 't':
-			timeout = strtod(optarg, &end);
-			if (*end || !(timeout >= 1 && timeout <= 3600))
+			if (!parse_decimal(optarg, &timeout) ||
+			    !(timeout >= 1 && timeout <= 3600))
 				bad_option("--timeout", optarg,
 					   "seconds, 1..3600");
 			break;

@@ -80,6 +80,50 @@ compare_method_col(const char *name)
 	return schema_has(name, COL_METHOD);
 }
 
+static bool
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/*
+ * Can `name` be compared as a measurement?  Not an identity column nor
+ * one that names, orders or frames a row (rep, seed, status, ...).
+ */
+static bool
+compare_metric_col(const char *name)
+{
+	static const char *const frame[] = {
+		"rep",
+		"seed",
+		"status",
+		"attempt",
+		"started_unix",
+		"latency_sample",
+		"pinned",
+		"ncpus",
+		"oversubscribed",
+		"clock",
+		"map_counters",
+		"interference_limit_pct",
+		"settle_s",
+		"timeline_slice_ms",
+		"timeline_mops",
+		"timeline_cpu",
+		"drift",
+		NULL,
+	};
+
+	if (schema_has(name, COL_CONFIG | COL_PLAN | COL_REP))
+		return false;
+	for (int k = 0; frame[k]; k++)
+		if (strcmp(name, frame[k]) == 0)
+			return false;
+	return true;
+}
+
 int
 compare_metric_direction(const char *metric)
 {
@@ -1943,10 +1987,14 @@ parse_num(const char *opt, const char *s, double lo, double hi)
 	char *end;
 	double x;
 
+	/* Decimal only, as documented: no hex (0x10), inf, nan or blank. */
 	errno = 0;
 	x = strtod(s, &end);
-	if (end == s || *end || errno || !(x >= lo && x <= hi))
-		bad("%s: '%s' is not a number in [%g, %g]", opt, s, lo, hi);
+	if (end == s || *end || errno || !(x >= lo && x <= hi) ||
+	    strspn(s, "0123456789.eE+-") != strlen(s) ||
+	    (strpbrk(s, "0123456789") != s && s[0] != '.'))
+		bad("%s: '%s' is not a decimal number in [%g, %g]", opt, s, lo,
+		    hi);
 	return x;
 }
 
@@ -2063,6 +2111,11 @@ cmd_compare(int argc, char **argv)
 				    optarg);
 			break;
 		case 'p':
+			/* It draws SVG: a .png name would hold an SVG. */
+			if (!ends_with(optarg, ".svg"))
+				bad("--plot: '%s': the figure is SVG; give a "
+				    "file name ending in .svg",
+				    optarg);
 			check_out_path("--plot", optarg);
 			c.plot = optarg;
 			break;
@@ -2084,6 +2137,11 @@ cmd_compare(int argc, char **argv)
 			    argv[optind - 1]);
 		}
 	}
+	if (!compare_metric_col(c.metric))
+		bad("--metric: '%s' is not a measurement (it names or "
+		    "orders the rows); give a measured column such as mops, "
+		    "ns_per_op, p99_ns or bytes_per_key",
+		    c.metric);
 	c.better = compare_metric_direction(c.metric);
 	if (better) {
 		if (strcmp(better, "higher") == 0)

@@ -39,6 +39,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <pthread.h>
 #include <sched.h>
@@ -51,6 +52,7 @@
 
 #include "clock.h"
 #include "driver.h"
+#include "fsutil.h"
 #include "hist.h"
 #include "interfere.h"
 #include "perfev.h"
@@ -856,16 +858,47 @@ settled_allocated(const struct map_ops *ops, struct map *m)
 	return procmem_allocated();
 }
 
-static void
+/*
+ * The counters' change over the window.  An event counter counts since
+ * create(): one that went down (a plugin's bug, or a reset) would wrap
+ * to ~2^64 in the delta.  Returns its name (*from, *to its values) so
+ * that the row's counters are NA and said; NULL when all went forward.
+ */
+static const char *
 stats_delta(const struct map_ops *ops, struct map_stats *d,
-	    const struct map_stats *a, const struct map_stats *b)
+	    const struct map_stats *a, const struct map_stats *b,
+	    uint64_t *from, uint64_t *to)
 {
+	static const char *const common[] = {
+		"promotions", "dirty_rebuilds", "entries_copied",
+		"misses",     "locked_ops",	"resizes",
+	};
+	const uint64_t ca[] = {a->promotions,	  a->dirty_rebuilds,
+			       a->entries_copied, a->misses,
+			       a->locked_ops,	  a->resizes};
+	const uint64_t cb[] = {b->promotions,	  b->dirty_rebuilds,
+			       b->entries_copied, b->misses,
+			       b->locked_ops,	  b->resizes};
+	const uint32_t bit[] = {
+		MAP_STAT_PROMOTIONS,	 MAP_STAT_DIRTY_REBUILDS,
+		MAP_STAT_ENTRIES_COPIED, MAP_STAT_MISSES,
+		MAP_STAT_LOCKED_OPS,	 MAP_STAT_RESIZES};
+	const char *back = NULL;
+
+	for (int k = 0; k < 6 && !back; k++)
+		if ((b->have & bit[k]) && cb[k] < ca[k])
+			back = common[k], *from = ca[k], *to = cb[k];
 	/* The map's own counters: events as the delta, levels as at the end. */
 	for (unsigned i = 0; i < ops->n_counters && i < MAP_OWN_COUNTERS_MAX;
-	     i++)
+	     i++) {
+		if (ops->counters[i].kind != MAP_COUNTER_LEVEL &&
+		    b->own[i] < a->own[i] && !back)
+			back = ops->counters[i].name, *from = a->own[i],
+			*to = b->own[i];
 		d->own[i] = ops->counters[i].kind == MAP_COUNTER_LEVEL
 				    ? b->own[i]
 				    : b->own[i] - a->own[i];
+	}
 	d->have = b->have;
 	d->promotions = b->promotions - a->promotions;
 	d->dirty_rebuilds = b->dirty_rebuilds - a->dirty_rebuilds;
@@ -873,6 +906,7 @@ stats_delta(const struct map_ops *ops, struct map_stats *d,
 	d->misses = b->misses - a->misses;
 	d->locked_ops = b->locked_ops - a->locked_ops;
 	d->resizes = b->resizes - a->resizes;
+	return back;
 }
 
 /* impls/common/alloc.h: the Nth map allocation from now fails (0: none). */
@@ -1174,11 +1208,24 @@ measure_after(struct plan *p, struct worker *ws, struct result *r,
 	const struct config *c = p->c;
 	const struct map_ops *ops = p->ops;
 	struct map_stats s1;
+	const char *back;
+	uint64_t from = 0, to = 0;
 	struct hist *merged = calloc(1, sizeof(*merged));
 	uint64_t start = UINT64_MAX, end = 0, mem1, mem2;
 
 	map_ops_stats(ops, p->m, &s1);
-	stats_delta(ops, &r->stats, s0, &s1);
+	back = stats_delta(ops, &r->stats, s0, &s1, &from, &to);
+	if (back) {
+		char name[64];
+
+		r->have_stats = false;
+		fprintf(stderr,
+			"mapbench: %s: its event counter %s went down over "
+			"the window (%" PRIu64 " -> %" PRIu64
+			"): the map's counters of this row are NA\n",
+			ops->name, printable(back, name, sizeof(name)), from,
+			to);
+	}
 	mem1 = settled_allocated(ops, p->m);
 	if (ops->range)
 		ops->range(p->m, count_entry, &r->live_keys);
@@ -1244,6 +1291,10 @@ measure_after(struct plan *p, struct worker *ws, struct result *r,
  * The row's status: the first thing that makes its figures not what they
  * claim.  A window longer than asked by more than half (plus 250 ms of
  * scheduling slack) was stretched: the process was stopped or starved.
+ * The slack is absolute on purpose: a slack relative to short windows
+ * (tried: a quarter of the window, 40 ms at least) flagged rows starved
+ * by other processes (run-queue wait, said by the interference columns)
+ * as stretched; telling the two causes apart is not done yet.
  */
 static void
 set_status(const struct config *c, struct result *r)

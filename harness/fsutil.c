@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <stdlib.h>
@@ -163,4 +164,31 @@ proc_guard(const char *what)
 	if (!installed && what)
 		installed = atexit(guard_atexit) == 0;
 	guard_what = what;
+}
+
+bool
+parse_decimal(const char *s, double *out)
+{
+	size_t n = strspn(s, "0123456789.");
+	char *end;
+	double v;
+
+	/* Digits and '.', then at most an exponent: e, a sign, digits. */
+	if (n == 0)
+		return false;
+	if (s[n] == 'e' || s[n] == 'E') {
+		size_t e = n + 1 + (s[n + 1] == '+' || s[n + 1] == '-');
+		size_t d = strspn(s + e, "0123456789");
+
+		if (d == 0 || s[e + d] != '\0')
+			return false;
+	} else if (s[n] != '\0') {
+		return false;
+	}
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end || errno || !isfinite(v))
+		return false;
+	*out = v;
+	return true;
 }

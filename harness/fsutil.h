@@ -2,6 +2,7 @@
 #ifndef MAPBENCH_FSUTIL_H
 #define MAPBENCH_FSUTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -23,6 +24,13 @@ void print_shell_word(FILE *f, const char *s);
  * plot or gnuplot write outside the sweep directory.
  */
 int dir_check_real(const char *path, char *why, size_t len);
+
+/*
+ * A decimal number as the options document it: digits, at most one '.',
+ * an optional exponent (1e3); no sign, no hex (0x10), inf, nan or blank.
+ * false when `s` is not one or is out of double's range.
+ */
+bool parse_decimal(const char *s, double *out);
 
 /*
  * A plugin's text (summary, help) made printable: a copy in buf (at most

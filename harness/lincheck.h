@@ -174,6 +174,13 @@ struct lc_finding {
 	size_t nops, nkey_ops;	 /* shown / on that key in the history */
 };
 
+/*
+ * Findings kept per report; the rest are counted (findings_dropped) and
+ * their sub-histories freed, so that a map that fails every history of a
+ * long run holds memory bounded by this, not by --histories.
+ */
+#define LC_FINDINGS_MAX 64
+
 struct lc_report {
 	uint64_t ops;	     /* operations checked */
 	uint64_t concurrent; /* key ops overlapping another thread's op */
@@ -183,13 +190,19 @@ struct lc_report {
 	uint64_t check_ns;	     /* wall time spent checking */
 	uint64_t check_cpu_ns;	     /* CPU time of the checking thread */
 	struct lc_finding *findings; /* violations and unknowns */
-	size_t nfindings;
+	size_t nfindings;	     /* at most LC_FINDINGS_MAX */
+	uint64_t findings_dropped;   /* found beyond LC_FINDINGS_MAX */
 };
 
 /* Check history number `index` of a run; adds to *r.  -ENOMEM or 0. */
 int lc_check_history(const struct lc_history *h, unsigned index,
 		     const struct lc_budget *b, struct lc_report *r);
 void lc_report_free(struct lc_report *r);
+/*
+ * Add `from` (emptied) to `to`, keeping at most LC_FINDINGS_MAX findings
+ * in all (the rest counted in findings_dropped).  -ENOMEM or 0.
+ */
+int lc_report_merge(struct lc_report *to, struct lc_report *from);
 
 /* A value as lincheck prints it: "nil", "t1.23" (thread 1's 23rd), "0x.." */
 void lc_fmt_val(char *buf, size_t len, uint64_t v);

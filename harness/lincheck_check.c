@@ -635,14 +635,25 @@ lc_written(const struct lc_event *e)
 	return 0;
 }
 
+/*
+ * Keep *f (its ops are the report's from here on, or freed): beyond
+ * LC_FINDINGS_MAX it is only counted.  -ENOMEM (ops freed) or 0.
+ */
 static int
-lc_add_finding(struct lc_report *r, const struct lc_finding *f)
+lc_add_finding(struct lc_report *r, struct lc_finding *f)
 {
-	struct lc_finding *nf =
-		realloc(r->findings, (r->nfindings + 1) * sizeof(*nf));
+	struct lc_finding *nf;
 
-	if (nf == NULL)
+	if (r->nfindings >= LC_FINDINGS_MAX) {
+		free(f->ops);
+		r->findings_dropped++;
+		return 0;
+	}
+	nf = realloc(r->findings, (r->nfindings + 1) * sizeof(*nf));
+	if (nf == NULL) {
+		free(f->ops);
 		return -ENOMEM;
+	}
 	r->findings = nf;
 	r->findings[r->nfindings++] = *f;
 	return 0;
@@ -1041,10 +1052,8 @@ lc_check_history(const struct lc_history *h, unsigned index,
 			goto out;
 		memcpy(f.ops, kops[k] + seg, nseg * sizeof(*f.ops));
 		f.nops = lc_reduce(f.ops, nseg, &f.start, b);
-		if (lc_add_finding(r, &f)) {
-			free(f.ops);
+		if (lc_add_finding(r, &f))
 			goto out;
-		}
 	}
 	/* Range checks look at writes in time order. */
 	for (unsigned k = 0; k < h->nkeys; k++)
@@ -1056,6 +1065,32 @@ out:
 		free(kops[k]);
 	r->check_ns += mono_ns() - t0;
 	r->check_cpu_ns += cpu_ns() - c0;
+	return rc;
+}
+
+int
+lc_report_merge(struct lc_report *to, struct lc_report *from)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < from->nfindings; i++)
+		if (rc == 0)
+			rc = lc_add_finding(to, &from->findings[i]);
+		else
+			free(from->findings[i].ops);
+	free(from->findings);
+	to->findings_dropped += from->findings_dropped;
+	to->ops += from->ops;
+	to->concurrent += from->concurrent;
+	to->keys_ok += from->keys_ok;
+	to->keys_violation += from->keys_violation;
+	to->keys_unknown += from->keys_unknown;
+	to->ranges += from->ranges;
+	to->ranges_violation += from->ranges_violation;
+	to->states += from->states;
+	to->check_ns += from->check_ns;
+	to->check_cpu_ns += from->check_cpu_ns;
+	memset(from, 0, sizeof(*from));
 	return rc;
 }
 

@@ -313,7 +313,7 @@ lc_parse(int argc, char **argv, struct lc_opts *o)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	char *impls = NULL, *end, why[512];
+	char *impls = NULL, why[512];
 	int ch;
 
 	memset(o, 0, sizeof(*o));
@@ -367,18 +367,14 @@ lc_parse(int argc, char **argv, struct lc_opts *o)
 				"accepts an integer 1..1000000");
 			break;
 		case O_BUDGET:
-			errno = 0;
-			o->budget_ms = strtod(optarg, &end);
-			if (*optarg == '\0' || *end != '\0' || errno ||
+			if (!parse_decimal(optarg, &o->budget_ms) ||
 			    !(o->budget_ms > 0 && o->budget_ms <= 3.6e6))
 				lc_bad_value("--budget-ms", optarg,
 					     "accepts milliseconds, > 0 and <= "
 					     "3600000");
 			break;
 		case O_TIMEOUT:
-			errno = 0;
-			o->timeout_s = strtod(optarg, &end);
-			if (*optarg == '\0' || *end != '\0' || errno ||
+			if (!parse_decimal(optarg, &o->timeout_s) ||
 			    !(o->timeout_s >= 1 && o->timeout_s <= 86400))
 				lc_bad_value("--timeout", optarg,
 					     "seconds, 1..86400");
@@ -538,37 +534,6 @@ lc_history_config(const struct lc_opts *o, unsigned i, struct lc_config *c)
 	c->mix[LC_LOAD_OR_STORE] = 50;
 	c->mix[LC_DELETE] = 25;
 	c->mix[LC_LOAD] = 25;
-}
-
-/* Add `from` (emptied) to `to`.  -ENOMEM or 0. */
-static int
-lc_report_merge(struct lc_report *to, struct lc_report *from)
-{
-	if (from->nfindings) {
-		struct lc_finding *f =
-			realloc(to->findings,
-				(to->nfindings + from->nfindings) * sizeof(*f));
-
-		if (f == NULL)
-			return -ENOMEM;
-		memcpy(f + to->nfindings, from->findings,
-		       from->nfindings * sizeof(*f));
-		to->findings = f;
-		to->nfindings += from->nfindings;
-		free(from->findings);
-	}
-	to->ops += from->ops;
-	to->concurrent += from->concurrent;
-	to->keys_ok += from->keys_ok;
-	to->keys_violation += from->keys_violation;
-	to->keys_unknown += from->keys_unknown;
-	to->ranges += from->ranges;
-	to->ranges_violation += from->ranges_violation;
-	to->states += from->states;
-	to->check_ns += from->check_ns;
-	to->check_cpu_ns += from->check_cpu_ns;
-	memset(from, 0, sizeof(*from));
-	return 0;
 }
 
 static void
@@ -751,8 +716,10 @@ lc_print_map(FILE *out, const struct lc_opts *o, const struct lc_impl *im,
 			continue;
 		}
 		if (shown++ == 3) {
-			fprintf(out, "  ... more violations (--format json "
-				     "lists them all)\n");
+			fprintf(out,
+				"  ... more violations (--format json lists "
+				"the first %d findings)\n",
+				LC_FINDINGS_MAX);
 			continue;
 		}
 		if (shown > 3)
@@ -789,6 +756,11 @@ lc_print_map(FILE *out, const struct lc_opts *o, const struct lc_impl *im,
 		}
 		lc_replay_cmd(out, o, im, f->history);
 	}
+	if (r->findings_dropped)
+		fprintf(out,
+			"  %" PRIu64 " more findings (violations or unknowns) "
+			"counted, not kept: lincheck keeps the first %d\n",
+			r->findings_dropped, LC_FINDINGS_MAX);
 }
 
 static json_t *
@@ -877,6 +849,8 @@ lc_map_json(const struct lc_opts *o, const struct lc_impl *im,
 	json_object_set_new(m, "histories_low_overlap",
 			    json_integer(rs->low_overlap));
 	json_object_set_new(m, "recordings", json_integer(rs->attempts));
+	json_object_set_new(m, "findings_dropped",
+			    json_integer((json_int_t)r->findings_dropped));
 	if (rs->error)
 		json_object_set_new(m, "error",
 				    json_string(strerror(-rs->error)));

@@ -141,14 +141,19 @@ parse_u64(const char *s, uint64_t lo, uint64_t hi, bool suffix, uint64_t *out)
 static bool
 parse_duration(const char *s, double *out)
 {
-	char *end;
+	char num[64];
+	const char *end;
+	size_t n = strspn(s, "0123456789.eE+-");
 	double v, mul = 1;
 
-	if (!isdigit((unsigned char)s[0]) && s[0] != '.')
+	/* The number before the unit is decimal (no hex, inf or nan). */
+	if (n == 0 || n >= sizeof(num))
 		return false;
-	v = strtod(s, &end);
-	if (end == s || !isfinite(v))
+	memcpy(num, s, n);
+	num[n] = '\0';
+	if (!parse_decimal(num, &v))
 		return false;
+	end = s + n;
 	if (strcmp(end, "ms") == 0)
 		mul = 1e-3;
 	else if (strcmp(end, "us") == 0)
@@ -466,14 +471,9 @@ set_repeat(struct opts *o, const char *arg)
 static bool
 parse_pct(const char *arg, double lo, double hi, double *out)
 {
-	char *end;
 	double v;
 
-	if (!arg[0] || isspace((unsigned char)arg[0]))
-		return false;
-	errno = 0;
-	v = strtod(arg, &end);
-	if (errno || *end || !(v >= lo && v <= hi))
+	if (!parse_decimal(arg, &v) || !(v >= lo && v <= hi))
 		return false;
 	*out = v / 100;
 	return true;

@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -300,9 +301,15 @@ read_row(struct plotdata *d, const char *path, long line, char **row,
 		r->m[m] = NAN;
 		if (!*s)
 			continue;
-		if (!parse_number(s, &r->m[m])) {
+		/*
+		 * The figures' metrics (the first M_N) are rates, times and
+		 * sizes: >= 0.  Others (drift_pct) may be negative.
+		 */
+		if (!parse_number(s, &r->m[m]) ||
+		    (m < M_N && !(r->m[m] >= 0))) {
 			bad_value(d, path, line, d->mcsv[m], s,
-				  "a decimal number or nothing");
+				  m < M_N ? "a decimal number >= 0 or nothing"
+					  : "a decimal number or nothing");
 			return false;
 		}
 	}
@@ -888,6 +895,15 @@ struct ctx {
 	struct sbuf written; /* names written, for the report */
 };
 
+/* Is the file system holding `dir` full (for an unprivileged writer)? */
+static bool
+fs_full(const char *dir)
+{
+	struct statvfs v;
+
+	return statvfs(dir, &v) == 0 && v.f_bavail == 0;
+}
+
 /* The last non-empty line gnuplot wrote since `from`, for the message. */
 static void
 last_log_line(int fd, off_t from, char *buf, size_t len)
@@ -945,7 +961,7 @@ draw(struct ctx *x, const char *script, const char *name, struct sbuf *vars)
 		char head[512], msg[400], *out = NULL;
 		struct stat st;
 		off_t at;
-		int rc;
+		int rc, werr;
 
 		all.len = 0;
 		if (all.p)
@@ -965,20 +981,32 @@ draw(struct ctx *x, const char *script, const char *name, struct sbuf *vars)
 			x->failed++;
 			break;
 		}
-		at = lseek(x->logfd, 0, SEEK_END);
 		snprintf(head, sizeof(head), "## %s.%s (%s)\n", name, fmts[i],
 			 script);
-		if (write(x->logfd, head, strlen(head)) < 0)
-			at = -1;
+		/* gnuplot's lines start after our header (D31). */
+		werr = write(x->logfd, head, strlen(head)) < 0 ? errno : 0;
+		at = lseek(x->logfd, 0, SEEK_END);
 		rc = gnuplot_run(x->gpdir, all.p, script, x->logfd);
 		if (asprintf(&out, "%s/%s.%s", x->outdir, name, fmts[i]) < 0)
 			out = NULL;
-		if (rc == 0 && out && !stat(out, &st) && st.st_size > 0) {
+		/* On a full disk the image may be cut short: not drawn. */
+		if (rc == 0 && out && !stat(out, &st) && st.st_size > 0 &&
+		    !fs_full(x->outdir)) {
 			free(out);
 			continue;
 		}
 		free(out);
 		last_log_line(x->logfd, at < 0 ? 0 : at, msg, sizeof(msg));
+		/*
+		 * A full disk: gnuplot's own lines (if it could write any)
+		 * are its consequences; say the cause.
+		 */
+		if (werr == ENOSPC || werr == EDQUOT || fs_full(x->outdir))
+			snprintf(msg, sizeof(msg), "%s: %s", x->outdir,
+				 strerror(werr == EDQUOT ? EDQUOT : ENOSPC));
+		else if (werr)
+			snprintf(msg, sizeof(msg), "%s: %s", x->log_path,
+				 strerror(werr));
 		fprintf(stderr,
 			"mapbench: plot: gnuplot failed to draw %s.%s (%s): "
 			"%s; see %s\n",
@@ -2414,8 +2442,12 @@ plot_sweep(const char *dir, const char *plot_dir, const char *baseline)
 		fig_promotion(&x, &d, dist, tag);
 		fig_memory(&x, &d, dist, tag);
 	}
-	if (!x.failed)
-		remove_stale(&x);
+	/*
+	 * Even when a figure failed (its images are gone already): an image
+	 * of a figure this run did not draw shows an earlier state, and the
+	 * page (report.c) shows every image in the folder (D16).
+	 */
+	remove_stale(&x);
 	fprintf(stdout, "summary: %s\n", summary);
 	if (x.drawn) {
 		fprintf(stdout,
@@ -2428,6 +2460,8 @@ plot_sweep(const char *dir, const char *plot_dir, const char *baseline)
 	/* The sweep's page beside its figures (report.c). */
 	if (report_write_sweep(dir, outdir, stderr) == 0)
 		fprintf(stdout, "report:  %s/index.html\n", outdir);
+	else
+		x.failed = 1; /* no page: not a success */
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "mapbench: plot: cannot write the report: %s\n",
 			strerror(errno));

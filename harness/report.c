@@ -1226,10 +1226,10 @@ load_table(const char *dir, const char *name, struct tsv *t, FILE *err)
 	return 0;
 }
 
-int
-report_write_sweep(const char *sweep_dir, const char *plot_dir, FILE *err)
+static int
+report_write_page(const char *sweep_dir, const char *plot_dir, FILE *err)
 {
-	char path[4200], out[4200], tmp[4300], msg[512];
+	char path[4200], out[4200], tmp[4300], msg[512], bad[512] = "";
 	struct sweep_csv t;
 	struct tsv sum = {0}, heat = {0};
 	json_t *meta = NULL;
@@ -1238,10 +1238,16 @@ report_write_sweep(const char *sweep_dir, const char *plot_dir, FILE *err)
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/results.csv", sweep_dir);
-	if (sweep_csv_load(path, &t, msg, sizeof(msg))) {
-		fprintf(err, "mapbench: report: %s\n", msg);
-		return 2;
-	}
+	/*
+	 * A line plot skipped (its number said) does not cost the page: the
+	 * figures and tables come from summary.tsv, made of the valid rows;
+	 * only the count of rows not ok needs results.csv whole.
+	 */
+	if (sweep_csv_load(path, &t, bad, sizeof(bad)))
+		fprintf(err,
+			"mapbench: report: %s; the page leaves out the "
+			"rows that are not ok\n",
+			bad);
 	snprintf(path, sizeof(path), "%s/meta.json", sweep_dir);
 	if (access(path, F_OK) == 0) {
 		meta = json_load_file(path, 0, &jerr);
@@ -1282,7 +1288,19 @@ report_write_sweep(const char *sweep_dir, const char *plot_dir, FILE *err)
 	report_html_begin(f, "mapbench sweep");
 	fputs("<h1>mapbench sweep <code>", f);
 	report_html_escape(f, sweep_dir);
-	fprintf(f, "</code></h1>\n<p>%zu result rows.", t.nrows);
+	if (bad[0]) {
+		fputs("</code></h1>\n<p class=\"warn\">results.csv could not "
+		      "be read whole (",
+		      f);
+		report_html_escape(f, bad);
+		fputs("): the figures and tables below are made of its valid "
+		      "rows (<code>mapbench plot</code> names the lines it "
+		      "left out); the rows that are not ok are not listed.</p>"
+		      "\n<p>",
+		      f);
+	} else {
+		fprintf(f, "</code></h1>\n<p>%zu result rows.", t.nrows);
+	}
 	sweepdir_meta_value(meta, "date", msg, sizeof(msg));
 	if (msg[0]) {
 		fputs(" Measured ", f);
@@ -1321,5 +1339,26 @@ out:
 	tsv_free(&heat);
 	json_decref(meta);
 	sweep_csv_free(&t);
+	return rc;
+}
+
+int
+report_write_sweep(const char *sweep_dir, const char *plot_dir, FILE *err)
+{
+	char out[4200];
+	int rc = report_write_page(sweep_dir, plot_dir, err);
+
+	/*
+	 * No page rather than an earlier one: it would show another state
+	 * of the sweep, and figures since removed.
+	 */
+	if (rc) {
+		snprintf(out, sizeof(out), "%s/index.html", plot_dir);
+		if (unlink(out) == 0)
+			fprintf(err,
+				"mapbench: report: %s removed: it showed an "
+				"earlier state of the sweep\n",
+				out);
+	}
 	return rc;
 }

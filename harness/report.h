@@ -17,7 +17,10 @@
  * its 95% interval per map and configuration, grouped by key count, maps
  * in registry order), the machine and the sweep's grid from meta.json,
  * and the rows whose status is not ok, counted, when there are any.  The
- * page appears whole or not at all (written aside, then renamed).
+ * page appears whole or not at all (written aside, then renamed); when
+ * it cannot be written, an earlier index.html is removed, not left to
+ * show another state of the sweep.  A results.csv that cannot be read
+ * whole (a line plot skipped) is said on the page, which is still made.
  * Messages go to `err`.  Returns 0, 1 (cannot write) or 2 (bad input:
  * results.csv, meta.json, summary.tsv or heatmap.tsv unreadable).
  */

@@ -83,6 +83,18 @@ fmt_time(char *buf, size_t len, double s)
 		snprintf(buf, len, "%.0fs", s);
 }
 
+/*
+ * Rough seconds of one row's window: its --duration, or with --ops its
+ * operations per thread at about 200 ns each (the threads run side by
+ * side; a guess until rows have run, then the ETA uses their times).
+ */
+static double
+window_estimate(const struct config *c)
+{
+	return c->ops_per_thread ? (double)c->ops_per_thread * 200e-9
+				 : c->duration;
+}
+
 /* Rough seconds one run takes beyond its window: create, prefill, count. */
 static double
 overhead_estimate(const struct config *c)
@@ -617,7 +629,8 @@ cmd_sweep(const struct opts *o, int argc, char **argv)
 	driver_init(o->pin, true);
 	grid_report_oversubscribed(o, driver_ncpus());
 	for (size_t i = 0; i < n; i++)
-		est += (grid[i].duration + overhead_estimate(&grid[i])) *
+		est += (window_estimate(&grid[i]) +
+			overhead_estimate(&grid[i])) *
 		       so.min_rep;
 	fmt_time(label, sizeof(label), est);
 	if (o->precision > 0)

@@ -4,7 +4,8 @@
  *  - the checker on hand-written histories: linearizable ones that need
  *    overlapping operations reordered, non-linearizable ones, the
  *    closed-interval edge (equal stamps are concurrent), Clear as a
- *    per-key delete, budget exhaustion (unknown, never ok), the
+ *    per-key delete, budget exhaustion (unknown, never ok), findings
+ *    bounded in number (the rest counted), the
  *    reduction of a violation, and the three Range guarantees;
  *  - the mutants of lincheck_mutants.c: each is caught on at least
  *    MUTANT_MIN_DETECT of MUTANT_SEEDS seeds (measured: see the report),
@@ -255,6 +256,43 @@ test_segments(void **state)
 	assert_int_equal(r.keys_unknown, 1);
 	assert_int_equal(r.keys_ok + r.keys_violation, 0);
 	assert_int_equal(r.findings[0].verdict, LC_UNKNOWN);
+	lc_report_free(&r);
+}
+
+/*
+ * Findings are bounded: a history that violates on every one of its 40
+ * keys, checked twice into one report and once more into another that is
+ * merged in, keeps LC_FINDINGS_MAX findings and counts the rest.
+ */
+static void
+test_findings_bounded(void **state)
+{
+	enum { K = 40 };
+	struct lc_event e[2 * K];
+	struct lc_history h = {.ev = e, .n = 2 * K, .nkeys = K, .nthreads = 2};
+	struct lc_report r = {0}, r2 = {0};
+
+	for (unsigned k = 0; k < K; k++) {
+		/* A completed store, then a load that misses it. */
+		e[2 * k] =
+			ev(0, LC_STORE, k, 10 * k, 10 * k + 1, V(1), 0, 0, 0);
+		e[2 * k + 1] =
+			ev(1, LC_LOAD, k, 10 * k + 2, 10 * k + 3, 0, 0, 0, 0);
+	}
+	assert_int_equal(lc_check_history(&h, 0, &budget, &r), 0);
+	assert_int_equal(lc_check_history(&h, 1, &budget, &r), 0);
+	assert_int_equal(r.keys_violation, 2 * K);
+	assert_int_equal(r.nfindings, LC_FINDINGS_MAX);
+	assert_int_equal(r.findings_dropped, 2 * K - LC_FINDINGS_MAX);
+	assert_int_equal(lc_check_history(&h, 2, &budget, &r2), 0);
+	assert_int_equal(r2.nfindings, K);
+	assert_int_equal(lc_report_merge(&r, &r2), 0);
+	assert_int_equal(r2.nfindings, 0);
+	assert_int_equal(r.keys_violation, 3 * K);
+	assert_int_equal(r.nfindings, LC_FINDINGS_MAX);
+	assert_int_equal(r.findings_dropped, 3 * K - LC_FINDINGS_MAX);
+	for (size_t i = 0; i < r.nfindings; i++)
+		assert_int_equal(r.findings[i].verdict, LC_VIOLATION);
 	lc_report_free(&r);
 }
 
@@ -593,6 +631,7 @@ main(void)
 		cmocka_unit_test(test_closed_intervals),
 		cmocka_unit_test(test_clear),
 		cmocka_unit_test(test_budget_unknown),
+		cmocka_unit_test(test_findings_bounded),
 		cmocka_unit_test(test_reduce),
 		cmocka_unit_test(test_segments),
 		cmocka_unit_test(test_range),

@@ -30,8 +30,10 @@ static void
 rejects(void **state)
 {
 	static const char *const bad[] = {
-		"0",  "3",     "65537", "131072", "-4",	 "64x", "64,",
-		"rw", "mutex", "",	"1e3",	  " 64", "+64", "0x40",
+		"0",   "3",    "65537", "131072", "-4",	 "64x",
+		"64,", "rw",   "mutex", "",	  "1e3", " 64",
+		"+64", "0x40", "064",	"00001", /* one map, one spelling (D27)
+						  */
 	};
 	const char *const names[] = {"striped", "striped_mx"};
 

@@ -115,7 +115,11 @@ shard_unlock(struct map *m, struct shard *s)
 		pthread_rwlock_unlock(&s->lock.rw);
 }
 
-/* Parse the shard count: a power of two 1..65536 in decimal.  0 or -EINVAL. */
+/*
+ * Parse the shard count: a power of two 1..65536 in decimal without a
+ * leading zero (one spelling per map: striped:064 would be a second name
+ * for striped:64).  0 or -EINVAL.
+ */
 static int
 parse_param(const char *param, uint32_t *shards)
 {
@@ -124,7 +128,7 @@ parse_param(const char *param, uint32_t *shards)
 
 	if (param == NULL)
 		return 0;
-	if (*param < '0' || *param > '9')
+	if (*param < '1' || *param > '9')
 		return -EINVAL;
 	errno = 0;
 	n = strtoul(param, &end, 10);
@@ -507,7 +511,8 @@ const struct map_ops striped_ops = {
 		   "each a table under its own pthread rwlock",
 	.create = striped_create,
 	.create_param = striped_create_param,
-	.param_help = "shards: a power of two, 1..65536 (default 32)",
+	.param_help = "shards: a power of two, 1..65536, no leading zero "
+		      "(default 32)",
 	STRIPED_OPS_COMMON,
 };
 
@@ -517,6 +522,7 @@ const struct map_ops striped_mx_ops = {
 		   "rwlock (32 shards)",
 	.create = striped_mx_create,
 	.create_param = striped_mx_create_param,
-	.param_help = "shards: a power of two, 1..65536 (default 32)",
+	.param_help = "shards: a power of two, 1..65536, no leading zero "
+		      "(default 32)",
 	STRIPED_OPS_COMMON,
 };

@@ -32,6 +32,12 @@ for cmd in run sweep; do
 	expect --impl $cmd $o --impl nosuchmap
 	expect --duration $cmd $o --duration soon
 	expect --duration $cmd $o --duration 0s
+	# Decimal, as documented: no hex float, inf or nan (D27).
+	expect --duration $cmd $o --duration 0x1p-3
+	expect --duration $cmd $o --duration 0x1p-3s
+	expect --duration $cmd $o --duration infs
+	# One spelling per map: striped:064 is not a second striped:64 (D27).
+	expect --impl $cmd $o --impl striped:064
 	expect --dist $cmd $o --dist zipf:1.5
 	expect --dist $cmd $o --dist gaussian
 	expect --mix $cmd $o --mix load=abc
@@ -48,6 +54,11 @@ for cmd in run sweep; do
 	expect "needs a value" $cmd $o --read
 done
 expect "unknown command" frobnicate
+expect --precision sweep --out "$TMP/out" --precision 0x10
+expect --scale check --impl rwlock --scale 0x1p-2
+expect --timeout check --impl rwlock --timeout 0x10
+expect --timeout lincheck --impl rwlock --timeout 0x10
+expect --budget-ms lincheck --impl rwlock --budget-ms nan
 expect --out run --out "$TMP/out"
 # An unwritable --out is refused before any run.
 expect --out sweep --out /proc/mapbench-no/such/dir --duration 10ms

@@ -221,6 +221,20 @@ bad --format xml "$TMP/A" "$TMP/B"
 bad --impl syncmap,nosuch "$TMP/A"
 bad --impl syncmap,rwlock "$TMP/A" "$TMP/B"
 bad --bogus "$TMP/A" "$TMP/B"
+# D18: decimal numbers only, a measured column, an SVG name for the SVG
+bad --threshold 0x10 "$TMP/A" "$TMP/B"
+grep -q "'0x10' is not a decimal number" "$TMP/stderr" || fail "0x10: $(cat "$TMP/stderr")"
+bad --threshold inf "$TMP/A" "$TMP/B"
+bad --alpha 0x0.1p0 "$TMP/A" "$TMP/B"
+bad --metric seed "$TMP/A" "$TMP/B"
+grep -q "'seed' is not a measurement" "$TMP/stderr" || fail "seed: $(cat "$TMP/stderr")"
+bad --metric threads "$TMP/A" "$TMP/B"
+rm -f "$TMP/x.png"
+"$MB" compare --plot "$TMP/x.png" "$TMP/A" "$TMP/B" >"$TMP/stdout" 2>"$TMP/stderr"
+[ $? -eq 2 ] || fail "--plot x.png: want exit 2"
+grep -q "'.*x.png': the figure is SVG; give a file name ending in .svg" "$TMP/stderr" ||
+	fail "--plot x.png: $(cat "$TMP/stderr")"
+[ ! -e "$TMP/x.png" ] || fail "--plot x.png: wrote it"
 # KEEP=DIR keeps the inputs and outputs for a look.
 [ -z "${KEEP:-}" ] || cp -r "$TMP" "$KEEP"
 finish

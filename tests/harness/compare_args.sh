@@ -36,6 +36,9 @@ bad --threads --threads 0
 bad --threads --threads abc
 bad --threads --threads ""
 bad --threads --threads 99999999999999999999
+bad --threads --threads 1025
+bad --mapbench --mapbench /nonexistent/mapbench
+bad --mapbench --mapbench "$TMP"
 bad --reps --reps 0
 bad --reps --reps -1
 bad --reps --reps 1x

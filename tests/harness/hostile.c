@@ -12,6 +12,8 @@
  *   hx_print       create() prints a line on stdout
  *   hx_hooks       correct, with thread hooks that count nesting: an
  *                  operation from a thread not entered aborts
+ *   hx_backcount   correct, with event counters (promotions and its own
+ *                  `drops`) that go down as stores are made
  *   hx_los2        load_or_store checks under the lock, unlocks, then
  *                  inserts under the lock again (two racing callers can
  *                  both store): no yield, no spin between the two
@@ -37,6 +39,7 @@ enum hx_mode {
 	HX_PRINT,
 	HX_LOS2,
 	HX_HOOKS,
+	HX_BACKCOUNT,
 };
 
 struct node {
@@ -383,6 +386,25 @@ hx_clear(struct map *m)
 	pthread_mutex_unlock(&m->mu);
 }
 
+/* hx_backcount: counters that go down as the map takes stores. */
+static void
+hx_back_stats(struct map *m, struct map_stats *out)
+{
+	unsigned long st =
+		atomic_load_explicit(&m->stores, memory_order_relaxed);
+
+	out->have = MAP_STAT_PROMOTIONS;
+	out->promotions = 1000000000 - st;
+	out->own[0] = 1000000000 - st;
+}
+
+static const struct map_counter hx_back_counters[] = {
+	{.name = "drops",
+	 .unit = "events",
+	 .help = "goes down",
+	 .kind = MAP_COUNTER_EVENTS},
+};
+
 #define HX_CREATE(mode, fn)                                                    \
 	static struct map *fn(size_t hint)                                     \
 	{                                                                      \
@@ -397,6 +419,7 @@ HX_CREATE(HX_HANG_OP, hx_create_hang_op)
 HX_CREATE(HX_PRINT, hx_create_print)
 HX_CREATE(HX_LOS2, hx_create_los2)
 HX_CREATE(HX_HOOKS, hx_create_hooks)
+HX_CREATE(HX_BACKCOUNT, hx_create_backcount)
 
 #define HX_OPS(nm, fn)                                                         \
 	{                                                                      \
@@ -436,10 +459,29 @@ static const struct map_ops hx_ops[] = {
 		.range = hx_range,
 		.clear = hx_clear,
 	},
+	{
+		.name = "hx_backcount",
+		.summary = "hostile test plugin: hx_backcount",
+		.create = hx_create_backcount,
+		.destroy = hx_destroy,
+		.load = hx_load,
+		.store = hx_store,
+		.load_or_store = hx_load_or_store,
+		.load_and_delete = hx_load_and_delete,
+		.del = hx_del,
+		.swap = hx_swap,
+		.compare_and_swap = hx_cas,
+		.compare_and_delete = hx_cad,
+		.range = hx_range,
+		.clear = hx_clear,
+		.stats = hx_back_stats,
+		.counters = hx_back_counters,
+		.n_counters = 1,
+	},
 };
 
 const uint32_t mapbench_abi_version = MAPBENCH_ABI_VERSION;
 const struct map_ops *const mapbench_maps[] = {
 	&hx_ops[0], &hx_ops[1], &hx_ops[2], &hx_ops[3], &hx_ops[4],
-	&hx_ops[5], &hx_ops[6], &hx_ops[7], NULL,
+	&hx_ops[5], &hx_ops[6], &hx_ops[7], &hx_ops[8], NULL,
 };

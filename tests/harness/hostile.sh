@@ -45,6 +45,18 @@ rc=$?
 [ "$rc" -ne 0 ] || fail "check with an exiting constructor: exit 0"
 grep -q "called exit()" "$TMP/c.out" ||
 	fail "exiting constructor not said: $(cat "$TMP/c.out")"
+# ... in every command that loads plugins, and a sweep writes nothing.
+for c in "lincheck --impl hx_ok --histories 2" \
+	"run --impl hx_ok --threads 1 --keys 1000 --duration 20ms" \
+	"sweep --impl hx_ok --threads 1 --read 90 --keys 1000 --duration 20ms --out $TMP/ctor --no-plot"; do
+	# shellcheck disable=SC2086
+	HX_CTOR_EXIT=1 "$MB" ${c%% *} $L ${c#* } >"$TMP/c.out" 2>&1
+	rc=$?
+	[ "$rc" -eq 1 ] || fail "${c%% *} with an exiting constructor: exit $rc, want 1"
+	grep -q "a constructor of the --impl-lib plugin called exit()" "$TMP/c.out" ||
+		fail "${c%% *}: exiting constructor not said: $(cat "$TMP/c.out")"
+done
+[ ! -e "$TMP/ctor" ] || fail "sweep with an exiting constructor wrote $TMP/ctor"
 
 # A plugin's summary with a newline and ESC reaches the terminal as '?'.
 "$MB" list $L >"$TMP/list.out" 2>&1 || fail "list with the plugin"
@@ -90,6 +102,18 @@ grep -q "hello" "$TMP/p.out" && fail "a map's stdout reached run's CSV"
 rc=$?
 [ "$rc" -eq 1 ] || fail "run hx_hang_op: exit $rc, want 1"
 grep -q ",timeout," "$TMP/h.out" || fail "run hx_hang_op: no timeout row"
+
+# D10: an event counter that went down over the window is not a wrapped
+# 2^64 delta: the row's map counters are NA (empty) and it is said.
+"$MB" run $L --impl hx_backcount --threads 1 --read 50 --keys 1000 \
+	--duration 20ms --format csv >"$TMP/b.out" 2>"$TMP/b.err"
+grep -q "hx_backcount: its event counter promotions went down over the window ([0-9]* -> [0-9]*): the map's counters of this row are NA" \
+	"$TMP/b.err" || fail "a counter going down not said: $(cat "$TMP/b.err")"
+for c in promotions promotions_per_mop map_counters; do
+	i=$(csv_col "$TMP/b.out" $c)
+	[ -z "$(tail -n +2 "$TMP/b.out" | cut -d, -f"$i")" ] ||
+		fail "hx_backcount: $c is not NA: $(cat "$TMP/b.out")"
+done
 
 # sweep: the exiting map's rows are error, the others ok.
 "$MB" sweep $L --impl hx_exit_op,rwlock --threads 1 --read 90 --keys 1000 \

@@ -139,4 +139,12 @@ s=$(get "$csv" rwlock status)
 sc=$(get "$TMP/seed.csv" rwlock seed)
 grep -q "\"seed\": \"$sc\"" "$TMP/seed.json" || fail "JSON seed is not \"$sc\""
 
+# 9. The first estimate follows --ops (D26): 300M ops a thread at about
+# 200 ns is a minute a row, whatever --duration says.
+timeout -s INT 5 "$MB" sweep --impl null --threads 1 --read 100 --keys 100 \
+	--repeat 1 --ops 300000000 --duration 10ms --out "$TMP/eta" --no-plot \
+	>/dev/null 2>"$TMP/eta.err"
+grep -q "1 configurations x 1 reps, about 1m00s" "$TMP/eta.err" ||
+	fail "the estimate ignores --ops: $(head -3 "$TMP/eta.err")"
+
 finish

@@ -210,6 +210,7 @@ mksweep "$S"
 cp -r "$SRC/plots" "$TMP/gp"
 echo "this is not gnuplot" >>"$TMP/gp/memory.gp"
 mkdir -p "$S/plots" && echo stale >"$S/plots/memory_uniform.png"
+echo stale >"$S/plots/throughput_reads_uniform_k5.svg" # not drawn any more
 MAPBENCH_PLOTS=$TMP/gp plot "$S"
 [ "$rc" -eq 1 ] || fail "gnuplot failure: exit $rc, want 1"
 grep -q 'failed to draw memory_uniform.svg (memory.gp): "memory.gp" line [0-9]*: invalid command' "$TMP/e" ||
@@ -218,6 +219,12 @@ grep -q 'failed to draw memory_uniform.svg (memory.gp): "memory.gp" line [0-9]*:
 	fail "gnuplot failure: an image of the failed figure stayed"
 [ -s "$S/plots/throughput_reads_uniform_k1000_t1.png" ] || fail "gnuplot failure: other figures not drawn"
 grep -q memory "$TMP/o" && fail "gnuplot failure: reported the failed figure"
+# D16: a figure not drawn any more is removed even when another failed,
+# so that the page does not show it
+[ ! -e "$S/plots/throughput_reads_uniform_k5.svg" ] ||
+	fail "gnuplot failure: a stale image stayed"
+grep -q "throughput_reads_uniform_k5" "$S/plots/index.html" &&
+	fail "gnuplot failure: the page shows a stale image"
 
 # 12. who wins where: with 5 repetitions a clear difference is
 # significant and coloured, an equal one grey; with 3 nothing can be
@@ -302,4 +309,45 @@ sed -i '/^syncmap,/d' "$S/results.csv"
 plot "$S"
 grep -q "bars: 95% interval of the median" "$S/plots/throughput_reads_uniform_k1000_t1.svg" ||
 	fail "ci: the bars are not the 95% interval"
+# 14. impossible values (D17): a negative throughput or latency is a bad
+# line with its number, not a point; the valid rows still plot
+S=$TMP/neg
+mksweep "$S"
+row syncmap 1 50 1000 -5 >>"$S/results.csv"
+n1=$(wc -l <"$S/results.csv")
+row rwlock 1 50 1000 5 p99_ns=-1 >>"$S/results.csv"
+n2=$(wc -l <"$S/results.csv")
+plot "$S"
+[ "$rc" -eq 1 ] || fail "negative: exit $rc, want 1"
+grep -q "results.csv:$n1: column mops: invalid value '-5' (want a decimal number >= 0 or nothing)" "$TMP/e" ||
+	fail "negative mops not refused: $(cat "$TMP/e")"
+grep -q "results.csv:$n2: column p99_ns: invalid value '-1'" "$TMP/e" ||
+	fail "negative p99_ns not refused: $(cat "$TMP/e")"
+grep -q "^syncmap	uniform	1000	1	50	" "$S/summary.tsv" &&
+	fail "negative: the bad row was aggregated"
+
+# 15. a full disk while drawing (D31): the message names the cause
+# (ENOSPC), not a line of gnuplot.log left by another figure.  Needs a
+# small tmpfs: root and unshare -m, else skipped (said).
+if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
+	S=$TMP/fullsrc
+	mksweep "$S"
+	mkdir -p "$TMP/mnt"
+	rm -f "$TMP/full.rc"
+	unshare -m sh -c '
+		mount -t tmpfs -o size=256k tmpfs "$1" || exit 9
+		cp -r "$2" "$1/sw" || exit 9
+		dd if=/dev/zero of="$1/fill" bs=4k 2>/dev/null
+		truncate -s -40k "$1/fill"
+		cd "$3/cwd" && "$4" plot "$1/sw" >/dev/null 2>"$3/full.err"
+		echo $? >"$3/full.rc"' sh "$TMP/mnt" "$S" "$TMP" "$MB"
+	[ "$(cat "$TMP/full.rc" 2>/dev/null)" = 1 ] ||
+		fail "full disk: exit $(cat "$TMP/full.rc" 2>/dev/null), want 1: $(head -3 "$TMP/full.err")"
+	grep -q "gnuplot failed to draw .*: .*/plots: No space left on device; see" "$TMP/full.err" ||
+		fail "full disk: ENOSPC not said: $(head -3 "$TMP/full.err")"
+	grep -q 'failed to draw [^:]*: "' "$TMP/full.err" &&
+		fail "full disk: a gnuplot.log line quoted: $(grep -m1 'failed to draw [^:]*: "' "$TMP/full.err")"
+else
+	echo "plot: SKIPPED the full-disk check (needs root and unshare -m)"
+fi
 finish

@@ -26,6 +26,13 @@ mkdir -p "$TMP/ex" && cp "$SRC/examples/chainmap/chainmap.c" \
 make -s -C "$TMP/ex" >/dev/null 2>"$TMP/make.err" ||
 	fail "make of the example: $(cat "$TMP/make.err")"
 [ -s "$TMP/ex/chainmap.so" ] || fail "the Makefile built no chainmap.so"
+# ... and with the path as a make variable, the form its comment gives
+# first (GNU Make before 4.4 does not export it to $(shell); D22).
+make -s -C "$TMP/ex" clean >/dev/null 2>&1
+env -u PKG_CONFIG_PATH make -s -C "$TMP/ex" PKG_CONFIG_PATH="$PFX/lib/pkgconfig" \
+	>/dev/null 2>"$TMP/make.err" ||
+	fail "make PKG_CONFIG_PATH=...: $(cat "$TMP/make.err")"
+[ -s "$TMP/ex/chainmap.so" ] || fail "make PKG_CONFIG_PATH=... built no chainmap.so"
 
 "$M" list --impl-lib "$TMP/good.so" | grep -q "chainmap.*\[plugin\]" ||
 	fail "list does not show the plugin"

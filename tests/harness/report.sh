@@ -78,14 +78,31 @@ done
 h=$(grep -c 'href="heatmap_[a-z0-9_]*\.svg"' "$page")
 [ "$h" -gt 0 ] && [ "$((n + h))" -eq "$(ls "$TMP/plots"/*.svg | wc -l)" ] ||
 	fail "$n images and $h heatmaps referenced, $(ls "$TMP/plots"/*.svg | wc -l) svg files"
-# bad input: exit 2, the page left as it was
+# A line of results.csv that cannot be read (plot skipped it, its number
+# said) does not cost the page (D15): it is made, and says so.
 cp "$page" "$TMP/before.html"
+cp "$TMP/sweep/results.csv" "$TMP/good.csv"
 printf 'impl,mops\nsyncmap\n' >"$TMP/sweep/results.csv"
 "$RP" "$TMP/sweep" "$TMP/plots" 2>"$TMP/err"
-[ $? -eq 2 ] || fail "bad csv: want exit 2"
+[ $? -eq 0 ] || fail "bad csv line: the page was not made: $(cat "$TMP/err")"
 grep -q 'results.csv:2' "$TMP/err" || fail "bad csv: no line number"
-cmp -s "$page" "$TMP/before.html" || fail "bad csv: page changed"
+grep -q 'class="warn">results.csv could not be read whole (.*results.csv:2: ' "$page" ||
+	fail "bad csv: the page does not say it"
+grep -q '<img loading=lazy' "$page" || fail "bad csv: the page lost its figures"
 ls -a "$TMP/plots" | grep -q tmp && fail "temporary file left"
+# Bad input the page cannot be made without (meta.json not JSON): exit 2,
+# and the earlier page is removed, not left to show another state (D15).
+cp "$TMP/good.csv" "$TMP/sweep/results.csv"
+cp "$TMP/sweep/meta.json" "$TMP/meta.json"
+echo '{"cut' >"$TMP/sweep/meta.json"
+"$RP" "$TMP/sweep" "$TMP/plots" 2>"$TMP/err"
+[ $? -eq 2 ] || fail "bad meta.json: want exit 2"
+[ ! -e "$page" ] || fail "bad meta.json: the earlier page stayed"
+grep -q "index.html removed: it showed an earlier state of the sweep" "$TMP/err" ||
+	fail "bad meta.json: removal not said: $(cat "$TMP/err")"
+ls -a "$TMP/plots" | grep -q tmp && fail "temporary file left"
+cp "$TMP/meta.json" "$TMP/sweep/meta.json"
+"$RP" "$TMP/sweep" "$TMP/plots" 2>"$TMP/err" || fail "page again: $(cat "$TMP/err")"
 
 if ! command -v chromium >/dev/null 2>&1; then
 	[ "$fails" -eq 0 ] || finish
