@@ -225,9 +225,9 @@
 #define CLHT_SHRINK_SAMPLE 16	       /* emptied buckets per shrink check */
 
 /*
- * Test builds widen the windows between a lookup's loads
- * (tests/test_clht.c compiles this file with a delay here); nothing
- * otherwise.
+ * Test builds widen the windows between a lookup's loads and between
+ * the stores that change a slot's key (tests/test_clht.c compiles this
+ * file with a delay here); nothing otherwise.
  */
 #ifndef CLHT_RACE_WINDOW
 #define CLHT_RACE_WINDOW(n) ((void)0)
@@ -401,9 +401,9 @@ clht_stripe(struct map *m)
 static inline void
 clht_count(_Atomic int64_t *c, int64_t d)
 {
-	atomic_store_explicit(
-		c, atomic_load_explicit(c, memory_order_relaxed) + d,
-		memory_order_relaxed);
+	atomic_store_explicit(c,
+			      atomic_load_explicit(c, memory_order_relaxed) + d,
+			      memory_order_relaxed);
 }
 
 static int64_t
@@ -630,7 +630,9 @@ clht_slot_fill(struct clht_bucket *b, unsigned i, uint64_t key, void *v,
 {
 	if (!same_key) {
 		clht_bump(b);
+		CLHT_RACE_WINDOW(3);
 		atomic_store_explicit(&b->key[i], key, memory_order_relaxed);
+		CLHT_RACE_WINDOW(4);
 	}
 	/* Release: the key before the value that makes the slot live. */
 	clht_slot_set(b, i, v);
@@ -653,13 +655,12 @@ clht_bucket_empty(struct clht_bucket *b)
 static int
 clht_copy_pair(struct clht_table *nt, uint64_t key, void *v, int64_t *ovf)
 {
-	struct clht_bucket *b = &nt->buckets[map_hash64(key) & nt->mask],
-			   *last;
+	struct clht_bucket *b = &nt->buckets[map_hash64(key) & nt->mask], *last;
 
 	do {
 		for (unsigned i = 0; i < CLHT_SLOTS; i++) {
-			if (atomic_load_explicit(&b->val[i],
-						 memory_order_relaxed) == NULL) {
+			if (atomic_load_explicit(
+				    &b->val[i], memory_order_relaxed) == NULL) {
 				atomic_store_explicit(&b->key[i], key,
 						      memory_order_relaxed);
 				atomic_store_explicit(&b->val[i], v,
@@ -727,11 +728,12 @@ clht_resize(struct map *m, struct clht_table *t, size_t nbuckets)
 
 				if (v == NULL)
 					continue;
-				if (clht_copy_pair(nt,
-						   atomic_load_explicit(
-							   &b->key[j],
-							   memory_order_relaxed),
-						   v, &ovf) != 0) {
+				if (clht_copy_pair(
+					    nt,
+					    atomic_load_explicit(
+						    &b->key[j],
+						    memory_order_relaxed),
+					    v, &ovf) != 0) {
 					clht_unlock(&root->word);
 					clht_table_free(nt);
 					/* Writers waiting on resize_mu retry.
@@ -1174,8 +1176,8 @@ clht_clear_in_place(struct map *m, struct clht_table *t)
 		     b = atomic_load_explicit(&b->next, memory_order_relaxed)) {
 			for (unsigned j = 0; j < CLHT_SLOTS; j++) {
 				if (atomic_load_explicit(
-					    &b->val[j],
-					    memory_order_relaxed) == NULL)
+					    &b->val[j], memory_order_relaxed) ==
+				    NULL)
 					continue;
 				clht_slot_set(b, j, NULL);
 				n++;
