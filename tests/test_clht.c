@@ -227,10 +227,10 @@ grow_shrink(void **state)
  * A 32-bucket map on the brink of growing: chain 0 holds 6 keys (a root
  * and an overflow bucket, full) whose hashes end in 6 zero bits, so that
  * they share a chain in the doubled table too and its rehash needs an
- * overflow bucket; 66 more keys keep every other chain at most 3 long,
- * for 72 keys = 3/4 of 96 slots.  keys[] gets all 72.
+ * overflow bucket; 42 more keys keep every other chain at most 3 long,
+ * for 48 keys = half of the 96 slots.  keys[] gets all 48.
  */
-#define BRINK (32 * CLHT_SLOTS * 3 / 4)
+#define BRINK (32 * CLHT_SLOTS / 2)
 
 static struct map *
 brink(uint64_t *keys, uint64_t *next_colliding)

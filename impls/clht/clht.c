@@ -49,9 +49,14 @@
  *     tables replaced by a resize or a clear are retired (call_rcu),
  *     never anything per update.  Every operation runs in a read-side
  *     section (map_rcu_read_lock: no shared write).
- *   - Growth: when an insert finds its chain full and the size is over
- *     3/4 of the slots the table doubles (CLHT resizes when its count of
- *     overflow buckets reaches its threshold); shrinking halves the table
+ *   - Growth: the table doubles when an insert finds its chain full and
+ *     at least half of the table's slots are live (CLHT-LB's own
+ *     threshold, CLHT_PERC_FULL_DOUBLE 50%, which CLHT checks only once
+ *     it has added as many overflow buckets as the table has buckets, and
+ *     then grows by more than double when far over it).  create(n) sizes
+ *     the table as CLHT's benchmark does, n / 2 buckets (rounded up to a
+ *     power of two, at least 32), so a map filled up to its hint doubles
+ *     once on the way, at 3/4 of it.  Shrinking halves the table
  *     when deletes left it under 1/16 full, never below the created size.
  *     Writers to a table being resized wait for the resize (resize_mu)
  *     instead of spinning on the bucket locks.
@@ -493,8 +498,8 @@ clht_buckets_for(size_t keys)
 {
 	size_t n = CLHT_MIN_BUCKETS;
 
-	/* Room for `keys` at the load factor: n * SLOTS * 3/4 >= keys. */
-	while (n < CLHT_MAX_BUCKETS && n * CLHT_SLOTS * 3 / 4 < keys)
+	/* CLHT's benchmark's sizing: 2 keys per bucket, n * 2 >= keys. */
+	while (n < CLHT_MAX_BUCKETS && n * 2 < keys)
 		n <<= 1;
 	return n;
 }
@@ -898,10 +903,9 @@ clht_put(struct map *m, uint64_t key, void *value, bool only_if_absent,
 			clht_unlock(&root->word);
 			return 0;
 		}
-		/* Chain full: grow if the table is over its load factor. */
+		/* Chain full: grow if half of the slots are live. */
 		if (!grow_failed && t->mask < CLHT_MAX_BUCKETS - 1 &&
-		    clht_size(m) * 4 >=
-			    (int64_t)((t->mask + 1) * CLHT_SLOTS * 3)) {
+		    clht_size(m) * 2 >= (int64_t)((t->mask + 1) * CLHT_SLOTS)) {
 			clht_unlock(&root->word);
 			if (clht_resize(m, t, (t->mask + 1) * 2) != 0)
 				grow_failed = true;
