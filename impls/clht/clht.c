@@ -73,29 +73,27 @@
  * empties it and a later insert of another key reuses it.  The reader
  * must never return that other key's value.  So every bucket counts in
  * its epoch the key changes of its slots: a writer bumps the epoch
- * before it stores a new key into a slot (release store, then a release
- * fence, then the key, then the value with release).  A lookup of K, per
- * bucket:
+ * before it stores a new key into a slot (the bump, the key and the
+ * value, each a release store).  A lookup of K, per bucket:
  *
  *   e = epoch (acquire); for each slot: key == K?  v = val (acquire);
- *   v != NULL?  key == K again?  acquire fence; epoch == e?  return v.
+ *   v != NULL?  key == K again (acquire)?  epoch == e?  return v.
  *
  * If the epoch moved, the lookup starts again from the root bucket.  Why
  * this returns only K's own values: v was stored by some writer W under
  * the key the slot held then (W's key store happened before W's value
  * store, which our acquire load read), so the second key load reads W's
  * key or a later one.  A later key was stored by a reuse R after W, and
- * R bumped the epoch before its key store: the release fence of R and
- * our acquire fence (through the key we read) make the bump visible to
- * our second epoch load.  And our first epoch load cannot have seen R's
- * bump already: R reused the slot after a delete D of W's key, so had we
- * seen the bump (acquire), D's NULL would have happened before our value
- * load, which could not then read W's value.  So an unchanged epoch means
- * the key we read second is W's: v is K's.  A lookup that finds no live
- * slot of K reports it absent without checking epochs: a key present for
- * the whole lookup stays in its slot with a non-NULL value, whatever is
- * stored into it or reused around it, so only a key that was absent at
- * some moment of the lookup can be missed.  The second epoch load retries
+ * R bumped the epoch before its key store, which our second key load
+ * read with acquire: the bump is visible to our second epoch load.  And our
+ * first epoch load cannot have seen R's bump already: R reused the slot after a
+ * delete D of W's key, so had we seen the bump (acquire), D's NULL would have
+ * happened before our value load, which could not then read W's value.  So an
+ * unchanged epoch means the key we read second is W's: v is K's.  A lookup that
+ * finds no live slot of K reports it absent without checking epochs: a key
+ * present for the whole lookup stays in its slot with a non-NULL value,
+ * whatever is stored into it or reused around it, so only a key that was absent
+ * at some moment of the lookup can be missed.  The second epoch load retries
  * only after a bump, i.e. after some writer completed a key change:
  * loads stay lock-free (CLHT's get is wait-free; ours retries at most
  * once per key change made under it in that bucket).  The epoch has 63
@@ -179,9 +177,12 @@
  *     guarantee).
  *   - word, epoch bits: the acquire load at the start of each bucket
  *     pairs with clht_bump's release store (and with the release unlock
- *     stores that follow a bump); the acquire fence before the second
- *     epoch load pairs with the release fence in clht_bump, through the
- *     key store that follows that fence.
+ *     stores that follow a bump).
+ *   - key[i]: the acquire load that re-reads the key in clht_lookup
+ *     pairs with the release store of a new key in clht_slot_fill, so
+ *     the bump before that store is visible to the second epoch load.
+ *     (Release and acquire rather than a pair of fences: free on x86,
+ *     and visible to ThreadSanitizer, which does not model fences.)
  *   - word, lock bit: the acquire `fetch_or` of clht_lock pairs with the
  *     release store of clht_unlock.  Only the holder stores to a locked
  *     word (waiters' fetch_or leave it unchanged); overflow buckets'
@@ -356,9 +357,8 @@ clht_unlock(_Atomic uint64_t *w)
 /*
  * Bump b's epoch before a key of b changes (under the chain lock).  The
  * release store orders what came before (the delete that emptied the
- * slot) for readers that load this epoch; the release fence orders the
- * bump before the key store that follows, for readers that load that key
- * (clht_lookup's acquire fence).
+ * slot) for readers that load this epoch; the key's release store that
+ * follows orders the bump for readers that load that key.
  */
 static inline void
 clht_bump(struct clht_bucket *b)
@@ -367,7 +367,6 @@ clht_bump(struct clht_bucket *b)
 
 	atomic_store_explicit(&b->word, v + CLHT_EPOCH_ONE,
 			      memory_order_release);
-	atomic_thread_fence(memory_order_release);
 }
 
 static inline uint64_t
@@ -541,14 +540,13 @@ retry:
 			if (v == NULL)
 				continue;
 			CLHT_RACE_WINDOW(2);
-			if (atomic_load_explicit(&b->key[i],
-						 memory_order_relaxed) != key)
-				continue;
 			/*
-			 * Acquire fence: pairs with clht_bump's release
-			 * fence when the key we just loaded is a reuse's.
+			 * Acquire: pairs with clht_slot_fill's release store
+			 * of a new key, which follows its epoch bump.
 			 */
-			atomic_thread_fence(memory_order_acquire);
+			if (atomic_load_explicit(&b->key[i],
+						 memory_order_acquire) != key)
+				continue;
 			if (clht_epoch(atomic_load_explicit(
 				    &b->word, memory_order_relaxed)) != e)
 				goto retry; /* a key of b changed: again */
@@ -636,7 +634,8 @@ clht_slot_fill(struct clht_bucket *b, unsigned i, uint64_t key, void *v,
 	if (!same_key) {
 		clht_bump(b);
 		CLHT_RACE_WINDOW(3);
-		atomic_store_explicit(&b->key[i], key, memory_order_relaxed);
+		/* Release: the bump before the key (clht_lookup's re-read). */
+		atomic_store_explicit(&b->key[i], key, memory_order_release);
 		CLHT_RACE_WINDOW(4);
 	}
 	/* Release: the key before the value that makes the slot live. */
