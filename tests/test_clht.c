@@ -1,18 +1,19 @@
 /*
  * clht's own mechanisms, which the common suites reach only by chance:
  *
- * long_chain_range   keys that share one chain (7 overflow buckets): range
+ * long_chain_range   keys that share one chain (13 overflow buckets): range
  *                    delivers each exactly once, also when fn deletes and
- *                    re-inserts every key it is given (the key then lands
- *                    elsewhere in the chain), and stops when fn says so.
+ *                    re-inserts every key it is given, and stops when fn
+ *                    says so.
  * grow_shrink        20,000 keys grow the table, deleting them shrinks it
  *                    back; the counters say so and every key stays right.
  * resize_alloc_fail  an insert that must grow the table, with each of its
- *                    allocations failing in turn: the entry (-ENOMEM,
- *                    unchanged), the new table or an overflow bucket of
- *                    the rehash (the resize is abandoned, the old table
- *                    unfrozen, and the key goes into an overflow bucket),
- *                    or that overflow bucket too (-ENOMEM, unchanged).
+ *                    allocations failing in turn: the new table or its
+ *                    buckets or an overflow bucket of the rehash (the
+ *                    resize is abandoned, the old table unfrozen, and the
+ *                    key goes into an overflow bucket of the old table), or
+ *                    the key's overflow bucket in the new table (-ENOMEM,
+ *                    unchanged).
  * fast_paths         loads, and the misses of the deleters and mismatches of
  *                    the compares, take no lock (locked_ops stays put);
  *                    every change takes exactly one.
@@ -20,11 +21,70 @@
  *                    while a reader loads a set of stable keys and a
  *                    ranger checks that every range sees each stable key
  *                    exactly once and no key twice.
+ * inplace_race       in one bucket, a key whose value is swapped and
+ *                    compared-and-swapped in place while other keys churn
+ *                    through the bucket's other slots (each insert reusing
+ *                    a slot that held another key): readers must always
+ *                    find the first key, with one of its own values, and
+ *                    find the churning keys absent or with their own
+ *                    values, never another key's.  Run on the built-in
+ *                    clht and on a copy of clht.c compiled here with
+ *                    delays between a lookup's loads (CLHT_RACE_WINDOW),
+ *                    which widen the windows in which a slot can change
+ *                    key under a reader from nanoseconds to microseconds.
  */
 #include "testutil.h"
 
+#include <sched.h>
+#include <semaphore.h>
+
 #include "alloc.h"
 #include "hash.h"
+
+/*
+ * A copy of clht compiled here with a call between a lookup's loads
+ * (windows 1: after the key matched, 2: after the value load) and between
+ * the stores that give a slot a new key (3: after the epoch bump, 4: after
+ * the key store).  A thread stops at the windows in its pause_mask, once
+ * each, until the test lets it go (reuse_under_reader); in inplace_race,
+ * readers (race_delays 1) and writers (2) are delayed at theirs: now and
+ * then a yield (another thread runs meanwhile), otherwise a short spin.
+ */
+static __thread unsigned pause_mask; /* bit n: stop at window n */
+static __thread sem_t *resumed;	     /* posted to let this thread go */
+static __thread int race_delays;     /* 1: windows 1, 2; 2: windows 3, 4 */
+static sem_t paused;		     /* posted when a thread stops */
+
+static void
+race_window(int where)
+{
+	static __thread uint64_t x = 0x9e3779b97f4a7c15;
+
+	if (pause_mask & (1u << where)) {
+		pause_mask &= ~(1u << where);
+		sem_post(&paused);
+		while (sem_wait(resumed) != 0)
+			;
+		return;
+	}
+	if (race_delays == 0 || (where <= 2) != (race_delays == 1))
+		return;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	/* Writers yield between bump and key store: a reader loads both. */
+	if ((x & 3) == 0 || where == 3) {
+		sched_yield();
+		return;
+	}
+	for (unsigned i = (unsigned)(x >> 56); i > 0; i--)
+		__asm__ __volatile__("" ::: "memory");
+}
+
+#define CLHT_RACE_WINDOW(n) race_window(n)
+#define clht_ops	    clht_race_ops
+#include "../impls/clht/clht.c"
+#undef clht_ops
 
 static const struct map_ops *ops;
 
@@ -77,8 +137,7 @@ visit(uint64_t key, void *value, void *arg)
 	v->seen[i]++;
 	v->total++;
 	if (v->reinsert) {
-		/* Frees the key's slot; the re-insert takes the first free one.
-		 */
+		/* Empties the key's slot; the re-insert takes it again. */
 		ops->del(v->m, key);
 		assert_int_equal(ops->store(v->m, key, INTVAL(key)), 0);
 	}
@@ -105,7 +164,8 @@ long_chain_range(void **state)
 		assert_int_equal(ops->store(m, key, INTVAL(key)), 0);
 	}
 	assert_int_equal(own(m, "buckets"), 32);
-	assert_int_equal(own(m, "overflow_buckets"), CHAIN / 5 - 1);
+	assert_int_equal(own(m, "overflow_buckets"),
+			 (CHAIN + CLHT_SLOTS - 1) / CLHT_SLOTS - 1);
 	for (int pass = 0; pass < 3; pass++) {
 		memset(v.seen, 0, sizeof(v.seen));
 		v.total = 0;
@@ -164,12 +224,14 @@ grow_shrink(void **state)
 }
 
 /*
- * A 32-bucket map on the brink of growing: chain 0 holds 10 keys (a
- * root and an overflow bucket, full) whose hashes end in 6 zero bits,
- * so that they share a chain in the doubled table too and its rehash
- * needs an overflow bucket; 110 more keys keep every other chain at most
- * 4 long, for 120 keys = 3/4 of 160 slots.  keys[] gets all 120.
+ * A 32-bucket map on the brink of growing: chain 0 holds 6 keys (a root
+ * and an overflow bucket, full) whose hashes end in 6 zero bits, so that
+ * they share a chain in the doubled table too and its rehash needs an
+ * overflow bucket; 42 more keys keep every other chain at most 3 long,
+ * for 48 keys = half of the 96 slots.  keys[] gets all 48.
  */
+#define BRINK (32 * CLHT_SLOTS / 2)
+
 static struct map *
 brink(uint64_t *keys, uint64_t *next_colliding)
 {
@@ -177,12 +239,12 @@ brink(uint64_t *keys, uint64_t *next_colliding)
 	unsigned per[32] = {0}, n = 0;
 
 	*next_colliding = 0;
-	for (int i = 0; i < 10; i++)
+	for (int i = 0; i < 2 * CLHT_SLOTS; i++)
 		keys[n++] = colliding(next_colliding, 6);
-	for (uint64_t k = UINT64_C(1) << 40; n < 120; k++) {
+	for (uint64_t k = UINT64_C(1) << 40; n < BRINK; k++) {
 		unsigned b = map_hash64(k) & 31;
 
-		if (b == 0 || per[b] == 4)
+		if (b == 0 || per[b] == CLHT_SLOTS)
 			continue;
 		per[b]++;
 		keys[n++] = k;
@@ -196,12 +258,11 @@ brink(uint64_t *keys, uint64_t *next_colliding)
 }
 
 /*
- * Storing an 11th colliding key allocates, in order: (1) its entry,
- * (2) the doubled table's header and (3) its buckets, (4) the overflow
- * bucket of the rehashed chain 0, (5) an overflow bucket for the key in
- * the new table.  Failing (2), (3) or (4) abandons the resize: the key
- * then goes into a new overflow bucket of the old table (its allocation
- * succeeds).
+ * Storing a 7th colliding key allocates, in order: (1) the doubled
+ * table's header and (2) its buckets, (3) the overflow bucket of the
+ * rehashed chain 0, (4) an overflow bucket for the key in the new table.
+ * Failing (1), (2) or (3) abandons the resize: the key then goes into a
+ * new overflow bucket of the old table (its allocation succeeds).
  */
 static void
 resize_alloc_fail(void **state)
@@ -209,16 +270,16 @@ resize_alloc_fail(void **state)
 	static const struct {
 		int ret;
 		uint64_t buckets, overflow, grows;
-	} want[7] = {
-		[1] = {-ENOMEM, 32, 1, 0}, [2] = {0, 32, 2, 0},
-		[3] = {0, 32, 2, 0},	   [4] = {0, 32, 2, 0},
-		[5] = {-ENOMEM, 64, 1, 1}, [6] = {0, 64, 2, 1},
+	} want[6] = {
+		[1] = {0, 32, 2, 0}, [2] = {0, 32, 2, 0},
+		[3] = {0, 32, 2, 0}, [4] = {-ENOMEM, 64, 1, 1},
+		[5] = {0, 64, 2, 1},
 	};
-	uint64_t keys[120], nk;
+	uint64_t keys[BRINK], nk;
 
 	(void)state;
 	map_ops_thread_enter(ops);
-	for (unsigned long k = 1; k <= 6; k++) {
+	for (unsigned long k = 1; k <= 5; k++) {
 		struct map *m = brink(keys, &nk);
 		uint64_t key = colliding(&nk, 6);
 		unsigned long left;
@@ -228,13 +289,13 @@ resize_alloc_fail(void **state)
 		atomic_store(&map_alloc_fail_countdown, k);
 		ret = ops->store(m, key, INTVAL(key));
 		left = atomic_exchange(&map_alloc_fail_countdown, 0);
-		assert_int_equal(left != 0, k == 6); /* 5 allocations */
+		assert_int_equal(left != 0, k == 5); /* 4 allocations */
 		assert_int_equal(ret, want[k].ret);
 		assert_int_equal(ops->load(m, key, &val), ret == 0);
 		assert_int_equal(own(m, "buckets"), want[k].buckets);
 		assert_int_equal(own(m, "overflow_buckets"), want[k].overflow);
 		assert_int_equal(own(m, "grows"), want[k].grows);
-		for (int i = 0; i < 120; i++) {
+		for (int i = 0; i < BRINK; i++) {
 			assert_true(ops->load(m, keys[i], &val));
 			assert_ptr_equal(val, INTVAL(keys[i]));
 		}
@@ -428,6 +489,287 @@ resize_concurrent(void **state)
 	map_ops_thread_exit(ops);
 }
 
+#define IR_CHURN 4
+
+struct ir {
+	const struct map_ops *ops;
+	struct map *m;
+	uint64_t a;		  /* swapped in place, always present */
+	uint64_t churn[IR_CHURN]; /* two live at a time, reusing slots */
+	atomic_bool stop;
+	atomic_ulong loads, swaps, cycles;
+};
+
+static void *
+ir_swapper(void *arg)
+{
+	struct ir *c = arg;
+	void *cur = KEYVAL(c->a, 0), *prev, *next;
+	uint64_t g = 0;
+
+	map_ops_thread_enter(c->ops);
+	while (!atomic_load(&c->stop) && !tfailed()) {
+		next = KEYVAL(c->a, ++g);
+		TCHECK(c->ops->swap(c->m, c->a, next, &prev) == 1 &&
+			       prev == cur,
+		       "swap of the stable key: not present or wrong previous "
+		       "value");
+		cur = next;
+		next = KEYVAL(c->a, ++g);
+		TCHECK(c->ops->compare_and_swap(c->m, c->a, cur, next),
+		       "compare_and_swap of the stable key failed");
+		cur = next;
+		atomic_fetch_add(&c->swaps, 2);
+	}
+	map_ops_thread_exit(c->ops);
+	return NULL;
+}
+
+/*
+ * Delete the older live churn key, insert the next: the insert reuses the
+ * slot just emptied, which held another key, so every cycle changes a
+ * slot's key (with 4 churn keys, each of the two slots alternates between
+ * two keys).
+ */
+static void *
+ir_churner(void *arg)
+{
+	struct ir *c = arg;
+	uint64_t j = 0;
+
+	race_delays = 2;
+	map_ops_thread_enter(c->ops);
+	while (!atomic_load(&c->stop) && !tfailed()) {
+		uint64_t out = c->churn[j % IR_CHURN],
+			 in = c->churn[(j + 2) % IR_CHURN];
+		void *v = NULL;
+
+		TCHECK(c->ops->load_and_delete(c->m, out, &v) &&
+			       VALKEY(v) == out,
+		       "churn key %llu not deleted", (unsigned long long)out);
+		TCHECK(c->ops->store(c->m, in, KEYVAL(in, j)) == 0,
+		       "store failed");
+		j++;
+		atomic_fetch_add(&c->cycles, 1);
+	}
+	map_ops_thread_exit(c->ops);
+	return NULL;
+}
+
+static void *
+ir_reader(void *arg)
+{
+	struct ir *c = arg;
+	uint64_t i = 0;
+
+	race_delays = 1;
+	map_ops_thread_enter(c->ops);
+	while (!atomic_load(&c->stop) && !tfailed()) {
+		uint64_t k = c->churn[i++ % IR_CHURN];
+		void *v = NULL;
+
+		TCHECK(c->ops->load(c->m, c->a, &v),
+		       "the stable key, updated in place, was reported absent");
+		TCHECK(VALKEY(v) == c->a,
+		       "the stable key %llu loaded key %llu's value",
+		       (unsigned long long)c->a, (unsigned long long)VALKEY(v));
+		if (c->ops->load(c->m, k, &v))
+			TCHECK(VALKEY(v) == k,
+			       "churn key %llu loaded key %llu's value",
+			       (unsigned long long)k,
+			       (unsigned long long)VALKEY(v));
+		atomic_fetch_add(&c->loads, 2);
+	}
+	map_ops_thread_exit(c->ops);
+	return NULL;
+}
+
+static void
+inplace_race_on(const struct map_ops *o)
+{
+	void *(*fns[4])(void *) = {ir_swapper, ir_churner, ir_reader,
+				   ir_reader};
+	static struct ir c;
+	pthread_t th[4];
+	uint64_t k = 0;
+
+	memset(&c, 0, sizeof(c));
+	tfail_reset();
+	c.ops = o;
+	map_ops_thread_enter(o);
+	c.m = o->create(0);
+	/* One bucket: a in slot 0, churn[0] and churn[1] in slots 1, 2. */
+	c.a = colliding(&k, 10);
+	for (int i = 0; i < IR_CHURN; i++)
+		c.churn[i] = colliding(&k, 10);
+	assert_int_equal(o->store(c.m, c.a, KEYVAL(c.a, 0)), 0);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(
+			o->store(c.m, c.churn[i], KEYVAL(c.churn[i], 0)), 0);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, fns[i], &c), 0);
+	sleep_sec((o == &clht_race_ops ? 1.0 : 0.4) * test_scale());
+	atomic_store(&c.stop, true);
+	for (int i = 0; i < 4; i++)
+		pthread_join(th[i], NULL);
+	TFAIL_REPORT();
+	print_message("clht inplace_race (%s): %lu loads, %lu in-place "
+		      "updates, %lu slot reuses\n",
+		      o == &clht_race_ops ? "race windows" : "built-in",
+		      atomic_load(&c.loads), atomic_load(&c.swaps),
+		      atomic_load(&c.cycles));
+	assert_true(atomic_load(&c.loads) > 0);
+	assert_true(atomic_load(&c.swaps) > 0);
+	assert_true(atomic_load(&c.cycles) > 0);
+	o->destroy(c.m);
+	map_ops_thread_exit(o);
+}
+
+static void
+inplace_race(void **state)
+{
+	(void)state;
+	inplace_race_on(ops);
+	inplace_race_on(&clht_race_ops);
+}
+
+/*
+ * reuse_under_reader: the interleavings that the lookup's checks exist
+ * for, forced step by step on the copy of clht compiled above.  One
+ * bucket holds a, b and d (slots 0, 1, 2); c collides with them.
+ */
+struct rur {
+	struct map *m;
+	uint64_t key;
+	unsigned pause_mask;
+	bool store; /* store key -> KEYVAL(key, 1), else load it */
+	bool found;
+	void *v;
+	sem_t resume;
+};
+
+static void *
+rur_thread(void *arg)
+{
+	struct rur *r = arg;
+
+	map_ops_thread_enter(&clht_race_ops);
+	pause_mask = r->pause_mask;
+	resumed = &r->resume;
+	if (r->store)
+		r->found = clht_race_ops.store(r->m, r->key,
+					       KEYVAL(r->key, 1)) == 0;
+	else
+		r->found = clht_race_ops.load(r->m, r->key, &r->v);
+	map_ops_thread_exit(&clht_race_ops);
+	return NULL;
+}
+
+static pthread_t
+rur_start(struct rur *r)
+{
+	pthread_t th;
+
+	assert_int_equal(sem_init(&r->resume, 0, 0), 0);
+	assert_int_equal(pthread_create(&th, NULL, rur_thread, r), 0);
+	return th;
+}
+
+/* Wait until a thread stops at a window of its pause_mask. */
+static void
+rur_stopped(void)
+{
+	while (sem_wait(&paused) != 0)
+		;
+}
+
+static void
+reuse_under_reader(void **state)
+{
+	const struct map_ops *o = &clht_race_ops;
+	uint64_t k = 0, a, b, c, d;
+	struct rur w, r;
+	pthread_t tw, tr;
+	struct map *m;
+	void *v;
+
+	(void)state;
+	assert_int_equal(sem_init(&paused, 0, 0), 0);
+	map_ops_thread_enter(o);
+	m = o->create(0);
+	a = colliding(&k, 10);
+	b = colliding(&k, 10);
+	d = colliding(&k, 10);
+	c = colliding(&k, 10);
+	assert_int_equal(o->store(m, a, KEYVAL(a, 0)), 0);
+	assert_int_equal(o->store(m, b, KEYVAL(b, 0)), 0);
+	assert_int_equal(o->store(m, d, KEYVAL(d, 0)), 0);
+
+	/*
+	 * 1. The reader loads b's epoch after an insert of c bumped it but
+	 * b's old key before c's key store (the writer stops between the
+	 * two), then c's value: the key re-read must reject it.
+	 */
+	o->del(m, b);
+	w = (struct rur){.m = m, .key = c, .pause_mask = 1u << 3, .store = 1};
+	tw = rur_start(&w);
+	rur_stopped(); /* bumped, c's key not stored */
+	r = (struct rur){.m = m, .key = b, .pause_mask = 1u << 1};
+	tr = rur_start(&r);
+	rur_stopped(); /* the reader matched b's stale key */
+	sem_post(&w.resume);
+	pthread_join(tw, NULL); /* c is in, in b's old slot */
+	sem_post(&r.resume);
+	pthread_join(tr, NULL);
+	assert_true(w.found);
+	assert_false(r.found); /* not c's value */
+
+	/*
+	 * 2. The reader matches b, the slot becomes c's, the reader loads
+	 * c's value, the slot becomes b's again, the reader re-reads the key
+	 * b: only the epoch tells that the value is c's.
+	 */
+	o->del(m, c);
+	assert_int_equal(o->store(m, b, KEYVAL(b, 2)), 0);
+	r = (struct rur){.m = m, .key = b, .pause_mask = (1u << 1) | (1u << 2)};
+	tr = rur_start(&r);
+	rur_stopped(); /* matched b */
+	o->del(m, b);
+	assert_int_equal(o->store(m, c, KEYVAL(c, 3)), 0);
+	sem_post(&r.resume);
+	rur_stopped(); /* loaded c's value */
+	o->del(m, c);
+	assert_int_equal(o->store(m, b, KEYVAL(b, 4)), 0);
+	sem_post(&r.resume);
+	pthread_join(tr, NULL);
+	assert_true(r.found);
+	assert_ptr_equal(r.v, KEYVAL(b, 4));
+
+	/*
+	 * 3. A slot beside a present key changes key while the reader loads
+	 * it: the reader retries and finds it, never reports it absent.
+	 */
+	r = (struct rur){.m = m, .key = a, .pause_mask = 1u << 2};
+	tr = rur_start(&r);
+	rur_stopped(); /* loaded a's value */
+	o->del(m, b);
+	assert_int_equal(o->store(m, c, KEYVAL(c, 5)), 0);
+	sem_post(&r.resume);
+	pthread_join(tr, NULL);
+	assert_true(r.found);
+	assert_ptr_equal(r.v, KEYVAL(a, 0));
+
+	/* The bucket ends as it should: a, d and c, all in one bucket. */
+	assert_true(o->load(m, a, &v) && v == KEYVAL(a, 0));
+	assert_true(o->load(m, c, &v) && v == KEYVAL(c, 5));
+	assert_true(o->load(m, d, &v) && v == KEYVAL(d, 0));
+	assert_false(o->load(m, b, &v));
+	assert_int_equal(own(m, "overflow_buckets"), 0);
+	o->destroy(m);
+	map_ops_thread_exit(o);
+	sem_destroy(&paused);
+}
+
 int
 main(void)
 {
@@ -437,6 +779,8 @@ main(void)
 		cmocka_unit_test(resize_alloc_fail),
 		cmocka_unit_test(fast_paths),
 		cmocka_unit_test(resize_concurrent),
+		cmocka_unit_test(inplace_race),
+		cmocka_unit_test(reuse_under_reader),
 	};
 
 	ops = map_find("clht");

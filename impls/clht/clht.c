@@ -1,90 +1,154 @@
 /*
- * clht: a cache-line hash table in the design of puzpuzpuz/xsync's Map
- * (v4, itself "a modified version of CLHT") and LPD-EPFL's CLHT-LB with
- * resizing (clht_lb_res): written from the designs, not from their code.
+ * clht: a cache-line hash table in the design of LPD-EPFL's CLHT-LB with
+ * resizing (clht_lb_res, David, Guerraoui, Trigonakis, ASPLOS 2015),
+ * written from its design, not from its code, and extended to the whole
+ * mapbench contract (Go's sync.Map: in-place updates, Swap,
+ * CompareAndSwap, CompareAndDelete, Range, Clear), which CLHT does not
+ * offer.
  *
- * Layout
+ * What is CLHT's
  *
- * A table is a power-of-two array of 64-byte buckets, each one cache line:
+ * A table is a power-of-two array of 64-byte buckets, each one cache line
+ * holding a lock word, 3 keys, 3 values and an overflow link:
  *
- *   meta     one byte per slot: 0 for an empty slot, else 0x80 | seven
- *            bits of the key's hash (the "h2" of absl/xsync), so that one
- *            64-bit load and a SWAR compare pick the candidate slots;
- *   slot[5]  pointers to immutable entries {key, value, rcu_head};
- *   next     the overflow chain (more buckets, allocated as needed);
- *   lock     a futex word, used in the head ("root") bucket of a chain
- *            only: it serialises the writers of that chain.
+ *   word     the lock (bit 0, root buckets only) and the epoch (bits
+ *            1..63, every bucket; see below);
+ *   key[3]   the keys of the slots;
+ *   val[3]   their values, in place; NULL marks an empty slot;
+ *   next     the overflow chain (more buckets, linked as needed).
  *
- * Memory: a table of n buckets is n * 64 bytes (n a power of two, sized
- * for the create() hint at xsync's 3/4 load factor: 512 buckets for a
- * hint of 1,000 keys, 2^19 for 1,000,000), plus 32 bytes per entry, plus
- * 64 bytes per overflow bucket (rare under a uniform hash), plus the map
- * header (about 1.2 KiB, mostly counter stripes).
+ * As in CLHT, a lookup reads the bucket's line (and only on a long chain
+ * the next), compares the keys directly and takes no lock and writes no
+ * shared memory; every change takes the chain's lock (the root bucket's
+ * word, one atomic read-modify-write: `lock bts`, then a plain release
+ * store to unlock) and makes its change with stores into the line it
+ * locked; an insert that finds its chain full links a new bucket at its
+ * tail; a resize copies every chain under its lock into a new table and
+ * publishes it with one store.  One cache line per operation on a short
+ * chain, no allocation and no deferred free per change.  CLHT's changes
+ * use one atomic read-modify-write (the lock); ours use two (the lock,
+ * and the store that linearises the change: see "Writers").
  *
- * The low bits of map_hash64(key) pick the chain, the top bits make h2.
- * Entries never change once published: an update publishes a new entry
- * in the same slot (copy on write) and retires the old one, a delete
- * clears the slot and retires the entry.
+ * What differs from CLHT, and why
  *
- * Concurrency contract
+ *   - Values are updated in place: Store of a present key, Swap and
+ *     CompareAndSwap store the new value into the slot under the lock
+ *     (CLHT's put is insert-if-absent).  CLHT's get reads the value, the
+ *     key and the value again and reports the key absent if the value
+ *     changed in between; with in-place updates that would report a
+ *     present key absent, which Go's semantics forbid.  Here a load never
+ *     reports a key absent because its value is changing: see "Readers".
+ *   - Keys are any uint64_t (key 0 too): an empty slot is a NULL value
+ *     (the contract's values are never NULL), not a zero key.
+ *   - The hash is the project's map_hash64, shared by every map (CLHT
+ *     indexes by the key's low bits).
+ *   - Deleted slots keep their key (a delete stores NULL in the value);
+ *     an insert prefers the slot that still holds its own key (no key
+ *     changes then) and otherwise takes the first empty slot.
+ *   - Memory is reclaimed with urcu-memb instead of CLHT's ssmem: only
+ *     tables replaced by a resize or a clear are retired (call_rcu),
+ *     never anything per update.  Every operation runs in a read-side
+ *     section (map_rcu_read_lock: no shared write).
+ *   - Growth: the table doubles when an insert finds its chain full and
+ *     at least half of the table's slots are live (CLHT-LB's own
+ *     threshold, CLHT_PERC_FULL_DOUBLE 50%, which CLHT checks only once
+ *     it has added as many overflow buckets as the table has buckets, and
+ *     then grows by more than double when far over it).  create(n) sizes
+ *     the table as CLHT's benchmark does, n / 2 buckets (rounded up to a
+ *     power of two, at least 32), so a map filled up to its hint doubles
+ *     once on the way, at 3/4 of it.  Shrinking halves the table
+ *     when deletes left it under 1/16 full, never below the created size.
+ *     Writers to a table being resized wait for the resize (resize_mu)
+ *     instead of spinning on the bucket locks.
+ *   - The lock spins with `pause` and then yields the CPU: a waiter never
+ *     sleeps in the kernel, so an unlock needs no read-modify-write to
+ *     wake anyone.
  *
- * load never writes shared memory: it loads the table pointer, the
- * chain's meta words, candidate slots and next pointers, all with acquire
- * loads, and takes no lock, so it is lock-free (wait-free on a chain of
- * bounded length) and a reader on one core never invalidates a line in
- * another's cache.  The read paths of load_or_store, load_and_delete,
- * del, compare_and_swap and compare_and_delete are the same lookup and
- * finish without a lock when it decides them (a hit for load_or_store, a
- * miss for the deleters, a mismatch for the compares); each is then
- * linearised at the slot load that decided it.  Every change takes the
- * chain's lock and re-does the lookup under it, so compare_and_swap,
- * compare_and_delete, load_or_store and swap compare and change under one
- * lock and are linearizable; a change is linearised at its slot store.
+ * Readers
  *
- * A key is in one slot of one chain of a table, and writers of a chain
- * keep that chain consistent under its lock: an update stores into the
- * slot holding the key, an insert uses the first empty slot of the
- * chain or a new overflow bucket linked at its tail.  A reader walking
- * the chain while it changes therefore finds every key that stays
- * present across the walk (its slot is never empty meanwhile and its meta
- * byte never cleared), and sees either the old or the new entry.
+ * A value is one word, stored and loaded whole, so an in-place update
+ * cannot tear it: a reader that finds its key sees the old or the new
+ * value, both the key's, and is linearised at its load of the value.
+ * What can go wrong is a slot that changes key under the reader: a delete
+ * empties it and a later insert of another key reuses it.  The reader
+ * must never return that other key's value.  So every bucket counts in
+ * its epoch the key changes of its slots: a writer bumps the epoch
+ * before it stores a new key into a slot (the bump, the key and the
+ * value, each a release store).  A lookup of K, per bucket:
+ *
+ *   e = epoch (acquire); for each slot: key == K?  v = val (acquire);
+ *   v != NULL?  key == K again (acquire)?  epoch == e?  return v.
+ *
+ * If the epoch moved, the lookup starts again from the root bucket.  Why
+ * this returns only K's own values: v was stored by some writer W under
+ * the key the slot held then (W's key store happened before W's value
+ * store, which our acquire load read), so the second key load reads W's
+ * key or a later one.  A later key was stored by a reuse R after W, and
+ * R bumped the epoch before its key store, which our second key load
+ * read with acquire: the bump is visible to our second epoch load.  And our
+ * first epoch load cannot have seen R's bump already: R reused the slot after a
+ * delete D of W's key, so had we seen the bump (acquire), D's NULL would have
+ * happened before our value load, which could not then read W's value.  So an
+ * unchanged epoch means the key we read second is W's: v is K's.  A lookup that
+ * finds no live slot of K reports it absent without checking epochs: a key
+ * present for the whole lookup stays in its slot with a non-NULL value,
+ * whatever is stored into it or reused around it, so only a key that was absent
+ * at some moment of the lookup can be missed.  The second epoch load retries
+ * only after a bump, i.e. after some writer completed a key change:
+ * loads stay lock-free (CLHT's get is wait-free; ours retries at most
+ * once per key change made under it in that bucket).  The epoch has 63
+ * bits: it does not wrap.
+ *
+ * Writers and linearisation
+ *
+ * Every change takes the chain's lock, re-does the lookup under it and
+ * changes the slot with one store, at which it is linearised; so Swap,
+ * CompareAndSwap, CompareAndDelete and LoadOrStore compare and change
+ * under one lock and are linearizable.  The read paths of
+ * load_or_store, load_and_delete, del, compare_and_swap and
+ * compare_and_delete are the lock-free lookup and finish without the
+ * lock when it decides them (a hit for load_or_store, a miss for the
+ * deleters, a mismatch for the compares), linearised at that lookup's
+ * value load.  The store that linearises a change (the value, or the
+ * link of a new overflow bucket) is sequentially consistent, on x86 an
+ * `xchg`: the operation returns only once its change is visible to every
+ * core.  With a plain store, as in CLHT, the change can still sit in the
+ * store buffer when the operation returns, and a load that starts after
+ * it on another core can miss it: not linearizable in real time
+ * (lincheck finds such histories within seconds).  That is the second
+ * atomic read-modify-write of a change, after the lock's; the unlock is a
+ * plain store.  A key lives in one slot of one chain of a table: writers
+ * never move a live key within a chain, so a reader walking a chain while
+ * it changes finds every key that stays present.
  *
  * Resizing: one resizer at a time, under the map's resize_mu (CLHT-LB's
- * "resize lock").  It allocates the new table, sets the old table's
+ * resize lock).  It allocates the new table, sets the old table's
  * `frozen` flag, then locks every chain of the old table in turn, copies
- * its entry pointers into the new table (entries are shared, not copied)
- * and unlocks; finally it publishes the new table with a release store
- * and retires the old one.  A writer locks its chain and then reads
- * `frozen`: if set, it unlocks, waits for resize_mu (the resize is over
- * when it gets it) and starts again on the newest table.  A writer that
- * locked a chain before the resizer did finishes first and its change is
- * copied; one that locks after sees `frozen` (its lock acquire pairs
- * with the resizer's unlock of that chain, which follows the store of
- * the flag).  So from freezing to publication no change happens anywhere:
- * readers of the old table see a complete, unchanging copy of the map,
- * readers of the new one see it complete, and a read that straddles the
- * publication can be linearised inside that quiet interval.  Growth
- * happens when an insert finds its chain full and the size is over 3/4
- * of the slots (xsync's load factor), shrinking when a delete empties a
- * bucket and the size is under 1/16 of the slots, never below the size
- * the map was created for.
+ * its live pairs into the new table and unlocks; finally it publishes the
+ * new table with a release store and retires the old one.  A writer locks
+ * its chain and then reads `frozen`: if set, it unlocks, waits for
+ * resize_mu (the resize is over when it gets it) and starts again on the
+ * newest table.  A writer that locked a chain before the resizer did
+ * finishes first and its change is copied; one that locks after sees
+ * `frozen` (its lock acquire pairs with the resizer's unlock of that
+ * chain, which follows the store of the flag).  So from freezing to
+ * publication nothing changes anywhere: readers of the old table see a
+ * complete, unchanging map, readers of the new one see it complete, and
+ * a read that straddles the publication is linearised inside that quiet
+ * interval.  A resize that cannot allocate unfreezes the old table and
+ * leaves everything as it was.
  *
- * Why not xsync's cooperative rehash: its helpers claim strides of the
- * old table and must agree on when the copy is complete; it pays on
- * many-core machines with huge tables.  Here a resize is rare (doubling),
- * and a single resizer keeps the argument above simple enough to check;
- * writers to a frozen table block on resize_mu instead of helping.  A
- * resize that cannot allocate (new table or an overflow bucket of it)
- * unfreezes the old table and leaves everything as it was: the table
- * then just gets fuller (growth) or stays large (shrinking).
- *
- * Size: a striped counter, 16 cache-line-padded stripes, a thread adding
- * to its own stripe under the chain lock it holds (xsync's counter
- * stripes); the sum is only read to decide a resize, when an insert
- * finds its chain full or a delete empties a bucket.  The common
- * counters (locked ops) and our own (retries, overflow buckets) live in
- * the same stripes; resizes, grows, shrinks and clears are counted under
- * resize_mu.  Nothing on a fast path writes a shared counter.
+ * Size: a striped counter (16 cache-line stripes; a thread adds to its
+ * own stripe, chosen round-robin at its first write, under the chain lock
+ * it holds) with plain load-and-store updates, not atomic
+ * read-modify-writes: a stripe is one thread's unless more than 16
+ * threads write at once, when two sharing a stripe can lose an update.
+ * The sum is only an estimate that decides resizes; each resize and
+ * clear, which exclude every writer, resets it to the exact count.  It is
+ * read when an insert finds its chain full, and by one in 16 of a
+ * thread's deletes that empty a bucket (for shrinking).  The locked-op
+ * count lives in the same stripes; resizes, grows, shrinks and clears
+ * are counted under resize_mu.
  *
  * Range walks one table snapshot chain by chain.  Under the chain's lock
  * it copies out the {key, value} pairs of up to CLHT_RANGE_BATCH keys, the
@@ -97,77 +161,89 @@
  * is frozen with the contents the map had at freezing, which still holds
  * every key present and unchanged for the whole call.  fn runs with no
  * lock held and may call any operation.  Clear publishes a fresh table of
- * the created size and retires the old one with its entries, after
- * freezing it and draining its writers as a resize does; if that table
- * cannot be allocated, it deletes every entry in place, chain by chain.
+ * the created size and retires the old one, after freezing it as a resize
+ * does; if that table cannot be allocated, it empties every slot in
+ * place, chain by chain.
  *
  * Memory orders (each acquire names its release partner):
  *   - m->table: acquire loads in every op pair with the release store
  *     that publishes a table (clht_resize, clht_clear), which follows the
- *     initialisation of its buckets and the copy of every slot.
- *   - slot[i]: acquire loads in lookups pair with the release store that
- *     publishes an entry into the slot (clht_slot_set), which follows the
- *     entry's initialisation; so e->key and e->value are plain reads.
- *   - meta: acquire loads pair with the release store of meta that
- *     follows the slot store, so a reader that sees a new h2 byte also
- *     sees the entry; a stale meta only makes a concurrent insert missed.
- *   - next: acquire loads pair with the release store that links a new,
- *     initialised overflow bucket at the tail of a chain.
- *   - chain lock: acquire on lock, release on unlock (classic futex
- *     mutex); `frozen` is relaxed, ordered by the chain locks as argued
- *     above and by resize_mu for writers that waited on it.
+ *     initialisation of its buckets and the copy of every pair.
+ *   - val[i]: the acquire load in clht_lookup pairs with the seq_cst
+ *     (hence release) store of clht_slot_set, which inserts (after the
+ *     key store of clht_slot_fill), updates in place and deletes, so a
+ *     reader that sees a value sees the key it was stored under, and a
+ *     reader that sees NULL (a miss) sees what preceded the delete (Go's
+ *     guarantee).
+ *   - word, epoch bits: the acquire load at the start of each bucket
+ *     pairs with clht_bump's release store (and with the release unlock
+ *     stores that follow a bump).
+ *   - key[i]: the acquire load that re-reads the key in clht_lookup
+ *     pairs with the release store of a new key in clht_slot_fill, so
+ *     the bump before that store is visible to the second epoch load.
+ *     (Release and acquire rather than a pair of fences: free on x86,
+ *     and visible to ThreadSanitizer, which does not model fences.)
+ *   - word, lock bit: the acquire `fetch_or` of clht_lock pairs with the
+ *     release store of clht_unlock.  Only the holder stores to a locked
+ *     word (waiters' fetch_or leave it unchanged); overflow buckets'
+ *     words are stored only by the holder of their chain's lock.
+ *   - next: acquire loads pair with the seq_cst (hence release) store
+ *     that links a new, initialised overflow bucket at a chain's tail.
+ *   - `frozen` is relaxed, ordered by the chain locks as argued above and
+ *     by resize_mu for writers that waited on it.
  *   - counters: relaxed; only their sums matter, read as estimates.
  *
- * Reclamation: every operation runs in an urcu-memb read-side section
- * (map_rcu_read_lock).  A replaced or deleted entry goes to call_rcu; a
- * table replaced by a resize goes to call_rcu with its overflow buckets
- * (its entries live on in the new table); a table replaced by clear goes
- * with its entries too.  A reader can only reach an entry, bucket or
- * table through a pointer it loaded inside its section, while the object
- * was still reachable from m->table; the object is retired only after it
- * became unreachable, and freed a grace period later, so after every
- * section that could have loaded it has ended.  Every callback starts
- * with map_rcu_callback_begin (TSan).  destroy waits for every callback
- * (urcu_memb_barrier) and then frees the current table and its entries.
+ * Reclamation: every operation runs in an urcu-memb read-side section.  A
+ * table replaced by a resize or a clear goes to call_rcu with its
+ * overflow buckets; a reader can reach a bucket only through m->table
+ * loaded inside its section, so it is freed a grace period after it
+ * became unreachable.  Every callback starts with map_rcu_callback_begin
+ * (TSan).  destroy waits for every callback (urcu_memb_barrier) and then
+ * frees the current table.  The map stores values, never frees them (the
+ * caller owns them).
  *
- * Allocation failure: store, swap and load_or_store allocate their entry
- * before taking any lock, and an overflow bucket before linking it; on
- * failure nothing was published.  compare_and_swap returns false with the
- * map unchanged.  Resizes and clear are best effort as described, so
+ * Allocation failure: only an insert into a full chain (its overflow
+ * bucket) and resizes allocate.  An insert that cannot get its overflow
+ * bucket returns -ENOMEM with nothing changed (compare_and_swap never
+ * inserts); a resize that cannot allocate is abandoned as said above, so
  * del, load_and_delete, compare_and_delete, range and clear never fail.
  */
 #include "rcu.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdalign.h>
 #include <stdatomic.h>
 
 #include "alloc.h"
-#include "futex_lock.h"
 #include "hash.h"
 #include "map.h"
 
-#define CLHT_SLOTS	 5
-#define CLHT_MIN_BUCKETS 32
-#define CLHT_MAX_BUCKETS ((size_t)1 << 40)
-#define CLHT_STRIPES	 16
-#define CLHT_RANGE_BATCH 16
-#define CLHT_BYTES_0x01	 UINT64_C(0x0101010101010101)
-#define CLHT_SLOTS_HIGHS UINT64_C(0x0000008080808080) /* bit 7 of 5 bytes */
-#define CLHT_CACHELINE	 64
+#define CLHT_SLOTS	   3
+#define CLHT_MIN_BUCKETS   32
+#define CLHT_MAX_BUCKETS   ((size_t)1 << 40)
+#define CLHT_STRIPES	   16
+#define CLHT_RANGE_BATCH   16
+#define CLHT_CACHELINE	   64
+#define CLHT_LOCKED	   UINT64_C(1) /* bit 0 of a root bucket's word */
+#define CLHT_EPOCH_ONE	   UINT64_C(2) /* the epoch counts in bits 1..63 */
+#define CLHT_LOCK_SPINS	   128	       /* pauses before yielding the CPU */
+#define CLHT_SHRINK_SAMPLE 16	       /* emptied buckets per shrink check */
 
-struct clht_entry {
-	uint64_t key;
-	void *value; /* non-NULL; key and value never change once published */
-	struct rcu_head rcu;
-};
+/*
+ * Test builds widen the windows between a lookup's loads and between
+ * the stores that change a slot's key (tests/test_clht.c compiles this
+ * file with a delay here); nothing otherwise.
+ */
+#ifndef CLHT_RACE_WINDOW
+#define CLHT_RACE_WINDOW(n) ((void)0)
+#endif
 
 struct clht_bucket {
-	_Atomic uint64_t meta;
-	_Atomic(struct clht_entry *) slot[CLHT_SLOTS];
+	_Atomic uint64_t word; /* bit 0: chain lock (root); 1..63: epoch */
+	_Atomic uint64_t key[CLHT_SLOTS];
+	_Atomic(void *) val[CLHT_SLOTS]; /* NULL: empty slot */
 	_Atomic(struct clht_bucket *) next;
-	_Atomic uint32_t lock; /* root buckets: 0 free, 1 held, 2 contended */
-	uint32_t unused;
 } __attribute__((aligned(CLHT_CACHELINE)));
 
 _Static_assert(sizeof(struct clht_bucket) == CLHT_CACHELINE,
@@ -176,7 +252,6 @@ _Static_assert(sizeof(struct clht_bucket) == CLHT_CACHELINE,
 struct clht_table {
 	size_t mask;	    /* buckets - 1 */
 	_Atomic int frozen; /* set by a resize or clear: do not change */
-	bool free_entries;  /* retired by clear: free the entries too */
 	struct rcu_head rcu;
 	/*
 	 * A separate, cache-line aligned array: a power-of-two size, which
@@ -184,14 +259,14 @@ struct clht_table {
 	 * block would push 32 MiB of buckets into jemalloc's 40 MiB class).
 	 */
 	struct clht_bucket *buckets;
-};
+} __attribute__((aligned(CLHT_CACHELINE)));
 
 /* One thread's counters (threads share a stripe when there are many). */
 struct clht_stripe {
 	_Atomic int64_t size;	  /* keys inserted - keys deleted */
 	_Atomic int64_t overflow; /* overflow buckets added */
-	_Atomic uint64_t locked;  /* chain locks taken by an operation */
-	_Atomic uint64_t retries; /* chain locked, table frozen: retried */
+	_Atomic int64_t locked;	  /* chain locks taken by an operation */
+	_Atomic int64_t retries;  /* chain locked, table frozen: retried */
 } __attribute__((aligned(CLHT_CACHELINE)));
 
 struct map {
@@ -235,51 +310,69 @@ static const struct map_counter clht_counters[CLHT_C_COUNT] = {
 };
 
 /* ------------------------------------------------------------------ */
-/* Chain lock: the shared 4-byte futex mutex (common/futex_lock.h). */
+/* Chain lock and epochs: the bucket's word. */
 
 static inline void
-clht_lock(_Atomic uint32_t *l)
+clht_cpu_relax(void)
 {
-	map_futex_lock(l);
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield" ::: "memory");
+#endif
+}
+
+/* Take the chain lock in the root bucket's word: one read-modify-write. */
+static inline void
+clht_lock(_Atomic uint64_t *w)
+{
+	unsigned spins = 0;
+
+	/*
+	 * Acquire: pairs with the release store of clht_unlock.  While the
+	 * lock is held our fetch_or stores the value it read: the holder's
+	 * stores to the word are never lost.
+	 */
+	while (atomic_fetch_or_explicit(w, CLHT_LOCKED, memory_order_acquire) &
+	       CLHT_LOCKED) {
+		do {
+			if (++spins < CLHT_LOCK_SPINS)
+				clht_cpu_relax();
+			else
+				sched_yield();
+		} while (atomic_load_explicit(w, memory_order_relaxed) &
+			 CLHT_LOCKED);
+	}
 }
 
 static inline void
-clht_unlock(_Atomic uint32_t *l)
+clht_unlock(_Atomic uint64_t *w)
 {
-	map_futex_unlock(l);
-}
+	uint64_t v = atomic_load_explicit(w, memory_order_relaxed);
 
-/* ------------------------------------------------------------------ */
-/* Hashing and SWAR matching. */
-
-static inline size_t
-clht_index(const struct clht_table *t, uint64_t h)
-{
-	return (size_t)h & t->mask;
-}
-
-/* 0x80 | seven high bits of the hash: never 0, which marks an empty slot. */
-static inline uint64_t
-clht_h2(uint64_t h)
-{
-	return (h >> 57) | 0x80;
+	/* Release: the critical section's stores before the unlock. */
+	atomic_store_explicit(w, v & ~CLHT_LOCKED, memory_order_release);
 }
 
 /*
- * Bit 7 of byte i set where byte i of w may be zero, i < CLHT_SLOTS.
- * Every zero byte is reported; a 0x01 byte above a zero one may be too
- * (borrow), which costs a key compare, never a wrong answer.
+ * Bump b's epoch before a key of b changes (under the chain lock).  The
+ * release store orders what came before (the delete that emptied the
+ * slot) for readers that load this epoch; the key's release store that
+ * follows orders the bump for readers that load that key.
  */
-static inline uint64_t
-clht_zero_bytes(uint64_t w)
+static inline void
+clht_bump(struct clht_bucket *b)
 {
-	return (w - CLHT_BYTES_0x01) & ~w & CLHT_SLOTS_HIGHS;
+	uint64_t v = atomic_load_explicit(&b->word, memory_order_relaxed);
+
+	atomic_store_explicit(&b->word, v + CLHT_EPOCH_ONE,
+			      memory_order_release);
 }
 
 static inline uint64_t
-clht_meta_byte(uint64_t h2, unsigned i)
+clht_epoch(uint64_t word)
 {
-	return h2 << (8 * i);
+	return word & ~CLHT_LOCKED;
 }
 
 /* ------------------------------------------------------------------ */
@@ -287,6 +380,7 @@ clht_meta_byte(uint64_t h2, unsigned i)
 
 static _Atomic unsigned clht_next_stripe;
 static __thread unsigned clht_my_stripe; /* stripe + 1; 0: not yet chosen */
+static __thread unsigned clht_emptied;	 /* buckets this thread emptied */
 
 static inline struct clht_stripe *
 clht_stripe(struct map *m)
@@ -303,10 +397,17 @@ clht_stripe(struct map *m)
 	return &m->stripes[s - 1];
 }
 
+/*
+ * Add d to a counter of our stripe: a load and a store, no atomic
+ * read-modify-write (a stripe is normally one thread's; a lost update
+ * between two threads sharing one only skews an estimate).
+ */
 static inline void
 clht_count(_Atomic int64_t *c, int64_t d)
 {
-	atomic_fetch_add_explicit(c, d, memory_order_relaxed);
+	atomic_store_explicit(c,
+			      atomic_load_explicit(c, memory_order_relaxed) + d,
+			      memory_order_relaxed);
 }
 
 static int64_t
@@ -320,34 +421,20 @@ clht_size(struct map *m)
 	return n;
 }
 
-/* ------------------------------------------------------------------ */
-/* Entries, buckets and tables. */
-
-static struct clht_entry *
-clht_entry_new(uint64_t key, void *value)
-{
-	struct clht_entry *e = map_malloc(sizeof(*e));
-
-	if (e != NULL) {
-		e->key = key;
-		e->value = value;
-	}
-	return e;
-}
-
+/* Set the size to n and the overflow level to ovf (all writers excluded). */
 static void
-clht_entry_free_rcu(struct rcu_head *head)
+clht_reset_stripes(struct map *m, int64_t n, int64_t ovf)
 {
-	map_rcu_callback_begin();
-	map_free(caa_container_of(head, struct clht_entry, rcu));
+	for (int i = 0; i < CLHT_STRIPES; i++) {
+		atomic_store_explicit(&m->stripes[i].size, i ? 0 : n,
+				      memory_order_relaxed);
+		atomic_store_explicit(&m->stripes[i].overflow, i ? 0 : ovf,
+				      memory_order_relaxed);
+	}
 }
 
-/* Free an entry that is no longer reachable once readers are done. */
-static inline void
-clht_entry_retire(struct clht_entry *e)
-{
-	urcu_memb_call_rcu(&e->rcu, clht_entry_free_rcu);
-}
+/* ------------------------------------------------------------------ */
+/* Buckets and tables. */
 
 static struct clht_bucket *
 clht_bucket_new(void)
@@ -363,10 +450,11 @@ static struct clht_table *
 clht_table_new(size_t nbuckets)
 {
 	size_t sz = nbuckets * sizeof(struct clht_bucket);
-	struct clht_table *t = map_calloc(1, sizeof(*t));
+	struct clht_table *t = map_aligned_alloc(CLHT_CACHELINE, sizeof(*t));
 
 	if (t == NULL)
 		return NULL;
+	memset(t, 0, sizeof(*t));
 	t->buckets = map_aligned_alloc(CLHT_CACHELINE, sz);
 	if (t->buckets == NULL) {
 		map_free(t);
@@ -377,21 +465,20 @@ clht_table_new(size_t nbuckets)
 	return t;
 }
 
-/* Free a table, its overflow buckets and, if `entries`, its entries. */
+/* Free a table and its overflow buckets. */
 static void
-clht_table_free(struct clht_table *t, bool entries)
+clht_table_free(struct clht_table *t)
 {
 	for (size_t i = 0; i <= t->mask; i++) {
-		struct clht_bucket *b = &t->buckets[i], *next;
+		struct clht_bucket *b = atomic_load_explicit(
+			&t->buckets[i].next, memory_order_relaxed);
 
-		for (; b != NULL; b = next) {
-			next = atomic_load_explicit(&b->next,
-						    memory_order_relaxed);
-			for (int j = 0; entries && j < CLHT_SLOTS; j++)
-				map_free(atomic_load_explicit(
-					&b->slot[j], memory_order_relaxed));
-			if (b != &t->buckets[i])
-				map_free(b);
+		while (b != NULL) {
+			struct clht_bucket *next = atomic_load_explicit(
+				&b->next, memory_order_relaxed);
+
+			map_free(b);
+			b = next;
 		}
 	}
 	map_free(t->buckets);
@@ -401,10 +488,8 @@ clht_table_free(struct clht_table *t, bool entries)
 static void
 clht_table_free_rcu(struct rcu_head *head)
 {
-	struct clht_table *t = caa_container_of(head, struct clht_table, rcu);
-
 	map_rcu_callback_begin();
-	clht_table_free(t, t->free_entries);
+	clht_table_free(caa_container_of(head, struct clht_table, rcu));
 }
 
 static size_t
@@ -412,8 +497,8 @@ clht_buckets_for(size_t keys)
 {
 	size_t n = CLHT_MIN_BUCKETS;
 
-	/* Room for `keys` at the load factor: n * SLOTS * 3/4 >= keys. */
-	while (n < CLHT_MAX_BUCKETS && n * CLHT_SLOTS * 3 / 4 < keys)
+	/* CLHT's benchmark's sizing: 2 keys per bucket, n * 2 >= keys. */
+	while (n < CLHT_MAX_BUCKETS && n * 2 < keys)
 		n <<= 1;
 	return n;
 }
@@ -421,27 +506,51 @@ clht_buckets_for(size_t keys)
 /* ------------------------------------------------------------------ */
 /* Lookups. */
 
-/* The entry of `key` in `t`, or NULL.  Lock-free; in a read-side section. */
-static inline struct clht_entry *
+/*
+ * The value of `key` in `t`, or NULL.  Lock-free; in a read-side section.
+ * The protocol and why it never returns another key's value: "Readers"
+ * above.
+ */
+static inline void *
 clht_lookup(struct clht_table *t, uint64_t key, uint64_t h)
 {
-	struct clht_bucket *b = &t->buckets[clht_index(t, h)];
-	uint64_t pat = clht_h2(h) * CLHT_BYTES_0x01;
+	struct clht_bucket *root = &t->buckets[h & t->mask], *b;
 
+retry:
+	b = root;
 	do {
-		/* Acquire: pairs with the release store of meta. */
-		uint64_t cand = clht_zero_bytes(
-			atomic_load_explicit(&b->meta, memory_order_acquire) ^
-			pat);
+		/* Acquire: pairs with clht_bump's release store. */
+		uint64_t e = clht_epoch(
+			atomic_load_explicit(&b->word, memory_order_acquire));
 
-		for (; cand != 0; cand &= cand - 1) {
-			unsigned i = (unsigned)__builtin_ctzll(cand) >> 3;
-			/* Acquire: pairs with clht_slot_set's release. */
-			struct clht_entry *e = atomic_load_explicit(
-				&b->slot[i], memory_order_acquire);
+		for (unsigned i = 0; i < CLHT_SLOTS; i++) {
+			void *v;
 
-			if (e != NULL && e->key == key)
-				return e;
+			if (atomic_load_explicit(&b->key[i],
+						 memory_order_relaxed) != key)
+				continue;
+			CLHT_RACE_WINDOW(1);
+			/*
+			 * Acquire: pairs with the release store of the value
+			 * (clht_slot_fill, clht_slot_set): the key it was
+			 * stored under is visible to the load below.
+			 */
+			v = atomic_load_explicit(&b->val[i],
+						 memory_order_acquire);
+			if (v == NULL)
+				continue;
+			CLHT_RACE_WINDOW(2);
+			/*
+			 * Acquire: pairs with clht_slot_fill's release store
+			 * of a new key, which follows its epoch bump.
+			 */
+			if (atomic_load_explicit(&b->key[i],
+						 memory_order_acquire) != key)
+				continue;
+			if (clht_epoch(atomic_load_explicit(
+				    &b->word, memory_order_relaxed)) != e)
+				goto retry; /* a key of b changed: again */
+			return v;
 		}
 		/* Acquire: pairs with the release store linking b. */
 		b = atomic_load_explicit(&b->next, memory_order_acquire);
@@ -451,48 +560,48 @@ clht_lookup(struct clht_table *t, uint64_t key, uint64_t h)
 
 /* Where a key is, or could go, in a locked chain. */
 struct clht_pos {
-	struct clht_bucket *b;	    /* bucket holding the key, or NULL */
+	struct clht_bucket *b;	    /* bucket holding the key live, or NULL */
 	unsigned i;		    /* its slot */
-	struct clht_entry *e;	    /* its entry */
-	struct clht_bucket *free_b; /* first bucket with an empty slot */
+	void *v;		    /* its value */
+	struct clht_bucket *free_b; /* an empty slot for the key, or NULL */
 	unsigned free_i;	    /* that slot */
+	bool free_same;		    /* it still holds the key: no key change */
 	struct clht_bucket *tail;   /* last bucket of the chain */
 };
 
-/* Find `key` in the chain of `root`, whose lock we hold. */
+/*
+ * Find `key` in the chain of `root`, whose lock we hold.  The empty slot
+ * offered is the one still holding `key` if any, else the first one.
+ */
 static void
-clht_find_locked(struct clht_bucket *root, uint64_t key, uint64_t h2,
-		 struct clht_pos *p)
+clht_find_locked(struct clht_bucket *root, uint64_t key, struct clht_pos *p)
 {
 	struct clht_bucket *b = root;
 
 	p->b = NULL;
-	p->e = NULL;
+	p->v = NULL;
 	p->free_b = NULL;
+	p->free_same = false;
 	for (;;) {
-		uint64_t meta =
-			atomic_load_explicit(&b->meta, memory_order_relaxed);
-
 		for (unsigned i = 0; i < CLHT_SLOTS; i++) {
-			uint64_t byte = (meta >> (8 * i)) & 0xff;
-			struct clht_entry *e;
+			void *v = atomic_load_explicit(&b->val[i],
+						       memory_order_relaxed);
+			bool same = atomic_load_explicit(
+					    &b->key[i], memory_order_relaxed) ==
+				    key;
 
-			if (byte == 0) {
-				if (p->free_b == NULL) {
-					p->free_b = b;
-					p->free_i = i;
+			if (v != NULL) {
+				if (same) {
+					p->b = b;
+					p->i = i;
+					p->v = v;
+					return;
 				}
-				continue;
-			}
-			if (byte != h2)
-				continue;
-			e = atomic_load_explicit(&b->slot[i],
-						 memory_order_relaxed);
-			if (e->key == key) {
-				p->b = b;
-				p->i = i;
-				p->e = e;
-				return;
+			} else if (p->free_b == NULL ||
+				   (same && !p->free_same)) {
+				p->free_b = b;
+				p->free_i = i;
+				p->free_same = same;
 			}
 		}
 		p->tail = b;
@@ -502,54 +611,64 @@ clht_find_locked(struct clht_bucket *root, uint64_t key, uint64_t h2,
 	}
 }
 
-/* Publish e in slot i of b (under the chain lock): entry, then meta. */
+/*
+ * Store v (a value or NULL) into slot i of b, under the lock: the store
+ * that linearises a change.
+ */
 static inline void
-clht_slot_set(struct clht_bucket *b, unsigned i, struct clht_entry *e,
-	      uint64_t h2)
+clht_slot_set(struct clht_bucket *b, unsigned i, void *v)
 {
-	/* Release: e's key and value before the pointer. */
-	atomic_store_explicit(&b->slot[i], e, memory_order_release);
-	atomic_store_explicit(
-		&b->meta,
-		atomic_load_explicit(&b->meta, memory_order_relaxed) |
-			clht_meta_byte(h2, i),
-		memory_order_release);
+	/*
+	 * Release (as part of seq_cst): pairs with clht_lookup's acquire
+	 * load of the value; for a delete (NULL), a reader that misses sees
+	 * what preceded it.  Seq_cst for real time: see "Writers".
+	 */
+	atomic_store_explicit(&b->val[i], v, memory_order_seq_cst);
 }
 
-/* Empty slot i of b (under the chain lock); true if b is now empty. */
-static inline bool
-clht_slot_clear(struct clht_bucket *b, unsigned i)
+/* Make the empty slot i of b hold key -> v, under the lock. */
+static inline void
+clht_slot_fill(struct clht_bucket *b, unsigned i, uint64_t key, void *v,
+	       bool same_key)
 {
-	uint64_t meta = atomic_load_explicit(&b->meta, memory_order_relaxed) &
-			~clht_meta_byte(0xff, i);
+	if (!same_key) {
+		clht_bump(b);
+		CLHT_RACE_WINDOW(3);
+		/* Release: the bump before the key (clht_lookup's re-read). */
+		atomic_store_explicit(&b->key[i], key, memory_order_release);
+		CLHT_RACE_WINDOW(4);
+	}
+	/* Release: the key before the value that makes the slot live. */
+	clht_slot_set(b, i, v);
+}
 
-	/*
-	 * Release, both: a reader that sees either (the slot empty, or the
-	 * meta byte gone) and so misses must see what preceded the delete
-	 * (Go's guarantee); pairs with the acquire loads in clht_lookup.
-	 */
-	atomic_store_explicit(&b->slot[i], NULL, memory_order_release);
-	atomic_store_explicit(&b->meta, meta, memory_order_release);
-	return meta == 0;
+/* True if no slot of b is live (under the lock, or as a hint). */
+static inline bool
+clht_bucket_empty(struct clht_bucket *b)
+{
+	for (unsigned i = 0; i < CLHT_SLOTS; i++)
+		if (atomic_load_explicit(&b->val[i], memory_order_relaxed))
+			return false;
+	return true;
 }
 
 /* ------------------------------------------------------------------ */
 /* Resizing. */
 
-/* Put e into the unpublished table nt (no locks: only we can see it). */
+/* Put key -> v into the unpublished table nt (no locks: only we see it). */
 static int
-clht_copy_entry(struct clht_table *nt, struct clht_entry *e, int64_t *ovf)
+clht_copy_pair(struct clht_table *nt, uint64_t key, void *v, int64_t *ovf)
 {
-	uint64_t h = map_hash64(e->key);
-	struct clht_bucket *b = &nt->buckets[clht_index(nt, h)], *last;
+	struct clht_bucket *b = &nt->buckets[map_hash64(key) & nt->mask], *last;
 
 	do {
-		uint64_t meta =
-			atomic_load_explicit(&b->meta, memory_order_relaxed);
-
 		for (unsigned i = 0; i < CLHT_SLOTS; i++) {
-			if (((meta >> (8 * i)) & 0xff) == 0) {
-				clht_slot_set(b, i, e, clht_h2(h));
+			if (atomic_load_explicit(
+				    &b->val[i], memory_order_relaxed) == NULL) {
+				atomic_store_explicit(&b->key[i], key,
+						      memory_order_relaxed);
+				atomic_store_explicit(&b->val[i], v,
+						      memory_order_relaxed);
 				return 0;
 			}
 		}
@@ -559,7 +678,8 @@ clht_copy_entry(struct clht_table *nt, struct clht_entry *e, int64_t *ovf)
 	b = clht_bucket_new();
 	if (b == NULL)
 		return -ENOMEM;
-	clht_slot_set(b, 0, e, clht_h2(h));
+	atomic_store_explicit(&b->key[0], key, memory_order_relaxed);
+	atomic_store_explicit(&b->val[0], v, memory_order_relaxed);
 	atomic_store_explicit(&last->next, b, memory_order_relaxed);
 	++*ovf;
 	return 0;
@@ -574,21 +694,8 @@ clht_freeze(struct clht_table *t)
 {
 	atomic_store_explicit(&t->frozen, 1, memory_order_relaxed);
 	for (size_t i = 0; i <= t->mask; i++) {
-		clht_lock(&t->buckets[i].lock);
-		clht_unlock(&t->buckets[i].lock);
-	}
-}
-
-/* Set the overflow level to n (all writers excluded). */
-static void
-clht_reset_stripes(struct map *m, int64_t overflow, bool size_too)
-{
-	for (int i = 0; i < CLHT_STRIPES; i++) {
-		atomic_store_explicit(&m->stripes[i].overflow, i ? 0 : overflow,
-				      memory_order_relaxed);
-		if (size_too)
-			atomic_store_explicit(&m->stripes[i].size, 0,
-					      memory_order_relaxed);
+		clht_lock(&t->buckets[i].word);
+		clht_unlock(&t->buckets[i].word);
 	}
 }
 
@@ -601,7 +708,7 @@ static int
 clht_resize(struct map *m, struct clht_table *t, size_t nbuckets)
 {
 	struct clht_table *nt;
-	int64_t ovf = 0;
+	int64_t ovf = 0, n = 0;
 	int ret = 0;
 
 	pthread_mutex_lock(&m->resize_mu);
@@ -616,17 +723,23 @@ clht_resize(struct map *m, struct clht_table *t, size_t nbuckets)
 	for (size_t i = 0; i <= t->mask; i++) {
 		struct clht_bucket *root = &t->buckets[i], *b;
 
-		clht_lock(&root->lock);
+		clht_lock(&root->word);
 		for (b = root; b != NULL;
 		     b = atomic_load_explicit(&b->next, memory_order_relaxed)) {
 			for (unsigned j = 0; j < CLHT_SLOTS; j++) {
-				struct clht_entry *e = atomic_load_explicit(
-					&b->slot[j], memory_order_relaxed);
+				void *v = atomic_load_explicit(
+					&b->val[j], memory_order_relaxed);
 
-				if (e != NULL &&
-				    clht_copy_entry(nt, e, &ovf) != 0) {
-					clht_unlock(&root->lock);
-					clht_table_free(nt, false);
+				if (v == NULL)
+					continue;
+				if (clht_copy_pair(
+					    nt,
+					    atomic_load_explicit(
+						    &b->key[j],
+						    memory_order_relaxed),
+					    v, &ovf) != 0) {
+					clht_unlock(&root->word);
+					clht_table_free(nt);
 					/* Writers waiting on resize_mu retry.
 					 */
 					atomic_store_explicit(
@@ -635,12 +748,13 @@ clht_resize(struct map *m, struct clht_table *t, size_t nbuckets)
 					ret = -ENOMEM;
 					goto out;
 				}
+				n++;
 			}
 		}
-		clht_unlock(&root->lock);
+		clht_unlock(&root->word);
 	}
-	clht_reset_stripes(m, ovf, false);
-	/* Release: nt's buckets and slots before the pointer. */
+	clht_reset_stripes(m, n, ovf);
+	/* Release: nt's buckets and pairs before the pointer. */
 	atomic_store_explicit(&m->table, nt, memory_order_release);
 	atomic_fetch_add_explicit(nbuckets > t->mask + 1 ? &m->grows
 							 : &m->shrinks,
@@ -672,27 +786,31 @@ clht_lock_chain(struct map *m, uint64_t h, struct clht_table **tp)
 		/* Acquire: pairs with the release publishing the table. */
 		struct clht_table *t =
 			atomic_load_explicit(&m->table, memory_order_acquire);
-		struct clht_bucket *root = &t->buckets[clht_index(t, h)];
+		struct clht_bucket *root = &t->buckets[h & t->mask];
 
-		clht_lock(&root->lock);
+		clht_lock(&root->word);
 		if (!atomic_load_explicit(&t->frozen, memory_order_relaxed)) {
-			atomic_fetch_add_explicit(&s->locked, 1,
-						  memory_order_relaxed);
+			clht_count(&s->locked, 1);
 			*tp = t;
 			return root;
 		}
-		clht_unlock(&root->lock);
-		atomic_fetch_add_explicit(&s->retries, 1, memory_order_relaxed);
+		clht_unlock(&root->word);
+		clht_count(&s->retries, 1);
 		clht_wait_resize(m);
 	}
 }
 
-/* After a delete emptied a bucket: halve the table if it is sparse. */
+/*
+ * After a delete emptied a bucket (one in CLHT_SHRINK_SAMPLE of this
+ * thread's): halve the table if it is sparse.
+ */
 static void
 clht_maybe_shrink(struct map *m, struct clht_table *t)
 {
 	size_t n = t->mask + 1;
 
+	if (++clht_emptied % CLHT_SHRINK_SAMPLE != 0)
+		return;
 	if (n > m->min_buckets && clht_size(m) * 16 < (int64_t)(n * CLHT_SLOTS))
 		(void)clht_resize(m, t, n / 2); /* best effort */
 }
@@ -726,11 +844,10 @@ clht_destroy(struct map *m)
 	if (m == NULL)
 		return;
 	map_rcu_thread_enter();
-	/* Every retired entry and table first; none is in the current one. */
+	/* Every retired table first; none is the current one. */
 	urcu_memb_barrier();
 	map_rcu_thread_exit();
-	clht_table_free(atomic_load_explicit(&m->table, memory_order_relaxed),
-			true);
+	clht_table_free(atomic_load_explicit(&m->table, memory_order_relaxed));
 	pthread_mutex_destroy(&m->resize_mu);
 	map_free(m);
 }
@@ -738,16 +855,12 @@ clht_destroy(struct map *m)
 static bool
 clht_load(struct map *m, uint64_t key, void **value)
 {
-	uint64_t h = map_hash64(key);
-	struct clht_entry *e;
-	void *v = NULL;
+	void *v;
 
 	map_rcu_read_lock();
 	/* Acquire: pairs with the release publishing the table. */
-	e = clht_lookup(atomic_load_explicit(&m->table, memory_order_acquire),
-			key, h);
-	if (e != NULL)
-		v = e->value;
+	v = clht_lookup(atomic_load_explicit(&m->table, memory_order_acquire),
+			key, map_hash64(key));
 	map_rcu_read_unlock();
 	if (value != NULL)
 		*value = v;
@@ -755,16 +868,17 @@ clht_load(struct map *m, uint64_t key, void **value)
 }
 
 /*
- * Insert or replace under the chain lock (store, swap, load_or_store).
- * e is our new, unpublished entry.  If `only_if_absent` and the key is
- * there, e is freed and the current entry's value returned in *prev.
- * Returns 1 if the key was there, 0 if e was inserted, -ENOMEM (map
- * unchanged, e freed).  In a read-side section.
+ * Insert or update under the chain lock (store, swap, load_or_store).  If
+ * `only_if_absent` and the key is there, nothing changes.  The key's
+ * previous value (or NULL) goes to *prev.  Returns 1 if the key was
+ * there, 0 if it was inserted, -ENOMEM (map unchanged).  In a read-side
+ * section.
  */
 static int
-clht_put(struct map *m, struct clht_entry *e, bool only_if_absent, void **prev)
+clht_put(struct map *m, uint64_t key, void *value, bool only_if_absent,
+	 void **prev)
 {
-	uint64_t h = map_hash64(e->key), h2 = clht_h2(h);
+	uint64_t h = map_hash64(key);
 	bool grow_failed = false;
 	struct clht_table *t;
 	struct clht_bucket *root, *nb;
@@ -772,49 +886,45 @@ clht_put(struct map *m, struct clht_entry *e, bool only_if_absent, void **prev)
 
 	for (;;) {
 		root = clht_lock_chain(m, h, &t);
-		clht_find_locked(root, e->key, h2, &p);
+		clht_find_locked(root, key, &p);
 		if (p.b != NULL) {
-			*prev = p.e->value;
-			if (only_if_absent) {
-				clht_unlock(&root->lock);
-				map_free(e); /* never published */
-				return 1;
-			}
-			clht_slot_set(p.b, p.i, e, h2);
-			clht_unlock(&root->lock);
-			clht_entry_retire(p.e);
+			*prev = p.v;
+			if (!only_if_absent)
+				clht_slot_set(p.b, p.i, value); /* in place */
+			clht_unlock(&root->word);
 			return 1;
 		}
 		*prev = NULL;
 		if (p.free_b != NULL) {
-			clht_slot_set(p.free_b, p.free_i, e, h2);
+			clht_slot_fill(p.free_b, p.free_i, key, value,
+				       p.free_same);
 			clht_count(&clht_stripe(m)->size, 1);
-			clht_unlock(&root->lock);
+			clht_unlock(&root->word);
 			return 0;
 		}
-		/* Chain full: grow if the table is over its load factor. */
+		/* Chain full: grow if half of the slots are live. */
 		if (!grow_failed && t->mask < CLHT_MAX_BUCKETS - 1 &&
-		    clht_size(m) * 4 >=
-			    (int64_t)((t->mask + 1) * CLHT_SLOTS * 3)) {
-			clht_unlock(&root->lock);
+		    clht_size(m) * 2 >= (int64_t)((t->mask + 1) * CLHT_SLOTS)) {
+			clht_unlock(&root->word);
 			if (clht_resize(m, t, (t->mask + 1) * 2) != 0)
 				grow_failed = true;
 			continue;
 		}
 		nb = clht_bucket_new();
 		if (nb == NULL) {
-			clht_unlock(&root->lock);
-			map_free(e);
+			clht_unlock(&root->word);
 			return -ENOMEM;
 		}
-		atomic_store_explicit(&nb->slot[0], e, memory_order_relaxed);
-		atomic_store_explicit(&nb->meta, clht_meta_byte(h2, 0),
-				      memory_order_relaxed);
-		/* Release: nb and e initialised before the link. */
-		atomic_store_explicit(&p.tail->next, nb, memory_order_release);
+		atomic_store_explicit(&nb->key[0], key, memory_order_relaxed);
+		atomic_store_explicit(&nb->val[0], value, memory_order_relaxed);
+		/*
+		 * Release (as part of seq_cst): nb initialised before the
+		 * link.  Seq_cst: it linearises the insert ("Writers").
+		 */
+		atomic_store_explicit(&p.tail->next, nb, memory_order_seq_cst);
 		clht_count(&clht_stripe(m)->size, 1);
 		clht_count(&clht_stripe(m)->overflow, 1);
-		clht_unlock(&root->lock);
+		clht_unlock(&root->word);
 		return 0;
 	}
 }
@@ -822,17 +932,13 @@ clht_put(struct map *m, struct clht_entry *e, bool only_if_absent, void **prev)
 static int
 clht_swap(struct map *m, uint64_t key, void *value, void **previous)
 {
-	struct clht_entry *e;
 	void *prev = NULL;
 	int ret;
 
 	if (value == NULL)
 		return -EINVAL;
-	e = clht_entry_new(key, value);
-	if (e == NULL)
-		return -ENOMEM;
 	map_rcu_read_lock();
-	ret = clht_put(m, e, false, &prev);
+	ret = clht_put(m, key, value, false, &prev);
 	map_rcu_read_unlock();
 	if (previous != NULL)
 		*previous = ret < 0 ? NULL : prev;
@@ -850,27 +956,20 @@ clht_store(struct map *m, uint64_t key, void *value)
 static int
 clht_load_or_store(struct map *m, uint64_t key, void *value, void **actual)
 {
-	struct clht_entry *e;
-	void *v = NULL;
+	void *v;
 	int ret;
 
 	if (value == NULL)
 		return -EINVAL;
 	map_rcu_read_lock();
 	/* Acquire: pairs with the release publishing the table. */
-	e = clht_lookup(atomic_load_explicit(&m->table, memory_order_acquire),
+	v = clht_lookup(atomic_load_explicit(&m->table, memory_order_acquire),
 			key, map_hash64(key));
-	if (e != NULL) {
-		v = e->value; /* hit: linearised at the slot load */
-		ret = 1;
+	if (v != NULL) {
+		ret = 1; /* hit: linearised at the lookup's value load */
 		goto out;
 	}
-	e = clht_entry_new(key, value);
-	if (e == NULL) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	ret = clht_put(m, e, true, &v);
+	ret = clht_put(m, key, value, true, &v);
 	if (ret == 0)
 		v = value;
 out:
@@ -890,30 +989,28 @@ clht_remove(struct map *m, uint64_t key, bool match, void *old)
 	uint64_t h = map_hash64(key);
 	struct clht_table *t;
 	struct clht_bucket *root;
-	struct clht_entry *e;
 	struct clht_pos p;
 	bool emptied;
 	void *v;
 
 	/* Acquire: pairs with the release publishing the table. */
-	e = clht_lookup(atomic_load_explicit(&m->table, memory_order_acquire),
+	v = clht_lookup(atomic_load_explicit(&m->table, memory_order_acquire),
 			key, h);
-	if (e == NULL || (match && e->value != old))
-		return NULL; /* linearised at the slot load */
+	if (v == NULL || (match && v != old))
+		return NULL; /* linearised at the lookup's value load */
 	root = clht_lock_chain(m, h, &t);
-	clht_find_locked(root, key, clht_h2(h), &p);
-	if (p.b == NULL || (match && p.e->value != old)) {
-		clht_unlock(&root->lock);
+	clht_find_locked(root, key, &p);
+	if (p.b == NULL || (match && p.v != old)) {
+		clht_unlock(&root->word);
 		return NULL;
 	}
-	emptied = clht_slot_clear(p.b, p.i);
+	clht_slot_set(p.b, p.i, NULL);
+	emptied = clht_bucket_empty(p.b);
 	clht_count(&clht_stripe(m)->size, -1);
-	clht_unlock(&root->lock);
-	v = p.e->value;
-	clht_entry_retire(p.e);
+	clht_unlock(&root->word);
 	if (emptied)
 		clht_maybe_shrink(m, t);
-	return v;
+	return p.v;
 }
 
 static bool
@@ -947,43 +1044,35 @@ clht_compare_and_delete(struct map *m, uint64_t key, void *old_value)
 }
 
 /*
- * Compare and replace under the chain lock.  A NULL new_value cannot be
- * stored, and an allocation failure leaves the map unchanged: both
- * return false (the vtable has no error return here).
+ * Compare and replace in place under the chain lock.  A NULL new_value
+ * cannot be stored: false (the vtable has no error return here).
  */
 static bool
 clht_compare_and_swap(struct map *m, uint64_t key, void *old_value,
 		      void *new_value)
 {
 	uint64_t h = map_hash64(key);
-	struct clht_entry *e, *ne = NULL;
 	struct clht_table *t;
 	struct clht_bucket *root;
 	struct clht_pos p;
 	bool swapped = false;
+	void *v;
 
 	if (new_value == NULL)
 		return false;
 	map_rcu_read_lock();
 	/* Acquire: pairs with the release publishing the table. */
-	e = clht_lookup(atomic_load_explicit(&m->table, memory_order_acquire),
+	v = clht_lookup(atomic_load_explicit(&m->table, memory_order_acquire),
 			key, h);
-	if (e == NULL || e->value != old_value)
-		goto out; /* mismatch: linearised at the slot load */
-	ne = clht_entry_new(key, new_value);
-	if (ne == NULL)
-		goto out;
+	if (v == NULL || v != old_value)
+		goto out; /* mismatch: linearised at the value load */
 	root = clht_lock_chain(m, h, &t);
-	clht_find_locked(root, key, clht_h2(h), &p);
-	if (p.b != NULL && p.e->value == old_value) {
-		clht_slot_set(p.b, p.i, ne, clht_h2(h));
+	clht_find_locked(root, key, &p);
+	if (p.b != NULL && p.v == old_value) {
+		clht_slot_set(p.b, p.i, new_value);
 		swapped = true;
 	}
-	clht_unlock(&root->lock);
-	if (swapped)
-		clht_entry_retire(p.e);
-	else
-		map_free(ne); /* never published */
+	clht_unlock(&root->word);
 out:
 	map_rcu_read_unlock();
 	return swapped;
@@ -1009,22 +1098,24 @@ clht_range_batch(struct clht_bucket *root, bool have_after, uint64_t after,
 	for (struct clht_bucket *b = root; b != NULL;
 	     b = atomic_load_explicit(&b->next, memory_order_relaxed)) {
 		for (unsigned i = 0; i < CLHT_SLOTS; i++) {
-			struct clht_entry *e = atomic_load_explicit(
-				&b->slot[i], memory_order_relaxed);
+			void *v = atomic_load_explicit(&b->val[i],
+						       memory_order_relaxed);
+			uint64_t key = atomic_load_explicit(
+				&b->key[i], memory_order_relaxed);
 			unsigned j;
 
-			if (e == NULL || (have_after && e->key <= after))
+			if (v == NULL || (have_after && key <= after))
 				continue;
 			if (n == CLHT_RANGE_BATCH) {
 				*more = true;
-				if (e->key > kv[n - 1].key)
+				if (key > kv[n - 1].key)
 					continue;
 				n--; /* the largest drops out */
 			}
-			for (j = n; j > 0 && kv[j - 1].key > e->key; j--)
+			for (j = n; j > 0 && kv[j - 1].key > key; j--)
 				kv[j] = kv[j - 1];
-			kv[j].key = e->key;
-			kv[j].value = e->value;
+			kv[j].key = key;
+			kv[j].value = v;
 			n++;
 		}
 	}
@@ -1039,8 +1130,7 @@ clht_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
 	struct clht_table *t;
 
 	/* A range takes chain locks: one locked operation. */
-	atomic_fetch_add_explicit(&clht_stripe(m)->locked, 1,
-				  memory_order_relaxed);
+	clht_count(&clht_stripe(m)->locked, 1);
 	map_rcu_read_lock();
 	/* Acquire: pairs with the release publishing the table. */
 	t = atomic_load_explicit(&m->table, memory_order_acquire);
@@ -1050,17 +1140,19 @@ clht_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
 		uint64_t after = 0;
 		unsigned n;
 
-		/* Empty single-bucket chains need no lock. */
-		if (atomic_load_explicit(&root->meta, memory_order_relaxed) ==
-			    0 &&
+		/*
+		 * An empty single-bucket chain needs no lock: a key present
+		 * for the whole call keeps a non-NULL value in its slot.
+		 */
+		if (clht_bucket_empty(root) &&
 		    atomic_load_explicit(&root->next, memory_order_relaxed) ==
 			    NULL)
 			continue;
 		do {
-			clht_lock(&root->lock);
+			clht_lock(&root->word);
 			n = clht_range_batch(root, have_after, after, kv,
 					     &more);
-			clht_unlock(&root->lock);
+			clht_unlock(&root->word);
 			for (unsigned j = 0; j < n; j++)
 				if (!fn(kv[j].key, kv[j].value, arg))
 					goto out;
@@ -1074,7 +1166,7 @@ out:
 	map_rcu_read_unlock();
 }
 
-/* Delete every entry of t in place (clear without a new table). */
+/* Empty every slot of t in place (clear without a new table). */
 static void
 clht_clear_in_place(struct map *m, struct clht_table *t)
 {
@@ -1082,22 +1174,20 @@ clht_clear_in_place(struct map *m, struct clht_table *t)
 		struct clht_bucket *root = &t->buckets[i], *b;
 		int64_t n = 0;
 
-		clht_lock(&root->lock);
+		clht_lock(&root->word);
 		for (b = root; b != NULL;
 		     b = atomic_load_explicit(&b->next, memory_order_relaxed)) {
 			for (unsigned j = 0; j < CLHT_SLOTS; j++) {
-				struct clht_entry *e = atomic_load_explicit(
-					&b->slot[j], memory_order_relaxed);
-
-				if (e == NULL)
+				if (atomic_load_explicit(
+					    &b->val[j], memory_order_relaxed) ==
+				    NULL)
 					continue;
-				clht_slot_clear(b, j);
-				clht_entry_retire(e);
+				clht_slot_set(b, j, NULL);
 				n++;
 			}
 		}
 		clht_count(&clht_stripe(m)->size, -n);
-		clht_unlock(&root->lock);
+		clht_unlock(&root->word);
 	}
 }
 
@@ -1106,8 +1196,7 @@ clht_clear(struct map *m)
 {
 	struct clht_table *t, *nt;
 
-	atomic_fetch_add_explicit(&clht_stripe(m)->locked, 1,
-				  memory_order_relaxed);
+	clht_count(&clht_stripe(m)->locked, 1);
 	map_rcu_read_lock();
 	pthread_mutex_lock(&m->resize_mu);
 	t = atomic_load_explicit(&m->table, memory_order_relaxed);
@@ -1116,10 +1205,9 @@ clht_clear(struct map *m)
 		clht_clear_in_place(m, t);
 	} else {
 		clht_freeze(t);
-		clht_reset_stripes(m, 0, true);
+		clht_reset_stripes(m, 0, 0);
 		/* Release: nt's (zeroed) buckets before the pointer. */
 		atomic_store_explicit(&m->table, nt, memory_order_release);
-		t->free_entries = true;
 		urcu_memb_call_rcu(&t->rcu, clht_table_free_rcu);
 		atomic_fetch_add_explicit(&m->clears, 1, memory_order_relaxed);
 	}
@@ -1130,8 +1218,7 @@ clht_clear(struct map *m)
 static void
 clht_stats(struct map *m, struct map_stats *out)
 {
-	uint64_t locked = 0, retries = 0;
-	int64_t overflow = 0;
+	int64_t locked = 0, retries = 0, overflow = 0;
 
 	for (int i = 0; i < CLHT_STRIPES; i++) {
 		struct clht_stripe *s = &m->stripes[i];
@@ -1144,7 +1231,7 @@ clht_stats(struct map *m, struct map_stats *out)
 						 memory_order_relaxed);
 	}
 	out->have = MAP_STAT_LOCKED_OPS | MAP_STAT_RESIZES;
-	out->locked_ops = locked;
+	out->locked_ops = (uint64_t)locked;
 	out->own[CLHT_C_GROWS] =
 		atomic_load_explicit(&m->grows, memory_order_relaxed);
 	out->own[CLHT_C_SHRINKS] =
@@ -1152,7 +1239,7 @@ clht_stats(struct map *m, struct map_stats *out)
 	out->resizes = out->own[CLHT_C_GROWS] + out->own[CLHT_C_SHRINKS];
 	out->own[CLHT_C_CLEARS] =
 		atomic_load_explicit(&m->clears, memory_order_relaxed);
-	out->own[CLHT_C_RETRIES] = retries;
+	out->own[CLHT_C_RETRIES] = (uint64_t)retries;
 	map_rcu_read_lock();
 	out->own[CLHT_C_BUCKETS] =
 		atomic_load_explicit(&m->table, memory_order_acquire)->mask + 1;
@@ -1162,8 +1249,9 @@ clht_stats(struct map *m, struct map_stats *out)
 
 const struct map_ops clht_ops = {
 	.name = "clht",
-	.summary = "cache-line hash table (xsync Map / CLHT-LB): 64-byte "
-		   "buckets, SWAR meta, immutable entries, chain locks, RCU",
+	.summary = "cache-line hash table (CLHT-LB): 64-byte buckets of 3 "
+		   "keys and 3 values, in-place updates, epoch-checked "
+		   "lock-free loads, chain locks, RCU-freed tables",
 	.flags = 0,
 	.create = clht_create,
 	.destroy = clht_destroy,
