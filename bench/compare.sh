@@ -4,7 +4,7 @@
 # package (`go test sync -bench`: sync.Map and the RWMutexMap / DeepCopyMap
 # reference maps), for each Go release asked for, with the same workloads,
 # thread counts and repetitions, then tables and plots.  The statistics are
-# `mapbench compare`'s (harness/stats.c): the two sides become one
+# `mapbench compare`'s (harness/util/stats.c): the two sides become one
 # sweep-like directory OUT/sweep with an impl per map, compared with
 # --impl go:sync.Map,... --metric ns_per_op.
 #

@@ -212,7 +212,7 @@ parse_threads(const char *s, std::vector<int> *out)
 /*
  * Does workload w run an operation that the map declares unsafe or not
  * atomic under concurrency (MAP_LIMIT_*)?  Then it runs with 1 thread
- * only, as the harness refuses it (harness/config.c).
+ * only, as the harness refuses it (harness/measure/config.c).
  */
 static bool
 gbench_limited(const struct map_ops *ops, const struct go_workload *w)

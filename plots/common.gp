@@ -10,13 +10,13 @@
 #   impls, colours, pts   the maps drawn, their colours and (filled) point
 #            types, assigned by name: the same in every figure
 #   ymin, ymax   the y-range shared by all panels of the figure
-#   ftitle   the figure's title (harness/figures.c)
+#   ftitle   the figure's title (harness/figures/figures.c)
 #   bars     ci | minmax: what the error bars show
 #   note1..noteN, nnotes, rowsnote   notes printed under the title
 # Set np (the number of panels) and CW, CH (a cell's size in pixels)
 # before loading this file.
 
-# Columns of summary.tsv (harness/plot.c writes them in this order).
+# Columns of summary.tsv (harness/figures/plot.c writes them in this order).
 C_IMPL = 1; C_DIST = 2; C_KEYS = 3; C_THREADS = 4; C_READ = 5
 C_REPS = 6; C_OVER = 7; C_NCPUS = 8; C_NOTOK = 9
 # metric NAME: NAME_med at column M_NAME, NAME_min at +1, NAME_max at +2,

@@ -1,5 +1,5 @@
 # The maps' colours for the figures drawn outside `mapbench plot`
-# (plots/go-vs-c.gp): the same as harness/figures.c's figure_map_styles
+# (plots/go-vs-c.gp): the same as harness/figures/figures.c's figure_map_styles
 # (tests/harness/test_figures.c checks that they agree).  A name this
 # list does not know gets the reserved colour of its position i.
 mapcolour(m, i) = \

@@ -1,5 +1,5 @@
 /*
- * libFuzzer target for the results.csv reader (harness/csvread.c): any
+ * libFuzzer target for the results.csv reader (harness/sweep/csvread.c): any
  * bytes must parse without a crash, leak or overflow, and what comes
  * back must keep the reader's promises: every row has the header's
  * number of fields, no field holds a newline, rows keep their file order

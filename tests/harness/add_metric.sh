@@ -1,5 +1,5 @@
 # Adding a metric is one declaration: mapbench_testcol is mapbench with
-# one line more in harness/schema.def (test_half_mops, half of mops,
+# one line more in harness/sweep/schema.def (test_half_mops, half of mops,
 # under MAPBENCH_TEST_COLUMN) and its getter; nothing else knows it.  The
 # metric must appear in results.csv, summary.tsv, compare and the report
 # page.

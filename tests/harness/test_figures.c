@@ -1,5 +1,5 @@
 /*
- * The figure table (harness/figures.c) against the gnuplot scripts it
+ * The figure table (harness/figures/figures.c) against the gnuplot scripts it
  * names: every script exists, every series a figure declares is drawn
  * by its script (named in a line of code of the script or of common.gp,
  * comments left out), and no caption names a series (any figure's, or

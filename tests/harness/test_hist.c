@@ -1,5 +1,5 @@
 /*
- * The latency histogram's percentiles (harness/hist.c): nearest rank,
+ * The latency histogram's percentiles (harness/measure/hist.c): nearest rank,
  * interpolated inside a bucket wider than the clock's step, the bucket's
  * midpoint where the clock cannot tell values apart, never above max.
  */

@@ -1,5 +1,5 @@
 /*
- * The sweep's schedule (harness/schedule.c), driven with made-up results:
+ * The sweep's schedule (harness/sweep/schedule.c), driven with made-up results:
  * base repetitions in time strata with the repetition numbers permuted
  * per configuration, interfered rows run again up to their attempts,
  * precision rounds only where the interval is wide and only up to the

@@ -1,5 +1,5 @@
 /*
- * The schema's declaration (harness/schema.def) is well formed: names are
+ * The schema's declaration (harness/sweep/schema.def) is well formed: names are
  * unique identifiers that no map counter column can take, every column a
  * sweep's options set names its option, every metric has a direction the
  * readers can use, only metrics have one, and the readers' views

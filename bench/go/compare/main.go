@@ -1,5 +1,5 @@
 // Command compare reshapes data for bench/compare.sh; it computes no
-// statistics (those are mapbench compare's, harness/stats.c).
+// statistics (those are mapbench compare's, harness/util/stats.c).
 //
 // Step 1, before mapbench compare:
 //
