@@ -29,6 +29,7 @@
 #include "driver.h"
 #include "fsutil.h"
 #include "grid.h"
+#include "interfere.h"
 #include "isolate.h"
 #include "plot.h"
 #include "schedule.h"
@@ -507,6 +508,56 @@ append_row(int fd, off_t good, const struct config *c, const struct result *r,
 	return err;
 }
 
+/*
+ * The probes of this sweep's rows (interfere.h's probe_ns), and the
+ * judgment of each new one against them: a row whose CPU ran slower than
+ * the sweep's fast probes by more than the interference limit is
+ * `interfered` (and measured again like any other).  Its reference is the
+ * 10th percentile of the probes so far, from PROBE_MIN_ROWS on: the
+ * machine's usual speed, not a lucky extreme.  A slow stretch of the host
+ * (seen on this project's 2-vCPU guests: 90 s stretches in which every
+ * 1-thread row ran 20% slower, with no steal and no foreign CPU) is then
+ * marked instead of widening every interval it touches.
+ */
+#define PROBE_MIN_ROWS 20
+
+struct probes {
+	double *v;
+	size_t n, cap;
+};
+
+static void
+probe_judge(struct probes *p, const struct config *row, struct result *r)
+{
+	double x = r->interf.probe_ns, ref = NAN;
+
+	if (isnan(x))
+		return;
+	if (p->n >= PROBE_MIN_ROWS) {
+		double *t = malloc(p->n * sizeof(*t));
+
+		if (t) {
+			memcpy(t, p->v, p->n * sizeof(*t));
+			stats_sort(t, p->n);
+			ref = t[p->n / 10];
+			free(t);
+		}
+	}
+	if (strcmp(r->status, "ok") == 0 &&
+	    interf_probe_slow(x, ref, row->interf_limit))
+		snprintf(r->status, sizeof(r->status), "interfered");
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : 256;
+		double *v = realloc(p->v, cap * sizeof(*v));
+
+		if (!v)
+			return;
+		p->v = v;
+		p->cap = cap;
+	}
+	p->v[p->n++] = x;
+}
+
 /* Run one row; a failure to measure becomes the row's status. */
 static void
 measure(const struct config *c, struct result *r)
@@ -593,7 +644,9 @@ report_precision(const struct opts *o, const struct sched *s,
 		fprintf(stderr,
 			"mapbench: interference: %zu rows this run were "
 			"marked interfered (other processes or the "
-			"hypervisor took over %.3g%% of the CPUs); %zu "
+			"hypervisor took over %.3g%% of the CPUs, or the "
+			"CPU-speed probe ran that much slower than the "
+			"sweep's usual: probe_ns); %zu "
 			"repetitions were measured again, %zu are still "
 			"interfered after %u attempts and have no ok row\n",
 			interfered_rows, o->interf_limit * 100, r.remeasured,
@@ -665,6 +718,8 @@ cmd_sweep(const struct opts *o, int argc, char **argv)
 
 	catch_signals();
 	t_begin = now_sec();
+	struct probes probes = {0};
+
 	while (!mb_interrupted && sched_next(sched, &row, &cfg)) {
 		struct result r;
 		double t0 = now_sec();
@@ -685,6 +740,7 @@ cmd_sweep(const struct opts *o, int argc, char **argv)
 		measure(&row, &r);
 		if (mb_interrupted)
 			break; /* the row was cut short: not a result */
+		probe_judge(&probes, &row, &r);
 		err = append_row(fd, good, &row, &r, good == 0);
 		if (err) {
 			fprintf(stderr,
@@ -705,6 +761,7 @@ cmd_sweep(const struct opts *o, int argc, char **argv)
 		done++;
 		spent += now_sec() - t0;
 	}
+	free(probes.v);
 	if (close(fd)) {
 		fprintf(stderr, "mapbench: writing %s: %s\n", d.csv,
 			strerror(errno));

@@ -189,6 +189,7 @@ struct worker {
 	uint64_t t_start, t_end;
 	int64_t perf[PEV_N];
 	struct interf_thread interf; /* read by the worker at its edges */
+	double probe_ns;	     /* interf_probe, before the barrier */
 	int err;
 } __attribute__((aligned(64)));
 
@@ -719,6 +720,8 @@ worker_main(void *arg)
 	if (c->wl)
 		wl_thread_init(&t, p->ops, p->m, w->tid, GO_N_HINT);
 	perfev_open(&pev);
+	/* The CPU's speed now, on this worker's CPU (the sweep judges it). */
+	w->probe_ns = interf_probe(c->rep, c->attempt);
 	pthread_barrier_wait(&p->barrier);
 	interf_thread_begin(&w->interf);
 	perfev_start(&pev);
@@ -1094,6 +1097,10 @@ timed_window(struct plan *p, struct worker *ws, struct result *r)
 		interf_workers(&sum, c->threads,
 			       t1 > t0 ? (double)(t1 - t0) * 1e-9 : 0,
 			       &r->interf);
+		for (unsigned i = 0; i < c->threads; i++)
+			if (isnan(r->interf.probe_ns) ||
+			    ws[i].probe_ns > r->interf.probe_ns)
+				r->interf.probe_ns = ws[i].probe_ns;
 	}
 	atomic_store_explicit(&map_alloc_fail_countdown, 0,
 			      memory_order_relaxed);

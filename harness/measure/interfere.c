@@ -206,6 +206,41 @@ interf_none(struct interference *out)
 	out->foreign_share = out->steal_share = out->psi_share = NAN;
 	out->runq_share = NAN;
 	out->nvcsw = out->nivcsw = -1;
+	out->probe_ns = NAN;
+}
+
+#define PROBE_STEPS 200000u
+
+double
+interf_probe(unsigned rep, unsigned attempt)
+{
+	const char *slow = getenv("MAPBENCH_TEST_PROBE_SLOW");
+	double best = INFINITY;
+
+	for (int trial = 0; trial < 3; trial++) {
+		uint64_t x = 0x9e3779b97f4a7c15u + (uint64_t)trial;
+		uint64_t t0 = clock_mono_ns(), t1;
+
+		for (unsigned i = 0; i < PROBE_STEPS; i++) {
+			x = x * 0xd1342543de82ef95u + 1;
+			/* Keep the chain: the compiler may not fold it. */
+			__asm__ volatile("" : "+r"(x));
+		}
+		t1 = clock_mono_ns();
+		if ((double)(t1 - t0) / PROBE_STEPS < best)
+			best = (double)(t1 - t0) / PROBE_STEPS;
+	}
+	if (slow && *slow && (unsigned)atoi(slow) == rep && attempt == 1)
+		best *= 2;
+	return best;
+}
+
+bool
+interf_probe_slow(double probe_ns, double ref_ns, double limit)
+{
+	if (limit >= 1 || isnan(probe_ns) || !(ref_ns > 0))
+		return false;
+	return probe_ns > ref_ns * (1 + limit);
 }
 
 bool

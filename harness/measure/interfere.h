@@ -64,7 +64,29 @@ struct interference {
 	double runq_share;    /* worker run-queue delay / (threads x window) */
 	int64_t nvcsw;	      /* over every worker; -1: NA */
 	int64_t nivcsw;
+	/*
+	 * The machine's speed just before the window: ns per step of a
+	 * fixed dependent chain (interf_probe), the slowest worker's; NaN
+	 * when not measured.  The sweep compares it with its other rows'.
+	 */
+	double probe_ns;
 };
+
+/*
+ * Time a fixed chain of dependent multiplies on this thread, best of three
+ * short trials (about 0.3 ms each): ns per step, which rises when the CPU
+ * runs slower than usual (a host's frequency, a busy sibling thread) even
+ * though no other process of this guest takes its time.
+ * MAPBENCH_TEST_PROBE_SLOW=REP (tests) doubles it in rows of that
+ * repetition's first attempt.
+ */
+double interf_probe(unsigned rep, unsigned attempt);
+
+/*
+ * Is a probe of `probe_ns` slow against `ref_ns` (a fast quantile of the
+ * sweep's probes) by more than `limit` (a fraction; >= 1: never)?
+ */
+bool interf_probe_slow(double probe_ns, double ref_ns, double limit);
 
 /*
  * Worker side: call begin just before the worker's first operation and

@@ -24,9 +24,11 @@
  * whenever a column is added, removed, renamed or changes meaning.
  * 3: method and plan columns (pin, grid_seed, repeat, precision_pct,
  * max_repeat, remeasure), the map's own counters as own_* columns
- * instead of the packed map_counters text.
+ * instead of the packed map_counters text.  4: probe_ns (the CPU's speed
+ * just before the window; a row slower than the sweep's fast probes is
+ * interfered).
  */
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 
 enum col_type {
 	COL_TEXT, /* JSON string; never contains ',' or a newline */

@@ -167,6 +167,39 @@ if command -v taskset >/dev/null 2>&1; then
 		fail "--interference-limit off: rows not ok"
 fi
 
+# 6b. The CPU-speed probe: rows of repetition 3 report a probe twice as
+# slow (MAPBENCH_TEST_PROBE_SLOW=3).  Once the sweep has 20 probes to
+# judge by, such rows are interfered and measured again (attempt 2, whose
+# probe is normal), and (almost) no row of another repetition is.  The limit is
+# high (60%) so that another process on a loaded test machine does not
+# mark rows by foreign CPU.
+env -u MAPBENCH_INTERFERENCE_LIMIT MAPBENCH_TEST_PROBE_SLOW=3 "$MB" sweep \
+	--impl rwlock,null --threads 1 --read 100,90,50,0 --keys 1000 \
+	--repeat 5 --precision off --duration 10ms --latency-sample 0 \
+	--interference-limit 60 --out "$TMP/P" --no-plot >/dev/null 2>"$TMP/p.err"
+csv=$TMP/P/results.csv
+st=$(csv_col "$csv" status)
+at=$(csv_col "$csv" attempt)
+rp=$(csv_col "$csv" rep)
+pr=$(csv_col "$csv" probe_ns)
+[ -n "$pr" ] || fail "column probe_ns missing"
+awk -F, -v p="$pr" 'NR > 1 && !($p > 0) { bad = 1 } END { exit bad }' "$csv" ||
+	fail "a row without a probe"
+n=$(awk -F, -v s="$st" -v a="$at" -v r="$rp" \
+	'NR > 21 && $r == 3 && $a == 1 && $s == "interfered" { n++ } END { print n + 0 }' "$csv")
+[ "$n" -ge 1 ] || fail "probe: no slow row marked interfered: $(cat "$TMP/p.err")"
+awk -F, -v s="$st" -v a="$at" -v r="$rp" \
+	'NR > 21 && $r == 3 && $a == 1 && $s != "interfered" { bad = 1 } END { exit bad }' "$csv" ||
+	fail "probe: a slow row after the first 20 not marked"
+# (a loaded test machine can slow a normal row's probe too: a few may be)
+awk -F, -v s="$st" -v a="$at" -v r="$rp" \
+	'NR > 1 && !($r == 3 && $a == 1) { n++; bad += $s == "interfered" }
+	END { exit !(bad * 10 <= n) }' "$csv" ||
+	fail "probe: over 10% of the rows with a normal probe marked interfered"
+awk -F, -v s="$st" -v a="$at" -v r="$rp" \
+	'NR > 1 && $r == 3 && $a == 2 && $s == "ok" { n++ } END { exit !(n >= 1) }' "$csv" ||
+	fail "probe: the marked rows were not measured again"
+
 # 7. --resume refuses a sweep measured another way, naming the option.
 small="--impl null --threads 1 --read 100 --keys 1000 --repeat 1 --duration 10ms --latency-sample 0 --no-plot"
 # shellcheck disable=SC2086 # word splitting of $small is intended
