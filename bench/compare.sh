@@ -54,9 +54,10 @@ build=build out=results/go-vs-c plots=plots/go-vs-c from= mapbench=
 goref=go:sync.Map
 go_versions= quick=0 given=
 
+# --help: the comment above on stdout, exit 0 (1 when it cannot be written).
 usage() {
-	sed -n '2,44s/^# \{0,1\}//p' "$0" >&2
-	exit 2
+	sed -n '2,44s/^# \{0,1\}//p' "$0" || exit 1
+	exit 0
 }
 need_arg() { [ $# -ge 2 ] || { echo "compare: $1 needs a value" >&2; exit 2; }; }
 while [ $# -gt 0 ]; do

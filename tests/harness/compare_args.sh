@@ -103,4 +103,10 @@ for w in $(sed -n '/^known="/,/"$/p' "$C" | tr -d '"' | sed 's/known=//'); do
 	grep -rqs "\"$w\"" "$SRC/harness" "$SRC/workloads" ||
 		fail "compare.sh knows a workload the harness does not: $w"
 done
+# --help answers on stdout with exit 0, and exit 1 when it cannot write.
+sh "$C" --help >"$TMP/h.out" 2>"$TMP/h.err" || fail "--help: exit $?"
+grep -q 'bench/compare.sh \[--go' "$TMP/h.out" || fail "--help: no usage on stdout"
+if [ -w /dev/full ]; then
+	sh "$C" --help >/dev/full 2>/dev/null && fail "--help >/dev/full: exit 0"
+fi
 finish
