@@ -7,7 +7,9 @@
 command -v gnuplot >/dev/null 2>&1 || { echo "gnuplot missing: skipped"; exit 0; }
 REF=$SRC/results/reference/results.csv
 HDR=$(head -1 "$REF")
-TPL=$(sed -n 2p "$REF")
+# (the template: the reference's first ok syncmap row, which has latencies)
+TPL=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+	$h["impl"] == "syncmap" && $h["status"] == "ok" && $h["p99_ns"] != "" { print; exit }' "$REF")
 
 # row IMPL THREADS READ KEYS MOPS [COLUMN=VALUE...]: a results.csv row
 # made from a real one, dist uniform.

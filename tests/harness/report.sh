@@ -22,6 +22,9 @@ cp "$TMP/plots/memory_uniform.svg" "$TMP/plots/odd name & <x>.svg"
 # renamed and the status set to error)
 st=$(head -1 "$TMP/sweep/results.csv" | tr ',' '\n' | grep -nx status | cut -d: -f1)
 [ -n "$st" ] || fail "the reference results.csv has no status column"
+# (its rows that are not ok, interfered ones, are left out first)
+awk -F, -v st="$st" 'NR == 1 || $st == "ok"' "$TMP/sweep/results.csv" >"$TMP/r.csv" &&
+	mv "$TMP/r.csv" "$TMP/sweep/results.csv"
 awk -F, -v OFS=, -v st="$st" '{ print; last = $0 }
 	END { $0 = last; $1 = "<b>evil</b>"; $st = "error"; print }' \
 	"$TMP/sweep/results.csv" >"$TMP/r.csv" &&
@@ -42,8 +45,10 @@ order=$(grep -o 'id=wins\|id=figures\|id=summary-h\|id=machine\|id=method' "$pag
 first=$(grep -o '<img loading=lazy src="[a-z_]*' "$page" | head -1 | sed 's/.*src="//')
 [ "$first" = throughput_reads_uniform_k ] || fail "the first figure is $first, not throughput"
 grep -q '<table class=heat>' "$page" || fail "no heatmap table"
-grep -q '<th>latency-sample</th><td>1000</td>' "$page" || fail "the Method has no grid"
-grep -q '<th>impls</th><td>syncmap, rwlock, ' "$page" || fail "the grid's lists are not listed"
+grep -q '<th>--latency-sample</th><td>latency_sample (method)</td><td>1000</td>' "$page" ||
+	fail "the Method has no grid"
+grep -q '<th>--impl</th><td>impl</td><td>syncmap, rwlock, ' "$page" ||
+	fail "the grid's lists are not listed"
 # maps in registry order in the summary, whatever order the rows ran in
 hdr=$(grep -m1 '<table class=summary>' "$page" | sed 's/<th[^>]*>/ /g; s/<[^>]*>//g' | tr -s ' ')
 case "$hdr" in " configuration syncmap rwlock lfht hashtrie striped"*) ;; *) fail "summary columns: $hdr" ;; esac
