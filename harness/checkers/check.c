@@ -24,8 +24,10 @@
 #include "config.h"
 #include "fsutil.h"
 #include "lincheck.h"
-#include "opts.h"
+#include "num.h"
+#include "optval.h"
 #include "plugin.h"
+#include "proc.h"
 #include "suites.h"
 
 struct suite {
@@ -124,18 +126,6 @@ print_failure(const char *out)
 /* Set by SIGINT/SIGTERM while a check runs; the child is killed. */
 static volatile sig_atomic_t check_interrupted;
 
-static void
-check_on_signal(int sig)
-{
-	if (check_interrupted) {
-		/* The second one: stop now, as the default action would. */
-		signal(sig, SIG_DFL);
-		raise(sig);
-		return;
-	}
-	check_interrupted = sig;
-}
-
 /*
  * The message a test's child writes on its own pipe after the test
  * returned: the only way a check passes.  A map that calls exit() or
@@ -149,7 +139,7 @@ child_report(int fd, int rc)
 	char msg[64];
 	int n = snprintf(msg, sizeof(msg), CHECK_DONE "%d\n", rc);
 
-	if (write_all(fd, msg, (size_t)n))
+	if (fs_write_all(fd, msg, (size_t)n))
 		_exit(3);
 }
 
@@ -289,9 +279,7 @@ run_child(const struct suite *s, size_t i, const struct impl_spec *spec,
 		len += (size_t)n;
 		buf[len] = '\0';
 	}
-	close(pfd[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	status = proc_reap(pid, pfd[0], false);
 	/* The child has ended: its message, if any, is in the pipe. */
 	fcntl(dfd[0], F_SETFL, O_NONBLOCK);
 	reported = read_report(dfd[0]);
@@ -342,7 +330,7 @@ cmd_check(int argc, char **argv)
 	char why[1024];
 	int c;
 
-	load_impl_libs(argc, argv);
+	optval_load_libs(argc, argv);
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
@@ -358,18 +346,18 @@ cmd_check(int argc, char **argv)
 		case 'x': {
 			double v = 0;
 
-			if (!parse_decimal(optarg, &v) ||
+			if (!num_parse_decimal(optarg, &v) ||
 			    !(v >= 0.01 && v <= 100))
-				bad_option("--scale", optarg,
+				optval_bad("--scale", optarg,
 					   "a number from 0.01 to 100");
 			setenv("MAPBENCH_TEST_SCALE", optarg, 1);
 			lc_histories = v < 1 ? 5 : (unsigned)(10 * v);
 			break;
 		}
 		case 't':
-			if (!parse_decimal(optarg, &timeout) ||
+			if (!num_parse_decimal(optarg, &timeout) ||
 			    !(timeout >= 1 && timeout <= 3600))
-				bad_option("--timeout", optarg,
+				optval_bad("--timeout", optarg,
 					   "seconds, 1..3600");
 			break;
 		case 'h':
@@ -393,14 +381,14 @@ cmd_check(int argc, char **argv)
 		return 2;
 	}
 	if (impl_arg == NULL)
-		bad_option("--impl", NULL,
+		optval_bad("--impl", NULL,
 			   "check needs the maps to check: --impl NAME");
 	for (const char *p = impl_arg; *p;) {
 		size_t len = strcspn(p, ",");
 		char item[256];
 
 		if (len == 0 || len >= sizeof(item) || nspecs == 64)
-			bad_option("--impl", impl_arg,
+			optval_bad("--impl", impl_arg,
 				   "map names, comma separated");
 		memcpy(item, p, len);
 		item[len] = '\0';
@@ -410,23 +398,23 @@ cmd_check(int argc, char **argv)
 			for (size_t j = 0;
 			     (ops = map_nth(j)) != NULL && nspecs < 64; j++)
 				if (!(ops->flags & MAP_CONTROL))
-					impl_spec_parse(ops->name,
-							&specs[nspecs++], why,
-							sizeof(why));
-		} else if (impl_spec_parse(item, &specs[nspecs++], why,
-					   sizeof(why))) {
-			bad_option("--impl", item, why);
+					optval_impl_spec(ops->name,
+							 &specs[nspecs++], why,
+							 sizeof(why));
+		} else if (optval_impl_spec(item, &specs[nspecs++], why,
+					    sizeof(why))) {
+			optval_bad("--impl", item, why);
 		}
 		p += len + (p[len] == ',');
 	}
 	if (nspecs == 0)
-		bad_option("--impl", impl_arg,
+		optval_bad("--impl", impl_arg,
 			   "map names, comma separated, or all (an empty "
 			   "list checks nothing)");
 	for (size_t k = 0; k < NSUITES; k++)
 		want[k] = suite_arg == NULL;
 	if (suite_arg && suite_arg[0] == '\0')
-		bad_option("--suite", suite_arg,
+		optval_bad("--suite", suite_arg,
 			   "conformance, concurrency, memory, lincheck; comma "
 			   "separated (an empty list checks nothing)");
 	for (const char *p = suite_arg ? suite_arg : ""; *p;) {
@@ -437,21 +425,14 @@ cmd_check(int argc, char **argv)
 			    strncmp(p, suites[k].name, len) == 0)
 				break;
 		if (k == NSUITES)
-			bad_option("--suite", suite_arg,
+			optval_bad("--suite", suite_arg,
 				   "conformance, concurrency, memory, lincheck;"
 				   " comma separated");
 		want[k] = true;
 		p += len + (p[len] == ',');
 	}
 
-	{
-		struct sigaction sa;
-
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = check_on_signal;
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-	}
+	proc_catch_stop(&check_interrupted, NULL, NULL);
 	for (size_t m = 0; m < nspecs && !check_interrupted; m++) {
 		const struct impl_spec *sp = &specs[m];
 

@@ -23,6 +23,8 @@
 
 #include "fsutil.h"
 #include "lincheck.h"
+#include "num.h"
+#include "proc.h"
 #include "plugin.h"
 #include "registry.h"
 
@@ -91,16 +93,13 @@ lc_bad_value(const char *opt, const char *value, const char *what)
 	exit(2);
 }
 
-static unsigned long long
-lc_num(const char *opt, const char *s, unsigned long long lo,
-       unsigned long long hi, const char *accepts)
+static uint64_t
+lc_num(const char *opt, const char *s, uint64_t lo, uint64_t hi,
+       const char *accepts)
 {
-	char *end;
-	unsigned long long v;
+	uint64_t v;
 
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (*s < '0' || *s > '9' || *end != '\0' || errno || v < lo || v > hi)
+	if (!num_parse_u64(s, lo, hi, false, &v))
 		lc_bad_value(opt, s, accepts);
 	return v;
 }
@@ -367,14 +366,14 @@ lc_parse(int argc, char **argv, struct lc_opts *o)
 				"accepts an integer 1..1000000");
 			break;
 		case O_BUDGET:
-			if (!parse_decimal(optarg, &o->budget_ms) ||
+			if (!num_parse_decimal(optarg, &o->budget_ms) ||
 			    !(o->budget_ms > 0 && o->budget_ms <= 3.6e6))
 				lc_bad_value("--budget-ms", optarg,
 					     "accepts milliseconds, > 0 and <= "
 					     "3600000");
 			break;
 		case O_TIMEOUT:
-			if (!parse_decimal(optarg, &o->timeout_s) ||
+			if (!num_parse_decimal(optarg, &o->timeout_s) ||
 			    !(o->timeout_s >= 1 && o->timeout_s <= 86400))
 				lc_bad_value("--timeout", optarg,
 					     "seconds, 1..86400");
@@ -898,18 +897,6 @@ struct lc_sum {
 
 static volatile sig_atomic_t lc_interrupted;
 
-static void
-lc_on_signal(int sig)
-{
-	if (lc_interrupted) {
-		/* The second one: stop now, as the default action would. */
-		signal(sig, SIG_DFL);
-		raise(sig);
-		return;
-	}
-	lc_interrupted = sig;
-}
-
 static void __attribute__((noreturn))
 lc_child(const struct lc_opts *o, const struct lc_impl *im, int fd,
 	 pid_t parent)
@@ -950,7 +937,7 @@ lc_child(const struct lc_opts *o, const struct lc_impl *im, int fd,
 	sum.low_overlap = res.low_overlap;
 	sum.histories = res.histories;
 	sum.len = len;
-	if (write_all(fd, &sum, sizeof(sum)) || write_all(fd, buf, len))
+	if (fs_write_all(fd, &sum, sizeof(sum)) || fs_write_all(fd, buf, len))
 		_exit(3);
 	_exit(0);
 }
@@ -1027,11 +1014,7 @@ lc_run_child(const struct lc_opts *o, const struct lc_impl *im,
 			break;
 		got += (size_t)n;
 	}
-	close(fds[0]);
-	if (timed_out || lc_interrupted)
-		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	status = proc_reap(pid, fds[0], timed_out || lc_interrupted);
 	if (got >= sizeof(*sum))
 		memcpy(sum, buf, sizeof(*sum));
 	if (timed_out) {
@@ -1071,7 +1054,7 @@ lc_main(int argc, char **argv, const struct map_ops *const *extra)
 {
 	struct lc_opts o;
 	struct lc_clock_info ci;
-	struct sigaction sa, old_int, old_term;
+	struct sigaction old_int, old_term;
 	bool violation = false, unknown = false, error = false;
 	json_t *maps = NULL;
 	const char *verdict;
@@ -1082,11 +1065,8 @@ lc_main(int argc, char **argv, const struct map_ops *const *extra)
 	lc_parse(argc, argv, &o);
 	lc_check_memory(&o);
 	lc_clock_measure(&ci);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = lc_on_signal;
 	lc_interrupted = 0;
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
+	proc_catch_stop(&lc_interrupted, &old_int, &old_term);
 	if (o.json)
 		maps = json_array();
 	else

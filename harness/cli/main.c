@@ -18,7 +18,7 @@
 #include "driver.h"
 #include "fsutil.h"
 #include "lincheck.h"
-#include "opts.h"
+#include "optval.h"
 #include "plot.h"
 #include "tlplot.h"
 #include "plugin.h"
@@ -55,23 +55,25 @@ cmd_list(void)
 
 		/* A plugin's strings: no control character gets through. */
 		printf("  %-10s %s%s%s\n", ops->name,
-		       printable(ops->summary, t1, sizeof(t1)), note,
+		       fs_printable(ops->summary, t1, sizeof(t1)), note,
 		       map_is_plugin(ops) ? " [plugin]" : "");
 		if (ops->create_param)
 			printf("  %-10s   %s:PARAM, PARAM %s\n", "", ops->name,
-			       printable(ops->param_help, t1, sizeof(t1)));
+			       fs_printable(ops->param_help, t1, sizeof(t1)));
 		if (map_ops_limits(ops, NULL))
 			print_limits("  %-10s   cannot: ", ops->name,
 				     map_ops_limits(ops, NULL));
 		for (unsigned k = 0; k < ops->n_counters; k++)
 			printf("  %-10s   counter %s (%s, %s): %s\n", "",
-			       printable(ops->counters[k].name, t2, sizeof(t2)),
-			       printable(ops->counters[k].unit, t3, sizeof(t3)),
+			       fs_printable(ops->counters[k].name, t2,
+					    sizeof(t2)),
+			       fs_printable(ops->counters[k].unit, t3,
+					    sizeof(t3)),
 			       ops->counters[k].kind == MAP_COUNTER_LEVEL
 				       ? "level"
 				       : "events",
-			       printable(ops->counters[k].help, t1,
-					 sizeof(t1)));
+			       fs_printable(ops->counters[k].help, t1,
+					    sizeof(t1)));
 	}
 	for (const struct map_unbuilt *u = map_unbuilt; u->name; u++)
 		printf("  %-10s not built: its library was not found when "
@@ -110,7 +112,7 @@ main_plot(int argc, char **argv)
 		else if (strncmp(argv[i], "--baseline=", 11) == 0)
 			baseline = argv[i] + 11;
 		else if (argv[i][0] == '-' || dir)
-			bad_option("plot", argv[i],
+			optval_bad("plot", argv[i],
 				   "mapbench plot DIR [--plot-dir D] "
 				   "[--baseline MAP|best], DIR "
 				   "holding a sweep's results.csv");
@@ -118,13 +120,13 @@ main_plot(int argc, char **argv)
 			dir = argv[i];
 	}
 	if (!dir)
-		bad_option("plot", NULL,
+		optval_bad("plot", NULL,
 			   "needs the sweep's directory: mapbench plot "
 			   "results/NAME");
 	if (plot_dir && !plot_dir[0])
-		bad_option("--plot-dir", plot_dir, "a directory path");
+		optval_bad("--plot-dir", plot_dir, "a directory path");
 	if (baseline && !baseline[0])
-		bad_option("--baseline", baseline,
+		optval_bad("--baseline", baseline,
 			   "a map of the sweep, or best (the fastest map of "
 			   "each row)");
 	return plot_sweep(dir, plot_dir, baseline);
@@ -138,7 +140,7 @@ dispatch(int argc, char **argv)
 
 	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 ||
 	    strcmp(cmd, "help") == 0) {
-		usage(stdout);
+		opts_usage(stdout);
 		return 0;
 	}
 	if (strcmp(cmd, "lincheck") == 0)
@@ -160,7 +162,7 @@ dispatch(int argc, char **argv)
 					argv[i]);
 				return 2;
 			}
-		load_impl_libs(argc - 1, argv + 1);
+		optval_load_libs(argc - 1, argv + 1);
 		return cmd_list();
 	}
 	if (strcmp(cmd, "plot") == 0)
@@ -177,7 +179,7 @@ dispatch(int argc, char **argv)
 		return 2;
 	}
 	driver_init(false, false); /* the CPU count: run's default threads */
-	parse_opts(argc - 1, argv + 1, &o, cmd, driver_ncpus());
+	opts_parse(argc - 1, argv + 1, &o, cmd, driver_ncpus());
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(&o);
 	return cmd_sweep(&o, argc, argv);
@@ -189,7 +191,7 @@ main(int argc, char **argv)
 	int rc;
 
 	if (argc < 2) {
-		usage(stderr);
+		opts_usage(stderr);
 		return 2;
 	}
 	rc = dispatch(argc, argv);

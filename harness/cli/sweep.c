@@ -31,35 +31,20 @@
 #include "grid.h"
 #include "interfere.h"
 #include "isolate.h"
+#include "num.h"
 #include "plot.h"
 #include "schedule.h"
 #include "schema_write.h"
 #include "stats.h"
 #include "sweep.h"
+#include "proc.h"
 #include "procmem.h"
 #include "sysinfo.h"
 
 static void
-on_signal(int sig)
-{
-	if (mb_interrupted) {
-		/* The second one: stop now, as the default action would. */
-		signal(sig, SIG_DFL);
-		raise(sig);
-		return;
-	}
-	mb_interrupted = sig;
-}
-
-static void
 catch_signals(void)
 {
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	proc_catch_stop(&mb_interrupted, NULL, NULL);
 }
 
 static int
@@ -214,7 +199,7 @@ open_outdir(const struct opts *o, struct outdir *d)
 	d->lock = path_join(o->out, ".lock");
 	d->plots =
 		o->plot_dir ? (char *)o->plot_dir : path_join(o->out, "plots");
-	err = mkdir_p(o->out);
+	err = fs_mkdir_p(o->out);
 	if (err)
 		bad_out(o->out, "cannot create the directory", -err);
 	if (stat(o->out, &st) || !S_ISDIR(st.st_mode))
@@ -257,12 +242,12 @@ open_outdir(const struct opts *o, struct outdir *d)
 	if (!o->no_plot) {
 		char why[4200];
 
-		if (dir_check_real(d->plots, why, sizeof(why))) {
+		if (fs_dir_check_real(d->plots, why, sizeof(why))) {
 			fprintf(stderr, "mapbench: %s: %s\n",
 				o->plot_dir ? "--plot-dir" : "--out", why);
 			exit(2);
 		}
-		err = mkdir_p(d->plots);
+		err = fs_mkdir_p(d->plots);
 		if (err || access(d->plots, W_OK)) {
 			fprintf(stderr,
 				"mapbench: %s: %s: cannot write the plots' "
@@ -437,8 +422,9 @@ load_done(const char *csv, const struct config *grid, size_t n, struct sched *s)
 					    (size_t)c->ncols, buf, sizeof(buf)))
 			goto mismatch;
 		hit = bsearch(&k, keys, n, sizeof(*keys), cmp_key);
-		if (!hit || !parse_u64(row[rep_col], 1, 1000, false, &rep) ||
-		    !parse_u64(row[att_col], 1, 1000, false, &att)) {
+		if (!hit ||
+		    !num_parse_u64(row[rep_col], 1, 1000, false, &rep) ||
+		    !num_parse_u64(row[att_col], 1, 1000, false, &att)) {
 			stray++;
 			continue;
 		}
@@ -474,7 +460,7 @@ print_resume_hint(int argc, char **argv)
 		if (i == 0 || strcmp(argv[i], "--resume")) {
 			if (i)
 				fputc(' ', stderr);
-			print_shell_word(stderr, argv[i]);
+			fs_print_shell_word(stderr, argv[i]);
 		}
 	fprintf(stderr, " --resume\n");
 }
@@ -499,7 +485,7 @@ append_row(int fd, off_t good, const struct config *c, const struct result *r,
 		free(buf);
 		return -ENOMEM;
 	}
-	err = write_all(fd, buf, len);
+	err = fs_write_all(fd, buf, len);
 	if (!err && fsync(fd))
 		err = -errno;
 	free(buf);
