@@ -126,7 +126,7 @@ plugins_json(void)
 }
 
 json_t *
-grid_identity(const struct config *grid, size_t n)
+sysinfo_grid_identity(const struct config *grid, size_t n)
 {
 	json_t *j = json_object(), *cols = schema_grid_json(grid, n);
 
@@ -272,7 +272,7 @@ sysinfo_write_meta(const char *path, const struct opts *o,
 	json_object_set_new(meta, "command_line", cmd);
 	/* As a string: a JSON number would round a 64-bit seed. */
 	json_object_set_new(meta, "seed", u64_string(o->seed));
-	json_object_set_new(meta, "grid", grid_identity(grid, n));
+	json_object_set_new(meta, "grid", sysinfo_grid_identity(grid, n));
 	json_object_set_new(meta, "counters", schema_counters_json(grid, n));
 	json_object_set_new(meta, "plugins", plugins_json());
 	json_object_set_new(meta, "quick", json_boolean(o->quick));
