@@ -10,6 +10,7 @@
  * 130/143 interrupted (finished rows kept).
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,27 +98,46 @@ cmd_list(void)
 	return 0;
 }
 
+/*
+ * getopt_long over argv[1..argc) in order ("-": an argument that is not
+ * an option comes back as 1, in optarg, where it stands); *word is the
+ * argument it was at, for the message.  "--" comes back as '?' (no
+ * command here takes it).  Start with optind = 1 and opterr = 0.
+ */
+static int
+next_opt(int argc, char **argv, const struct option *lo, const char **word)
+{
+	int at = optind, c = getopt_long(argc, argv, "-", lo, NULL);
+
+	*word = at < argc ? argv[at] : NULL;
+	return c == -1 && at < argc ? '?' : c;
+}
+
 static int
 main_plot(int argc, char **argv)
 {
-	const char *dir = NULL, *plot_dir = NULL, *baseline = NULL;
+	static const char acc[] =
+		"mapbench plot DIR [--plot-dir D] [--baseline MAP|best], DIR "
+		"holding a sweep's results.csv";
+	static const struct option lo[] = {
+		{"plot-dir", required_argument, NULL, 'p'},
+		{"baseline", required_argument, NULL, 'b'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *dir = NULL, *plot_dir = NULL, *baseline = NULL, *word;
+	int c;
 
-	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--plot-dir") == 0 && i + 1 < argc)
-			plot_dir = argv[++i];
-		else if (strncmp(argv[i], "--plot-dir=", 11) == 0)
-			plot_dir = argv[i] + 11;
-		else if (strcmp(argv[i], "--baseline") == 0 && i + 1 < argc)
-			baseline = argv[++i];
-		else if (strncmp(argv[i], "--baseline=", 11) == 0)
-			baseline = argv[i] + 11;
-		else if (argv[i][0] == '-' || dir)
-			optval_bad("plot", argv[i],
-				   "mapbench plot DIR [--plot-dir D] "
-				   "[--baseline MAP|best], DIR "
-				   "holding a sweep's results.csv");
+	opterr = 0;
+	optind = 1;
+	while ((c = next_opt(argc - 1, argv + 1, lo, &word)) != -1) {
+		if (c == 'p')
+			plot_dir = optarg;
+		else if (c == 'b')
+			baseline = optarg;
+		else if (c == 1 && optarg[0] != '-' && !dir)
+			dir = optarg;
 		else
-			dir = argv[i];
+			optval_bad("plot", word, acc);
 	}
 	if (!dir)
 		optval_bad("plot", NULL,
@@ -130,6 +150,33 @@ main_plot(int argc, char **argv)
 			   "a map of the sweep, or best (the fastest map of "
 			   "each row)");
 	return plot_sweep(dir, plot_dir, baseline);
+}
+
+/* mapbench list [--impl-lib PATH]...: checked whole, then loaded. */
+static int
+main_list(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"impl-lib", required_argument, NULL, 'L'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *word;
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = next_opt(argc - 1, argv + 1, lo, &word)) != -1)
+		if (c != 'L') {
+			fprintf(stderr,
+				"mapbench: list: unexpected '%s'; accepted: "
+				"--impl-lib PATH, or columns alone\n",
+				word);
+			return 2;
+		}
+	optind = 1;
+	while ((c = next_opt(argc - 1, argv + 1, lo, &word)) != -1)
+		optval_load_lib(optarg);
+	return cmd_list();
 }
 
 static int
@@ -150,21 +197,8 @@ dispatch(int argc, char **argv)
 	if (strcmp(cmd, "list") == 0 && argc == 3 &&
 	    strcmp(argv[2], "columns") == 0)
 		return schema_describe(stdout) ? 1 : 0;
-	if (strcmp(cmd, "list") == 0) {
-		for (int i = 2; i < argc; i++)
-			if (strcmp(argv[i], "--impl-lib") == 0 && i + 1 < argc)
-				i++;
-			else if (strncmp(argv[i], "--impl-lib=", 11) != 0) {
-				fprintf(stderr,
-					"mapbench: list: unexpected "
-					"'%s'; accepted: --impl-lib "
-					"PATH, or columns alone\n",
-					argv[i]);
-				return 2;
-			}
-		optval_load_libs(argc - 1, argv + 1);
-		return cmd_list();
-	}
+	if (strcmp(cmd, "list") == 0)
+		return main_list(argc, argv);
 	if (strcmp(cmd, "plot") == 0)
 		return main_plot(argc, argv);
 	if (strcmp(cmd, "timeline") == 0)

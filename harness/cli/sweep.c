@@ -301,21 +301,136 @@ report_precision(const struct opts *o, const struct sched *s,
 			r.gave_up, o->max_attempts);
 }
 
+/* What the rows of this sweep came to, for the closing lines. */
+struct sweep_tally {
+	size_t done, not_ok, few_samples, interfered;
+	double spent; /* seconds in rows */
+};
+
+/* The opening line: the grid, the repetitions, the time it takes. */
+static double
+announce(const struct opts *o, const struct sched_opts *so,
+	 const struct config *grid, size_t n, size_t resumed, const char *csv)
+{
+	char label[64];
+	double est = 0;
+
+	for (size_t i = 0; i < n; i++)
+		est += (window_estimate(&grid[i]) +
+			overhead_estimate(&grid[i])) *
+		       so->min_rep;
+	fmt_time(label, sizeof(label), est);
+	if (o->precision > 0)
+		fprintf(stderr,
+			"mapbench: sweep: %zu configurations x %u to %u reps "
+			"(until the median's 95%% interval is within "
+			"+-%.3g%%)%s, at least %s; results in %s\n",
+			n, so->min_rep, so->max_rep, o->precision * 100,
+			resumed ? ", resumed" : "", label, csv);
+	else
+		fprintf(stderr,
+			"mapbench: sweep: %zu configurations x %u reps%s, "
+			"about %s; results in %s\n",
+			n, so->min_rep, resumed ? ", resumed" : "", label, csv);
+	return est;
+}
+
+/*
+ * The rows, as the schedule hands them out, each appended to the CSV as
+ * it is measured, until the schedule is done or a signal came (a
+ * terminal's progress line is left for the caller to clear).  0, or 1
+ * when a row could not be written (said, with the command that resumes).
+ */
+static int
+run_rows(struct sched *sched, int fd, const char *csv, double est,
+	 size_t resumed, int argc, char **argv, struct sweep_tally *t)
+{
+	struct config row;
+	struct probes probes = {0};
+	bool tty = isatty(2);
+	char label[512], eta[32];
+	off_t good = lseek(fd, 0, SEEK_END);
+	size_t cfg;
+	int err;
+
+	while (!mb_interrupted && sched_next(sched, &row, &cfg)) {
+		struct result r;
+		double t0 = now_sec();
+
+		if (tty) {
+			size_t left = sched_round_left(sched) + 1;
+
+			config_label(&row, label, sizeof(label));
+			fmt_time(eta, sizeof(eta),
+				 t->done ? t->spent / (double)t->done *
+						   (double)left
+					 : est);
+			fprintf(stderr,
+				"\r\033[K[round %u: %zu left] %s%s  %s%s",
+				sched_round(sched), left, label,
+				row.attempt > 1 ? " (again)" : "", eta,
+				sched_round(sched) > 1 ? "" : " to the base");
+		}
+		measure(&row, &r);
+		if (mb_interrupted)
+			break; /* the row was cut short: not a result */
+		probe_judge(&probes, &row, &r);
+		err = outdir_append_row(fd, good, &row, &r, good == 0);
+		if (err) {
+			fprintf(stderr,
+				"%smapbench: writing %s: %s; %zu rows kept\n",
+				tty ? "\n" : "", csv, strerror(-err),
+				resumed + t->done);
+			outdir_resume_hint(argc, argv);
+			free(probes.v);
+			return 1;
+		}
+		sched_record(sched, cfg, row.rep, row.attempt, r.status,
+			     r.ops ? (double)r.ops / r.seconds / 1e6 : NAN);
+		good = lseek(fd, 0, SEEK_END);
+		t->interfered += strcmp(r.status, "interfered") == 0;
+		t->not_ok += strcmp(r.status, "ok") != 0 &&
+			     strcmp(r.status, "interfered") != 0;
+		t->few_samples += row.latency_sample && r.lat_samples < 1000;
+		t->done++;
+		t->spent += now_sec() - t0;
+	}
+	free(probes.v);
+	return 0;
+}
+
+/* The warnings about rows that are not ok or have few samples. */
+static void
+warn_rows(const struct sweep_tally *t)
+{
+	if (t->not_ok)
+		fprintf(stderr,
+			"mapbench: %zu rows are not ok (see the status "
+			"column); summaries and plots leave them out\n",
+			t->not_ok);
+	if (t->few_samples)
+		fprintf(stderr,
+			"mapbench: warning: %zu rows have fewer than 1000 "
+			"latency samples: their p99.9 rests on less than one "
+			"sample (lengthen --duration or lower "
+			"--latency-sample)\n",
+			t->few_samples);
+}
+
 int
 cmd_sweep(const struct opts *o, int argc, char **argv)
 {
-	struct config *grid, row;
+	struct config *grid;
 	struct sched *sched;
 	struct sched_opts so = sched_opts_of(o);
 	struct outdir d;
-	size_t n, cfg, done = 0, resumed = 0, not_ok = 0, few_samples = 0;
-	size_t interfered = 0;
-	double est = 0, t_begin, spent = 0;
-	bool tty = isatty(2), fresh;
-	char label[512], eta[32];
+	struct sweep_tally t = {0};
+	size_t n, resumed = 0;
+	double est, t_begin;
+	bool fresh;
+	char label[64];
 	struct stat st;
 	int fd, err, rc = 0;
-	off_t good;
 
 	n = prepare_grid(o, &grid);
 	if (n == 0)
@@ -329,24 +444,7 @@ cmd_sweep(const struct opts *o, int argc, char **argv)
 		resumed = outdir_load_done(d.csv, grid, n, sched);
 	driver_init(o->pin, true);
 	grid_report_oversubscribed(o, driver_ncpus());
-	for (size_t i = 0; i < n; i++)
-		est += (window_estimate(&grid[i]) +
-			overhead_estimate(&grid[i])) *
-		       so.min_rep;
-	fmt_time(label, sizeof(label), est);
-	if (o->precision > 0)
-		fprintf(stderr,
-			"mapbench: sweep: %zu configurations x %u to %u reps "
-			"(until the median's 95%% interval is within "
-			"+-%.3g%%)%s, at least %s; results in %s\n",
-			n, so.min_rep, so.max_rep, o->precision * 100,
-			resumed ? ", resumed" : "", label, d.csv);
-	else
-		fprintf(stderr,
-			"mapbench: sweep: %zu configurations x %u reps%s, "
-			"about %s; results in %s\n",
-			n, so.min_rep, resumed ? ", resumed" : "", label,
-			d.csv);
+	est = announce(o, &so, grid, n, resumed, d.csv);
 
 	err = sysinfo_write_meta(d.meta, o, grid, n, argc, argv,
 				 o->resume && !fresh, driver_ncpus());
@@ -362,86 +460,34 @@ cmd_sweep(const struct opts *o, int argc, char **argv)
 			strerror(errno));
 		return 2;
 	}
-	good = lseek(fd, 0, SEEK_END);
 
 	catch_signals();
 	t_begin = now_sec();
-	struct probes probes = {0};
-
-	while (!mb_interrupted && sched_next(sched, &row, &cfg)) {
-		struct result r;
-		double t0 = now_sec();
-
-		if (tty) {
-			size_t left = sched_round_left(sched) + 1;
-
-			config_label(&row, label, sizeof(label));
-			fmt_time(eta, sizeof(eta),
-				 done ? spent / (double)done * (double)left
-				      : est);
-			fprintf(stderr,
-				"\r\033[K[round %u: %zu left] %s%s  %s%s",
-				sched_round(sched), left, label,
-				row.attempt > 1 ? " (again)" : "", eta,
-				sched_round(sched) > 1 ? "" : " to the base");
-		}
-		measure(&row, &r);
-		if (mb_interrupted)
-			break; /* the row was cut short: not a result */
-		probe_judge(&probes, &row, &r);
-		err = outdir_append_row(fd, good, &row, &r, good == 0);
-		if (err) {
-			fprintf(stderr,
-				"%smapbench: writing %s: %s; %zu rows kept\n",
-				tty ? "\n" : "", d.csv, strerror(-err),
-				resumed + done);
-			outdir_resume_hint(argc, argv);
-			close(fd);
-			return 1;
-		}
-		sched_record(sched, cfg, row.rep, row.attempt, r.status,
-			     r.ops ? (double)r.ops / r.seconds / 1e6 : NAN);
-		good = lseek(fd, 0, SEEK_END);
-		interfered += strcmp(r.status, "interfered") == 0;
-		not_ok += strcmp(r.status, "ok") != 0 &&
-			  strcmp(r.status, "interfered") != 0;
-		few_samples += row.latency_sample && r.lat_samples < 1000;
-		done++;
-		spent += now_sec() - t0;
+	if (run_rows(sched, fd, d.csv, est, resumed, argc, argv, &t)) {
+		close(fd);
+		return 1;
 	}
-	free(probes.v);
 	if (close(fd)) {
 		fprintf(stderr, "mapbench: writing %s: %s\n", d.csv,
 			strerror(errno));
 		return 1;
 	}
-	if (tty)
+	if (isatty(2))
 		fprintf(stderr, "\r\033[K");
-	if (not_ok)
-		fprintf(stderr,
-			"mapbench: %zu rows are not ok (see the status "
-			"column); summaries and plots leave them out\n",
-			not_ok);
-	if (few_samples)
-		fprintf(stderr,
-			"mapbench: warning: %zu rows have fewer than 1000 "
-			"latency samples: their p99.9 rests on less than one "
-			"sample (lengthen --duration or lower "
-			"--latency-sample)\n",
-			few_samples);
-	report_precision(o, sched, grid, interfered);
+	warn_rows(&t);
+	report_precision(o, sched, grid, t.interfered);
 	if (mb_interrupted) {
 		fprintf(stderr,
 			"mapbench: interrupted: %zu rows kept in %s (%zu this "
 			"time)\n",
-			resumed + done, d.csv, done);
+			resumed + t.done, d.csv, t.done);
 		outdir_resume_hint(argc, argv);
 		rc = interrupted_status();
 		goto out;
 	}
 	fmt_time(label, sizeof(label), now_sec() - t_begin);
 	fprintf(stderr, "mapbench: sweep: %zu runs in %s; %zu rows in %s\n",
-		done, label, resumed + done, d.csv);
+		t.done, label, resumed + t.done, d.csv);
 	if (printf("results: %s\nmeta:    %s\n", d.csv, d.meta) < 0)
 		rc = 1;
 	/*
@@ -453,7 +499,7 @@ cmd_sweep(const struct opts *o, int argc, char **argv)
 		struct sched_report sr;
 
 		sched_report(sched, &sr);
-		if (not_ok || sr.gave_up)
+		if (t.not_ok || sr.gave_up)
 			rc = 1;
 	}
 	if (!o->no_plot)
