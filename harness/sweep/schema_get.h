@@ -13,7 +13,9 @@
 #include "config.h"
 #include "result.h"
 #include "schema.h"
-#include "schema_write.h"
+
+/* The longest cell, as text (a timeline of TL_POINTS points fits). */
+#define SCHEMA_CELL_MAX 4096
 
 /* One cell: NA, or a value of the column's type. */
 struct col_val {
