@@ -344,6 +344,13 @@ lc_check_ops(const struct lc_event *ops, size_t n, const struct lc_budget *b,
 	return lc_check_from(ops, n, 0, b, states);
 }
 
+/*
+ * The search of the opening comment, in one function on purpose (over 100
+ * lines): its entry list, stack, memo and budget are the loop's state,
+ * and the steps (linearise, backtrack) read and change all of them; cut
+ * apart they would pass that state back and forth, as Porcupine's
+ * checkSingle keeps it in one function too.
+ */
 enum lc_verdict
 lc_check_from(const struct lc_event *ops, size_t n, uint64_t init,
 	      const struct lc_budget *b, uint64_t *states)

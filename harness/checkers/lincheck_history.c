@@ -195,12 +195,123 @@ lc_write_of(const struct lc_kwrites *kw, uint64_t v)
 	return NULL;
 }
 
+/* What one Range call is checked against. */
+struct lc_rctx {
+	const struct lc_history *h;
+	unsigned index;
+	struct lc_event **kops; /* each key's operations */
+	const size_t *nk;
+	struct lc_report *r;
+	const struct lc_event *R; /* the Range call */
+	unsigned seen[LC_MAX_KEYS];
+	uint64_t seenv[LC_MAX_KEYS];
+};
+
+/*
+ * (1): the keys R reported, into x->seen/x->seenv: each a key of the run,
+ * none twice, fn not called too often.  1 and a finding (or -ENOMEM) when
+ * not, with *rc set; else 0.
+ */
+static int
+lc_range_reported(struct lc_rctx *x, int *rc)
+{
+	const struct lc_history *h = x->h;
+	const struct lc_event *R = x->R;
+	const struct lc_pair *p = h->pairs + R->range_off;
+	char detail[160];
+
+	for (uint32_t j = 0; j < R->nrange; j++) {
+		unsigned k = 0;
+
+		while (k < h->nkeys && lc_key_of(k) != p[j].key)
+			k++;
+		if (k == h->nkeys) {
+			snprintf(detail, sizeof(detail),
+				 "key 0x%llx was never used",
+				 (unsigned long long)p[j].key);
+			*rc = lc_range_finding(x->r, h, x->index, R, 0, NULL, 0,
+					       0, "range: unknown key", detail);
+			return 1;
+		}
+		if (x->seen[k]++) {
+			snprintf(detail, sizeof(detail),
+				 "key k%u reported twice", k);
+			*rc = lc_range_finding(
+				x->r, h, x->index, R, k, x->kops[k], x->nk[k],
+				R->call, "range: key reported twice", detail);
+			return 1;
+		}
+		x->seenv[k] = p[j].value;
+	}
+	if (R->range_overflow) {
+		snprintf(detail, sizeof(detail),
+			 "fn called %u times more than 2*keys+1",
+			 R->range_overflow);
+		*rc = lc_range_finding(x->r, h, x->index, R, 0, NULL, 0, 0,
+				       "range: too many calls", detail);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * (2) and (3) on key k: a key present and unchanged for the whole call
+ * is reported with its value; a reported value was current at some
+ * instant of the call.  1 and a finding (or -ENOMEM, in *rc) when not.
+ */
+static int
+lc_range_key(struct lc_rctx *x, unsigned k, const struct lc_kwrites *kw,
+	     int *rc)
+{
+	const struct lc_event *R = x->R, *o = x->kops[k], *W = NULL;
+	size_t q = lc_calls_before(kw, R->call, false);
+	size_t pend = lc_calls_before(kw, R->ret, true);
+	bool overlap = pend > q || (q > 0 && kw->pm[q] >= R->call);
+	char detail[160], vb[32];
+	bool ok;
+
+	/* (2): W = w[q-1], if all before it returned first. */
+	if (!overlap && q > 0 && (q == 1 || kw->pm[q - 1] < kw->w[q - 1]->call))
+		W = kw->w[q - 1];
+	if (W != NULL && lc_written(W) != 0 &&
+	    (!x->seen[k] || x->seenv[k] != lc_written(W))) {
+		lc_fmt_val(vb, sizeof(vb), lc_written(W));
+		snprintf(detail, sizeof(detail),
+			 "k%u=%s unchanged for the whole call was %s", k, vb,
+			 x->seen[k] ? "reported with another value"
+				    : "not reported");
+		*rc = lc_range_finding(x->r, x->h, x->index, R, k, o, x->nk[k],
+				       W->call, "range: missed a stable key",
+				       detail);
+		return 1;
+	}
+	if (!x->seen[k])
+		return 0;
+	/* (3) */
+	W = lc_write_of(kw, x->seenv[k]);
+	ok = W != NULL && W->call <= R->ret;
+	for (size_t j = ok ? lc_calls_before(kw, W->ret, true) : kw->n;
+	     j < kw->n && kw->w[j]->call < R->call; j++)
+		if (kw->w[j]->ret < R->call)
+			ok = false;
+	if (ok)
+		return 0;
+	lc_fmt_val(vb, sizeof(vb), x->seenv[k]);
+	snprintf(detail, sizeof(detail),
+		 "reported k%u=%s, not current at any instant of the call", k,
+		 vb);
+	*rc = lc_range_finding(
+		x->r, x->h, x->index, R, k, o, x->nk[k],
+		W != NULL && W->call < R->call ? W->call : R->call,
+		"range: value never current during the call", detail);
+	return 1;
+}
+
 /* Check the Range calls of h against keys' operations. */
 static int
 lc_check_ranges(const struct lc_history *h, unsigned index,
 		struct lc_event **kops, const size_t *nk, struct lc_report *r)
 {
-	char detail[160], vb[32];
 	struct lc_kwrites kws[LC_MAX_KEYS] = {0};
 	int rc = 0;
 
@@ -210,109 +321,21 @@ lc_check_ranges(const struct lc_history *h, unsigned index,
 			goto out;
 		}
 	for (size_t i = 0; i < h->n && rc == 0; i++) {
-		const struct lc_event *R = &h->ev[i];
-		const struct lc_pair *p = h->pairs + R->range_off;
-		unsigned seen[LC_MAX_KEYS] = {0};
-		uint64_t seenv[LC_MAX_KEYS] = {0};
-		bool bad = false;
+		struct lc_rctx x = {.h = h,
+				    .index = index,
+				    .kops = kops,
+				    .nk = nk,
+				    .r = r,
+				    .R = &h->ev[i]};
 
-		if (R->op != LC_RANGE)
+		if (x.R->op != LC_RANGE)
 			continue;
 		r->ranges++;
-		/* (1) */
-		for (uint32_t j = 0; j < R->nrange && !bad; j++) {
-			unsigned k = 0;
-
-			while (k < h->nkeys && lc_key_of(k) != p[j].key)
-				k++;
-			if (k == h->nkeys) {
-				snprintf(detail, sizeof(detail),
-					 "key 0x%llx was never used",
-					 (unsigned long long)p[j].key);
-				rc = lc_range_finding(
-					r, h, index, R, 0, NULL, 0, 0,
-					"range: unknown key", detail);
-				bad = true;
+		if (lc_range_reported(&x, &rc))
+			continue;
+		for (unsigned k = 0; k < h->nkeys; k++)
+			if (lc_range_key(&x, k, &kws[k], &rc))
 				break;
-			}
-			if (seen[k]++) {
-				snprintf(detail, sizeof(detail),
-					 "key k%u reported twice", k);
-				rc = lc_range_finding(r, h, index, R, k,
-						      kops[k], nk[k], R->call,
-						      "range: key reported "
-						      "twice",
-						      detail);
-				bad = true;
-			}
-			seenv[k] = p[j].value;
-		}
-		if (!bad && R->range_overflow) {
-			snprintf(detail, sizeof(detail),
-				 "fn called %u times more than 2*keys+1",
-				 R->range_overflow);
-			rc = lc_range_finding(r, h, index, R, 0, NULL, 0, 0,
-					      "range: too many calls", detail);
-			bad = true;
-		}
-		for (unsigned k = 0; k < h->nkeys && !bad; k++) {
-			const struct lc_event *o = kops[k], *W = NULL;
-			const struct lc_kwrites *kw = &kws[k];
-			size_t q = lc_calls_before(kw, R->call, false);
-			size_t pend = lc_calls_before(kw, R->ret, true);
-			bool overlap =
-				pend > q || (q > 0 && kw->pm[q] >= R->call);
-			bool ok;
-
-			/* (2): W = w[q-1], if all before it returned first. */
-			if (!overlap && q > 0 &&
-			    (q == 1 || kw->pm[q - 1] < kw->w[q - 1]->call))
-				W = kw->w[q - 1];
-			if (W != NULL && lc_written(W) != 0 &&
-			    (!seen[k] || seenv[k] != lc_written(W))) {
-				lc_fmt_val(vb, sizeof(vb), lc_written(W));
-				snprintf(detail, sizeof(detail),
-					 "k%u=%s unchanged for the whole call "
-					 "was %s",
-					 k, vb,
-					 seen[k] ? "reported with "
-						   "another value"
-						 : "not reported");
-				rc = lc_range_finding(r, h, index, R, k, o,
-						      nk[k], W->call,
-						      "range: missed a stable "
-						      "key",
-						      detail);
-				bad = true;
-				break;
-			}
-			if (!seen[k])
-				continue;
-			/* (3) */
-			W = lc_write_of(kw, seenv[k]);
-			ok = W != NULL && W->call <= R->ret;
-			for (size_t j = ok ? lc_calls_before(kw, W->ret, true)
-					   : kw->n;
-			     j < kw->n && kw->w[j]->call < R->call; j++)
-				if (kw->w[j]->ret < R->call)
-					ok = false;
-			if (!ok) {
-				lc_fmt_val(vb, sizeof(vb), seenv[k]);
-				snprintf(detail, sizeof(detail),
-					 "reported k%u=%s, not current at any "
-					 "instant of the call",
-					 k, vb);
-				rc = lc_range_finding(
-					r, h, index, R, k, o, nk[k],
-					W != NULL && W->call < R->call
-						? W->call
-						: R->call,
-					"range: value never current during "
-					"the call",
-					detail);
-				bad = true;
-			}
-		}
 	}
 out:
 	for (unsigned k = 0; k < h->nkeys; k++)

@@ -179,6 +179,13 @@ lc_val(uint64_t v)
 	return (void *)(uintptr_t)v;
 }
 
+/*
+ * One recording thread: wait at the gate and the barrier, then run its
+ * planned operations, stamping each call and return.  One function on
+ * purpose (over 100 lines): the switch over the ten operations sits
+ * between the two clock reads of each, and a call out to it would put a
+ * call's cost inside every recorded interval.
+ */
 static void *
 lc_worker_main(void *arg)
 {
