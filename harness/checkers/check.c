@@ -104,23 +104,27 @@ check_usage(FILE *f)
 	      f);
 }
 
-/* Print the lines of a failed check's output that say what failed. */
+/* Call fn on each line of `out` (len: without its newline). */
 static void
-print_failure(const char *out)
+each_line(const char *out, void (*fn)(const char *line, int len))
 {
-	const char *p = out;
-
-	while (*p) {
+	for (const char *p = out; *p;) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
 
-		if (len && strncmp(p, "[ RUN", 5) && strncmp(p, "[==", 3) &&
-		    strncmp(p, "[  PASSED", 9) && strncmp(p, "[ SCALE", 7) &&
-		    strncmp(p, "[  FAILED  ] 1 test", 19) &&
-		    strncmp(p, " 1 FAILED", 9))
-			printf("    %.*s\n", (int)len, p);
+		fn(p, (int)len);
 		p += len + (nl != NULL);
 	}
+}
+
+/* A line of a failed check's output that says what failed. */
+static void
+failure_line(const char *p, int len)
+{
+	if (len && strncmp(p, "[ RUN", 5) && strncmp(p, "[==", 3) &&
+	    strncmp(p, "[  PASSED", 9) && strncmp(p, "[ SCALE", 7) &&
+	    strncmp(p, "[  FAILED  ] 1 test", 19) && strncmp(p, " 1 FAILED", 9))
+		printf("    %.*s\n", len, p);
 }
 
 /* Set by SIGINT/SIGTERM while a check runs; the child is killed. */
@@ -164,26 +168,17 @@ read_report(int fd)
 }
 
 /*
- * Print what a passed or skipped check left out because the map declares
- * it cannot do it (the "[ DECLARED ]" lines of suites/testutil.h and
- * lincheck's "declared:" lines).
+ * A line saying what a passed or skipped check left out because the map
+ * declares it cannot do it (the "[ DECLARED ]" lines of suites/testutil.h
+ * and lincheck's "declared:" lines).
  */
 static void
-print_declared(const char *out)
+declared_line(const char *p, int len)
 {
-	const char *p = out;
-
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-
-		if (strncmp(p, "[ DECLARED ] ", 13) == 0)
-			printf("    declared, %.*s\n", (int)len - 13, p + 13);
-		else if (strncmp(p, "  declared: ", 12) == 0)
-			printf("    declared, lincheck %.*s\n", (int)len - 12,
-			       p + 12);
-		p += len + (nl != NULL);
-	}
+	if (strncmp(p, "[ DECLARED ] ", 13) == 0)
+		printf("    declared, %.*s\n", len - 13, p + 13);
+	else if (strncmp(p, "  declared: ", 12) == 0)
+		printf("    declared, lincheck %.*s\n", len - 12, p + 12);
 }
 
 /* The child of run_child: the test, its output on pfd, its result on dfd. */
@@ -440,9 +435,9 @@ check_map(const struct impl_spec *sp, const bool want[NSUITES], double timeout,
 					 : "FAIL",
 			       s->name, s->test_name(i));
 			if (rc == 1 && out)
-				print_failure(out);
+				each_line(out, failure_line);
 			else if (out)
-				print_declared(out);
+				each_line(out, declared_line);
 			t->passed += rc == 0;
 			t->failed += rc == 1;
 			t->skipped += rc == 2;

@@ -36,6 +36,7 @@
 
 #include "clock.h"
 #include "lincheck.h"
+#include "sampler.h"
 
 const char *const lc_op_names[LC_NOPS] = {
 	[LC_LOAD] = "load",
@@ -70,14 +71,14 @@ lc_config_default(struct lc_config *c)
 	c->timed = true;
 }
 
+/* splitmix64: the next value of the stream *s (sampler.h's finaliser). */
 static uint64_t
 splitmix(uint64_t *s)
 {
-	uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
+	uint64_t r = seed_mix(*s);
 
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
+	*s += UINT64_C(0x9e3779b97f4a7c15);
+	return r;
 }
 
 uint64_t

@@ -143,8 +143,8 @@ main_plot(int argc, char **argv)
 		optval_bad("plot", NULL,
 			   "needs the sweep's directory: mapbench plot "
 			   "results/NAME");
-	if (plot_dir && !plot_dir[0])
-		optval_bad("--plot-dir", plot_dir, "a directory path");
+	if (plot_dir)
+		optval_path("--plot-dir", plot_dir);
 	if (baseline && !baseline[0])
 		optval_bad("--baseline", baseline,
 			   "a map of the sweep, or best (the fastest map of "

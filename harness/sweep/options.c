@@ -271,30 +271,23 @@ set_latency(struct opts *o, const char *arg)
 static void
 set_out(struct opts *o, const char *arg)
 {
-	if (!arg[0])
-		optval_bad("--out", arg, "a directory path");
-	o->out = arg;
+	o->out = optval_path("--out", arg);
 }
 
 static void
 set_format(struct opts *o, const char *arg)
 {
-	if (strcmp(arg, "table") == 0)
-		o->format = FMT_TABLE;
-	else if (strcmp(arg, "csv") == 0)
-		o->format = FMT_CSV;
-	else if (strcmp(arg, "json") == 0)
-		o->format = FMT_JSON;
-	else
-		optval_bad("--format", arg, "table, csv, json");
+	static const char *const names[] = {"table", "csv", "json", NULL};
+
+	/* enum format's order */
+	o->format = (enum format)optval_choice("--format", arg, names,
+					       "table, csv, json");
 }
 
 static void
 set_plot_dir(struct opts *o, const char *arg)
 {
-	if (!arg[0])
-		optval_bad("--plot-dir", arg, "a directory path");
-	o->plot_dir = arg;
+	o->plot_dir = optval_path("--plot-dir", arg);
 }
 
 /* Measurement method (issue 7). */
@@ -308,12 +301,11 @@ set_ops(struct opts *o, const char *arg)
 static void
 set_sizing(struct opts *o, const char *arg)
 {
-	if (strcmp(arg, "none") == 0)
-		o->sizing = SIZING_NONE;
-	else if (strcmp(arg, "keys") == 0)
-		o->sizing = SIZING_KEYS;
-	else
-		optval_bad("--sizing", arg, "none, keys");
+	static const char *const names[] = {"none", "keys", NULL};
+
+	/* enum sizing's order */
+	o->sizing = (enum sizing)optval_choice("--sizing", arg, names,
+					       "none, keys");
 }
 
 static void

@@ -271,3 +271,21 @@ optval_pct_or_off(const char *opt, const char *arg, double lo, double hi,
 		optval_bad(opt, arg, acc);
 	return v;
 }
+
+int
+optval_choice(const char *opt, const char *arg, const char *const *names,
+	      const char *acc)
+{
+	for (int i = 0; names[i]; i++)
+		if (strcmp(arg, names[i]) == 0)
+			return i;
+	optval_bad(opt, arg, acc);
+}
+
+const char *
+optval_path(const char *opt, const char *arg)
+{
+	if (!arg[0])
+		optval_bad(opt, arg, "a directory path");
+	return arg;
+}

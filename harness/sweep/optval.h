@@ -44,6 +44,12 @@ bool optval_pct(const char *arg, double lo, double hi, double *out);
 double optval_pct_or_off(const char *opt, const char *arg, double lo, double hi,
 			 double off, const char *acc);
 
+/* The index of `arg` in names[] (NULL-terminated), or bad input. */
+int optval_choice(const char *opt, const char *arg, const char *const *names,
+		  const char *acc);
+/* A directory path: not empty, or bad input naming `opt`. */
+const char *optval_path(const char *opt, const char *arg);
+
 /*
  * Resolve "name" or "name:param" to a map, checking that the map accepts
  * the parameter (by creating a small one).  0, or -1 with a message in
