@@ -67,7 +67,9 @@
 #define TL_OPS_CAP	    65536u /* slices kept of an --ops window */
 #define SETTLE_TIMEOUT_S    30.0   /* bound of the wait for background work */
 #define LOADS_CHUNK	    64	   /* keys drawn ahead by loads_batch */
-#define PREFILL_CHECKPOINT0 65536  /* first prefill count settled at */
+#define KEY_RING_LEN	    65536u /* keys of a worker's ring (a power of 2) */
+#define KEY_RING_KEYS	    (KEY_RING_LEN / 4) /* most keys a ring serves */
+#define PREFILL_CHECKPOINT0 65536 /* first prefill count settled at */
 
 volatile sig_atomic_t mb_interrupted;
 
@@ -188,6 +190,7 @@ struct worker {
 	uint64_t iters, failed;
 	uint64_t t_start, t_end;
 	int64_t perf[PEV_N];
+	uint32_t *ring; /* uniform loads' keys, drawn before the window */
 	struct interf_thread interf; /* read by the worker at its edges */
 	double probe_ns;	     /* interf_probe, before the barrier */
 	int err;
@@ -360,6 +363,8 @@ lat_adapt(const struct plan *p, const struct worker *w, uint64_t done,
  */
 struct mix_state {
 	uint64_t s, nload, hload, range_seen, failed;
+	const uint32_t *ring; /* the worker's key ring, or NULL */
+	uint32_t ri;	      /* next ring slot (mod KEY_RING_LEN) */
 	uint64_t count[WL_NOPS], hits[WL_NOPS];
 	const struct map_ops *ops;
 	struct map *m;
@@ -379,7 +384,12 @@ mix_op(struct plan *p, struct mix_state *st, struct hist *h, uint64_t keys,
 	unsigned kind;
 	int rc;
 
-	key = zipf ? zipf_next(&p->zipf, rng_next(&st->s)) : rng_bound(r, keys);
+	if (zipf)
+		key = zipf_next(&p->zipf, rng_next(&st->s));
+	else if (loads && st->ring)
+		key = st->ring[st->ri++ % KEY_RING_LEN];
+	else
+		key = rng_bound(r, keys);
 	if (loads) {
 		void *v;
 
@@ -458,6 +468,30 @@ loads_batch(struct mix_state *st, uint64_t keys, uint64_t n)
 }
 
 /*
+ * n untimed uniform loads of the worker's key ring: the keys were drawn
+ * before the window (key_ring_fill), so the loop holds nothing but the
+ * call (the shape of the leanest loop, bench/leanloop.c).
+ */
+static __attribute__((noinline)) void
+loads_ring(struct mix_state *st, uint64_t n)
+{
+	bool (*load)(struct map *, uint64_t, void **) = st->load;
+	struct map *m = st->m;
+	const uint32_t *ring = st->ring;
+	uint32_t i = st->ri;
+	uint64_t hits = 0;
+
+	for (uint64_t j = 0; j < n; j++) {
+		void *v;
+
+		hits += load(m, ring[i++ % KEY_RING_LEN], &v);
+	}
+	st->ri = i;
+	st->nload += n;
+	st->hload += hits;
+}
+
+/*
  * The synthetic mix loop.  `sample` and `zipf` are compile-time constants
  * in each of its four instances.  Sampling splits each batch into untimed
  * runs and single timed ops, so the untimed ops carry no sampling test.
@@ -482,6 +516,7 @@ mix_loop(struct worker *w, bool sample, bool zipf, bool loads)
 	st.ops = p->ops;
 	st.m = p->m;
 	st.load = p->ops->load;
+	st.ring = w->ring;
 	tl_begin(&w->tl, tb);
 	if (sample)
 		cd = geometric_gap(&ls, mean);
@@ -495,7 +530,9 @@ mix_loop(struct worker *w, bool sample, bool zipf, bool loads)
 
 			if (sample && cd - 1 < n)
 				n = cd - 1;
-			if (loads && !zipf)
+			if (loads && !zipf && st.ring)
+				loads_ring(&st, n);
+			else if (loads && !zipf)
 				loads_batch(&st, keys, n);
 			else
 				for (uint64_t i = 0; i < n; i++)
@@ -669,6 +706,38 @@ go_loop(struct worker *w, struct wl_thread *t)
 }
 
 /*
+ * Uniform loads over a small key space draw their keys before the window,
+ * into a ring of KEY_RING_LEN per worker: drawing them in the loop costs
+ * about a nanosecond a load (two 128-bit multiplies), a tenth of a fast
+ * map's load at 1,000 keys.  At least four draws per key, so a pass over
+ * the ring touches every key; from the generator and seed of the online
+ * draw, so every map gets the same keys.  Larger key spaces draw in the
+ * loop (loads_batch): there a load's cache misses dwarf the draw, and a
+ * ring of 4 x keys would evict the map from the caches.
+ */
+static bool
+key_ring_wanted(const struct plan *p)
+{
+	const struct config *c = p->c;
+
+	return !c->wl && c->dist.kind == DIST_UNIFORM && p->nk == 1 &&
+	       p->kind[0] == WL_LOAD && c->keys <= KEY_RING_KEYS;
+}
+
+/*
+ * Fill the ring on the worker's own CPU, before its probe and the
+ * barrier: its pages are then local to it.
+ */
+static void
+key_ring_fill(struct worker *w)
+{
+	uint64_t s = w->seed, keys = w->p->c->keys;
+
+	for (uint32_t i = 0; i < KEY_RING_LEN; i++)
+		w->ring[i] = (uint32_t)rng_bound(rng_next(&s), keys);
+}
+
+/*
  * The mix loop's instances: sampling, Zipf and loads-only are constants
  * in each, so that the per-operation path carries no test a row does not
  * need.
@@ -719,6 +788,8 @@ worker_main(void *arg)
 	map_ops_thread_enter(p->ops);
 	if (c->wl)
 		wl_thread_init(&t, p->ops, p->m, w->tid, GO_N_HINT);
+	if (w->ring)
+		key_ring_fill(w);
 	perfev_open(&pev);
 	/* The CPU's speed now, on this worker's CPU (the sweep judges it). */
 	w->probe_ns = interf_probe(c->rep, c->attempt);
@@ -831,6 +902,9 @@ plan_build(struct plan *p, struct worker *ws, const struct config *c)
 			return -ENOMEM;
 		memset(w->tl.v, 0, sizeof(uint64_t) * p->tl_cap);
 		memset(w->tl.cpu, 0, sizeof(uint64_t) * p->tl_cap);
+		if (key_ring_wanted(p) &&
+		    !(w->ring = malloc(sizeof(uint32_t) * KEY_RING_LEN)))
+			return -ENOMEM;
 	}
 	return 0;
 }
@@ -842,6 +916,7 @@ plan_free(struct plan *p, struct worker *ws, unsigned threads)
 		free(ws[i].hist);
 		free(ws[i].tl.v);
 		free(ws[i].tl.cpu);
+		free(ws[i].ring);
 	}
 	zipf_free(&p->zipf);
 }
