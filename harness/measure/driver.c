@@ -247,10 +247,7 @@ out:
 static double
 cpu_now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+	return (double)clock_ns_of(CLOCK_PROCESS_CPUTIME_ID) * 1e-9;
 }
 
 /* The timed window: start the workers, stop them, join them. */

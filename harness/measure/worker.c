@@ -65,10 +65,7 @@ next_batch(uint64_t n, uint64_t *t_prev, uint64_t max, uint64_t slice_ticks)
 static inline uint64_t
 thread_cpu_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return clock_ns_of(CLOCK_THREAD_CPUTIME_ID);
 }
 
 static inline void
@@ -100,6 +97,29 @@ tl_mark(struct tl *t, uint64_t now, uint64_t done)
 	}
 	if (t->n == t->cap)
 		t->edge = UINT64_MAX;
+}
+
+/*
+ * A loop's start at tick `now`: its timeline's first slice, and the gap
+ * to its first latency sample (0 when not sampling).
+ */
+static inline uint64_t
+loop_begin(struct worker *w, uint64_t now, bool sample, uint64_t *ls,
+	   double mean)
+{
+	tl_begin(&w->tl, now);
+	return sample ? geometric_gap(ls, mean) : 0;
+}
+
+/* The next batch: bn operations, or what is left of the budget. */
+static inline uint64_t
+batch_take(uint64_t bn, uint64_t *budget, uint64_t *done)
+{
+	uint64_t n = bn < *budget ? bn : *budget;
+
+	*budget -= n;
+	*done += n;
+	return n;
 }
 
 /* One operation of kind `kind` on `key`: 1 hit, 0 miss, < 0 failed. */
@@ -182,6 +202,24 @@ lat_adapt(const struct plan *p, const struct worker *w, uint64_t done,
 	if (expect / mean < want)
 		mean = expect / want;
 	return mean < 1 ? 1 : mean;
+}
+
+/*
+ * A mix or churn batch's end at its caller's locals: the next batch size,
+ * the timeline's slice edges and the sampling rate at each edge; whether
+ * to go on (budget left, no stop).
+ */
+static inline __attribute__((always_inline)) bool
+batch_end(struct worker *w, uint64_t *bn, uint64_t *tb, uint64_t done,
+	  uint64_t budget, bool sample, double *mean)
+{
+	*bn = next_batch(*bn, tb, BATCH, w->p->mach->slice_ticks);
+	if (tl_due(&w->tl, *tb)) {
+		tl_mark(&w->tl, *tb, done);
+		if (sample)
+			*mean = lat_adapt(w->p, w, done, budget, *tb);
+	}
+	return budget && !should_stop(w->p);
 }
 
 /*
@@ -345,14 +383,10 @@ mix_loop(struct worker *w, bool sample, bool zipf, bool loads)
 	st.m = p->m;
 	st.load = p->ops->load;
 	st.ring = w->ring;
-	tl_begin(&w->tl, tb);
-	if (sample)
-		cd = geometric_gap(&ls, mean);
+	cd = loop_begin(w, tb, sample, &ls, mean);
 	do {
-		uint64_t left = bn < budget ? bn : budget;
+		uint64_t left = batch_take(bn, &budget, &done);
 
-		budget -= left;
-		done += left;
 		while (left) {
 			uint64_t n = left;
 
@@ -377,13 +411,7 @@ mix_loop(struct worker *w, bool sample, bool zipf, bool loads)
 				}
 			}
 		}
-		bn = next_batch(bn, &tb, BATCH, p->mach->slice_ticks);
-		if (tl_due(&w->tl, tb)) {
-			tl_mark(&w->tl, tb, done);
-			if (sample)
-				mean = lat_adapt(p, w, done, budget, tb);
-		}
-	} while (budget && !should_stop(p));
+	} while (batch_end(w, &bn, &tb, done, budget, sample, &mean));
 	st.count[WL_LOAD] = st.nload;
 	st.hits[WL_LOAD] = st.hload;
 	memcpy(w->count, st.count, sizeof(st.count));
@@ -417,14 +445,10 @@ churn_loop(struct worker *w, bool sample)
 	double mean = p->lat_mean;
 	void *v;
 
-	tl_begin(&w->tl, tb);
-	if (sample)
-		cd = geometric_gap(&ls, mean);
+	cd = loop_begin(w, tb, sample, &ls, mean);
 	do {
-		uint64_t n = bn < budget ? bn : budget;
+		uint64_t n = batch_take(bn, &budget, &done);
 
-		budget -= n;
-		done += n;
 		for (uint64_t i = 0; i < n; i++) {
 			uint64_t r = rng_next(&s), x = (uint32_t)r, t0 = 0;
 			uint64_t key;
@@ -460,13 +484,7 @@ churn_loop(struct worker *w, bool sample)
 			hits[kind] += rc > 0;
 			failed += rc < 0;
 		}
-		bn = next_batch(bn, &tb, BATCH, p->mach->slice_ticks);
-		if (tl_due(&w->tl, tb)) {
-			tl_mark(&w->tl, tb, done);
-			if (sample)
-				mean = lat_adapt(p, w, done, budget, tb);
-		}
-	} while (budget && !should_stop(p));
+	} while (batch_end(w, &bn, &tb, done, budget, sample, &mean));
 	memcpy(w->count, count, sizeof(count));
 	memcpy(w->hits, hits, sizeof(hits));
 	w->failed = failed;
