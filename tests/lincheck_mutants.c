@@ -155,19 +155,33 @@ mut_load(struct map *m, uint64_t key, void **value)
 	return v != NULL;
 }
 
+/*
+ * For a write of value at key: the map's lock taken and *sp its slot
+ * (created if absent), 0; or -EINVAL (NULL value) or -ENOMEM, unlocked.
+ */
+static int
+mut_lock_slot(struct map *m, uint64_t key, void *value, struct mut_slot **sp)
+{
+	if (value == NULL)
+		return -EINVAL;
+	pthread_mutex_lock(&m->mu);
+	*sp = mut_slot_locked(m, key, true);
+	if (*sp == NULL) {
+		pthread_mutex_unlock(&m->mu);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 static int
 mut_store(struct map *m, uint64_t key, void *value)
 {
 	struct mut_slot *s;
+	int err;
 
-	if (value == NULL)
-		return -EINVAL;
-	pthread_mutex_lock(&m->mu);
-	s = mut_slot_locked(m, key, true);
-	if (s == NULL) {
-		pthread_mutex_unlock(&m->mu);
-		return -ENOMEM;
-	}
+	err = mut_lock_slot(m, key, value, &s);
+	if (err)
+		return err;
 	s->val = value;
 	mut_unlock_publish(m, s, value);
 	return 0;
@@ -177,15 +191,11 @@ static int
 mut_load_or_store(struct map *m, uint64_t key, void *value, void **actual)
 {
 	struct mut_slot *s;
+	int err;
 
-	if (value == NULL)
-		return -EINVAL;
-	pthread_mutex_lock(&m->mu);
-	s = mut_slot_locked(m, key, true);
-	if (s == NULL) {
-		pthread_mutex_unlock(&m->mu);
-		return -ENOMEM;
-	}
+	err = mut_lock_slot(m, key, value, &s);
+	if (err)
+		return err;
 	if (s->val != NULL) {
 		*actual = s->val;
 		pthread_mutex_unlock(&m->mu);
@@ -232,15 +242,11 @@ mut_swap(struct map *m, uint64_t key, void *value, void **previous)
 {
 	struct mut_slot *s;
 	void *v;
+	int err;
 
-	if (value == NULL)
-		return -EINVAL;
-	pthread_mutex_lock(&m->mu);
-	s = mut_slot_locked(m, key, true);
-	if (s == NULL) {
-		pthread_mutex_unlock(&m->mu);
-		return -ENOMEM;
-	}
+	err = mut_lock_slot(m, key, value, &s);
+	if (err)
+		return err;
 	v = s->val;
 	s->val = value;
 	mut_unlock_publish(m, s, value);

@@ -40,13 +40,20 @@ void clock_init(void);
 /* Force clock_gettime (tests, or MAPBENCH_CLOCK=clock_gettime). */
 void clock_init_named(const char *name);
 
+/* Clock `id` (CLOCK_MONOTONIC, a CPU-time clock) in ns. */
 static inline uint64_t
-clock_mono_ns(void)
+clock_ns_of(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static inline uint64_t
+clock_mono_ns(void)
+{
+	return clock_ns_of(CLOCK_MONOTONIC);
 }
 
 /* One timestamp in ticks of mb_clock. */

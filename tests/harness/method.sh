@@ -40,6 +40,24 @@ for dist in uniform zipf churn; do
 	[ "$ops" = 30000 ] || fail "paired $dist: --ops 30000 ran $ops"
 done
 
+# 1b. Loads only at 1,000 keys take their keys from a ring drawn before
+# the window (driver.c, key_ring_fill): still the same keys for every map
+# (identical hit counts, also at two threads: each worker its own ring),
+# uniform over the whole key space (half of it prefilled: ~50% hits).
+for thr in 1 2; do
+	csv="$TMP/ring-$thr.csv"
+	"$MB" run --impl "$impls" --threads $thr --ops 200000 --keys 1000 \
+		--read 100 --format csv >"$csv" 2>"$TMP/stderr" ||
+		fail "loads-only ring: $(cat "$TMP/stderr")"
+	v=$(awk -F, -v c="$(csv_col "$csv" load_hits)" 'NR > 1 { print $c }' \
+		"$csv" | sort -u)
+	[ "$(echo "$v" | wc -l)" -eq 1 ] ||
+		fail "loads-only ring, $thr threads: load_hits differ: $(echo $v)"
+	awk -v h="$v" -v n=$((200000 * thr)) \
+		'BEGIN { exit !(h > 0.45 * n && h < 0.55 * n) }' ||
+		fail "loads-only ring, $thr threads: $v hits of $((200000 * thr)) loads, not ~50%"
+done
+
 # 2. A map whose writes fail: prefill failure -> oom, no figures;
 # a failed write in the window -> counted, and the row is not ok.
 csv="$TMP/oom.csv"
