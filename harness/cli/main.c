@@ -98,21 +98,6 @@ cmd_list(void)
 	return 0;
 }
 
-/*
- * getopt_long over argv[1..argc) in order ("-": an argument that is not
- * an option comes back as 1, in optarg, where it stands); *word is the
- * argument it was at, for the message.  "--" comes back as '?' (no
- * command here takes it).  Start with optind = 1 and opterr = 0.
- */
-static int
-next_opt(int argc, char **argv, const struct option *lo, const char **word)
-{
-	int at = optind, c = getopt_long(argc, argv, "-", lo, NULL);
-
-	*word = at < argc ? argv[at] : NULL;
-	return c == -1 && at < argc ? '?' : c;
-}
-
 static int
 main_plot(int argc, char **argv)
 {
@@ -129,7 +114,7 @@ main_plot(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = next_opt(argc - 1, argv + 1, lo, &word)) != -1) {
+	while ((c = optval_next(argc - 1, argv + 1, lo, &word)) != -1) {
 		if (c == 'p')
 			plot_dir = optarg;
 		else if (c == 'b')
@@ -165,7 +150,7 @@ main_list(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = next_opt(argc - 1, argv + 1, lo, &word)) != -1)
+	while ((c = optval_next(argc - 1, argv + 1, lo, &word)) != -1)
 		if (c != 'L') {
 			fprintf(stderr,
 				"mapbench: list: unexpected '%s'; accepted: "
@@ -174,7 +159,7 @@ main_list(int argc, char **argv)
 			return 2;
 		}
 	optind = 1;
-	while ((c = next_opt(argc - 1, argv + 1, lo, &word)) != -1)
+	while ((c = optval_next(argc - 1, argv + 1, lo, &word)) != -1)
 		optval_load_lib(optarg);
 	return cmd_list();
 }

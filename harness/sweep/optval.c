@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -288,4 +289,13 @@ optval_path(const char *opt, const char *arg)
 	if (!arg[0])
 		optval_bad(opt, arg, "a directory path");
 	return arg;
+}
+
+int
+optval_next(int argc, char **argv, const struct option *lo, const char **word)
+{
+	int at = optind, c = getopt_long(argc, argv, "-", lo, NULL);
+
+	*word = at < argc ? argv[at] : NULL;
+	return c == -1 && at < argc ? '?' : c;
 }

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <getopt.h>
+
 #include "opts.h"
 
 /* Bad input: "mapbench: OPT: invalid value 'VAL'; accepted: ...", exit 2. */
@@ -66,5 +68,16 @@ void optval_load_lib(const char *path);
  * command's getopt_long parser reads every option afterwards.
  */
 void optval_load_libs(int argc, char **argv);
+
+/*
+ * getopt_long over argv[1..argc) in order, for a command that takes
+ * positional arguments among its options (plot DIR, list): with "-", an
+ * argument that is not an option comes back as 1, in optarg, where it
+ * stands; *word is the argument getopt_long was at, for the message;
+ * "--" comes back as '?' (none of these commands takes it).  Set
+ * optind = 1 and opterr = 0 before the first call.
+ */
+int optval_next(int argc, char **argv, const struct option *lo,
+		const char **word);
 
 #endif /* MAPBENCH_OPTVAL_H */
