@@ -24,8 +24,10 @@
 #include "config.h"
 #include "fsutil.h"
 #include "lincheck.h"
-#include "opts.h"
+#include "num.h"
+#include "optval.h"
 #include "plugin.h"
+#include "proc.h"
 #include "suites.h"
 
 struct suite {
@@ -102,39 +104,31 @@ check_usage(FILE *f)
 	      f);
 }
 
-/* Print the lines of a failed check's output that say what failed. */
+/* Call fn on each line of `out` (len: without its newline). */
 static void
-print_failure(const char *out)
+each_line(const char *out, void (*fn)(const char *line, int len))
 {
-	const char *p = out;
-
-	while (*p) {
+	for (const char *p = out; *p;) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
 
-		if (len && strncmp(p, "[ RUN", 5) && strncmp(p, "[==", 3) &&
-		    strncmp(p, "[  PASSED", 9) && strncmp(p, "[ SCALE", 7) &&
-		    strncmp(p, "[  FAILED  ] 1 test", 19) &&
-		    strncmp(p, " 1 FAILED", 9))
-			printf("    %.*s\n", (int)len, p);
+		fn(p, (int)len);
 		p += len + (nl != NULL);
 	}
 }
 
+/* A line of a failed check's output that says what failed. */
+static void
+failure_line(const char *p, int len)
+{
+	if (len && strncmp(p, "[ RUN", 5) && strncmp(p, "[==", 3) &&
+	    strncmp(p, "[  PASSED", 9) && strncmp(p, "[ SCALE", 7) &&
+	    strncmp(p, "[  FAILED  ] 1 test", 19) && strncmp(p, " 1 FAILED", 9))
+		printf("    %.*s\n", len, p);
+}
+
 /* Set by SIGINT/SIGTERM while a check runs; the child is killed. */
 static volatile sig_atomic_t check_interrupted;
-
-static void
-check_on_signal(int sig)
-{
-	if (check_interrupted) {
-		/* The second one: stop now, as the default action would. */
-		signal(sig, SIG_DFL);
-		raise(sig);
-		return;
-	}
-	check_interrupted = sig;
-}
 
 /*
  * The message a test's child writes on its own pipe after the test
@@ -149,7 +143,7 @@ child_report(int fd, int rc)
 	char msg[64];
 	int n = snprintf(msg, sizeof(msg), CHECK_DONE "%d\n", rc);
 
-	if (write_all(fd, msg, (size_t)n))
+	if (fs_write_all(fd, msg, (size_t)n))
 		_exit(3);
 }
 
@@ -174,25 +168,90 @@ read_report(int fd)
 }
 
 /*
- * Print what a passed or skipped check left out because the map declares
- * it cannot do it (the "[ DECLARED ]" lines of suites/testutil.h and
- * lincheck's "declared:" lines).
+ * A line saying what a passed or skipped check left out because the map
+ * declares it cannot do it (the "[ DECLARED ]" lines of suites/testutil.h
+ * and lincheck's "declared:" lines).
  */
 static void
-print_declared(const char *out)
+declared_line(const char *p, int len)
 {
-	const char *p = out;
+	if (strncmp(p, "[ DECLARED ] ", 13) == 0)
+		printf("    declared, %.*s\n", len - 13, p + 13);
+	else if (strncmp(p, "  declared: ", 12) == 0)
+		printf("    declared, lincheck %.*s\n", len - 12, p + 12);
+}
 
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+/* The child of run_child: the test, its output on pfd, its result on dfd. */
+_Noreturn static void
+child_main(const struct suite *s, size_t i, const struct impl_spec *spec,
+	   const int pfd[2], const int dfd[2], pid_t parent)
+{
+	int rc;
 
-		if (strncmp(p, "[ DECLARED ] ", 13) == 0)
-			printf("    declared, %.*s\n", (int)len - 13, p + 13);
-		else if (strncmp(p, "  declared: ", 12) == 0)
-			printf("    declared, lincheck %.*s\n", (int)len - 12,
-			       p + 12);
-		p += len + (nl != NULL);
+	proc_die_with_parent(parent);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	close(pfd[0]);
+	close(dfd[0]);
+	dup2(pfd[1], 1);
+	dup2(pfd[1], 2);
+	close(pfd[1]);
+	rc = s->run_one(i, spec->ops, spec->param[0] ? spec->param : NULL);
+	fflush(NULL);
+	child_report(dfd[1], rc ? 1 : 0);
+	_exit(rc ? 1 : 0);
+}
+
+/* The output a check's child wrote, NUL-terminated. */
+struct child_out {
+	char *buf;
+	size_t len, cap;
+};
+
+/*
+ * Read the child's output from fd until it ends, `timeout` seconds pass
+ * or check is interrupted; the child is killed in the last two cases.
+ * true when it timed out.
+ */
+static bool
+collect_output(pid_t pid, int fd, double timeout, struct child_out *o)
+{
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		double left;
+		ssize_t n;
+
+		if (check_interrupted) {
+			kill(pid, SIGKILL);
+			return false;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		left = timeout - ((double)(t.tv_sec - t0.tv_sec) +
+				  (double)(t.tv_nsec - t0.tv_nsec) * 1e-9);
+		if (left <= 0) {
+			kill(pid, SIGKILL);
+			return true;
+		}
+		if (poll(&p, 1, (int)(left * 1000) + 1) <= 0)
+			continue;
+		if (o->len + 1024 > o->cap) {
+			char *g = realloc(o->buf, o->cap * 2);
+
+			if (g == NULL)
+				return false;
+			o->buf = g;
+			o->cap *= 2;
+		}
+		n = read(fd, o->buf + o->len, o->cap - o->len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		o->len += (size_t)n;
+		o->buf[o->len] = '\0';
 	}
 }
 
@@ -209,16 +268,16 @@ run_child(const struct suite *s, size_t i, const struct impl_spec *spec,
 	  double timeout, char **out)
 {
 	int pfd[2], dfd[2], status = 0, reported;
-	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap);
+	struct child_out o = {malloc(4096), 0, 4096};
 	pid_t pid, parent = getpid();
-	struct timespec t0, t;
-	bool timed_out = false;
+	bool timed_out;
+	char *end;
+	size_t room;
 
-	*out = buf;
-	if (buf == NULL)
+	*out = o.buf;
+	if (o.buf == NULL)
 		return 1;
-	buf[0] = '\0';
+	o.buf[0] = '\0';
 	if (pipe(pfd))
 		return 1;
 	if (pipe(dfd)) {
@@ -235,91 +294,157 @@ run_child(const struct suite *s, size_t i, const struct impl_spec *spec,
 		close(dfd[1]);
 		return 1;
 	}
-	if (pid == 0) {
-		int rc;
-
-		proc_die_with_parent(parent);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		close(pfd[0]);
-		close(dfd[0]);
-		dup2(pfd[1], 1);
-		dup2(pfd[1], 2);
-		close(pfd[1]);
-		rc = s->run_one(i, spec->ops,
-				spec->param[0] ? spec->param : NULL);
-		fflush(NULL);
-		child_report(dfd[1], rc ? 1 : 0);
-		_exit(rc ? 1 : 0);
-	}
+	if (pid == 0)
+		child_main(s, i, spec, pfd, dfd, parent);
 	close(pfd[1]);
 	close(dfd[1]);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		struct pollfd p = {.fd = pfd[0], .events = POLLIN};
-		double left;
-		ssize_t n;
-
-		if (check_interrupted) {
-			kill(pid, SIGKILL);
-			break;
-		}
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		left = timeout - ((double)(t.tv_sec - t0.tv_sec) +
-				  (double)(t.tv_nsec - t0.tv_nsec) * 1e-9);
-		if (left <= 0) {
-			timed_out = true;
-			kill(pid, SIGKILL);
-			break;
-		}
-		if (poll(&p, 1, (int)(left * 1000) + 1) <= 0)
-			continue;
-		if (len + 1024 > cap) {
-			char *g = realloc(buf, cap *= 2);
-
-			if (g == NULL)
-				break;
-			buf = *out = g;
-		}
-		n = read(pfd[0], buf + len, cap - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-		buf[len] = '\0';
-	}
-	close(pfd[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	timed_out = collect_output(pid, pfd[0], timeout, &o);
+	*out = o.buf;
+	status = proc_reap(pid, pfd[0], false);
 	/* The child has ended: its message, if any, is in the pipe. */
 	fcntl(dfd[0], F_SETFL, O_NONBLOCK);
 	reported = read_report(dfd[0]);
 	close(dfd[0]);
+	end = o.buf + o.len;
+	room = o.cap - o.len;
 	if (check_interrupted)
 		return 1;
 	if (timed_out) {
-		snprintf(buf + len, cap - len, "\ntimed out after %.0f s\n",
-			 timeout);
+		snprintf(end, room, "\ntimed out after %.0f s\n", timeout);
 		return 1;
 	}
 	if (WIFSIGNALED(status)) {
-		snprintf(buf + len, cap - len, "\ncrashed: %s\n",
+		snprintf(end, room, "\ncrashed: %s\n",
 			 sigabbrev_np(WTERMSIG(status))
 				 ? sigabbrev_np(WTERMSIG(status))
 				 : "signal");
 		return 1;
 	}
 	if (reported < 0) {
-		snprintf(buf + len, cap - len,
+		snprintf(end, room,
 			 "\nthe test's process ended with exit status %d "
 			 "before the test returned (the map called exit()?)\n",
 			 WEXITSTATUS(status));
 		return 1;
 	}
-	if (strstr(buf, "[  SKIPPED ]"))
+	if (strstr(o.buf, "[  SKIPPED ]"))
 		return 2;
 	return reported == 0 && WEXITSTATUS(status) == 0 ? 0 : 1;
+}
+
+/* --impl LIST: the maps to check, into specs[64]; their count. */
+static size_t
+check_impls(const char *impl_arg, struct impl_spec *specs)
+{
+	size_t nspecs = 0;
+	char why[1024];
+
+	for (const char *p = impl_arg; *p;) {
+		size_t len = strcspn(p, ",");
+		char item[256];
+
+		if (len == 0 || len >= sizeof(item) || nspecs == 64)
+			optval_bad("--impl", impl_arg,
+				   "map names, comma separated");
+		memcpy(item, p, len);
+		item[len] = '\0';
+		if (strcmp(item, "all") == 0) {
+			const struct map_ops *ops;
+
+			for (size_t j = 0;
+			     (ops = map_nth(j)) != NULL && nspecs < 64; j++)
+				if (!(ops->flags & MAP_CONTROL))
+					optval_impl_spec(ops->name,
+							 &specs[nspecs++], why,
+							 sizeof(why));
+		} else if (optval_impl_spec(item, &specs[nspecs++], why,
+					    sizeof(why))) {
+			optval_bad("--impl", item, why);
+		}
+		p += len + (p[len] == ',');
+	}
+	if (nspecs == 0)
+		optval_bad("--impl", impl_arg,
+			   "map names, comma separated, or all (an empty "
+			   "list checks nothing)");
+	return nspecs;
+}
+
+/* --suite LIST (NULL: all) into want[]. */
+static void
+check_suites(const char *suite_arg, bool want[NSUITES])
+{
+	for (size_t k = 0; k < NSUITES; k++)
+		want[k] = suite_arg == NULL;
+	if (suite_arg && suite_arg[0] == '\0')
+		optval_bad("--suite", suite_arg,
+			   "conformance, concurrency, memory, lincheck; comma "
+			   "separated (an empty list checks nothing)");
+	for (const char *p = suite_arg ? suite_arg : ""; *p;) {
+		size_t len = strcspn(p, ","), k;
+
+		for (k = 0; k < NSUITES; k++)
+			if (strlen(suites[k].name) == len &&
+			    strncmp(p, suites[k].name, len) == 0)
+				break;
+		if (k == NSUITES)
+			optval_bad("--suite", suite_arg,
+				   "conformance, concurrency, memory, lincheck;"
+				   " comma separated");
+		want[k] = true;
+		p += len + (p[len] == ',');
+	}
+}
+
+/* How many checks passed, failed and were skipped. */
+struct check_tally {
+	size_t passed, failed, skipped;
+};
+
+/* Every wanted check of one map, each in its child, printed as it ends. */
+static void
+check_map(const struct impl_spec *sp, const bool want[NSUITES], double timeout,
+	  struct check_tally *t)
+{
+	printf("%s%s\n", sp->name, map_is_plugin(sp->ops) ? " (plugin)" : "");
+	if (sp->ops->flags & MAP_CONTROL)
+		printf("  (a control: it stores nothing, so no "
+		       "check applies)\n");
+	for (size_t k = 0; k < NSUITES && !check_interrupted; k++) {
+		const struct suite *s = &suites[k];
+
+		if (!want[k])
+			continue;
+		for (size_t i = 0; i < s->count(); i++) {
+			char *out = NULL;
+			int rc;
+
+			if ((sp->ops->flags & MAP_CONTROL) ||
+			    (sp->ops->flags & s->skip(i)))
+				continue;
+			if (check_interrupted)
+				break;
+			rc = run_child(s, i, sp, timeout, &out);
+			if (check_interrupted) {
+				free(out);
+				break;
+			}
+			printf("  %-6s %s/%s\n",
+			       rc == 0	 ? "pass"
+			       : rc == 2 ? "skip"
+					 : "FAIL",
+			       s->name, s->test_name(i));
+			if (rc == 1 && out)
+				each_line(out, failure_line);
+			else if (out)
+				each_line(out, declared_line);
+			t->passed += rc == 0;
+			t->failed += rc == 1;
+			t->skipped += rc == 2;
+			free(out);
+			fflush(stdout);
+		}
+	}
 }
 
 int
@@ -338,11 +463,11 @@ cmd_check(int argc, char **argv)
 	const char *impl_arg = NULL, *suite_arg = NULL;
 	bool want[NSUITES];
 	double timeout = 300;
-	size_t nspecs = 0, passed = 0, failed = 0, skipped = 0;
-	char why[1024];
+	size_t nspecs;
+	struct check_tally t = {0, 0, 0};
 	int c;
 
-	load_impl_libs(argc, argv);
+	optval_load_libs(argc, argv);
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
@@ -358,18 +483,18 @@ cmd_check(int argc, char **argv)
 		case 'x': {
 			double v = 0;
 
-			if (!parse_decimal(optarg, &v) ||
+			if (!num_parse_decimal(optarg, &v) ||
 			    !(v >= 0.01 && v <= 100))
-				bad_option("--scale", optarg,
+				optval_bad("--scale", optarg,
 					   "a number from 0.01 to 100");
 			setenv("MAPBENCH_TEST_SCALE", optarg, 1);
 			lc_histories = v < 1 ? 5 : (unsigned)(10 * v);
 			break;
 		}
 		case 't':
-			if (!parse_decimal(optarg, &timeout) ||
+			if (!num_parse_decimal(optarg, &timeout) ||
 			    !(timeout >= 1 && timeout <= 3600))
-				bad_option("--timeout", optarg,
+				optval_bad("--timeout", optarg,
 					   "seconds, 1..3600");
 			break;
 		case 'h':
@@ -393,117 +518,21 @@ cmd_check(int argc, char **argv)
 		return 2;
 	}
 	if (impl_arg == NULL)
-		bad_option("--impl", NULL,
+		optval_bad("--impl", NULL,
 			   "check needs the maps to check: --impl NAME");
-	for (const char *p = impl_arg; *p;) {
-		size_t len = strcspn(p, ",");
-		char item[256];
-
-		if (len == 0 || len >= sizeof(item) || nspecs == 64)
-			bad_option("--impl", impl_arg,
-				   "map names, comma separated");
-		memcpy(item, p, len);
-		item[len] = '\0';
-		if (strcmp(item, "all") == 0) {
-			const struct map_ops *ops;
-
-			for (size_t j = 0;
-			     (ops = map_nth(j)) != NULL && nspecs < 64; j++)
-				if (!(ops->flags & MAP_CONTROL))
-					impl_spec_parse(ops->name,
-							&specs[nspecs++], why,
-							sizeof(why));
-		} else if (impl_spec_parse(item, &specs[nspecs++], why,
-					   sizeof(why))) {
-			bad_option("--impl", item, why);
-		}
-		p += len + (p[len] == ',');
-	}
-	if (nspecs == 0)
-		bad_option("--impl", impl_arg,
-			   "map names, comma separated, or all (an empty "
-			   "list checks nothing)");
-	for (size_t k = 0; k < NSUITES; k++)
-		want[k] = suite_arg == NULL;
-	if (suite_arg && suite_arg[0] == '\0')
-		bad_option("--suite", suite_arg,
-			   "conformance, concurrency, memory, lincheck; comma "
-			   "separated (an empty list checks nothing)");
-	for (const char *p = suite_arg ? suite_arg : ""; *p;) {
-		size_t len = strcspn(p, ","), k;
-
-		for (k = 0; k < NSUITES; k++)
-			if (strlen(suites[k].name) == len &&
-			    strncmp(p, suites[k].name, len) == 0)
-				break;
-		if (k == NSUITES)
-			bad_option("--suite", suite_arg,
-				   "conformance, concurrency, memory, lincheck;"
-				   " comma separated");
-		want[k] = true;
-		p += len + (p[len] == ',');
-	}
-
-	{
-		struct sigaction sa;
-
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = check_on_signal;
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-	}
-	for (size_t m = 0; m < nspecs && !check_interrupted; m++) {
-		const struct impl_spec *sp = &specs[m];
-
-		printf("%s%s\n", sp->name,
-		       map_is_plugin(sp->ops) ? " (plugin)" : "");
-		if (sp->ops->flags & MAP_CONTROL)
-			printf("  (a control: it stores nothing, so no "
-			       "check applies)\n");
-		for (size_t k = 0; k < NSUITES && !check_interrupted; k++) {
-			const struct suite *s = &suites[k];
-
-			if (!want[k])
-				continue;
-			for (size_t i = 0; i < s->count(); i++) {
-				char *out = NULL;
-				int rc;
-
-				if ((sp->ops->flags & MAP_CONTROL) ||
-				    (sp->ops->flags & s->skip(i)))
-					continue;
-				if (check_interrupted)
-					break;
-				rc = run_child(s, i, sp, timeout, &out);
-				if (check_interrupted) {
-					free(out);
-					break;
-				}
-				printf("  %-6s %s/%s\n",
-				       rc == 0	 ? "pass"
-				       : rc == 2 ? "skip"
-						 : "FAIL",
-				       s->name, s->test_name(i));
-				if (rc == 1 && out)
-					print_failure(out);
-				else if (out)
-					print_declared(out);
-				passed += rc == 0;
-				failed += rc == 1;
-				skipped += rc == 2;
-				free(out);
-				fflush(stdout);
-			}
-		}
-	}
+	nspecs = check_impls(impl_arg, specs);
+	check_suites(suite_arg, want);
+	proc_catch_stop(&check_interrupted, NULL, NULL);
+	for (size_t m = 0; m < nspecs && !check_interrupted; m++)
+		check_map(&specs[m], want, timeout, &t);
 	if (check_interrupted) {
 		printf("check: interrupted: %zu passed, %zu failed, %zu "
 		       "skipped before it\n",
-		       passed, failed, skipped);
+		       t.passed, t.failed, t.skipped);
 		fflush(stdout);
 		return check_interrupted == SIGTERM ? 143 : 130;
 	}
-	printf("check: %zu passed, %zu failed, %zu skipped\n", passed, failed,
-	       skipped);
-	return failed ? 1 : 0;
+	printf("check: %zu passed, %zu failed, %zu skipped\n", t.passed,
+	       t.failed, t.skipped);
+	return t.failed ? 1 : 0;
 }

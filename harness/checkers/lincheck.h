@@ -210,6 +210,28 @@ void lc_fmt_val(char *buf, size_t len, uint64_t v);
 /* One line for an event: "[call, ret] t1 store(k2, 0x...) " */
 void lc_event_print(FILE *f, const struct lc_event *e);
 
+/*
+ * Between the checker's files (lincheck_check.c, lincheck_reduce.c,
+ * lincheck_history.c), not for other callers.
+ */
+/* CLOCK_MONOTONIC and the thread's CPU time, in ns. */
+uint64_t lc_mono_ns(void);
+uint64_t lc_cpu_ns(void);
+/* (a0, a1, a2) against (b0, b1, b2) in order: -1, 0 or 1. */
+int lc_cmp3(uint64_t a0, uint64_t b0, uint64_t a1, uint64_t b1, uint64_t a2,
+	    uint64_t b2);
+/* Did `e` leave its key as it was (its result says it changed nothing)? */
+bool lc_read_only(const struct lc_event *e);
+/* qsort's order of events: by call, then return, then thread. */
+int lc_call_cmp(const void *a, const void *b);
+/*
+ * Is ops[i] (of m, sorted by call; maxret the latest return among
+ * ops[0..i)) a split point of the key's sub-history, and *post the value
+ * it leaves?  (lincheck_reduce.c says when.)
+ */
+bool lc_split_point(const struct lc_event *ops, size_t i, size_t m,
+		    uint64_t maxret, uint64_t *post);
+
 /* The CLI (lincheck_cmd.c): `mapbench lincheck ...`; argv[0] "lincheck". */
 int cmd_lincheck(int argc, char **argv);
 /*

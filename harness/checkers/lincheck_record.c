@@ -36,6 +36,7 @@
 
 #include "clock.h"
 #include "lincheck.h"
+#include "sampler.h"
 
 const char *const lc_op_names[LC_NOPS] = {
 	[LC_LOAD] = "load",
@@ -70,14 +71,14 @@ lc_config_default(struct lc_config *c)
 	c->timed = true;
 }
 
+/* splitmix64: the next value of the stream *s (sampler.h's finaliser). */
 static uint64_t
 splitmix(uint64_t *s)
 {
-	uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
+	uint64_t r = seed_mix(*s);
 
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
+	*s += UINT64_C(0x9e3779b97f4a7c15);
+	return r;
 }
 
 uint64_t
@@ -179,6 +180,13 @@ lc_val(uint64_t v)
 	return (void *)(uintptr_t)v;
 }
 
+/*
+ * One recording thread: wait at the gate and the barrier, then run its
+ * planned operations, stamping each call and return.  One function on
+ * purpose (over 100 lines): the switch over the ten operations sits
+ * between the two clock reads of each, and a call out to it would put a
+ * call's cost inside every recorded interval.
+ */
 static void *
 lc_worker_main(void *arg)
 {
@@ -343,6 +351,74 @@ lc_limited_ops(const struct map_ops *ops, const char *param)
 	return drop;
 }
 
+/*
+ * Each thread's operations and keys, drawn from `mix` (weights summing to
+ * `total`) before the threads start, and the room for its Ranges' pairs.
+ * 0 or -ENOMEM (the caller frees w).
+ */
+static int
+lc_plan(struct lc_worker *w, unsigned nt, const struct lc_config *c,
+	const unsigned mix[LC_NOPS], unsigned total)
+{
+	for (unsigned t = 0; t < nt; t++) {
+		uint64_t s = c->seed * 31 + t + 1;
+		size_t ranges = 0;
+
+		w[t].plan_op = malloc(c->ops + 1);
+		w[t].plan_key = malloc(c->ops + 1);
+		w[t].ev = calloc(c->ops + 1, sizeof(*w[t].ev));
+		if (!w[t].plan_op || !w[t].plan_key || !w[t].ev)
+			return -ENOMEM;
+		for (unsigned i = 0; i < c->ops; i++) {
+			uint64_t r = splitmix(&s) % total, acc = 0;
+			int k = 0;
+
+			while (r >= acc + mix[k])
+				acc += mix[k++];
+			w[t].plan_op[i] = (uint8_t)k;
+			w[t].plan_key[i] = (uint8_t)(splitmix(&s) % c->keys);
+			ranges += k == LC_RANGE;
+		}
+		w[t].pool_cap = ranges * (2 * c->keys + 1);
+		w[t].pool = calloc(w[t].pool_cap + 1, sizeof(*w[t].pool));
+		if (w[t].pool == NULL)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * The history of a run: every thread's events, thread by thread, with
+ * its Ranges' pairs after those of the threads before it.  0 or -ENOMEM.
+ */
+static int
+lc_merge(struct lc_history *h, const struct lc_worker *w, unsigned nt,
+	 const struct lc_config *c, size_t nev, size_t npairs)
+{
+	h->ev = malloc((nev + 1) * sizeof(*h->ev));
+	h->pairs = malloc((npairs + 1) * sizeof(*h->pairs));
+	if (h->ev == NULL || h->pairs == NULL) {
+		lc_history_free(h);
+		return -ENOMEM;
+	}
+	for (unsigned t = 0; t < nt; t++) {
+		for (unsigned i = 0; i < c->ops; i++) {
+			struct lc_event e = w[t].ev[i];
+
+			if (e.op == LC_RANGE)
+				e.range_off += (uint32_t)h->npairs;
+			h->ev[h->n++] = e;
+		}
+		memcpy(h->pairs + h->npairs, w[t].pool,
+		       w[t].pool_n * sizeof(*h->pairs));
+		h->npairs += w[t].pool_n;
+	}
+	h->nkeys = c->keys;
+	h->nthreads = nt;
+	h->seed = c->seed;
+	return 0;
+}
+
 int
 lc_record(const struct map_ops *ops, const char *param,
 	  const struct lc_config *c, struct lc_history *h, uint64_t *wall_ns)
@@ -373,33 +449,9 @@ lc_record(const struct map_ops *ops, const char *param,
 	w = calloc(nt, sizeof(*w));
 	if (w == NULL)
 		return -ENOMEM;
-	for (unsigned t = 0; t < nt; t++) {
-		uint64_t s = c->seed * 31 + t + 1;
-		size_t ranges = 0;
-
-		w[t].plan_op = malloc(c->ops + 1);
-		w[t].plan_key = malloc(c->ops + 1);
-		w[t].ev = calloc(c->ops + 1, sizeof(*w[t].ev));
-		if (!w[t].plan_op || !w[t].plan_key || !w[t].ev) {
-			lc_workers_free(w, nt);
-			return -ENOMEM;
-		}
-		for (unsigned i = 0; i < c->ops; i++) {
-			uint64_t r = splitmix(&s) % total, acc = 0;
-			int k = 0;
-
-			while (r >= acc + mix[k])
-				acc += mix[k++];
-			w[t].plan_op[i] = (uint8_t)k;
-			w[t].plan_key[i] = (uint8_t)(splitmix(&s) % c->keys);
-			ranges += k == LC_RANGE;
-		}
-		w[t].pool_cap = ranges * (2 * c->keys + 1);
-		w[t].pool = calloc(w[t].pool_cap + 1, sizeof(*w[t].pool));
-		if (w[t].pool == NULL) {
-			lc_workers_free(w, nt);
-			return -ENOMEM;
-		}
+	if (lc_plan(w, nt, c, mix, total)) {
+		lc_workers_free(w, nt);
+		return -ENOMEM;
 	}
 	if (pthread_barrier_init(&start, NULL, nt) != 0) {
 		lc_workers_free(w, nt);
@@ -448,28 +500,7 @@ lc_record(const struct map_ops *ops, const char *param,
 	*wall_ns = tend > tbegin ? tend - tbegin : 0;
 	if (!c->timed)
 		goto out;
-	h->ev = malloc((nev + 1) * sizeof(*h->ev));
-	h->pairs = malloc((npairs + 1) * sizeof(*h->pairs));
-	if (h->ev == NULL || h->pairs == NULL) {
-		lc_history_free(h);
-		rc = -ENOMEM;
-		goto out;
-	}
-	for (unsigned t = 0; t < nt; t++) {
-		for (unsigned i = 0; i < c->ops; i++) {
-			struct lc_event e = w[t].ev[i];
-
-			if (e.op == LC_RANGE)
-				e.range_off += (uint32_t)h->npairs;
-			h->ev[h->n++] = e;
-		}
-		memcpy(h->pairs + h->npairs, w[t].pool,
-		       w[t].pool_n * sizeof(*h->pairs));
-		h->npairs += w[t].pool_n;
-	}
-	h->nkeys = c->keys;
-	h->nthreads = nt;
-	h->seed = c->seed;
+	rc = lc_merge(h, w, nt, c, nev, npairs);
 out:
 	map_ops_thread_exit(ops);
 	pthread_barrier_destroy(&start);

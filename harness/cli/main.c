@@ -10,6 +10,7 @@
  * 130/143 interrupted (finished rows kept).
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,7 +19,7 @@
 #include "driver.h"
 #include "fsutil.h"
 #include "lincheck.h"
-#include "opts.h"
+#include "optval.h"
 #include "plot.h"
 #include "tlplot.h"
 #include "plugin.h"
@@ -55,23 +56,25 @@ cmd_list(void)
 
 		/* A plugin's strings: no control character gets through. */
 		printf("  %-10s %s%s%s\n", ops->name,
-		       printable(ops->summary, t1, sizeof(t1)), note,
+		       fs_printable(ops->summary, t1, sizeof(t1)), note,
 		       map_is_plugin(ops) ? " [plugin]" : "");
 		if (ops->create_param)
 			printf("  %-10s   %s:PARAM, PARAM %s\n", "", ops->name,
-			       printable(ops->param_help, t1, sizeof(t1)));
+			       fs_printable(ops->param_help, t1, sizeof(t1)));
 		if (map_ops_limits(ops, NULL))
 			print_limits("  %-10s   cannot: ", ops->name,
 				     map_ops_limits(ops, NULL));
 		for (unsigned k = 0; k < ops->n_counters; k++)
 			printf("  %-10s   counter %s (%s, %s): %s\n", "",
-			       printable(ops->counters[k].name, t2, sizeof(t2)),
-			       printable(ops->counters[k].unit, t3, sizeof(t3)),
+			       fs_printable(ops->counters[k].name, t2,
+					    sizeof(t2)),
+			       fs_printable(ops->counters[k].unit, t3,
+					    sizeof(t3)),
 			       ops->counters[k].kind == MAP_COUNTER_LEVEL
 				       ? "level"
 				       : "events",
-			       printable(ops->counters[k].help, t1,
-					 sizeof(t1)));
+			       fs_printable(ops->counters[k].help, t1,
+					    sizeof(t1)));
 	}
 	for (const struct map_unbuilt *u = map_unbuilt; u->name; u++)
 		printf("  %-10s not built: its library was not found when "
@@ -98,36 +101,67 @@ cmd_list(void)
 static int
 main_plot(int argc, char **argv)
 {
-	const char *dir = NULL, *plot_dir = NULL, *baseline = NULL;
+	static const char acc[] =
+		"mapbench plot DIR [--plot-dir D] [--baseline MAP|best], DIR "
+		"holding a sweep's results.csv";
+	static const struct option lo[] = {
+		{"plot-dir", required_argument, NULL, 'p'},
+		{"baseline", required_argument, NULL, 'b'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *dir = NULL, *plot_dir = NULL, *baseline = NULL, *word;
+	int c;
 
-	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--plot-dir") == 0 && i + 1 < argc)
-			plot_dir = argv[++i];
-		else if (strncmp(argv[i], "--plot-dir=", 11) == 0)
-			plot_dir = argv[i] + 11;
-		else if (strcmp(argv[i], "--baseline") == 0 && i + 1 < argc)
-			baseline = argv[++i];
-		else if (strncmp(argv[i], "--baseline=", 11) == 0)
-			baseline = argv[i] + 11;
-		else if (argv[i][0] == '-' || dir)
-			bad_option("plot", argv[i],
-				   "mapbench plot DIR [--plot-dir D] "
-				   "[--baseline MAP|best], DIR "
-				   "holding a sweep's results.csv");
+	opterr = 0;
+	optind = 1;
+	while ((c = optval_next(argc - 1, argv + 1, lo, &word)) != -1) {
+		if (c == 'p')
+			plot_dir = optarg;
+		else if (c == 'b')
+			baseline = optarg;
+		else if (c == 1 && optarg[0] != '-' && !dir)
+			dir = optarg;
 		else
-			dir = argv[i];
+			optval_bad("plot", word, acc);
 	}
 	if (!dir)
-		bad_option("plot", NULL,
+		optval_bad("plot", NULL,
 			   "needs the sweep's directory: mapbench plot "
 			   "results/NAME");
-	if (plot_dir && !plot_dir[0])
-		bad_option("--plot-dir", plot_dir, "a directory path");
+	if (plot_dir)
+		optval_path("--plot-dir", plot_dir);
 	if (baseline && !baseline[0])
-		bad_option("--baseline", baseline,
+		optval_bad("--baseline", baseline,
 			   "a map of the sweep, or best (the fastest map of "
 			   "each row)");
 	return plot_sweep(dir, plot_dir, baseline);
+}
+
+/* mapbench list [--impl-lib PATH]...: checked whole, then loaded. */
+static int
+main_list(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"impl-lib", required_argument, NULL, 'L'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *word;
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = optval_next(argc - 1, argv + 1, lo, &word)) != -1)
+		if (c != 'L') {
+			fprintf(stderr,
+				"mapbench: list: unexpected '%s'; accepted: "
+				"--impl-lib PATH, or columns alone\n",
+				word);
+			return 2;
+		}
+	optind = 1;
+	while ((c = optval_next(argc - 1, argv + 1, lo, &word)) != -1)
+		optval_load_lib(optarg);
+	return cmd_list();
 }
 
 static int
@@ -138,7 +172,7 @@ dispatch(int argc, char **argv)
 
 	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 ||
 	    strcmp(cmd, "help") == 0) {
-		usage(stdout);
+		opts_usage(stdout);
 		return 0;
 	}
 	if (strcmp(cmd, "lincheck") == 0)
@@ -148,21 +182,8 @@ dispatch(int argc, char **argv)
 	if (strcmp(cmd, "list") == 0 && argc == 3 &&
 	    strcmp(argv[2], "columns") == 0)
 		return schema_describe(stdout) ? 1 : 0;
-	if (strcmp(cmd, "list") == 0) {
-		for (int i = 2; i < argc; i++)
-			if (strcmp(argv[i], "--impl-lib") == 0 && i + 1 < argc)
-				i++;
-			else if (strncmp(argv[i], "--impl-lib=", 11) != 0) {
-				fprintf(stderr,
-					"mapbench: list: unexpected "
-					"'%s'; accepted: --impl-lib "
-					"PATH, or columns alone\n",
-					argv[i]);
-				return 2;
-			}
-		load_impl_libs(argc - 1, argv + 1);
-		return cmd_list();
-	}
+	if (strcmp(cmd, "list") == 0)
+		return main_list(argc, argv);
 	if (strcmp(cmd, "plot") == 0)
 		return main_plot(argc, argv);
 	if (strcmp(cmd, "timeline") == 0)
@@ -177,7 +198,7 @@ dispatch(int argc, char **argv)
 		return 2;
 	}
 	driver_init(false, false); /* the CPU count: run's default threads */
-	parse_opts(argc - 1, argv + 1, &o, cmd, driver_ncpus());
+	opts_parse(argc - 1, argv + 1, &o, cmd, driver_ncpus());
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(&o);
 	return cmd_sweep(&o, argc, argv);
@@ -189,7 +210,7 @@ main(int argc, char **argv)
 	int rc;
 
 	if (argc < 2) {
-		usage(stderr);
+		opts_usage(stderr);
 		return 2;
 	}
 	rc = dispatch(argc, argv);

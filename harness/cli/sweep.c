@@ -31,35 +31,20 @@
 #include "grid.h"
 #include "interfere.h"
 #include "isolate.h"
+#include "outdir.h"
 #include "plot.h"
 #include "schedule.h"
 #include "schema_write.h"
 #include "stats.h"
 #include "sweep.h"
+#include "proc.h"
 #include "procmem.h"
 #include "sysinfo.h"
 
 static void
-on_signal(int sig)
-{
-	if (mb_interrupted) {
-		/* The second one: stop now, as the default action would. */
-		signal(sig, SIG_DFL);
-		raise(sig);
-		return;
-	}
-	mb_interrupted = sig;
-}
-
-static void
 catch_signals(void)
 {
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	proc_catch_stop(&mb_interrupted, NULL, NULL);
 }
 
 static int
@@ -169,343 +154,6 @@ check_duration(const struct opts *o)
 			"short are dominated by thread start-up and the "
 			"clock; expect them to run longer than asked\n",
 			o->duration);
-}
-
-/* --- the output directory --- */
-
-struct outdir {
-	char *dir, *csv, *meta, *lock, *plots;
-	int lock_fd;
-};
-
-static char *
-path_join(const char *dir, const char *name)
-{
-	char *p;
-
-	if (asprintf(&p, "%s/%s", dir, name) < 0) {
-		fprintf(stderr, "mapbench: out of memory\n");
-		exit(1);
-	}
-	return p;
-}
-
-_Noreturn static void
-bad_out(const char *path, const char *what, int err)
-{
-	fprintf(stderr, "mapbench: --out: %s: %s%s%s\n", path, what,
-		err ? ": " : "", err ? strerror(err) : "");
-	exit(2);
-}
-
-/*
- * Make the directory, take its lock, and check results.csv is a regular
- * file (or absent) before anything is written.
- */
-static void
-open_outdir(const struct opts *o, struct outdir *d)
-{
-	struct stat st;
-	int err;
-
-	d->dir = (char *)o->out;
-	d->csv = path_join(o->out, "results.csv");
-	d->meta = path_join(o->out, "meta.json");
-	d->lock = path_join(o->out, ".lock");
-	d->plots =
-		o->plot_dir ? (char *)o->plot_dir : path_join(o->out, "plots");
-	err = mkdir_p(o->out);
-	if (err)
-		bad_out(o->out, "cannot create the directory", -err);
-	if (stat(o->out, &st) || !S_ISDIR(st.st_mode))
-		bad_out(o->out, "not a directory", 0);
-	/* No file of the directory is reached through a link. */
-	d->lock_fd =
-		open(d->lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
-	if (d->lock_fd < 0 && errno == ELOOP)
-		bad_out(d->lock, "a symbolic link: refused", 0);
-	if (d->lock_fd < 0)
-		bad_out(o->out, "cannot write the directory", errno);
-	if (fstat(d->lock_fd, &st) || !S_ISREG(st.st_mode))
-		bad_out(d->lock, "not a regular file", 0);
-	if (flock(d->lock_fd, LOCK_EX | LOCK_NB)) {
-		if (errno == EWOULDBLOCK)
-			bad_out(o->out,
-				"another mapbench sweep is writing this "
-				"directory; wait for it or choose another "
-				"--out",
-				0);
-		bad_out(o->out, "cannot lock the directory", errno);
-	}
-	if (lstat(d->csv, &st) == 0) {
-		if (!S_ISREG(st.st_mode))
-			bad_out(d->csv, "not a regular file", 0);
-		if (!o->resume) {
-			fprintf(stderr,
-				"mapbench: --out: '%s' already has results; "
-				"pass --resume to continue it, or choose "
-				"another --out\n",
-				o->out);
-			exit(2);
-		}
-	} else if (errno != ENOENT) {
-		bad_out(d->csv, "cannot read", errno);
-	}
-	if (lstat(d->meta, &st) == 0 && !S_ISREG(st.st_mode))
-		bad_out(d->meta, "not a regular file", 0);
-	/* The plots' directory: found bad now, not after the sweep. */
-	if (!o->no_plot) {
-		char why[4200];
-
-		if (dir_check_real(d->plots, why, sizeof(why))) {
-			fprintf(stderr, "mapbench: %s: %s\n",
-				o->plot_dir ? "--plot-dir" : "--out", why);
-			exit(2);
-		}
-		err = mkdir_p(d->plots);
-		if (err || access(d->plots, W_OK)) {
-			fprintf(stderr,
-				"mapbench: %s: %s: cannot write the plots' "
-				"directory: %s\n",
-				o->plot_dir ? "--plot-dir" : "--out", d->plots,
-				strerror(err ? -err : errno));
-			exit(2);
-		}
-	}
-}
-
-/* What open_outdir allocated (the lock stays held until exit). */
-static void
-outdir_free(const struct opts *o, struct outdir *d)
-{
-	free(d->csv);
-	free(d->meta);
-	free(d->lock);
-	if (!o->plot_dir)
-		free(d->plots);
-	memset(d, 0, sizeof(*d));
-	d->lock_fd = -1;
-}
-
-/*
- * --resume continues the same grid only: every ID, METHOD and PLAN column
- * of the schema (meta.json's "grid", schema_grid_json) and the plugin
- * libraries must be as they were.
- */
-static void
-check_same_grid(const struct config *grid, size_t n, const struct outdir *d)
-{
-	json_error_t jerr;
-	json_t *meta = json_load_file(d->meta, 0, &jerr), *now, *then, *v;
-	const char *key;
-	char diff[2048];
-	size_t len = 0;
-
-	if (!meta) {
-		fprintf(stderr,
-			"mapbench: --resume: %s: cannot read it (%s); it "
-			"records the grid a resume must match\n",
-			d->meta, jerr.text);
-		exit(2);
-	}
-	then = json_object_get(meta, "grid");
-	if (!json_is_object(then) ||
-	    !json_equal(json_object_get(then, "schema"),
-			json_object_get(meta, "schema")) ||
-	    json_integer_value(json_object_get(meta, "schema")) !=
-		    SCHEMA_VERSION) {
-		fprintf(stderr,
-			"mapbench: --resume: %s was written by another "
-			"mapbench (results schema %lld, this one writes %d); "
-			"choose another --out\n",
-			d->meta,
-			(long long)json_integer_value(
-				json_object_get(meta, "schema")),
-			SCHEMA_VERSION);
-		exit(2);
-	}
-	now = grid_identity(grid, n);
-	json_object_foreach(now, key, v)
-	{
-		const struct column *col = schema_find(key);
-		json_t *was = json_object_get(then, key);
-		char *x, *y;
-
-		if (json_equal(v, was) || len + 1 >= sizeof(diff))
-			continue;
-		x = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-		y = was ? json_dumps(was, JSON_COMPACT | JSON_ENCODE_ANY)
-			: NULL;
-		len += (size_t)snprintf(diff + len, sizeof(diff) - len,
-					"%s%s (%s: now %s, then %s)",
-					len ? "; " : "",
-					col && col->opt ? col->opt : key, key,
-					x ? x : "?", y ? y : "none");
-		free(x);
-		free(y);
-	}
-	if (len) {
-		fprintf(stderr,
-			"mapbench: --resume: options differ from the sweep in "
-			"%s: %s; resume with the same options or choose "
-			"another --out\n",
-			d->dir, diff);
-		json_decref(now);
-		json_decref(meta);
-		exit(2);
-	}
-	json_decref(now);
-	json_decref(meta);
-}
-
-/* The grid's configuration keys, sorted, for matching rows read back. */
-struct cfg_key {
-	char *key;
-	size_t idx;
-};
-
-static int
-cmp_key(const void *a, const void *b)
-{
-	return strcmp(((const struct cfg_key *)a)->key,
-		      ((const struct cfg_key *)b)->key);
-}
-
-/*
- * Feed every row of results.csv to the schedule (resume).  Checks the
- * header is this schema's and cuts a partial last row off the file.
- * Rows of configurations outside this grid cannot exist (the grid was
- * checked); a row that matches none is reported and ignored.
- */
-static size_t
-load_done(const char *csv, const struct config *grid, size_t n, struct sched *s)
-{
-	long partial;
-	struct csv *c = csv_load(csv, &partial);
-	struct cfg_key *keys;
-	int rep_col, att_col, st_col, mops_col;
-	size_t loaded = 0, stray = 0;
-
-	if (!c)
-		return 0;
-	if (!c->head) {
-		csv_free(c);
-		return 0;
-	}
-	if (!schema_header_is((const char *const *)c->head, (size_t)c->ncols))
-		goto mismatch;
-	if (partial >= 0) {
-		fprintf(stderr,
-			"mapbench: %s: dropping a partial last row (an "
-			"interrupted write)\n",
-			csv);
-		if (truncate(csv, partial)) {
-			fprintf(stderr, "mapbench: truncate %s: %s\n", csv,
-				strerror(errno));
-			exit(1);
-		}
-	}
-	rep_col = csv_col(c, "rep");
-	att_col = csv_col(c, "attempt");
-	st_col = csv_col(c, "status");
-	mops_col = csv_col(c, "mops");
-	keys = calloc(n + 1, sizeof(*keys));
-	if (!keys) {
-		fprintf(stderr, "mapbench: out of memory\n");
-		exit(1);
-	}
-	for (size_t i = 0; i < n; i++) {
-		char buf[2048];
-
-		schema_config_key(&grid[i], buf, sizeof(buf));
-		keys[i].key = strdup(buf);
-		keys[i].idx = i;
-		if (!keys[i].key) {
-			fprintf(stderr, "mapbench: out of memory\n");
-			exit(1);
-		}
-	}
-	qsort(keys, n, sizeof(*keys), cmp_key);
-	for (size_t i = 0; i < c->nrows; i++) {
-		char buf[2048];
-		struct cfg_key k = {buf, 0}, *hit;
-		char **row = c->rows[i];
-		uint64_t rep, att;
-
-		if (schema_config_key_cells((const char *const *)c->head,
-					    (const char *const *)row,
-					    (size_t)c->ncols, buf, sizeof(buf)))
-			goto mismatch;
-		hit = bsearch(&k, keys, n, sizeof(*keys), cmp_key);
-		if (!hit || !parse_u64(row[rep_col], 1, 1000, false, &rep) ||
-		    !parse_u64(row[att_col], 1, 1000, false, &att)) {
-			stray++;
-			continue;
-		}
-		sched_record(s, hit->idx, (unsigned)rep, (unsigned)att,
-			     row[st_col], strtod(row[mops_col], NULL));
-		loaded++;
-	}
-	if (stray)
-		fprintf(stderr,
-			"mapbench: --resume: %s: %zu rows match no "
-			"configuration of this grid; ignored\n",
-			csv, stray);
-	for (size_t i = 0; i < n; i++)
-		free(keys[i].key);
-	free(keys);
-	csv_free(c);
-	return loaded;
-mismatch:
-	fprintf(stderr,
-		"mapbench: --resume: %s has other columns than this mapbench "
-		"writes; choose another --out\n",
-		csv);
-	exit(2);
-}
-
-/* Print the command that finishes this sweep. */
-static void
-print_resume_hint(int argc, char **argv)
-{
-	/* argv[0] as it was run: the line pastes back into a shell. */
-	fprintf(stderr, "mapbench: to finish, run:\n  ");
-	for (int i = 0; i < argc; i++)
-		if (i == 0 || strcmp(argv[i], "--resume")) {
-			if (i)
-				fputc(' ', stderr);
-			print_shell_word(stderr, argv[i]);
-		}
-	fprintf(stderr, " --resume\n");
-}
-
-/*
- * Append one row with a single write, then fsync.  On failure the file
- * is cut back to `good` (its last complete row).  0 or -errno.
- */
-static int
-append_row(int fd, off_t good, const struct config *c, const struct result *r,
-	   bool header)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
-	int err = 0;
-
-	if (m == NULL)
-		return -errno;
-	if ((header && schema_csv_header(m)) || schema_csv_row(m, c, r) ||
-	    fclose(m)) {
-		free(buf);
-		return -ENOMEM;
-	}
-	err = write_all(fd, buf, len);
-	if (!err && fsync(fd))
-		err = -errno;
-	free(buf);
-	if (err && ftruncate(fd, good) == 0)
-		fsync(fd);
-	return err;
 }
 
 /*
@@ -653,52 +301,150 @@ report_precision(const struct opts *o, const struct sched *s,
 			r.gave_up, o->max_attempts);
 }
 
-int
-cmd_sweep(const struct opts *o, int argc, char **argv)
-{
-	struct config *grid, row;
-	struct sched *sched;
-	struct sched_opts so = sched_opts_of(o);
-	struct outdir d;
-	size_t n, cfg, done = 0, resumed = 0, not_ok = 0, few_samples = 0;
-	size_t interfered = 0;
-	double est = 0, t_begin, spent = 0;
-	bool tty = isatty(2), fresh;
-	char label[512], eta[32];
-	struct stat st;
-	int fd, err, rc = 0;
-	off_t good;
+/* What the rows of this sweep came to, for the closing lines. */
+struct sweep_tally {
+	size_t done, not_ok, few_samples, interfered;
+	double spent; /* seconds in rows */
+};
 
-	n = prepare_grid(o, &grid);
-	if (n == 0)
-		return 2;
-	open_outdir(o, &d);
-	fresh = lstat(d.csv, &st) != 0;
-	if (o->resume && !fresh)
-		check_same_grid(grid, n, &d);
-	sched = sched_new(grid, n, &so);
-	if (o->resume && !fresh)
-		resumed = load_done(d.csv, grid, n, sched);
-	driver_init(o->pin, true);
-	grid_report_oversubscribed(o, driver_ncpus());
+/* The opening line: the grid, the repetitions, the time it takes. */
+static double
+announce(const struct opts *o, const struct sched_opts *so,
+	 const struct config *grid, size_t n, size_t resumed, const char *csv)
+{
+	char label[64];
+	double est = 0;
+
 	for (size_t i = 0; i < n; i++)
 		est += (window_estimate(&grid[i]) +
 			overhead_estimate(&grid[i])) *
-		       so.min_rep;
+		       so->min_rep;
 	fmt_time(label, sizeof(label), est);
 	if (o->precision > 0)
 		fprintf(stderr,
 			"mapbench: sweep: %zu configurations x %u to %u reps "
 			"(until the median's 95%% interval is within "
 			"+-%.3g%%)%s, at least %s; results in %s\n",
-			n, so.min_rep, so.max_rep, o->precision * 100,
-			resumed ? ", resumed" : "", label, d.csv);
+			n, so->min_rep, so->max_rep, o->precision * 100,
+			resumed ? ", resumed" : "", label, csv);
 	else
 		fprintf(stderr,
 			"mapbench: sweep: %zu configurations x %u reps%s, "
 			"about %s; results in %s\n",
-			n, so.min_rep, resumed ? ", resumed" : "", label,
-			d.csv);
+			n, so->min_rep, resumed ? ", resumed" : "", label, csv);
+	return est;
+}
+
+/*
+ * The rows, as the schedule hands them out, each appended to the CSV as
+ * it is measured, until the schedule is done or a signal came (a
+ * terminal's progress line is left for the caller to clear).  0, or 1
+ * when a row could not be written (said, with the command that resumes).
+ */
+static int
+run_rows(struct sched *sched, int fd, const char *csv, double est,
+	 size_t resumed, int argc, char **argv, struct sweep_tally *t)
+{
+	struct config row;
+	struct probes probes = {0};
+	bool tty = isatty(2);
+	char label[512], eta[32];
+	off_t good = lseek(fd, 0, SEEK_END);
+	size_t cfg;
+	int err;
+
+	while (!mb_interrupted && sched_next(sched, &row, &cfg)) {
+		struct result r;
+		double t0 = now_sec();
+
+		if (tty) {
+			size_t left = sched_round_left(sched) + 1;
+
+			config_label(&row, label, sizeof(label));
+			fmt_time(eta, sizeof(eta),
+				 t->done ? t->spent / (double)t->done *
+						   (double)left
+					 : est);
+			fprintf(stderr,
+				"\r\033[K[round %u: %zu left] %s%s  %s%s",
+				sched_round(sched), left, label,
+				row.attempt > 1 ? " (again)" : "", eta,
+				sched_round(sched) > 1 ? "" : " to the base");
+		}
+		measure(&row, &r);
+		if (mb_interrupted)
+			break; /* the row was cut short: not a result */
+		probe_judge(&probes, &row, &r);
+		err = outdir_append_row(fd, good, &row, &r, good == 0);
+		if (err) {
+			fprintf(stderr,
+				"%smapbench: writing %s: %s; %zu rows kept\n",
+				tty ? "\n" : "", csv, strerror(-err),
+				resumed + t->done);
+			outdir_resume_hint(argc, argv);
+			free(probes.v);
+			return 1;
+		}
+		sched_record(sched, cfg, row.rep, row.attempt, r.status,
+			     r.ops ? (double)r.ops / r.seconds / 1e6 : NAN);
+		good = lseek(fd, 0, SEEK_END);
+		t->interfered += strcmp(r.status, "interfered") == 0;
+		t->not_ok += strcmp(r.status, "ok") != 0 &&
+			     strcmp(r.status, "interfered") != 0;
+		t->few_samples += row.latency_sample && r.lat_samples < 1000;
+		t->done++;
+		t->spent += now_sec() - t0;
+	}
+	free(probes.v);
+	return 0;
+}
+
+/* The warnings about rows that are not ok or have few samples. */
+static void
+warn_rows(const struct sweep_tally *t)
+{
+	if (t->not_ok)
+		fprintf(stderr,
+			"mapbench: %zu rows are not ok (see the status "
+			"column); summaries and plots leave them out\n",
+			t->not_ok);
+	if (t->few_samples)
+		fprintf(stderr,
+			"mapbench: warning: %zu rows have fewer than 1000 "
+			"latency samples: their p99.9 rests on less than one "
+			"sample (lengthen --duration or lower "
+			"--latency-sample)\n",
+			t->few_samples);
+}
+
+int
+cmd_sweep(const struct opts *o, int argc, char **argv)
+{
+	struct config *grid;
+	struct sched *sched;
+	struct sched_opts so = sched_opts_of(o);
+	struct outdir d;
+	struct sweep_tally t = {0};
+	size_t n, resumed = 0;
+	double est, t_begin;
+	bool fresh;
+	char label[64];
+	struct stat st;
+	int fd, err, rc = 0;
+
+	n = prepare_grid(o, &grid);
+	if (n == 0)
+		return 2;
+	outdir_open(o, &d);
+	fresh = lstat(d.csv, &st) != 0;
+	if (o->resume && !fresh)
+		outdir_check_grid(grid, n, &d);
+	sched = sched_new(grid, n, &so);
+	if (o->resume && !fresh)
+		resumed = outdir_load_done(d.csv, grid, n, sched);
+	driver_init(o->pin, true);
+	grid_report_oversubscribed(o, driver_ncpus());
+	est = announce(o, &so, grid, n, resumed, d.csv);
 
 	err = sysinfo_write_meta(d.meta, o, grid, n, argc, argv,
 				 o->resume && !fresh, driver_ncpus());
@@ -714,86 +460,34 @@ cmd_sweep(const struct opts *o, int argc, char **argv)
 			strerror(errno));
 		return 2;
 	}
-	good = lseek(fd, 0, SEEK_END);
 
 	catch_signals();
 	t_begin = now_sec();
-	struct probes probes = {0};
-
-	while (!mb_interrupted && sched_next(sched, &row, &cfg)) {
-		struct result r;
-		double t0 = now_sec();
-
-		if (tty) {
-			size_t left = sched_round_left(sched) + 1;
-
-			config_label(&row, label, sizeof(label));
-			fmt_time(eta, sizeof(eta),
-				 done ? spent / (double)done * (double)left
-				      : est);
-			fprintf(stderr,
-				"\r\033[K[round %u: %zu left] %s%s  %s%s",
-				sched_round(sched), left, label,
-				row.attempt > 1 ? " (again)" : "", eta,
-				sched_round(sched) > 1 ? "" : " to the base");
-		}
-		measure(&row, &r);
-		if (mb_interrupted)
-			break; /* the row was cut short: not a result */
-		probe_judge(&probes, &row, &r);
-		err = append_row(fd, good, &row, &r, good == 0);
-		if (err) {
-			fprintf(stderr,
-				"%smapbench: writing %s: %s; %zu rows kept\n",
-				tty ? "\n" : "", d.csv, strerror(-err),
-				resumed + done);
-			print_resume_hint(argc, argv);
-			close(fd);
-			return 1;
-		}
-		sched_record(sched, cfg, row.rep, row.attempt, r.status,
-			     r.ops ? (double)r.ops / r.seconds / 1e6 : NAN);
-		good = lseek(fd, 0, SEEK_END);
-		interfered += strcmp(r.status, "interfered") == 0;
-		not_ok += strcmp(r.status, "ok") != 0 &&
-			  strcmp(r.status, "interfered") != 0;
-		few_samples += row.latency_sample && r.lat_samples < 1000;
-		done++;
-		spent += now_sec() - t0;
+	if (run_rows(sched, fd, d.csv, est, resumed, argc, argv, &t)) {
+		close(fd);
+		return 1;
 	}
-	free(probes.v);
 	if (close(fd)) {
 		fprintf(stderr, "mapbench: writing %s: %s\n", d.csv,
 			strerror(errno));
 		return 1;
 	}
-	if (tty)
+	if (isatty(2))
 		fprintf(stderr, "\r\033[K");
-	if (not_ok)
-		fprintf(stderr,
-			"mapbench: %zu rows are not ok (see the status "
-			"column); summaries and plots leave them out\n",
-			not_ok);
-	if (few_samples)
-		fprintf(stderr,
-			"mapbench: warning: %zu rows have fewer than 1000 "
-			"latency samples: their p99.9 rests on less than one "
-			"sample (lengthen --duration or lower "
-			"--latency-sample)\n",
-			few_samples);
-	report_precision(o, sched, grid, interfered);
+	warn_rows(&t);
+	report_precision(o, sched, grid, t.interfered);
 	if (mb_interrupted) {
 		fprintf(stderr,
 			"mapbench: interrupted: %zu rows kept in %s (%zu this "
 			"time)\n",
-			resumed + done, d.csv, done);
-		print_resume_hint(argc, argv);
+			resumed + t.done, d.csv, t.done);
+		outdir_resume_hint(argc, argv);
 		rc = interrupted_status();
 		goto out;
 	}
 	fmt_time(label, sizeof(label), now_sec() - t_begin);
 	fprintf(stderr, "mapbench: sweep: %zu runs in %s; %zu rows in %s\n",
-		done, label, resumed + done, d.csv);
+		t.done, label, resumed + t.done, d.csv);
 	if (printf("results: %s\nmeta:    %s\n", d.csv, d.meta) < 0)
 		rc = 1;
 	/*
@@ -805,7 +499,7 @@ cmd_sweep(const struct opts *o, int argc, char **argv)
 		struct sched_report sr;
 
 		sched_report(sched, &sr);
-		if (not_ok || sr.gave_up)
+		if (t.not_ok || sr.gave_up)
 			rc = 1;
 	}
 	if (!o->no_plot)

@@ -2375,13 +2375,13 @@ plot_sweep(const char *dir, const char *plot_dir, const char *baseline)
 		char why[4200];
 
 		/* Nothing is written through a link planted in the sweep. */
-		if (dir_check_real(outdir, why, sizeof(why))) {
+		if (fs_dir_check_real(outdir, why, sizeof(why))) {
 			fprintf(stderr, "mapbench: plot: %s\n", why);
 			rc = 2;
 			goto out;
 		}
 	}
-	if ((err = mkdir_p(outdir))) {
+	if ((err = fs_mkdir_p(outdir))) {
 		fprintf(stderr, "mapbench: plot: cannot create %s: %s\n",
 			outdir, strerror(-err));
 		goto out;

@@ -16,7 +16,7 @@
 
 #include "csvread.h"
 #include "gnuplot.h"
-#include "opts.h"
+#include "optval.h"
 #include "report.h"
 #include "timeline.h"
 #include "tlplot.h"
@@ -198,16 +198,16 @@ cmd_timeline(int argc, char **argv)
 		else if (argv[i][0] != '-' && dir == NULL)
 			dir = argv[i];
 		else
-			bad_option(
+			optval_bad(
 				"timeline", argv[i],
 				"mapbench timeline DIR [--all] [--plot-dir D]");
 	}
 	if (dir == NULL)
-		bad_option("timeline", NULL,
+		optval_bad("timeline", NULL,
 			   "needs the sweep's directory: mapbench timeline DIR "
 			   "[--all] [--plot-dir D]");
 	if (plot_dir && !plot_dir[0])
-		bad_option("--plot-dir", plot_dir, "a directory path");
+		optval_bad("--plot-dir", plot_dir, "a directory path");
 	snprintf(path, sizeof(path), "%s/results.csv", dir);
 	c = csv_load(path, &partial);
 	if (c == NULL || c->head == NULL) {

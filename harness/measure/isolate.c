@@ -31,8 +31,8 @@
 
 #include "clock.h"
 #include "driver.h"
-#include "fsutil.h"
 #include "isolate.h"
+#include "proc.h"
 
 static void
 child(const struct config *c, int fd, pid_t parent)

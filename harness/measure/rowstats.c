@@ -215,7 +215,7 @@ rowstats_after(struct plan *p, struct worker *ws, struct result *r,
 			"mapbench: %s: its event counter %s went down over "
 			"the window (%" PRIu64 " -> %" PRIu64
 			"): the map's counters of this row are NA\n",
-			ops->name, printable(back, name, sizeof(name)), from,
+			ops->name, fs_printable(back, name, sizeof(name)), from,
 			to);
 	}
 	mem1 = rowstats_allocated(ops, p->m);

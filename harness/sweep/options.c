@@ -10,11 +10,13 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fsutil.h"
 #include "interfere.h"
+#include "num.h"
+#include "optval.h"
 #include "opts.h"
 #include "plugin.h"
 
@@ -24,12 +26,21 @@ enum opt_where {
 	FOR_SWEEP = 2,
 };
 
+/*
+ * One option: its handler, or (set NULL) a flag that stores `flag_value`
+ * in the bool at offset `flag` of struct opts.
+ */
 struct opt_def {
 	const char *name;
 	int has_arg;
 	enum opt_where where;
 	void (*set)(struct opts *o, const char *arg);
+	size_t flag;
+	bool flag_value;
 };
+
+#define SET(fn)		   fn, 0, false
+#define FLAG(field, value) NULL, offsetof(struct opts, field), value
 
 static const char *const acc_threads = "integers 1..1024, comma separated";
 static const char *const acc_read = "integers 0..100, comma separated";
@@ -38,246 +49,10 @@ static const char *const acc_keys =
 static const char *const acc_dist =
 	"uniform, zipf, zipf:THETA with 0<THETA<1, churn; comma separated";
 
-_Noreturn void
-bad_option(const char *opt, const char *val, const char *accepted)
-{
-	if (val)
-		fprintf(stderr,
-			"mapbench: %s: invalid value '%s'; accepted: %s\n", opt,
-			val, accepted);
-	else
-		fprintf(stderr, "mapbench: %s: %s\n", opt, accepted);
-	exit(2);
-}
-
-/*
- * Split `s` at commas into at most MAX_LIST items (malloc'ed, freed by
- * list_free).  Empty items and longer lists are refused.
- */
-static int
-split_list(const char *opt, const char *s, char ***items, const char *accepted)
-{
-	char **v = calloc(MAX_LIST, sizeof(char *));
-	int n = 0;
-
-	if (v == NULL)
-		bad_option(opt, NULL, "out of memory");
-	for (const char *p = s;;) {
-		const char *q = strchr(p, ',');
-		size_t len = q ? (size_t)(q - p) : strlen(p);
-
-		if (len == 0)
-			bad_option(opt, s, accepted);
-		if (n == MAX_LIST) {
-			char acc[512];
-
-			snprintf(acc, sizeof(acc), "at most %d values: %s",
-				 MAX_LIST, accepted);
-			bad_option(opt, s, acc);
-		}
-		v[n] = strndup(p, len);
-		if (v[n++] == NULL)
-			bad_option(opt, NULL, "out of memory");
-		if (!q)
-			break;
-		p = q + 1;
-	}
-	*items = v;
-	return n;
-}
-
-static void
-list_free(char **v, int n)
-{
-	for (int i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-/* Decimal only: a leading 0 is not octal.  Hex never (see --seed). */
-bool
-parse_u64(const char *s, uint64_t lo, uint64_t hi, bool suffix, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!isdigit((unsigned char)s[0]))
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno)
-		return false;
-	if (suffix && *end) {
-		uint64_t mul = 1;
-
-		switch (*end) {
-		case 'k':
-		case 'K':
-			mul = 1000;
-			break;
-		case 'm':
-		case 'M':
-			mul = 1000000;
-			break;
-		case 'g':
-		case 'G':
-			mul = 1000000000;
-			break;
-		default:
-			return false;
-		}
-		if (v > UINT64_MAX / mul)
-			return false;
-		v *= mul;
-		end++;
-	}
-	if (*end || v < lo || v > hi)
-		return false;
-	*out = v;
-	return true;
-}
-
-/* "200ms", "1s", "2.5s", "1m", "1h", "500us"; a bare number is seconds. */
-static bool
-parse_duration(const char *s, double *out)
-{
-	char num[64];
-	const char *end;
-	size_t n = strspn(s, "0123456789.eE+-");
-	double v, mul = 1;
-
-	/* The number before the unit is decimal (no hex, inf or nan). */
-	if (n == 0 || n >= sizeof(num))
-		return false;
-	memcpy(num, s, n);
-	num[n] = '\0';
-	if (!parse_decimal(num, &v))
-		return false;
-	end = s + n;
-	if (strcmp(end, "ms") == 0)
-		mul = 1e-3;
-	else if (strcmp(end, "us") == 0)
-		mul = 1e-6;
-	else if (strcmp(end, "m") == 0 || strcmp(end, "min") == 0)
-		mul = 60;
-	else if (strcmp(end, "h") == 0)
-		mul = 3600;
-	else if (*end && strcmp(end, "s") != 0)
-		return false;
-	v *= mul;
-	if (!(v >= 1e-3 && v <= 3600))
-		return false;
-	*out = v;
-	return true;
-}
-
-/* Map names and parameters: letters, digits and _ - . = + only. */
-static bool
-name_chars_ok(const char *s)
-{
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && !strchr("_-.=+", *s))
-			return false;
-	return true;
-}
-
-int
-impl_spec_parse(const char *s, struct impl_spec *out, char *why, size_t len)
-{
-	const char *colon = strchr(s, ':');
-	size_t nlen = colon ? (size_t)(colon - s) : strlen(s);
-	char name[96];
-	struct map *m;
-
-	memset(out, 0, sizeof(*out));
-	if (nlen == 0 || nlen >= sizeof(name) ||
-	    strlen(s) >= sizeof(out->name) ||
-	    (colon && strlen(colon + 1) >= sizeof(out->param))) {
-		snprintf(why, len, "a map name, optionally with :PARAM");
-		return -1;
-	}
-	memcpy(name, s, nlen);
-	name[nlen] = '\0';
-	out->ops = map_find(name);
-	if (out->ops == NULL) {
-		size_t n = 0;
-
-		const struct map_ops *ops;
-
-		n += (size_t)snprintf(why + n, len - n, "one of ");
-		for (size_t j = 0; (ops = map_nth(j)) != NULL && n < len; j++)
-			n += (size_t)snprintf(why + n, len - n, "%s, ",
-					      ops->name);
-		if (n < len)
-			snprintf(why + n, len - n, "or all (comma separated)");
-		return -1;
-	}
-	snprintf(out->name, sizeof(out->name), "%s", s);
-	if (!colon)
-		return 0;
-	snprintf(out->param, sizeof(out->param), "%s", colon + 1);
-	if (out->ops->create_param == NULL) {
-		snprintf(why, len, "%s takes no parameter", name);
-		return -1;
-	}
-	if (!out->param[0] || !name_chars_ok(out->param)) {
-		snprintf(why, len, "%s:PARAM with PARAM %s", name,
-			 out->ops->param_help ? out->ops->param_help
-					      : "as `mapbench list` says");
-		return -1;
-	}
-	/* Only the map knows its parameters: ask it for a small one. */
-	m = out->ops->create_param(16, out->param);
-	if (m == NULL) {
-		snprintf(why, len, "%s:PARAM with PARAM %s%s", name,
-			 out->ops->param_help ? out->ops->param_help
-					      : "as `mapbench list` says",
-			 errno == ENOMEM ? " (out of memory)" : "");
-		return -1;
-	}
-	out->ops->destroy(m);
-	return 0;
-}
-
-static void
-load_one(const char *path)
-{
-	char err[1024];
-	size_t n;
-	const struct map_plugin *p = map_plugins(&n);
-
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(p[i].path, path) == 0)
-			return; /* given twice */
-	if (!path[0])
-		bad_option("--impl-lib", path, "the path of a plugin (.so)");
-	/* A constructor that calls exit() must not end us with 0. */
-	proc_guard("a constructor of the --impl-lib plugin");
-	if (map_plugin_load(path, err, sizeof(err))) {
-		proc_guard(NULL);
-		fprintf(stderr, "mapbench: --impl-lib: %s\n", err);
-		exit(2);
-	}
-	proc_guard(NULL);
-}
-
-void
-load_impl_libs(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			break;
-		if (strcmp(argv[i], "--impl-lib") == 0 && i + 1 < argc)
-			load_one(argv[++i]);
-		else if (strncmp(argv[i], "--impl-lib=", 11) == 0)
-			load_one(argv[i] + 11);
-	}
-}
-
 static void
 set_impl_lib(struct opts *o, const char *arg)
 {
-	load_one(arg); /* loaded already unless abbreviated */
+	optval_load_lib(arg); /* loaded already unless abbreviated */
 }
 
 static void
@@ -287,7 +62,7 @@ add_impl(struct opts *o, const struct impl_spec *s)
 		if (strcmp(o->impls[i].name, s->name) == 0)
 			return; /* a duplicate: one row set per map */
 	if (o->n_impls == MAX_LIST)
-		bad_option("--impl", s->name, "at most 64 maps");
+		optval_bad("--impl", s->name, "at most 64 maps");
 	o->impls[o->n_impls++] = *s;
 }
 
@@ -295,8 +70,8 @@ static void
 set_impl(struct opts *o, const char *arg)
 {
 	char **items, why[1024];
-	int n = split_list("--impl", arg, &items,
-			   "map names (mapbench list) or 'all'");
+	int n = optval_list_split("--impl", arg, &items,
+				  "map names (mapbench list) or 'all'");
 
 	o->n_impls = 0;
 	for (int i = 0; i < n; i++) {
@@ -304,17 +79,17 @@ set_impl(struct opts *o, const char *arg)
 
 		if (strcmp(items[i], "all") == 0) {
 			for (int j = 0; map_registry[j]; j++) {
-				impl_spec_parse(map_registry[j]->name, &s, why,
-						sizeof(why));
+				optval_impl_spec(map_registry[j]->name, &s, why,
+						 sizeof(why));
 				add_impl(o, &s);
 			}
 			continue;
 		}
-		if (impl_spec_parse(items[i], &s, why, sizeof(why)))
-			bad_option("--impl", items[i], why);
+		if (optval_impl_spec(items[i], &s, why, sizeof(why)))
+			optval_bad("--impl", items[i], why);
 		add_impl(o, &s);
 	}
-	list_free(items, n);
+	optval_list_free(items, n);
 }
 
 static void
@@ -323,7 +98,7 @@ set_workload(struct opts *o, const char *arg)
 	static const char acc[] = "Go's workload names as in 'mapbench list' "
 				  "(e.g. LoadMostlyHits), or 'all'";
 	char **items;
-	int n = split_list("--workload", arg, &items, acc);
+	int n = optval_list_split("--workload", arg, &items, acc);
 
 	o->n_workloads = 0;
 	for (int i = 0; i < n; i++) {
@@ -331,7 +106,7 @@ set_workload(struct opts *o, const char *arg)
 		const struct go_workload *one = go_workload_find(items[i]);
 
 		if (!all && !one)
-			bad_option("--workload", items[i], acc);
+			optval_bad("--workload", items[i], acc);
 		for (int j = 0; all ? go_workloads[j] != NULL : j < 1; j++) {
 			const struct go_workload *wl =
 				all ? go_workloads[j] : one;
@@ -343,33 +118,7 @@ set_workload(struct opts *o, const char *arg)
 				o->workloads[o->n_workloads++] = wl;
 		}
 	}
-	list_free(items, n);
-}
-
-/*
- * A comma-separated list of decimal integers in [lo, hi] (k/M/G suffixes
- * if `suffix`), duplicates dropped, into v[]; returns the count.
- */
-static int
-u64_list(const char *opt, const char *arg, uint64_t lo, uint64_t hi,
-	 bool suffix, const char *acc, uint64_t v[MAX_LIST])
-{
-	char **items;
-	int n = split_list(opt, arg, &items, acc), m = 0;
-	uint64_t x;
-
-	for (int i = 0; i < n; i++) {
-		bool dup = false;
-
-		if (!parse_u64(items[i], lo, hi, suffix, &x))
-			bad_option(opt, items[i], acc);
-		for (int k = 0; k < m; k++)
-			dup |= v[k] == x;
-		if (!dup)
-			v[m++] = x;
-	}
-	list_free(items, n);
-	return m;
+	optval_list_free(items, n);
 }
 
 static void
@@ -377,8 +126,8 @@ set_threads(struct opts *o, const char *arg)
 {
 	uint64_t v[MAX_LIST];
 
-	o->n_threads =
-		u64_list("--threads", arg, 1, 1024, false, acc_threads, v);
+	o->n_threads = optval_u64_list("--threads", arg, 1, 1024, false,
+				       acc_threads, v);
 	for (int i = 0; i < o->n_threads; i++)
 		o->threads[i] = (unsigned)v[i];
 }
@@ -388,7 +137,7 @@ set_read(struct opts *o, const char *arg)
 {
 	uint64_t v[MAX_LIST];
 
-	o->n_reads = u64_list("--read", arg, 0, 100, false, acc_read, v);
+	o->n_reads = optval_u64_list("--read", arg, 0, 100, false, acc_read, v);
 	for (int i = 0; i < o->n_reads; i++)
 		o->reads[i] = (int)v[i];
 }
@@ -397,7 +146,7 @@ static void
 set_mix(struct opts *o, const char *arg)
 {
 	if (parse_mix(arg, &o->mix))
-		bad_option("--mix", arg,
+		optval_bad("--mix", arg,
 			   "OP=WEIGHT,... with OP in load, store, delete, "
 			   "load_or_store, load_and_delete, swap, cas, cad, "
 			   "range, clear, each once, weights >= 0, not all 0");
@@ -408,25 +157,22 @@ set_mix(struct opts *o, const char *arg)
 static void
 set_keys(struct opts *o, const char *arg)
 {
-	o->n_keys =
-		u64_list("--keys", arg, 1, 1000000000, true, acc_keys, o->keys);
+	o->n_keys = optval_u64_list("--keys", arg, 1, 1000000000, true,
+				    acc_keys, o->keys);
 }
 
 static void
 set_prefill(struct opts *o, const char *arg)
 {
-	uint64_t v;
-
-	if (!parse_u64(arg, 0, 100, false, &v))
-		bad_option("--prefill", arg, "an integer percentage 0..100");
-	o->prefill_pct = (int)v;
+	o->prefill_pct = (int)optval_u64("--prefill", arg, 0, 100, false,
+					 "an integer percentage 0..100");
 }
 
 static void
 set_dist(struct opts *o, const char *arg)
 {
 	char **items;
-	int n = split_list("--dist", arg, &items, acc_dist);
+	int n = optval_list_split("--dist", arg, &items, acc_dist);
 
 	o->n_dists = 0;
 	for (int i = 0; i < n; i++) {
@@ -435,7 +181,7 @@ set_dist(struct opts *o, const char *arg)
 		bool dup = false;
 
 		if (parse_dist(items[i], &d))
-			bad_option("--dist", items[i], acc_dist);
+			optval_bad("--dist", items[i], acc_dist);
 		/* Duplicates as the rows will record them. */
 		dist_format(&d, a, sizeof(a));
 		for (int k = 0; k < o->n_dists; k++) {
@@ -445,14 +191,14 @@ set_dist(struct opts *o, const char *arg)
 		if (!dup)
 			o->dists[o->n_dists++] = d;
 	}
-	list_free(items, n);
+	optval_list_free(items, n);
 }
 
 static void
 set_duration(struct opts *o, const char *arg)
 {
-	if (!parse_duration(arg, &o->duration))
-		bad_option("--duration", arg,
+	if (!optval_duration(arg, &o->duration))
+		optval_bad("--duration", arg,
 			   "a time from 1ms to 1h such as 200ms, 1s, 2.5s, "
 			   "1m, 1h");
 }
@@ -460,65 +206,41 @@ set_duration(struct opts *o, const char *arg)
 static void
 set_repeat(struct opts *o, const char *arg)
 {
-	uint64_t v;
-
-	if (!parse_u64(arg, 1, 1000, false, &v))
-		bad_option("--repeat", arg, "an integer 1..1000");
-	o->repeat = (unsigned)v;
-}
-
-/* A percentage 0..100 (decimals allowed), as a fraction. */
-static bool
-parse_pct(const char *arg, double lo, double hi, double *out)
-{
-	double v;
-
-	if (!parse_decimal(arg, &v) || !(v >= lo && v <= hi))
-		return false;
-	*out = v / 100;
-	return true;
+	o->repeat = (unsigned)optval_u64("--repeat", arg, 1, 1000, false,
+					 "an integer 1..1000");
 }
 
 static void
 set_precision(struct opts *o, const char *arg)
 {
-	if (strcmp(arg, "off") == 0)
-		o->precision = 0;
-	else if (!parse_pct(arg, 0.1, 100, &o->precision))
-		bad_option("--precision", arg,
-			   "a percentage 0.1..100 (the 95% interval of each "
-			   "median within +-PCT%), or off");
+	o->precision =
+		optval_pct_or_off("--precision", arg, 0.1, 100, 0,
+				  "a percentage 0.1..100 (the 95% interval of "
+				  "each median within +-PCT%), or off");
 }
 
 static void
 set_max_repeat(struct opts *o, const char *arg)
 {
-	uint64_t v;
-
-	if (!parse_u64(arg, 1, 1000, false, &v))
-		bad_option("--max-repeat", arg, "an integer 1..1000");
-	o->max_repeat = (unsigned)v;
+	o->max_repeat = (unsigned)optval_u64("--max-repeat", arg, 1, 1000,
+					     false, "an integer 1..1000");
 }
 
 static void
 set_interf_limit(struct opts *o, const char *arg)
 {
-	if (strcmp(arg, "off") == 0)
-		o->interf_limit = 1;
-	else if (!parse_pct(arg, 0.1, 99, &o->interf_limit))
-		bad_option("--interference-limit", arg,
-			   "a percentage 0.1..99 of the CPUs' time that other "
-			   "processes or the hypervisor may take, or off");
+	o->interf_limit = optval_pct_or_off(
+		"--interference-limit", arg, 0.1, 99, 1,
+		"a percentage 0.1..99 of the CPUs' time that other processes "
+		"or the hypervisor may take, or off");
 }
 
 static void
 set_remeasure(struct opts *o, const char *arg)
 {
-	uint64_t v;
-
-	if (!parse_u64(arg, 0, 100, false, &v))
-		bad_option("--remeasure", arg, "an integer 0..100");
-	o->max_attempts = (unsigned)v + 1;
+	o->max_attempts = (unsigned)optval_u64("--remeasure", arg, 0, 100,
+					       false, "an integer 0..100") +
+			  1;
 }
 
 static void
@@ -529,164 +251,107 @@ set_seed(struct opts *o, const char *arg)
 	errno = 0;
 	if (strncmp(arg, "0x", 2) == 0 && isxdigit((unsigned char)arg[2]))
 		o->seed = strtoull(arg + 2, &end, 16);
-	else if (!parse_u64(arg, 0, UINT64_MAX, false, &o->seed))
+	else if (!num_parse_u64(arg, 0, UINT64_MAX, false, &o->seed))
 		end = (char *)"x";
 	else
 		end = (char *)"";
 	if (errno || *end)
-		bad_option("--seed", arg,
+		optval_bad("--seed", arg,
 			   "an unsigned 64-bit integer, decimal or 0x hex");
-}
-
-static void
-set_pin(struct opts *o, const char *arg)
-{
-	o->pin = true;
-}
-
-static void
-set_no_pin(struct opts *o, const char *arg)
-{
-	o->pin = false;
 }
 
 static void
 set_latency(struct opts *o, const char *arg)
 {
-	if (!parse_u64(arg, 0, 1000000000, true, &o->latency_sample))
-		bad_option("--latency-sample", arg,
-			   "an integer N: time 1 op in N, 0..1000000000 (0 = "
-			   "off)");
+	o->latency_sample = optval_u64(
+		"--latency-sample", arg, 0, 1000000000, true,
+		"an integer N: time 1 op in N, 0..1000000000 (0 = off)");
 }
 
 static void
 set_out(struct opts *o, const char *arg)
 {
-	if (!arg[0])
-		bad_option("--out", arg, "a directory path");
-	o->out = arg;
+	o->out = optval_path("--out", arg);
 }
 
 static void
 set_format(struct opts *o, const char *arg)
 {
-	if (strcmp(arg, "table") == 0)
-		o->format = FMT_TABLE;
-	else if (strcmp(arg, "csv") == 0)
-		o->format = FMT_CSV;
-	else if (strcmp(arg, "json") == 0)
-		o->format = FMT_JSON;
-	else
-		bad_option("--format", arg, "table, csv, json");
-}
+	static const char *const names[] = {"table", "csv", "json", NULL};
 
-static void
-set_quick(struct opts *o, const char *arg)
-{
-	o->quick = true;
-}
-
-static void
-set_resume(struct opts *o, const char *arg)
-{
-	o->resume = true;
-}
-
-static void
-set_no_plot(struct opts *o, const char *arg)
-{
-	o->no_plot = true;
+	/* enum format's order */
+	o->format = (enum format)optval_choice("--format", arg, names,
+					       "table, csv, json");
 }
 
 static void
 set_plot_dir(struct opts *o, const char *arg)
 {
-	if (!arg[0])
-		bad_option("--plot-dir", arg, "a directory path");
-	o->plot_dir = arg;
+	o->plot_dir = optval_path("--plot-dir", arg);
 }
 
 /* Measurement method (issue 7). */
 static void
 set_ops(struct opts *o, const char *arg)
 {
-	if (!parse_u64(arg, 1, UINT64_C(1000000000000), true,
-		       &o->ops_per_thread))
-		bad_option("--ops", arg, "an integer 1..1e12 (1000, 1M)");
-}
-
-static void
-set_settle(struct opts *o, const char *arg)
-{
-	o->settle = true;
+	o->ops_per_thread = optval_u64("--ops", arg, 1, UINT64_C(1000000000000),
+				       true, "an integer 1..1e12 (1000, 1M)");
 }
 
 static void
 set_sizing(struct opts *o, const char *arg)
 {
-	if (strcmp(arg, "none") == 0)
-		o->sizing = SIZING_NONE;
-	else if (strcmp(arg, "keys") == 0)
-		o->sizing = SIZING_KEYS;
-	else
-		bad_option("--sizing", arg, "none, keys");
+	static const char *const names[] = {"none", "keys", NULL};
+
+	/* enum sizing's order */
+	o->sizing = (enum sizing)optval_choice("--sizing", arg, names,
+					       "none, keys");
 }
 
 static void
 set_row_timeout(struct opts *o, const char *arg)
 {
-	if (!parse_duration(arg, &o->row_timeout))
-		bad_option("--row-timeout", arg,
+	if (!optval_duration(arg, &o->row_timeout))
+		optval_bad("--row-timeout", arg,
 			   "a time from 1ms to 1h such as 30s, 5m");
-}
-
-static void
-set_isolate(struct opts *o, const char *arg)
-{
-	o->isolate = true;
-}
-
-static void
-set_no_isolate(struct opts *o, const char *arg)
-{
-	o->isolate = false;
 }
 
 static void set_help(struct opts *o, const char *arg);
 
 static const struct opt_def defs[] = {
-	{"impl", required_argument, FOR_BOTH, set_impl},
-	{"impl-lib", required_argument, FOR_BOTH, set_impl_lib},
-	{"threads", required_argument, FOR_BOTH, set_threads},
-	{"read", required_argument, FOR_BOTH, set_read},
-	{"mix", required_argument, FOR_BOTH, set_mix},
-	{"keys", required_argument, FOR_BOTH, set_keys},
-	{"prefill", required_argument, FOR_BOTH, set_prefill},
-	{"dist", required_argument, FOR_BOTH, set_dist},
-	{"workload", required_argument, FOR_BOTH, set_workload},
-	{"duration", required_argument, FOR_BOTH, set_duration},
-	{"repeat", required_argument, FOR_BOTH, set_repeat},
-	{"seed", required_argument, FOR_BOTH, set_seed},
-	{"pin", no_argument, FOR_BOTH, set_pin},
-	{"no-pin", no_argument, FOR_BOTH, set_no_pin},
-	{"latency-sample", required_argument, FOR_BOTH, set_latency},
-	{"quick", no_argument, FOR_BOTH, set_quick},
-	{"format", required_argument, FOR_RUN, set_format},
-	{"out", required_argument, FOR_SWEEP, set_out},
-	{"resume", no_argument, FOR_SWEEP, set_resume},
-	{"no-plot", no_argument, FOR_SWEEP, set_no_plot},
-	{"plot-dir", required_argument, FOR_SWEEP, set_plot_dir},
-	{"ops", required_argument, FOR_BOTH, set_ops},
-	{"settle", no_argument, FOR_BOTH, set_settle},
-	{"sizing", required_argument, FOR_BOTH, set_sizing},
-	{"row-timeout", required_argument, FOR_BOTH, set_row_timeout},
-	{"isolate", no_argument, FOR_BOTH, set_isolate},
-	{"no-isolate", no_argument, FOR_BOTH, set_no_isolate},
-	{"precision", required_argument, FOR_SWEEP, set_precision},
-	{"max-repeat", required_argument, FOR_SWEEP, set_max_repeat},
-	{"interference-limit", required_argument, FOR_BOTH, set_interf_limit},
-	{"remeasure", required_argument, FOR_SWEEP, set_remeasure},
-	{"help", no_argument, FOR_BOTH, set_help},
+	{"impl", required_argument, FOR_BOTH, SET(set_impl)},
+	{"impl-lib", required_argument, FOR_BOTH, SET(set_impl_lib)},
+	{"threads", required_argument, FOR_BOTH, SET(set_threads)},
+	{"read", required_argument, FOR_BOTH, SET(set_read)},
+	{"mix", required_argument, FOR_BOTH, SET(set_mix)},
+	{"keys", required_argument, FOR_BOTH, SET(set_keys)},
+	{"prefill", required_argument, FOR_BOTH, SET(set_prefill)},
+	{"dist", required_argument, FOR_BOTH, SET(set_dist)},
+	{"workload", required_argument, FOR_BOTH, SET(set_workload)},
+	{"duration", required_argument, FOR_BOTH, SET(set_duration)},
+	{"repeat", required_argument, FOR_BOTH, SET(set_repeat)},
+	{"seed", required_argument, FOR_BOTH, SET(set_seed)},
+	{"pin", no_argument, FOR_BOTH, FLAG(pin, true)},
+	{"no-pin", no_argument, FOR_BOTH, FLAG(pin, false)},
+	{"latency-sample", required_argument, FOR_BOTH, SET(set_latency)},
+	{"quick", no_argument, FOR_BOTH, FLAG(quick, true)},
+	{"format", required_argument, FOR_RUN, SET(set_format)},
+	{"out", required_argument, FOR_SWEEP, SET(set_out)},
+	{"resume", no_argument, FOR_SWEEP, FLAG(resume, true)},
+	{"no-plot", no_argument, FOR_SWEEP, FLAG(no_plot, true)},
+	{"plot-dir", required_argument, FOR_SWEEP, SET(set_plot_dir)},
+	{"ops", required_argument, FOR_BOTH, SET(set_ops)},
+	{"settle", no_argument, FOR_BOTH, FLAG(settle, true)},
+	{"sizing", required_argument, FOR_BOTH, SET(set_sizing)},
+	{"row-timeout", required_argument, FOR_BOTH, SET(set_row_timeout)},
+	{"isolate", no_argument, FOR_BOTH, FLAG(isolate, true)},
+	{"no-isolate", no_argument, FOR_BOTH, FLAG(isolate, false)},
+	{"precision", required_argument, FOR_SWEEP, SET(set_precision)},
+	{"max-repeat", required_argument, FOR_SWEEP, SET(set_max_repeat)},
+	{"interference-limit", required_argument, FOR_BOTH,
+	 SET(set_interf_limit)},
+	{"remeasure", required_argument, FOR_SWEEP, SET(set_remeasure)},
+	{"help", no_argument, FOR_BOTH, SET(set_help)},
 };
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))
 
@@ -702,7 +367,7 @@ opt_index(const char *name)
 }
 
 void
-usage(FILE *f)
+opts_usage(FILE *f)
 {
 	fputs("usage:\n"
 	      "  mapbench list                           maps, workloads, "
@@ -800,7 +465,7 @@ usage(FILE *f)
 static void
 set_help(struct opts *o, const char *arg)
 {
-	usage(stdout);
+	opts_usage(stdout);
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "mapbench: writing the help: %s\n",
 			strerror(errno));
@@ -821,8 +486,8 @@ defaults(struct opts *o, const char *cmd, unsigned ncpus)
 
 	for (size_t j = 0; (ops = map_nth(j)) != NULL && o->n_impls < MAX_LIST;
 	     j++)
-		impl_spec_parse(ops->name, &o->impls[o->n_impls++], why,
-				sizeof(why));
+		optval_impl_spec(ops->name, &o->impls[o->n_impls++], why,
+				 sizeof(why));
 	o->prefill_pct = 50;
 	o->dists[0].kind = DIST_UNIFORM;
 	o->n_dists = 1;
@@ -836,16 +501,12 @@ defaults(struct opts *o, const char *cmd, unsigned ncpus)
 	o->interf_limit = INTERF_LIMIT_DEFAULT;
 	/* The environment's default (a shared CI runner: off); checked. */
 	if (getenv("MAPBENCH_INTERFERENCE_LIMIT") &&
-	    getenv("MAPBENCH_INTERFERENCE_LIMIT")[0]) {
-		const char *e = getenv("MAPBENCH_INTERFERENCE_LIMIT");
-
-		if (strcmp(e, "off") == 0)
-			o->interf_limit = 1;
-		else if (!parse_pct(e, 0.1, 99, &o->interf_limit))
-			bad_option("MAPBENCH_INTERFERENCE_LIMIT", e,
-				   "a percentage 0.1..99, or off (the default "
-				   "of --interference-limit)");
-	}
+	    getenv("MAPBENCH_INTERFERENCE_LIMIT")[0])
+		o->interf_limit = optval_pct_or_off(
+			"MAPBENCH_INTERFERENCE_LIMIT",
+			getenv("MAPBENCH_INTERFERENCE_LIMIT"), 0.1, 99, 1,
+			"a percentage 0.1..99, or off (the default of "
+			"--interference-limit)");
 	o->max_attempts = sweep ? 3 : 1;
 	if (sweep) {
 		static const unsigned th[] = {1, 2, 4};
@@ -958,14 +619,14 @@ static void
 check_combinations(struct opts *o)
 {
 	if (o->have_mix && o->given[opt_index("read")])
-		bad_option("--mix", NULL,
+		optval_bad("--mix", NULL,
 			   "cannot be combined with --read (a mix replaces "
 			   "the read ratio)");
 	if (o->n_workloads &&
 	    (o->given[opt_index("read")] || o->have_mix ||
 	     o->given[opt_index("keys")] || o->given[opt_index("dist")] ||
 	     o->given[opt_index("prefill")]))
-		bad_option("--workload", NULL,
+		optval_bad("--workload", NULL,
 			   "Go's workloads fix their own keys and mix; drop "
 			   "--read, --mix, --keys, --dist and --prefill");
 	for (int i = 0; i < o->n_dists; i++)
@@ -973,7 +634,7 @@ check_combinations(struct opts *o)
 			for (int k = 0; k < WL_NOPS; k++)
 				if (k != WL_LOAD && k != WL_STORE &&
 				    k != WL_DELETE && o->mix.w[k] > 0)
-					bad_option("--dist", "churn",
+					optval_bad("--dist", "churn",
 						   "churn with a mix of load,"
 						   " store and delete only");
 }
@@ -994,7 +655,7 @@ finish_repeats(struct opts *o)
 		o->precision = 0;
 	if (o->precision <= 0) {
 		if (max && !prec)
-			bad_option("--max-repeat", NULL,
+			optval_bad("--max-repeat", NULL,
 				   "only with --precision (--repeat N alone "
 				   "runs exactly N repetitions)");
 		o->max_repeat = o->repeat;
@@ -1005,7 +666,7 @@ finish_repeats(struct opts *o)
 			o->max_repeat = o->repeat;
 		else {
 			snprintf(buf, sizeof(buf), "%u", o->max_repeat);
-			bad_option("--max-repeat", buf,
+			optval_bad("--max-repeat", buf,
 				   "at least --repeat (the minimum number of "
 				   "repetitions)");
 		}
@@ -1013,14 +674,14 @@ finish_repeats(struct opts *o)
 }
 
 void
-parse_opts(int argc, char **argv, struct opts *o, const char *cmd,
+opts_parse(int argc, char **argv, struct opts *o, const char *cmd,
 	   unsigned ncpus)
 {
 	struct option lo[NDEFS + 1];
 	enum opt_where here = strcmp(cmd, "sweep") == 0 ? FOR_SWEEP : FOR_RUN;
 	int c;
 
-	load_impl_libs(argc, argv);
+	optval_load_libs(argc, argv);
 	defaults(o, cmd, ncpus);
 	for (size_t i = 0; i < NDEFS; i++)
 		lo[i] = (struct option){defs[i].name, defs[i].has_arg, NULL,
@@ -1046,7 +707,10 @@ parse_opts(int argc, char **argv, struct opts *o, const char *cmd,
 			exit(2);
 		}
 		o->given[c - OPT_BASE] = true;
-		d->set(o, optarg);
+		if (d->set)
+			d->set(o, optarg);
+		else
+			*(bool *)((char *)o + d->flag) = d->flag_value;
 	}
 	if (optind < argc) {
 		fprintf(stderr,

@@ -2,7 +2,7 @@
  * Command-line options of `mapbench run` and `mapbench sweep`: parsed and
  * validated before anything runs (a bad value is one line naming the
  * option and what it accepts, and exit status 2), then expanded into the
- * grid (grid.h).
+ * grid (grid.h).  The values are parsed by optval.h's functions.
  */
 #ifndef MAPBENCH_OPTS_H
 #define MAPBENCH_OPTS_H
@@ -63,28 +63,12 @@ struct opts {
 };
 
 /*
- * Parse argv (argv[0] is the subcommand) into *o; exits 2 on bad input,
- * 0 after --help.
+ * Parse argv (argv[0] is the subcommand) into *o (options.c); exits 2 on
+ * bad input, 0 after --help.
  */
-void parse_opts(int argc, char **argv, struct opts *o, const char *cmd,
+void opts_parse(int argc, char **argv, struct opts *o, const char *cmd,
 		unsigned ncpus);
-void usage(FILE *f);
-_Noreturn void bad_option(const char *opt, const char *val,
-			  const char *accepted);
-/*
- * Resolve "name" or "name:param" to a map, checking that the map accepts
- * the parameter (by creating a small one).  0, or -1 with a message in
- * `why`.
- */
-int impl_spec_parse(const char *s, struct impl_spec *out, char *why,
-		    size_t len);
-/*
- * Load every --impl-lib PATH (or --impl-lib=PATH) of argv before anything
- * resolves map names; a bad library is one line and exit 2.
- */
-void load_impl_libs(int argc, char **argv);
-/* A decimal integer in [lo, hi], optionally with a k/M/G (x1000) suffix. */
-bool parse_u64(const char *s, uint64_t lo, uint64_t hi, bool suffix,
-	       uint64_t *out);
+/* mapbench's usage: every command and run's and sweep's options. */
+void opts_usage(FILE *f);
 
 #endif /* MAPBENCH_OPTS_H */

@@ -15,9 +15,7 @@
 #include "config.h"
 #include "result.h"
 #include "schema.h"
-
-/* The longest cell, as text (a timeline of TL_POINTS points fits). */
-#define SCHEMA_CELL_MAX 4096
+#include "schema_get.h"
 
 /*
  * The map counter columns (own_NAME) of the grid's maps: the union of

@@ -18,6 +18,7 @@
 #include <jemalloc/jemalloc.h>
 #endif
 
+#include "fsutil.h"
 #include "gitinfo.h"
 #include "plugin.h"
 #include "procmem.h"
@@ -125,7 +126,7 @@ plugins_json(void)
 }
 
 json_t *
-grid_identity(const struct config *grid, size_t n)
+sysinfo_grid_identity(const struct config *grid, size_t n)
 {
 	json_t *j = json_object(), *cols = schema_grid_json(grid, n);
 
@@ -136,49 +137,14 @@ grid_identity(const struct config *grid, size_t n)
 	return j;
 }
 
-int
-sysinfo_write_meta(const char *path, const struct opts *o,
-		   const struct config *grid, size_t n, int argc, char **argv,
-		   bool resumed, unsigned ncpus)
+/* meta.json's "machine": where the sweep ran. */
+static json_t *
+machine_json(unsigned ncpus)
 {
-	char buf[1024], tmp[4096], date[64];
+	char buf[1024];
 	struct utsname u;
-	time_t now = time(NULL);
-	json_t *meta = NULL, *j, *cmd;
-	int err;
+	json_t *j = json_object();
 
-	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S%z", localtime(&now));
-	cmd = string_list(argv, (size_t)argc);
-	if (resumed) {
-		meta = json_load_file(path, 0, NULL);
-		if (meta && json_is_object(meta)) {
-			json_t *r = json_object_get(meta, "resumed");
-
-			if (!json_is_array(r)) {
-				r = json_array();
-				json_object_set_new(meta, "resumed", r);
-			}
-			j = json_object();
-			json_object_set_new(j, "date", json_string(date));
-			json_object_set_new(j, "command_line", cmd);
-			json_array_append_new(r, j);
-			goto write;
-		}
-		json_decref(meta);
-	}
-	meta = json_object();
-	json_object_set_new(meta, "tool", json_string("mapbench"));
-	json_object_set_new(meta, "schema", json_integer(SCHEMA_VERSION));
-	json_object_set_new(meta, "date", json_string(date));
-	json_object_set_new(meta, "command_line", cmd);
-	/* As a string: a JSON number would round a 64-bit seed. */
-	json_object_set_new(meta, "seed", u64_string(o->seed));
-	json_object_set_new(meta, "grid", grid_identity(grid, n));
-	json_object_set_new(meta, "counters", schema_counters_json(grid, n));
-	json_object_set_new(meta, "plugins", plugins_json());
-	json_object_set_new(meta, "quick", json_boolean(o->quick));
-
-	j = json_object();
 	cpu_model(buf, sizeof(buf));
 	json_object_set_new(j, "cpu_model", json_string(buf));
 	json_object_set_new(j, "cpus_online",
@@ -192,9 +158,15 @@ sysinfo_write_meta(const char *path, const struct opts *o,
 	json_object_set_new(j, "mem_available_bytes",
 			    u64_string(procmem_available()));
 	json_object_set_new(j, "membarrier", membarrier_status());
-	json_object_set_new(meta, "machine", j);
+	return j;
+}
 
-	j = json_object();
+/* meta.json's "build": what was built, captured when it was built. */
+static json_t *
+build_json(void)
+{
+	json_t *j = json_object();
+
 	json_object_set_new(j, "compiler", json_string(__VERSION__));
 	json_object_set_new(j, "build_type", json_string(MAPBENCH_BUILD_TYPE));
 	json_object_set_new(j, "cflags", json_string(MAPBENCH_CFLAGS));
@@ -229,26 +201,28 @@ sysinfo_write_meta(const char *path, const struct opts *o,
 		json_object_set_new(j, "git_dirty", json_false());
 	else
 		json_object_set_new(j, "git_dirty", json_string("unknown"));
-	json_object_set_new(meta, "build", j);
+	return j;
+}
 
-write:
+/*
+ * Write `meta` (a reference taken) to `path` through a new temporary
+ * file renamed over it: 0 or -errno, the temporary file removed.
+ */
+static int
+write_json_file(const char *path, json_t *meta)
+{
+	char tmp[4096];
+	int err, fd;
+
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	/* A new file: never through a link planted as meta.json.tmp. */
-	unlink(tmp);
-	{
-		int fd = open(tmp,
-			      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-				      O_CLOEXEC,
-			      0644);
-
-		errno = 0;
-		err = fd < 0 ? -1
-			     : json_dumpfd(meta, fd,
-					   JSON_INDENT(2) |
-						   JSON_PRESERVE_ORDER);
-		if (fd >= 0 && (close(fd) || err))
-			err = -1;
-	}
+	fd = fs_create_new(tmp);
+	errno = 0;
+	err = fd < 0 ? -1
+		     : json_dumpfd(meta, fd,
+				   JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	if (fd >= 0 && (close(fd) || err))
+		err = -1;
 	json_decref(meta);
 	if (err) {
 		err = errno ? -errno : -EIO;
@@ -261,4 +235,49 @@ write:
 		return err;
 	}
 	return 0;
+}
+
+int
+sysinfo_write_meta(const char *path, const struct opts *o,
+		   const struct config *grid, size_t n, int argc, char **argv,
+		   bool resumed, unsigned ncpus)
+{
+	char date[64];
+	time_t now = time(NULL);
+	json_t *meta = NULL, *j, *cmd;
+
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S%z", localtime(&now));
+	cmd = string_list(argv, (size_t)argc);
+	if (resumed) {
+		meta = json_load_file(path, 0, NULL);
+		if (meta && json_is_object(meta)) {
+			json_t *r = json_object_get(meta, "resumed");
+
+			if (!json_is_array(r)) {
+				r = json_array();
+				json_object_set_new(meta, "resumed", r);
+			}
+			j = json_object();
+			json_object_set_new(j, "date", json_string(date));
+			json_object_set_new(j, "command_line", cmd);
+			json_array_append_new(r, j);
+			return write_json_file(path, meta);
+		}
+		json_decref(meta);
+	}
+	meta = json_object();
+	json_object_set_new(meta, "tool", json_string("mapbench"));
+	json_object_set_new(meta, "schema", json_integer(SCHEMA_VERSION));
+	json_object_set_new(meta, "date", json_string(date));
+	json_object_set_new(meta, "command_line", cmd);
+	/* As a string: a JSON number would round a 64-bit seed. */
+	json_object_set_new(meta, "seed", u64_string(o->seed));
+	json_object_set_new(meta, "grid", sysinfo_grid_identity(grid, n));
+	json_object_set_new(meta, "counters", schema_counters_json(grid, n));
+	json_object_set_new(meta, "plugins", plugins_json());
+	json_object_set_new(meta, "quick", json_boolean(o->quick));
+
+	json_object_set_new(meta, "machine", machine_json(ncpus));
+	json_object_set_new(meta, "build", build_json());
+	return write_json_file(path, meta);
 }

@@ -19,7 +19,7 @@
  * libraries, as JSON.  Two sweeps with equal identities may share a
  * directory.
  */
-json_t *grid_identity(const struct config *grid, size_t n);
+json_t *sysinfo_grid_identity(const struct config *grid, size_t n);
 
 /*
  * Write meta.json atomically (a temporary file renamed over it).  On a

@@ -1,13 +1,15 @@
-/* Small file-system and process helpers (fsutil.h). */
+/*
+ * Small file-system helpers (fsutil.h): directories made and checked,
+ * whole writes, files created afresh, and text made safe to print or to
+ * paste into a shell.  Errors are returned (0 or -errno, or -1 with a
+ * message in the caller's buffer); nothing here prints an error or exits.
+ */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
-#include <signal.h>
-#include <sys/prctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,7 +18,7 @@
 #include "fsutil.h"
 
 int
-mkdir_p(const char *path)
+fs_mkdir_p(const char *path)
 {
 	size_t len = strlen(path);
 	char *buf = malloc(len + 1);
@@ -40,7 +42,7 @@ mkdir_p(const char *path)
 }
 
 int
-write_all(int fd, const void *buf, size_t len)
+fs_write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
 
@@ -59,7 +61,7 @@ write_all(int fd, const void *buf, size_t len)
 }
 
 int
-dir_check_real(const char *path, char *why, size_t len)
+fs_dir_check_real(const char *path, char *why, size_t len)
 {
 	struct stat st;
 	struct dirent *e;
@@ -102,7 +104,7 @@ dir_check_real(const char *path, char *why, size_t len)
 }
 
 const char *
-printable(const char *s, char *buf, size_t len)
+fs_printable(const char *s, char *buf, size_t len)
 {
 	size_t i = 0;
 
@@ -115,7 +117,7 @@ printable(const char *s, char *buf, size_t len)
 }
 
 void
-print_shell_word(FILE *f, const char *s)
+fs_print_shell_word(FILE *f, const char *s)
 {
 	if (*s &&
 	    strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -132,63 +134,11 @@ print_shell_word(FILE *f, const char *s)
 	fputc('\'', f);
 }
 
-void
-proc_die_with_parent(pid_t parent)
+int
+fs_create_new(const char *path)
 {
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
-		_exit(1);
-}
-
-static const char *volatile guard_what;
-
-static void
-guard_atexit(void)
-{
-	const char *what = guard_what;
-
-	if (what == NULL)
-		return;
-	fflush(stdout);
-	fprintf(stderr,
-		"mapbench: %s called exit() and ended the process before "
-		"it returned; counted as a failure (exit status 1)\n",
-		what);
-	_exit(1);
-}
-
-void
-proc_guard(const char *what)
-{
-	static int installed;
-
-	if (!installed && what)
-		installed = atexit(guard_atexit) == 0;
-	guard_what = what;
-}
-
-bool
-parse_decimal(const char *s, double *out)
-{
-	size_t n = strspn(s, "0123456789.");
-	char *end;
-	double v;
-
-	/* Digits and '.', then at most an exponent: e, a sign, digits. */
-	if (n == 0)
-		return false;
-	if (s[n] == 'e' || s[n] == 'E') {
-		size_t e = n + 1 + (s[n + 1] == '+' || s[n + 1] == '-');
-		size_t d = strspn(s + e, "0123456789");
-
-		if (d == 0 || s[e + d] != '\0')
-			return false;
-	} else if (s[n] != '\0') {
-		return false;
-	}
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || *end || errno || !isfinite(v))
-		return false;
-	*out = v;
-	return true;
+	/* Never through a link planted at `path`: remove it, then O_EXCL. */
+	unlink(path);
+	return open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		    0644);
 }

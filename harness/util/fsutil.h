@@ -1,21 +1,23 @@
-/* Small file-system helpers shared by the subcommands. */
+/*
+ * Small file-system and text helpers shared by the subcommands (prefix
+ * fs_).  They return 0 or -errno (or -1 with a message in `why`); none
+ * prints an error or exits.
+ */
 #ifndef MAPBENCH_FSUTIL_H
 #define MAPBENCH_FSUTIL_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
-#include <sys/types.h>
 
 /* mkdir -p; 0 or -errno. */
-int mkdir_p(const char *path);
+int fs_mkdir_p(const char *path);
 /* write(2) all of buf; 0 or -errno. */
-int write_all(int fd, const void *buf, size_t len);
+int fs_write_all(int fd, const void *buf, size_t len);
 /*
  * Print `s` to f so that a POSIX shell reads it back as one word:
  * unchanged when it is made of safe characters, else in single quotes.
  */
-void print_shell_word(FILE *f, const char *s);
+void fs_print_shell_word(FILE *f, const char *s);
 
 /*
  * A directory mapbench writes into (a sweep's plots/): 0 when `path` is
@@ -23,37 +25,21 @@ void print_shell_word(FILE *f, const char *s);
  * `why` saying which link or what it is.  A planted link could make
  * plot or gnuplot write outside the sweep directory.
  */
-int dir_check_real(const char *path, char *why, size_t len);
-
-/*
- * A decimal number as the options document it: digits, at most one '.',
- * an optional exponent (1e3); no sign, no hex (0x10), inf, nan or blank.
- * false when `s` is not one or is out of double's range.
- */
-bool parse_decimal(const char *s, double *out);
+int fs_dir_check_real(const char *path, char *why, size_t len);
 
 /*
  * A plugin's text (summary, help) made printable: a copy in buf (at most
  * len bytes) with every control character (newline, ESC, ...) shown as
  * '?', so that a plugin cannot move the cursor or forge output lines.
  */
-const char *printable(const char *s, char *buf, size_t len);
+const char *fs_printable(const char *s, char *buf, size_t len);
 
 /*
- * Process helpers.
- *
- * proc_die_with_parent: called by a child right after fork(); the child
- * gets SIGKILL when `parent` ends (PR_SET_PDEATHSIG), and _exits at once
- * if the parent already ended before the call (getppid() differs).
+ * Create `path` afresh for writing (mode 0644): an existing file or a
+ * link planted there is removed first, and the open refuses to follow a
+ * link (O_EXCL, O_NOFOLLOW), so nothing is written through one.  The
+ * descriptor, or -1 with errno set.
  */
-void proc_die_with_parent(pid_t parent);
-/*
- * proc_guard(what): while `what` (a string that outlives the guard, e.g.
- * "chainmap: create()") is set, an exit() called by the map's code is
- * reported on stderr ("mapbench: WHAT called exit() ...") and the
- * process ends with status 1 instead, so a map cannot
- * end mapbench with status 0 and no word.  proc_guard(NULL) clears it.
- */
-void proc_guard(const char *what);
+int fs_create_new(const char *path);
 
 #endif /* MAPBENCH_FSUTIL_H */
