@@ -712,7 +712,7 @@ reuse_under_reader(void **state)
 	/*
 	 * 1. The reader matches b's key, then b is deleted (its slot takes
 	 * the chain's vacant key) and c inserted into that slot; the reader
-	 * loads c's value: the key re-read must reject it.
+	 * loads c's value: the epoch, bumped by c's insert, must reject it.
 	 */
 	r = (struct rur){.m = m, .key = b, .pause_mask = 1u << 1};
 	tr = rur_start(&r);
@@ -725,8 +725,8 @@ reuse_under_reader(void **state)
 
 	/*
 	 * 2. The reader matches b, the slot becomes c's, the reader loads
-	 * c's value, the slot becomes b's again, the reader re-reads the key
-	 * b: only the epoch tells that the value is c's.
+	 * c's value, the slot becomes b's again: only the epoch tells that
+	 * the value is c's.
 	 */
 	o->del(m, c);
 	assert_int_equal(o->store(m, b, KEYVAL(b, 2)), 0);

@@ -84,21 +84,26 @@
  * key, which no lookup in the chain compares equal, without a bump.  A lookup
  * of K, per bucket:
  *
- *   e = epoch (acquire); for each slot: key == K?  v = val (acquire);
- *   v != NULL?  key == K again (acquire)?  epoch == e?  return v.
+ *   e = epoch (acquire); for each slot: key == K (acquire)?
+ *   v = val (acquire); v != NULL?  epoch == e?  return v.
  *
  * If the epoch moved, the lookup starts again from the root bucket.  Why
- * this returns only K's own values: v was stored by some writer W under
- * the key the slot held then (W's key store happened before W's value
- * store, which our acquire load read), so the second key load reads W's
- * key or a later one.  A later vacant key (a delete's) fails the
- * comparison; a later key K was stored by a reuse R after W, and
- * R bumped the epoch before its key store, which our second key load
- * read with acquire: the bump is visible to our second epoch load.  And our
- * first epoch load cannot have seen R's bump already: R reused the slot after a
- * delete D of W's key, so had we seen the bump (acquire), D's NULL would have
- * happened before our value load, which could not then read W's value.  So an
- * unchanged epoch means the key we read second is W's: v is K's.  A lookup that
+ * this returns only K's own values.  Call a life of a slot what lies
+ * between an insert into it and the delete that empties it.  Our key load
+ * read the key K stored by the insert I of some life L; v was stored in
+ * some life L' (by its insert or an in-place update).  L' is not older
+ * than L: I's release key store followed, under the chain lock, the delete
+ * that ended every older life, so after our acquire key load our value
+ * load reads that delete's NULL or a later store.  If L' is L, v is K's.
+ * If L' is younger, its insert I' bumped the epoch before storing its key,
+ * and v was stored after that: our acquire value load makes the bump
+ * visible to our second epoch load.  Our first epoch load did not see it:
+ * had it (acquire), the delete that ended L, which stored the vacant key
+ * before I' took the lock, would have happened before our key load, which
+ * could not then read L's key.  So an unchanged epoch means L' is L: v is
+ * K's.  (The design this replaced kept deleted keys in their slots and
+ * re-read the key after the value; with vacant keys the acquire key load
+ * does that work.) A lookup that
  * finds no live slot of K reports it absent without checking epochs: a key
  * present for the whole lookup stays in its slot with a non-NULL value,
  * whatever is stored into it or reused around it, so only a key that was absent
@@ -187,9 +192,10 @@
  *   - word, epoch bits: the acquire load at the start of each bucket
  *     pairs with clht_bump's release store (and with the release unlock
  *     stores that follow a bump).
- *   - key[i]: the acquire load that re-reads the key in clht_lookup
- *     pairs with the release store of a new key in clht_slot_fill, so
- *     the bump before that store is visible to the second epoch load.
+ *   - key[i]: clht_lookup's acquire load of the key pairs with the
+ *     release store of a key in clht_slot_fill, so the delete that
+ *     emptied the slot before (and the bump) happened before the value
+ *     load.
  *     (Release and acquire rather than a pair of fences: free on x86,
  *     and visible to ThreadSanitizer, which does not model fences.)
  *   - word, lock bit: the acquire `fetch_or` of clht_lock pairs with the
@@ -563,8 +569,14 @@ retry:
 		for (unsigned i = 0; i < CLHT_SLOTS; i++) {
 			void *v;
 
+			/*
+			 * Acquire: pairs with clht_slot_fill's release store
+			 * of the key, which follows its epoch bump and the
+			 * delete that emptied the slot before: the value load
+			 * below cannot read an older life of the slot.
+			 */
 			if (atomic_load_explicit(&b->key[i],
-						 memory_order_relaxed) != key)
+						 memory_order_acquire) != key)
 				continue;
 			CLHT_RACE_WINDOW(1);
 			/*
@@ -577,13 +589,6 @@ retry:
 			if (v == NULL)
 				continue;
 			CLHT_RACE_WINDOW(2);
-			/*
-			 * Acquire: pairs with clht_slot_fill's release store
-			 * of a new key, which follows its epoch bump.
-			 */
-			if (atomic_load_explicit(&b->key[i],
-						 memory_order_acquire) != key)
-				continue;
 			if (clht_epoch(atomic_load_explicit(
 				    &b->word, memory_order_relaxed)) != e)
 				goto retry; /* a key of b changed: again */
@@ -665,7 +670,7 @@ clht_slot_fill(struct clht_bucket *b, unsigned i, uint64_t key, void *v)
 {
 	clht_bump(b);
 	CLHT_RACE_WINDOW(3);
-	/* Release: the bump before the key (clht_lookup's re-read). */
+	/* Release: the bump (and the delete before it) before the key. */
 	atomic_store_explicit(&b->key[i], key, memory_order_release);
 	CLHT_RACE_WINDOW(4);
 	/* Release: the key before the value that makes the slot live. */
