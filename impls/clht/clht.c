@@ -986,15 +986,6 @@ clht_swap(struct map *m, uint64_t key, void *value, void **previous)
 	if (value == NULL)
 		return -EINVAL;
 	map_rcu_read_lock();
-	prev = clht_lookup(
-		atomic_load_explicit(&m->table, memory_order_acquire), key,
-		map_hash64(key));
-	if (prev == value) {
-		map_rcu_read_unlock();
-		if (previous)
-			*previous = prev;
-		return 1;
-	}
 	ret = clht_put(m, key, value, false, &prev);
 	map_rcu_read_unlock();
 	if (previous != NULL)
