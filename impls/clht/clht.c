@@ -611,8 +611,8 @@ struct clht_pos {
 };
 
 /*
- * Find `key` in the chain of `root`, whose lock we hold.  The empty slot
- * offered is the one still holding `key` if any, else the first one.
+ * Find `key` in the chain of `root`, whose lock we hold, and the first
+ * empty slot of the chain.
  */
 static void
 clht_find_locked(struct clht_bucket *root, uint64_t key, struct clht_pos *p)
