@@ -651,7 +651,6 @@ struct rur {
 	struct map *m;
 	uint64_t key;
 	unsigned pause_mask;
-	bool store; /* store key -> KEYVAL(key, 1), else load it */
 	bool found;
 	void *v;
 	sem_t resume;
@@ -665,11 +664,7 @@ rur_thread(void *arg)
 	map_ops_thread_enter(&clht_race_ops);
 	pause_mask = r->pause_mask;
 	resumed = &r->resume;
-	if (r->store)
-		r->found = clht_race_ops.store(r->m, r->key,
-					       KEYVAL(r->key, 1)) == 0;
-	else
-		r->found = clht_race_ops.load(r->m, r->key, &r->v);
+	r->found = clht_race_ops.load(r->m, r->key, &r->v);
 	map_ops_thread_exit(&clht_race_ops);
 	return NULL;
 }
@@ -697,8 +692,8 @@ reuse_under_reader(void **state)
 {
 	const struct map_ops *o = &clht_race_ops;
 	uint64_t k = 0, a, b, c, d;
-	struct rur w, r;
-	pthread_t tw, tr;
+	struct rur r;
+	pthread_t tr;
 	struct map *m;
 	void *v;
 
@@ -715,28 +710,23 @@ reuse_under_reader(void **state)
 	assert_int_equal(o->store(m, d, KEYVAL(d, 0)), 0);
 
 	/*
-	 * 1. The reader loads b's epoch after an insert of c bumped it but
-	 * b's old key before c's key store (the writer stops between the
-	 * two), then c's value: the key re-read must reject it.
+	 * 1. The reader matches b's key, then b is deleted (its slot takes
+	 * the chain's vacant key) and c inserted into that slot; the reader
+	 * loads c's value: the epoch, bumped by c's insert, must reject it.
 	 */
-	o->del(m, b);
-	w = (struct rur){.m = m, .key = c, .pause_mask = 1u << 3, .store = 1};
-	tw = rur_start(&w);
-	rur_stopped(); /* bumped, c's key not stored */
 	r = (struct rur){.m = m, .key = b, .pause_mask = 1u << 1};
 	tr = rur_start(&r);
-	rur_stopped(); /* the reader matched b's stale key */
-	sem_post(&w.resume);
-	pthread_join(tw, NULL); /* c is in, in b's old slot */
+	rur_stopped(); /* the reader matched b's key */
+	o->del(m, b);
+	assert_int_equal(o->store(m, c, KEYVAL(c, 1)), 0); /* b's old slot */
 	sem_post(&r.resume);
 	pthread_join(tr, NULL);
-	assert_true(w.found);
 	assert_false(r.found); /* not c's value */
 
 	/*
 	 * 2. The reader matches b, the slot becomes c's, the reader loads
-	 * c's value, the slot becomes b's again, the reader re-reads the key
-	 * b: only the epoch tells that the value is c's.
+	 * c's value, the slot becomes b's again: only the epoch tells that
+	 * the value is c's.
 	 */
 	o->del(m, c);
 	assert_int_equal(o->store(m, b, KEYVAL(b, 2)), 0);
@@ -779,6 +769,57 @@ reuse_under_reader(void **state)
 	sem_destroy(&paused);
 }
 
+/*
+ * vacant_keys: an empty slot holds its chain's vacant key, a key that
+ * hashes to a chain of the other parity, so no lookup in the chain stops
+ * at it; the vacant keys themselves are ordinary keys.
+ */
+static void
+vacant_keys(void **state)
+{
+	const struct map_ops *o = &clht_race_ops;
+	struct clht_table *t;
+	struct map *m;
+	unsigned empty = 0;
+	void *v;
+
+	(void)state;
+	assert_int_equal(map_hash64(CLHT_VACANT_EVEN) & 1, 1);
+	assert_int_equal(map_hash64(CLHT_VACANT_ODD) & 1, 0);
+	map_ops_thread_enter(o);
+	m = o->create(0); /* 32 chains */
+	for (uint64_t k = 0; k < 40; k++)
+		assert_int_equal(o->store(m, k, INTVAL(k)), 0);
+	for (uint64_t k = 0; k < 40; k += 2)
+		o->del(m, k);
+	t = atomic_load_explicit(&m->table, memory_order_acquire);
+	for (size_t i = 0; i <= t->mask; i++)
+		for (struct clht_bucket *b = &t->buckets[i]; b != NULL;
+		     b = atomic_load_explicit(&b->next, memory_order_acquire))
+			for (unsigned j = 0; j < CLHT_SLOTS; j++) {
+				uint64_t key = atomic_load_explicit(
+					&b->key[j], memory_order_relaxed);
+
+				if (atomic_load_explicit(&b->val[j],
+							 memory_order_relaxed))
+					continue;
+				empty++;
+				assert_int_equal(key, clht_vacant(i));
+				assert_int_not_equal(map_hash64(key) & 1,
+						     i & 1);
+			}
+	assert_int_equal(empty, (t->mask + 1) * CLHT_SLOTS - 20);
+	for (uint64_t k = 0; k < 40; k++)
+		assert_int_equal(o->load(m, k, &v), k % 2 == 1);
+	/* 0 and 3 (deleted above) are keys like any other. */
+	assert_int_equal(o->store(m, CLHT_VACANT_ODD, INTVAL(7)), 0);
+	assert_int_equal(o->store(m, CLHT_VACANT_EVEN, INTVAL(8)), 0);
+	assert_true(o->load(m, CLHT_VACANT_ODD, &v) && v == INTVAL(7));
+	assert_true(o->load(m, CLHT_VACANT_EVEN, &v) && v == INTVAL(8));
+	o->destroy(m);
+	map_ops_thread_exit(o);
+}
+
 int
 main(void)
 {
@@ -790,6 +831,7 @@ main(void)
 		cmocka_unit_test(resize_concurrent),
 		cmocka_unit_test(inplace_race),
 		cmocka_unit_test(reuse_under_reader),
+		cmocka_unit_test(vacant_keys),
 	};
 
 	ops = map_find("clht");

@@ -42,9 +42,15 @@
  *     (the contract's values are never NULL), not a zero key.
  *   - The hash is the project's map_hash64, shared by every map (CLHT
  *     indexes by the key's low bits).
- *   - Deleted slots keep their key (a delete stores NULL in the value);
- *     an insert prefers the slot that still holds its own key (no key
- *     changes then) and otherwise takes the first empty slot.
+ *   - An empty slot holds its chain's vacant key, a key whose hash has
+ *     the other parity in bit 0 than the chain's index (0 in odd chains,
+ *     3 in even ones), so that no lookup in that chain matches it: a
+ *     lookup's key comparison alone passes over empty slots, as CLHT's
+ *     does with its reserved key 0.  A delete stores NULL into the value
+ *     and then the vacant key; an insert takes the first empty slot.
+ *     (Keeping the deleted key instead made every later lookup of it
+ *     match the slot, load the NULL value and go on: loads under churn
+ *     ran at 0.6x CLHT's.)
  *   - Memory is reclaimed with urcu-memb instead of CLHT's ssmem: only
  *     tables replaced by a resize or a clear are retired (call_rcu),
  *     never anything per update.  Every operation runs in a read-side
@@ -72,31 +78,39 @@
  * What can go wrong is a slot that changes key under the reader: a delete
  * empties it and a later insert of another key reuses it.  The reader
  * must never return that other key's value.  So every bucket counts in
- * its epoch the key changes of its slots: a writer bumps the epoch
- * before it stores a new key into a slot (the bump, the key and the
- * value, each a release store).  A lookup of K, per bucket:
+ * its epoch the inserts into its slots: an insert bumps the epoch
+ * before it stores its key into a slot (the bump, the key and the
+ * value, each a release store); a delete stores NULL and then the vacant
+ * key, which no lookup in the chain compares equal, without a bump.  A lookup
+ * of K, per bucket:
  *
- *   e = epoch (acquire); for each slot: key == K?  v = val (acquire);
- *   v != NULL?  key == K again (acquire)?  epoch == e?  return v.
+ *   e = epoch (acquire); for each slot: key == K (acquire)?
+ *   v = val (acquire); v != NULL?  epoch == e?  return v.
  *
  * If the epoch moved, the lookup starts again from the root bucket.  Why
- * this returns only K's own values: v was stored by some writer W under
- * the key the slot held then (W's key store happened before W's value
- * store, which our acquire load read), so the second key load reads W's
- * key or a later one.  A later key was stored by a reuse R after W, and
- * R bumped the epoch before its key store, which our second key load
- * read with acquire: the bump is visible to our second epoch load.  And our
- * first epoch load cannot have seen R's bump already: R reused the slot after a
- * delete D of W's key, so had we seen the bump (acquire), D's NULL would have
- * happened before our value load, which could not then read W's value.  So an
- * unchanged epoch means the key we read second is W's: v is K's.  A lookup that
+ * this returns only K's own values.  Call a life of a slot what lies
+ * between an insert into it and the delete that empties it.  Our key load
+ * read the key K stored by the insert I of some life L; v was stored in
+ * some life L' (by its insert or an in-place update).  L' is not older
+ * than L: I's release key store followed, under the chain lock, the delete
+ * that ended every older life, so after our acquire key load our value
+ * load reads that delete's NULL or a later store.  If L' is L, v is K's.
+ * If L' is younger, its insert I' bumped the epoch before storing its key,
+ * and v was stored after that: our acquire value load makes the bump
+ * visible to our second epoch load.  Our first epoch load did not see it:
+ * had it (acquire), the delete that ended L, which stored the vacant key
+ * before I' took the lock, would have happened before our key load, which
+ * could not then read L's key.  So an unchanged epoch means L' is L: v is
+ * K's.  (The design this replaced kept deleted keys in their slots and
+ * re-read the key after the value; with vacant keys the acquire key load
+ * does that work.) A lookup that
  * finds no live slot of K reports it absent without checking epochs: a key
  * present for the whole lookup stays in its slot with a non-NULL value,
  * whatever is stored into it or reused around it, so only a key that was absent
  * at some moment of the lookup can be missed.  The second epoch load retries
- * only after a bump, i.e. after some writer completed a key change:
+ * only after a bump, i.e. after some insert into the bucket:
  * loads stay lock-free (CLHT's get is wait-free; ours retries at most
- * once per key change made under it in that bucket).  The epoch has 63
+ * once per insert made under it in that bucket).  The epoch has 63
  * bits: it does not wrap.
  *
  * Writers and linearisation
@@ -178,9 +192,10 @@
  *   - word, epoch bits: the acquire load at the start of each bucket
  *     pairs with clht_bump's release store (and with the release unlock
  *     stores that follow a bump).
- *   - key[i]: the acquire load that re-reads the key in clht_lookup
- *     pairs with the release store of a new key in clht_slot_fill, so
- *     the bump before that store is visible to the second epoch load.
+ *   - key[i]: clht_lookup's acquire load of the key pairs with the
+ *     release store of a key in clht_slot_fill, so the delete that
+ *     emptied the slot before (and the bump) happened before the value
+ *     load.
  *     (Release and acquire rather than a pair of fences: free on x86,
  *     and visible to ThreadSanitizer, which does not model fences.)
  *   - word, lock bit: the acquire `fetch_or` of clht_lock pairs with the
@@ -229,6 +244,8 @@
 #define CLHT_EPOCH_ONE	   UINT64_C(2) /* the epoch counts in bits 1..63 */
 #define CLHT_LOCK_SPINS	   128	       /* pauses before yielding the CPU */
 #define CLHT_SHRINK_SAMPLE 16	       /* emptied buckets per shrink check */
+#define CLHT_VACANT_EVEN   UINT64_C(3) /* empty slots' key, even chains */
+#define CLHT_VACANT_ODD	   UINT64_C(0) /* empty slots' key, odd chains */
 
 /*
  * Test builds widen the windows between a lookup's loads and between
@@ -436,13 +453,38 @@ clht_reset_stripes(struct map *m, int64_t n, int64_t ovf)
 /* ------------------------------------------------------------------ */
 /* Buckets and tables. */
 
+/*
+ * The key an empty slot of chain `chain` holds: one that no lookup in that
+ * chain can be looking for, since its hash's bit 0 differs from the
+ * chain's (every table has at least two chains), so that a lookup's key
+ * comparison alone passes over empty slots.  map_hash64(0) is even,
+ * map_hash64(3) odd (tests/test_clht.c checks both).
+ */
+static inline uint64_t
+clht_vacant(size_t chain)
+{
+	return (chain & 1) ? CLHT_VACANT_ODD : CLHT_VACANT_EVEN;
+}
+
+/* A zeroed bucket whose slots hold chain's vacant key. */
+static void
+clht_bucket_init(struct clht_bucket *b, size_t chain)
+{
+	uint64_t k = clht_vacant(chain);
+
+	memset(b, 0, sizeof(*b));
+	if (k != 0)
+		for (unsigned i = 0; i < CLHT_SLOTS; i++)
+			atomic_init(&b->key[i], k);
+}
+
 static struct clht_bucket *
-clht_bucket_new(void)
+clht_bucket_new(size_t chain)
 {
 	struct clht_bucket *b = map_aligned_alloc(CLHT_CACHELINE, sizeof(*b));
 
 	if (b != NULL)
-		memset(b, 0, sizeof(*b));
+		clht_bucket_init(b, chain);
 	return b;
 }
 
@@ -460,7 +502,8 @@ clht_table_new(size_t nbuckets)
 		map_free(t);
 		return NULL;
 	}
-	memset(t->buckets, 0, sz);
+	for (size_t i = 0; i < nbuckets; i++)
+		clht_bucket_init(&t->buckets[i], i);
 	t->mask = nbuckets - 1;
 	return t;
 }
@@ -526,8 +569,14 @@ retry:
 		for (unsigned i = 0; i < CLHT_SLOTS; i++) {
 			void *v;
 
+			/*
+			 * Acquire: pairs with clht_slot_fill's release store
+			 * of the key, which follows its epoch bump and the
+			 * delete that emptied the slot before: the value load
+			 * below cannot read an older life of the slot.
+			 */
 			if (atomic_load_explicit(&b->key[i],
-						 memory_order_relaxed) != key)
+						 memory_order_acquire) != key)
 				continue;
 			CLHT_RACE_WINDOW(1);
 			/*
@@ -540,13 +589,6 @@ retry:
 			if (v == NULL)
 				continue;
 			CLHT_RACE_WINDOW(2);
-			/*
-			 * Acquire: pairs with clht_slot_fill's release store
-			 * of a new key, which follows its epoch bump.
-			 */
-			if (atomic_load_explicit(&b->key[i],
-						 memory_order_acquire) != key)
-				continue;
 			if (clht_epoch(atomic_load_explicit(
 				    &b->word, memory_order_relaxed)) != e)
 				goto retry; /* a key of b changed: again */
@@ -565,13 +607,12 @@ struct clht_pos {
 	void *v;		    /* its value */
 	struct clht_bucket *free_b; /* an empty slot for the key, or NULL */
 	unsigned free_i;	    /* that slot */
-	bool free_same;		    /* it still holds the key: no key change */
 	struct clht_bucket *tail;   /* last bucket of the chain */
 };
 
 /*
- * Find `key` in the chain of `root`, whose lock we hold.  The empty slot
- * offered is the one still holding `key` if any, else the first one.
+ * Find `key` in the chain of `root`, whose lock we hold, and the first
+ * empty slot of the chain.
  */
 static void
 clht_find_locked(struct clht_bucket *root, uint64_t key, struct clht_pos *p)
@@ -581,7 +622,6 @@ clht_find_locked(struct clht_bucket *root, uint64_t key, struct clht_pos *p)
 	p->b = NULL;
 	p->v = NULL;
 	p->free_b = NULL;
-	p->free_same = false;
 	for (;;) {
 		for (unsigned i = 0; i < CLHT_SLOTS; i++) {
 			void *v = atomic_load_explicit(&b->val[i],
@@ -597,11 +637,9 @@ clht_find_locked(struct clht_bucket *root, uint64_t key, struct clht_pos *p)
 					p->v = v;
 					return;
 				}
-			} else if (p->free_b == NULL ||
-				   (same && !p->free_same)) {
+			} else if (p->free_b == NULL) {
 				p->free_b = b;
 				p->free_i = i;
-				p->free_same = same;
 			}
 		}
 		p->tail = b;
@@ -628,18 +666,28 @@ clht_slot_set(struct clht_bucket *b, unsigned i, void *v)
 
 /* Make the empty slot i of b hold key -> v, under the lock. */
 static inline void
-clht_slot_fill(struct clht_bucket *b, unsigned i, uint64_t key, void *v,
-	       bool same_key)
+clht_slot_fill(struct clht_bucket *b, unsigned i, uint64_t key, void *v)
 {
-	if (!same_key) {
-		clht_bump(b);
-		CLHT_RACE_WINDOW(3);
-		/* Release: the bump before the key (clht_lookup's re-read). */
-		atomic_store_explicit(&b->key[i], key, memory_order_release);
-		CLHT_RACE_WINDOW(4);
-	}
+	clht_bump(b);
+	CLHT_RACE_WINDOW(3);
+	/* Release: the bump (and the delete before it) before the key. */
+	atomic_store_explicit(&b->key[i], key, memory_order_release);
+	CLHT_RACE_WINDOW(4);
 	/* Release: the key before the value that makes the slot live. */
 	clht_slot_set(b, i, v);
+}
+
+/*
+ * Empty slot i of b, a bucket of chain `chain`, under the lock: the value
+ * first (the store that linearises the delete), then the vacant key, which
+ * no lookup in this chain matches (no bump: see "Readers").
+ */
+static inline void
+clht_slot_clear(struct clht_bucket *b, unsigned i, size_t chain)
+{
+	clht_slot_set(b, i, NULL);
+	atomic_store_explicit(&b->key[i], clht_vacant(chain),
+			      memory_order_relaxed);
 }
 
 /* True if no slot of b is live (under the lock, or as a hint). */
@@ -659,7 +707,8 @@ clht_bucket_empty(struct clht_bucket *b)
 static int
 clht_copy_pair(struct clht_table *nt, uint64_t key, void *v, int64_t *ovf)
 {
-	struct clht_bucket *b = &nt->buckets[map_hash64(key) & nt->mask], *last;
+	size_t chain = map_hash64(key) & nt->mask;
+	struct clht_bucket *b = &nt->buckets[chain], *last;
 
 	do {
 		for (unsigned i = 0; i < CLHT_SLOTS; i++) {
@@ -675,7 +724,7 @@ clht_copy_pair(struct clht_table *nt, uint64_t key, void *v, int64_t *ovf)
 		last = b;
 		b = atomic_load_explicit(&b->next, memory_order_relaxed);
 	} while (b != NULL);
-	b = clht_bucket_new();
+	b = clht_bucket_new(chain);
 	if (b == NULL)
 		return -ENOMEM;
 	atomic_store_explicit(&b->key[0], key, memory_order_relaxed);
@@ -896,8 +945,7 @@ clht_put(struct map *m, uint64_t key, void *value, bool only_if_absent,
 		}
 		*prev = NULL;
 		if (p.free_b != NULL) {
-			clht_slot_fill(p.free_b, p.free_i, key, value,
-				       p.free_same);
+			clht_slot_fill(p.free_b, p.free_i, key, value);
 			clht_count(&clht_stripe(m)->size, 1);
 			clht_unlock(&root->word);
 			return 0;
@@ -910,7 +958,7 @@ clht_put(struct map *m, uint64_t key, void *value, bool only_if_absent,
 				grow_failed = true;
 			continue;
 		}
-		nb = clht_bucket_new();
+		nb = clht_bucket_new((size_t)(root - t->buckets));
 		if (nb == NULL) {
 			clht_unlock(&root->word);
 			return -ENOMEM;
@@ -1004,7 +1052,7 @@ clht_remove(struct map *m, uint64_t key, bool match, void *old)
 		clht_unlock(&root->word);
 		return NULL;
 	}
-	clht_slot_set(p.b, p.i, NULL);
+	clht_slot_clear(p.b, p.i, (size_t)(root - t->buckets));
 	emptied = clht_bucket_empty(p.b);
 	clht_count(&clht_stripe(m)->size, -1);
 	clht_unlock(&root->word);
@@ -1182,7 +1230,7 @@ clht_clear_in_place(struct map *m, struct clht_table *t)
 					    &b->val[j], memory_order_relaxed) ==
 				    NULL)
 					continue;
-				clht_slot_set(b, j, NULL);
+				clht_slot_clear(b, j, i);
 				n++;
 			}
 		}
