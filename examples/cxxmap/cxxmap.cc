@@ -29,6 +29,8 @@
 #undef mapbench_abi_version
 #undef mapbench_maps
 #endif
+/* The glue every C++ adapter shares: bad_alloc, range, vtable (installed). */
+#include <mapbench/map_cxx.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -133,12 +135,10 @@ cxx_store(struct map *m, uint64_t key, void *value)
 		return -EINVAL;
 	shard &s = m->of(key);
 	std::unique_lock<std::shared_mutex> l(s.mu);
-	try {
+	return map_cxx_nomem([&] {
 		s.kv[key] = value;
-	} catch (const std::bad_alloc &) {
-		return -ENOMEM;
-	}
-	return 0;
+		return 0;
+	});
 }
 
 static int
@@ -149,15 +149,13 @@ cxx_load_or_store(struct map *m, uint64_t key, void *value, void **actual)
 		return -EINVAL;
 	shard &s = m->of(key);
 	std::unique_lock<std::shared_mutex> l(s.mu);
-	try {
+	return map_cxx_nomem([&] {
 		auto r = s.kv.try_emplace(key, value);
 
 		if (actual)
 			*actual = r.first->second;
 		return r.second ? 0 : 1;
-	} catch (const std::bad_alloc &) {
-		return -ENOMEM;
-	}
+	});
 }
 
 static bool
@@ -190,7 +188,7 @@ cxx_swap(struct map *m, uint64_t key, void *value, void **previous)
 		return -EINVAL;
 	shard &s = m->of(key);
 	std::unique_lock<std::shared_mutex> l(s.mu);
-	try {
+	return map_cxx_nomem([&] {
 		auto r = s.kv.try_emplace(key, value);
 
 		if (r.second) {
@@ -202,9 +200,7 @@ cxx_swap(struct map *m, uint64_t key, void *value, void **previous)
 			*previous = r.first->second;
 		r.first->second = value;
 		return 1;
-	} catch (const std::bad_alloc &) {
-		return -ENOMEM;
-	}
+	});
 }
 
 static bool
@@ -246,22 +242,19 @@ cxx_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
 {
 	must_be_entered("range");
 	for (auto &s : m->shards) {
-		std::vector<uint64_t> keys;
-
-		try {
+		std::vector<uint64_t> keys = map_cxx_keys([&](auto &out) {
 			std::shared_lock<std::shared_mutex> l(s.mu);
 
-			keys.reserve(s.kv.size());
+			out.reserve(s.kv.size());
 			for (const auto &p : s.kv)
-				keys.push_back(p.first);
-		} catch (const std::bad_alloc &) {
-		}
-		for (uint64_t k : keys) {
-			void *v;
+				out.push_back(p.first);
+		});
+		auto load = [&](uint64_t k, void **v) {
+			return cxx_load(m, k, v);
+		};
 
-			if (cxx_load(m, k, &v) && !fn(k, v, arg))
-				return;
-		}
+		if (!map_cxx_visit(keys, load, fn, arg))
+			return;
 	}
 }
 
@@ -287,16 +280,7 @@ static const struct map_ops cxxmap_ops = {
 	.destroy = cxx_destroy,
 	.thread_enter = cxx_thread_enter,
 	.thread_exit = cxx_thread_exit,
-	.load = cxx_load,
-	.store = cxx_store,
-	.load_or_store = cxx_load_or_store,
-	.load_and_delete = cxx_load_and_delete,
-	.del = cxx_del,
-	.swap = cxx_swap,
-	.compare_and_swap = cxx_compare_and_swap,
-	.compare_and_delete = cxx_compare_and_delete,
-	.range = cxx_range,
-	.clear = cxx_clear,
+	MAP_CXX_CALLS(cxx),
 	.stats = nullptr,
 	.quiesce = nullptr,
 	.counters = nullptr,

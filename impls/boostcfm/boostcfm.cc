@@ -39,6 +39,7 @@
 #include <new>
 #include <vector>
 
+#include "map_cxx.h"
 #include "map.h"
 
 namespace
@@ -90,12 +91,10 @@ boostcfm_store(struct map *m, uint64_t key, void *value)
 {
 	if (value == nullptr)
 		return -EINVAL;
-	try {
+	return map_cxx_nomem([&] {
 		m->t.insert_or_assign(key, value);
-	} catch (const std::bad_alloc &) {
-		return -ENOMEM;
-	}
-	return 0;
+		return 0;
+	});
 }
 
 static int
@@ -196,22 +195,17 @@ static void
 boostcfm_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
 	       void *arg)
 {
-	std::vector<uint64_t> keys;
-
-	try {
-		keys.reserve(m->t.size());
+	std::vector<uint64_t> keys = map_cxx_keys([&](auto &out) {
+		out.reserve(m->t.size());
 		m->t.cvisit_all([&](const cfm::value_type &p) {
-			keys.push_back(p.first);
+			out.push_back(p.first);
 		});
-	} catch (const std::bad_alloc &) {
-		/* Visit what was copied: range has no way to fail. */
-	}
-	for (uint64_t k : keys) {
-		void *v;
+	});
 
-		if (boostcfm_load(m, k, &v) && !fn(k, v, arg))
-			return;
-	}
+	map_cxx_visit(
+		keys,
+		[&](uint64_t k, void **v) { return boostcfm_load(m, k, v); },
+		fn, arg);
 }
 
 static void
@@ -231,16 +225,7 @@ const struct map_ops boostcfm_ops = {
 	.destroy = boostcfm_destroy,
 	.thread_enter = nullptr,
 	.thread_exit = nullptr,
-	.load = boostcfm_load,
-	.store = boostcfm_store,
-	.load_or_store = boostcfm_load_or_store,
-	.load_and_delete = boostcfm_load_and_delete,
-	.del = boostcfm_del,
-	.swap = boostcfm_swap,
-	.compare_and_swap = boostcfm_compare_and_swap,
-	.compare_and_delete = boostcfm_compare_and_delete,
-	.range = boostcfm_range,
-	.clear = boostcfm_clear,
+	MAP_CXX_CALLS(boostcfm),
 	.stats = nullptr,
 	.quiesce = nullptr,
 	.counters = nullptr,

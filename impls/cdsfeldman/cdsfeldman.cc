@@ -62,6 +62,7 @@
 #include <vector>
 
 #include "map.h"
+#include "map_cxx.h"
 
 namespace
 {
@@ -186,13 +187,11 @@ cdsfeldman_store(struct map *m, uint64_t key, void *value)
 {
 	if (value == nullptr)
 		return -EINVAL;
-	try {
+	return map_cxx_nomem([&] {
 		pending_value = value;
 		m->t.update(key, [](fmap::value_type &, fmap::value_type *) {});
-	} catch (const std::bad_alloc &) {
-		return -ENOMEM;
-	}
-	return 0;
+		return 0;
+	});
 }
 
 static int
@@ -302,22 +301,17 @@ static void
 cdsfeldman_range(struct map *m,
 		 bool (*fn)(uint64_t key, void *value, void *arg), void *arg)
 {
-	std::vector<uint64_t> keys;
-
-	try {
+	std::vector<uint64_t> keys = map_cxx_keys([&](auto &out) {
 		for (auto it = m->t.begin(), end = m->t.end(); it != end; ++it)
-			keys.push_back(it->first);
-	} catch (const std::bad_alloc &) {
-		/* Visit what was copied: range has no way to fail. */
-	}
+			out.push_back(it->first);
+	});
+
 	std::sort(keys.begin(), keys.end());
 	keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-	for (uint64_t k : keys) {
-		void *v;
-
-		if (cdsfeldman_load(m, k, &v) && !fn(k, v, arg))
-			return;
-	}
+	map_cxx_visit(
+		keys,
+		[&](uint64_t k, void **v) { return cdsfeldman_load(m, k, v); },
+		fn, arg);
 }
 
 static void
@@ -343,16 +337,7 @@ const struct map_ops cdsfeldman_ops = {
 	.destroy = cdsfeldman_destroy,
 	.thread_enter = cdsfeldman_thread_enter,
 	.thread_exit = cdsfeldman_thread_exit,
-	.load = cdsfeldman_load,
-	.store = cdsfeldman_store,
-	.load_or_store = cdsfeldman_load_or_store,
-	.load_and_delete = cdsfeldman_load_and_delete,
-	.del = cdsfeldman_del,
-	.swap = cdsfeldman_swap,
-	.compare_and_swap = cdsfeldman_compare_and_swap,
-	.compare_and_delete = cdsfeldman_compare_and_delete,
-	.range = cdsfeldman_range,
-	.clear = cdsfeldman_clear,
+	MAP_CXX_CALLS(cdsfeldman),
 	.stats = nullptr,
 	.quiesce = cdsfeldman_quiesce,
 	.counters = nullptr,

@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "map.h"
+#include "map_cxx.h"
 
 namespace
 {
@@ -91,39 +92,46 @@ cuckoo_store(struct map *m, uint64_t key, void *value)
 {
 	if (value == nullptr)
 		return -EINVAL;
-	try {
+	return map_cxx_nomem([&] {
 		m->t.insert_or_assign(key, value);
-	} catch (const std::bad_alloc &) {
-		return -ENOMEM;
-	}
-	return 0;
+		return 0;
+	});
+}
+
+/*
+ * load_or_store and swap: one uprase_fn, which inserts value if key is
+ * absent (0; *out = value, or nullptr for swap: no previous value) or
+ * else runs the functor on the present value under the bucket lock (1;
+ * *out = the value it had, which swap replaces).
+ */
+static int
+cuckoo_upsert(struct map *m, uint64_t key, void *value, bool replace,
+	      void **out)
+{
+	void *had = nullptr;
+	int r;
+
+	if (value == nullptr)
+		return -EINVAL;
+	r = map_cxx_nomem([&] {
+		auto seen = [&](void *&x) {
+			had = x;
+			if (replace)
+				x = value;
+			return false;
+		};
+
+		return m->t.uprase_fn(key, seen, value) ? 0 : 1;
+	});
+	if (r >= 0 && out)
+		*out = r == 1 ? had : replace ? nullptr : value;
+	return r;
 }
 
 static int
 cuckoo_load_or_store(struct map *m, uint64_t key, void *value, void **actual)
 {
-	void *got = nullptr;
-
-	if (value == nullptr)
-		return -EINVAL;
-	try {
-		if (m->t.uprase_fn(
-			    key,
-			    [&](void *&x) {
-				    got = x;
-				    return false;
-			    },
-			    value)) {
-			if (actual)
-				*actual = value;
-			return 0;
-		}
-	} catch (const std::bad_alloc &) {
-		return -ENOMEM;
-	}
-	if (actual)
-		*actual = got;
-	return 1;
+	return cuckoo_upsert(m, key, value, false, actual);
 }
 
 static bool
@@ -150,29 +158,7 @@ cuckoo_del(struct map *m, uint64_t key)
 static int
 cuckoo_swap(struct map *m, uint64_t key, void *value, void **previous)
 {
-	void *prev = nullptr;
-
-	if (value == nullptr)
-		return -EINVAL;
-	try {
-		if (m->t.uprase_fn(
-			    key,
-			    [&](void *&x) {
-				    prev = x;
-				    x = value;
-				    return false;
-			    },
-			    value)) {
-			if (previous)
-				*previous = nullptr;
-			return 0;
-		}
-	} catch (const std::bad_alloc &) {
-		return -ENOMEM;
-	}
-	if (previous)
-		*previous = prev;
-	return 1;
+	return cuckoo_upsert(m, key, value, true, previous);
 }
 
 static bool
@@ -208,23 +194,18 @@ static void
 cuckoo_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
 	     void *arg)
 {
-	std::vector<uint64_t> keys;
-
-	try {
+	std::vector<uint64_t> keys = map_cxx_keys([&](auto &out) {
 		auto lt = m->t.lock_table();
 
-		keys.reserve(lt.size());
+		out.reserve(lt.size());
 		for (const auto &p : lt)
-			keys.push_back(p.first);
-	} catch (const std::bad_alloc &) {
-		/* Visit what was copied: range has no way to fail. */
-	}
-	for (uint64_t k : keys) {
-		void *v;
+			out.push_back(p.first);
+	});
 
-		if (cuckoo_load(m, k, &v) && !fn(k, v, arg))
-			return;
-	}
+	map_cxx_visit(
+		keys,
+		[&](uint64_t k, void **v) { return cuckoo_load(m, k, v); }, fn,
+		arg);
 }
 
 static void
@@ -244,16 +225,7 @@ const struct map_ops cuckoo_ops = {
 	.destroy = cuckoo_destroy,
 	.thread_enter = nullptr,
 	.thread_exit = nullptr,
-	.load = cuckoo_load,
-	.store = cuckoo_store,
-	.load_or_store = cuckoo_load_or_store,
-	.load_and_delete = cuckoo_load_and_delete,
-	.del = cuckoo_del,
-	.swap = cuckoo_swap,
-	.compare_and_swap = cuckoo_compare_and_swap,
-	.compare_and_delete = cuckoo_compare_and_delete,
-	.range = cuckoo_range,
-	.clear = cuckoo_clear,
+	MAP_CXX_CALLS(cuckoo),
 	.stats = nullptr,
 	.quiesce = nullptr,
 	.counters = nullptr,

@@ -48,6 +48,7 @@
 #include <sched.h>
 
 #include "map.h"
+#include "map_cxx.h"
 
 namespace
 {
@@ -311,14 +312,12 @@ tbbhash_store(struct map *m, uint64_t key, void *value)
 {
 	if (value == nullptr)
 		return -EINVAL;
-	try {
+	return map_cxx_nomem([&] {
 		op_guard g(m);
 
 		ON_TABLE(m, t_store, key, value);
-	} catch (const std::bad_alloc &) {
-		return -ENOMEM;
-	}
-	return 0;
+		return 0;
+	});
 }
 
 static int
@@ -326,13 +325,11 @@ tbbhash_load_or_store(struct map *m, uint64_t key, void *value, void **actual)
 {
 	if (value == nullptr)
 		return -EINVAL;
-	try {
+	return map_cxx_nomem([&] {
 		op_guard g(m);
 
 		return ON_TABLE(m, t_load_or_store, key, value, actual);
-	} catch (const std::bad_alloc &) {
-		return -ENOMEM;
-	}
+	});
 }
 
 static bool
@@ -359,13 +356,11 @@ tbbhash_swap(struct map *m, uint64_t key, void *value, void **previous)
 {
 	if (value == nullptr)
 		return -EINVAL;
-	try {
+	return map_cxx_nomem([&] {
 		op_guard g(m);
 
 		return ON_TABLE(m, t_swap, key, value, previous);
-	} catch (const std::bad_alloc &) {
-		return -ENOMEM;
-	}
+	});
 }
 
 static bool
@@ -395,19 +390,13 @@ tbbhash_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
 
 	if (m->locked)
 		m->lock.write_lock();
-	try {
-		ON_TABLE(m, t_keys, keys);
-	} catch (const std::bad_alloc &) {
-		/* Visit what was copied: range has no way to fail. */
-	}
+	keys = map_cxx_keys([&](auto &out) { ON_TABLE(m, t_keys, out); });
 	if (m->locked)
 		m->lock.write_unlock();
-	for (uint64_t k : keys) {
-		void *v;
-
-		if (tbbhash_load(m, k, &v) && !fn(k, v, arg))
-			return;
-	}
+	map_cxx_visit(
+		keys,
+		[&](uint64_t k, void **v) { return tbbhash_load(m, k, v); }, fn,
+		arg);
 }
 
 static void
@@ -446,16 +435,7 @@ const struct map_ops tbbhash_ops = {
 	.destroy = tbbhash_destroy,
 	.thread_enter = nullptr,
 	.thread_exit = nullptr,
-	.load = tbbhash_load,
-	.store = tbbhash_store,
-	.load_or_store = tbbhash_load_or_store,
-	.load_and_delete = tbbhash_load_and_delete,
-	.del = tbbhash_del,
-	.swap = tbbhash_swap,
-	.compare_and_swap = tbbhash_compare_and_swap,
-	.compare_and_delete = tbbhash_compare_and_delete,
-	.range = tbbhash_range,
-	.clear = tbbhash_clear,
+	MAP_CXX_CALLS(tbbhash),
 	.stats = nullptr,
 	.quiesce = nullptr,
 	.counters = nullptr,
