@@ -1,0 +1,68 @@
+/*
+ * impls/common/map_cxx.h, the C++ adapters' shared glue: a std::bad_alloc
+ * becomes -ENOMEM, range visits the keys copied before memory ran out,
+ * skips the ones gone since and stops where fn says.  (The adapters'
+ * containers allocate with operator new, so test_alloc_fail cannot
+ * inject a failure into them: this is where their -ENOMEM path is
+ * checked.)  Exit 0, or 1 with a line per failure.
+ */
+#include <cstdio>
+#include <new>
+#include <vector>
+
+#include "map_cxx.h"
+
+static int fails;
+
+static void
+check(bool ok, const char *what)
+{
+	if (!ok) {
+		std::printf("FAIL: %s\n", what);
+		fails++;
+	}
+}
+
+static bool
+keep_two(uint64_t key, void *value, void *arg)
+{
+	auto *seen = static_cast<std::vector<uint64_t> *>(arg);
+
+	check(value == reinterpret_cast<void *>(key * 2 + 1),
+	      "visit gives load's value");
+	seen->push_back(key);
+	return seen->size() < 2;
+}
+
+int
+main()
+{
+	check(map_cxx_nomem([] { return 7; }) == 7, "nomem returns f()");
+	check(map_cxx_nomem([]() -> int { throw std::bad_alloc(); }) == -ENOMEM,
+	      "nomem: bad_alloc is -ENOMEM");
+
+	std::vector<uint64_t> keys = map_cxx_keys([](auto &out) {
+		out.push_back(1);
+		out.push_back(2);
+		throw std::bad_alloc();
+	});
+	check(keys == std::vector<uint64_t>({1, 2}),
+	      "keys: those copied before bad_alloc");
+
+	/* Key 3 is gone when visited; fn stops after its second key. */
+	std::vector<uint64_t> seen;
+	auto load = [](uint64_t k, void **v) {
+		*v = reinterpret_cast<void *>(k * 2 + 1);
+		return k != 3;
+	};
+	check(!map_cxx_visit({3, 4, 5, 6}, load, keep_two, &seen),
+	      "visit: false when fn stops");
+	check(seen == std::vector<uint64_t>({4, 5}),
+	      "visit: absent keys skipped, none after the stop");
+	seen.clear();
+	check(map_cxx_visit({4}, load, keep_two, &seen) && seen.size() == 1,
+	      "visit: true when every key was given");
+	if (fails == 0)
+		std::printf("ok\n");
+	return fails != 0;
+}
