@@ -34,6 +34,14 @@ keep_two(uint64_t key, void *value, void *arg)
 	return seen->size() < 2;
 }
 
+/* A map of every key but 3, whose value is key * 2 + 1. */
+static bool
+fake_load(struct map *, uint64_t k, void **v)
+{
+	*v = reinterpret_cast<void *>(k * 2 + 1);
+	return k != 3;
+}
+
 int
 main()
 {
@@ -51,16 +59,14 @@ main()
 
 	/* Key 3 is gone when visited; fn stops after its second key. */
 	std::vector<uint64_t> seen;
-	auto load = [](uint64_t k, void **v) {
-		*v = reinterpret_cast<void *>(k * 2 + 1);
-		return k != 3;
-	};
-	check(!map_cxx_visit({3, 4, 5, 6}, load, keep_two, &seen),
+
+	check(!map_cxx_visit({3, 4, 5, 6}, nullptr, fake_load, keep_two, &seen),
 	      "visit: false when fn stops");
 	check(seen == std::vector<uint64_t>({4, 5}),
 	      "visit: absent keys skipped, none after the stop");
 	seen.clear();
-	check(map_cxx_visit({4}, load, keep_two, &seen) && seen.size() == 1,
+	check(map_cxx_visit({4}, nullptr, fake_load, keep_two, &seen) &&
+		      seen.size() == 1,
 	      "visit: true when every key was given");
 	if (fails == 0)
 		std::printf("ok\n");

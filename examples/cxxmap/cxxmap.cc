@@ -242,18 +242,18 @@ cxx_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
 {
 	must_be_entered("range");
 	for (auto &s : m->shards) {
-		std::vector<uint64_t> keys = map_cxx_keys([&](auto &out) {
-			std::shared_lock<std::shared_mutex> l(s.mu);
+		bool go_on = map_cxx_range(
+			m, cxx_load,
+			[&](auto &out) {
+				std::shared_lock<std::shared_mutex> l(s.mu);
 
-			out.reserve(s.kv.size());
-			for (const auto &p : s.kv)
-				out.push_back(p.first);
-		});
-		auto load = [&](uint64_t k, void **v) {
-			return cxx_load(m, k, v);
-		};
+				out.reserve(s.kv.size());
+				for (const auto &p : s.kv)
+					out.push_back(p.first);
+			},
+			fn, arg);
 
-		if (!map_cxx_visit(keys, load, fn, arg))
+		if (!go_on)
 			return;
 	}
 }
@@ -271,26 +271,21 @@ cxx_clear(struct map *m)
 		s.mu.unlock();
 }
 
-static const struct map_ops cxxmap_ops = {
-	.name = "cxxmap",
-	.summary = "example C++ plugin: 16 std::unordered_map shards under "
-		   "std::shared_mutex",
-	.flags = 0,
-	.create = cxx_create,
-	.destroy = cxx_destroy,
-	.thread_enter = cxx_thread_enter,
-	.thread_exit = cxx_thread_exit,
-	MAP_CXX_CALLS(cxx),
-	.stats = nullptr,
-	.quiesce = nullptr,
-	.counters = nullptr,
-	.n_counters = 0,
-	.create_param = nullptr,
-	.param_help = nullptr,
-	.settle = nullptr,
-	.limits = 0,
-	.param_limits = nullptr,
-};
+/* The vtable: MAP_CXX_OPS's, and what this map adds. */
+static constexpr struct map_ops
+cxxmap_vtable(void)
+{
+	struct map_ops o = MAP_CXX_OPS(
+		cxx, "cxxmap",
+		"example C++ plugin: 16 std::unordered_map shards under "
+		"std::shared_mutex");
+
+	o.thread_enter = cxx_thread_enter;
+	o.thread_exit = cxx_thread_exit;
+	return o;
+}
+
+static const struct map_ops cxxmap_ops = cxxmap_vtable();
 
 /* The two symbols mapbench looks for, as in C. */
 const uint32_t mapbench_abi_version = MAPBENCH_ABI_VERSION;

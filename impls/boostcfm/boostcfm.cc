@@ -195,16 +195,14 @@ static void
 boostcfm_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
 	       void *arg)
 {
-	std::vector<uint64_t> keys = map_cxx_keys([&](auto &out) {
-		out.reserve(m->t.size());
-		m->t.cvisit_all([&](const cfm::value_type &p) {
-			out.push_back(p.first);
-		});
-	});
-
-	map_cxx_visit(
-		keys,
-		[&](uint64_t k, void **v) { return boostcfm_load(m, k, v); },
+	map_cxx_range(
+		m, boostcfm_load,
+		[&](auto &out) {
+			out.reserve(m->t.size());
+			m->t.cvisit_all([&](const cfm::value_type &p) {
+				out.push_back(p.first);
+			});
+		},
 		fn, arg);
 }
 
@@ -214,25 +212,19 @@ boostcfm_clear(struct map *m)
 	m->t.clear();
 }
 
+/* The vtable: MAP_CXX_OPS's, and what this map adds. */
+static constexpr struct map_ops
+boostcfm_vtable(void)
+{
+	struct map_ops o = MAP_CXX_OPS(
+		boostcfm, "boostcfm",
+		"boost::concurrent_flat_map (Boost " MAPBENCH_BOOST_VERSION
+		"): open addressing, 15-slot groups with SIMD metadata and "
+		"a lock each; visitation API");
+
+	o.limits = MAP_LIMIT_MISS_SYNC;
+	return o;
+}
+
 extern "C" const struct map_ops boostcfm_ops;
-const struct map_ops boostcfm_ops = {
-	.name = "boostcfm",
-	.summary = "boost::concurrent_flat_map (Boost " MAPBENCH_BOOST_VERSION
-		   "): open addressing, 15-slot groups with SIMD metadata and "
-		   "a lock each; visitation API",
-	.flags = 0,
-	.create = boostcfm_create,
-	.destroy = boostcfm_destroy,
-	.thread_enter = nullptr,
-	.thread_exit = nullptr,
-	MAP_CXX_CALLS(boostcfm),
-	.stats = nullptr,
-	.quiesce = nullptr,
-	.counters = nullptr,
-	.n_counters = 0,
-	.create_param = nullptr,
-	.param_help = nullptr,
-	.settle = nullptr,
-	.limits = MAP_LIMIT_MISS_SYNC,
-	.param_limits = nullptr,
-};
+const struct map_ops boostcfm_ops = boostcfm_vtable();

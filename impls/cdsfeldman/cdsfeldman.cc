@@ -308,10 +308,7 @@ cdsfeldman_range(struct map *m,
 
 	std::sort(keys.begin(), keys.end());
 	keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-	map_cxx_visit(
-		keys,
-		[&](uint64_t k, void **v) { return cdsfeldman_load(m, k, v); },
-		fn, arg);
+	map_cxx_visit(keys, m, cdsfeldman_load, fn, arg);
 }
 
 static void
@@ -326,26 +323,23 @@ cdsfeldman_quiesce(struct map *m)
 	cds::gc::HP::force_dispose();
 }
 
+/* The vtable: MAP_CXX_OPS's, and what this map adds. */
+static constexpr struct map_ops
+cdsfeldman_vtable(void)
+{
+	struct map_ops o = MAP_CXX_OPS(
+		cdsfeldman, "cdsfeldman",
+		"libcds " CDS_VERSION_STRING
+		" FeldmanHashMap (multi-level array, lock-free) under "
+		"hazard pointers (gc::HP)");
+
+	o.thread_enter = cdsfeldman_thread_enter;
+	o.thread_exit = cdsfeldman_thread_exit;
+	o.quiesce = cdsfeldman_quiesce;
+	o.limits = MAP_LIMIT_CLEAR_ATOMIC | MAP_LIMIT_CAS_ATOMIC |
+		   MAP_LIMIT_CAD_ATOMIC | MAP_LIMIT_MISS_SYNC;
+	return o;
+}
+
 extern "C" const struct map_ops cdsfeldman_ops;
-const struct map_ops cdsfeldman_ops = {
-	.name = "cdsfeldman",
-	.summary = "libcds " CDS_VERSION_STRING
-		   " FeldmanHashMap (multi-level array, lock-free) under "
-		   "hazard pointers (gc::HP)",
-	.flags = 0,
-	.create = cdsfeldman_create,
-	.destroy = cdsfeldman_destroy,
-	.thread_enter = cdsfeldman_thread_enter,
-	.thread_exit = cdsfeldman_thread_exit,
-	MAP_CXX_CALLS(cdsfeldman),
-	.stats = nullptr,
-	.quiesce = cdsfeldman_quiesce,
-	.counters = nullptr,
-	.n_counters = 0,
-	.create_param = nullptr,
-	.param_help = nullptr,
-	.settle = nullptr,
-	.limits = MAP_LIMIT_CLEAR_ATOMIC | MAP_LIMIT_CAS_ATOMIC |
-		  MAP_LIMIT_CAD_ATOMIC | MAP_LIMIT_MISS_SYNC,
-	.param_limits = nullptr,
-};
+const struct map_ops cdsfeldman_ops = cdsfeldman_vtable();

@@ -10,9 +10,10 @@
  *  - Range in two halves, as map.h allows it: map_cxx_keys() copies the
  *    keys (under whatever lock or visitation the container needs), then
  *    map_cxx_visit() loads each again and gives it to fn with no lock
- *    held, so fn may call any operation of the map.
- *  - MAP_CXX_CALLS(p): the ten data operations' initializers of a
- *    struct map_ops whose functions are named p_load, p_store, ...
+ *    held, so fn may call any operation of the map; map_cxx_range() is
+ *    both in one call.
+ *  - MAP_CXX_OPS(p, name, summary): the vtable of functions named
+ *    p_create, p_load, ..., optional slots empty.
  */
 #ifndef MAPBENCH_MAP_CXX_H
 #define MAPBENCH_MAP_CXX_H
@@ -54,22 +55,34 @@ map_cxx_keys(Collect &&collect) noexcept
 	return keys;
 }
 
+/* A map's load operation (struct map_ops.load). */
+typedef bool (*map_cxx_load_fn)(struct map *m, uint64_t key, void **value);
+
 /*
- * Each key that load(key, &value) still finds, given to fn; false when fn
- * stopped the walk.  Call it with no lock of the map held.
+ * Each key that load(m, key, &value) still finds, given to fn; false when
+ * fn stopped the walk.  Call it with no lock of the map held.
  */
-template <class Load>
 inline bool
-map_cxx_visit(const std::vector<uint64_t> &keys, Load &&load,
+map_cxx_visit(const std::vector<uint64_t> &keys, struct map *m,
+	      map_cxx_load_fn load,
 	      bool (*fn)(uint64_t key, void *value, void *arg), void *arg)
 {
 	for (uint64_t k : keys) {
 		void *v;
 
-		if (load(k, &v) && !fn(k, v, arg))
+		if (load(m, k, &v) && !fn(k, v, arg))
 			return false;
 	}
 	return true;
+}
+
+/* Range in one call: map_cxx_keys(collect), then map_cxx_visit. */
+template <class Collect>
+inline bool
+map_cxx_range(struct map *m, map_cxx_load_fn load, Collect &&collect,
+	      bool (*fn)(uint64_t key, void *value, void *arg), void *arg)
+{
+	return map_cxx_visit(map_cxx_keys(collect), m, load, fn, arg);
 }
 
 /* The data operations of struct map_ops, from .load to .clear, in order. */
@@ -80,5 +93,33 @@ map_cxx_visit(const std::vector<uint64_t> &keys, Load &&load,
 	.swap = p##_swap, .compare_and_swap = p##_compare_and_swap,            \
 	.compare_and_delete = p##_compare_and_delete, .range = p##_range,      \
 	.clear = p##_clear
+
+/*
+ * A struct map_ops of functions named p_create, p_destroy and
+ * MAP_CXX_CALLS(p), with every optional slot empty (C++ before C++20 has
+ * no designated initializer that may leave a slot out).  A map with
+ * hooks, limits or a parameter sets them on a copy in a constexpr
+ * lambda, which keeps the vtable a constant (boostcfm.cc).
+ */
+#define MAP_CXX_OPS(p, name_, summary_)                                        \
+	(map_ops{                                                              \
+		.name = name_,                                                 \
+		.summary = summary_,                                           \
+		.flags = 0,                                                    \
+		.create = p##_create,                                          \
+		.destroy = p##_destroy,                                        \
+		.thread_enter = nullptr,                                       \
+		.thread_exit = nullptr,                                        \
+		MAP_CXX_CALLS(p),                                              \
+		.stats = nullptr,                                              \
+		.quiesce = nullptr,                                            \
+		.counters = nullptr,                                           \
+		.n_counters = 0,                                               \
+		.create_param = nullptr,                                       \
+		.param_help = nullptr,                                         \
+		.settle = nullptr,                                             \
+		.limits = 0,                                                   \
+		.param_limits = nullptr,                                       \
+	})
 
 #endif /* MAPBENCH_MAP_CXX_H */

@@ -194,18 +194,16 @@ static void
 cuckoo_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
 	     void *arg)
 {
-	std::vector<uint64_t> keys = map_cxx_keys([&](auto &out) {
-		auto lt = m->t.lock_table();
+	map_cxx_range(
+		m, cuckoo_load,
+		[&](auto &out) {
+			auto lt = m->t.lock_table();
 
-		out.reserve(lt.size());
-		for (const auto &p : lt)
-			out.push_back(p.first);
-	});
-
-	map_cxx_visit(
-		keys,
-		[&](uint64_t k, void **v) { return cuckoo_load(m, k, v); }, fn,
-		arg);
+			out.reserve(lt.size());
+			for (const auto &p : lt)
+				out.push_back(p.first);
+		},
+		fn, arg);
 }
 
 static void
@@ -215,24 +213,8 @@ cuckoo_clear(struct map *m)
 }
 
 extern "C" const struct map_ops cuckoo_ops;
-const struct map_ops cuckoo_ops = {
-	.name = "cuckoo",
-	.summary = "libcuckoo " MAPBENCH_CUCKOO_VERSION
-		   " cuckoohash_map: bucketized cuckoo hashing, 4 slots per "
-		   "bucket, striped spinlocks",
-	.flags = 0,
-	.create = cuckoo_create,
-	.destroy = cuckoo_destroy,
-	.thread_enter = nullptr,
-	.thread_exit = nullptr,
-	MAP_CXX_CALLS(cuckoo),
-	.stats = nullptr,
-	.quiesce = nullptr,
-	.counters = nullptr,
-	.n_counters = 0,
-	.create_param = nullptr,
-	.param_help = nullptr,
-	.settle = nullptr,
-	.limits = 0,
-	.param_limits = nullptr,
-};
+const struct map_ops cuckoo_ops =
+	MAP_CXX_OPS(cuckoo, "cuckoo",
+		    "libcuckoo " MAPBENCH_CUCKOO_VERSION
+		    " cuckoohash_map: bucketized cuckoo hashing, 4 slots per "
+		    "bucket, striped spinlocks");

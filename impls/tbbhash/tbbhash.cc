@@ -393,10 +393,7 @@ tbbhash_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
 	keys = map_cxx_keys([&](auto &out) { ON_TABLE(m, t_keys, out); });
 	if (m->locked)
 		m->lock.write_unlock();
-	map_cxx_visit(
-		keys,
-		[&](uint64_t k, void **v) { return tbbhash_load(m, k, v); }, fn,
-		arg);
+	map_cxx_visit(keys, m, tbbhash_load, fn, arg);
 }
 
 static void
@@ -424,27 +421,24 @@ tbbhash_param_limits(const char *param)
 	return l;
 }
 
+/* The vtable: MAP_CXX_OPS's, and what this map adds. */
+static constexpr struct map_ops
+tbbhash_vtable(void)
+{
+	struct map_ops o =
+		MAP_CXX_OPS(tbbhash, "tbbhash",
+			    "oneTBB " TBB_VERSION_STRING
+			    " tbb::concurrent_hash_map: chained buckets with "
+			    "reader-writer locks, accessors; std::allocator");
+
+	o.create_param = tbbhash_create_param;
+	o.param_help = "locked (range and clear under a map-wide lock: the "
+		       "whole contract), tbbmalloc (TBB's default allocator: "
+		       "memory NA) or locked_tbbmalloc";
+	o.limits = MAP_LIMIT_RANGE_CONCURRENT | MAP_LIMIT_CLEAR_CONCURRENT;
+	o.param_limits = tbbhash_param_limits;
+	return o;
+}
+
 extern "C" const struct map_ops tbbhash_ops;
-const struct map_ops tbbhash_ops = {
-	.name = "tbbhash",
-	.summary = "oneTBB " TBB_VERSION_STRING
-		   " tbb::concurrent_hash_map: chained buckets with "
-		   "reader-writer locks, accessors; std::allocator",
-	.flags = 0,
-	.create = tbbhash_create,
-	.destroy = tbbhash_destroy,
-	.thread_enter = nullptr,
-	.thread_exit = nullptr,
-	MAP_CXX_CALLS(tbbhash),
-	.stats = nullptr,
-	.quiesce = nullptr,
-	.counters = nullptr,
-	.n_counters = 0,
-	.create_param = tbbhash_create_param,
-	.param_help = "locked (range and clear under a map-wide lock: the "
-		      "whole contract), tbbmalloc (TBB's default allocator: "
-		      "memory NA) or locked_tbbmalloc",
-	.settle = nullptr,
-	.limits = MAP_LIMIT_RANGE_CONCURRENT | MAP_LIMIT_CLEAR_CONCURRENT,
-	.param_limits = tbbhash_param_limits,
-};
+const struct map_ops tbbhash_ops = tbbhash_vtable();
