@@ -1,12 +1,13 @@
 /*
  * impls/common/map_cxx.h, the C++ adapters' shared glue: a std::bad_alloc
- * becomes -ENOMEM, range visits the keys copied before memory ran out,
- * skips the ones gone since and stops where fn says.  (The adapters'
- * containers allocate with operator new, so test_alloc_fail cannot
- * inject a failure into them: this is where their -ENOMEM path is
- * checked.)  Exit 0, or 1 with a line per failure.
+ * becomes -ENOMEM (or a null map), store refuses NULL and replaces, range
+ * visits the keys copied before memory ran out, skips the ones gone since and
+ * stops where fn says.  (The adapters' containers allocate with operator new,
+ * so test_alloc_fail cannot inject a failure into them: the helpers they
+ * share for it are checked here.)  Exit 0, or 1 with a line per failure.
  */
 #include <cstdio>
+#include <map>
 #include <new>
 #include <vector>
 
@@ -48,6 +49,24 @@ main()
 	check(map_cxx_nomem([] { return 7; }) == 7, "nomem returns f()");
 	check(map_cxx_nomem([]() -> int { throw std::bad_alloc(); }) == -ENOMEM,
 	      "nomem: bad_alloc is -ENOMEM");
+
+	check(map_cxx_create([]() -> struct map * {
+		      throw std::bad_alloc();
+	      }) == nullptr,
+	      "create: bad_alloc is a null map");
+	check(map_cxx_create([] {
+		      return reinterpret_cast<struct map *>(&fails);
+	      }) == reinterpret_cast<struct map *>(&fails),
+	      "create returns f()");
+
+	std::map<uint64_t, void *> t;
+
+	check(map_cxx_store(t, 1, nullptr) == -EINVAL && t.empty(),
+	      "store: a null value is -EINVAL, nothing stored");
+	check(map_cxx_store(t, 1, &t) == 0 &&
+		      map_cxx_store(t, 1, &fails) == 0 && t.size() == 1 &&
+		      t[1] == &fails,
+	      "store inserts, then replaces");
 
 	std::vector<uint64_t> keys = map_cxx_keys([](auto &out) {
 		out.push_back(1);

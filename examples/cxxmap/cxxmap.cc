@@ -95,15 +95,13 @@ cxx_thread_exit(void)
 static struct map *
 cxx_create(size_t size_hint)
 {
-	try {
+	return map_cxx_create([&] {
 		struct map *m = new struct map;
 
 		for (auto &s : m->shards)
 			s.kv.reserve(size_hint / kShards);
 		return m;
-	} catch (const std::bad_alloc &) {
-		return nullptr;
-	}
+	});
 }
 
 static void
@@ -135,10 +133,7 @@ cxx_store(struct map *m, uint64_t key, void *value)
 		return -EINVAL;
 	shard &s = m->of(key);
 	std::unique_lock<std::shared_mutex> l(s.mu);
-	return map_cxx_nomem([&] {
-		s.kv[key] = value;
-		return 0;
-	});
+	return map_cxx_store(s.kv, key, value);
 }
 
 static int

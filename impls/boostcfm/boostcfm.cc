@@ -56,15 +56,13 @@ struct map {
 static struct map *
 boostcfm_create(size_t size_hint)
 {
-	try {
+	return map_cxx_create([&] {
 		struct map *m = new struct map;
 
 		if (size_hint)
 			m->t.reserve(size_hint);
 		return m;
-	} catch (const std::bad_alloc &) {
-		return nullptr;
-	}
+	});
 }
 
 static void
@@ -89,12 +87,7 @@ boostcfm_load(struct map *m, uint64_t key, void **value)
 static int
 boostcfm_store(struct map *m, uint64_t key, void *value)
 {
-	if (value == nullptr)
-		return -EINVAL;
-	return map_cxx_nomem([&] {
-		m->t.insert_or_assign(key, value);
-		return 0;
-	});
+	return map_cxx_store(m->t, key, value);
 }
 
 static int

@@ -152,13 +152,11 @@ cdsfeldman_thread_exit(void)
 static struct map *
 cdsfeldman_create(size_t size_hint)
 {
-	try {
+	return map_cxx_create([] {
 		attached a;
 
 		return new struct map;
-	} catch (const std::bad_alloc &) {
-		return nullptr;
-	}
+	});
 }
 
 static void

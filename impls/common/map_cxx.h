@@ -6,7 +6,9 @@
  * (<mapbench/map_cxx.h>) and depends on nothing else of mapbench.
  *
  *  - No exception may leave a vtable function: map_cxx_nomem() runs an
- *    operation that may allocate and turns std::bad_alloc into -ENOMEM.
+ *    operation that may allocate and turns std::bad_alloc into -ENOMEM,
+ *    map_cxx_create() into a null map; map_cxx_store() is the whole
+ *    store of a container with insert_or_assign.
  *  - Range in two halves, as map.h allows it: map_cxx_keys() copies the
  *    keys (under whatever lock or visitation the container needs), then
  *    map_cxx_visit() loads each again and gives it to fn with no lock
@@ -35,6 +37,34 @@ map_cxx_nomem(F &&f) noexcept
 	} catch (const std::bad_alloc &) {
 		return -ENOMEM;
 	}
+}
+
+/* f(), a new map, or nullptr where it threw std::bad_alloc (create). */
+template <class F>
+inline struct map *
+map_cxx_create(F &&f) noexcept
+{
+	try {
+		return f();
+	} catch (const std::bad_alloc &) {
+		return nullptr;
+	}
+}
+
+/*
+ * store on a container that has insert_or_assign and does its own
+ * locking (or is called under the caller's lock).
+ */
+template <class T>
+inline int
+map_cxx_store(T &t, uint64_t key, void *value) noexcept
+{
+	if (value == nullptr)
+		return -EINVAL;
+	return map_cxx_nomem([&] {
+		t.insert_or_assign(key, value);
+		return 0;
+	});
 }
 
 /*

@@ -62,11 +62,7 @@ struct map {
 static struct map *
 cuckoo_create(size_t size_hint)
 {
-	try {
-		return new struct map(size_hint);
-	} catch (const std::bad_alloc &) {
-		return nullptr;
-	}
+	return map_cxx_create([&] { return new struct map(size_hint); });
 }
 
 static void
@@ -90,12 +86,7 @@ cuckoo_load(struct map *m, uint64_t key, void **value)
 static int
 cuckoo_store(struct map *m, uint64_t key, void *value)
 {
-	if (value == nullptr)
-		return -EINVAL;
-	return map_cxx_nomem([&] {
-		m->t.insert_or_assign(key, value);
-		return 0;
-	});
+	return map_cxx_store(m->t, key, value);
 }
 
 /*
