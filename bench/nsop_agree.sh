@@ -20,7 +20,7 @@
 # Every tool runs its benchmark thread on the same CPU, the first this
 # script may use: mapbench pins there by default, gbench with --pin, the
 # Go tools under taskset.  On a virtual machine one vCPU can run the same
-# loop ~1.4x slower than the other (measured here: syncmap LoadMostlyHits
+# loop ~1.4x slower than the other (measured here, loaded: LoadMostlyHits
 # 6.0-7.4 thread-CPU ns per iteration on CPU 0, 4.1-4.6 on CPU 1, both
 # tools alike), so an unpinned tool's ns/op is a draw of where the
 # kernel put it.  Both sides run the same 75.3 instructions per iteration
