@@ -25,8 +25,18 @@
  *
  * Thread counts: --threads=1,2,4 (or MAPBENCH_THREADS=1,2,4), taken out of
  * argv before benchmark::Initialize sees it.
+ *
+ * --pin pins benchmark thread k to the k-th CPU (round-robin) of those
+ * the process may use, as `mapbench run` pins its workers by default, for
+ * the timed loop only.  Off by default: Go's benchmarks, which gbench is
+ * compared with, cannot pin.  On a virtual machine one vCPU can run the
+ * same loop ~1.4x slower than another (its host core shared), so two
+ * tools compared on one map must run on the same CPU (issue 20).
  */
 #include <benchmark/benchmark.h>
+
+#include <pthread.h>
+#include <sched.h>
 
 #include <cerrno>
 #include <condition_variable>
@@ -60,6 +70,9 @@ struct run_state {
 
 run_state shared;
 
+/* --pin: the CPUs the process may use, in order; empty when not pinning. */
+std::vector<int> pin_cpus;
+
 struct bench_case {
 	const struct map_ops *ops;
 	const struct go_workload *wl;
@@ -81,6 +94,22 @@ run_case(benchmark::State &state, bench_case c)
 	const int nthreads = state.threads();
 	struct map *m;
 
+	cpu_set_t saved;
+	bool pinned = false;
+
+	if (!pin_cpus.empty()) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(pin_cpus[static_cast<size_t>(tid) % pin_cpus.size()],
+			&set);
+		pinned = pthread_getaffinity_np(pthread_self(), sizeof(saved),
+						&saved) == 0 &&
+			 pthread_setaffinity_np(pthread_self(), sizeof(set),
+						&set) == 0;
+		if (!pinned)
+			state.SkipWithError("--pin: cannot pin the thread");
+	}
 	map_ops_thread_enter(c.ops);
 	if (tid == 0) {
 		m = c.ops->create(0);
@@ -167,6 +196,9 @@ run_case(benchmark::State &state, bench_case c)
 		}
 	}
 
+	/* Google Benchmark's own threads (thread 0 is its main) unpinned. */
+	if (pinned)
+		pthread_setaffinity_np(pthread_self(), sizeof(saved), &saved);
 	if (tid != 0) {
 		map_ops_thread_exit(c.ops);
 		std::lock_guard<std::mutex> lk(shared.mu);
@@ -235,9 +267,13 @@ main(int argc, char **argv)
 	const char *spec = std::getenv("MAPBENCH_THREADS");
 	int kept = 1;
 
+	bool pin = false;
+
 	for (int k = 1; k < argc; k++) {
 		if (std::strncmp(argv[k], "--threads=", 10) == 0) {
 			spec = argv[k] + 10;
+		} else if (std::strcmp(argv[k], "--pin") == 0) {
+			pin = true;
 		} else if (std::strcmp(argv[k], "--impl-lib") == 0 ||
 			   std::strncmp(argv[k], "--impl-lib=", 11) == 0) {
 			/* A plugin's maps join the benchmarks. */
@@ -280,6 +316,9 @@ main(int argc, char **argv)
 					"                    or "
 					"MAPBENCH_THREADS)"
 					"\n"
+					"  --pin             pin thread k to "
+					"the "
+					"k-th allowed CPU, as mapbench run\n"
 					"Google Benchmark's own options "
 					"follow.\n\n");
 			argv[kept++] = argv[k];
@@ -319,6 +358,25 @@ main(int argc, char **argv)
 	for (int n : threads)
 		tl += (tl.empty() ? "" : ",") + std::to_string(n);
 	benchmark::AddCustomContext("mapbench_threads", tl);
+	if (pin) {
+		cpu_set_t set;
+		std::string cl;
+
+		if (sched_getaffinity(0, sizeof(set), &set) == 0)
+			for (int i = 0; i < CPU_SETSIZE; i++)
+				if (CPU_ISSET(i, &set))
+					pin_cpus.push_back(i);
+		if (pin_cpus.empty()) {
+			std::fprintf(stderr, "gbench: --pin: cannot read the "
+					     "CPUs this process may use\n");
+			return 2;
+		}
+		for (int i : pin_cpus)
+			cl += (cl.empty() ? "" : ",") + std::to_string(i);
+		benchmark::AddCustomContext("mapbench_pin_cpus", cl);
+	} else {
+		benchmark::AddCustomContext("mapbench_pin_cpus", "off");
+	}
 #ifdef MAPBENCH_BUILD_TYPE
 	benchmark::AddCustomContext("mapbench_build_type", MAPBENCH_BUILD_TYPE);
 #endif

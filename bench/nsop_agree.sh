@@ -17,6 +17,15 @@
 # timing thread's CPU time in gbench, the whole process's in mapbench
 # (with liburcu's call_rcu thread, which frees what syncmap retires: on
 # SwapMostlyMisses that is most of the difference).  Not checked.
+# Every tool runs its benchmark thread on the same CPU, the first this
+# script may use: mapbench pins there by default, gbench with --pin, the
+# Go tools under taskset.  On a virtual machine one vCPU can run the same
+# loop ~1.4x slower than the other (measured here, loaded: LoadMostlyHits
+# 6.0-7.4 thread-CPU ns per iteration on CPU 0, 4.1-4.6 on CPU 1, both
+# tools alike), so an unpinned tool's ns/op is a draw of where the
+# kernel put it.  Both sides run the same 75.3 instructions per iteration
+# (callgrind); gbench's quiet reference runs show the draw's two modes,
+# 4.0 and 5.3-5.6 ns with CPU time equal to wall time.
 #
 #	bench/nsop_agree.sh [--reps N] [--duration SECONDS] [--build DIR]
 #	                    [--tolerance PCT]
@@ -35,7 +44,7 @@ while [ $# -gt 0 ]; do
 	--duration) need_arg "$@"; duration=$2; shift 2 ;;
 	--build) need_arg "$@"; build=$2; shift 2 ;;
 	--tolerance) need_arg "$@"; tol=$2; shift 2 ;;
-	-h | --help) sed -n '2,27s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+	-h | --help) sed -n '2,35s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 	*) die "unknown option '$1' (see --help)" ;;
 	esac
 done
@@ -70,6 +79,10 @@ else
 	echo "nsop_agree: note: no Go 1.23 here: gopeer and go test sync left out" >&2
 fi
 
+# The first CPU this process may use, where mapbench pins its worker.
+cpu0=$(taskset -pc $$ | sed 's/.*: *//; s/[^0-9].*//')
+case $cpu0 in '' | *[!0-9]*) die "cannot read this process's CPUs with taskset" ;; esac
+
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nsop_agree.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT
@@ -77,7 +90,7 @@ trap 'exit 143' TERM
 raw=$tmp/raw.csv # tool,workload,rep,wall_ns_per_iter,cpu_ns_per_iter
 : >"$raw"
 gb() { # W REP
-	"$build/bench/gbench" --threads=1 --benchmark_filter="^BM_$1/syncmap/" \
+	"$build/bench/gbench" --pin --threads=1 --benchmark_filter="^BM_$1/syncmap/" \
 		--benchmark_min_time="$duration" --benchmark_format=json \
 		2>/dev/null >"$tmp/gb.json"
 	# real_time and cpu_time per iteration, ns (time_unit "ns")
@@ -100,14 +113,14 @@ mb() { # W REP
 }
 gp() { # W REP
 	[ "$have_go" = 1 ] || return 0
-	"$build/bench/gopeer" -workloads "$1" -maps sync.Map -threads 1 \
+	taskset -c "$cpu0" "$build/bench/gopeer" -workloads "$1" -maps sync.Map -threads 1 \
 		-reps 1 -benchtime "${duration}s" >"$tmp/gp.csv"
 	awk -F, -v r="$2" 'NR > 1 && $5 == "ok" { printf "gopeer,%s,%s,%s,\n", $1, r, $7 }' \
 		"$tmp/gp.csv" >>"$raw"
 }
 gt() { # W REP
 	[ "$have_go" = 1 ] || return 0
-	"$build/bench/sync-go1.23.test" -test.run '^$' \
+	taskset -c "$cpu0" "$build/bench/sync-go1.23.test" -test.run '^$' \
 		-test.bench "^Benchmark$1\$/^\\*sync\\.Map\$" -test.cpu 1 \
 		-test.count 1 -test.benchtime "${duration}s" >"$tmp/gt.txt"
 	awk -v w="$1" -v r="$2" '$1 == "Benchmark" w "/*sync.Map" && $4 == "ns/op" { printf "gotest,%s,%s,%s,\n", w, r, $3 }' \

@@ -1003,16 +1003,4 @@ const struct impl_test concurrency_tests[] = {
 	{"syncmap_churn", syncmap_churn, MAP_NOT_THREAD_SAFE},
 	{"message_passing", message_passing, MAP_NOT_THREAD_SAFE},
 };
-const size_t concurrency_ntests =
-	sizeof(concurrency_tests) / sizeof(concurrency_tests[0]);
-
-#ifdef MAPBENCH_CHECK_LIB
-MAPBENCH_SUITE_EXPORT(concurrency)
-#else
-int
-main(void)
-{
-	return run_impl_tests("concurrency", concurrency_tests,
-			      concurrency_ntests);
-}
-#endif
+MAPBENCH_SUITE(concurrency)

@@ -385,9 +385,7 @@ null_values(void **state)
 	struct map *m;
 	void *got;
 
-	map_ops_thread_enter(ops);
-	m = test_create(ops, 0);
-	assert_non_null(m);
+	m = test_open(ops);
 	for (int present = 0; present < 2; present++) {
 		uint64_t k = 7;
 
@@ -410,8 +408,7 @@ null_values(void **state)
 		else
 			assert_true(out_empty(got));
 	}
-	ops->destroy(m);
-	map_ops_thread_exit(ops);
+	test_close(ops, m);
 }
 
 /* Every operation on a key that was never stored, or was deleted. */
@@ -422,9 +419,7 @@ absent_keys(void **state)
 	struct map *m;
 	void *got;
 
-	map_ops_thread_enter(ops);
-	m = test_create(ops, 0);
-	assert_non_null(m);
+	m = test_open(ops);
 	for (int round = 0; round < 3; round++) {
 		/* round 0: empty map; 1: other keys present; 2: k deleted */
 		uint64_t k = 5;
@@ -468,8 +463,7 @@ absent_keys(void **state)
 		assert_true(ops->load_and_delete(m, k, &got));
 		assert_ptr_equal(got, PV(5));
 	}
-	ops->destroy(m);
-	map_ops_thread_exit(ops);
+	test_close(ops, m);
 }
 
 /* Keys at the edges of uint64_t are ordinary keys. */
@@ -487,9 +481,7 @@ extreme_keys(void **state)
 	struct map *m;
 	void *got;
 
-	map_ops_thread_enter(ops);
-	m = test_create(ops, 0);
-	assert_non_null(m);
+	m = test_open(ops);
 	for (size_t i = 0; i < n; i++)
 		assert_int_equal(ops->store(m, keys[i], INTVAL(i)), 0);
 	for (size_t i = 0; i < n; i++) {
@@ -500,8 +492,7 @@ extreme_keys(void **state)
 		ops->del(m, keys[i]);
 	for (size_t i = 0; i < n; i++)
 		assert_int_equal(ops->load(m, keys[i], &got), i % 2);
-	ops->destroy(m);
-	map_ops_thread_exit(ops);
+	test_close(ops, m);
 }
 
 struct count_arg {
@@ -524,9 +515,7 @@ range_stops(void **state)
 	struct map *m;
 	struct count_arg c;
 
-	map_ops_thread_enter(ops);
-	m = test_create(ops, 0);
-	assert_non_null(m);
+	m = test_open(ops);
 	c = (struct count_arg){.stop_at = 1};
 	ops->range(m, count_fn, &c);
 	assert_int_equal(c.visits, 0);
@@ -542,8 +531,7 @@ range_stops(void **state)
 		assert_int_equal(ops->store(m, 100, INTVAL(100)), 0);
 		ops->del(m, 100);
 	}
-	ops->destroy(m);
-	map_ops_thread_exit(ops);
+	test_close(ops, m);
 }
 
 /*
@@ -712,8 +700,7 @@ range_deletes_all(void **state)
 	ops->range(m, count_fn, &cnt);
 	assert_int_equal(cnt.visits, 0);
 	free(c);
-	ops->destroy(m);
-	map_ops_thread_exit(ops);
+	test_close(ops, m);
 }
 
 /* clear empties the map in any state, and the map stays usable. */
@@ -725,9 +712,7 @@ clear_reuse(void **state)
 	struct map *m;
 	char why[256];
 
-	map_ops_thread_enter(ops);
-	m = test_create(ops, 0);
-	assert_non_null(m);
+	m = test_open(ops);
 	ref_init(&ref, 64);
 	ops->clear(m); /* empty */
 	assert_true(ref_matches(ops, m, &ref, why, sizeof(why)));
@@ -762,8 +747,7 @@ clear_reuse(void **state)
 			fail_msg("round %d, reuse: %s", round, why);
 	}
 	ref_fini(&ref);
-	ops->destroy(m);
-	map_ops_thread_exit(ops);
+	test_close(ops, m);
 }
 
 /* thread_enter/thread_exit nest, across impls too (DESIGN.md). */
@@ -778,9 +762,7 @@ nested_enter(void **state)
 	/* Every map known, the loaded plugins' too (map_nth). */
 	for (size_t i = 0; (o = map_nth(i)) != NULL; i++)
 		map_ops_thread_enter(o);
-	map_ops_thread_enter(ops);
-	m = test_create(ops, 0);
-	assert_non_null(m);
+	m = test_open(ops);
 	assert_int_equal(ops->store(m, 1, PV(1)), 0);
 	map_ops_thread_exit(ops);
 	for (size_t i = 0; (o = map_nth(i)) != NULL; i++)
@@ -790,8 +772,7 @@ nested_enter(void **state)
 	assert_true(ops->load(m, 1, &got));
 	assert_int_equal(ops->store(m, 2, PV(2)), 0);
 	ops->del(m, 1);
-	ops->destroy(m);
-	map_ops_thread_exit(ops);
+	test_close(ops, m);
 }
 
 /* A big map: values encode the key's index. */
@@ -828,9 +809,7 @@ million_keys(void **state)
 	struct map *m;
 	void *got;
 
-	map_ops_thread_enter(ops);
-	m = test_create(ops, 0);
-	assert_non_null(m);
+	m = test_open(ops);
 	b.seen = calloc(n, 1);
 	assert_non_null(b.seen);
 	for (size_t i = 0; i < n; i++)
@@ -858,8 +837,7 @@ million_keys(void **state)
 	assert_false(b.bad);
 	assert_int_equal(b.visits, n / 2);
 	free(b.seen);
-	ops->destroy(m);
-	map_ops_thread_exit(ops);
+	test_close(ops, m);
 }
 
 const struct impl_test conformance_tests[] = {
@@ -874,16 +852,4 @@ const struct impl_test conformance_tests[] = {
 	{"nested_enter", nested_enter, 0},
 	{"million_keys", million_keys, 0},
 };
-const size_t conformance_ntests =
-	sizeof(conformance_tests) / sizeof(conformance_tests[0]);
-
-#ifdef MAPBENCH_CHECK_LIB
-MAPBENCH_SUITE_EXPORT(conformance)
-#else
-int
-main(void)
-{
-	return run_impl_tests("conformance", conformance_tests,
-			      conformance_ntests);
-}
-#endif
+MAPBENCH_SUITE(conformance)

@@ -66,6 +66,14 @@ store_load_delete(const struct map_ops *ops, struct map *m, uint64_t i)
 	ops->del(m, i);
 }
 
+/* Skipped where the build counts no allocations or the map's are NA. */
+#define SKIP_WITHOUT_MEMORY_FIGURES(ops)                                       \
+	do {                                                                   \
+		if (allocated_bytes(NULL, NULL) == 0)                          \
+			skip();                                                \
+		TEST_SKIP_IF_LIMITED(ops, MAP_LIMIT_MEMORY);                   \
+	} while (0)
+
 /*
  * The key reaches the read map (Range promotes syncmap) before it is
  * deleted, so it must be expunged by the next dirty rebuild and freed at
@@ -92,12 +100,8 @@ check_bounded(void **state,
 	struct map *m;
 	uint64_t i = 0;
 
-	if (allocated_bytes(NULL, NULL) == 0)
-		skip();
-	TEST_SKIP_IF_LIMITED(ops, MAP_LIMIT_MEMORY);
-	map_ops_thread_enter(ops);
-	m = test_create(ops, 0);
-	assert_non_null(m);
+	SKIP_WITHOUT_MEMORY_FIGURES(ops);
+	m = test_open(ops);
 	for (; i < n; i++)
 		step(ops, m, i);
 	before = allocated_bytes(ops, m);
@@ -107,8 +111,7 @@ check_bounded(void **state,
 	print_message("[ MEMORY   ] %s: %lu more iterations, %+ld bytes\n",
 		      ops->name, n, (long)(after - before));
 	assert_true(after < before || after - before < 8 * n);
-	ops->destroy(m);
-	map_ops_thread_exit(ops);
+	test_close(ops, m);
 }
 
 static void
@@ -155,17 +158,13 @@ quiesce_leaves_only_the_keys(void **state)
 	size_t before, mid, after;
 	struct map *m;
 
-	if (allocated_bytes(NULL, NULL) == 0)
-		skip();
-	TEST_SKIP_IF_LIMITED(ops, MAP_LIMIT_MEMORY);
-	map_ops_thread_enter(ops);
+	SKIP_WITHOUT_MEMORY_FIGURES(ops);
 	/*
 	 * A first round, on a map of its own, creates what lives as long as
 	 * the process (the call_rcu thread's allocator cache, made by
 	 * whichever map frees on it first).
 	 */
-	m = test_create(ops, 0);
-	assert_non_null(m);
+	m = test_open(ops);
 	assert_int_equal(ops->store(m, 0, INTVAL(0)), 0);
 	collide(ops, m, n);
 	ops->destroy(m);
@@ -183,8 +182,7 @@ quiesce_leaves_only_the_keys(void **state)
 	assert_true(after < mid || after - mid < 4096);
 	if (strcmp(ops->name, "lfht") != 0)
 		assert_true(mid < before || mid - before < 4096);
-	ops->destroy(m);
-	map_ops_thread_exit(ops);
+	test_close(ops, m);
 }
 
 const struct impl_test memory_tests[] = {
@@ -193,14 +191,4 @@ const struct impl_test memory_tests[] = {
 	{"deleted_keys_freed_store_range_delete", deletes_store_range_delete,
 	 0},
 };
-const size_t memory_ntests = sizeof(memory_tests) / sizeof(memory_tests[0]);
-
-#ifdef MAPBENCH_CHECK_LIB
-MAPBENCH_SUITE_EXPORT(memory)
-#else
-int
-main(void)
-{
-	return run_impl_tests("memory", memory_tests, memory_ntests);
-}
-#endif
+MAPBENCH_SUITE(memory)

@@ -216,6 +216,28 @@ test_create(const struct map_ops *ops, size_t size_hint)
 	return map_ops_create(ops, test_cur_param, size_hint);
 }
 
+/*
+ * Enter the calling thread and create an empty map for the running test
+ * (the test fails here without one); test_close() destroys it and leaves.
+ */
+static inline struct map *
+test_open(const struct map_ops *ops)
+{
+	struct map *m;
+
+	map_ops_thread_enter(ops);
+	m = test_create(ops, 0);
+	assert_non_null(m);
+	return m;
+}
+
+static inline void
+test_close(const struct map_ops *ops, struct map *m)
+{
+	ops->destroy(m);
+	map_ops_thread_exit(ops);
+}
+
 /* The MAP_LIMIT_* bits the running test's map declares (any thread). */
 static inline unsigned
 test_limits(const struct map_ops *ops)
@@ -423,5 +445,25 @@ run_one_impl_test(const char *group, const struct impl_test *t,
 		return run_one_impl_test(#suite, &suite##_tests[i], ops,       \
 					 param);                               \
 	}
+
+/*
+ * The end of a product suite whose tests are SUITE_tests[]: their count,
+ * and either what `mapbench check` needs (MAPBENCH_CHECK_LIB) or a main
+ * that runs every test on every registered map (ctest).
+ */
+#ifdef MAPBENCH_CHECK_LIB
+#define MAPBENCH_SUITE(suite)                                                  \
+	const size_t suite##_ntests =                                          \
+		sizeof(suite##_tests) / sizeof(suite##_tests[0]);              \
+	MAPBENCH_SUITE_EXPORT(suite)
+#else
+#define MAPBENCH_SUITE(suite)                                                  \
+	const size_t suite##_ntests =                                          \
+		sizeof(suite##_tests) / sizeof(suite##_tests[0]);              \
+	int main(void)                                                         \
+	{                                                                      \
+		return run_impl_tests(#suite, suite##_tests, suite##_ntests);  \
+	}
+#endif
 
 #endif /* MAPBENCH_TESTUTIL_H */

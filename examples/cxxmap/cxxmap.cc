@@ -29,6 +29,8 @@
 #undef mapbench_abi_version
 #undef mapbench_maps
 #endif
+/* The glue every C++ adapter shares: bad_alloc, range, vtable (installed). */
+#include <mapbench/map_cxx.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -93,15 +95,13 @@ cxx_thread_exit(void)
 static struct map *
 cxx_create(size_t size_hint)
 {
-	try {
+	return map_cxx_create([&] {
 		struct map *m = new struct map;
 
 		for (auto &s : m->shards)
 			s.kv.reserve(size_hint / kShards);
 		return m;
-	} catch (const std::bad_alloc &) {
-		return nullptr;
-	}
+	});
 }
 
 static void
@@ -133,12 +133,7 @@ cxx_store(struct map *m, uint64_t key, void *value)
 		return -EINVAL;
 	shard &s = m->of(key);
 	std::unique_lock<std::shared_mutex> l(s.mu);
-	try {
-		s.kv[key] = value;
-	} catch (const std::bad_alloc &) {
-		return -ENOMEM;
-	}
-	return 0;
+	return map_cxx_store(s.kv, key, value);
 }
 
 static int
@@ -149,15 +144,13 @@ cxx_load_or_store(struct map *m, uint64_t key, void *value, void **actual)
 		return -EINVAL;
 	shard &s = m->of(key);
 	std::unique_lock<std::shared_mutex> l(s.mu);
-	try {
+	return map_cxx_nomem([&] {
 		auto r = s.kv.try_emplace(key, value);
 
 		if (actual)
 			*actual = r.first->second;
 		return r.second ? 0 : 1;
-	} catch (const std::bad_alloc &) {
-		return -ENOMEM;
-	}
+	});
 }
 
 static bool
@@ -190,7 +183,7 @@ cxx_swap(struct map *m, uint64_t key, void *value, void **previous)
 		return -EINVAL;
 	shard &s = m->of(key);
 	std::unique_lock<std::shared_mutex> l(s.mu);
-	try {
+	return map_cxx_nomem([&] {
 		auto r = s.kv.try_emplace(key, value);
 
 		if (r.second) {
@@ -202,9 +195,7 @@ cxx_swap(struct map *m, uint64_t key, void *value, void **previous)
 			*previous = r.first->second;
 		r.first->second = value;
 		return 1;
-	} catch (const std::bad_alloc &) {
-		return -ENOMEM;
-	}
+	});
 }
 
 static bool
@@ -246,22 +237,19 @@ cxx_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
 {
 	must_be_entered("range");
 	for (auto &s : m->shards) {
-		std::vector<uint64_t> keys;
+		bool go_on = map_cxx_range(
+			m, cxx_load,
+			[&](auto &out) {
+				std::shared_lock<std::shared_mutex> l(s.mu);
 
-		try {
-			std::shared_lock<std::shared_mutex> l(s.mu);
+				out.reserve(s.kv.size());
+				for (const auto &p : s.kv)
+					out.push_back(p.first);
+			},
+			fn, arg);
 
-			keys.reserve(s.kv.size());
-			for (const auto &p : s.kv)
-				keys.push_back(p.first);
-		} catch (const std::bad_alloc &) {
-		}
-		for (uint64_t k : keys) {
-			void *v;
-
-			if (cxx_load(m, k, &v) && !fn(k, v, arg))
-				return;
-		}
+		if (!go_on)
+			return;
 	}
 }
 
@@ -278,35 +266,21 @@ cxx_clear(struct map *m)
 		s.mu.unlock();
 }
 
-static const struct map_ops cxxmap_ops = {
-	.name = "cxxmap",
-	.summary = "example C++ plugin: 16 std::unordered_map shards under "
-		   "std::shared_mutex",
-	.flags = 0,
-	.create = cxx_create,
-	.destroy = cxx_destroy,
-	.thread_enter = cxx_thread_enter,
-	.thread_exit = cxx_thread_exit,
-	.load = cxx_load,
-	.store = cxx_store,
-	.load_or_store = cxx_load_or_store,
-	.load_and_delete = cxx_load_and_delete,
-	.del = cxx_del,
-	.swap = cxx_swap,
-	.compare_and_swap = cxx_compare_and_swap,
-	.compare_and_delete = cxx_compare_and_delete,
-	.range = cxx_range,
-	.clear = cxx_clear,
-	.stats = nullptr,
-	.quiesce = nullptr,
-	.counters = nullptr,
-	.n_counters = 0,
-	.create_param = nullptr,
-	.param_help = nullptr,
-	.settle = nullptr,
-	.limits = 0,
-	.param_limits = nullptr,
-};
+/* The vtable: MAP_CXX_OPS's, and what this map adds. */
+static constexpr struct map_ops
+cxxmap_vtable(void)
+{
+	struct map_ops o = MAP_CXX_OPS(
+		cxx, "cxxmap",
+		"example C++ plugin: 16 std::unordered_map shards under "
+		"std::shared_mutex");
+
+	o.thread_enter = cxx_thread_enter;
+	o.thread_exit = cxx_thread_exit;
+	return o;
+}
+
+static const struct map_ops cxxmap_ops = cxxmap_vtable();
 
 /* The two symbols mapbench looks for, as in C. */
 const uint32_t mapbench_abi_version = MAPBENCH_ABI_VERSION;

@@ -39,6 +39,7 @@
 #include <new>
 #include <vector>
 
+#include "map_cxx.h"
 #include "map.h"
 
 namespace
@@ -55,15 +56,13 @@ struct map {
 static struct map *
 boostcfm_create(size_t size_hint)
 {
-	try {
+	return map_cxx_create([&] {
 		struct map *m = new struct map;
 
 		if (size_hint)
 			m->t.reserve(size_hint);
 		return m;
-	} catch (const std::bad_alloc &) {
-		return nullptr;
-	}
+	});
 }
 
 static void
@@ -88,14 +87,7 @@ boostcfm_load(struct map *m, uint64_t key, void **value)
 static int
 boostcfm_store(struct map *m, uint64_t key, void *value)
 {
-	if (value == nullptr)
-		return -EINVAL;
-	try {
-		m->t.insert_or_assign(key, value);
-	} catch (const std::bad_alloc &) {
-		return -ENOMEM;
-	}
-	return 0;
+	return map_cxx_store(m->t, key, value);
 }
 
 static int
@@ -196,22 +188,15 @@ static void
 boostcfm_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
 	       void *arg)
 {
-	std::vector<uint64_t> keys;
-
-	try {
-		keys.reserve(m->t.size());
-		m->t.cvisit_all([&](const cfm::value_type &p) {
-			keys.push_back(p.first);
-		});
-	} catch (const std::bad_alloc &) {
-		/* Visit what was copied: range has no way to fail. */
-	}
-	for (uint64_t k : keys) {
-		void *v;
-
-		if (boostcfm_load(m, k, &v) && !fn(k, v, arg))
-			return;
-	}
+	map_cxx_range(
+		m, boostcfm_load,
+		[&](auto &out) {
+			out.reserve(m->t.size());
+			m->t.cvisit_all([&](const cfm::value_type &p) {
+				out.push_back(p.first);
+			});
+		},
+		fn, arg);
 }
 
 static void
@@ -220,34 +205,19 @@ boostcfm_clear(struct map *m)
 	m->t.clear();
 }
 
+/* The vtable: MAP_CXX_OPS's, and what this map adds. */
+static constexpr struct map_ops
+boostcfm_vtable(void)
+{
+	struct map_ops o = MAP_CXX_OPS(
+		boostcfm, "boostcfm",
+		"boost::concurrent_flat_map (Boost " MAPBENCH_BOOST_VERSION
+		"): open addressing, 15-slot groups with SIMD metadata and "
+		"a lock each; visitation API");
+
+	o.limits = MAP_LIMIT_MISS_SYNC;
+	return o;
+}
+
 extern "C" const struct map_ops boostcfm_ops;
-const struct map_ops boostcfm_ops = {
-	.name = "boostcfm",
-	.summary = "boost::concurrent_flat_map (Boost " MAPBENCH_BOOST_VERSION
-		   "): open addressing, 15-slot groups with SIMD metadata and "
-		   "a lock each; visitation API",
-	.flags = 0,
-	.create = boostcfm_create,
-	.destroy = boostcfm_destroy,
-	.thread_enter = nullptr,
-	.thread_exit = nullptr,
-	.load = boostcfm_load,
-	.store = boostcfm_store,
-	.load_or_store = boostcfm_load_or_store,
-	.load_and_delete = boostcfm_load_and_delete,
-	.del = boostcfm_del,
-	.swap = boostcfm_swap,
-	.compare_and_swap = boostcfm_compare_and_swap,
-	.compare_and_delete = boostcfm_compare_and_delete,
-	.range = boostcfm_range,
-	.clear = boostcfm_clear,
-	.stats = nullptr,
-	.quiesce = nullptr,
-	.counters = nullptr,
-	.n_counters = 0,
-	.create_param = nullptr,
-	.param_help = nullptr,
-	.settle = nullptr,
-	.limits = MAP_LIMIT_MISS_SYNC,
-	.param_limits = nullptr,
-};
+const struct map_ops boostcfm_ops = boostcfm_vtable();

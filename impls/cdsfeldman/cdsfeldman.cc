@@ -62,6 +62,7 @@
 #include <vector>
 
 #include "map.h"
+#include "map_cxx.h"
 
 namespace
 {
@@ -151,13 +152,11 @@ cdsfeldman_thread_exit(void)
 static struct map *
 cdsfeldman_create(size_t size_hint)
 {
-	try {
+	return map_cxx_create([] {
 		attached a;
 
 		return new struct map;
-	} catch (const std::bad_alloc &) {
-		return nullptr;
-	}
+	});
 }
 
 static void
@@ -186,13 +185,11 @@ cdsfeldman_store(struct map *m, uint64_t key, void *value)
 {
 	if (value == nullptr)
 		return -EINVAL;
-	try {
+	return map_cxx_nomem([&] {
 		pending_value = value;
 		m->t.update(key, [](fmap::value_type &, fmap::value_type *) {});
-	} catch (const std::bad_alloc &) {
-		return -ENOMEM;
-	}
-	return 0;
+		return 0;
+	});
 }
 
 static int
@@ -302,22 +299,14 @@ static void
 cdsfeldman_range(struct map *m,
 		 bool (*fn)(uint64_t key, void *value, void *arg), void *arg)
 {
-	std::vector<uint64_t> keys;
-
-	try {
+	std::vector<uint64_t> keys = map_cxx_keys([&](auto &out) {
 		for (auto it = m->t.begin(), end = m->t.end(); it != end; ++it)
-			keys.push_back(it->first);
-	} catch (const std::bad_alloc &) {
-		/* Visit what was copied: range has no way to fail. */
-	}
+			out.push_back(it->first);
+	});
+
 	std::sort(keys.begin(), keys.end());
 	keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-	for (uint64_t k : keys) {
-		void *v;
-
-		if (cdsfeldman_load(m, k, &v) && !fn(k, v, arg))
-			return;
-	}
+	map_cxx_visit(keys, m, cdsfeldman_load, fn, arg);
 }
 
 static void
@@ -332,35 +321,23 @@ cdsfeldman_quiesce(struct map *m)
 	cds::gc::HP::force_dispose();
 }
 
+/* The vtable: MAP_CXX_OPS's, and what this map adds. */
+static constexpr struct map_ops
+cdsfeldman_vtable(void)
+{
+	struct map_ops o = MAP_CXX_OPS(
+		cdsfeldman, "cdsfeldman",
+		"libcds " CDS_VERSION_STRING
+		" FeldmanHashMap (multi-level array, lock-free) under "
+		"hazard pointers (gc::HP)");
+
+	o.thread_enter = cdsfeldman_thread_enter;
+	o.thread_exit = cdsfeldman_thread_exit;
+	o.quiesce = cdsfeldman_quiesce;
+	o.limits = MAP_LIMIT_CLEAR_ATOMIC | MAP_LIMIT_CAS_ATOMIC |
+		   MAP_LIMIT_CAD_ATOMIC | MAP_LIMIT_MISS_SYNC;
+	return o;
+}
+
 extern "C" const struct map_ops cdsfeldman_ops;
-const struct map_ops cdsfeldman_ops = {
-	.name = "cdsfeldman",
-	.summary = "libcds " CDS_VERSION_STRING
-		   " FeldmanHashMap (multi-level array, lock-free) under "
-		   "hazard pointers (gc::HP)",
-	.flags = 0,
-	.create = cdsfeldman_create,
-	.destroy = cdsfeldman_destroy,
-	.thread_enter = cdsfeldman_thread_enter,
-	.thread_exit = cdsfeldman_thread_exit,
-	.load = cdsfeldman_load,
-	.store = cdsfeldman_store,
-	.load_or_store = cdsfeldman_load_or_store,
-	.load_and_delete = cdsfeldman_load_and_delete,
-	.del = cdsfeldman_del,
-	.swap = cdsfeldman_swap,
-	.compare_and_swap = cdsfeldman_compare_and_swap,
-	.compare_and_delete = cdsfeldman_compare_and_delete,
-	.range = cdsfeldman_range,
-	.clear = cdsfeldman_clear,
-	.stats = nullptr,
-	.quiesce = cdsfeldman_quiesce,
-	.counters = nullptr,
-	.n_counters = 0,
-	.create_param = nullptr,
-	.param_help = nullptr,
-	.settle = nullptr,
-	.limits = MAP_LIMIT_CLEAR_ATOMIC | MAP_LIMIT_CAS_ATOMIC |
-		  MAP_LIMIT_CAD_ATOMIC | MAP_LIMIT_MISS_SYNC,
-	.param_limits = nullptr,
-};
+const struct map_ops cdsfeldman_ops = cdsfeldman_vtable();

@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "map.h"
+#include "map_cxx.h"
 
 namespace
 {
@@ -61,11 +62,7 @@ struct map {
 static struct map *
 cuckoo_create(size_t size_hint)
 {
-	try {
-		return new struct map(size_hint);
-	} catch (const std::bad_alloc &) {
-		return nullptr;
-	}
+	return map_cxx_create([&] { return new struct map(size_hint); });
 }
 
 static void
@@ -89,41 +86,43 @@ cuckoo_load(struct map *m, uint64_t key, void **value)
 static int
 cuckoo_store(struct map *m, uint64_t key, void *value)
 {
+	return map_cxx_store(m->t, key, value);
+}
+
+/*
+ * load_or_store and swap: one uprase_fn, which inserts value if key is
+ * absent (0; *out = value, or nullptr for swap: no previous value) or
+ * else runs the functor on the present value under the bucket lock (1;
+ * *out = the value it had, which swap replaces).
+ */
+static int
+cuckoo_upsert(struct map *m, uint64_t key, void *value, bool replace,
+	      void **out)
+{
+	void *had = nullptr;
+	int r;
+
 	if (value == nullptr)
 		return -EINVAL;
-	try {
-		m->t.insert_or_assign(key, value);
-	} catch (const std::bad_alloc &) {
-		return -ENOMEM;
-	}
-	return 0;
+	r = map_cxx_nomem([&] {
+		auto seen = [&](void *&x) {
+			had = x;
+			if (replace)
+				x = value;
+			return false;
+		};
+
+		return m->t.uprase_fn(key, seen, value) ? 0 : 1;
+	});
+	if (r >= 0 && out)
+		*out = r == 1 ? had : replace ? nullptr : value;
+	return r;
 }
 
 static int
 cuckoo_load_or_store(struct map *m, uint64_t key, void *value, void **actual)
 {
-	void *got = nullptr;
-
-	if (value == nullptr)
-		return -EINVAL;
-	try {
-		if (m->t.uprase_fn(
-			    key,
-			    [&](void *&x) {
-				    got = x;
-				    return false;
-			    },
-			    value)) {
-			if (actual)
-				*actual = value;
-			return 0;
-		}
-	} catch (const std::bad_alloc &) {
-		return -ENOMEM;
-	}
-	if (actual)
-		*actual = got;
-	return 1;
+	return cuckoo_upsert(m, key, value, false, actual);
 }
 
 static bool
@@ -150,29 +149,7 @@ cuckoo_del(struct map *m, uint64_t key)
 static int
 cuckoo_swap(struct map *m, uint64_t key, void *value, void **previous)
 {
-	void *prev = nullptr;
-
-	if (value == nullptr)
-		return -EINVAL;
-	try {
-		if (m->t.uprase_fn(
-			    key,
-			    [&](void *&x) {
-				    prev = x;
-				    x = value;
-				    return false;
-			    },
-			    value)) {
-			if (previous)
-				*previous = nullptr;
-			return 0;
-		}
-	} catch (const std::bad_alloc &) {
-		return -ENOMEM;
-	}
-	if (previous)
-		*previous = prev;
-	return 1;
+	return cuckoo_upsert(m, key, value, true, previous);
 }
 
 static bool
@@ -208,23 +185,16 @@ static void
 cuckoo_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
 	     void *arg)
 {
-	std::vector<uint64_t> keys;
+	map_cxx_range(
+		m, cuckoo_load,
+		[&](auto &out) {
+			auto lt = m->t.lock_table();
 
-	try {
-		auto lt = m->t.lock_table();
-
-		keys.reserve(lt.size());
-		for (const auto &p : lt)
-			keys.push_back(p.first);
-	} catch (const std::bad_alloc &) {
-		/* Visit what was copied: range has no way to fail. */
-	}
-	for (uint64_t k : keys) {
-		void *v;
-
-		if (cuckoo_load(m, k, &v) && !fn(k, v, arg))
-			return;
-	}
+			out.reserve(lt.size());
+			for (const auto &p : lt)
+				out.push_back(p.first);
+		},
+		fn, arg);
 }
 
 static void
@@ -234,33 +204,8 @@ cuckoo_clear(struct map *m)
 }
 
 extern "C" const struct map_ops cuckoo_ops;
-const struct map_ops cuckoo_ops = {
-	.name = "cuckoo",
-	.summary = "libcuckoo " MAPBENCH_CUCKOO_VERSION
-		   " cuckoohash_map: bucketized cuckoo hashing, 4 slots per "
-		   "bucket, striped spinlocks",
-	.flags = 0,
-	.create = cuckoo_create,
-	.destroy = cuckoo_destroy,
-	.thread_enter = nullptr,
-	.thread_exit = nullptr,
-	.load = cuckoo_load,
-	.store = cuckoo_store,
-	.load_or_store = cuckoo_load_or_store,
-	.load_and_delete = cuckoo_load_and_delete,
-	.del = cuckoo_del,
-	.swap = cuckoo_swap,
-	.compare_and_swap = cuckoo_compare_and_swap,
-	.compare_and_delete = cuckoo_compare_and_delete,
-	.range = cuckoo_range,
-	.clear = cuckoo_clear,
-	.stats = nullptr,
-	.quiesce = nullptr,
-	.counters = nullptr,
-	.n_counters = 0,
-	.create_param = nullptr,
-	.param_help = nullptr,
-	.settle = nullptr,
-	.limits = 0,
-	.param_limits = nullptr,
-};
+const struct map_ops cuckoo_ops =
+	MAP_CXX_OPS(cuckoo, "cuckoo",
+		    "libcuckoo " MAPBENCH_CUCKOO_VERSION
+		    " cuckoohash_map: bucketized cuckoo hashing, 4 slots per "
+		    "bucket, striped spinlocks");

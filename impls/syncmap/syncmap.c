@@ -319,52 +319,67 @@ readonly_batch_free(struct readonly *ro)
 	}
 }
 
+/*
+ * One inbox's two ends, for a batch type T chained through next_batch:
+ * PUSH(first) puts a batch whose grace period has passed on the inbox
+ * STACK, or frees it with FREE when the inbox holds POOL_BATCHES already
+ * (COUNT bounds the inbox; relaxed: a bound, not a reckoning); TAKE()
+ * takes every batch (an exchange, so any number of takers is safe) and
+ * uncounts them.  Call TAKE with mu held (the list it returns is the
+ * map's).
+ */
+#define INBOX_ENDS(PUSH, TAKE, T, STACK, COUNT, FREE)                          \
+	static void PUSH(T *first)                                             \
+	{                                                                      \
+		T *top;                                                        \
+                                                                               \
+		if (atomic_fetch_add_explicit(&inbox.COUNT, 1,                 \
+					      memory_order_relaxed) >=         \
+		    POOL_BATCHES) {                                            \
+			atomic_fetch_sub_explicit(&inbox.COUNT, 1,             \
+						  memory_order_relaxed);       \
+			FREE(first);                                           \
+			return;                                                \
+		}                                                              \
+		top = atomic_load_explicit(&inbox.STACK,                       \
+					   memory_order_relaxed);              \
+		do                                                             \
+			first->next_batch = top;                               \
+		/*                                                             \
+		 * Release: pairs with the acquire exchange in TAKE(), so the  \
+		 * grace period the batch waited for happens before the writer \
+		 * reuses it.                                                  \
+		 */                                                            \
+		while (!atomic_compare_exchange_weak_explicit(                 \
+			&inbox.STACK, &top, first, memory_order_release,       \
+			memory_order_relaxed));                                \
+	}                                                                      \
+                                                                               \
+	static T *TAKE(void)                                                   \
+	{                                                                      \
+		/* Acquire: pairs with the release in PUSH(). */               \
+		T *b = atomic_exchange_explicit(&inbox.STACK, NULL,            \
+						memory_order_acquire);         \
+		unsigned n = 0;                                                \
+                                                                               \
+		for (T *x = b; x != NULL; x = x->next_batch)                   \
+			n++;                                                   \
+		if (n != 0)                                                    \
+			atomic_fetch_sub_explicit(&inbox.COUNT, n,             \
+						  memory_order_relaxed);       \
+		return b;                                                      \
+	}
+
+INBOX_ENDS(entry_batch_push, take_entry_batches, struct entry, entries,
+	   entry_batches, entry_batch_free)
+INBOX_ENDS(readonly_batch_push, take_header_batches, struct readonly, headers,
+	   header_batches, readonly_batch_free)
+
 static void
 entry_batch_cb(struct rcu_head *head)
 {
-	struct entry *first = caa_container_of(head, struct entry, rcu);
-	struct entry *top;
-
 	map_rcu_callback_begin();
-	if (atomic_fetch_add_explicit(&inbox.entry_batches, 1,
-				      memory_order_relaxed) >= POOL_BATCHES) {
-		atomic_fetch_sub_explicit(&inbox.entry_batches, 1,
-					  memory_order_relaxed);
-		entry_batch_free(first);
-		return;
-	}
-	top = atomic_load_explicit(&inbox.entries, memory_order_relaxed);
-	do
-		first->next_batch = top;
-	/*
-	 * Release: pairs with the acquire exchange in take_entry_batches(),
-	 * so the grace period this callback waited for happens before the
-	 * writer reuses the batch.
-	 */
-	while (!atomic_compare_exchange_weak_explicit(
-		&inbox.entries, &top, first, memory_order_release,
-		memory_order_relaxed));
-}
-
-static void
-readonly_batch_push(struct readonly *first)
-{
-	struct readonly *top;
-
-	if (atomic_fetch_add_explicit(&inbox.header_batches, 1,
-				      memory_order_relaxed) >= POOL_BATCHES) {
-		atomic_fetch_sub_explicit(&inbox.header_batches, 1,
-					  memory_order_relaxed);
-		readonly_batch_free(first);
-		return;
-	}
-	top = atomic_load_explicit(&inbox.headers, memory_order_relaxed);
-	do
-		first->next_batch = top;
-	/* Release: pairs with the acquire in take_header_batches(). */
-	while (!atomic_compare_exchange_weak_explicit(
-		&inbox.headers, &top, first, memory_order_release,
-		memory_order_relaxed));
+	entry_batch_push(caa_container_of(head, struct entry, rcu));
 }
 
 static void
@@ -389,43 +404,6 @@ readonly_batch_large_cb(struct rcu_head *head)
 		if (readonly_owns_large(ro))
 			readonly_drop_slots(ro);
 	readonly_batch_push(first);
-}
-
-/*
- * Take every batch from an inbox (an exchange, so any number of takers
- * is safe) and uncount them.  Call with mu held (the list it returns is
- * the map's).
- */
-static struct entry *
-take_entry_batches(void)
-{
-	/* Acquire: pairs with the release in entry_batch_cb(). */
-	struct entry *b = atomic_exchange_explicit(&inbox.entries, NULL,
-						   memory_order_acquire);
-	unsigned n = 0;
-
-	for (struct entry *x = b; x != NULL; x = x->next_batch)
-		n++;
-	if (n != 0)
-		atomic_fetch_sub_explicit(&inbox.entry_batches, n,
-					  memory_order_relaxed);
-	return b;
-}
-
-static struct readonly *
-take_header_batches(void)
-{
-	/* Acquire: pairs with the release in readonly_batch_cb(). */
-	struct readonly *b = atomic_exchange_explicit(&inbox.headers, NULL,
-						      memory_order_acquire);
-	unsigned n = 0;
-
-	for (struct readonly *x = b; x != NULL; x = x->next_batch)
-		n++;
-	if (n != 0)
-		atomic_fetch_sub_explicit(&inbox.header_batches, n,
-					  memory_order_relaxed);
-	return b;
 }
 
 /* Hand the pending retirements to call_rcu.  Call with mu held. */

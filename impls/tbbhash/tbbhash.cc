@@ -48,6 +48,7 @@
 #include <sched.h>
 
 #include "map.h"
+#include "map_cxx.h"
 
 namespace
 {
@@ -311,14 +312,12 @@ tbbhash_store(struct map *m, uint64_t key, void *value)
 {
 	if (value == nullptr)
 		return -EINVAL;
-	try {
+	return map_cxx_nomem([&] {
 		op_guard g(m);
 
 		ON_TABLE(m, t_store, key, value);
-	} catch (const std::bad_alloc &) {
-		return -ENOMEM;
-	}
-	return 0;
+		return 0;
+	});
 }
 
 static int
@@ -326,13 +325,11 @@ tbbhash_load_or_store(struct map *m, uint64_t key, void *value, void **actual)
 {
 	if (value == nullptr)
 		return -EINVAL;
-	try {
+	return map_cxx_nomem([&] {
 		op_guard g(m);
 
 		return ON_TABLE(m, t_load_or_store, key, value, actual);
-	} catch (const std::bad_alloc &) {
-		return -ENOMEM;
-	}
+	});
 }
 
 static bool
@@ -359,13 +356,11 @@ tbbhash_swap(struct map *m, uint64_t key, void *value, void **previous)
 {
 	if (value == nullptr)
 		return -EINVAL;
-	try {
+	return map_cxx_nomem([&] {
 		op_guard g(m);
 
 		return ON_TABLE(m, t_swap, key, value, previous);
-	} catch (const std::bad_alloc &) {
-		return -ENOMEM;
-	}
+	});
 }
 
 static bool
@@ -395,19 +390,10 @@ tbbhash_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
 
 	if (m->locked)
 		m->lock.write_lock();
-	try {
-		ON_TABLE(m, t_keys, keys);
-	} catch (const std::bad_alloc &) {
-		/* Visit what was copied: range has no way to fail. */
-	}
+	keys = map_cxx_keys([&](auto &out) { ON_TABLE(m, t_keys, out); });
 	if (m->locked)
 		m->lock.write_unlock();
-	for (uint64_t k : keys) {
-		void *v;
-
-		if (tbbhash_load(m, k, &v) && !fn(k, v, arg))
-			return;
-	}
+	map_cxx_visit(keys, m, tbbhash_load, fn, arg);
 }
 
 static void
@@ -435,36 +421,24 @@ tbbhash_param_limits(const char *param)
 	return l;
 }
 
+/* The vtable: MAP_CXX_OPS's, and what this map adds. */
+static constexpr struct map_ops
+tbbhash_vtable(void)
+{
+	struct map_ops o =
+		MAP_CXX_OPS(tbbhash, "tbbhash",
+			    "oneTBB " TBB_VERSION_STRING
+			    " tbb::concurrent_hash_map: chained buckets with "
+			    "reader-writer locks, accessors; std::allocator");
+
+	o.create_param = tbbhash_create_param;
+	o.param_help = "locked (range and clear under a map-wide lock: the "
+		       "whole contract), tbbmalloc (TBB's default allocator: "
+		       "memory NA) or locked_tbbmalloc";
+	o.limits = MAP_LIMIT_RANGE_CONCURRENT | MAP_LIMIT_CLEAR_CONCURRENT;
+	o.param_limits = tbbhash_param_limits;
+	return o;
+}
+
 extern "C" const struct map_ops tbbhash_ops;
-const struct map_ops tbbhash_ops = {
-	.name = "tbbhash",
-	.summary = "oneTBB " TBB_VERSION_STRING
-		   " tbb::concurrent_hash_map: chained buckets with "
-		   "reader-writer locks, accessors; std::allocator",
-	.flags = 0,
-	.create = tbbhash_create,
-	.destroy = tbbhash_destroy,
-	.thread_enter = nullptr,
-	.thread_exit = nullptr,
-	.load = tbbhash_load,
-	.store = tbbhash_store,
-	.load_or_store = tbbhash_load_or_store,
-	.load_and_delete = tbbhash_load_and_delete,
-	.del = tbbhash_del,
-	.swap = tbbhash_swap,
-	.compare_and_swap = tbbhash_compare_and_swap,
-	.compare_and_delete = tbbhash_compare_and_delete,
-	.range = tbbhash_range,
-	.clear = tbbhash_clear,
-	.stats = nullptr,
-	.quiesce = nullptr,
-	.counters = nullptr,
-	.n_counters = 0,
-	.create_param = tbbhash_create_param,
-	.param_help = "locked (range and clear under a map-wide lock: the "
-		      "whole contract), tbbmalloc (TBB's default allocator: "
-		      "memory NA) or locked_tbbmalloc",
-	.settle = nullptr,
-	.limits = MAP_LIMIT_RANGE_CONCURRENT | MAP_LIMIT_CLEAR_CONCURRENT,
-	.param_limits = tbbhash_param_limits,
-};
+const struct map_ops tbbhash_ops = tbbhash_vtable();

@@ -1,6 +1,7 @@
 # gbench's own argument edge cases (D24): --impl-lib never takes the next
 # option as its path, a filter that runs nothing (or does not compile) is
-# exit 2, and a report that cannot be written is exit 1, not 0.
+# exit 2, and a report that cannot be written is exit 1, not 0; --pin
+# pins over the CPUs the process may use.
 #	sh gbench_args.sh GBENCH
 G=$1
 fails=0
@@ -24,6 +25,18 @@ if [ -w /dev/full ]; then
 fi
 "$G" --threads=1 --benchmark_filter='^BM_LoadMostlyHits/null/' \
 	--benchmark_min_time=0.001 >/dev/null 2>&1 || fail "a plain run: exit $?"
+# --pin: the CPUs pinned over are the ones the process may use (said in
+# the report's context); without it, "off".
+cpu=$(taskset -pc $$ | sed 's/.*: *//; s/[^0-9].*//')
+taskset -c "$cpu" "$G" --pin --threads=1 --benchmark_filter='^BM_LoadMostlyHits/null/' \
+	--benchmark_min_time=0.001 --benchmark_format=json >"${TMPDIR:-/tmp}/gb.$$" 2>/dev/null ||
+	fail "--pin: exit $?"
+grep -q "\"mapbench_pin_cpus\": \"$cpu\"" "${TMPDIR:-/tmp}/gb.$$" ||
+	fail "--pin under taskset -c $cpu: context says $(grep pin_cpus "${TMPDIR:-/tmp}/gb.$$")"
+"$G" --threads=1 --benchmark_filter='^BM_LoadMostlyHits/null/' \
+	--benchmark_min_time=0.001 --benchmark_format=json >"${TMPDIR:-/tmp}/gb.$$" 2>/dev/null
+grep -q '"mapbench_pin_cpus": "off"' "${TMPDIR:-/tmp}/gb.$$" ||
+	fail "no --pin: context does not say off"
 rm -f "${TMPDIR:-/tmp}/gb.$$"
 [ "$fails" -eq 0 ] && echo ok
 exit "$fails"

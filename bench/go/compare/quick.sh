@@ -9,6 +9,8 @@
 #	quick.sh MAPBENCH SOURCE_DIR BUILD_DIR
 set -u
 mb=$1 src=$2 build=$3
+# fail() and the harness tests' environment (MAPBENCH_INTERFERENCE_LIMIT=off).
+. "$src/tests/harness/lib.sh"
 GOTOOL_ROOT=$src
 . "$src/bench/go/gotool.sh"
 for v in 1.23 1.24; do
@@ -21,11 +23,6 @@ out=$build/bench/gocompare-quick
 rm -rf "$out"
 mkdir -p "$out"
 export GOCACHE="${GOCACHE:-$build/bench/gocache}" GOPROXY=off GOTOOLCHAIN=local
-fails=0
-fail() {
-	echo "FAIL: $*" >&2
-	fails=$((fails + 1))
-}
 sh "$src/bench/compare.sh" --quick --go 1.23,1.24 --out "$out/r" \
 	--plots "$out/p" --mapbench "$mb" --build "$build" >"$out/log" 2>&1
 rc=$?

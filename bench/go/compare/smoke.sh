@@ -7,6 +7,8 @@
 #	smoke.sh MAPBENCH SOURCE_DIR BUILD_DIR
 set -u
 mb=$1 src=$2 build=$3
+# fail() and the harness tests' environment (MAPBENCH_INTERFERENCE_LIMIT=off).
+. "$src/tests/harness/lib.sh"
 if ! command -v go >/dev/null 2>&1; then
 	echo "gocompare_smoke: SKIPPED: no go on PATH (apt-get install golang-go)"
 	exit 77
@@ -15,11 +17,6 @@ out=$build/bench/gocompare-smoke
 rm -rf "$out"
 mkdir -p "$out"
 export GOCACHE="${GOCACHE:-$build/bench/gocache}" GOPROXY=off GOTOOLCHAIN=local
-fails=0
-fail() {
-	echo "FAIL: $*" >&2
-	fails=$((fails + 1))
-}
 (cd "$src/bench/go" && go test ./compare) || fail "go test ./compare"
 sh "$src/bench/compare.sh" --from "$src/results/go-vs-c" --out "$out/r" \
 	--plots "$out/p" --mapbench "$mb" --build "$build" ||
