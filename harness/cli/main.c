@@ -166,7 +166,7 @@ dispatch(int argc, char **argv)
 	if (strcmp(cmd, "plot") == 0)
 		return main_plot(argc, argv);
 	if (strcmp(cmd, "timeline") == 0)
-		return cmd_timeline(argc - 1, argv + 1);
+		return tlplot_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "check") == 0)
 		return cmd_check(argc - 1, argv + 1);
 	if (strcmp(cmd, "run") && strcmp(cmd, "sweep")) {

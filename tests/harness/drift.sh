@@ -122,6 +122,48 @@ if command -v gnuplot >/dev/null 2>&1; then
 		grep -q 'timeline-2.svg' "$TMP/sw2/plots/index.html" ||
 			fail "index.html does not show timeline-2.svg"
 	fi
+	# A sweep draws the timelines of its drifting rows itself (mapbench
+	# plot at its end) and its page links them; a steady sweep has none,
+	# and plot removes a timeline figure of a row that no longer drifts.
+	for try in 1 2 3; do
+		rm -rf "$TMP/sw3"
+		MAPBENCH_SLOWMAP_AFTER_MS=150 MAPBENCH_SLOWMAP_SPIN_NS=20000 \
+			"$MB" sweep --impl-lib "$TMP/slowmap.so" --impl slowmap \
+			--threads 1 --read 100 --keys 1000 --duration 400ms \
+			--repeat 1 --latency-sample 0 --out "$TMP/sw3" \
+			>"$TMP/sw3.out" 2>&1 || fail "sweep of slowmap with plot: $(tail -3 "$TMP/sw3.out")"
+		[ "$(cell "$TMP/sw3/results.csv" drift)" = 1 ] && break
+	done
+	[ "$(cell "$TMP/sw3/results.csv" drift)" = 1 ] ||
+		fail "sweep of slowmap: no drift in 3 tries"
+	grep -q '<img loading=lazy src="timeline-2.svg"' "$TMP/sw3/plots/index.html" ||
+		fail "a sweep with a drifting row: index.html does not show timeline-2.svg"
+	[ -s "$TMP/sw3/plots/timeline-2.svg" ] ||
+		fail "a sweep with a drifting row: no timeline-2.svg"
+	grep -q '^timelines: .*timeline-2$' "$TMP/sw3.out" ||
+		fail "plot does not report the timeline figure: $(cat "$TMP/sw3.out")"
+	[ -z "$(ls "$TMP/sw3/plots" | grep -v '^index\.html$' | grep -v '\.\(svg\|png\)$')" ] ||
+		fail "plot left more than images in plots/: $(ls "$TMP/sw3/plots")"
+	for try in 1 2 3; do
+		rm -rf "$TMP/sw4"
+		"$MB" sweep --impl-lib "$TMP/slowmap.so" --impl slowmap \
+			--threads 1 --read 100 --keys 1000 --duration 400ms \
+			--repeat 1 --latency-sample 0 --out "$TMP/sw4" \
+			>"$TMP/sw4.out" 2>&1 || fail "steady sweep: $(tail -3 "$TMP/sw4.out")"
+		[ "$(cell "$TMP/sw4/results.csv" drift)" = 0 ] && break
+	done
+	[ "$(cell "$TMP/sw4/results.csv" drift)" = 0 ] ||
+		fail "steady sweep: drift in 3 tries"
+	grep -q 'timeline-' "$TMP/sw4/plots/index.html" &&
+		fail "a steady sweep: index.html shows a timeline figure"
+	"$MB" timeline "$TMP/sw4" --all >/dev/null 2>&1 &&
+		[ -s "$TMP/sw4/plots/timeline-2.svg" ] ||
+		fail "timeline --all of the steady sweep"
+	"$MB" plot "$TMP/sw4" >/dev/null 2>&1 || fail "plot of the steady sweep"
+	[ ! -e "$TMP/sw4/plots/timeline-2.svg" ] ||
+		fail "plot kept the timeline figure of a row that does not drift"
+	grep -q 'timeline-' "$TMP/sw4/plots/index.html" &&
+		fail "a steady sweep re-plotted: index.html shows a timeline figure"
 fi
 # The settle hook also runs at each doubling of the prefill from 65,536
 # stores (so that a map whose growth stalled, as lfht's can, is put right

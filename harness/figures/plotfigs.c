@@ -1,0 +1,658 @@
+/*
+ * plotfigs: the line figures of `mapbench plot`, each drawn from
+ * summary.tsv by one gnuplot script of plots/: throughput against read %
+ * and against threads, the small multiples of reads per thread count,
+ * latency percentiles, memory per key, and syncmap's promotions.  The C
+ * side decides what is drawn: which panels have data, the y-range the
+ * panels share (from the real maps; `null` is a reference line), the
+ * thread count latency is taken at.  A figure with no data is skipped
+ * and said so.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "figures.h"
+#include "plotdata.h"
+#include "plotfigs.h"
+#include "plotgp.h"
+#include "stats.h"
+
+/* Oversubscription: the note, and the CPU count for shading. */
+static void
+note_oversub(struct notes *nt, int any, int ncpus)
+{
+	if (!any)
+		return;
+	if (ncpus)
+		plotgp_note(nt,
+		     "open markers: more threads than the %d CPUs "
+		     "(oversubscribed)",
+		     ncpus);
+	else
+		plotgp_note(nt, "open markers: more threads than CPUs "
+			 "(oversubscribed)");
+}
+
+/*
+ * Throughput against read % (one panel per thread count) or against
+ * threads (one panel per read %), one line per map; null dashed.
+ */
+void
+plotfigs_throughput(struct ctx *x, const struct plotdata *d, const char *dist,
+	       const char *tag, long long k, bool by_threads)
+{
+	struct sbuf v = {0}, impls = {0}, panels = {0};
+	struct notes nt = {0, &v};
+	double lo = INFINITY, hi = 0, nlo = INFINITY, nhi = 0;
+	int zeros = 0, over = 0, ncpus = 0, has_null = 0;
+	bool all_ci = true;
+	char *name = NULL;
+	size_t np = by_threads ? d->n_reads : d->n_threads;
+
+	if (asprintf(&name, "throughput_%s_%s_k%lld",
+		     by_threads ? "threads" : "reads", tag, k) < 0)
+		return;
+	for (size_t i = 0; i < d->n_impls; i++) {
+		bool any = false;
+
+		FOR_CFG(d, c)
+		{
+			if (strcmp(c->impl, d->impls[i]) ||
+			    strcmp(c->dist, dist) || c->keys != k ||
+			    !plotgp_have(c, M_MOPS))
+				continue;
+			any = true;
+			if (plotdata_is_null(c->impl)) {
+				has_null = 1;
+				plotgp_range_pos(c, M_MOPS, &nlo, &nhi, NULL);
+				continue;
+			}
+			/* the axis spans the medians; bars may be clipped */
+			if (c->s[M_MOPS].med <= 0) {
+				zeros++;
+			} else {
+				lo = fmin(lo, c->s[M_MOPS].med);
+				hi = fmax(hi, c->s[M_MOPS].med);
+			}
+			all_ci &= !isnan(c->s[M_MOPS].lo);
+			over |= c->oversub;
+			if (c->ncpus > ncpus)
+				ncpus = c->ncpus;
+		}
+		if (any && !plotdata_is_null(d->impls[i]))
+			plotgp_list_add(&impls, "%s", d->impls[i]);
+	}
+	for (size_t p = 0; p < np; p++) {
+		int pv = by_threads ? d->reads[p] : d->threads[p];
+
+		FOR_CFG(d, c)
+		{
+			if (!strcmp(c->dist, dist) && c->keys == k &&
+			    !plotdata_is_null(c->impl) && plotgp_have(c, M_MOPS) &&
+			    c->s[M_MOPS].med > 0 &&
+			    (by_threads ? c->read : c->threads) == pv) {
+				plotgp_list_add(&panels, "%d", pv);
+				break;
+			}
+		}
+	}
+	if (!panels.len) {
+		plotgp_skip(x, name, "no throughput of a map other than null");
+		goto out;
+	}
+	/* a line needs two points: one x value is a figure of dots */
+	{
+		size_t nx = 0;
+
+		for (size_t i = 0; i < (by_threads ? d->n_threads : d->n_reads);
+		     i++) {
+			int xv = by_threads ? d->threads[i] : d->reads[i];
+
+			FOR_CFG(d, c)
+			{
+				if (!strcmp(c->dist, dist) && c->keys == k &&
+				    !plotdata_is_null(c->impl) && plotgp_have(c, M_MOPS) &&
+				    (by_threads ? c->threads : c->read) == xv) {
+					nx++;
+					break;
+				}
+			}
+		}
+		if (nx < 2) {
+			plotgp_skip(x, name,
+			     by_threads ? "one thread count only"
+					: "one read ratio only");
+			goto out;
+		}
+	}
+	plotgp_set(&v, "dist", dist);
+	plotgp_setf(&v, "k", "%lld", k);
+	plotgp_set(&v, "panels", panels.p);
+	plotgp_set(&v, "bars", all_ci ? "ci" : "minmax");
+	plotgp_styles(&v, &impls);
+	{
+		struct sbuf axis = {0};
+
+		for (size_t i = 0; i < (by_threads ? d->n_threads : d->n_reads);
+		     i++)
+			plotgp_list_add(&axis, "%d",
+				 by_threads ? d->threads[i] : d->reads[i]);
+		plotgp_set(&v, "xs", axis.p ? axis.p : "");
+		v.bad |= axis.bad;
+		free(axis.p);
+	}
+	plotgp_log_range(&v, lo, hi);
+	plotgp_setf(&v, "ncpus", "%d", over ? ncpus : 0);
+	/* null wholly above the axis: a note, no line, no legend entry */
+	plotgp_setf(&v, "hasnull", "%d",
+		has_null && nlo <= pow(10, ceil(log10(hi))));
+	note_oversub(&nt, over, ncpus);
+	if (has_null) {
+		if (nhi > pow(10, ceil(log10(hi))))
+			plotgp_note(&nt,
+			     "null (no-op map, the harness ceiling): %.3g-%.3g "
+			     "Mops/s, above this axis",
+			     nlo, nhi);
+		else
+			plotgp_note(&nt, "dashed grey: null (no-op map, the harness "
+				  "ceiling)");
+	}
+	if (zeros)
+		plotgp_note(&nt, "%d zero throughput median%s not drawn (log axis)",
+		     zeros, zeros == 1 ? "" : "s");
+	{
+		double a = pow(10, floor(log10(lo))),
+		       b = pow(10, ceil(log10(hi)));
+		int clipped = 0;
+
+		if (b <= a)
+			b = a * 10;
+		FOR_CFG(d, c)
+		{
+			const struct stat3 *s = &c->s[M_MOPS];
+
+			if (strcmp(c->dist, dist) || c->keys != k ||
+			    plotdata_is_null(c->impl) || !plotgp_have(c, M_MOPS) || s->med <= 0)
+				continue;
+			if (all_ci ? s->lo < a || s->hi > b
+				   : s->min < a || s->max > b)
+				clipped++;
+		}
+		if (clipped)
+			plotgp_note(&nt,
+			     "%d bar%s leave%s the axis (set by the medians): "
+			     "clipped, the end marked by a small triangle",
+			     clipped, clipped == 1 ? "" : "s",
+			     clipped == 1 ? "s" : "");
+	}
+	plotgp_notes_end(&nt);
+	plotgp_draw(x, by_threads ? "throughput_threads.gp" : "throughput_reads.gp",
+	     name, &v);
+out:
+	free(name);
+	free(v.p);
+	free(impls.p);
+	free(panels.p);
+}
+
+/*
+ * Throughput against read % at t threads as small multiples: a panel per
+ * map, the others grey behind it.  The y-range is the medians' (a bar
+ * that leaves it is clipped and marked by the script).
+ */
+void
+plotfigs_reads_small(struct ctx *x, const struct plotdata *d, const char *dist,
+		const char *tag, long long k, int t)
+{
+	struct sbuf v = {0}, impls = {0}, axis = {0};
+	struct notes nt = {0, &v};
+	double lo = INFINITY, hi = 0, nlo = INFINITY, nhi = 0;
+	int zeros = 0, over = 0, ncpus = 0, has_null = 0, clipped = 0;
+	bool all_ci = true;
+	char *name = NULL;
+
+	if (asprintf(&name, "throughput_reads_%s_k%lld_t%d", tag, k, t) < 0)
+		return;
+	for (size_t i = 0; i < d->n_impls; i++) {
+		bool any = false;
+
+		FOR_CFG(d, c)
+		{
+			if (strcmp(c->impl, d->impls[i]) ||
+			    strcmp(c->dist, dist) || c->keys != k ||
+			    c->threads != t || !plotgp_have(c, M_MOPS))
+				continue;
+			if (plotdata_is_null(c->impl)) {
+				has_null = 1;
+				if (c->s[M_MOPS].med > 0)
+					nlo = fmin(nlo, c->s[M_MOPS].med),
+					nhi = fmax(nhi, c->s[M_MOPS].med);
+				continue;
+			}
+			if (c->s[M_MOPS].med <= 0) {
+				zeros++;
+				continue;
+			}
+			any = true;
+			lo = fmin(lo, c->s[M_MOPS].med);
+			hi = fmax(hi, c->s[M_MOPS].med);
+			all_ci &= !isnan(c->s[M_MOPS].lo);
+			over |= c->oversub;
+			if (c->ncpus > ncpus)
+				ncpus = c->ncpus;
+		}
+		if (any)
+			plotgp_list_add(&impls, "%s", d->impls[i]);
+	}
+	if (!impls.len) {
+		plotgp_skip(x, name, "no throughput of a map other than null");
+		goto out;
+	}
+	{
+		size_t nx = 0;
+
+		for (size_t i = 0; i < d->n_reads; i++) {
+			FOR_CFG(d, c)
+			{
+				if (!strcmp(c->dist, dist) && c->keys == k &&
+				    c->threads == t && !plotdata_is_null(c->impl) &&
+				    plotgp_have(c, M_MOPS) && c->read == d->reads[i]) {
+					plotgp_list_add(&axis, "%d", d->reads[i]);
+					nx++;
+					break;
+				}
+			}
+		}
+		if (nx < 2) {
+			plotgp_skip(x, name, "one read ratio only");
+			goto out;
+		}
+	}
+	{
+		double a = pow(10, floor(log10(lo))),
+		       b = pow(10, ceil(log10(hi)));
+
+		if (b <= a)
+			b = a * 10;
+		FOR_CFG(d, c)
+		{
+			const struct stat3 *s = &c->s[M_MOPS];
+
+			if (strcmp(c->dist, dist) || c->keys != k ||
+			    c->threads != t || plotdata_is_null(c->impl) ||
+			    !plotgp_have(c, M_MOPS) || s->med <= 0)
+				continue;
+			if (all_ci ? s->lo < a || s->hi > b
+				   : s->min < a || s->max > b)
+				clipped++;
+		}
+	}
+	plotgp_set(&v, "dist", dist);
+	plotgp_setf(&v, "k", "%lld", k);
+	plotgp_setf(&v, "t", "%d", t);
+	plotgp_set(&v, "xs", axis.p);
+	plotgp_set(&v, "bars", all_ci ? "ci" : "minmax");
+	plotgp_styles(&v, &impls);
+	plotgp_log_range(&v, lo, hi);
+	plotgp_setf(&v, "ncpus", "%d", over ? ncpus : 0);
+	plotgp_setf(&v, "hasnull", "%d",
+		has_null && nlo <= pow(10, ceil(log10(hi))));
+	if (has_null) {
+		if (nlo > pow(10, ceil(log10(hi))))
+			plotgp_note(&nt,
+			     "null (no-op map, the harness ceiling): %.3g-%.3g "
+			     "Mops/s, above this axis",
+			     nlo, nhi);
+		else
+			plotgp_note(&nt, "dashed grey: null (no-op map, the harness "
+				  "ceiling)");
+	}
+	if (clipped)
+		plotgp_note(&nt,
+		     "%d bar%s leave%s the axis (set by the medians): clipped, "
+		     "the end marked by a small triangle",
+		     clipped, clipped == 1 ? "" : "s", clipped == 1 ? "s" : "");
+	if (zeros)
+		plotgp_note(&nt, "%d zero throughput median%s not drawn (log axis)",
+		     zeros, zeros == 1 ? "" : "s");
+	plotgp_notes_end(&nt);
+	plotgp_draw(x, "throughput_reads.gp", name, &v);
+out:
+	free(name);
+	free(v.p);
+	free(impls.p);
+	free(axis.p);
+}
+
+/* Latency percentiles per map at the most threads not oversubscribed. */
+void
+plotfigs_latency(struct ctx *x, const struct plotdata *d, const char *dist,
+	    const char *tag, long long k)
+{
+	struct sbuf v = {0}, impls = {0}, panels = {0};
+	struct notes nt = {0, &v};
+	double lo = INFINITY, hi = 0;
+	int t = 0, zeros = 0, any_over = 0;
+	char *name = NULL;
+
+	if (asprintf(&name, "latency_%s_k%lld", tag, k) < 0)
+		return;
+	FOR_CFG(d, c)
+	{
+		if (strcmp(c->dist, dist) || c->keys != k || !plotgp_have(c, M_P50))
+			continue;
+		if (c->oversub)
+			any_over = 1;
+		else if (c->threads > t)
+			t = c->threads;
+	}
+	if (!t) {
+		plotgp_skip(x, name,
+		     any_over ? "every configuration with latency samples is "
+				"oversubscribed"
+			      : "no latency samples");
+		goto out;
+	}
+	for (size_t i = 0; i < d->n_impls; i++) {
+		bool any = false;
+
+		FOR_CFG(d, c)
+		{
+			if (strcmp(c->impl, d->impls[i]) ||
+			    strcmp(c->dist, dist) || c->keys != k ||
+			    c->threads != t || !plotgp_have(c, M_P50))
+				continue;
+			any = true;
+			for (int m = M_P50; m <= M_MAX; m++) {
+				/* only medians are drawn */
+				if (!plotgp_have(c, m))
+					continue;
+				if (c->s[m].med <= 0)
+					zeros++;
+				else if (c->s[m].med < lo)
+					lo = c->s[m].med;
+				if (c->s[m].med > hi)
+					hi = c->s[m].med;
+			}
+		}
+		if (any)
+			plotgp_list_add(&impls, "%s", d->impls[i]);
+	}
+	for (size_t p = 0; p < d->n_reads; p++)
+		FOR_CFG(d, c)
+		{
+			if (!strcmp(c->dist, dist) && c->keys == k &&
+			    c->threads == t && plotgp_have(c, M_P50) &&
+			    c->read == d->reads[p]) {
+				plotgp_list_add(&panels, "%d", d->reads[p]);
+				break;
+			}
+		}
+	if (hi <= 0) {
+		plotgp_skip(x, name,
+		     "every latency is 0 (below the timer's "
+		     "resolution)");
+		goto out;
+	}
+	plotgp_set(&v, "dist", dist);
+	plotgp_setf(&v, "k", "%lld", k);
+	plotgp_setf(&v, "t", "%d", t);
+	plotgp_set(&v, "panels", panels.p);
+	plotgp_styles(&v, &impls);
+	plotgp_log_range(&v, lo, hi);
+	if (any_over)
+		plotgp_note(&nt,
+		     "taken at %d thread%s, the most that are not "
+		     "oversubscribed",
+		     t, t == 1 ? "" : "s");
+	if (zeros)
+		plotgp_note(&nt,
+		     "%d zero percentile%s (below the timer's "
+		     "resolution) not drawn",
+		     zeros, zeros == 1 ? "" : "s");
+	plotgp_notes_end(&nt);
+	plotgp_draw(x, "latency.gp", name, &v);
+out:
+	free(name);
+	free(v.p);
+	free(impls.p);
+	free(panels.p);
+}
+
+/*
+ * Bytes per live key as bars: one panel per key count with its own axis,
+ * a bar per map: the median, over the read percentages, of the
+ * configurations' medians at t threads (the fewest run); the whisker
+ * spans the lowest and highest of those medians.
+ */
+void
+plotfigs_memory(struct ctx *x, const struct plotdata *d, const char *dist,
+	   const char *tag)
+{
+	struct sbuf v = {0}, impls = {0}, panels = {0};
+	struct notes nt = {0, &v};
+	double *meds = NULL;
+	int t = 0, np = 0;
+	char *name = NULL;
+
+	if (asprintf(&name, "memory_%s", tag) < 0)
+		return;
+	FOR_CFG(d, c)
+	if (!strcmp(c->dist, dist) && plotgp_have(c, M_BPK) && !plotdata_is_null(c->impl) &&
+	    (!t || c->threads < t))
+		t = c->threads;
+	if (!t) {
+		plotgp_skip(x, name, "no bytes_per_key values");
+		goto out;
+	}
+	meds = malloc((d->nc ? d->nc : 1) * sizeof(*meds));
+	if (!meds) {
+		v.bad = true;
+		goto out;
+	}
+	for (size_t i = 0; i < d->n_impls; i++) {
+		bool any = false;
+
+		if (plotdata_is_null(d->impls[i]))
+			continue;
+		FOR_CFG(d, c)
+		any |= !strcmp(c->impl, d->impls[i]) &&
+		       !strcmp(c->dist, dist) && c->threads == t &&
+		       plotgp_have(c, M_BPK);
+		if (any)
+			plotgp_list_add(&impls, "%s", d->impls[i]);
+	}
+	for (size_t p = 0; p < d->n_keys; p++) {
+		struct sbuf val = {0}, lo = {0}, hi = {0};
+		double top = 0;
+		bool any = false;
+		char n1[16];
+		char *save = strdup(impls.p ? impls.p : ""), *tok, *sp;
+
+		for (tok = save ? strtok_r(save, " ", &sp) : NULL; tok;
+		     tok = strtok_r(NULL, " ", &sp)) {
+			size_t n = 0;
+
+			FOR_CFG(d, c)
+			if (!strcmp(c->impl, tok) && !strcmp(c->dist, dist) &&
+			    c->threads == t && c->keys == d->keys[p] &&
+			    plotgp_have(c, M_BPK))
+				meds[n++] = c->s[M_BPK].med;
+			if (!n) {
+				plotgp_list_add(&val, "-");
+				plotgp_list_add(&lo, "-");
+				plotgp_list_add(&hi, "-");
+				continue;
+			}
+			any = true;
+			stats_sort(meds, n);
+			plotgp_list_add(&val, "%.6g", stats_median_sorted(meds, n));
+			plotgp_list_add(&lo, "%.6g", meds[0]);
+			plotgp_list_add(&hi, "%.6g", meds[n - 1]);
+			top = fmax(top, meds[n - 1]);
+		}
+		free(save);
+		if (any) {
+			np++;
+			plotgp_list_add(&panels, "%lld", d->keys[p]);
+			snprintf(n1, sizeof(n1), "val%d", np);
+			plotgp_set(&v, n1, val.p);
+			snprintf(n1, sizeof(n1), "vlo%d", np);
+			plotgp_set(&v, n1, lo.p);
+			snprintf(n1, sizeof(n1), "vhi%d", np);
+			plotgp_set(&v, n1, hi.p);
+			snprintf(n1, sizeof(n1), "ymax%d", np);
+			plotgp_num(&v, n1, top > 0 ? top * 1.15 : 1);
+		}
+		v.bad |= val.bad || lo.bad || hi.bad;
+		free(val.p);
+		free(lo.p);
+		free(hi.p);
+	}
+	plotgp_set(&v, "dist", dist);
+	plotgp_setf(&v, "t", "%d", t);
+	plotgp_set(&v, "panels", panels.p ? panels.p : "");
+	plotgp_styles(&v, &impls);
+	plotgp_notes_end(&nt);
+	plotgp_draw(x, "memory.gp", name, &v);
+out:
+	free(meds);
+	free(name);
+	free(v.p);
+	free(impls.p);
+	free(panels.p);
+}
+
+/*
+ * The promotion counters, for every map that reports them (a non-empty
+ * promotions column): a row of panels per map and key count.
+ */
+void
+plotfigs_promotion(struct ctx *x, const struct plotdata *d, const char *dist,
+	      const char *tag)
+{
+	static const enum metric ms[] = {M_PROMO, M_REBUILD, M_LOCKED, M_MOPS};
+	struct sbuf v = {0}, rimpl = {0}, rkeys = {0}, ts = {0}, axis = {0};
+	struct sbuf zero_maps = {0};
+	struct notes nt = {0, &v};
+	double lo[4], hi[4];
+	int zeros[4] = {0}, over = 0, ncpus = 0;
+	char *name = NULL;
+
+	if (asprintf(&name, "promotion_%s", tag) < 0)
+		return;
+	for (int j = 0; j < 4; j++)
+		lo[j] = INFINITY, hi[j] = 0;
+	for (size_t i = 0; i < d->n_impls; i++) {
+		bool counted = false, nonzero = false;
+
+		/*
+		 * A map that keeps the counter but never promoted or rebuilt
+		 * has nothing to show (results from before ABI 2 hold 0 for
+		 * maps without the counter): it is named in a note.
+		 */
+		FOR_CFG(d, c)
+		if (!strcmp(c->impl, d->impls[i]) && !strcmp(c->dist, dist) &&
+		    plotgp_have(c, M_PROMO)) {
+			counted = true;
+			nonzero |=
+				c->s[M_PROMO].max > 0 ||
+				(plotgp_have(c, M_REBUILD) && c->s[M_REBUILD].max > 0);
+		}
+		if (counted && !nonzero) {
+			plotgp_list_add(&zero_maps, "%s", d->impls[i]);
+			continue;
+		}
+		for (size_t kk = 0; kk < d->n_keys; kk++) {
+			bool any = false;
+
+			FOR_CFG(d, c)
+			{
+				if (strcmp(c->impl, d->impls[i]) ||
+				    strcmp(c->dist, dist) ||
+				    c->keys != d->keys[kk] || !plotgp_have(c, M_PROMO))
+					continue;
+				any = true;
+				over |= c->oversub;
+				if (c->ncpus > ncpus)
+					ncpus = c->ncpus;
+				for (int j = 0; j < 4; j++)
+					plotgp_range_pos(c, ms[j], &lo[j], &hi[j],
+						  &zeros[j]);
+			}
+			if (any) {
+				plotgp_list_add(&rimpl, "%s", d->impls[i]);
+				plotgp_list_add(&rkeys, "%lld", d->keys[kk]);
+			}
+		}
+	}
+	if (!rimpl.len) {
+		plotgp_skip(x, name,
+		     zero_maps.len ? "no map promoted or rebuilt (all 0)"
+				   : "no map reports promotions");
+		goto out;
+	}
+	for (size_t i = 0; i < d->n_threads; i++)
+		FOR_CFG(d, c)
+		{
+			if (!strcmp(c->dist, dist) && plotgp_have(c, M_PROMO) &&
+			    c->threads == d->threads[i]) {
+				plotgp_list_add(&ts, "%d", d->threads[i]);
+				break;
+			}
+		}
+	for (size_t i = 0; i < d->n_reads; i++)
+		plotgp_list_add(&axis, "%d", d->reads[i]);
+	plotgp_set(&v, "dist", dist);
+	plotgp_set(&v, "rimpl", rimpl.p);
+	plotgp_set(&v, "rkeys", rkeys.p);
+	plotgp_set(&v, "ts", ts.p);
+	plotgp_set(&v, "xs", axis.p);
+	for (int j = 0; j < 4; j++) {
+		char n1[8], n2[8];
+
+		snprintf(n1, sizeof(n1), "ymin%d", j + 1);
+		snprintf(n2, sizeof(n2), "ymax%d", j + 1);
+		if (hi[j] > 0) {
+			plotgp_num(&v, n1, pow(10, floor(log10(lo[j]))));
+			plotgp_num(&v, n2,
+			       fmax(pow(10, ceil(log10(hi[j]))),
+				    10 * pow(10, floor(log10(lo[j])))));
+		} else {
+			plotgp_set(&v, n1, "0");
+			plotgp_set(&v, n2, "0");
+		}
+	}
+	plotgp_setf(&v, "ncpus", "%d", over ? ncpus : 0);
+	note_oversub(&nt, over, ncpus);
+	if (zero_maps.len)
+		plotgp_note(&nt, "promotions and rebuilds all 0, not shown: %s",
+		     zero_maps.p);
+	if (zeros[0] + zeros[1] + zeros[2])
+		plotgp_note(&nt,
+		     "zeros are not drawn on the log axes (%d, %d, %d "
+		     "points from left to right)",
+		     zeros[0], zeros[1], zeros[2]);
+	plotgp_notes_end(&nt);
+	plotgp_draw(x, "promotion.gp", name, &v);
+out:
+	free(name);
+	free(v.p);
+	free(rimpl.p);
+	free(rkeys.p);
+	free(ts.p);
+	free(axis.p);
+	free(zero_maps.p);
+}
