@@ -22,7 +22,7 @@
 #include "compare_html.h"
 #include "compare_id.h"
 #include "compare_text.h"
-#include "report.h"
+#include "report_html.h"
 #include "stats.h"
 
 /* ---------------------------------------------------------------- */

@@ -23,7 +23,7 @@
 #include "compare_data.h"
 #include "compare_id.h"
 #include "compare_text.h"
-#include "report.h"
+#include "report_html.h"
 #include "stats.h"
 
 /* ---------------------------------------------------------------- */

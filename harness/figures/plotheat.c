@@ -25,7 +25,7 @@
 #include "plotdata.h"
 #include "plotgp.h"
 #include "plotheat.h"
-#include "report.h"
+#include "report_html.h"
 #include "stats.h"
 
 /* ---- who wins where: the heatmap ------------------------------------ */
