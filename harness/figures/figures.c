@@ -194,3 +194,16 @@ figure_metric_csv(const char *name)
 			return figure_metrics[i].csv;
 	return name;
 }
+
+bool
+figure_listed(const char *list, const char *name, size_t len)
+{
+	for (const char *p = list; p && *p;) {
+		size_t w = strcspn(p, " ");
+
+		if (w == len && !strncmp(p, name, len))
+			return true;
+		p += w + (p[w] == ' ');
+	}
+	return false;
+}

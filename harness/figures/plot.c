@@ -19,8 +19,14 @@
  * with no data is skipped and said so.  Images go to the plot directory
  * (default <sweep>/plots); images about to be redrawn are removed first,
  * and only what was written is reported.  gnuplot's messages go to
- * <sweep>/gnuplot.log.
- */#define _GNU_SOURCE
+ * <sweep>/gnuplot.log.  Then the timelines of the rows that drift
+ * (tlplot.c) and the sweep's page (report.c).
+ *
+ * This module is the command's sequence; the reading and aggregating is
+ * plotdata.c, the gnuplot plumbing plotgp.c, the heatmaps plotheat.c, the
+ * line figures plotfigs.c.
+ */
+#define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -52,7 +58,7 @@
 
 /*
  * Remove the images of the figure table's figures that this run did not
- * plotgp_draw (a figure renamed, a configuration gone): the plot directory holds
+ * draw (a figure renamed, a configuration gone): the plot directory holds
  * only what the sweep now shows.  Other files are left alone.
  */
 static void
@@ -65,22 +71,14 @@ remove_stale(struct ctx *x)
 		return;
 	while ((e = readdir(dir)) != NULL) {
 		size_t n = strlen(e->d_name);
-		char base[256], *p;
-		bool drawn = false;
+		char *p;
 
-		if (n < 5 || n >= sizeof(base) || !figure_find(e->d_name) ||
+		if (n < 5 || !figure_find(e->d_name) ||
 		    (strcmp(e->d_name + n - 4, ".svg") &&
 		     strcmp(e->d_name + n - 4, ".png")))
 			continue;
-		snprintf(base, sizeof(base), "%.*s", (int)(n - 4), e->d_name);
-		for (p = x->written.p; p && *p;) {
-			size_t w = strcspn(p, " ");
-
-			if (w == n - 4 && !strncmp(p, base, w))
-				drawn = true;
-			p += w + (p[w] == ' ');
-		}
-		if (!drawn && asprintf(&p, "%s/%s", x->outdir, e->d_name) > 0) {
+		if (!figure_listed(x->written.p, e->d_name, n - 4) &&
+		    asprintf(&p, "%s/%s", x->outdir, e->d_name) > 0) {
 			unlink(p);
 			free(p);
 		}
@@ -148,35 +146,15 @@ scripts_dir(void)
 	return realpath(MAPBENCH_SOURCE_DIR "/plots", NULL);
 }
 
-int
-plot_sweep(const char *dir, const char *plot_dir, const char *baseline)
+/*
+ * results.csv is a regular file, the paths can be handed to gnuplot, and
+ * gnuplot is there: 0, or the exit status (said).
+ */
+static int
+check_input(const char *dir, const char *csv_path, const char *outdir)
 {
-	const char *env = getenv("MAPBENCH_PLOTS");
-	struct plotdata d = {0};
-	struct ctx x = {.logfd = -1};
-	struct csv *csv = NULL;
-	struct heat heat = {0};
-	struct tlplot_result tl = {0};
-	char *csv_path = NULL, *outdir = NULL, *summary = NULL, *run = NULL;
-	char *heat_path = NULL;
-	int rc = 1, fd, err;
+	int fd = csv_open_regular(csv_path);
 
-	bool explicit = baseline != NULL;
-
-	if (!baseline)
-		baseline = PLOT_BASELINE;
-
-	if (asprintf(&csv_path, "%s/results.csv", dir) < 0 ||
-	    (plot_dir ? asprintf(&outdir, "%s", plot_dir)
-		      : asprintf(&outdir, "%s/plots", dir)) < 0 ||
-	    asprintf(&summary, "%s/summary.tsv", dir) < 0 ||
-	    asprintf(&heat_path, "%s/heatmap.tsv", dir) < 0 ||
-	    asprintf(&x.log_path, "%s/gnuplot.log", dir) < 0 ||
-	    !(run = run_name(dir)))
-		goto oom;
-	x.run = run;
-	x.dir = dir;
-	fd = csv_open_regular(csv_path);
 	if (fd < 0) {
 		if (errno == ENOENT)
 			fprintf(stderr,
@@ -190,16 +168,14 @@ plot_sweep(const char *dir, const char *plot_dir, const char *baseline)
 		else
 			fprintf(stderr, "mapbench: plot: cannot read %s: %s\n",
 				csv_path, strerror(errno));
-		rc = 2;
-		goto out;
+		return 2;
 	}
 	close(fd);
 	if (plotgp_has_control(outdir) || plotgp_has_control(dir)) {
 		fprintf(stderr,
 			"mapbench: plot: a path with a control character "
 			"cannot be handed to gnuplot; rename it\n");
-		rc = 2;
-		goto out;
+		return 2;
 	}
 	if (!gnuplot_available()) {
 		fprintf(stderr,
@@ -208,40 +184,257 @@ plot_sweep(const char *dir, const char *plot_dir, const char *baseline)
 			"  install it with: apt-get install gnuplot-nox\n"
 			"  then draw with:  mapbench plot %s\n",
 			csv_path, dir);
-		rc = 3;
-		goto out;
+		return 3;
 	}
-	rc = plotdata_load(csv_path, &csv, &d);
-	if (rc)
+	return 0;
+}
+
+/*
+ * The rows left out, said on stderr and kept for every figure's notes
+ * (x->note_rows): 0, or -1 (out of memory).
+ */
+static int
+note_rows(struct ctx *x, const struct plotdata *d)
+{
+	if (d->not_ok || d->bad) {
+		if (asprintf(&x->note_rows,
+			     "%zu row%s not ok (status) and %zu invalid "
+			     "row%s left out",
+			     d->not_ok, d->not_ok == 1 ? "" : "s", d->bad,
+			     d->bad == 1 ? "" : "s") < 0)
+			return -1;
+	} else if (!(x->note_rows = strdup("")))
+		return -1;
+	if (d->not_ok)
+		fprintf(stderr,
+			"mapbench: plot: %zu row%s whose status is not ok "
+			"left out\n",
+			d->not_ok, d->not_ok == 1 ? "" : "s");
+	if (d->not_rw || d->custom_mix)
+		fprintf(stderr,
+			"mapbench: plot: %zu Go workload row%s and %zu "
+			"--mix row%s are not plotted\n",
+			d->not_rw, d->not_rw == 1 ? "" : "s", d->custom_mix,
+			d->custom_mix == 1 ? "" : "s");
+	return 0;
+}
+
+/*
+ * The heatmap's reference: *baseline when the sweep holds it; the
+ * default one (not given) falls back to "best".  0, or 2 (said).
+ */
+static int
+choose_baseline(const struct plotdata *d, const char **baseline,
+		bool explicit, const char *csv_path)
+{
+	size_t i;
+
+	if (!strcmp(*baseline, "best"))
+		return 0;
+	for (i = 0; i < d->n_impls; i++)
+		if (!strcmp(d->impls[i], *baseline))
+			return 0;
+	if (!explicit) {
+		/* the default reference is not in this sweep */
+		fprintf(stderr,
+			"mapbench: plot: no %s in this sweep: the "
+			"heatmap compares with the fastest map of each "
+			"row (--baseline MAP to choose)\n",
+			*baseline);
+		*baseline = "best";
+		return 0;
+	}
+	fprintf(stderr, "mapbench: plot: --baseline '");
+	plotdata_put_shown(stderr, *baseline);
+	fprintf(stderr, "': no such map in %s; give one of:", csv_path);
+	for (i = 0; i < d->n_impls; i++)
+		if (!plotdata_is_null(d->impls[i]))
+			fprintf(stderr, " %s", d->impls[i]);
+	fprintf(stderr, ", or best (the fastest map of each "
+			"row); nothing written\n");
+	return 2;
+}
+
+/*
+ * The plot directory made (nothing through a link planted in the
+ * sweep), the absolute paths gnuplot gets, and gnuplot.log opened:
+ * 0, or the exit status (said).
+ */
+static int
+open_outputs(struct ctx *x, const char *outdir, const char *summary,
+	     const char *heat_path)
+{
+	const char *env = getenv("MAPBENCH_PLOTS");
+	char why[4200];
+	int err;
+
+	if (dir_check_real(outdir, why, sizeof(why))) {
+		fprintf(stderr, "mapbench: plot: %s\n", why);
+		return 2;
+	}
+	if ((err = mkdir_p(outdir))) {
+		fprintf(stderr, "mapbench: plot: cannot create %s: %s\n",
+			outdir, strerror(-err));
+		return 1;
+	}
+	x->gpdir = env ? realpath(env, NULL) : scripts_dir();
+	x->outdir = realpath(outdir, NULL);
+	x->summary = realpath(summary, NULL);
+	x->heat = realpath(heat_path, NULL);
+	if (!x->gpdir || !x->outdir || !x->summary || !x->heat) {
+		fprintf(stderr, "mapbench: plot: cannot resolve %s: %s\n",
+			!x->gpdir    ? "the gnuplot scripts' directory"
+			: !x->outdir ? outdir
+				     : summary,
+			strerror(errno));
+		return 1;
+	}
+	if (plotgp_has_control(x->gpdir) || plotgp_has_control(x->outdir) ||
+	    plotgp_has_control(x->summary) || plotgp_has_control(x->heat)) {
+		fprintf(stderr,
+			"mapbench: plot: a path with a control character "
+			"cannot be handed to gnuplot; rename it\n");
+		return 2;
+	}
+	x->logfd = open(x->log_path,
+			O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC |
+				O_NOFOLLOW,
+			0644);
+	if (x->logfd < 0) {
+		fprintf(stderr, "mapbench: plot: cannot write %s: %s\n",
+			x->log_path, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Every figure of the sweep, per dist and key count, then the timelines
+ * of the rows that drift (tlplot.c), into tl.
+ */
+static void
+draw_all(struct ctx *x, const struct plotdata *d, const struct heat *heat,
+	 const char *baseline, struct tlplot_result *tl)
+{
+	struct tlplot_opts to = {.dir = x->dir,
+				 .plot_dir = x->outdir,
+				 .in_plot = true,
+				 .logfd = x->logfd};
+
+	for (size_t di = 0; di < d->n_dists; di++) {
+		const char *dist = d->dists[di];
+		char tag[48];
+		size_t j = 0;
+
+		for (size_t i = 0; dist[i] && j + 1 < sizeof(tag); i++)
+			if (dist[i] != ':')
+				tag[j++] = dist[i];
+		tag[j] = '\0';
+		for (size_t ki = 0; ki < d->n_keys; ki++) {
+			bool any = false;
+
+			FOR_CFG(d, c)
+			any |= !strcmp(c->dist, dist) && c->keys == d->keys[ki];
+			if (!any)
+				continue;
+			plotheat_figure(x, d, heat, dist, tag, d->keys[ki],
+					baseline);
+			for (size_t ti = 0; ti < d->n_threads; ti++)
+				plotfigs_reads_small(x, d, dist, tag,
+						     d->keys[ki],
+						     d->threads[ti]);
+			plotfigs_throughput(x, d, dist, tag, d->keys[ki],
+					    true);
+			plotfigs_latency(x, d, dist, tag, d->keys[ki]);
+		}
+		plotfigs_promotion(x, d, dist, tag);
+		plotfigs_memory(x, d, dist, tag);
+	}
+	if (tlplot_draw(&to, tl))
+		x->failed++;
+}
+
+/*
+ * What was drawn, said on stdout, and the sweep's page: the exit status
+ * (0, or 1 when a figure, the page or stdout failed or rows were bad).
+ */
+static int
+finish(struct ctx *x, const struct plotdata *d,
+       const struct tlplot_result *tl, const char *outdir,
+       const char *summary, const char *csv_path)
+{
+	/*
+	 * Even when a figure failed (its images are gone already): an image
+	 * of a figure this run did not draw shows an earlier state, and the
+	 * page (report.c) shows every image in the folder (D16).
+	 */
+	remove_stale(x);
+	fprintf(stdout, "summary: %s\n", summary);
+	if (x->drawn) {
+		fprintf(stdout,
+			"plots:   %s/: %d figure%s (.svg and .png):", outdir,
+			x->drawn, x->drawn == 1 ? "" : "s");
+		fprintf(stdout, " %s\n", x->written.p ? x->written.p : "");
+	} else {
+		fprintf(stdout, "plots:   none drawn\n");
+	}
+	if (tl->drawn)
+		fprintf(stdout,
+			"timelines: %s/: %d figure%s (.svg) of the rows that "
+			"drift: %s\n",
+			outdir, tl->drawn, tl->drawn == 1 ? "" : "s",
+			tl->names);
+	/* The sweep's page beside its figures (report.c). */
+	if (report_write_sweep(x->dir, outdir, stderr) == 0)
+		fprintf(stdout, "report:  %s/index.html\n", outdir);
+	else
+		x->failed = 1; /* no page: not a success */
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "mapbench: plot: cannot write the report: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	if (d->bad)
+		fprintf(stderr,
+			"mapbench: plot: %zu invalid row%s of %s left out "
+			"(see above)\n",
+			d->bad, d->bad == 1 ? "" : "s", csv_path);
+	return x->failed || d->bad ? 1 : 0;
+}
+
+int
+plot_sweep(const char *dir, const char *plot_dir, const char *baseline)
+{
+	struct plotdata d = {0};
+	struct ctx x = {.logfd = -1};
+	struct csv *csv = NULL;
+	struct heat heat = {0};
+	struct tlplot_result tl = {0};
+	char *csv_path = NULL, *outdir = NULL, *summary = NULL, *run = NULL;
+	char *heat_path = NULL;
+	bool explicit = baseline != NULL;
+	int rc = 1;
+
+	if (!baseline)
+		baseline = PLOT_BASELINE;
+	if (asprintf(&csv_path, "%s/results.csv", dir) < 0 ||
+	    (plot_dir ? asprintf(&outdir, "%s", plot_dir)
+		      : asprintf(&outdir, "%s/plots", dir)) < 0 ||
+	    asprintf(&summary, "%s/summary.tsv", dir) < 0 ||
+	    asprintf(&heat_path, "%s/heatmap.tsv", dir) < 0 ||
+	    asprintf(&x.log_path, "%s/gnuplot.log", dir) < 0 ||
+	    !(run = run_name(dir)))
+		goto oom;
+	x.run = run;
+	x.dir = dir;
+	if ((rc = check_input(dir, csv_path, outdir)) ||
+	    (rc = plotdata_load(csv_path, &csv, &d)))
 		goto out;
 	rc = plotdata_aggregate(&d);
 	if (rc == 2)
 		goto out;
-	if (rc) {
-		rc = 1;
+	if (rc || note_rows(&x, &d))
 		goto oom;
-	}
-	rc = 1;
-	if (d.not_ok || d.bad) {
-		if (asprintf(&x.note_rows,
-			     "%zu row%s not ok (status) and %zu invalid "
-			     "row%s left out",
-			     d.not_ok, d.not_ok == 1 ? "" : "s", d.bad,
-			     d.bad == 1 ? "" : "s") < 0)
-			goto oom;
-	} else if (!(x.note_rows = strdup("")))
-		goto oom;
-	if (d.not_ok)
-		fprintf(stderr,
-			"mapbench: plot: %zu row%s whose status is not ok "
-			"left out\n",
-			d.not_ok, d.not_ok == 1 ? "" : "s");
-	if (d.not_rw || d.custom_mix)
-		fprintf(stderr,
-			"mapbench: plot: %zu Go workload row%s and %zu "
-			"--mix row%s are not plotted\n",
-			d.not_rw, d.not_rw == 1 ? "" : "s", d.custom_mix,
-			d.custom_mix == 1 ? "" : "s");
 	if (d.nc == 0) {
 		fprintf(stderr,
 			"mapbench: plot: nothing to plot: %s has no valid "
@@ -250,156 +443,17 @@ plot_sweep(const char *dir, const char *plot_dir, const char *baseline)
 		rc = d.bad ? 1 : 0;
 		goto out;
 	}
-	if (strcmp(baseline, "best")) {
-		size_t i;
-
-		for (i = 0; i < d.n_impls; i++)
-			if (!strcmp(d.impls[i], baseline))
-				break;
-		if (i == d.n_impls && !explicit) {
-			/* the default reference is not in this sweep */
-			fprintf(stderr,
-				"mapbench: plot: no %s in this sweep: the "
-				"heatmap compares with the fastest map of each "
-				"row (--baseline MAP to choose)\n",
-				baseline);
-			baseline = "best";
-		} else if (i == d.n_impls) {
-			fprintf(stderr, "mapbench: plot: --baseline '");
-			plotdata_put_shown(stderr, baseline);
-			fprintf(stderr,
-				"': no such map in %s; give one of:", csv_path);
-			for (i = 0; i < d.n_impls; i++)
-				if (!plotdata_is_null(d.impls[i]))
-					fprintf(stderr, " %s", d.impls[i]);
-			fprintf(stderr, ", or best (the fastest map of each "
-					"row); nothing written\n");
-			rc = 2;
-			goto out;
-		}
-	}
+	if ((rc = choose_baseline(&d, &baseline, explicit, csv_path)))
+		goto out;
 	if (plotheat_build(&heat, &d, baseline))
 		goto oom;
+	rc = 1;
 	if (plotdata_write_table(summary, plotdata_write_summary, &d) ||
-	    plotdata_write_table(heat_path, plotheat_write, &heat))
+	    plotdata_write_table(heat_path, plotheat_write, &heat) ||
+	    (rc = open_outputs(&x, outdir, summary, heat_path)))
 		goto out;
-	{
-		char why[4200];
-
-		/* Nothing is written through a link planted in the sweep. */
-		if (dir_check_real(outdir, why, sizeof(why))) {
-			fprintf(stderr, "mapbench: plot: %s\n", why);
-			rc = 2;
-			goto out;
-		}
-	}
-	if ((err = mkdir_p(outdir))) {
-		fprintf(stderr, "mapbench: plot: cannot create %s: %s\n",
-			outdir, strerror(-err));
-		goto out;
-	}
-	x.gpdir = env ? realpath(env, NULL) : scripts_dir();
-	x.outdir = realpath(outdir, NULL);
-	x.summary = realpath(summary, NULL);
-	x.heat = realpath(heat_path, NULL);
-	if (!x.gpdir || !x.outdir || !x.summary || !x.heat) {
-		fprintf(stderr, "mapbench: plot: cannot resolve %s: %s\n",
-			!x.gpdir    ? "the gnuplot scripts' directory"
-			: !x.outdir ? outdir
-				    : summary,
-			strerror(errno));
-		goto out;
-	}
-	if (plotgp_has_control(x.gpdir) || plotgp_has_control(x.outdir) ||
-	    plotgp_has_control(x.summary) || plotgp_has_control(x.heat)) {
-		fprintf(stderr,
-			"mapbench: plot: a path with a control character "
-			"cannot be handed to gnuplot; rename it\n");
-		rc = 2;
-		goto out;
-	}
-	x.logfd = open(x.log_path,
-		       O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC |
-			       O_NOFOLLOW,
-		       0644);
-	if (x.logfd < 0) {
-		fprintf(stderr, "mapbench: plot: cannot write %s: %s\n",
-			x.log_path, strerror(errno));
-		goto out;
-	}
-	for (size_t di = 0; di < d.n_dists; di++) {
-		const char *dist = d.dists[di];
-		char tag[48];
-		size_t j = 0;
-
-		for (size_t i = 0; dist[i] && j + 1 < sizeof(tag); i++)
-			if (dist[i] != ':')
-				tag[j++] = dist[i];
-		tag[j] = '\0';
-		for (size_t ki = 0; ki < d.n_keys; ki++) {
-			bool any = false;
-
-			FOR_CFG(&d, c)
-			any |= !strcmp(c->dist, dist) && c->keys == d.keys[ki];
-			if (!any)
-				continue;
-			plotheat_figure(&x, &d, &heat, dist, tag, d.keys[ki],
-				    baseline);
-			for (size_t ti = 0; ti < d.n_threads; ti++)
-				plotfigs_reads_small(&x, &d, dist, tag, d.keys[ki],
-						d.threads[ti]);
-			plotfigs_throughput(&x, &d, dist, tag, d.keys[ki], true);
-			plotfigs_latency(&x, &d, dist, tag, d.keys[ki]);
-		}
-		plotfigs_promotion(&x, &d, dist, tag);
-		plotfigs_memory(&x, &d, dist, tag);
-	}
-	/* The timelines of the rows that drift (tlplot.c), for the page. */
-	{
-		struct tlplot_opts to = {.dir = dir,
-					 .plot_dir = x.outdir,
-					 .in_plot = true,
-					 .logfd = x.logfd};
-
-		if (tlplot_draw(&to, &tl))
-			x.failed++;
-	}
-	/*
-	 * Even when a figure failed (its images are gone already): an image
-	 * of a figure this run did not draw shows an earlier state, and the
-	 * page (report.c) shows every image in the folder (D16).
-	 */
-	remove_stale(&x);
-	fprintf(stdout, "summary: %s\n", summary);
-	if (x.drawn) {
-		fprintf(stdout,
-			"plots:   %s/: %d figure%s (.svg and .png):", outdir,
-			x.drawn, x.drawn == 1 ? "" : "s");
-		fprintf(stdout, " %s\n", x.written.p ? x.written.p : "");
-	} else {
-		fprintf(stdout, "plots:   none drawn\n");
-	}
-	if (tl.drawn)
-		fprintf(stdout,
-			"timelines: %s/: %d figure%s (.svg) of the rows that "
-			"drift: %s\n",
-			outdir, tl.drawn, tl.drawn == 1 ? "" : "s", tl.names);
-	/* The sweep's page beside its figures (report.c). */
-	if (report_write_sweep(dir, outdir, stderr) == 0)
-		fprintf(stdout, "report:  %s/index.html\n", outdir);
-	else
-		x.failed = 1; /* no page: not a success */
-	if (fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, "mapbench: plot: cannot write the report: %s\n",
-			strerror(errno));
-		goto out;
-	}
-	rc = x.failed || d.bad ? 1 : 0;
-	if (d.bad)
-		fprintf(stderr,
-			"mapbench: plot: %zu invalid row%s of %s left out "
-			"(see above)\n",
-			d.bad, d.bad == 1 ? "" : "s", csv_path);
+	draw_all(&x, &d, &heat, baseline, &tl);
+	rc = finish(&x, &d, &tl, outdir, summary, csv_path);
 	goto out;
 oom:
 	fprintf(stderr, "mapbench: plot: out of memory\n");

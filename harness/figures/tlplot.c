@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "csvread.h"
+#include "figures.h"
 #include "gnuplot.h"
 #include "opts.h"
 #include "report.h"
@@ -215,20 +216,6 @@ row_points(const struct csv *c, size_t i, const int k[3], struct tl_row *r)
 	return r->n;
 }
 
-/* Does name (timeline-LINE.svg) appear in the list of names drawn? */
-static bool
-tl_listed(const char *names, const char *name, size_t len)
-{
-	for (const char *p = names; p && *p;) {
-		size_t w = strcspn(p, " ");
-
-		if (w == len && !strncmp(p, name, len))
-			return true;
-		p += w + (p[w] == ' ');
-	}
-	return false;
-}
-
 /*
  * In plot: remove the timeline figures of plot_dir that this run did not
  * draw (a row that no longer drifts, a line that moved), so that the page
@@ -249,7 +236,7 @@ remove_stale(const char *plot_dir, const char *names)
 
 		if (strncmp(nm, "timeline-", 9) || dig == 0 ||
 		    strcmp(nm + 9 + dig, ".svg") ||
-		    tl_listed(names, nm, n - 4))
+		    figure_listed(names, nm, n - 4))
 			continue;
 		if (asprintf(&p, "%s/%s", plot_dir, nm) > 0) {
 			unlink(p);
