@@ -123,8 +123,8 @@ parse_num(const char *opt, const char *s, double lo, double hi)
 	if (end == s || *end || errno || !(x >= lo && x <= hi) ||
 	    strspn(s, "0123456789.eE+-") != strlen(s) ||
 	    (strpbrk(s, "0123456789") != s && s[0] != '.'))
-		compare_bad("%s: '%s' is not a decimal number in [%g, %g]", opt, s, lo,
-		    hi);
+		compare_bad("%s: '%s' is not a decimal number in [%g, %g]", opt,
+			    s, lo, hi);
 	return x;
 }
 
@@ -175,19 +175,21 @@ check_gate_can_decide(const struct cmp *c)
 				continue;
 			if (blind++ == 0) {
 				compare_row_label(c, &c->cfg[i], label,
-					      sizeof(label), true);
+						  sizeof(label), true);
 				fa = a->sum.n;
 				fb = b->sum.n;
 			}
 		}
 	if (!blind)
 		return;
-	compare_bad("--threshold: %zu of %zu configurations have too few ok "
-	    "repetitions for any difference to reach p < %g (e.g. %s: %zu vs "
-	    "%zu); the exact test needs at least %zu per side: sweep with "
-	    "--repeat %zu or more (the default sweep runs 5)",
-	    blind, both, c->alpha, label, fa, fb, reps_needed(c->alpha),
-	    reps_needed(c->alpha));
+	compare_bad(
+		"--threshold: %zu of %zu configurations have too few ok "
+		"repetitions for any difference to reach p < %g (e.g. %s: %zu "
+		"vs "
+		"%zu); the exact test needs at least %zu per side: sweep with "
+		"--repeat %zu or more (the default sweep runs 5)",
+		blind, both, c->alpha, label, fa, fb, reps_needed(c->alpha),
+		reps_needed(c->alpha));
 }
 
 int
@@ -237,15 +239,17 @@ compare_main(int argc, char **argv)
 			else if (strcmp(optarg, "json") == 0)
 				c.format = OUT_JSON;
 			else
-				compare_bad("--format: '%s'; accepted: text, csv, json",
-				    optarg);
+				compare_bad("--format: '%s'; accepted: text, "
+					    "csv, json",
+					    optarg);
 			break;
 		case 'p':
 			/* It draws SVG: a .png name would hold an SVG. */
 			if (!ends_with(optarg, ".svg"))
-				compare_bad("--plot: '%s': the figure is SVG; give a "
-				    "file name ending in .svg",
-				    optarg);
+				compare_bad("--plot: '%s': the figure is SVG; "
+					    "give a "
+					    "file name ending in .svg",
+					    optarg);
 			check_out_path("--plot", optarg);
 			c.plot = optarg;
 			break;
@@ -263,15 +267,17 @@ compare_main(int argc, char **argv)
 			compare_bad("%s: needs a value", argv[optind - 1]);
 			break;
 		default:
-			compare_bad("unknown option '%s'; see mapbench compare --help",
-			    argv[optind - 1]);
+			compare_bad("unknown option '%s'; see mapbench compare "
+				    "--help",
+				    argv[optind - 1]);
 		}
 	}
 	if (!compare_metric_col(c.metric))
 		compare_bad("--metric: '%s' is not a measurement (it names or "
-		    "orders the rows); give a measured column such as mops, "
-		    "ns_per_op, p99_ns or bytes_per_key",
-		    c.metric);
+			    "orders the rows); give a measured column such as "
+			    "mops, "
+			    "ns_per_op, p99_ns or bytes_per_key",
+			    c.metric);
 	c.better = compare_metric_direction(c.metric);
 	if (better) {
 		if (strcmp(better, "higher") == 0)
@@ -279,12 +285,14 @@ compare_main(int argc, char **argv)
 		else if (strcmp(better, "lower") == 0)
 			c.better = -1;
 		else
-			compare_bad("--better: '%s'; accepted: higher, lower", better);
+			compare_bad("--better: '%s'; accepted: higher, lower",
+				    better);
 	}
 	if (c.threshold >= 0 && c.better == 0)
-		compare_bad("--threshold: the direction of '%s' is not known; say "
-		    "--better higher or --better lower",
-		    c.metric);
+		compare_bad(
+			"--threshold: the direction of '%s' is not known; say "
+			"--better higher or --better lower",
+			c.metric);
 	while (compare_identity()[nid])
 		nid++;
 	c.nid = nid;
@@ -292,9 +300,10 @@ compare_main(int argc, char **argv)
 		char *save = NULL, *tok;
 
 		if (argc - optind != 1)
-			compare_bad("--impl compares maps within one sweep: give one "
-			    "directory (got %d)",
-			    argc - optind);
+			compare_bad("--impl compares maps within one sweep: "
+				    "give one "
+				    "directory (got %d)",
+				    argc - optind);
 		implbuf = compare_xstrdup(c.impls);
 		c.src = compare_xcalloc(1, sizeof(*c.src));
 		c.nsrc = 1;
@@ -306,8 +315,8 @@ compare_main(int argc, char **argv)
 			for (int i = 0; i < c.nin; i++)
 				if (strcmp(c.in[i].impl, tok) == 0)
 					compare_bad("--impl: '%s' twice", tok);
-			c.in = compare_xrealloc(c.in,
-					(size_t)(c.nin + 1) * sizeof(*c.in));
+			c.in = compare_xrealloc(c.in, (size_t)(c.nin + 1) *
+							      sizeof(*c.in));
 			memset(&c.in[c.nin], 0, sizeof(c.in[0]));
 			c.in[c.nin].arg = argv[optind];
 			c.in[c.nin].impl = tok;
@@ -319,13 +328,15 @@ compare_main(int argc, char **argv)
 			c.nin++;
 		}
 		if (c.nin < 2)
-			compare_bad("--impl: name at least two maps, e.g. --impl "
-			    "syncmap,rwlock");
+			compare_bad(
+				"--impl: name at least two maps, e.g. --impl "
+				"syncmap,rwlock");
 	} else {
 		c.nin = argc - optind;
 		if (c.nin < 2)
-			compare_bad("needs at least two sweep directories (or --impl "
-			    "X,Y DIR); see mapbench compare --help");
+			compare_bad("needs at least two sweep directories (or "
+				    "--impl "
+				    "X,Y DIR); see mapbench compare --help");
 		if (c.nin > 26)
 			compare_bad("at most 26 inputs");
 		c.src = compare_xcalloc((size_t)c.nin, sizeof(*c.src));
@@ -394,7 +405,7 @@ compare_main(int argc, char **argv)
 					continue;
 				if (worse++ < 5) {
 					compare_row_label(&c, &c.cfg[i], label,
-						      sizeof(label), true);
+							  sizeof(label), true);
 					fprintf(stderr,
 						"mapbench: compare: %s: %s is "
 						"%+.1f%% vs %s (p=%.3f)\n",

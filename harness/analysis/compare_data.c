@@ -169,15 +169,16 @@ compare_load_source(struct cmp *c, struct source *s, const char *arg)
 		s->meta = json_load_file(path, 0, &jerr);
 		if (!s->meta || !json_is_object(s->meta))
 			compare_bad("%s:%d: %s", path, jerr.line,
-			    s->meta ? "not a JSON object" : jerr.text);
+				    s->meta ? "not a JSON object" : jerr.text);
 		v = json_object_get(s->meta, "schema");
 		if (v && (!json_is_integer(v) || json_integer_value(v) < 1 ||
 			  json_integer_value(v) > COMPARE_SCHEMA_MAX)) {
 			char *t = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
 
-			compare_bad("%s: \"schema\" is %s; this mapbench reads sweeps "
-			    "of schema 1 to %d",
-			    path, t ? t : "?", COMPARE_SCHEMA_MAX);
+			compare_bad("%s: \"schema\" is %s; this mapbench reads "
+				    "sweeps "
+				    "of schema 1 to %d",
+				    path, t ? t : "?", COMPARE_SCHEMA_MAX);
 		}
 	}
 	{
@@ -198,11 +199,11 @@ compare_load_source(struct cmp *c, struct source *s, const char *arg)
 	for (int k = 0; compare_identity()[k]; k++)
 		if (sweep_csv_col(&s->csv, compare_identity()[k]) < 0)
 			compare_append(s->missing, sizeof(s->missing), "%s%s",
-			       s->missing[0] ? ", " : "",
-			       compare_identity()[k]);
+				       s->missing[0] ? ", " : "",
+				       compare_identity()[k]);
 	if (sweep_csv_col(&s->csv, "rep") < 0)
 		compare_append(s->missing, sizeof(s->missing), "%srep",
-		       s->missing[0] ? ", " : "");
+			       s->missing[0] ? ", " : "");
 	s->metric_col = sweep_csv_col(&s->csv, c->metric);
 	if (s->metric_col < 0)
 		compare_bad("%s: no column '%s' (--metric)", arg, c->metric);
@@ -294,7 +295,8 @@ compare_choose_identity(struct cmp *c)
 		}
 		if (differ) {
 			compare_append(c->warn, sizeof(c->warn), "%s%s (",
-			       c->warn[0] ? "; " : "", compare_identity()[k]);
+				       c->warn[0] ? "; " : "",
+				       compare_identity()[k]);
 			for (int i = 0; i < c->nin; i++) {
 				const struct source *s = &c->src[c->in[i].src];
 				const char *first = "";
@@ -302,9 +304,10 @@ compare_choose_identity(struct cmp *c)
 				if (i && c->in[i].src == c->in[i - 1].src)
 					continue;
 				varies_in(s, k, &first);
-				compare_append(c->warn, sizeof(c->warn), "%s%s %s",
-				       i ? ", " : "", c->in[i].label,
-				       first[0] ? first : "none");
+				compare_append(c->warn, sizeof(c->warn),
+					       "%s%s %s", i ? ", " : "",
+					       c->in[i].label,
+					       first[0] ? first : "none");
 			}
 			compare_append(c->warn, sizeof(c->warn), ")");
 		}
@@ -345,7 +348,8 @@ compare_method_warnings(struct cmp *c)
 		free(v0);
 		if (differ)
 			compare_append(c->warn, sizeof(c->warn), "%s%s",
-			       c->warn[0] ? "; " : "", strchr(*k, '.') + 1);
+				       c->warn[0] ? "; " : "",
+				       strchr(*k, '.') + 1);
 	}
 }
 
@@ -390,7 +394,7 @@ compare_add_rows(struct cmp *c)
 			g = find_config(c, key, &created);
 			if (created) {
 				g->val = compare_xcalloc((size_t)c->nid,
-						 sizeof(*g->val));
+							 sizeof(*g->val));
 				for (int k = 0; k < c->nid; k++)
 					g->val[k] =
 						c->active[k]
@@ -400,7 +404,7 @@ compare_add_rows(struct cmp *c)
 							: "";
 				g->group = in->impl ? "" : impl;
 				g->cell = compare_xcalloc((size_t)c->nin,
-						  sizeof(*g->cell));
+							  sizeof(*g->cell));
 			}
 			cl = &g->cell[ii];
 			cl->present = true;
@@ -417,18 +421,19 @@ compare_add_rows(struct cmp *c)
 			errno = 0;
 			x = strtod(v, &end);
 			if (end == v || *end || errno || !isfinite(x))
-				compare_bad("%s:%ld: %s '%s' is not a number", in->arg,
-				    s->csv.line[r], c->metric, v);
+				compare_bad("%s:%ld: %s '%s' is not a number",
+					    in->arg, s->csv.line[r], c->metric,
+					    v);
 			if (cl->n == cl->cap) {
 				cl->cap = cl->cap ? cl->cap * 2 : 8;
-				cl->x = compare_xrealloc(cl->x,
-						 cl->cap * sizeof(*cl->x));
+				cl->x = compare_xrealloc(
+					cl->x, cl->cap * sizeof(*cl->x));
 			}
 			cl->x[cl->n++] = x;
 		}
 		if (in->impl && in->rows == 0)
 			compare_bad("--impl: no rows of '%s' in %s", in->impl,
-			    c->src[in->src].dir);
+				    c->src[in->src].dir);
 	}
 	free(key);
 }
@@ -485,8 +490,8 @@ compare_analyse(struct cmp *c)
 		for (size_t g = 0; g < c->ngroups && !seen; g++)
 			seen = strcmp(c->groups[g], c->cfg[i].group) == 0;
 		if (!seen) {
-			c->groups = compare_xrealloc(c->groups,
-					     (c->ngroups + 1) * sizeof(char *));
+			c->groups = compare_xrealloc(
+				c->groups, (c->ngroups + 1) * sizeof(char *));
 			c->groups[c->ngroups++] = (char *)c->cfg[i].group;
 		}
 	}
@@ -545,7 +550,7 @@ compare_analyse(struct cmp *c)
 /* A row label: the identity values that vary, name=value. */
 void
 compare_row_label(const struct cmp *c, const struct config *g, char *buf,
-	      size_t len, bool with_group)
+		  size_t len, bool with_group)
 {
 	buf[0] = '\0';
 	if (with_group && g->group[0])
@@ -555,10 +560,11 @@ compare_row_label(const struct cmp *c, const struct config *g, char *buf,
 			continue;
 		/* a workload's name says what it is */
 		if (strcmp(compare_identity()[k], "workload") == 0)
-			compare_append(buf, len, "%s%s", buf[0] ? " " : "", g->val[k]);
+			compare_append(buf, len, "%s%s", buf[0] ? " " : "",
+				       g->val[k]);
 		else
 			compare_append(buf, len, "%s%s=%s", buf[0] ? " " : "",
-			       compare_identity()[k], g->val[k]);
+				       compare_identity()[k], g->val[k]);
 	}
 	if (!buf[0])
 		compare_append(buf, len, "(all)");
@@ -596,4 +602,3 @@ compare_file_check(FILE *f, const char *path)
 	}
 	return fclose(f);
 }
-

@@ -112,9 +112,9 @@ struct geo {
 /* One message on stderr ("mapbench compare: ..."), exit status 2. */
 _Noreturn void compare_bad(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
-void * compare_xcalloc(size_t n, size_t size);
-void * compare_xrealloc(void *p, size_t size);
-char * compare_xstrdup(const char *s);
+void *compare_xcalloc(size_t n, size_t size);
+void *compare_xrealloc(void *p, size_t size);
+char *compare_xstrdup(const char *s);
 void compare_load_source(struct cmp *c, struct source *s, const char *arg);
 void compare_note_missing(const struct cmp *c);
 void compare_append(char *buf, size_t len, const char *fmt, ...)
@@ -124,7 +124,7 @@ void compare_method_warnings(struct cmp *c);
 void compare_add_rows(struct cmp *c);
 void compare_analyse(struct cmp *c);
 void compare_row_label(const struct cmp *c, const struct config *g, char *buf,
-	      size_t len, bool with_group);
+		       size_t len, bool with_group);
 void compare_fmt_num(char *buf, size_t len, double x);
 double compare_pct(double ratio);
 int compare_file_check(FILE *f, const char *path);

@@ -55,8 +55,8 @@ compare_write_html(struct cmp *c)
 		"not significant at alpha=%g. A <b>*</b> after a median: fewer "
 		"than 6 repetitions, so its interval is [min, max] and "
 		"covers less than 95%% (hover for how much).</p>\n",
-		compare_direction_text(c->better), c->in[0].label, (1 - c->alpha) * 100,
-		c->alpha);
+		compare_direction_text(c->better), c->in[0].label,
+		(1 - c->alpha) * 100, c->alpha);
 	fputs("<div class=scroll><table><tr><th>input</th><th>source</th>"
 	      "<th>rows</th><th>not ok</th></tr>\n",
 	      f);
@@ -182,7 +182,8 @@ compare_write_html(struct cmp *c)
 				compare_fmt_num(buf, sizeof(buf), geo.med[j]);
 				fprintf(f, "<td class=num>%s</td>", buf);
 				if (j) {
-					compare_geo_text(&geo, j, buf, sizeof(buf));
+					compare_geo_text(&geo, j, buf,
+							 sizeof(buf));
 					fprintf(f, "<td class=num>%s</td>",
 						buf);
 				}

@@ -123,7 +123,8 @@ compare_draw_plot(struct cmp *c)
 				x++;
 				if (tcol >= 0)
 					c->varies[tcol] = false;
-				compare_row_label(c, g, label, sizeof(label), true);
+				compare_row_label(c, g, label, sizeof(label),
+						  true);
 				if (tcol >= 0)
 					c->varies[tcol] = keep_threads;
 				plot_label(label);

@@ -40,8 +40,8 @@ grid_add(struct grid *t, size_t col, const char *s)
 	if (col == 0) {
 		if (t->rows == t->cap) {
 			t->cap = t->cap ? t->cap * 2 : 64;
-			t->cell = compare_xrealloc(t->cell,
-					   t->cap * t->cols * sizeof(char *));
+			t->cell = compare_xrealloc(
+				t->cell, t->cap * t->cols * sizeof(char *));
 		}
 		memset(t->cell + t->rows * t->cols, 0,
 		       t->cols * sizeof(char *));
@@ -194,7 +194,8 @@ compare_delta_text(const struct stats_ratio *r, const struct stats_test *t,
 		}
 		snprintf(buf, len,
 			 "%+.1f%% [%+.1f%%, %+.1f%%] (p=%.3f n=%zu+%zu)%s",
-			 compare_pct(r->ratio), compare_pct(r->lo), compare_pct(r->hi), t->p, na, nb,
+			 compare_pct(r->ratio), compare_pct(r->lo),
+			 compare_pct(r->hi), t->p, na, nb,
 			 better == 0			  ? ""
 			 : (r->ratio > 1) == (better > 0) ? " better"
 							  : " worse");
@@ -279,8 +280,9 @@ compare_geo_text(const struct geo *g, int j, char *buf, size_t len)
 		snprintf(buf, len, "%+.1f%%", compare_pct(g->ratio[j]));
 		return;
 	}
-	snprintf(buf, len, "%+.1f%% [%+.1f%%, %+.1f%%] %s", compare_pct(g->ratio[j]),
-		 compare_pct(g->lo[j]), compare_pct(g->hi[j]),
+	snprintf(buf, len, "%+.1f%% [%+.1f%%, %+.1f%%] %s",
+		 compare_pct(g->ratio[j]), compare_pct(g->lo[j]),
+		 compare_pct(g->hi[j]),
 		 g->lo[j] > 1 || g->hi[j] < 1 ? "*" : "~");
 }
 
@@ -380,7 +382,8 @@ partial_configs(const struct cmp *c, FILE *f, json_t *arr)
 		for (int j = 0; j < c->nin; j++)
 			if (g->cell[j].present)
 				compare_append(where, sizeof(where), "%s%s",
-				       where[0] ? "," : "", c->in[j].label);
+					       where[0] ? "," : "",
+					       c->in[j].label);
 		if (arr)
 			json_array_append_new(arr, json_pack("{s:s, s:s}",
 							     "config", label,
@@ -412,9 +415,10 @@ compare_print_text(FILE *f, struct cmp *c)
 		for (int k = 1; k < c->nid; k++)
 			if (c->active[k] && !c->varies[k] && c->ncfg &&
 			    c->cfg[0].val[k][0])
-				compare_append(common, sizeof(common), "%s%s=%s",
-				       common[0] ? " " : "",
-				       compare_identity()[k], c->cfg[0].val[k]);
+				compare_append(common, sizeof(common),
+					       "%s%s=%s", common[0] ? " " : "",
+					       compare_identity()[k],
+					       c->cfg[0].val[k]);
 		if (common[0])
 			fprintf(f, "\nall rows: %s\n", common);
 	}
@@ -494,7 +498,8 @@ compare_print_text(FILE *f, struct cmp *c)
 				compare_fmt_num(buf, sizeof(buf), geo.med[j]);
 				grid_add(&t, j ? (size_t)j * 2 : 1, buf);
 				if (j) {
-					compare_geo_text(&geo, j, buf, sizeof(buf));
+					compare_geo_text(&geo, j, buf,
+							 sizeof(buf));
 					grid_add(&t, (size_t)j * 2 + 1, buf);
 				}
 			}

@@ -18,9 +18,9 @@ void compare_delta_text(const struct stats_ratio *r, const struct stats_test *t,
 			size_t notelen);
 void compare_geomean(const struct cmp *c, const char *group, struct geo *g);
 void compare_geo_text(const struct geo *g, int j, char *buf, size_t len);
-const char * compare_direction_text(int better);
+const char *compare_direction_text(int better);
 void compare_print_text(FILE *f, struct cmp *c);
 void compare_print_csv(FILE *f, struct cmp *c);
-json_t * compare_build_json(struct cmp *c);
+json_t *compare_build_json(struct cmp *c);
 
 #endif /* MAPBENCH_COMPARE_TEXT_H */

@@ -224,8 +224,8 @@ note_rows(struct ctx *x, const struct plotdata *d)
  * default one (not given) falls back to "best".  0, or 2 (said).
  */
 static int
-choose_baseline(const struct plotdata *d, const char **baseline,
-		bool explicit, const char *csv_path)
+choose_baseline(const struct plotdata *d, const char **baseline, bool explicit,
+		const char *csv_path)
 {
 	size_t i;
 
@@ -343,8 +343,7 @@ draw_all(struct ctx *x, const struct plotdata *d, const struct heat *heat,
 				plotfigs_reads_small(x, d, dist, tag,
 						     d->keys[ki],
 						     d->threads[ti]);
-			plotfigs_throughput(x, d, dist, tag, d->keys[ki],
-					    true);
+			plotfigs_throughput(x, d, dist, tag, d->keys[ki], true);
 			plotfigs_latency(x, d, dist, tag, d->keys[ki]);
 		}
 		plotfigs_promotion(x, d, dist, tag);
@@ -359,9 +358,8 @@ draw_all(struct ctx *x, const struct plotdata *d, const struct heat *heat,
  * (0, or 1 when a figure, the page or stdout failed or rows were bad).
  */
 static int
-finish(struct ctx *x, const struct plotdata *d,
-       const struct tlplot_result *tl, const char *outdir,
-       const char *summary, const char *csv_path)
+finish(struct ctx *x, const struct plotdata *d, const struct tlplot_result *tl,
+       const char *outdir, const char *summary, const char *csv_path)
 {
 	/*
 	 * Even when a figure failed (its images are gone already): an image

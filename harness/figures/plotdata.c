@@ -617,7 +617,7 @@ plotdata_write_summary(FILE *f, const void *arg)
  */
 int
 plotdata_write_table(const char *path, int (*rows)(FILE *, const void *),
-	    const void *arg)
+		     const void *arg)
 {
 	char *tmp = NULL;
 	FILE *f = NULL;
@@ -677,4 +677,3 @@ plotdata_free(struct plotdata *d)
 	free(d->threads);
 	free(d->reads);
 }
-

@@ -121,8 +121,8 @@ int plotdata_write_summary(FILE *f, const void *arg);
  * Write a table to path through rows(f, arg): whole (written aside,
  * then renamed) or not at all; 0, or -1 (said).
  */
-int plotdata_write_table(const char *path,
-			 int (*rows)(FILE *, const void *), const void *arg);
+int plotdata_write_table(const char *path, int (*rows)(FILE *, const void *),
+			 const void *arg);
 
 void plotdata_free(struct plotdata *d);
 

@@ -37,33 +37,28 @@ note_oversub(struct notes *nt, int any, int ncpus)
 		return;
 	if (ncpus)
 		plotgp_note(nt,
-		     "open markers: more threads than the %d CPUs "
-		     "(oversubscribed)",
-		     ncpus);
+			    "open markers: more threads than the %d CPUs "
+			    "(oversubscribed)",
+			    ncpus);
 	else
 		plotgp_note(nt, "open markers: more threads than CPUs "
-			 "(oversubscribed)");
+				"(oversubscribed)");
 }
 
-/*
- * Throughput against read % (one panel per thread count) or against
- * threads (one panel per read %), one line per map; null dashed.
- */
-void
-plotfigs_throughput(struct ctx *x, const struct plotdata *d, const char *dist,
-	       const char *tag, long long k, bool by_threads)
-{
-	struct sbuf v = {0}, impls = {0}, panels = {0};
-	struct notes nt = {0, &v};
-	double lo = INFINITY, hi = 0, nlo = INFINITY, nhi = 0;
-	int zeros = 0, over = 0, ncpus = 0, has_null = 0;
-	bool all_ci = true;
-	char *name = NULL;
-	size_t np = by_threads ? d->n_reads : d->n_threads;
+/* What a throughput figure's maps span, and what its notes say. */
+struct tp_range {
+	double lo, hi;	 /* the real maps' medians */
+	double nlo, nhi; /* null's values */
+	int zeros, over, ncpus, has_null;
+	bool all_ci; /* every median has an interval */
+};
 
-	if (asprintf(&name, "throughput_%s_%s_k%lld",
-		     by_threads ? "threads" : "reads", tag, k) < 0)
-		return;
+/* The maps of dist and k (into impls, null aside) and their range. */
+static void
+tp_scan(const struct plotdata *d, const char *dist, long long k,
+	struct tp_range *r, struct sbuf *impls)
+{
+	*r = (struct tp_range){.lo = INFINITY, .nlo = INFINITY, .all_ci = true};
 	for (size_t i = 0; i < d->n_impls; i++) {
 		bool any = false;
 
@@ -75,156 +70,169 @@ plotfigs_throughput(struct ctx *x, const struct plotdata *d, const char *dist,
 				continue;
 			any = true;
 			if (plotdata_is_null(c->impl)) {
-				has_null = 1;
-				plotgp_range_pos(c, M_MOPS, &nlo, &nhi, NULL);
+				r->has_null = 1;
+				plotgp_range_pos(c, M_MOPS, &r->nlo, &r->nhi,
+						 NULL);
 				continue;
 			}
 			/* the axis spans the medians; bars may be clipped */
 			if (c->s[M_MOPS].med <= 0) {
-				zeros++;
+				r->zeros++;
 			} else {
-				lo = fmin(lo, c->s[M_MOPS].med);
-				hi = fmax(hi, c->s[M_MOPS].med);
+				r->lo = fmin(r->lo, c->s[M_MOPS].med);
+				r->hi = fmax(r->hi, c->s[M_MOPS].med);
 			}
-			all_ci &= !isnan(c->s[M_MOPS].lo);
-			over |= c->oversub;
-			if (c->ncpus > ncpus)
-				ncpus = c->ncpus;
+			r->all_ci &= !isnan(c->s[M_MOPS].lo);
+			r->over |= c->oversub;
+			if (c->ncpus > r->ncpus)
+				r->ncpus = c->ncpus;
 		}
 		if (any && !plotdata_is_null(d->impls[i]))
-			plotgp_list_add(&impls, "%s", d->impls[i]);
+			plotgp_list_add(impls, "%s", d->impls[i]);
 	}
+}
+
+/*
+ * Is there a real map's throughput (positive when `positive`) of dist
+ * and k whose read % (by_read) or thread count is v?
+ */
+static bool
+tp_has(const struct plotdata *d, const char *dist, long long k, bool by_read,
+       int v, bool positive)
+{
+	FOR_CFG(d, c)
+	{
+		if (!strcmp(c->dist, dist) && c->keys == k &&
+		    !plotdata_is_null(c->impl) && plotgp_have(c, M_MOPS) &&
+		    (!positive || c->s[M_MOPS].med > 0) &&
+		    (by_read ? c->read : c->threads) == v)
+			return true;
+	}
+	return false;
+}
+
+/* The notes about null, zeros and clipped bars. */
+static void
+tp_notes(struct notes *nt, const struct plotdata *d, const char *dist,
+	 long long k, const struct tp_range *r)
+{
+	double a = pow(10, floor(log10(r->lo))),
+	       b = pow(10, ceil(log10(r->hi)));
+	int clipped = 0;
+
+	if (r->has_null) {
+		if (r->nhi > b)
+			plotgp_note(nt,
+				    "null (no-op map, the harness ceiling): "
+				    "%.3g-%.3g Mops/s, above this axis",
+				    r->nlo, r->nhi);
+		else
+			plotgp_note(nt, "dashed grey: null (no-op map, the "
+					"harness ceiling)");
+	}
+	if (r->zeros)
+		plotgp_note(nt,
+			    "%d zero throughput median%s not drawn (log axis)",
+			    r->zeros, r->zeros == 1 ? "" : "s");
+	if (b <= a)
+		b = a * 10;
+	FOR_CFG(d, c)
+	{
+		const struct stat3 *s = &c->s[M_MOPS];
+
+		if (strcmp(c->dist, dist) || c->keys != k ||
+		    plotdata_is_null(c->impl) || !plotgp_have(c, M_MOPS) ||
+		    s->med <= 0)
+			continue;
+		if (r->all_ci ? s->lo < a || s->hi > b
+			      : s->min < a || s->max > b)
+			clipped++;
+	}
+	if (clipped)
+		plotgp_note(nt,
+			    "%d bar%s leave%s the axis (set by the medians): "
+			    "clipped, the end marked by a small triangle",
+			    clipped, clipped == 1 ? "" : "s",
+			    clipped == 1 ? "s" : "");
+}
+
+/*
+ * Throughput against read % (one panel per thread count) or against
+ * threads (one panel per read %), one line per map; null dashed.
+ */
+void
+plotfigs_throughput(struct ctx *x, const struct plotdata *d, const char *dist,
+		    const char *tag, long long k, bool by_threads)
+{
+	struct sbuf v = {0}, impls = {0}, panels = {0}, axis = {0};
+	struct notes nt = {0, &v};
+	struct tp_range r;
+	char *name = NULL;
+	size_t np = by_threads ? d->n_reads : d->n_threads;
+	size_t nxs = by_threads ? d->n_threads : d->n_reads, nx = 0;
+
+	if (asprintf(&name, "throughput_%s_%s_k%lld",
+		     by_threads ? "threads" : "reads", tag, k) < 0)
+		return;
+	tp_scan(d, dist, k, &r, &impls);
 	for (size_t p = 0; p < np; p++) {
 		int pv = by_threads ? d->reads[p] : d->threads[p];
 
-		FOR_CFG(d, c)
-		{
-			if (!strcmp(c->dist, dist) && c->keys == k &&
-			    !plotdata_is_null(c->impl) && plotgp_have(c, M_MOPS) &&
-			    c->s[M_MOPS].med > 0 &&
-			    (by_threads ? c->read : c->threads) == pv) {
-				plotgp_list_add(&panels, "%d", pv);
-				break;
-			}
-		}
+		if (tp_has(d, dist, k, by_threads, pv, true))
+			plotgp_list_add(&panels, "%d", pv);
 	}
 	if (!panels.len) {
 		plotgp_skip(x, name, "no throughput of a map other than null");
 		goto out;
 	}
 	/* a line needs two points: one x value is a figure of dots */
-	{
-		size_t nx = 0;
+	for (size_t i = 0; i < nxs; i++) {
+		int xv = by_threads ? d->threads[i] : d->reads[i];
 
-		for (size_t i = 0; i < (by_threads ? d->n_threads : d->n_reads);
-		     i++) {
-			int xv = by_threads ? d->threads[i] : d->reads[i];
-
-			FOR_CFG(d, c)
-			{
-				if (!strcmp(c->dist, dist) && c->keys == k &&
-				    !plotdata_is_null(c->impl) && plotgp_have(c, M_MOPS) &&
-				    (by_threads ? c->threads : c->read) == xv) {
-					nx++;
-					break;
-				}
-			}
-		}
-		if (nx < 2) {
-			plotgp_skip(x, name,
-			     by_threads ? "one thread count only"
-					: "one read ratio only");
-			goto out;
-		}
+		nx += tp_has(d, dist, k, !by_threads, xv, false);
+		plotgp_list_add(&axis, "%d", xv);
+	}
+	if (nx < 2) {
+		plotgp_skip(x, name,
+			    by_threads ? "one thread count only"
+				       : "one read ratio only");
+		goto out;
 	}
 	plotgp_set(&v, "dist", dist);
 	plotgp_setf(&v, "k", "%lld", k);
 	plotgp_set(&v, "panels", panels.p);
-	plotgp_set(&v, "bars", all_ci ? "ci" : "minmax");
+	plotgp_set(&v, "bars", r.all_ci ? "ci" : "minmax");
 	plotgp_styles(&v, &impls);
-	{
-		struct sbuf axis = {0};
-
-		for (size_t i = 0; i < (by_threads ? d->n_threads : d->n_reads);
-		     i++)
-			plotgp_list_add(&axis, "%d",
-				 by_threads ? d->threads[i] : d->reads[i]);
-		plotgp_set(&v, "xs", axis.p ? axis.p : "");
-		v.bad |= axis.bad;
-		free(axis.p);
-	}
-	plotgp_log_range(&v, lo, hi);
-	plotgp_setf(&v, "ncpus", "%d", over ? ncpus : 0);
+	plotgp_set(&v, "xs", axis.p ? axis.p : "");
+	v.bad |= axis.bad;
+	plotgp_log_range(&v, r.lo, r.hi);
+	plotgp_setf(&v, "ncpus", "%d", r.over ? r.ncpus : 0);
 	/* null wholly above the axis: a note, no line, no legend entry */
 	plotgp_setf(&v, "hasnull", "%d",
-		has_null && nlo <= pow(10, ceil(log10(hi))));
-	note_oversub(&nt, over, ncpus);
-	if (has_null) {
-		if (nhi > pow(10, ceil(log10(hi))))
-			plotgp_note(&nt,
-			     "null (no-op map, the harness ceiling): %.3g-%.3g "
-			     "Mops/s, above this axis",
-			     nlo, nhi);
-		else
-			plotgp_note(&nt, "dashed grey: null (no-op map, the harness "
-				  "ceiling)");
-	}
-	if (zeros)
-		plotgp_note(&nt, "%d zero throughput median%s not drawn (log axis)",
-		     zeros, zeros == 1 ? "" : "s");
-	{
-		double a = pow(10, floor(log10(lo))),
-		       b = pow(10, ceil(log10(hi)));
-		int clipped = 0;
-
-		if (b <= a)
-			b = a * 10;
-		FOR_CFG(d, c)
-		{
-			const struct stat3 *s = &c->s[M_MOPS];
-
-			if (strcmp(c->dist, dist) || c->keys != k ||
-			    plotdata_is_null(c->impl) || !plotgp_have(c, M_MOPS) || s->med <= 0)
-				continue;
-			if (all_ci ? s->lo < a || s->hi > b
-				   : s->min < a || s->max > b)
-				clipped++;
-		}
-		if (clipped)
-			plotgp_note(&nt,
-			     "%d bar%s leave%s the axis (set by the medians): "
-			     "clipped, the end marked by a small triangle",
-			     clipped, clipped == 1 ? "" : "s",
-			     clipped == 1 ? "s" : "");
-	}
+		    r.has_null && r.nlo <= pow(10, ceil(log10(r.hi))));
+	note_oversub(&nt, r.over, r.ncpus);
+	tp_notes(&nt, d, dist, k, &r);
 	plotgp_notes_end(&nt);
-	plotgp_draw(x, by_threads ? "throughput_threads.gp" : "throughput_reads.gp",
-	     name, &v);
+	plotgp_draw(
+		x, by_threads ? "throughput_threads.gp" : "throughput_reads.gp",
+		name, &v);
 out:
 	free(name);
 	free(v.p);
 	free(impls.p);
 	free(panels.p);
+	free(axis.p);
 }
 
 /*
- * Throughput against read % at t threads as small multiples: a panel per
- * map, the others grey behind it.  The y-range is the medians' (a bar
- * that leaves it is clipped and marked by the script).
+ * The maps of dist, k and t threads with a positive median (into impls)
+ * and their range; null's range from its positive medians.
  */
-void
-plotfigs_reads_small(struct ctx *x, const struct plotdata *d, const char *dist,
-		const char *tag, long long k, int t)
+static void
+rs_scan(const struct plotdata *d, const char *dist, long long k, int t,
+	struct tp_range *r, struct sbuf *impls)
 {
-	struct sbuf v = {0}, impls = {0}, axis = {0};
-	struct notes nt = {0, &v};
-	double lo = INFINITY, hi = 0, nlo = INFINITY, nhi = 0;
-	int zeros = 0, over = 0, ncpus = 0, has_null = 0, clipped = 0;
-	bool all_ci = true;
-	char *name = NULL;
-
-	if (asprintf(&name, "throughput_reads_%s_k%lld_t%d", tag, k, t) < 0)
-		return;
+	*r = (struct tp_range){.lo = INFINITY, .nlo = INFINITY, .all_ci = true};
 	for (size_t i = 0; i < d->n_impls; i++) {
 		bool any = false;
 
@@ -235,27 +243,73 @@ plotfigs_reads_small(struct ctx *x, const struct plotdata *d, const char *dist,
 			    c->threads != t || !plotgp_have(c, M_MOPS))
 				continue;
 			if (plotdata_is_null(c->impl)) {
-				has_null = 1;
+				r->has_null = 1;
 				if (c->s[M_MOPS].med > 0)
-					nlo = fmin(nlo, c->s[M_MOPS].med),
-					nhi = fmax(nhi, c->s[M_MOPS].med);
+					r->nlo = fmin(r->nlo, c->s[M_MOPS].med),
+					r->nhi = fmax(r->nhi, c->s[M_MOPS].med);
 				continue;
 			}
 			if (c->s[M_MOPS].med <= 0) {
-				zeros++;
+				r->zeros++;
 				continue;
 			}
 			any = true;
-			lo = fmin(lo, c->s[M_MOPS].med);
-			hi = fmax(hi, c->s[M_MOPS].med);
-			all_ci &= !isnan(c->s[M_MOPS].lo);
-			over |= c->oversub;
-			if (c->ncpus > ncpus)
-				ncpus = c->ncpus;
+			r->lo = fmin(r->lo, c->s[M_MOPS].med);
+			r->hi = fmax(r->hi, c->s[M_MOPS].med);
+			r->all_ci &= !isnan(c->s[M_MOPS].lo);
+			r->over |= c->oversub;
+			if (c->ncpus > r->ncpus)
+				r->ncpus = c->ncpus;
 		}
 		if (any)
-			plotgp_list_add(&impls, "%s", d->impls[i]);
+			plotgp_list_add(impls, "%s", d->impls[i]);
 	}
+}
+
+/* The bars of dist, k and t threads that leave the medians' axis. */
+static int
+rs_clipped(const struct plotdata *d, const char *dist, long long k, int t,
+	   const struct tp_range *r)
+{
+	double a = pow(10, floor(log10(r->lo))),
+	       b = pow(10, ceil(log10(r->hi)));
+	int clipped = 0;
+
+	if (b <= a)
+		b = a * 10;
+	FOR_CFG(d, c)
+	{
+		const struct stat3 *s = &c->s[M_MOPS];
+
+		if (strcmp(c->dist, dist) || c->keys != k || c->threads != t ||
+		    plotdata_is_null(c->impl) || !plotgp_have(c, M_MOPS) ||
+		    s->med <= 0)
+			continue;
+		if (r->all_ci ? s->lo < a || s->hi > b
+			      : s->min < a || s->max > b)
+			clipped++;
+	}
+	return clipped;
+}
+
+/*
+ * Throughput against read % at t threads as small multiples: a panel per
+ * map, the others grey behind it.  The y-range is the medians' (a bar
+ * that leaves it is clipped and marked by the script).
+ */
+void
+plotfigs_reads_small(struct ctx *x, const struct plotdata *d, const char *dist,
+		     const char *tag, long long k, int t)
+{
+	struct sbuf v = {0}, impls = {0}, axis = {0};
+	struct notes nt = {0, &v};
+	struct tp_range r;
+	int clipped;
+	char *name = NULL;
+
+	if (asprintf(&name, "throughput_reads_%s_k%lld_t%d", tag, k, t) < 0)
+		return;
+	rs_scan(d, dist, k, t, &r, &impls);
 	if (!impls.len) {
 		plotgp_skip(x, name, "no throughput of a map other than null");
 		goto out;
@@ -267,9 +321,12 @@ plotfigs_reads_small(struct ctx *x, const struct plotdata *d, const char *dist,
 			FOR_CFG(d, c)
 			{
 				if (!strcmp(c->dist, dist) && c->keys == k &&
-				    c->threads == t && !plotdata_is_null(c->impl) &&
-				    plotgp_have(c, M_MOPS) && c->read == d->reads[i]) {
-					plotgp_list_add(&axis, "%d", d->reads[i]);
+				    c->threads == t &&
+				    !plotdata_is_null(c->impl) &&
+				    plotgp_have(c, M_MOPS) &&
+				    c->read == d->reads[i]) {
+					plotgp_list_add(&axis, "%d",
+							d->reads[i]);
 					nx++;
 					break;
 				}
@@ -280,53 +337,40 @@ plotfigs_reads_small(struct ctx *x, const struct plotdata *d, const char *dist,
 			goto out;
 		}
 	}
-	{
-		double a = pow(10, floor(log10(lo))),
-		       b = pow(10, ceil(log10(hi)));
-
-		if (b <= a)
-			b = a * 10;
-		FOR_CFG(d, c)
-		{
-			const struct stat3 *s = &c->s[M_MOPS];
-
-			if (strcmp(c->dist, dist) || c->keys != k ||
-			    c->threads != t || plotdata_is_null(c->impl) ||
-			    !plotgp_have(c, M_MOPS) || s->med <= 0)
-				continue;
-			if (all_ci ? s->lo < a || s->hi > b
-				   : s->min < a || s->max > b)
-				clipped++;
-		}
-	}
+	clipped = rs_clipped(d, dist, k, t, &r);
 	plotgp_set(&v, "dist", dist);
 	plotgp_setf(&v, "k", "%lld", k);
 	plotgp_setf(&v, "t", "%d", t);
 	plotgp_set(&v, "xs", axis.p);
-	plotgp_set(&v, "bars", all_ci ? "ci" : "minmax");
+	plotgp_set(&v, "bars", r.all_ci ? "ci" : "minmax");
 	plotgp_styles(&v, &impls);
-	plotgp_log_range(&v, lo, hi);
-	plotgp_setf(&v, "ncpus", "%d", over ? ncpus : 0);
+	plotgp_log_range(&v, r.lo, r.hi);
+	plotgp_setf(&v, "ncpus", "%d", r.over ? r.ncpus : 0);
 	plotgp_setf(&v, "hasnull", "%d",
-		has_null && nlo <= pow(10, ceil(log10(hi))));
-	if (has_null) {
-		if (nlo > pow(10, ceil(log10(hi))))
+		    r.has_null && r.nlo <= pow(10, ceil(log10(r.hi))));
+	if (r.has_null) {
+		if (r.nlo > pow(10, ceil(log10(r.hi))))
 			plotgp_note(&nt,
-			     "null (no-op map, the harness ceiling): %.3g-%.3g "
-			     "Mops/s, above this axis",
-			     nlo, nhi);
+				    "null (no-op map, the harness ceiling): "
+				    "%.3g-%.3g "
+				    "Mops/s, above this axis",
+				    r.nlo, r.nhi);
 		else
-			plotgp_note(&nt, "dashed grey: null (no-op map, the harness "
-				  "ceiling)");
+			plotgp_note(&nt,
+				    "dashed grey: null (no-op map, the harness "
+				    "ceiling)");
 	}
 	if (clipped)
 		plotgp_note(&nt,
-		     "%d bar%s leave%s the axis (set by the medians): clipped, "
-		     "the end marked by a small triangle",
-		     clipped, clipped == 1 ? "" : "s", clipped == 1 ? "s" : "");
-	if (zeros)
-		plotgp_note(&nt, "%d zero throughput median%s not drawn (log axis)",
-		     zeros, zeros == 1 ? "" : "s");
+			    "%d bar%s leave%s the axis (set by the medians): "
+			    "clipped, "
+			    "the end marked by a small triangle",
+			    clipped, clipped == 1 ? "" : "s",
+			    clipped == 1 ? "s" : "");
+	if (r.zeros)
+		plotgp_note(&nt,
+			    "%d zero throughput median%s not drawn (log axis)",
+			    r.zeros, r.zeros == 1 ? "" : "s");
 	plotgp_notes_end(&nt);
 	plotgp_draw(x, "throughput_reads.gp", name, &v);
 out:
@@ -339,7 +383,7 @@ out:
 /* Latency percentiles per map at the most threads not oversubscribed. */
 void
 plotfigs_latency(struct ctx *x, const struct plotdata *d, const char *dist,
-	    const char *tag, long long k)
+		 const char *tag, long long k)
 {
 	struct sbuf v = {0}, impls = {0}, panels = {0};
 	struct notes nt = {0, &v};
@@ -351,7 +395,8 @@ plotfigs_latency(struct ctx *x, const struct plotdata *d, const char *dist,
 		return;
 	FOR_CFG(d, c)
 	{
-		if (strcmp(c->dist, dist) || c->keys != k || !plotgp_have(c, M_P50))
+		if (strcmp(c->dist, dist) || c->keys != k ||
+		    !plotgp_have(c, M_P50))
 			continue;
 		if (c->oversub)
 			any_over = 1;
@@ -359,10 +404,12 @@ plotfigs_latency(struct ctx *x, const struct plotdata *d, const char *dist,
 			t = c->threads;
 	}
 	if (!t) {
-		plotgp_skip(x, name,
-		     any_over ? "every configuration with latency samples is "
-				"oversubscribed"
-			      : "no latency samples");
+		plotgp_skip(
+			x, name,
+			any_over
+				? "every configuration with latency samples is "
+				  "oversubscribed"
+				: "no latency samples");
 		goto out;
 	}
 	for (size_t i = 0; i < d->n_impls; i++) {
@@ -402,8 +449,8 @@ plotfigs_latency(struct ctx *x, const struct plotdata *d, const char *dist,
 		}
 	if (hi <= 0) {
 		plotgp_skip(x, name,
-		     "every latency is 0 (below the timer's "
-		     "resolution)");
+			    "every latency is 0 (below the timer's "
+			    "resolution)");
 		goto out;
 	}
 	plotgp_set(&v, "dist", dist);
@@ -414,14 +461,14 @@ plotfigs_latency(struct ctx *x, const struct plotdata *d, const char *dist,
 	plotgp_log_range(&v, lo, hi);
 	if (any_over)
 		plotgp_note(&nt,
-		     "taken at %d thread%s, the most that are not "
-		     "oversubscribed",
-		     t, t == 1 ? "" : "s");
+			    "taken at %d thread%s, the most that are not "
+			    "oversubscribed",
+			    t, t == 1 ? "" : "s");
 	if (zeros)
 		plotgp_note(&nt,
-		     "%d zero percentile%s (below the timer's "
-		     "resolution) not drawn",
-		     zeros, zeros == 1 ? "" : "s");
+			    "%d zero percentile%s (below the timer's "
+			    "resolution) not drawn",
+			    zeros, zeros == 1 ? "" : "s");
 	plotgp_notes_end(&nt);
 	plotgp_draw(x, "latency.gp", name, &v);
 out:
@@ -439,7 +486,7 @@ out:
  */
 void
 plotfigs_memory(struct ctx *x, const struct plotdata *d, const char *dist,
-	   const char *tag)
+		const char *tag)
 {
 	struct sbuf v = {0}, impls = {0}, panels = {0};
 	struct notes nt = {0, &v};
@@ -450,8 +497,8 @@ plotfigs_memory(struct ctx *x, const struct plotdata *d, const char *dist,
 	if (asprintf(&name, "memory_%s", tag) < 0)
 		return;
 	FOR_CFG(d, c)
-	if (!strcmp(c->dist, dist) && plotgp_have(c, M_BPK) && !plotdata_is_null(c->impl) &&
-	    (!t || c->threads < t))
+	if (!strcmp(c->dist, dist) && plotgp_have(c, M_BPK) &&
+	    !plotdata_is_null(c->impl) && (!t || c->threads < t))
 		t = c->threads;
 	if (!t) {
 		plotgp_skip(x, name, "no bytes_per_key values");
@@ -498,7 +545,8 @@ plotfigs_memory(struct ctx *x, const struct plotdata *d, const char *dist,
 			}
 			any = true;
 			stats_sort(meds, n);
-			plotgp_list_add(&val, "%.6g", stats_median_sorted(meds, n));
+			plotgp_list_add(&val, "%.6g",
+					stats_median_sorted(meds, n));
 			plotgp_list_add(&lo, "%.6g", meds[0]);
 			plotgp_list_add(&hi, "%.6g", meds[n - 1]);
 			top = fmax(top, meds[n - 1]);
@@ -535,26 +583,24 @@ out:
 	free(panels.p);
 }
 
-/*
- * The promotion counters, for every map that reports them (a non-empty
- * promotions column): a row of panels per map and key count.
- */
-void
-plotfigs_promotion(struct ctx *x, const struct plotdata *d, const char *dist,
-	      const char *tag)
-{
-	static const enum metric ms[] = {M_PROMO, M_REBUILD, M_LOCKED, M_MOPS};
-	struct sbuf v = {0}, rimpl = {0}, rkeys = {0}, ts = {0}, axis = {0};
-	struct sbuf zero_maps = {0};
-	struct notes nt = {0, &v};
-	double lo[4], hi[4];
-	int zeros[4] = {0}, over = 0, ncpus = 0;
-	char *name = NULL;
+/* What the promotion figure draws: its rows (map, keys) and ranges. */
+struct promo {
+	struct sbuf rimpl, rkeys, zero_maps;
+	double lo[4], hi[4]; /* per promo_metrics[] */
+	int zeros[4], over, ncpus;
+};
 
-	if (asprintf(&name, "promotion_%s", tag) < 0)
-		return;
+static const enum metric promo_metrics[] = {M_PROMO, M_REBUILD, M_LOCKED,
+					    M_MOPS};
+
+/* The maps of dist that count promotions, per key count, and ranges. */
+static void
+promo_scan(const struct plotdata *d, const char *dist, struct promo *pr)
+{
+	const enum metric *ms = promo_metrics;
+
 	for (int j = 0; j < 4; j++)
-		lo[j] = INFINITY, hi[j] = 0;
+		pr->lo[j] = INFINITY, pr->hi[j] = 0;
 	for (size_t i = 0; i < d->n_impls; i++) {
 		bool counted = false, nonzero = false;
 
@@ -567,12 +613,12 @@ plotfigs_promotion(struct ctx *x, const struct plotdata *d, const char *dist,
 		if (!strcmp(c->impl, d->impls[i]) && !strcmp(c->dist, dist) &&
 		    plotgp_have(c, M_PROMO)) {
 			counted = true;
-			nonzero |=
-				c->s[M_PROMO].max > 0 ||
-				(plotgp_have(c, M_REBUILD) && c->s[M_REBUILD].max > 0);
+			nonzero |= c->s[M_PROMO].max > 0 ||
+				   (plotgp_have(c, M_REBUILD) &&
+				    c->s[M_REBUILD].max > 0);
 		}
 		if (counted && !nonzero) {
-			plotgp_list_add(&zero_maps, "%s", d->impls[i]);
+			plotgp_list_add(&pr->zero_maps, "%s", d->impls[i]);
 			continue;
 		}
 		for (size_t kk = 0; kk < d->n_keys; kk++) {
@@ -582,26 +628,48 @@ plotfigs_promotion(struct ctx *x, const struct plotdata *d, const char *dist,
 			{
 				if (strcmp(c->impl, d->impls[i]) ||
 				    strcmp(c->dist, dist) ||
-				    c->keys != d->keys[kk] || !plotgp_have(c, M_PROMO))
+				    c->keys != d->keys[kk] ||
+				    !plotgp_have(c, M_PROMO))
 					continue;
 				any = true;
-				over |= c->oversub;
-				if (c->ncpus > ncpus)
-					ncpus = c->ncpus;
+				pr->over |= c->oversub;
+				if (c->ncpus > pr->ncpus)
+					pr->ncpus = c->ncpus;
 				for (int j = 0; j < 4; j++)
-					plotgp_range_pos(c, ms[j], &lo[j], &hi[j],
-						  &zeros[j]);
+					plotgp_range_pos(c, ms[j], &pr->lo[j],
+							 &pr->hi[j],
+							 &pr->zeros[j]);
 			}
 			if (any) {
-				plotgp_list_add(&rimpl, "%s", d->impls[i]);
-				plotgp_list_add(&rkeys, "%lld", d->keys[kk]);
+				plotgp_list_add(&pr->rimpl, "%s", d->impls[i]);
+				plotgp_list_add(&pr->rkeys, "%lld",
+						d->keys[kk]);
 			}
 		}
 	}
-	if (!rimpl.len) {
+}
+
+/*
+ * The promotion counters, for every map that reports them (a non-empty
+ * promotions column): a row of panels per map and key count.
+ */
+void
+plotfigs_promotion(struct ctx *x, const struct plotdata *d, const char *dist,
+		   const char *tag)
+{
+	struct sbuf v = {0}, ts = {0}, axis = {0};
+	struct notes nt = {0, &v};
+	struct promo pr = {0};
+	char *name = NULL;
+
+	if (asprintf(&name, "promotion_%s", tag) < 0)
+		return;
+	promo_scan(d, dist, &pr);
+	if (!pr.rimpl.len) {
 		plotgp_skip(x, name,
-		     zero_maps.len ? "no map promoted or rebuilt (all 0)"
-				   : "no map reports promotions");
+			    pr.zero_maps.len
+				    ? "no map promoted or rebuilt (all 0)"
+				    : "no map reports promotions");
 		goto out;
 	}
 	for (size_t i = 0; i < d->n_threads; i++)
@@ -616,8 +684,8 @@ plotfigs_promotion(struct ctx *x, const struct plotdata *d, const char *dist,
 	for (size_t i = 0; i < d->n_reads; i++)
 		plotgp_list_add(&axis, "%d", d->reads[i]);
 	plotgp_set(&v, "dist", dist);
-	plotgp_set(&v, "rimpl", rimpl.p);
-	plotgp_set(&v, "rkeys", rkeys.p);
+	plotgp_set(&v, "rimpl", pr.rimpl.p);
+	plotgp_set(&v, "rkeys", pr.rkeys.p);
 	plotgp_set(&v, "ts", ts.p);
 	plotgp_set(&v, "xs", axis.p);
 	for (int j = 0; j < 4; j++) {
@@ -625,34 +693,34 @@ plotfigs_promotion(struct ctx *x, const struct plotdata *d, const char *dist,
 
 		snprintf(n1, sizeof(n1), "ymin%d", j + 1);
 		snprintf(n2, sizeof(n2), "ymax%d", j + 1);
-		if (hi[j] > 0) {
-			plotgp_num(&v, n1, pow(10, floor(log10(lo[j]))));
+		if (pr.hi[j] > 0) {
+			plotgp_num(&v, n1, pow(10, floor(log10(pr.lo[j]))));
 			plotgp_num(&v, n2,
-			       fmax(pow(10, ceil(log10(hi[j]))),
-				    10 * pow(10, floor(log10(lo[j])))));
+				   fmax(pow(10, ceil(log10(pr.hi[j]))),
+					10 * pow(10, floor(log10(pr.lo[j])))));
 		} else {
 			plotgp_set(&v, n1, "0");
 			plotgp_set(&v, n2, "0");
 		}
 	}
-	plotgp_setf(&v, "ncpus", "%d", over ? ncpus : 0);
-	note_oversub(&nt, over, ncpus);
-	if (zero_maps.len)
+	plotgp_setf(&v, "ncpus", "%d", pr.over ? pr.ncpus : 0);
+	note_oversub(&nt, pr.over, pr.ncpus);
+	if (pr.zero_maps.len)
 		plotgp_note(&nt, "promotions and rebuilds all 0, not shown: %s",
-		     zero_maps.p);
-	if (zeros[0] + zeros[1] + zeros[2])
+			    pr.zero_maps.p);
+	if (pr.zeros[0] + pr.zeros[1] + pr.zeros[2])
 		plotgp_note(&nt,
-		     "zeros are not drawn on the log axes (%d, %d, %d "
-		     "points from left to right)",
-		     zeros[0], zeros[1], zeros[2]);
+			    "zeros are not drawn on the log axes (%d, %d, %d "
+			    "points from left to right)",
+			    pr.zeros[0], pr.zeros[1], pr.zeros[2]);
 	plotgp_notes_end(&nt);
 	plotgp_draw(x, "promotion.gp", name, &v);
 out:
 	free(name);
 	free(v.p);
-	free(rimpl.p);
-	free(rkeys.p);
+	free(pr.rimpl.p);
+	free(pr.rkeys.p);
+	free(pr.zero_maps.p);
 	free(ts.p);
 	free(axis.p);
-	free(zero_maps.p);
 }

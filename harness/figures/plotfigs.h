@@ -18,10 +18,10 @@ void plotfigs_throughput(struct ctx *x, const struct plotdata *d,
 void plotfigs_reads_small(struct ctx *x, const struct plotdata *d,
 			  const char *dist, const char *tag, long long k,
 			  int threads);
-void plotfigs_latency(struct ctx *x, const struct plotdata *d,
-		      const char *dist, const char *tag, long long k);
-void plotfigs_memory(struct ctx *x, const struct plotdata *d,
-		     const char *dist, const char *tag);
+void plotfigs_latency(struct ctx *x, const struct plotdata *d, const char *dist,
+		      const char *tag, long long k);
+void plotfigs_memory(struct ctx *x, const struct plotdata *d, const char *dist,
+		     const char *tag);
 void plotfigs_promotion(struct ctx *x, const struct plotdata *d,
 			const char *dist, const char *tag);
 

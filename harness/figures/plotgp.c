@@ -191,7 +191,8 @@ remove_outputs(const struct ctx *x, const char *name)
  * figure's own assignments.  A figure that fails leaves no image.
  */
 void
-plotgp_draw(struct ctx *x, const char *script, const char *name, struct sbuf *vars)
+plotgp_draw(struct ctx *x, const char *script, const char *name,
+	    struct sbuf *vars)
 {
 	static const char *const fmts[] = {"svg", "png"};
 	struct sbuf all = {0};
@@ -286,7 +287,7 @@ plotgp_have(const struct cfg *c, enum metric m)
 /* Extend [lo, hi] by the positive values of metric m of c. */
 void
 plotgp_range_pos(const struct cfg *c, enum metric m, double *lo, double *hi,
-	  int *zeros)
+		 int *zeros)
 {
 	if (!plotgp_have(c, m))
 		return;
@@ -361,7 +362,6 @@ plotgp_notes_end(struct notes *nt)
 {
 	plotgp_setf(nt->v, "nnotes", "%d", nt->n);
 }
-
 
 bool
 plotdata_is_null(const char *impl)

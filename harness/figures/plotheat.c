@@ -179,7 +179,8 @@ plotheat_build(struct heat *h, const struct plotdata *d, const char *baseline)
 							find_cfg(d, d->impls[i],
 								 dist, k, t, r);
 
-						if (!c || plotdata_is_null(c->impl) ||
+						if (!c ||
+						    plotdata_is_null(c->impl) ||
 						    !plotgp_have(c, M_MOPS))
 							continue;
 						any = true;
@@ -200,7 +201,8 @@ plotheat_build(struct heat *h, const struct plotdata *d, const char *baseline)
 					     i++) {
 						const struct cfg *c;
 
-						if (plotdata_is_null(d->impls[i]))
+						if (plotdata_is_null(
+							    d->impls[i]))
 							continue;
 						c = find_cfg(d, d->impls[i],
 							     dist, k, t, r);
@@ -261,8 +263,8 @@ plotheat_write(FILE *f, const void *arg)
 /* The heatmap of one dist and key count, drawn from heatmap.tsv. */
 void
 plotheat_figure(struct ctx *x, const struct plotdata *d, const struct heat *h,
-	    const char *dist, const char *tag, long long k,
-	    const char *baseline)
+		const char *dist, const char *tag, long long k,
+		const char *baseline)
 {
 	struct sbuf v = {0}, xt = {0}, yt = {0};
 	struct notes nt = {0, &v};
@@ -324,29 +326,33 @@ plotheat_figure(struct ctx *x, const struct plotdata *d, const struct heat *h,
 	plotgp_set(&v, "xt", xt.p ? xt.p : "");
 	plotgp_set(&v, "yt", yt.p ? yt.p : "");
 	if (!strcmp(baseline, "best"))
-		plotgp_setf(&v, "htitle",
+		plotgp_setf(
+			&v, "htitle",
 			"%s: who wins where, %lld keys, %s: median throughput "
 			"relative to the fastest map of each row",
 			x->run, k, dist);
 	else
-		plotgp_setf(&v, "htitle",
+		plotgp_setf(
+			&v, "htitle",
 			"%s: who wins where, %lld keys, %s: median throughput "
 			"relative to %s (the 'ref' cell: its Mops/s)",
 			x->run, k, dist, baseline);
 	if (small)
 		plotgp_note(&nt,
-		     "grey: n too small: with %zu vs %zu repetitions no "
-		     "difference can reach p < %.2g (smallest p %.2g)",
-		     na, nb, PLOT_ALPHA, stats_mw_min_p(na, nb));
+			    "grey: n too small: with %zu vs %zu repetitions no "
+			    "difference can reach p < %.2g (smallest p %.2g)",
+			    na, nb, PLOT_ALPHA, stats_mw_min_p(na, nb));
 	if (ns)
-		plotgp_note(&nt,
-		     "grey: not significant (exact two-sided Mann-Whitney "
-		     "test of the repetitions, p >= %.2g)",
-		     PLOT_ALPHA);
+		plotgp_note(
+			&nt,
+			"grey: not significant (exact two-sided Mann-Whitney "
+			"test of the repetitions, p >= %.2g)",
+			PLOT_ALPHA);
 	if (noref)
-		plotgp_note(&nt, "-: no %s in that row to compare with", baseline);
+		plotgp_note(&nt, "-: no %s in that row to compare with",
+			    baseline);
 	plotgp_note(&nt, "framed: the fastest map of the row (controls and "
-		  "oversubscribed rows are never framed)");
+			 "oversubscribed rows are never framed)");
 	plotgp_notes_end(&nt);
 	plotgp_draw(x, "heatmap.gp", name, &v);
 out:

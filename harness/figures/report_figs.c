@@ -130,9 +130,11 @@ write_fig_data(FILE *f, const struct tsv *s, const struct figure_def *fd,
 			report_put_sig(f, report_tsv_num(s, r, cols[i][0]));
 			fputs("</td><td class=num>", f);
 			if (!isnan(report_tsv_num(s, r, cols[i][1]))) {
-				report_put_sig(f, report_tsv_num(s, r, cols[i][1]));
+				report_put_sig(
+					f, report_tsv_num(s, r, cols[i][1]));
 				fputs("&ndash;", f);
-				report_put_sig(f, report_tsv_num(s, r, cols[i][2]));
+				report_put_sig(
+					f, report_tsv_num(s, r, cols[i][2]));
 			} else {
 				fputs("NA", f);
 			}

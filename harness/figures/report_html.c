@@ -158,4 +158,3 @@ report_put_sig(FILE *f, double x)
 	report_sig(buf, sizeof(buf), x, 3);
 	fputs(buf, f);
 }
-

@@ -29,10 +29,13 @@ report_write_heat(FILE *f, const struct tsv *h)
 {
 	const char *dists[REPORT_MAXV], *keys[REPORT_MAXV], *impls[REPORT_MAXV];
 	int cd = report_tsv_col(h, "dist"), ck = report_tsv_col(h, "keys"),
-	    ci = report_tsv_col(h, "impl"), cref = report_tsv_col(h, "reference"),
+	    ci = report_tsv_col(h, "impl"),
+	    cref = report_tsv_col(h, "reference"),
 	    cst = report_tsv_col(h, "status"), cb = report_tsv_col(h, "best"),
-	    cfill = report_tsv_col(h, "fill"), ctext = report_tsv_col(h, "text"),
-	    clab = report_tsv_col(h, "label"), cmed = report_tsv_col(h, "median"),
+	    cfill = report_tsv_col(h, "fill"),
+	    ctext = report_tsv_col(h, "text"),
+	    clab = report_tsv_col(h, "label"),
+	    cmed = report_tsv_col(h, "median"),
 	    crm = report_tsv_col(h, "ref_median"), cn = report_tsv_col(h, "n"),
 	    cnr = report_tsv_col(h, "n_ref"), cp = report_tsv_col(h, "p");
 	size_t nd = report_tsv_distinct(h, cd, dists, REPORT_MAXV),
@@ -54,8 +57,10 @@ report_write_heat(FILE *f, const struct tsv *h)
 		const char *st = report_tsv_get(h, r, cst);
 
 		small += !strcmp(st, "small");
-		if (strcmp(st, "ref") && strcmp(report_tsv_get(h, r, cref), "NA")) {
-			size_t n = (size_t)strtoul(report_tsv_get(h, r, cn), NULL, 10);
+		if (strcmp(st, "ref") &&
+		    strcmp(report_tsv_get(h, r, cref), "NA")) {
+			size_t n = (size_t)strtoul(report_tsv_get(h, r, cn),
+						   NULL, 10);
 
 			if (n < nmin)
 				nmin = n;
@@ -70,8 +75,9 @@ report_write_heat(FILE *f, const struct tsv *h)
 		bool by_best = false;
 
 		for (size_t r = 0; r < h->nrows && !by_best; r++)
-			by_best = strcmp(report_tsv_get(h, r, cref), ref) != 0 &&
-				  strcmp(report_tsv_get(h, r, cref), "NA") != 0;
+			by_best =
+				strcmp(report_tsv_get(h, r, cref), ref) != 0 &&
+				strcmp(report_tsv_get(h, r, cref), "NA") != 0;
 		if (by_best)
 			fputs("the fastest map of the row", f);
 		else {
@@ -100,7 +106,8 @@ report_write_heat(FILE *f, const struct tsv *h)
 	for (size_t di = 0; di < nd; di++)
 		for (size_t ki = 0; ki < nk; ki++) {
 			struct conf cf[REPORT_MAXV];
-			size_t nc = report_tsv_confs(h, dists[di], keys[ki], cf, REPORT_MAXV);
+			size_t nc = report_tsv_confs(h, dists[di], keys[ki], cf,
+						     REPORT_MAXV);
 			char tag[64];
 			size_t j = 0;
 
@@ -131,10 +138,10 @@ report_write_heat(FILE *f, const struct tsv *h)
 				fputs("<tr>", f);
 				report_put_conf(f, &cf[c]);
 				for (size_t i = 0; i < ni; i++) {
-					long r = report_tsv_find_row(h, impls[i],
-							  dists[di], keys[ki],
-							  cf[c].threads,
-							  cf[c].read);
+					long r = report_tsv_find_row(
+						h, impls[i], dists[di],
+						keys[ki], cf[c].threads,
+						cf[c].read);
 					const char *st;
 
 					if (r < 0) {
@@ -145,42 +152,48 @@ report_write_heat(FILE *f, const struct tsv *h)
 					fprintf(f,
 						"<td class=\"num%s\" "
 						"style=\"background:",
-						report_tsv_get(h, (size_t)r, cb)[0] ==
-								'1'
+						report_tsv_get(h, (size_t)r,
+							       cb)[0] == '1'
 							? " best"
 							: "");
 					report_html_escape(
-						f,
-						report_tsv_get(h, (size_t)r, cfill));
+						f, report_tsv_get(h, (size_t)r,
+								  cfill));
 					fputs(";color:", f);
 					report_html_escape(
-						f,
-						report_tsv_get(h, (size_t)r, ctext));
+						f, report_tsv_get(h, (size_t)r,
+								  ctext));
 					fputs("\" title=\"", f);
 					report_html_escape(f, impls[i]);
 					fputs(": ", f);
 					report_html_escape(
-						f, report_tsv_get(h, (size_t)r, cmed));
+						f, report_tsv_get(h, (size_t)r,
+								  cmed));
 					fputs(" Mops/s (n=", f);
 					report_html_escape(
-						f, report_tsv_get(h, (size_t)r, cn));
+						f, report_tsv_get(h, (size_t)r,
+								  cn));
 					fputs(")", f);
 					if (strcmp(st, "ref")) {
 						fputs(" vs ", f);
 						report_html_escape(
-							f, report_tsv_get(h, (size_t)r,
+							f, report_tsv_get(
+								   h, (size_t)r,
 								   cref));
 						fputs(" ", f);
 						report_html_escape(
-							f, report_tsv_get(h, (size_t)r,
+							f, report_tsv_get(
+								   h, (size_t)r,
 								   crm));
 						fputs(" (n=", f);
 						report_html_escape(
-							f, report_tsv_get(h, (size_t)r,
+							f, report_tsv_get(
+								   h, (size_t)r,
 								   cnr));
 						fputs("), p=", f);
 						report_html_escape(
-							f, report_tsv_get(h, (size_t)r,
+							f, report_tsv_get(
+								   h, (size_t)r,
 								   cp));
 						fputs(!strcmp(st, "small")
 							      ? ", n too small"
@@ -196,7 +209,8 @@ report_write_heat(FILE *f, const struct tsv *h)
 					}
 					fputs("\">", f);
 					report_html_escape(
-						f, report_tsv_get(h, (size_t)r, clab));
+						f, report_tsv_get(h, (size_t)r,
+								  clab));
 					fputs("</td>", f);
 				}
 				fputs("</tr>\n", f);
@@ -227,8 +241,10 @@ report_write_summary(FILE *f, const struct tsv *s, const struct tsv *h)
 {
 	const char *dists[REPORT_MAXV], *keys[REPORT_MAXV], *impls[REPORT_MAXV];
 	int cd = report_tsv_col(s, "dist"), ck = report_tsv_col(s, "keys"),
-	    ci = report_tsv_col(s, "impl"), cmed = report_tsv_col(s, "mops_med"),
-	    clo = report_tsv_col(s, "mops_lo"), chi = report_tsv_col(s, "mops_hi"),
+	    ci = report_tsv_col(s, "impl"),
+	    cmed = report_tsv_col(s, "mops_med"),
+	    clo = report_tsv_col(s, "mops_lo"),
+	    chi = report_tsv_col(s, "mops_hi"),
 	    cn = report_tsv_col(s, "mops_n"), cno = report_tsv_col(s, "not_ok");
 	size_t nd, nk, ni, nmax = 0;
 	bool any_ci = false;
@@ -280,7 +296,8 @@ report_write_summary(FILE *f, const struct tsv *s, const struct tsv *h)
 	for (size_t di = 0; di < nd; di++)
 		for (size_t ki = 0; ki < nk; ki++) {
 			struct conf cf[REPORT_MAXV];
-			size_t nc = report_tsv_confs(s, dists[di], keys[ki], cf, REPORT_MAXV);
+			size_t nc = report_tsv_confs(s, dists[di], keys[ki], cf,
+						     REPORT_MAXV);
 
 			if (!nc)
 				continue;
@@ -304,10 +321,10 @@ report_write_summary(FILE *f, const struct tsv *s, const struct tsv *h)
 				fputs("<tr>", f);
 				report_put_conf(f, &cf[c]);
 				for (size_t i = 0; i < ni; i++) {
-					long r = report_tsv_find_row(s, impls[i],
-							  dists[di], keys[ki],
-							  cf[c].threads,
-							  cf[c].read);
+					long r = report_tsv_find_row(
+						s, impls[i], dists[di],
+						keys[ki], cf[c].threads,
+						cf[c].read);
 					long hr =
 						h->nrows
 							? report_tsv_find_row(
@@ -319,8 +336,10 @@ report_write_summary(FILE *f, const struct tsv *s, const struct tsv *h)
 							: -1;
 					bool best =
 						hr >= 0 &&
-						report_tsv_get(h, (size_t)hr,
-							report_tsv_col(h,
+						report_tsv_get(
+							h, (size_t)hr,
+							report_tsv_col(
+								h,
 								"best"))[0] ==
 							'1';
 					double lo, hi;
@@ -335,7 +354,9 @@ report_write_summary(FILE *f, const struct tsv *s, const struct tsv *h)
 							? " control"
 						: best ? " best"
 						       : "");
-					report_put_sig(f, report_tsv_num(s, (size_t)r, cmed));
+					report_put_sig(
+						f, report_tsv_num(s, (size_t)r,
+								  cmed));
 					lo = report_tsv_num(s, (size_t)r, clo);
 					hi = report_tsv_num(s, (size_t)r, chi);
 					if (!isnan(lo)) {
@@ -345,7 +366,8 @@ report_write_summary(FILE *f, const struct tsv *s, const struct tsv *h)
 						report_put_sig(f, hi);
 						fputs("</span>", f);
 					}
-					bad = strtol(report_tsv_get(s, (size_t)r, cno),
+					bad = strtol(report_tsv_get(
+							     s, (size_t)r, cno),
 						     NULL, 10);
 					if (bad > 0)
 						fprintf(f,

@@ -190,10 +190,11 @@ cmp_conf(const void *pa, const void *pb)
 /* The configurations of one dist and key count, sorted; their count. */
 size_t
 report_tsv_confs(const struct tsv *t, const char *dist, const char *keys,
-	 struct conf *out, size_t max)
+		 struct conf *out, size_t max)
 {
 	int cd = report_tsv_col(t, "dist"), ck = report_tsv_col(t, "keys"),
-	    ct = report_tsv_col(t, "threads"), cr = report_tsv_col(t, "read_pct"),
+	    ct = report_tsv_col(t, "threads"),
+	    cr = report_tsv_col(t, "read_pct"),
 	    co = report_tsv_col(t, "oversubscribed");
 	size_t n = 0;
 
@@ -223,7 +224,7 @@ report_tsv_confs(const struct tsv *t, const char *dist, const char *keys,
 /* The row of t for (impl, dist, keys, threads, read), or -1. */
 long
 report_tsv_find_row(const struct tsv *t, const char *impl, const char *dist,
-	 const char *keys, long threads, long read)
+		    const char *keys, long threads, long read)
 {
 	int ci = report_tsv_col(t, "impl"), cd = report_tsv_col(t, "dist"),
 	    ck = report_tsv_col(t, "keys"), ct = report_tsv_col(t, "threads"),
@@ -246,7 +247,6 @@ report_put_conf(FILE *f, const struct conf *c)
 		c->threads == 1 ? "" : "s", c->read,
 		c->over ? " <span class=note>(oversubscribed)</span>" : "");
 }
-
 
 /* Maps in the registry's order (the figures'), the others by name. */
 void

@@ -94,8 +94,9 @@ struct tl_row {
 static const struct {
 	const char *label, *column;
 } title_fields[] = {
-	{"", "impl"},		{" ", "workload"},   {" read=", "read_pct"},
-	{" threads=", "threads"}, {" keys=", "keys"}, {" ", "dist"},
+	{"", "impl"},		{" ", "workload"},
+	{" read=", "read_pct"}, {" threads=", "threads"},
+	{" keys=", "keys"},	{" ", "dist"},
 	{" rep=", "rep"},	{" status=", "status"},
 };
 
@@ -155,8 +156,8 @@ write_gp(const char *path, const struct csv *c, size_t i, const char *dat,
  * again unless keep_data).  0, 3 (no gnuplot) or -1 (message given).
  */
 static int
-draw_one(const char *dir, const struct csv *c, size_t i,
-	 const struct tl_row *r, bool keep_data, int logfd)
+draw_one(const char *dir, const struct csv *c, size_t i, const struct tl_row *r,
+	 bool keep_data, int logfd)
 {
 	char dat[64], gp[64], svg[64], path[4096], gpath[4096];
 	long line = c->line[i];
@@ -291,19 +292,18 @@ tl_check_rows(const struct csv *c, const int k[3], struct tl_row *r,
 
 /* Draw the rows o asks for; see tlplot_draw. */
 static int
-tl_draw_rows(const struct tlplot_opts *o, const struct csv *c,
-	     const int k[3], struct tl_row *r, struct tlplot_result *res)
+tl_draw_rows(const struct tlplot_opts *o, const struct csv *c, const int k[3],
+	     struct tl_row *r, struct tlplot_result *res)
 {
 	for (size_t i = 0; i < c->nrows; i++) {
 		if (row_points(c, i, k, r) <= 0)
 			continue;
 		r->pct = 0;
-		r->have = timeline_drift_of(r->v, r->cpu, (size_t)r->n,
-					    &r->pct);
+		r->have =
+			timeline_drift_of(r->v, r->cpu, (size_t)r->n, &r->pct);
 		if (!o->all && !(r->have && fabs(r->pct) > TL_DRIFT_PCT))
 			continue;
-		switch (draw_one(o->plot_dir, c, i, r, !o->in_plot,
-				 o->logfd)) {
+		switch (draw_one(o->plot_dir, c, i, r, !o->in_plot, o->logfd)) {
 		case 0:
 			res->drawn++;
 			if (list_name(&res->names, c->line[i]))
@@ -356,8 +356,8 @@ tlplot_draw(const struct tlplot_opts *o, struct tlplot_result *res)
 	else if (tl_check_rows(c, k, &r, path))
 		rc = 2;
 	else if (mkdir(o->plot_dir, 0777) && errno != EEXIST) {
-		fprintf(stderr, "mapbench: cannot create %s: %s\n",
-			o->plot_dir, strerror(errno));
+		fprintf(stderr, "mapbench: cannot create %s: %s\n", o->plot_dir,
+			strerror(errno));
 		rc = 1;
 	} else {
 		rc = tl_draw_rows(o, c, k, &r, res);
