@@ -207,3 +207,14 @@ figure_listed(const char *list, const char *name, size_t len)
 	}
 	return false;
 }
+
+void
+figure_dist_tag(const char *dist, char *tag, size_t len)
+{
+	size_t j = 0;
+
+	for (const char *p = dist; *p && j + 1 < len; p++)
+		if (*p != ':')
+			tag[j++] = *p;
+	tag[j] = '\0';
+}

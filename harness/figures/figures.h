@@ -56,6 +56,9 @@ const struct figure_def *figure_find(const char *name);
  */
 bool figure_listed(const char *list, const char *name, size_t len);
 
+/* A dist as it appears in file names: without its ':' (zipf:0.99). */
+void figure_dist_tag(const char *dist, char *tag, size_t len);
+
 /* Its position in figure_table (the page's order), or the table's size. */
 size_t figure_rank(const char *name);
 

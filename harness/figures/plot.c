@@ -324,12 +324,8 @@ draw_all(struct ctx *x, const struct plotdata *d, const struct heat *heat,
 	for (size_t di = 0; di < d->n_dists; di++) {
 		const char *dist = d->dists[di];
 		char tag[48];
-		size_t j = 0;
 
-		for (size_t i = 0; dist[i] && j + 1 < sizeof(tag); i++)
-			if (dist[i] != ':')
-				tag[j++] = dist[i];
-		tag[j] = '\0';
+		figure_dist_tag(dist, tag, sizeof(tag));
 		for (size_t ki = 0; ki < d->n_keys; ki++) {
 			bool any = false;
 

@@ -86,6 +86,47 @@ write_not_ok(FILE *f, const struct sweep_csv *t)
 	fputs(".</p>\n", f);
 }
 
+/*
+ * The page's head: its title, the count of rows (or why results.csv
+ * could not be read whole: bad), the date, and the sections' links.
+ */
+static void
+write_head(FILE *f, const char *sweep_dir, const struct sweep_csv *t,
+	   json_t *meta, const char *bad)
+{
+	char msg[512];
+
+	report_html_begin(f, "mapbench sweep");
+	fputs("<h1>mapbench sweep <code>", f);
+	report_html_escape(f, sweep_dir);
+	if (bad[0]) {
+		fputs("</code></h1>\n<p class=\"warn\">results.csv could not "
+		      "be read whole (",
+		      f);
+		report_html_escape(f, bad);
+		fputs("): the figures and tables below are made of its valid "
+		      "rows (<code>mapbench plot</code> names the lines it "
+		      "left out); the rows that are not ok are not listed.</p>"
+		      "\n<p>",
+		      f);
+	} else {
+		fprintf(f, "</code></h1>\n<p>%zu result rows.", t->nrows);
+	}
+	sweepdir_meta_value(meta, "date", msg, sizeof(msg));
+	if (msg[0]) {
+		fputs(" Measured ", f);
+		report_html_escape(f, msg);
+		fputs(".", f);
+	}
+	fputs(" <a href=\"#wins\">Who wins where</a> &middot; <a "
+	      "href=\"#figures\">Figures</a> &middot; <a "
+	      "href=\"#summary-h\">Summary</a> &middot; <a "
+	      "href=\"#metrics\">Every metric</a> &middot; <a "
+	      "href=\"#machine\">Machine</a> &middot; <a "
+	      "href=\"#method\">Method</a></p>\n",
+	      f);
+}
+
 /* A table of the sweep, or an empty one when absent; -2: malformed. */
 static int
 load_table(const char *dir, const char *name, struct tsv *t, FILE *err)
@@ -116,7 +157,7 @@ load_table(const char *dir, const char *name, struct tsv *t, FILE *err)
 static int
 report_write_page(const char *sweep_dir, const char *plot_dir, FILE *err)
 {
-	char path[4200], out[4200], tmp[4300], msg[512], bad[512] = "";
+	char path[4200], out[4200], tmp[4300], bad[512] = "";
 	struct sweep_csv t;
 	struct tsv sum = {0}, heat = {0};
 	json_t *meta = NULL;
@@ -172,35 +213,7 @@ report_write_page(const char *sweep_dir, const char *plot_dir, FILE *err)
 		rc = 1;
 		goto out;
 	}
-	report_html_begin(f, "mapbench sweep");
-	fputs("<h1>mapbench sweep <code>", f);
-	report_html_escape(f, sweep_dir);
-	if (bad[0]) {
-		fputs("</code></h1>\n<p class=\"warn\">results.csv could not "
-		      "be read whole (",
-		      f);
-		report_html_escape(f, bad);
-		fputs("): the figures and tables below are made of its valid "
-		      "rows (<code>mapbench plot</code> names the lines it "
-		      "left out); the rows that are not ok are not listed.</p>"
-		      "\n<p>",
-		      f);
-	} else {
-		fprintf(f, "</code></h1>\n<p>%zu result rows.", t.nrows);
-	}
-	sweepdir_meta_value(meta, "date", msg, sizeof(msg));
-	if (msg[0]) {
-		fputs(" Measured ", f);
-		report_html_escape(f, msg);
-		fputs(".", f);
-	}
-	fputs(" <a href=\"#wins\">Who wins where</a> &middot; <a "
-	      "href=\"#figures\">Figures</a> &middot; <a "
-	      "href=\"#summary-h\">Summary</a> &middot; <a "
-	      "href=\"#metrics\">Every metric</a> &middot; <a "
-	      "href=\"#machine\">Machine</a> &middot; <a "
-	      "href=\"#method\">Method</a></p>\n",
-	      f);
+	write_head(f, sweep_dir, &t, meta, bad);
 	write_not_ok(f, &t);
 	report_write_heat(f, &heat);
 	report_write_figures(f, plot_dir, &sum);

@@ -41,6 +41,54 @@ cmp_fig(const struct dirent **a, const struct dirent **b)
 	return strverscmp((*a)->d_name, (*b)->d_name);
 }
 
+/* The columns NAME_med, _lo, _hi, _min, _max, _n of one metric. */
+#define DATA_COLS 6
+
+/*
+ * One row of a figure's data: map, keys (with_keys: the figure shows
+ * several), threads, read %, then per metric its median, interval,
+ * min-max and n.
+ */
+static void
+data_row(FILE *f, const struct tsv *s, size_t r, bool with_keys,
+	 int cols[][DATA_COLS], int nm)
+{
+	fputs("<tr><td>", f);
+	report_html_escape(f, report_tsv_get(s, r, report_tsv_col(s, "impl")));
+	if (with_keys) {
+		fputs("</td><td class=num>", f);
+		report_html_escape(
+			f, report_tsv_get(s, r, report_tsv_col(s, "keys")));
+	}
+	fputs("</td><td class=num>", f);
+	report_html_escape(f,
+			   report_tsv_get(s, r, report_tsv_col(s, "threads")));
+	fputs("</td><td class=num>", f);
+	report_html_escape(f,
+			   report_tsv_get(s, r, report_tsv_col(s, "read_pct")));
+	fputs("</td>", f);
+	for (int i = 0; i < nm; i++) {
+		fputs("<td class=num>", f);
+		report_put_sig(f, report_tsv_num(s, r, cols[i][0]));
+		fputs("</td><td class=num>", f);
+		if (!isnan(report_tsv_num(s, r, cols[i][1]))) {
+			report_put_sig(f, report_tsv_num(s, r, cols[i][1]));
+			fputs("&ndash;", f);
+			report_put_sig(f, report_tsv_num(s, r, cols[i][2]));
+		} else {
+			fputs("NA", f);
+		}
+		fputs("</td><td class=num>", f);
+		report_put_sig(f, report_tsv_num(s, r, cols[i][3]));
+		fputs("&ndash;", f);
+		report_put_sig(f, report_tsv_num(s, r, cols[i][4]));
+		fputs("</td><td class=num>", f);
+		report_html_escape(f, report_tsv_get(s, r, cols[i][5]));
+		fputs("</td>", f);
+	}
+	fputs("</tr>\n", f);
+}
+
 /*
  * The data a figure draws, from summary.tsv: the rows of its dist (and
  * key count, when its name has one), a column group per metric.
@@ -51,10 +99,8 @@ write_fig_data(FILE *f, const struct tsv *s, const struct figure_def *fd,
 {
 	const char *rest = name + strlen(fd->prefix), *kp;
 	char tag[64], keys[32] = "", metrics[128], *save, *m;
-	int cols[8][6], nm = 0;
-	int ci = report_tsv_col(s, "impl"), cd = report_tsv_col(s, "dist"),
-	    ck = report_tsv_col(s, "keys"), ct = report_tsv_col(s, "threads"),
-	    cr = report_tsv_col(s, "read_pct");
+	int cols[8][DATA_COLS], nm = 0;
+	int cd = report_tsv_col(s, "dist"), ck = report_tsv_col(s, "keys");
 	size_t len, shown = 0;
 
 	if (!s->nrows || !fd->metrics)
@@ -70,11 +116,11 @@ write_fig_data(FILE *f, const struct tsv *s, const struct figure_def *fd,
 	snprintf(metrics, sizeof(metrics), "%s", fd->metrics);
 	for (m = strtok_r(metrics, " ", &save); m && nm < 8;
 	     m = strtok_r(NULL, " ", &save)) {
-		static const char *const suf[6] = {"med", "lo",	 "hi",
-						   "min", "max", "n"};
+		static const char *const suf[DATA_COLS] = {"med", "lo",	 "hi",
+							   "min", "max", "n"};
 		char col[64];
 
-		for (int j = 0; j < 6; j++) {
+		for (int j = 0; j < DATA_COLS; j++) {
 			snprintf(col, sizeof(col), "%s_%s", m, suf[j]);
 			cols[nm][j] = report_tsv_col(s, col);
 		}
@@ -97,15 +143,10 @@ write_fig_data(FILE *f, const struct tsv *s, const struct figure_def *fd,
 	}
 	fputs("</tr>\n", f);
 	for (size_t r = 0; r < s->nrows; r++) {
-		const char *d = report_tsv_get(s, r, cd);
 		char dt[64];
-		size_t j = 0;
 		bool any = false;
 
-		for (const char *p = d; *p && j + 1 < sizeof(dt); p++)
-			if (*p != ':')
-				dt[j++] = *p;
-		dt[j] = '\0';
+		figure_dist_tag(report_tsv_get(s, r, cd), dt, sizeof(dt));
 		if (strcmp(dt, tag) ||
 		    (keys[0] && strcmp(report_tsv_get(s, r, ck), keys)))
 			continue;
@@ -114,39 +155,7 @@ write_fig_data(FILE *f, const struct tsv *s, const struct figure_def *fd,
 		if (!any)
 			continue;
 		shown++;
-		fputs("<tr><td>", f);
-		report_html_escape(f, report_tsv_get(s, r, ci));
-		if (!keys[0]) {
-			fputs("</td><td class=num>", f);
-			report_html_escape(f, report_tsv_get(s, r, ck));
-		}
-		fputs("</td><td class=num>", f);
-		report_html_escape(f, report_tsv_get(s, r, ct));
-		fputs("</td><td class=num>", f);
-		report_html_escape(f, report_tsv_get(s, r, cr));
-		fputs("</td>", f);
-		for (int i = 0; i < nm; i++) {
-			fputs("<td class=num>", f);
-			report_put_sig(f, report_tsv_num(s, r, cols[i][0]));
-			fputs("</td><td class=num>", f);
-			if (!isnan(report_tsv_num(s, r, cols[i][1]))) {
-				report_put_sig(
-					f, report_tsv_num(s, r, cols[i][1]));
-				fputs("&ndash;", f);
-				report_put_sig(
-					f, report_tsv_num(s, r, cols[i][2]));
-			} else {
-				fputs("NA", f);
-			}
-			fputs("</td><td class=num>", f);
-			report_put_sig(f, report_tsv_num(s, r, cols[i][3]));
-			fputs("&ndash;", f);
-			report_put_sig(f, report_tsv_num(s, r, cols[i][4]));
-			fputs("</td><td class=num>", f);
-			report_html_escape(f, report_tsv_get(s, r, cols[i][5]));
-			fputs("</td>", f);
-		}
-		fputs("</tr>\n", f);
+		data_row(f, s, r, !keys[0], cols, nm);
 	}
 	fprintf(f,
 		"</table></div><p class=note>%zu rows; 95%% interval NA: "

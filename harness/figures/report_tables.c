@@ -23,68 +23,123 @@
 #include "report_tables.h"
 #include "report_tsv.h"
 
-/* "Who wins where": one coloured table per dist and key count. */
-void
-report_write_heat(FILE *f, const struct tsv *h)
+/*
+ * A table's heading and head row: "KEYS keys, DIST", then the
+ * configuration column and one per map (controls in italics).
+ */
+static void
+table_head(FILE *f, const char *cls, const char *keys, const char *dist,
+	   const char *const *impls, size_t ni)
 {
-	const char *dists[REPORT_MAXV], *keys[REPORT_MAXV], *impls[REPORT_MAXV];
-	int cd = report_tsv_col(h, "dist"), ck = report_tsv_col(h, "keys"),
-	    ci = report_tsv_col(h, "impl"),
-	    cref = report_tsv_col(h, "reference"),
-	    cst = report_tsv_col(h, "status"), cb = report_tsv_col(h, "best"),
-	    cfill = report_tsv_col(h, "fill"),
-	    ctext = report_tsv_col(h, "text"),
-	    clab = report_tsv_col(h, "label"),
-	    cmed = report_tsv_col(h, "median"),
-	    crm = report_tsv_col(h, "ref_median"), cn = report_tsv_col(h, "n"),
-	    cnr = report_tsv_col(h, "n_ref"), cp = report_tsv_col(h, "p");
-	size_t nd = report_tsv_distinct(h, cd, dists, REPORT_MAXV),
-	       nk = report_tsv_distinct(h, ck, keys, REPORT_MAXV),
-	       ni = report_tsv_distinct(h, ci, impls, REPORT_MAXV);
+	fputs("<h3>", f);
+	report_html_escape(f, keys);
+	fputs(" keys, ", f);
+	report_html_escape(f, dist);
+	fprintf(f,
+		"</h3>\n<div class=scroll><table class=%s><tr>"
+		"<th>configuration</th>",
+		cls);
+	for (size_t i = 0; i < ni; i++) {
+		fputs(figure_is_control(impls[i]) ? "<th class=control>"
+						  : "<th>",
+		      f);
+		report_html_escape(f, impls[i]);
+		fputs("</th>", f);
+	}
+	fputs("</tr>\n", f);
+}
+
+/* heatmap.tsv's columns the page reads. */
+struct heat_cols {
+	int ref, st, best, fill, text, label, med, rmed, n, nref, p;
+};
+
+/* Cell (r, col) of h, escaped onto the page. */
+static void
+put_cell(FILE *f, const struct tsv *h, size_t r, int col)
+{
+	report_html_escape(f, report_tsv_get(h, r, col));
+}
+
+/* One heatmap cell, heatmap.tsv's row r for map `impl`. */
+static void
+heat_cell(FILE *f, const struct tsv *h, const struct heat_cols *k, size_t r,
+	  const char *impl)
+{
+	const char *st = report_tsv_get(h, r, k->st);
+
+	fprintf(f, "<td class=\"num%s\" style=\"background:",
+		report_tsv_get(h, r, k->best)[0] == '1' ? " best" : "");
+	put_cell(f, h, r, k->fill);
+	fputs(";color:", f);
+	put_cell(f, h, r, k->text);
+	fputs("\" title=\"", f);
+	report_html_escape(f, impl);
+	fputs(": ", f);
+	put_cell(f, h, r, k->med);
+	fputs(" Mops/s (n=", f);
+	put_cell(f, h, r, k->n);
+	fputs(")", f);
+	if (strcmp(st, "ref")) {
+		fputs(" vs ", f);
+		put_cell(f, h, r, k->ref);
+		fputs(" ", f);
+		put_cell(f, h, r, k->rmed);
+		fputs(" (n=", f);
+		put_cell(f, h, r, k->nref);
+		fputs("), p=", f);
+		put_cell(f, h, r, k->p);
+		fputs(!strcmp(st, "small") ? ", n too small"
+		      : !strcmp(st, "ns")  ? ", not significant"
+		      : !strcmp(st, "sig") ? ", significant"
+					   : "",
+		      f);
+	} else {
+		fputs(", the reference", f);
+	}
+	fputs("\">", f);
+	put_cell(f, h, r, k->label);
+	fputs("</td>", f);
+}
+
+/*
+ * How to read the heatmaps: the reference (one map, or the fastest of
+ * each row), the colours, and whether the repetitions are too few.
+ */
+static void
+heat_intro(FILE *f, const struct tsv *h, const struct heat_cols *k)
+{
 	size_t small = 0, nmin = SIZE_MAX;
 	const char *ref = "";
+	bool by_best = false;
 
-	report_sort_impls(impls, ni);
-	fputs("<h2 id=wins>Who wins where</h2>\n", f);
-	if (!h->nrows || cst < 0 || cfill < 0 || clab < 0) {
-		fputs("<p class=warn>No heatmap.tsv beside results.csv (or an "
-		      "old one): run <code>mapbench plot</code> on this "
-		      "sweep.</p>\n",
-		      f);
-		return;
-	}
 	for (size_t r = 0; r < h->nrows; r++) {
-		const char *st = report_tsv_get(h, r, cst);
+		const char *st = report_tsv_get(h, r, k->st);
 
 		small += !strcmp(st, "small");
 		if (strcmp(st, "ref") &&
-		    strcmp(report_tsv_get(h, r, cref), "NA")) {
-			size_t n = (size_t)strtoul(report_tsv_get(h, r, cn),
+		    strcmp(report_tsv_get(h, r, k->ref), "NA")) {
+			size_t n = (size_t)strtoul(report_tsv_get(h, r, k->n),
 						   NULL, 10);
 
 			if (n < nmin)
 				nmin = n;
 		}
 		if (!strcmp(st, "ref") && !ref[0])
-			ref = report_tsv_get(h, r, cref);
+			ref = report_tsv_get(h, r, k->ref);
 	}
 	fputs("<p>Each cell: a map's median throughput divided by the "
 	      "median of the reference map of the same row (",
 	      f);
-	{
-		bool by_best = false;
-
-		for (size_t r = 0; r < h->nrows && !by_best; r++)
-			by_best =
-				strcmp(report_tsv_get(h, r, cref), ref) != 0 &&
-				strcmp(report_tsv_get(h, r, cref), "NA") != 0;
-		if (by_best)
-			fputs("the fastest map of the row", f);
-		else {
-			fputs("<code>", f);
-			report_html_escape(f, ref);
-			fputs("</code>", f);
-		}
+	for (size_t r = 0; r < h->nrows && !by_best; r++)
+		by_best = strcmp(report_tsv_get(h, r, k->ref), ref) != 0 &&
+			  strcmp(report_tsv_get(h, r, k->ref), "NA") != 0;
+	if (by_best)
+		fputs("the fastest map of the row", f);
+	else {
+		fputs("<code>", f);
+		report_html_escape(f, ref);
+		fputs("</code>", f);
 	}
 	fputs("; its own cell, marked ref, holds its median in Mops/s). "
 	      "Blue: faster than the reference, orange: slower, saturating at "
@@ -103,132 +158,155 @@ report_write_heat(FILE *f, const struct tsv *h)
 			"those cells are grey whatever the ratio. Sweep with "
 			"<code>--repeat 5</code> or more.</p>\n",
 			small, nmin == SIZE_MAX ? 0 : nmin);
-	for (size_t di = 0; di < nd; di++)
-		for (size_t ki = 0; ki < nk; ki++) {
-			struct conf cf[REPORT_MAXV];
-			size_t nc = report_tsv_confs(h, dists[di], keys[ki], cf,
-						     REPORT_MAXV);
-			char tag[64];
-			size_t j = 0;
+}
 
-			if (!nc)
-				continue;
-			for (const char *p = dists[di];
-			     *p && j + 1 < sizeof(tag); p++)
-				if (*p != ':')
-					tag[j++] = *p;
-			tag[j] = '\0';
-			fputs("<h3>", f);
-			report_html_escape(f, keys[ki]);
-			fputs(" keys, ", f);
-			report_html_escape(f, dists[di]);
-			fputs("</h3>\n<div class=scroll><table class=heat><tr>"
-			      "<th>configuration</th>",
-			      f);
-			for (size_t i = 0; i < ni; i++) {
-				fputs(figure_is_control(impls[i])
-					      ? "<th class=control>"
-					      : "<th>",
-				      f);
-				report_html_escape(f, impls[i]);
-				fputs("</th>", f);
-			}
-			fputs("</tr>\n", f);
-			for (size_t c = 0; c < nc; c++) {
-				fputs("<tr>", f);
-				report_put_conf(f, &cf[c]);
-				for (size_t i = 0; i < ni; i++) {
-					long r = report_tsv_find_row(
-						h, impls[i], dists[di],
-						keys[ki], cf[c].threads,
-						cf[c].read);
-					const char *st;
+/* One heatmap table: dist and key count, with the link to its figure. */
+static void
+heat_table(FILE *f, const struct tsv *h, const struct heat_cols *k,
+	   const char *dist, const char *keys, const char *const *impls,
+	   size_t ni)
+{
+	struct conf cf[REPORT_MAXV];
+	size_t nc = report_tsv_confs(h, dist, keys, cf, REPORT_MAXV);
+	char tag[64], name[160];
 
-					if (r < 0) {
-						fputs("<td></td>", f);
-						continue;
-					}
-					st = report_tsv_get(h, (size_t)r, cst);
-					fprintf(f,
-						"<td class=\"num%s\" "
-						"style=\"background:",
-						report_tsv_get(h, (size_t)r,
-							       cb)[0] == '1'
-							? " best"
-							: "");
-					report_html_escape(
-						f, report_tsv_get(h, (size_t)r,
-								  cfill));
-					fputs(";color:", f);
-					report_html_escape(
-						f, report_tsv_get(h, (size_t)r,
-								  ctext));
-					fputs("\" title=\"", f);
-					report_html_escape(f, impls[i]);
-					fputs(": ", f);
-					report_html_escape(
-						f, report_tsv_get(h, (size_t)r,
-								  cmed));
-					fputs(" Mops/s (n=", f);
-					report_html_escape(
-						f, report_tsv_get(h, (size_t)r,
-								  cn));
-					fputs(")", f);
-					if (strcmp(st, "ref")) {
-						fputs(" vs ", f);
-						report_html_escape(
-							f, report_tsv_get(
-								   h, (size_t)r,
-								   cref));
-						fputs(" ", f);
-						report_html_escape(
-							f, report_tsv_get(
-								   h, (size_t)r,
-								   crm));
-						fputs(" (n=", f);
-						report_html_escape(
-							f, report_tsv_get(
-								   h, (size_t)r,
-								   cnr));
-						fputs("), p=", f);
-						report_html_escape(
-							f, report_tsv_get(
-								   h, (size_t)r,
-								   cp));
-						fputs(!strcmp(st, "small")
-							      ? ", n too small"
-						      : !strcmp(st, "ns")
-							      ? ", not "
-								"significant"
-						      : !strcmp(st, "sig")
-							      ? ", significant"
-							      : "",
-						      f);
-					} else {
-						fputs(", the reference", f);
-					}
-					fputs("\">", f);
-					report_html_escape(
-						f, report_tsv_get(h, (size_t)r,
-								  clab));
-					fputs("</td>", f);
-				}
-				fputs("</tr>\n", f);
-			}
-			fputs("</table></div>\n<p class=note>The same as a "
-			      "figure: <a href=\"",
-			      f);
-			{
-				char name[160];
+	if (!nc)
+		return;
+	figure_dist_tag(dist, tag, sizeof(tag));
+	table_head(f, "heat", keys, dist, impls, ni);
+	for (size_t c = 0; c < nc; c++) {
+		fputs("<tr>", f);
+		report_put_conf(f, &cf[c]);
+		for (size_t i = 0; i < ni; i++) {
+			long r = report_tsv_find_row(h, impls[i], dist, keys,
+						     cf[c].threads, cf[c].read);
 
-				snprintf(name, sizeof(name),
-					 "heatmap_%s_k%s.svg", tag, keys[ki]);
-				report_html_escape_url(f, name);
-				fputs("\">", f);
-				report_html_escape(f, name);
-			}
-			fputs("</a>.</p>\n", f);
+			if (r < 0)
+				fputs("<td></td>", f);
+			else
+				heat_cell(f, h, k, (size_t)r, impls[i]);
 		}
+		fputs("</tr>\n", f);
+	}
+	fputs("</table></div>\n<p class=note>The same as a "
+	      "figure: <a href=\"",
+	      f);
+	snprintf(name, sizeof(name), "heatmap_%s_k%s.svg", tag, keys);
+	report_html_escape_url(f, name);
+	fputs("\">", f);
+	report_html_escape(f, name);
+	fputs("</a>.</p>\n", f);
+}
+
+/* "Who wins where": one coloured table per dist and key count. */
+void
+report_write_heat(FILE *f, const struct tsv *h)
+{
+	const char *dists[REPORT_MAXV], *keys[REPORT_MAXV], *impls[REPORT_MAXV];
+	struct heat_cols k = {
+		.ref = report_tsv_col(h, "reference"),
+		.st = report_tsv_col(h, "status"),
+		.best = report_tsv_col(h, "best"),
+		.fill = report_tsv_col(h, "fill"),
+		.text = report_tsv_col(h, "text"),
+		.label = report_tsv_col(h, "label"),
+		.med = report_tsv_col(h, "median"),
+		.rmed = report_tsv_col(h, "ref_median"),
+		.n = report_tsv_col(h, "n"),
+		.nref = report_tsv_col(h, "n_ref"),
+		.p = report_tsv_col(h, "p"),
+	};
+	size_t nd = report_tsv_distinct(h, report_tsv_col(h, "dist"), dists,
+					REPORT_MAXV),
+	       nk = report_tsv_distinct(h, report_tsv_col(h, "keys"), keys,
+					REPORT_MAXV),
+	       ni = report_tsv_distinct(h, report_tsv_col(h, "impl"), impls,
+					REPORT_MAXV);
+
+	report_sort_impls(impls, ni);
+	fputs("<h2 id=wins>Who wins where</h2>\n", f);
+	if (!h->nrows || k.st < 0 || k.fill < 0 || k.label < 0) {
+		fputs("<p class=warn>No heatmap.tsv beside results.csv (or an "
+		      "old one): run <code>mapbench plot</code> on this "
+		      "sweep.</p>\n",
+		      f);
+		return;
+	}
+	heat_intro(f, h, &k);
+	for (size_t di = 0; di < nd; di++)
+		for (size_t ki = 0; ki < nk; ki++)
+			heat_table(f, h, &k, dists[di], keys[ki], impls, ni);
+}
+
+/* summary.tsv's columns the page reads. */
+struct sum_cols {
+	int med, lo, hi, n, not_ok;
+};
+
+/* One summary cell: summary.tsv's row r; best: framed. */
+static void
+sum_cell(FILE *f, const struct tsv *s, const struct sum_cols *k, size_t r,
+	 const char *impl, bool best)
+{
+	double lo, hi;
+	long bad;
+
+	fprintf(f, "<td class=\"num%s\">",
+		figure_is_control(impl) ? " control"
+		: best			? " best"
+					: "");
+	report_put_sig(f, report_tsv_num(s, r, k->med));
+	lo = report_tsv_num(s, r, k->lo);
+	hi = report_tsv_num(s, r, k->hi);
+	if (!isnan(lo)) {
+		fputs("<span class=ci>", f);
+		report_put_sig(f, lo);
+		fputs("&ndash;", f);
+		report_put_sig(f, hi);
+		fputs("</span>", f);
+	}
+	bad = strtol(report_tsv_get(s, r, k->not_ok), NULL, 10);
+	if (bad > 0)
+		fprintf(f, " <span class=worse>(%ld not ok)</span>", bad);
+	fputs("</td>", f);
+}
+
+/* One summary table: dist and key count; the heatmap's best framed. */
+static void
+sum_table(FILE *f, const struct tsv *s, const struct tsv *h,
+	  const struct sum_cols *k, const char *dist, const char *keys,
+	  const char *const *impls, size_t ni)
+{
+	struct conf cf[REPORT_MAXV];
+	size_t nc = report_tsv_confs(s, dist, keys, cf, REPORT_MAXV);
+
+	if (!nc)
+		return;
+	table_head(f, "summary", keys, dist, impls, ni);
+	for (size_t c = 0; c < nc; c++) {
+		fputs("<tr>", f);
+		report_put_conf(f, &cf[c]);
+		for (size_t i = 0; i < ni; i++) {
+			long r = report_tsv_find_row(s, impls[i], dist, keys,
+						     cf[c].threads, cf[c].read);
+			long hr = h->nrows ? report_tsv_find_row(
+						     h, impls[i], dist, keys,
+						     cf[c].threads, cf[c].read)
+					   : -1;
+			bool best =
+				hr >= 0 &&
+				report_tsv_get(h, (size_t)hr,
+					       report_tsv_col(h, "best"))[0] ==
+					'1';
+
+			if (r < 0)
+				fputs("<td></td>", f);
+			else
+				sum_cell(f, s, k, (size_t)r, impls[i], best);
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("</table></div>\n", f);
 }
 
 /*
@@ -240,33 +318,37 @@ void
 report_write_summary(FILE *f, const struct tsv *s, const struct tsv *h)
 {
 	const char *dists[REPORT_MAXV], *keys[REPORT_MAXV], *impls[REPORT_MAXV];
-	int cd = report_tsv_col(s, "dist"), ck = report_tsv_col(s, "keys"),
-	    ci = report_tsv_col(s, "impl"),
-	    cmed = report_tsv_col(s, "mops_med"),
-	    clo = report_tsv_col(s, "mops_lo"),
-	    chi = report_tsv_col(s, "mops_hi"),
-	    cn = report_tsv_col(s, "mops_n"), cno = report_tsv_col(s, "not_ok");
+	struct sum_cols k = {
+		.med = report_tsv_col(s, "mops_med"),
+		.lo = report_tsv_col(s, "mops_lo"),
+		.hi = report_tsv_col(s, "mops_hi"),
+		.n = report_tsv_col(s, "mops_n"),
+		.not_ok = report_tsv_col(s, "not_ok"),
+	};
 	size_t nd, nk, ni, nmax = 0;
 	bool any_ci = false;
 
 	fputs("<h2 id=summary-h>Summary: median Mops/s</h2>\n", f);
-	if (!s->nrows || cmed < 0 || clo < 0 || cn < 0) {
+	if (!s->nrows || k.med < 0 || k.lo < 0 || k.n < 0) {
 		fputs("<p class=warn>No summary.tsv beside results.csv (or an "
 		      "old one): run <code>mapbench plot</code> on this "
 		      "sweep.</p>\n",
 		      f);
 		return;
 	}
-	nd = report_tsv_distinct(s, cd, dists, REPORT_MAXV);
-	nk = report_tsv_distinct(s, ck, keys, REPORT_MAXV);
-	ni = report_tsv_distinct(s, ci, impls, REPORT_MAXV);
+	nd = report_tsv_distinct(s, report_tsv_col(s, "dist"), dists,
+				 REPORT_MAXV);
+	nk = report_tsv_distinct(s, report_tsv_col(s, "keys"), keys,
+				 REPORT_MAXV);
+	ni = report_tsv_distinct(s, report_tsv_col(s, "impl"), impls,
+				 REPORT_MAXV);
 	report_sort_impls(impls, ni);
 	for (size_t r = 0; r < s->nrows; r++) {
-		size_t n = (size_t)strtoul(report_tsv_get(s, r, cn), NULL, 10);
+		size_t n = (size_t)strtoul(report_tsv_get(s, r, k.n), NULL, 10);
 
 		if (n > nmax)
 			nmax = n;
-		any_ci |= !isnan(report_tsv_num(s, r, clo));
+		any_ci |= !isnan(report_tsv_num(s, r, k.lo));
 	}
 	fputs("<p>Median over the repetitions, three significant figures, "
 	      "with its distribution-free 95% interval [x(k), x(n+1-k)] "
@@ -294,91 +376,6 @@ report_write_summary(FILE *f, const struct tsv *s, const struct tsv *h)
 			keys[b - 1] = x;
 		}
 	for (size_t di = 0; di < nd; di++)
-		for (size_t ki = 0; ki < nk; ki++) {
-			struct conf cf[REPORT_MAXV];
-			size_t nc = report_tsv_confs(s, dists[di], keys[ki], cf,
-						     REPORT_MAXV);
-
-			if (!nc)
-				continue;
-			fputs("<h3>", f);
-			report_html_escape(f, keys[ki]);
-			fputs(" keys, ", f);
-			report_html_escape(f, dists[di]);
-			fputs("</h3>\n<div class=scroll><table "
-			      "class=summary><tr><th>configuration</th>",
-			      f);
-			for (size_t i = 0; i < ni; i++) {
-				fputs(figure_is_control(impls[i])
-					      ? "<th class=control>"
-					      : "<th>",
-				      f);
-				report_html_escape(f, impls[i]);
-				fputs("</th>", f);
-			}
-			fputs("</tr>\n", f);
-			for (size_t c = 0; c < nc; c++) {
-				fputs("<tr>", f);
-				report_put_conf(f, &cf[c]);
-				for (size_t i = 0; i < ni; i++) {
-					long r = report_tsv_find_row(
-						s, impls[i], dists[di],
-						keys[ki], cf[c].threads,
-						cf[c].read);
-					long hr =
-						h->nrows
-							? report_tsv_find_row(
-								  h, impls[i],
-								  dists[di],
-								  keys[ki],
-								  cf[c].threads,
-								  cf[c].read)
-							: -1;
-					bool best =
-						hr >= 0 &&
-						report_tsv_get(
-							h, (size_t)hr,
-							report_tsv_col(
-								h,
-								"best"))[0] ==
-							'1';
-					double lo, hi;
-					long bad;
-
-					if (r < 0) {
-						fputs("<td></td>", f);
-						continue;
-					}
-					fprintf(f, "<td class=\"num%s\">",
-						figure_is_control(impls[i])
-							? " control"
-						: best ? " best"
-						       : "");
-					report_put_sig(
-						f, report_tsv_num(s, (size_t)r,
-								  cmed));
-					lo = report_tsv_num(s, (size_t)r, clo);
-					hi = report_tsv_num(s, (size_t)r, chi);
-					if (!isnan(lo)) {
-						fputs("<span class=ci>", f);
-						report_put_sig(f, lo);
-						fputs("&ndash;", f);
-						report_put_sig(f, hi);
-						fputs("</span>", f);
-					}
-					bad = strtol(report_tsv_get(
-							     s, (size_t)r, cno),
-						     NULL, 10);
-					if (bad > 0)
-						fprintf(f,
-							" <span "
-							"class=worse>(%ld "
-							"not ok)</span>",
-							bad);
-					fputs("</td>", f);
-				}
-				fputs("</tr>\n", f);
-			}
-			fputs("</table></div>\n", f);
-		}
+		for (size_t ki = 0; ki < nk; ki++)
+			sum_table(f, s, h, &k, dists[di], keys[ki], impls, ni);
 }
