@@ -192,8 +192,61 @@ check_gate_can_decide(const struct cmp *c)
 		reps_needed(c->alpha));
 }
 
-int
-compare_main(int argc, char **argv)
+/* The option of getopt_long's code opt (optarg: its value) into c. */
+static void
+take_option(struct cmp *c, int opt, const char **better)
+{
+	switch (opt) {
+	case 'm':
+		if (!optarg[0])
+			compare_bad("--metric: needs a column name");
+		c->metric = optarg;
+		break;
+	case 'b':
+		*better = optarg;
+		break;
+	case 'a':
+		c->alpha = parse_num("--alpha", optarg, 1e-9, 0.5);
+		break;
+	case 'i':
+		c->impls = optarg;
+		break;
+	case 'f':
+		if (strcmp(optarg, "text") == 0 || strcmp(optarg, "table") == 0)
+			c->format = OUT_TEXT;
+		else if (strcmp(optarg, "csv") == 0)
+			c->format = OUT_CSV;
+		else if (strcmp(optarg, "json") == 0)
+			c->format = OUT_JSON;
+		else
+			compare_bad("--format: '%s'; accepted: text, csv, json",
+				    optarg);
+		break;
+	case 'p':
+		/* It draws SVG: a .png name would hold an SVG. */
+		if (!ends_with(optarg, ".svg"))
+			compare_bad("--plot: '%s': the figure is SVG; give a "
+				    "file name ending in .svg",
+				    optarg);
+		check_out_path("--plot", optarg);
+		c->plot = optarg;
+		break;
+	case 'H':
+		check_out_path("--html", optarg);
+		c->html = optarg;
+		break;
+	case 't':
+		c->threshold = parse_num("--threshold", optarg, 0, 1e6);
+		break;
+	}
+}
+
+/*
+ * The options into c: 0, or 1 when --help was asked (printed).  Bad
+ * options end here (compare_bad).
+ */
+static int
+parse_options(int argc, char **argv, struct cmp *c)
 {
 	static const struct option lopts[] = {
 		{"metric", required_argument, NULL, 'm'},
@@ -207,150 +260,197 @@ compare_main(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	struct cmp c = {.metric = "mops", .alpha = 0.05, .threshold = -1};
 	const char *better = NULL;
-	int opt, rc = 0, nid = 0;
-	char *implbuf = NULL;
+	int opt;
 
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":h", lopts, NULL)) != -1) {
-		switch (opt) {
-		case 'm':
-			if (!optarg[0])
-				compare_bad("--metric: needs a column name");
-			c.metric = optarg;
-			break;
-		case 'b':
-			better = optarg;
-			break;
-		case 'a':
-			c.alpha = parse_num("--alpha", optarg, 1e-9, 0.5);
-			break;
-		case 'i':
-			c.impls = optarg;
-			break;
-		case 'f':
-			if (strcmp(optarg, "text") == 0 ||
-			    strcmp(optarg, "table") == 0)
-				c.format = OUT_TEXT;
-			else if (strcmp(optarg, "csv") == 0)
-				c.format = OUT_CSV;
-			else if (strcmp(optarg, "json") == 0)
-				c.format = OUT_JSON;
-			else
-				compare_bad("--format: '%s'; accepted: text, "
-					    "csv, json",
-					    optarg);
-			break;
-		case 'p':
-			/* It draws SVG: a .png name would hold an SVG. */
-			if (!ends_with(optarg, ".svg"))
-				compare_bad("--plot: '%s': the figure is SVG; "
-					    "give a "
-					    "file name ending in .svg",
-					    optarg);
-			check_out_path("--plot", optarg);
-			c.plot = optarg;
-			break;
-		case 'H':
-			check_out_path("--html", optarg);
-			c.html = optarg;
-			break;
-		case 't':
-			c.threshold = parse_num("--threshold", optarg, 0, 1e6);
-			break;
-		case 'h':
+		if (opt == 'h') {
 			compare_usage(stdout);
-			return 0;
-		case ':':
-			compare_bad("%s: needs a value", argv[optind - 1]);
-			break;
-		default:
-			compare_bad("unknown option '%s'; see mapbench compare "
-				    "--help",
-				    argv[optind - 1]);
+			return 1;
 		}
+		if (opt == ':')
+			compare_bad("%s: needs a value", argv[optind - 1]);
+		if (!strchr("mbaifpHt", opt))
+			compare_bad("unknown option '%s'; see mapbench "
+				    "compare --help",
+				    argv[optind - 1]);
+		take_option(c, opt, &better);
 	}
-	if (!compare_metric_col(c.metric))
+	if (!compare_metric_col(c->metric))
 		compare_bad("--metric: '%s' is not a measurement (it names or "
 			    "orders the rows); give a measured column such as "
 			    "mops, "
 			    "ns_per_op, p99_ns or bytes_per_key",
-			    c.metric);
-	c.better = compare_metric_direction(c.metric);
+			    c->metric);
+	c->better = compare_metric_direction(c->metric);
 	if (better) {
 		if (strcmp(better, "higher") == 0)
-			c.better = 1;
+			c->better = 1;
 		else if (strcmp(better, "lower") == 0)
-			c.better = -1;
+			c->better = -1;
 		else
 			compare_bad("--better: '%s'; accepted: higher, lower",
 				    better);
 	}
-	if (c.threshold >= 0 && c.better == 0)
-		compare_bad(
-			"--threshold: the direction of '%s' is not known; say "
-			"--better higher or --better lower",
-			c.metric);
+	if (c->threshold >= 0 && c->better == 0)
+		compare_bad("--threshold: the direction of '%s' is not known; "
+			    "say --better higher or --better lower",
+			    c->metric);
+	return 0;
+}
+
+/* --impl X,Y DIR: one input column per map of one sweep. */
+static void
+load_impl_inputs(struct cmp *c, int argc, char **argv, char *implbuf)
+{
+	char *save = NULL, *tok;
+
+	if (argc - optind != 1)
+		compare_bad("--impl compares maps within one sweep: give one "
+			    "directory (got %d)",
+			    argc - optind);
+	c->src = compare_xcalloc(1, sizeof(*c->src));
+	c->nsrc = 1;
+	compare_load_source(c, &c->src[0], argv[optind]);
+	for (tok = strtok_r(implbuf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (c->nin == 26)
+			compare_bad("--impl: at most 26 maps");
+		for (int i = 0; i < c->nin; i++)
+			if (strcmp(c->in[i].impl, tok) == 0)
+				compare_bad("--impl: '%s' twice", tok);
+		c->in = compare_xrealloc(c->in,
+					 (size_t)(c->nin + 1) * sizeof(*c->in));
+		memset(&c->in[c->nin], 0, sizeof(c->in[0]));
+		c->in[c->nin].arg = argv[optind];
+		c->in[c->nin].impl = tok;
+		c->in[c->nin].src = 0;
+		snprintf(c->in[c->nin].label, sizeof(c->in[0].label), "%c",
+			 'A' + c->nin);
+		snprintf(c->in[c->nin].name, sizeof(c->in[0].name), "%s", tok);
+		c->nin++;
+	}
+	if (c->nin < 2)
+		compare_bad("--impl: name at least two maps, e.g. --impl "
+			    "syncmap,rwlock");
+}
+
+/* A B [C ...]: one input column per sweep directory. */
+static void
+load_dir_inputs(struct cmp *c, int argc, char **argv)
+{
+	c->nin = argc - optind;
+	if (c->nin < 2)
+		compare_bad("needs at least two sweep directories (or --impl "
+			    "X,Y DIR); see mapbench compare --help");
+	if (c->nin > 26)
+		compare_bad("at most 26 inputs");
+	c->src = compare_xcalloc((size_t)c->nin, sizeof(*c->src));
+	c->in = compare_xcalloc((size_t)c->nin, sizeof(*c->in));
+	c->nsrc = c->nin;
+	for (int i = 0; i < c->nin; i++) {
+		c->in[i].arg = argv[optind + i];
+		c->in[i].src = i;
+		snprintf(c->in[i].label, sizeof(c->in[i].label), "%c", 'A' + i);
+		snprintf(c->in[i].name, sizeof(c->in[i].name), "%s",
+			 argv[optind + i]);
+		compare_load_source(c, &c->src[i], argv[optind + i]);
+	}
+}
+
+/* The comparison on stdout in the format asked for. */
+static void
+print_results(struct cmp *c)
+{
+	json_t *root;
+
+	switch (c->format) {
+	case OUT_TEXT:
+		compare_print_text(stdout, c);
+		break;
+	case OUT_CSV:
+		compare_print_csv(stdout, c);
+		break;
+	case OUT_JSON:
+		root = compare_build_json(c);
+		json_dumpf(root, stdout,
+			   JSON_INDENT(2) | JSON_REAL_PRECISION(6));
+		fputc('\n', stdout);
+		json_decref(root);
+		break;
+	}
+	fflush(stdout);
+}
+
+/*
+ * --threshold: the configurations significantly worse than the first
+ * input by more than the threshold (the first five named), and those
+ * not judged (unstable).  1 when any is worse, else 0.
+ */
+static int
+threshold_gate(const struct cmp *c)
+{
+	size_t worse = 0, unstable = 0;
+	char label[1024];
+
+	for (size_t i = 0; i < c->ncfg; i++)
+		for (int j = 1; j < c->nin; j++) {
+			const struct cell *cl = &c->cfg[i].cell[j];
+			double lim = c->threshold / 100;
+
+			unstable += cl->verdict == VERDICT_UNSTABLE;
+			if (cl->verdict != VERDICT_SIG ||
+			    isnan(cl->ratio.ratio))
+				continue;
+			if (c->better > 0 ? cl->ratio.ratio >= 1 - lim
+					  : cl->ratio.ratio <= 1 + lim)
+				continue;
+			if (worse++ < 5) {
+				compare_row_label(c, &c->cfg[i], label,
+						  sizeof(label), true);
+				fprintf(stderr,
+					"mapbench: compare: %s: %s is "
+					"%+.1f%% vs %s (p=%.3f)\n",
+					label, c->in[j].label,
+					compare_pct(cl->ratio.ratio),
+					c->in[0].label, cl->test.p);
+			}
+		}
+	if (worse)
+		fprintf(stderr,
+			"mapbench: compare: %zu configuration(s) "
+			"significantly worse than %s by more than "
+			"%g%%\n",
+			worse, c->in[0].label, c->threshold);
+	if (unstable)
+		fprintf(stderr,
+			"mapbench: compare: %zu "
+			"configuration(s) unstable (their "
+			"repetitions disagree): not judged by "
+			"--threshold\n",
+			unstable);
+	return worse ? 1 : 0;
+}
+
+int
+compare_main(int argc, char **argv)
+{
+	struct cmp c = {.metric = "mops", .alpha = 0.05, .threshold = -1};
+	int rc = 0, nid = 0;
+	char *implbuf = NULL;
+
+	if (parse_options(argc, argv, &c))
+		return 0;
 	while (compare_identity()[nid])
 		nid++;
 	c.nid = nid;
 	if (c.impls) {
-		char *save = NULL, *tok;
-
-		if (argc - optind != 1)
-			compare_bad("--impl compares maps within one sweep: "
-				    "give one "
-				    "directory (got %d)",
-				    argc - optind);
 		implbuf = compare_xstrdup(c.impls);
-		c.src = compare_xcalloc(1, sizeof(*c.src));
-		c.nsrc = 1;
-		compare_load_source(&c, &c.src[0], argv[optind]);
-		for (tok = strtok_r(implbuf, ",", &save); tok;
-		     tok = strtok_r(NULL, ",", &save)) {
-			if (c.nin == 26)
-				compare_bad("--impl: at most 26 maps");
-			for (int i = 0; i < c.nin; i++)
-				if (strcmp(c.in[i].impl, tok) == 0)
-					compare_bad("--impl: '%s' twice", tok);
-			c.in = compare_xrealloc(c.in, (size_t)(c.nin + 1) *
-							      sizeof(*c.in));
-			memset(&c.in[c.nin], 0, sizeof(c.in[0]));
-			c.in[c.nin].arg = argv[optind];
-			c.in[c.nin].impl = tok;
-			c.in[c.nin].src = 0;
-			snprintf(c.in[c.nin].label, sizeof(c.in[0].label), "%c",
-				 'A' + c.nin);
-			snprintf(c.in[c.nin].name, sizeof(c.in[0].name), "%s",
-				 tok);
-			c.nin++;
-		}
-		if (c.nin < 2)
-			compare_bad(
-				"--impl: name at least two maps, e.g. --impl "
-				"syncmap,rwlock");
+		load_impl_inputs(&c, argc, argv, implbuf);
 	} else {
-		c.nin = argc - optind;
-		if (c.nin < 2)
-			compare_bad("needs at least two sweep directories (or "
-				    "--impl "
-				    "X,Y DIR); see mapbench compare --help");
-		if (c.nin > 26)
-			compare_bad("at most 26 inputs");
-		c.src = compare_xcalloc((size_t)c.nin, sizeof(*c.src));
-		c.in = compare_xcalloc((size_t)c.nin, sizeof(*c.in));
-		c.nsrc = c.nin;
-		for (int i = 0; i < c.nin; i++) {
-			c.in[i].arg = argv[optind + i];
-			c.in[i].src = i;
-			snprintf(c.in[i].label, sizeof(c.in[i].label), "%c",
-				 'A' + i);
-			snprintf(c.in[i].name, sizeof(c.in[i].name), "%s",
-				 argv[optind + i]);
-			compare_load_source(&c, &c.src[i], argv[optind + i]);
-		}
+		load_dir_inputs(&c, argc, argv);
 	}
 	compare_choose_identity(&c);
 	compare_method_warnings(&c);
@@ -361,25 +461,7 @@ compare_main(int argc, char **argv)
 	compare_analyse(&c);
 	if (c.threshold >= 0)
 		check_gate_can_decide(&c);
-
-	switch (c.format) {
-	case OUT_TEXT:
-		compare_print_text(stdout, &c);
-		break;
-	case OUT_CSV:
-		compare_print_csv(stdout, &c);
-		break;
-	case OUT_JSON: {
-		json_t *root = compare_build_json(&c);
-
-		json_dumpf(root, stdout,
-			   JSON_INDENT(2) | JSON_REAL_PRECISION(6));
-		fputc('\n', stdout);
-		json_decref(root);
-		break;
-	}
-	}
-	fflush(stdout);
+	print_results(&c);
 	if (c.plot) {
 		int prc = compare_draw_plot(&c);
 
@@ -388,56 +470,8 @@ compare_main(int argc, char **argv)
 	}
 	if (c.html && compare_write_html(&c))
 		rc = rc ? rc : 1;
-	if (c.threshold >= 0) {
-		size_t worse = 0;
-		char label[1024];
-
-		for (size_t i = 0; i < c.ncfg; i++)
-			for (int j = 1; j < c.nin; j++) {
-				const struct cell *cl = &c.cfg[i].cell[j];
-				double lim = c.threshold / 100;
-
-				if (cl->verdict != VERDICT_SIG ||
-				    isnan(cl->ratio.ratio))
-					continue;
-				if (c.better > 0 ? cl->ratio.ratio >= 1 - lim
-						 : cl->ratio.ratio <= 1 + lim)
-					continue;
-				if (worse++ < 5) {
-					compare_row_label(&c, &c.cfg[i], label,
-							  sizeof(label), true);
-					fprintf(stderr,
-						"mapbench: compare: %s: %s is "
-						"%+.1f%% vs %s (p=%.3f)\n",
-						label, c.in[j].label,
-						compare_pct(cl->ratio.ratio),
-						c.in[0].label, cl->test.p);
-				}
-			}
-		if (worse) {
-			fprintf(stderr,
-				"mapbench: compare: %zu configuration(s) "
-				"significantly worse than %s by more than "
-				"%g%%\n",
-				worse, c.in[0].label, c.threshold);
-			rc = 1;
-		}
-		{
-			size_t unstable = 0;
-
-			for (size_t i = 0; i < c.ncfg; i++)
-				for (int j = 1; j < c.nin; j++)
-					unstable += c.cfg[i].cell[j].verdict ==
-						    VERDICT_UNSTABLE;
-			if (unstable)
-				fprintf(stderr,
-					"mapbench: compare: %zu "
-					"configuration(s) unstable (their "
-					"repetitions disagree): not judged by "
-					"--threshold\n",
-					unstable);
-		}
-	}
+	if (c.threshold >= 0 && threshold_gate(&c))
+		rc = 1;
 	cmp_free(&c);
 	free(implbuf);
 	return rc;

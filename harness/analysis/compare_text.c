@@ -399,11 +399,80 @@ partial_configs(const struct cmp *c, FILE *f, json_t *arr)
 		fprintf(f, "  ... and %zu more\n", n - shown);
 	return n;
 }
+/* A configuration's row of the text table, its notes marked. */
+static void
+text_row(struct grid *t, const struct cmp *c, const struct config *g,
+	 struct notes *ns)
+{
+	char buf[512], note[512], label[1024];
+
+	compare_row_label(c, g, label, sizeof(label), false);
+	grid_add(t, 0, label);
+	for (int j = 0; j < c->nin; j++) {
+		const struct cell *cl = &g->cell[j];
+
+		compare_summary_text(&cl->sum, buf, sizeof(buf) - 8, note,
+				     sizeof(note));
+		if (note[0])
+			strcat(buf, note_mark(ns, note));
+		precision_note(c, j, &cl->sum, note, sizeof(note));
+		if (note[0] && strlen(buf) + 8 < sizeof(buf))
+			strcat(buf, note_mark(ns, note));
+		grid_add(t, j ? (size_t)j * 2 : 1, buf);
+		if (!j)
+			continue;
+		compare_delta_text(&cl->ratio, &cl->test, cl->verdict,
+				   g->cell[0].sum.n, cl->sum.n, c->better,
+				   c->alpha, buf, sizeof(buf) - 8, note,
+				   sizeof(note));
+		if (note[0])
+			strcat(buf, note_mark(ns, note));
+		grid_add(t, (size_t)j * 2 + 1, buf);
+	}
+}
+
+/* One group's text table (a map's, or the metric's), with its notes. */
+static void
+text_group(FILE *f, const struct cmp *c, const char *group, struct notes *ns)
+{
+	struct grid t = {.cols = 1 + (size_t)c->nin * 2 - 1};
+	struct geo geo;
+	char buf[512];
+
+	fputc('\n', f);
+	grid_add(&t, 0, group[0] ? group : c->metric);
+	for (int j = 0; j < c->nin; j++) {
+		snprintf(buf, sizeof(buf), "%s%s%s", c->in[j].label,
+			 c->impls ? ": " : "", c->impls ? c->in[j].name : "");
+		grid_add(&t, j ? (size_t)j * 2 : 1, buf);
+		if (j) {
+			snprintf(buf, sizeof(buf), "vs %s", c->in[0].label);
+			grid_add(&t, (size_t)j * 2 + 1, buf);
+		}
+	}
+	for (size_t i = 0; i < c->ncfg; i++)
+		if (!strcmp(c->cfg[i].group, group))
+			text_row(&t, c, &c->cfg[i], ns);
+	compare_geomean(c, group, &geo);
+	if (geo.n > 0) {
+		snprintf(buf, sizeof(buf), "geomean (%zu)", geo.n);
+		grid_add(&t, 0, buf);
+		for (int j = 0; j < c->nin && j < 64; j++) {
+			compare_fmt_num(buf, sizeof(buf), geo.med[j]);
+			grid_add(&t, j ? (size_t)j * 2 : 1, buf);
+			if (j) {
+				compare_geo_text(&geo, j, buf, sizeof(buf));
+				grid_add(&t, (size_t)j * 2 + 1, buf);
+			}
+		}
+	}
+	grid_print(f, &t);
+	notes_print(f, ns);
+}
 
 void
 compare_print_text(FILE *f, struct cmp *c)
 {
-	char buf[512], note[512], label[1024];
 	struct notes ns = {0};
 	size_t npart;
 
@@ -440,73 +509,8 @@ compare_print_text(FILE *f, struct cmp *c)
 		npart = partial_configs(c, n ? f : NULL, NULL);
 		(void)npart;
 	}
-	for (size_t gi = 0; gi < c->ngroups; gi++) {
-		const char *group = c->groups[gi];
-		struct grid t = {.cols = 1 + (size_t)c->nin * 2 - 1};
-		struct geo geo;
-
-		fputc('\n', f);
-		grid_add(&t, 0, group[0] ? group : c->metric);
-		for (int j = 0; j < c->nin; j++) {
-			snprintf(buf, sizeof(buf), "%s%s%s", c->in[j].label,
-				 c->impls ? ": " : "",
-				 c->impls ? c->in[j].name : "");
-			grid_add(&t, j ? (size_t)j * 2 : 1, buf);
-			if (j) {
-				snprintf(buf, sizeof(buf), "vs %s",
-					 c->in[0].label);
-				grid_add(&t, (size_t)j * 2 + 1, buf);
-			}
-		}
-		for (size_t i = 0; i < c->ncfg; i++) {
-			const struct config *g = &c->cfg[i];
-
-			if (strcmp(g->group, group))
-				continue;
-			compare_row_label(c, g, label, sizeof(label), false);
-			grid_add(&t, 0, label);
-			for (int j = 0; j < c->nin; j++) {
-				const struct cell *cl = &g->cell[j];
-
-				compare_summary_text(&cl->sum, buf,
-						     sizeof(buf) - 8, note,
-						     sizeof(note));
-				if (note[0])
-					strcat(buf, note_mark(&ns, note));
-				precision_note(c, j, &cl->sum, note,
-					       sizeof(note));
-				if (note[0] && strlen(buf) + 8 < sizeof(buf))
-					strcat(buf, note_mark(&ns, note));
-				grid_add(&t, j ? (size_t)j * 2 : 1, buf);
-				if (!j)
-					continue;
-				compare_delta_text(
-					&cl->ratio, &cl->test, cl->verdict,
-					g->cell[0].sum.n, cl->sum.n, c->better,
-					c->alpha, buf, sizeof(buf) - 8, note,
-					sizeof(note));
-				if (note[0])
-					strcat(buf, note_mark(&ns, note));
-				grid_add(&t, (size_t)j * 2 + 1, buf);
-			}
-		}
-		compare_geomean(c, group, &geo);
-		if (geo.n > 0) {
-			snprintf(buf, sizeof(buf), "geomean (%zu)", geo.n);
-			grid_add(&t, 0, buf);
-			for (int j = 0; j < c->nin && j < 64; j++) {
-				compare_fmt_num(buf, sizeof(buf), geo.med[j]);
-				grid_add(&t, j ? (size_t)j * 2 : 1, buf);
-				if (j) {
-					compare_geo_text(&geo, j, buf,
-							 sizeof(buf));
-					grid_add(&t, (size_t)j * 2 + 1, buf);
-				}
-			}
-		}
-		grid_print(f, &t);
-		notes_print(f, &ns);
-	}
+	for (size_t gi = 0; gi < c->ngroups; gi++)
+		text_group(f, c, c->groups[gi], &ns);
 }
 
 void
@@ -568,20 +572,43 @@ jnum(double x)
 {
 	return isnan(x) ? json_null() : json_real(x);
 }
-
-json_t *
-compare_build_json(struct cmp *c)
+/* Input j's cell of configuration cf, as JSON. */
+static json_t *
+json_cell(const struct cmp *c, const struct config *cf, int j)
 {
-	json_t *root = json_object(), *inputs = json_array(),
-	       *groups = json_array(), *partial = json_array();
+	const struct cell *cl = &cf->cell[j];
+	json_t *e =
+		json_pack("{s:s, s:b, s:I, s:o, s:o, s:o, s:o}", "input",
+			  c->in[j].label, "present", cl->present, "n",
+			  (json_int_t)cl->sum.n, "median", jnum(cl->sum.median),
+			  "ci_lo", jnum(cl->sum.lo), "ci_hi", jnum(cl->sum.hi),
+			  "ci_conf", jnum(cl->sum.n ? cl->sum.conf : NAN));
+
+	if (j && cl->verdict != VERDICT_NONE) {
+		json_object_set_new(e, "ratio", jnum(cl->ratio.ratio));
+		json_object_set_new(e, "ratio_lo", jnum(cl->ratio.lo));
+		json_object_set_new(e, "ratio_hi", jnum(cl->ratio.hi));
+		json_object_set_new(e, "ratio_conf", jnum(cl->ratio.conf));
+		json_object_set_new(e, "p", jnum(cl->test.p));
+		json_object_set_new(e, "significant",
+				    json_boolean(cl->verdict == VERDICT_SIG));
+		json_object_set_new(
+			e, "too_few_reps",
+			json_boolean(cl->verdict == VERDICT_TOO_FEW));
+		json_object_set_new(
+			e, "unstable",
+			json_boolean(cl->verdict == VERDICT_UNSTABLE));
+	}
+	return e;
+}
+
+/* The inputs: label, name, row counts and machine. */
+static json_t *
+json_inputs(const struct cmp *c)
+{
+	json_t *inputs = json_array();
 	char buf[512];
 
-	json_object_set_new(root, "metric", json_string(c->metric));
-	json_object_set_new(root, "better",
-			    json_string(c->better > 0	? "higher"
-					: c->better < 0 ? "lower"
-							: "unknown"));
-	json_object_set_new(root, "alpha", json_real(c->alpha));
 	for (int i = 0; i < c->nin; i++) {
 		json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I}", "label",
 				      c->in[i].label, "name", c->in[i].name,
@@ -602,6 +629,21 @@ compare_build_json(struct cmp *c)
 		json_object_set_new(o, "machine", m);
 		json_array_append_new(inputs, o);
 	}
+	return inputs;
+}
+
+json_t *
+compare_build_json(struct cmp *c)
+{
+	json_t *root = json_object(), *inputs = json_inputs(c),
+	       *groups = json_array(), *partial = json_array();
+
+	json_object_set_new(root, "metric", json_string(c->metric));
+	json_object_set_new(root, "better",
+			    json_string(c->better > 0	? "higher"
+					: c->better < 0 ? "lower"
+							: "unknown"));
+	json_object_set_new(root, "alpha", json_real(c->alpha));
 	json_object_set_new(root, "inputs", inputs);
 	json_object_set_new(root, "method_differs", json_string(c->warn));
 	partial_configs(c, NULL, partial);
@@ -625,45 +667,9 @@ compare_build_json(struct cmp *c)
 					json_object_set_new(
 						id, compare_identity()[k],
 						json_string(cf->val[k]));
-			for (int j = 0; j < c->nin; j++) {
-				const struct cell *cl = &cf->cell[j];
-				json_t *e = json_pack(
-					"{s:s, s:b, s:I, s:o, s:o, s:o, s:o}",
-					"input", c->in[j].label, "present",
-					cl->present, "n", (json_int_t)cl->sum.n,
-					"median", jnum(cl->sum.median), "ci_lo",
-					jnum(cl->sum.lo), "ci_hi",
-					jnum(cl->sum.hi), "ci_conf",
-					jnum(cl->sum.n ? cl->sum.conf : NAN));
-
-				if (j && cl->verdict != VERDICT_NONE) {
-					json_object_set_new(
-						e, "ratio",
-						jnum(cl->ratio.ratio));
-					json_object_set_new(e, "ratio_lo",
-							    jnum(cl->ratio.lo));
-					json_object_set_new(e, "ratio_hi",
-							    jnum(cl->ratio.hi));
-					json_object_set_new(
-						e, "ratio_conf",
-						jnum(cl->ratio.conf));
-					json_object_set_new(e, "p",
-							    jnum(cl->test.p));
-					json_object_set_new(
-						e, "significant",
-						json_boolean(cl->verdict ==
-							     VERDICT_SIG));
-					json_object_set_new(
-						e, "too_few_reps",
-						json_boolean(cl->verdict ==
-							     VERDICT_TOO_FEW));
-					json_object_set_new(
-						e, "unstable",
-						json_boolean(cl->verdict ==
-							     VERDICT_UNSTABLE));
-				}
-				json_array_append_new(cells, e);
-			}
+			for (int j = 0; j < c->nin; j++)
+				json_array_append_new(cells,
+						      json_cell(c, cf, j));
 			o = json_pack("{s:o, s:o}", "identity", id, "inputs",
 				      cells);
 			json_array_append_new(cfgs, o);
