@@ -5,7 +5,7 @@
  * draw each figure with one gnuplot script of plots/ reading that table.
  *
  * Nothing read from the CSV or given on the command line reaches a
- * shell: gnuplot is started with posix_spawnp() and an argument vector,
+ * shell: gnuplot is started by gnuplot_run (an argument vector, no shell),
  * and values go to it as gnuplot strings in single quotes (a quote
  * doubled; control characters refused), after the fields were checked
  * against their grammar (impl names, dist, integers, numbers).  A row
