@@ -210,40 +210,51 @@ read_row(struct plotdata *d, const char *path, long line, char **row,
 	return true;
 }
 
+/* The order of rows and configurations: a point of the grid. */
+struct point {
+	const char *impl, *dist;
+	long long keys;
+	int threads, read;
+};
+
+/* impl, dist, keys, threads ascending, read % descending. */
+static int
+cmp_point(struct point x, struct point y)
+{
+	int c;
+
+	if ((c = strcmp(x.impl, y.impl)))
+		return c;
+	if ((c = strcmp(x.dist, y.dist)))
+		return c;
+	if (x.keys != y.keys)
+		return x.keys < y.keys ? -1 : 1;
+	if (x.threads != y.threads)
+		return x.threads < y.threads ? -1 : 1;
+	return (x.read > y.read) - (x.read < y.read);
+}
+
+#define POINT_OF(p)                                                            \
+	((struct point){(p)->impl, (p)->dist, (p)->keys, (p)->threads,         \
+			(p)->read})
+
 static int
 cmp_rec(const void *a, const void *b)
 {
 	const struct rec *x = a, *y = b;
-	int c;
 
-	if ((c = strcmp(x->impl, y->impl)))
-		return c;
-	if ((c = strcmp(x->dist, y->dist)))
-		return c;
-	if (x->keys != y->keys)
-		return x->keys < y->keys ? -1 : 1;
-	if (x->threads != y->threads)
-		return x->threads < y->threads ? -1 : 1;
-	return (x->read > y->read) - (x->read < y->read);
+	return cmp_point(POINT_OF(x), POINT_OF(y));
 }
 
+/* Maps in the registry's order first. */
 static int
 cmp_cfg(const void *a, const void *b)
 {
 	const struct cfg *x = a, *y = b;
-	int c;
 
 	if (x->impl_rank != y->impl_rank)
 		return x->impl_rank < y->impl_rank ? -1 : 1;
-	if ((c = strcmp(x->impl, y->impl)))
-		return c;
-	if ((c = strcmp(x->dist, y->dist)))
-		return c;
-	if (x->keys != y->keys)
-		return x->keys < y->keys ? -1 : 1;
-	if (x->threads != y->threads)
-		return x->threads < y->threads ? -1 : 1;
-	return (x->read > y->read) - (x->read < y->read);
+	return cmp_point(POINT_OF(x), POINT_OF(y));
 }
 
 static int
@@ -664,16 +675,10 @@ fail:
 void
 plotdata_free(struct plotdata *d)
 {
-	free(d->mcsv);
-	free(d->mcol);
-	free(d->mtsv);
-	free(d->mvals);
-	free(d->svals);
-	free(d->r);
-	free(d->c);
-	free(d->impls);
-	free(d->dists);
-	free(d->keys);
-	free(d->threads);
-	free(d->reads);
+	void *own[] = {d->mcsv,	 d->mcol, d->mtsv,    d->mvals,
+		       d->svals, d->r,	  d->c,	      d->impls,
+		       d->dists, d->keys, d->threads, d->reads};
+
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		free(own[i]);
 }

@@ -53,10 +53,15 @@ struct tp_range {
 	bool all_ci; /* every median has an interval */
 };
 
-/* The maps of dist and k (into impls, null aside) and their range. */
+/*
+ * The maps of dist and k (t threads; 0: any) into impls, null aside, and
+ * their range.  strict (the small multiples): a map needs a positive
+ * median to be listed, and null's range is its positive medians; else
+ * null's range is its values' (plotgp_range_pos).
+ */
 static void
-tp_scan(const struct plotdata *d, const char *dist, long long k,
-	struct tp_range *r, struct sbuf *impls)
+tp_scan(const struct plotdata *d, const char *dist, long long k, int t,
+	bool strict, struct tp_range *r, struct sbuf *impls)
 {
 	*r = (struct tp_range){.lo = INFINITY, .nlo = INFINITY, .all_ci = true};
 	for (size_t i = 0; i < d->n_impls; i++) {
@@ -64,25 +69,33 @@ tp_scan(const struct plotdata *d, const char *dist, long long k,
 
 		FOR_CFG(d, c)
 		{
+			const struct stat3 *m = &c->s[M_MOPS];
+
 			if (strcmp(c->impl, d->impls[i]) ||
 			    strcmp(c->dist, dist) || c->keys != k ||
-			    !plotgp_have(c, M_MOPS))
+			    (t && c->threads != t) || !plotgp_have(c, M_MOPS))
 				continue;
-			any = true;
 			if (plotdata_is_null(c->impl)) {
 				r->has_null = 1;
-				plotgp_range_pos(c, M_MOPS, &r->nlo, &r->nhi,
-						 NULL);
+				if (!strict)
+					plotgp_range_pos(c, M_MOPS, &r->nlo,
+							 &r->nhi, NULL);
+				else if (m->med > 0)
+					r->nlo = fmin(r->nlo, m->med),
+					r->nhi = fmax(r->nhi, m->med);
 				continue;
 			}
 			/* the axis spans the medians; bars may be clipped */
-			if (c->s[M_MOPS].med <= 0) {
+			if (m->med <= 0) {
 				r->zeros++;
+				if (strict)
+					continue;
 			} else {
-				r->lo = fmin(r->lo, c->s[M_MOPS].med);
-				r->hi = fmax(r->hi, c->s[M_MOPS].med);
+				r->lo = fmin(r->lo, m->med);
+				r->hi = fmax(r->hi, m->med);
 			}
-			r->all_ci &= !isnan(c->s[M_MOPS].lo);
+			any = true;
+			r->all_ci &= !isnan(m->lo);
 			r->over |= c->oversub;
 			if (c->ncpus > r->ncpus)
 				r->ncpus = c->ncpus;
@@ -174,7 +187,7 @@ plotfigs_throughput(struct ctx *x, const struct plotdata *d, const char *dist,
 	if (asprintf(&name, "throughput_%s_%s_k%lld",
 		     by_threads ? "threads" : "reads", tag, k) < 0)
 		return;
-	tp_scan(d, dist, k, &r, &impls);
+	tp_scan(d, dist, k, 0, false, &r, &impls);
 	for (size_t p = 0; p < np; p++) {
 		int pv = by_threads ? d->reads[p] : d->threads[p];
 
@@ -224,48 +237,6 @@ out:
 	free(axis.p);
 }
 
-/*
- * The maps of dist, k and t threads with a positive median (into impls)
- * and their range; null's range from its positive medians.
- */
-static void
-rs_scan(const struct plotdata *d, const char *dist, long long k, int t,
-	struct tp_range *r, struct sbuf *impls)
-{
-	*r = (struct tp_range){.lo = INFINITY, .nlo = INFINITY, .all_ci = true};
-	for (size_t i = 0; i < d->n_impls; i++) {
-		bool any = false;
-
-		FOR_CFG(d, c)
-		{
-			if (strcmp(c->impl, d->impls[i]) ||
-			    strcmp(c->dist, dist) || c->keys != k ||
-			    c->threads != t || !plotgp_have(c, M_MOPS))
-				continue;
-			if (plotdata_is_null(c->impl)) {
-				r->has_null = 1;
-				if (c->s[M_MOPS].med > 0)
-					r->nlo = fmin(r->nlo, c->s[M_MOPS].med),
-					r->nhi = fmax(r->nhi, c->s[M_MOPS].med);
-				continue;
-			}
-			if (c->s[M_MOPS].med <= 0) {
-				r->zeros++;
-				continue;
-			}
-			any = true;
-			r->lo = fmin(r->lo, c->s[M_MOPS].med);
-			r->hi = fmax(r->hi, c->s[M_MOPS].med);
-			r->all_ci &= !isnan(c->s[M_MOPS].lo);
-			r->over |= c->oversub;
-			if (c->ncpus > r->ncpus)
-				r->ncpus = c->ncpus;
-		}
-		if (any)
-			plotgp_list_add(impls, "%s", d->impls[i]);
-	}
-}
-
 /* The bars of dist, k and t threads that leave the medians' axis. */
 static int
 rs_clipped(const struct plotdata *d, const char *dist, long long k, int t,
@@ -309,7 +280,7 @@ plotfigs_reads_small(struct ctx *x, const struct plotdata *d, const char *dist,
 
 	if (asprintf(&name, "throughput_reads_%s_k%lld_t%d", tag, k, t) < 0)
 		return;
-	rs_scan(d, dist, k, t, &r, &impls);
+	tp_scan(d, dist, k, t, true, &r, &impls);
 	if (!impls.len) {
 		plotgp_skip(x, name, "no throughput of a map other than null");
 		goto out;

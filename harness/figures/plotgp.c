@@ -96,6 +96,20 @@ plotgp_num(struct sbuf *b, const char *name, double v)
 	plotgp_set(b, name, buf);
 }
 
+/* fmt and ap as a malloc'ed string (*n: its length), or NULL: b bad. */
+static char *
+vfmt(struct sbuf *b, int *n, const char *fmt, va_list ap)
+{
+	char *v;
+
+	*n = vasprintf(&v, fmt, ap);
+	if (*n < 0) {
+		b->bad = true;
+		return NULL;
+	}
+	return v;
+}
+
 void
 plotgp_setf(struct sbuf *b, const char *name, const char *fmt, ...)
 {
@@ -104,13 +118,10 @@ plotgp_setf(struct sbuf *b, const char *name, const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&v, fmt, ap);
+	v = vfmt(b, &n, fmt, ap);
 	va_end(ap);
-	if (n < 0) {
-		b->bad = true;
-		return;
-	}
-	plotgp_set(b, name, v);
+	if (v)
+		plotgp_set(b, name, v);
 	free(v);
 }
 
@@ -123,12 +134,10 @@ plotgp_list_add(struct sbuf *l, const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&v, fmt, ap);
+	v = vfmt(l, &n, fmt, ap);
 	va_end(ap);
-	if (n < 0) {
-		l->bad = true;
+	if (!v)
 		return;
-	}
 	if (l->len)
 		plotgp_add(l, " ", 1);
 	plotgp_add(l, v, (size_t)n);

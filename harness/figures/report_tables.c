@@ -49,6 +49,46 @@ table_head(FILE *f, const char *cls, const char *keys, const char *dist,
 	fputs("</tr>\n", f);
 }
 
+/* Writes the cell of table row r (a row of t) for map `impl`. */
+typedef void table_cell_fn(FILE *f, const void *arg, const struct tsv *t,
+			   size_t r, const char *impl, const char *dist,
+			   const char *keys, const struct conf *cf);
+
+/*
+ * A table of t for one dist and key count: its head, then a row per
+ * configuration with a cell per map (empty where t has none), written
+ * by cell.  false, nothing written, when t has no such configuration.
+ */
+static bool
+table_rows(FILE *f, const char *cls, const struct tsv *t, const char *dist,
+	   const char *keys, const char *const *impls, size_t ni,
+	   table_cell_fn *cell, const void *arg)
+{
+	struct conf cf[REPORT_MAXV];
+	size_t nc = report_tsv_confs(t, dist, keys, cf, REPORT_MAXV);
+
+	if (!nc)
+		return false;
+	table_head(f, cls, keys, dist, impls, ni);
+	for (size_t c = 0; c < nc; c++) {
+		fputs("<tr>", f);
+		report_put_conf(f, &cf[c]);
+		for (size_t i = 0; i < ni; i++) {
+			long r = report_tsv_find_row(t, impls[i], dist, keys,
+						     cf[c].threads, cf[c].read);
+
+			if (r < 0)
+				fputs("<td></td>", f);
+			else
+				cell(f, arg, t, (size_t)r, impls[i], dist, keys,
+				     &cf[c]);
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("</table></div>\n", f);
+	return true;
+}
+
 /* heatmap.tsv's columns the page reads. */
 struct heat_cols {
 	int ref, st, best, fill, text, label, med, rmed, n, nref, p;
@@ -63,9 +103,12 @@ put_cell(FILE *f, const struct tsv *h, size_t r, int col)
 
 /* One heatmap cell, heatmap.tsv's row r for map `impl`. */
 static void
-heat_cell(FILE *f, const struct tsv *h, const struct heat_cols *k, size_t r,
-	  const char *impl)
+heat_cell(FILE *f, const void *arg, const struct tsv *h, size_t r,
+	  const char *impl, const char *dist, const char *keys,
+	  const struct conf *cf)
 {
+	const struct heat_cols *k = arg;
+
 	const char *st = report_tsv_get(h, r, k->st);
 
 	fprintf(f, "<td class=\"num%s\" style=\"background:",
@@ -166,31 +209,12 @@ heat_table(FILE *f, const struct tsv *h, const struct heat_cols *k,
 	   const char *dist, const char *keys, const char *const *impls,
 	   size_t ni)
 {
-	struct conf cf[REPORT_MAXV];
-	size_t nc = report_tsv_confs(h, dist, keys, cf, REPORT_MAXV);
 	char tag[64], name[160];
 
-	if (!nc)
+	if (!table_rows(f, "heat", h, dist, keys, impls, ni, heat_cell, k))
 		return;
 	figure_dist_tag(dist, tag, sizeof(tag));
-	table_head(f, "heat", keys, dist, impls, ni);
-	for (size_t c = 0; c < nc; c++) {
-		fputs("<tr>", f);
-		report_put_conf(f, &cf[c]);
-		for (size_t i = 0; i < ni; i++) {
-			long r = report_tsv_find_row(h, impls[i], dist, keys,
-						     cf[c].threads, cf[c].read);
-
-			if (r < 0)
-				fputs("<td></td>", f);
-			else
-				heat_cell(f, h, k, (size_t)r, impls[i]);
-		}
-		fputs("</tr>\n", f);
-	}
-	fputs("</table></div>\n<p class=note>The same as a "
-	      "figure: <a href=\"",
-	      f);
+	fputs("<p class=note>The same as a figure: <a href=\"", f);
 	snprintf(name, sizeof(name), "heatmap_%s_k%s.svg", tag, keys);
 	report_html_escape_url(f, name);
 	fputs("\">", f);
@@ -238,16 +262,29 @@ report_write_heat(FILE *f, const struct tsv *h)
 			heat_table(f, h, &k, dists[di], keys[ki], impls, ni);
 }
 
-/* summary.tsv's columns the page reads. */
+/* summary.tsv's columns the page reads, and the heatmap for "best". */
 struct sum_cols {
 	int med, lo, hi, n, not_ok;
+	const struct tsv *h;
 };
 
-/* One summary cell: summary.tsv's row r; best: framed. */
+/*
+ * One summary cell: summary.tsv's row r, framed when the heatmap calls
+ * the map the fastest of its row.
+ */
 static void
-sum_cell(FILE *f, const struct tsv *s, const struct sum_cols *k, size_t r,
-	 const char *impl, bool best)
+sum_cell(FILE *f, const void *arg, const struct tsv *s, size_t r,
+	 const char *impl, const char *dist, const char *keys,
+	 const struct conf *cf)
 {
+	const struct sum_cols *k = arg;
+	const struct tsv *h = k->h;
+	long hr = h->nrows ? report_tsv_find_row(h, impl, dist, keys,
+						 cf->threads, cf->read)
+			   : -1;
+	bool best =
+		hr >= 0 && report_tsv_get(h, (size_t)hr,
+					  report_tsv_col(h, "best"))[0] == '1';
 	double lo, hi;
 	long bad;
 
@@ -271,44 +308,6 @@ sum_cell(FILE *f, const struct tsv *s, const struct sum_cols *k, size_t r,
 	fputs("</td>", f);
 }
 
-/* One summary table: dist and key count; the heatmap's best framed. */
-static void
-sum_table(FILE *f, const struct tsv *s, const struct tsv *h,
-	  const struct sum_cols *k, const char *dist, const char *keys,
-	  const char *const *impls, size_t ni)
-{
-	struct conf cf[REPORT_MAXV];
-	size_t nc = report_tsv_confs(s, dist, keys, cf, REPORT_MAXV);
-
-	if (!nc)
-		return;
-	table_head(f, "summary", keys, dist, impls, ni);
-	for (size_t c = 0; c < nc; c++) {
-		fputs("<tr>", f);
-		report_put_conf(f, &cf[c]);
-		for (size_t i = 0; i < ni; i++) {
-			long r = report_tsv_find_row(s, impls[i], dist, keys,
-						     cf[c].threads, cf[c].read);
-			long hr = h->nrows ? report_tsv_find_row(
-						     h, impls[i], dist, keys,
-						     cf[c].threads, cf[c].read)
-					   : -1;
-			bool best =
-				hr >= 0 &&
-				report_tsv_get(h, (size_t)hr,
-					       report_tsv_col(h, "best"))[0] ==
-					'1';
-
-			if (r < 0)
-				fputs("<td></td>", f);
-			else
-				sum_cell(f, s, k, (size_t)r, impls[i], best);
-		}
-		fputs("</tr>\n", f);
-	}
-	fputs("</table></div>\n", f);
-}
-
 /*
  * The summary: median Mops/s and its 95% interval per map (columns, the
  * registry's order) and configuration (rows), one table per dist and key
@@ -324,6 +323,7 @@ report_write_summary(FILE *f, const struct tsv *s, const struct tsv *h)
 		.hi = report_tsv_col(s, "mops_hi"),
 		.n = report_tsv_col(s, "mops_n"),
 		.not_ok = report_tsv_col(s, "not_ok"),
+		.h = h,
 	};
 	size_t nd, nk, ni, nmax = 0;
 	bool any_ci = false;
@@ -377,5 +377,6 @@ report_write_summary(FILE *f, const struct tsv *s, const struct tsv *h)
 		}
 	for (size_t di = 0; di < nd; di++)
 		for (size_t ki = 0; ki < nk; ki++)
-			sum_table(f, s, h, &k, dists[di], keys[ki], impls, ni);
+			table_rows(f, "summary", s, dists[di], keys[ki], impls,
+				   ni, sum_cell, &k);
 }
