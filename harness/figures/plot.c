@@ -89,13 +89,11 @@ remove_stale(struct ctx *x)
 static void
 ctx_free(struct ctx *x)
 {
-	free(x->gpdir);
-	free(x->outdir);
-	free(x->summary);
-	free(x->heat);
-	free(x->log_path);
-	free(x->note_rows);
-	free(x->written.p);
+	char *own[] = {x->gpdir,    x->outdir,	  x->summary,  x->heat,
+		       x->log_path, x->note_rows, x->written.p};
+
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		free(own[i]);
 	if (x->logfd >= 0)
 		close(x->logfd);
 }

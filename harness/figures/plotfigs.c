@@ -124,17 +124,41 @@ tp_has(const struct plotdata *d, const char *dist, long long k, bool by_read,
 	return false;
 }
 
-/* The notes about null, zeros and clipped bars. */
-static void
-tp_notes(struct notes *nt, const struct plotdata *d, const char *dist,
-	 long long k, const struct tp_range *r)
+/* The bars of dist, k and t threads (0: any) that leave the medians' axis. */
+static int
+count_clipped(const struct plotdata *d, const char *dist, long long k, int t,
+	      const struct tp_range *r)
 {
 	double a = pow(10, floor(log10(r->lo))),
 	       b = pow(10, ceil(log10(r->hi)));
 	int clipped = 0;
 
+	if (b <= a)
+		b = a * 10;
+	FOR_CFG(d, c)
+	{
+		const struct stat3 *s = &c->s[M_MOPS];
+
+		if (strcmp(c->dist, dist) || c->keys != k ||
+		    (t && c->threads != t) || plotdata_is_null(c->impl) ||
+		    !plotgp_have(c, M_MOPS) || s->med <= 0)
+			continue;
+		if (r->all_ci ? s->lo < a || s->hi > b
+			      : s->min < a || s->max > b)
+			clipped++;
+	}
+	return clipped;
+}
+
+/* The notes about null, zeros and clipped bars. */
+static void
+tp_notes(struct notes *nt, const struct plotdata *d, const char *dist,
+	 long long k, const struct tp_range *r)
+{
+	int clipped = count_clipped(d, dist, k, 0, r);
+
 	if (r->has_null) {
-		if (r->nhi > b)
+		if (r->nhi > pow(10, ceil(log10(r->hi))))
 			plotgp_note(nt,
 				    "null (no-op map, the harness ceiling): "
 				    "%.3g-%.3g Mops/s, above this axis",
@@ -147,20 +171,6 @@ tp_notes(struct notes *nt, const struct plotdata *d, const char *dist,
 		plotgp_note(nt,
 			    "%d zero throughput median%s not drawn (log axis)",
 			    r->zeros, r->zeros == 1 ? "" : "s");
-	if (b <= a)
-		b = a * 10;
-	FOR_CFG(d, c)
-	{
-		const struct stat3 *s = &c->s[M_MOPS];
-
-		if (strcmp(c->dist, dist) || c->keys != k ||
-		    plotdata_is_null(c->impl) || !plotgp_have(c, M_MOPS) ||
-		    s->med <= 0)
-			continue;
-		if (r->all_ci ? s->lo < a || s->hi > b
-			      : s->min < a || s->max > b)
-			clipped++;
-	}
 	if (clipped)
 		plotgp_note(nt,
 			    "%d bar%s leave%s the axis (set by the medians): "
@@ -237,32 +247,6 @@ out:
 	free(axis.p);
 }
 
-/* The bars of dist, k and t threads that leave the medians' axis. */
-static int
-rs_clipped(const struct plotdata *d, const char *dist, long long k, int t,
-	   const struct tp_range *r)
-{
-	double a = pow(10, floor(log10(r->lo))),
-	       b = pow(10, ceil(log10(r->hi)));
-	int clipped = 0;
-
-	if (b <= a)
-		b = a * 10;
-	FOR_CFG(d, c)
-	{
-		const struct stat3 *s = &c->s[M_MOPS];
-
-		if (strcmp(c->dist, dist) || c->keys != k || c->threads != t ||
-		    plotdata_is_null(c->impl) || !plotgp_have(c, M_MOPS) ||
-		    s->med <= 0)
-			continue;
-		if (r->all_ci ? s->lo < a || s->hi > b
-			      : s->min < a || s->max > b)
-			clipped++;
-	}
-	return clipped;
-}
-
 /*
  * Throughput against read % at t threads as small multiples: a panel per
  * map, the others grey behind it.  The y-range is the medians' (a bar
@@ -308,7 +292,7 @@ plotfigs_reads_small(struct ctx *x, const struct plotdata *d, const char *dist,
 			goto out;
 		}
 	}
-	clipped = rs_clipped(d, dist, k, t, &r);
+	clipped = count_clipped(d, dist, k, t, &r);
 	plotgp_set(&v, "dist", dist);
 	plotgp_setf(&v, "k", "%lld", k);
 	plotgp_setf(&v, "t", "%d", t);
