@@ -1,4 +1,7 @@
-/* compare_plot: see compare_plot.c. */
+/*
+ * compare_plot: `mapbench compare --plot FILE.svg`, the ratios to the
+ * first input drawn by gnuplot, one panel per thread count.
+ */
 #ifndef MAPBENCH_COMPARE_PLOT_H
 #define MAPBENCH_COMPARE_PLOT_H
 
@@ -8,6 +11,7 @@
 
 #include "compare_data.h"
 
+/* Draw c->plot: 0, 1 (failure, said), 3 (no gnuplot). */
 int compare_draw_plot(struct cmp *c);
 
 #endif /* MAPBENCH_COMPARE_PLOT_H */

@@ -1,4 +1,7 @@
-/* compare_text: see compare_text.c. */
+/*
+ * compare_text: `mapbench compare`'s outputs on stdout (text tables, CSV,
+ * JSON) and the cell texts and geometric means the HTML page shares.
+ */
 #ifndef MAPBENCH_COMPARE_TEXT_H
 #define MAPBENCH_COMPARE_TEXT_H
 

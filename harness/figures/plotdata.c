@@ -296,7 +296,7 @@ uniq(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
 }
 
 /*
- * The metrics to plotdata_aggregate (the figures' M_N, then every other metric
+ * The metrics to aggregate (the figures' M_N, then every other metric
  * column of the file, by the schema) and the identity and method columns
  * other than the figures' axes (impl, dist, keys, threads, read_pct; the
  * workload and mix are fixed by taking `rw` rows only).  0, or -1.
