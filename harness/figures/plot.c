@@ -308,13 +308,15 @@ open_outputs(struct ctx *x, const char *outdir, const char *summary,
 
 /*
  * Every figure of the sweep, per dist and key count, then the timelines
- * of the rows that drift (tlplot.c), into tl.
+ * of the rows that drift (tlplot.c, from results.csv as plot read it:
+ * its bad lines are said once), into tl.
  */
 static void
 draw_all(struct ctx *x, const struct plotdata *d, const struct heat *heat,
-	 const char *baseline, struct tlplot_result *tl)
+	 const char *baseline, const struct csv *csv, struct tlplot_result *tl)
 {
 	struct tlplot_opts to = {.dir = x->dir,
+				 .csv = csv,
 				 .plot_dir = x->outdir,
 				 .in_plot = true,
 				 .logfd = x->logfd};
@@ -444,7 +446,7 @@ plot_sweep(const char *dir, const char *plot_dir, const char *baseline)
 	    plotdata_write_table(heat_path, plotheat_write, &heat) ||
 	    (rc = open_outputs(&x, outdir, summary, heat_path)))
 		goto out;
-	draw_all(&x, &d, &heat, baseline, &tl);
+	draw_all(&x, &d, &heat, baseline, csv, &tl);
 	rc = finish(&x, &d, &tl, outdir, summary, csv_path);
 	goto out;
 oom:

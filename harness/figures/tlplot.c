@@ -329,15 +329,17 @@ tlplot_draw(const struct tlplot_opts *o, struct tlplot_result *res)
 
 	memset(res, 0, sizeof(*res));
 	snprintf(path, sizeof(path), "%s/results.csv", o->dir);
-	c = csv_load(path, &partial);
+	c = o->csv ? (struct csv *)o->csv : csv_load(path, &partial);
 	if (c == NULL || c->head == NULL) {
 		fprintf(stderr, "mapbench: %s: %s\n", path,
 			c ? "empty" : strerror(errno));
-		csv_free(c);
+		if (c != o->csv)
+			csv_free(c);
 		return 2;
 	}
 	if (tl_columns(c, k)) {
-		csv_free(c);
+		if (c != o->csv)
+			csv_free(c);
 		if (o->in_plot) /* a sweep from before timelines */
 			return 0;
 		fprintf(stderr,
@@ -364,7 +366,8 @@ tlplot_draw(const struct tlplot_opts *o, struct tlplot_result *res)
 	}
 	free(r.v);
 	free(r.cpu);
-	csv_free(c);
+	if (c != o->csv)
+		csv_free(c);
 	return rc ? rc : res->failed ? 1 : 0;
 }
 

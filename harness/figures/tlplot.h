@@ -8,8 +8,12 @@
 
 #include <stdbool.h>
 
+struct csv;
+
 struct tlplot_opts {
-	const char *dir;      /* the sweep: DIR/results.csv */
+	const char *dir; /* the sweep: DIR/results.csv */
+	/* results.csv as the caller read it (csvread.h), or NULL: read it */
+	const struct csv *csv;
 	const char *plot_dir; /* where the figures go (created if missing) */
 	bool all;	      /* every row with a timeline, not only drifting */
 	/*
