@@ -125,17 +125,24 @@ if command -v gnuplot >/dev/null 2>&1; then
 	# A sweep draws the timelines of its drifting rows itself (mapbench
 	# plot at its end) and its page links them; a steady sweep has none,
 	# and plot removes a timeline figure of a row that no longer drifts.
-	for try in 1 2 3; do
-		rm -rf "$TMP/sw3"
-		MAPBENCH_SLOWMAP_AFTER_MS=150 MAPBENCH_SLOWMAP_SPIN_NS=20000 \
-			"$MB" sweep --impl-lib "$TMP/slowmap.so" --impl slowmap \
-			--threads 1 --read 100 --keys 1000 --duration 400ms \
-			--repeat 1 --latency-sample 0 --out "$TMP/sw3" \
-			>"$TMP/sw3.out" 2>&1 || fail "sweep of slowmap with plot: $(tail -3 "$TMP/sw3.out")"
-		[ "$(cell "$TMP/sw3/results.csv" drift)" = 1 ] && break
-	done
-	[ "$(cell "$TMP/sw3/results.csv" drift)" = 1 ] ||
-		fail "sweep of slowmap: no drift in 3 tries"
+	# sweep_drift OUT WANT [ENV=V...]: a 1-row sweep of slowmap with its
+	# plot, up to three tries until its row's drift is WANT
+	sweep_drift() {
+		out=$1 want=$2
+		shift 2
+		for try in 1 2 3; do
+			rm -rf "$out"
+			env "$@" "$MB" sweep --impl-lib "$TMP/slowmap.so" \
+				--impl slowmap --threads 1 --read 100 --keys 1000 \
+				--duration 400ms --repeat 1 --latency-sample 0 \
+				--out "$out" >"$out.out" 2>&1 ||
+				fail "sweep of slowmap $*: $(tail -3 "$out.out")"
+			[ "$(cell "$out/results.csv" drift)" = "$want" ] && return
+		done
+		fail "sweep of slowmap $*: drift not $want in 3 tries"
+	}
+	sweep_drift "$TMP/sw3" 1 MAPBENCH_SLOWMAP_AFTER_MS=150 \
+		MAPBENCH_SLOWMAP_SPIN_NS=20000
 	grep -q '<img loading=lazy src="timeline-2.svg"' "$TMP/sw3/plots/index.html" ||
 		fail "a sweep with a drifting row: index.html does not show timeline-2.svg"
 	[ -s "$TMP/sw3/plots/timeline-2.svg" ] ||
@@ -144,16 +151,7 @@ if command -v gnuplot >/dev/null 2>&1; then
 		fail "plot does not report the timeline figure: $(cat "$TMP/sw3.out")"
 	[ -z "$(ls "$TMP/sw3/plots" | grep -v '^index\.html$' | grep -v '\.\(svg\|png\)$')" ] ||
 		fail "plot left more than images in plots/: $(ls "$TMP/sw3/plots")"
-	for try in 1 2 3; do
-		rm -rf "$TMP/sw4"
-		"$MB" sweep --impl-lib "$TMP/slowmap.so" --impl slowmap \
-			--threads 1 --read 100 --keys 1000 --duration 400ms \
-			--repeat 1 --latency-sample 0 --out "$TMP/sw4" \
-			>"$TMP/sw4.out" 2>&1 || fail "steady sweep: $(tail -3 "$TMP/sw4.out")"
-		[ "$(cell "$TMP/sw4/results.csv" drift)" = 0 ] && break
-	done
-	[ "$(cell "$TMP/sw4/results.csv" drift)" = 0 ] ||
-		fail "steady sweep: drift in 3 tries"
+	sweep_drift "$TMP/sw4" 0
 	grep -q 'timeline-' "$TMP/sw4/plots/index.html" &&
 		fail "a steady sweep: index.html shows a timeline figure"
 	"$MB" timeline "$TMP/sw4" --all >/dev/null 2>&1 &&
