@@ -1,34 +1,14 @@
 /*
- * compare: `mapbench compare A B [C ...]` (see compare.c).  The sweep
- * directory reader it shares with the report page is sweepdir.h.
+ * compare: `mapbench compare A B [C ...]` (see compare.c).  What it reads
+ * from the schema is compare_id.h; the sweep directory reader it shares
+ * with the report page is sweepdir.h.
  */
 #ifndef MAPBENCH_COMPARE_H
 #define MAPBENCH_COMPARE_H
 
-#include <stddef.h>
-#include <stdio.h>
-
-#include "schema.h"
-
-/*
- * The columns that name a configuration (a point of the grid), in
- * display order, NULL-terminated: the schema's COL_CONFIG columns
- * (schema.def), the first "impl".  Those flagged COL_METHOD
- * (compare_method_col) describe how it was measured: they tell
- * configurations apart only where they vary inside one sweep, and a
- * difference between sweeps is a method warning.
- */
-#define COMPARE_MAX_ID 32
-const char *const *compare_identity(void);
-int compare_method_col(const char *name);
-
-/* A metric's direction from the schema: +1 higher is better, -1 lower, 0. */
-int compare_metric_direction(const char *metric);
-
-/* The newest results schema compare reads (meta.json's "schema"). */
-#define COMPARE_SCHEMA_MAX SCHEMA_VERSION
+#include "compare_id.h"
 
 /* mapbench compare ...: argv[0] is "compare".  Returns the exit status. */
-int cmd_compare(int argc, char **argv);
+int compare_main(int argc, char **argv);
 
 #endif /* MAPBENCH_COMPARE_H */

@@ -178,7 +178,7 @@ dispatch(int argc, char **argv)
 	if (strcmp(cmd, "lincheck") == 0)
 		return cmd_lincheck(argc - 1, argv + 1);
 	if (strcmp(cmd, "compare") == 0)
-		return cmd_compare(argc - 1, argv + 1);
+		return compare_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "list") == 0 && argc == 3 &&
 	    strcmp(argv[2], "columns") == 0)
 		return schema_describe(stdout) ? 1 : 0;
@@ -187,7 +187,7 @@ dispatch(int argc, char **argv)
 	if (strcmp(cmd, "plot") == 0)
 		return main_plot(argc, argv);
 	if (strcmp(cmd, "timeline") == 0)
-		return cmd_timeline(argc - 1, argv + 1);
+		return tlplot_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "check") == 0)
 		return cmd_check(argc - 1, argv + 1);
 	if (strcmp(cmd, "run") && strcmp(cmd, "sweep")) {

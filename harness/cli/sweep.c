@@ -503,7 +503,7 @@ cmd_sweep(const struct opts *o, int argc, char **argv)
 			rc = 1;
 	}
 	if (!o->no_plot)
-		rc = cmd_plot(o->out, d.plots) ?: rc;
+		rc = plot_sweep(o->out, d.plots, NULL) ?: rc;
 out:
 	sched_free(sched);
 	free(grid);

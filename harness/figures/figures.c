@@ -194,3 +194,27 @@ figure_metric_csv(const char *name)
 			return figure_metrics[i].csv;
 	return name;
 }
+
+bool
+figure_listed(const char *list, const char *name, size_t len)
+{
+	for (const char *p = list; p && *p;) {
+		size_t w = strcspn(p, " ");
+
+		if (w == len && !strncmp(p, name, len))
+			return true;
+		p += w + (p[w] == ' ');
+	}
+	return false;
+}
+
+void
+figure_dist_tag(const char *dist, char *tag, size_t len)
+{
+	size_t j = 0;
+
+	for (const char *p = dist; *p && j + 1 < len; p++)
+		if (*p != ':')
+			tag[j++] = *p;
+	tag[j] = '\0';
+}

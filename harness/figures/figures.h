@@ -10,8 +10,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <stddef.h>
-
 struct figure_def {
 	const char *prefix;  /* file names: PREFIX<dist>[_k<keys>].svg */
 	const char *script;  /* plots/SCRIPT */
@@ -50,6 +48,16 @@ extern const char figure_timeline_caption[];
 
 /* The entry whose prefix starts `name`, or NULL. */
 const struct figure_def *figure_find(const char *name);
+
+/*
+ * Is the first len bytes of name one of the words of `list` (names
+ * separated by single spaces, NULL: none)?  How plot and tlplot tell the
+ * images they drew from those of an earlier run.
+ */
+bool figure_listed(const char *list, const char *name, size_t len);
+
+/* A dist as it appears in file names: without its ':' (zipf:0.99). */
+void figure_dist_tag(const char *dist, char *tag, size_t len);
 
 /* Its position in figure_table (the page's order), or the table's size. */
 size_t figure_rank(const char *name);

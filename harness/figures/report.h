@@ -1,12 +1,15 @@
 /*
- * report: self-contained HTML pages (inline CSS, no scripts, no network)
- * for a sweep (index.html beside its plots) and for `compare --html`.
+ * report: the sweep's page, index.html beside its plots (report.c); its
+ * parts are report_tables, report_figs and report_meta, the frame it
+ * shares with `compare --html` report_html.h (included for the callers).
  */
 #ifndef MAPBENCH_REPORT_H
 #define MAPBENCH_REPORT_H
 
 #include <stddef.h>
 #include <stdio.h>
+
+#include "report_html.h"
 
 /*
  * Write plot_dir/index.html for the sweep in sweep_dir, from the tables
@@ -25,16 +28,5 @@
  * results.csv, meta.json, summary.tsv or heatmap.tsv unreadable).
  */
 int report_write_sweep(const char *sweep_dir, const char *plot_dir, FILE *err);
-
-/* x with `sig` significant figures and no exponent ("NA" for NaN). */
-void report_sig(char *buf, size_t len, double x, int sig);
-
-/* Helpers shared with compare.c. */
-void report_html_begin(FILE *f, const char *title);
-void report_html_end(FILE *f);
-/* Text from a file, escaped for HTML text and attribute values. */
-void report_html_escape(FILE *f, const char *s);
-/* A relative or absolute file path as a URL (percent-encoded, escaped). */
-void report_html_escape_url(FILE *f, const char *path);
 
 #endif /* MAPBENCH_REPORT_H */

@@ -122,6 +122,60 @@ if command -v gnuplot >/dev/null 2>&1; then
 		grep -q 'timeline-2.svg' "$TMP/sw2/plots/index.html" ||
 			fail "index.html does not show timeline-2.svg"
 	fi
+	# A sweep draws the timelines of its drifting rows itself (mapbench
+	# plot at its end) and its page links them; a steady sweep has none,
+	# and plot removes a timeline figure of a row that no longer drifts.
+	# sweep_drift OUT WANT [ENV=V...]: a 1-row sweep of slowmap with its
+	# plot, up to three tries until its row's drift is WANT
+	sweep_drift() {
+		out=$1 want=$2
+		shift 2
+		for try in 1 2 3; do
+			rm -rf "$out"
+			env "$@" "$MB" sweep --impl-lib "$TMP/slowmap.so" \
+				--impl slowmap --threads 1 --read 100 --keys 1000 \
+				--duration 400ms --repeat 1 --latency-sample 0 \
+				--out "$out" >"$out.out" 2>&1 ||
+				fail "sweep of slowmap $*: $(tail -3 "$out.out")"
+			[ "$(cell "$out/results.csv" drift)" = "$want" ] && return
+		done
+		fail "sweep of slowmap $*: drift not $want in 3 tries"
+	}
+	sweep_drift "$TMP/sw3" 1 MAPBENCH_SLOWMAP_AFTER_MS=150 \
+		MAPBENCH_SLOWMAP_SPIN_NS=20000
+	grep -q '<img loading=lazy src="timeline-2.svg"' "$TMP/sw3/plots/index.html" ||
+		fail "a sweep with a drifting row: index.html does not show timeline-2.svg"
+	[ -s "$TMP/sw3/plots/timeline-2.svg" ] ||
+		fail "a sweep with a drifting row: no timeline-2.svg"
+	grep -q '^timelines: .*timeline-2$' "$TMP/sw3.out" ||
+		fail "plot does not report the timeline figure: $(cat "$TMP/sw3.out")"
+	[ -z "$(ls "$TMP/sw3/plots" | grep -v '^index\.html$' | grep -v '\.\(svg\|png\)$')" ] ||
+		fail "plot left more than images in plots/: $(ls "$TMP/sw3/plots")"
+	sweep_drift "$TMP/sw4" 0
+	grep -q 'timeline-' "$TMP/sw4/plots/index.html" &&
+		fail "a steady sweep: index.html shows a timeline figure"
+	"$MB" timeline "$TMP/sw4" --all >/dev/null 2>&1 &&
+		[ -s "$TMP/sw4/plots/timeline-2.svg" ] ||
+		fail "timeline --all of the steady sweep"
+	"$MB" plot "$TMP/sw4" >/dev/null 2>&1 || fail "plot of the steady sweep"
+	[ ! -e "$TMP/sw4/plots/timeline-2.svg" ] ||
+		fail "plot kept the timeline figure of a row that does not drift"
+	grep -q 'timeline-' "$TMP/sw4/plots/index.html" &&
+		fail "a steady sweep re-plotted: index.html shows a timeline figure"
+	# plot draws at most 24 timelines (those that drift most) and says
+	# how many rows drift: 30 repetitions of the drifting row.
+	mkdir -p "$TMP/sw5"
+	cp "$TMP/sw3/meta.json" "$TMP/sw5/"
+	awk -F, -v c="$(csv_col "$TMP/sw3/results.csv" rep)" 'BEGIN { OFS = "," }
+		NR == 1 { print; next }
+		NR == 2 { for (r = 1; r <= 30; r++) { $c = r; print } }' \
+		"$TMP/sw3/results.csv" >"$TMP/sw5/results.csv"
+	"$MB" plot "$TMP/sw5" >"$TMP/sw5.out" 2>&1 ||
+		fail "plot of 30 drifting rows: $(tail -3 "$TMP/sw5.out")"
+	n=$(ls "$TMP/sw5/plots" | grep -c '^timeline-.*\.svg$')
+	[ "$n" -eq 24 ] || fail "plot of 30 drifting rows drew $n timelines, want 24"
+	grep -q '^timelines: .* 24 figures (.svg) of the 30 rows that drift' "$TMP/sw5.out" ||
+		fail "plot does not say it drew 24 of 30: $(grep timelines "$TMP/sw5.out")"
 fi
 # The settle hook also runs at each doubling of the prefill from 65,536
 # stores (so that a map whose growth stalled, as lfht's can, is put right
