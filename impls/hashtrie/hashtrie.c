@@ -177,13 +177,15 @@
  */
 #include <assert.h>
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdalign.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <time.h>
 
-#ifdef HASHTRIE_PTHREAD_LOCK
-#include <pthread.h>
+#ifdef MAPBENCH_HAVE_JEMALLOC
+#include <jemalloc/jemalloc.h>
 #endif
 
 #include "alloc.h"
@@ -433,6 +435,20 @@ ht_indirect_of(struct ht_node *n)
 }
 
 /*
+ * Under i's lock (or with i private): whether every child slot of i is
+ * NULL.
+ */
+static bool
+ht_empty_locked(struct ht_indirect *i)
+{
+	for (unsigned j = 0; j < HT_CHILDREN; j++)
+		if (atomic_load_explicit(&i->children[j],
+					 memory_order_relaxed) != NULL)
+			return false;
+	return true;
+}
+
+/*
  * Retirement in batches, reuse after the grace period
  *
  * An unlinked node is not handed to call_rcu on its own: the writer that
@@ -481,7 +497,7 @@ ht_indirect_of(struct ht_node *n)
  * holds it; a writer's lock-and-revalidate of a slot pointer it loaded
  * in its section therefore cannot be fooled by a recycled address.
  */
-#define HT_BATCH     60	 /* retirements per batch (a 512-byte batch) */
+#define HT_BATCH     62	 /* retirements per batch (a 512-byte batch) */
 #define HT_INBOX_MAX 512 /* batches waiting in the inbox for reuse */
 #define HT_POOL_MAX  512 /* free entries, and free indirects, per thread */
 
@@ -494,8 +510,7 @@ enum {
 };
 
 struct ht_batch {
-	struct rcu_head rcu;
-	struct ht_batch *next; /* on the inbox */
+	struct ht_batch *next; /* on the pending list, then the inbox */
 	unsigned n;
 	uintptr_t obj[HT_BATCH];
 };
@@ -586,31 +601,33 @@ ht_batch_free(struct ht_batch *b)
 	map_free(b);
 }
 
-/* After a batch's grace period: onto the inbox, or freed if it is full. */
-static void
-ht_batch_cb(struct rcu_head *head)
+/*
+ * After a batch's grace period: onto the inbox, or freed if it is full.
+ * Returns whether it freed.
+ */
+static bool
+ht_batch_after_gp(struct ht_batch *b)
 {
-	struct ht_batch *b = caa_container_of(head, struct ht_batch, rcu);
 	struct ht_batch *top;
 
-	map_rcu_callback_begin();
 	if (atomic_fetch_add_explicit(&ht_inbox.n, 1, memory_order_relaxed) >=
 	    HT_INBOX_MAX) {
 		atomic_fetch_sub_explicit(&ht_inbox.n, 1, memory_order_relaxed);
 		ht_batch_free(b);
-		return;
+		return true;
 	}
 	top = atomic_load_explicit(&ht_inbox.top, memory_order_relaxed);
 	do
 		b->next = top;
 	/*
 	 * Release: pairs with the acquire exchange in ht_inbox_take(), so
-	 * the grace period this callback waited for happens before the
-	 * reuse of the batch's nodes.
+	 * the grace period this batch waited for happens before the reuse
+	 * of its nodes.
 	 */
 	while (!atomic_compare_exchange_weak_explicit(&ht_inbox.top, &top, b,
 						      memory_order_release,
 						      memory_order_relaxed));
+	return false;
 }
 
 /*
@@ -623,7 +640,7 @@ ht_inbox_take(void)
 	/* Relaxed first: most calls find it empty and must not write it. */
 	if (atomic_load_explicit(&ht_inbox.top, memory_order_relaxed) == NULL)
 		return NULL;
-	/* Acquire: pairs with the release CAS in ht_batch_cb(). */
+	/* Acquire: pairs with the release CAS in ht_batch_after_gp(). */
 	return atomic_exchange_explicit(&ht_inbox.top, NULL,
 					memory_order_acquire);
 }
@@ -650,6 +667,7 @@ ht_pool_put_entry(struct ht_cache *c, struct ht_entry *e)
 	c->n_free_e++;
 }
 
+/* i must be empty (every slot NULL): see ht_indirect_new(). */
 static void
 ht_pool_put_indirect(struct ht_cache *c, struct ht_indirect *i)
 {
@@ -662,7 +680,12 @@ ht_pool_put_indirect(struct ht_cache *c, struct ht_indirect *i)
 	c->n_free_i++;
 }
 
-/* Everything in a subtree nobody else can reach, onto the free lists. */
+/*
+ * Everything in a subtree nobody else can reach, onto the free lists.
+ * Each indirect's slots are cleared as they are read (the lines are
+ * fetched for the reading anyway), so that every indirect on a free
+ * list is empty and ht_indirect_new() need not clear it.
+ */
 static void
 ht_pool_put_subtree(struct ht_cache *c, struct ht_node *n)
 {
@@ -682,11 +705,37 @@ ht_pool_put_subtree(struct ht_cache *c, struct ht_node *n)
 	}
 	struct ht_indirect *i = ht_indirect_of(n);
 
-	for (unsigned j = 0; j < HT_CHILDREN; j++)
-		ht_pool_put_subtree(c,
-				    atomic_load_explicit(&i->children[j],
-							 memory_order_relaxed));
+	for (unsigned j = 0; j < HT_CHILDREN; j++) {
+		struct ht_node *child = atomic_load_explicit(
+			&i->children[j], memory_order_relaxed);
+
+		if (child != NULL) {
+			ht_pool_put_subtree(c, child);
+			atomic_store_explicit(&i->children[j], NULL,
+					      memory_order_relaxed);
+		}
+	}
 	ht_pool_put_indirect(c, i);
+}
+
+/*
+ * The nodes of a batch were last touched a grace period ago and are
+ * likely out of the cache: fetch the one HT_PREFETCH ahead (for writing:
+ * the free lists write each node) while this one is handled.
+ */
+#define HT_PREFETCH 4
+
+static inline void
+ht_prefetch_obj(uintptr_t o)
+{
+	const char *p = (const char *)(o & ~(uintptr_t)HT_RET_MASK);
+
+	__builtin_prefetch(p, 1);
+	if ((o & HT_RET_MASK) == HT_RET_TRIE) {
+		/* The slots, read and cleared by ht_pool_put_subtree(). */
+		__builtin_prefetch(p + CACHE_LINE, 1);
+		__builtin_prefetch(p + 2 * CACHE_LINE, 1);
+	}
 }
 
 /*
@@ -711,6 +760,9 @@ ht_pool_refill(struct ht_cache *c, bool want_indirect)
 		for (unsigned k = 0; k < b->n; k++) {
 			uintptr_t o = b->obj[k];
 			void *p = (void *)(o & ~(uintptr_t)HT_RET_MASK);
+
+			if (k + HT_PREFETCH < b->n)
+				ht_prefetch_obj(b->obj[k + HT_PREFETCH]);
 
 			switch (o & HT_RET_MASK) {
 			case HT_RET_ENTRY:
@@ -780,14 +832,227 @@ ht_inbox_free(void)
 	}
 }
 
-/* Hand the calling thread's open batch to call_rcu.  Registered threads. */
-static void
-ht_flush(struct ht_cache *c)
+/*
+ * Grace periods for batches: the reclaimer
+ *
+ * A closed batch goes onto a process-wide pending list, not to
+ * call_rcu: urcu's call_rcu thread sleeps 10 ms after every round of
+ * callbacks (poll(NULL, 0, 10) in liburcu 0.13's call_rcu_thread), so a
+ * batch came back 10 ms or more after it was closed.  A one-key Swap
+ * retires about 20 million entries a second, 200,000 in 10 ms, far
+ * more than the inbox keeps, so nearly every batch was freed by the
+ * call_rcu thread (cross-thread frees, on the other core's time) and
+ * nearly every new node came from malloc: measured 9.5 million mallocs
+ * in 9.8 million Swaps.  The reclaimer is a thread of ours that, every
+ * HT_GP_PERIOD_NS, takes the pending list whole, waits for one grace
+ * period (urcu_memb_synchronize_rcu()) and hands the batches on as the
+ * callback did.  It blocks every signal, and exits after
+ * HT_GP_IDLE_ROUNDS rounds that found nothing; the next flush starts a
+ * new one.
+ *
+ * Why the grace period covers a batch: every member was unlinked
+ * before the batch was pushed (release CAS in ht_flush()), the push
+ * before the reclaimer's exchange (acquire), the exchange before
+ * synchronize_rcu() began, so every read-side section that could hold
+ * a member began before the grace period and has ended when it
+ * returns.  Writers never wait for a grace period: only the reclaimer
+ * and a barrier (quiesce, destroy: outside sections) do, so a section
+ * that waits on another thread cannot deadlock with a writer.
+ *
+ * One round at a time (ht_gp.round): the reclaimer's and a barrier's.
+ * A barrier runs a round itself, so it never depends on the reclaimer
+ * being alive; holding the mutex, it also knows that no round is
+ * half done.  fork(): the prepare handler takes the mutex, so the
+ * child never inherits a half-done round; the child has no reclaimer
+ * and starts one on its next flush.
+ */
+#define HT_GP_PERIOD_NS	  200000 /* between the reclaimer's rounds */
+#define HT_GP_IDLE_ROUNDS 500	 /* empty rounds (100 ms) before it exits */
+
+static struct {
+	alignas(CACHE_LINE) _Atomic(struct ht_batch *) pending;
+	atomic_bool running; /* a reclaimer exists or is being started */
+	pthread_mutex_t round;
+	pthread_once_t once;
+} ht_gp = {
+	.round = PTHREAD_MUTEX_INITIALIZER,
+	.once = PTHREAD_ONCE_INIT,
+};
+
+/*
+ * Caller holds ht_gp.round, outside any read-side section: take the
+ * pending list, wait for a grace period, hand each batch on.  Returns
+ * 0 if nothing was pending, else 1, or 2 if some batch was freed.
+ */
+static int
+ht_gp_round(void)
 {
-	if (c->open != NULL) {
-		urcu_memb_call_rcu(&c->open->rcu, ht_batch_cb);
-		c->open = NULL;
+	/* Acquire: pairs with the release CAS in ht_flush(). */
+	struct ht_batch *b = atomic_exchange_explicit(&ht_gp.pending, NULL,
+						      memory_order_acquire);
+	int ret = 1;
+
+	if (b == NULL)
+		return 0;
+	urcu_memb_synchronize_rcu();
+	map_rcu_callback_begin(); /* TSan: the grace period, stated */
+	while (b != NULL) {
+		struct ht_batch *next = b->next;
+
+		if (ht_batch_after_gp(b))
+			ret = 2;
+		b = next;
 	}
+	return ret;
+}
+
+static void
+ht_gp_prefork(void)
+{
+	pthread_mutex_lock(&ht_gp.round);
+}
+
+static void
+ht_gp_postfork_parent(void)
+{
+	pthread_mutex_unlock(&ht_gp.round);
+}
+
+static void
+ht_gp_postfork_child(void)
+{
+	atomic_store_explicit(&ht_gp.running, false, memory_order_relaxed);
+	pthread_mutex_unlock(&ht_gp.round);
+}
+
+static void
+ht_gp_init(void)
+{
+	pthread_atfork(ht_gp_prefork, ht_gp_postfork_parent,
+		       ht_gp_postfork_child);
+}
+
+/* Return the reclaimer's cached frees to the arenas (settled memory). */
+static void
+ht_gp_flush_tcache(void)
+{
+#ifdef MAPBENCH_HAVE_JEMALLOC
+	mallctl("thread.tcache.flush", NULL, NULL, NULL, 0);
+#endif
+}
+
+static void *
+ht_gp_thread(void *arg)
+{
+	unsigned idle = 0;
+
+	(void)arg;
+	for (;;) {
+		struct timespec ts = {0, HT_GP_PERIOD_NS};
+		bool expected = false;
+		int r;
+
+		nanosleep(&ts, NULL);
+		pthread_mutex_lock(&ht_gp.round);
+		r = ht_gp_round();
+		if (r == 2)
+			ht_gp_flush_tcache();
+		pthread_mutex_unlock(&ht_gp.round);
+		if (r != 0 || ++idle < HT_GP_IDLE_ROUNDS) {
+			if (r != 0)
+				idle = 0;
+			continue;
+		}
+		/*
+		 * Exit, unless a batch came in meanwhile.  Seq_cst: with the
+		 * push and the load of `running` in ht_flush(), either the
+		 * flusher sees running false and starts a reclaimer, or we
+		 * see its batch.
+		 */
+		atomic_store_explicit(&ht_gp.running, false,
+				      memory_order_seq_cst);
+		if (atomic_load_explicit(&ht_gp.pending,
+					 memory_order_seq_cst) == NULL ||
+		    !atomic_compare_exchange_strong_explicit(
+			    &ht_gp.running, &expected, true,
+			    memory_order_seq_cst, memory_order_relaxed))
+			return NULL;
+		idle = 0;
+	}
+}
+
+/*
+ * Start a reclaimer if none runs.  If none can be started, the batches
+ * wait on the pending list for a later flush or a barrier (their nodes
+ * are only reused later; nothing is lost).
+ */
+static void
+ht_gp_start(void)
+{
+	bool expected = false;
+	pthread_attr_t attr;
+	sigset_t all, old;
+	pthread_t tid;
+	int err;
+
+	if (!atomic_compare_exchange_strong_explicit(&ht_gp.running, &expected,
+						     true, memory_order_seq_cst,
+						     memory_order_relaxed))
+		return;
+	pthread_once(&ht_gp.once, ht_gp_init);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_attr_init(&attr);
+	if (err == 0) {
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		err = pthread_create(&tid, &attr, ht_gp_thread, NULL);
+		pthread_attr_destroy(&attr);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err != 0)
+		atomic_store_explicit(&ht_gp.running, false,
+				      memory_order_seq_cst);
+}
+
+/*
+ * Every batch flushed so far has had its grace period and is on the
+ * inbox (or freed) when this returns.  Outside any read-side section.
+ */
+static void
+ht_gp_barrier(void)
+{
+	pthread_mutex_lock(&ht_gp.round);
+	if (ht_gp_round() == 2)
+		ht_gp_flush_tcache();
+	pthread_mutex_unlock(&ht_gp.round);
+}
+
+/*
+ * Hand the calling thread's open batch to the reclaimer, starting one
+ * if `start` and none runs (quiesce and destroy run a barrier next).
+ */
+static void
+ht_flush(struct ht_cache *c, bool start)
+{
+	struct ht_batch *b = c->open, *top;
+
+	if (b == NULL)
+		return;
+	c->open = NULL;
+	top = atomic_load_explicit(&ht_gp.pending, memory_order_relaxed);
+	do
+		b->next = top;
+	/*
+	 * Release: pairs with the acquire exchange in ht_gp_round(), so the
+	 * unlinking of every member happens before the grace period.
+	 * Seq_cst for the load of `running` below (see ht_gp_thread()).
+	 */
+	while (!atomic_compare_exchange_weak_explicit(&ht_gp.pending, &top, b,
+						      memory_order_seq_cst,
+						      memory_order_relaxed));
+	if (start &&
+	    !atomic_load_explicit(&ht_gp.running, memory_order_seq_cst))
+		ht_gp_start();
 }
 
 /* The fallback callbacks: one node each, freed. */
@@ -836,7 +1101,7 @@ ht_retire(uintptr_t o, struct rcu_head *own, void (*own_cb)(struct rcu_head *))
 	}
 	b->obj[b->n++] = o;
 	if (b->n == HT_BATCH)
-		ht_flush(c);
+		ht_flush(c, true);
 }
 
 static inline void
@@ -906,24 +1171,31 @@ ht_indirect_new(struct ht_indirect *parent)
 		ht_pool_refill(c, true);
 	i = c->free_i;
 	if (i != NULL) {
+		/*
+		 * Every indirect on a free list is empty: pruned ones by
+		 * the pruning condition, a reused trie's cleared by
+		 * ht_pool_put_subtree(), unpublished ones by their makers.
+		 */
 		c->free_i = i->parent;
 		c->n_free_i--;
+		assert(ht_empty_locked(i));
 #ifdef HASHTRIE_PTHREAD_LOCK
 		pthread_mutex_destroy(&i->lock);
 #endif
 	} else if ((i = malloc(sizeof(*i))) == NULL) {
 		return NULL;
+	} else {
+		for (unsigned j = 0; j < HT_CHILDREN; j++)
+			atomic_init(&i->children[j], NULL);
 	}
 	i->n.is_entry = false;
 	i->dead = false;
 	ht_lock_init(&i->lock);
 	i->parent = parent;
-	for (unsigned j = 0; j < HT_CHILDREN; j++)
-		atomic_init(&i->children[j], NULL);
 	return i;
 }
 
-/* Give back an indirect that was never published (empty or not). */
+/* Give back an empty indirect that was never published. */
 static void
 ht_indirect_unused(struct ht_indirect *i)
 {
@@ -1123,9 +1395,12 @@ ht_free_private_chain(struct ht_indirect *i)
 	while (i != NULL) {
 		struct ht_indirect *next = NULL;
 
-		for (unsigned j = 0; j < HT_CHILDREN && next == NULL; j++)
+		for (unsigned j = 0; j < HT_CHILDREN && next == NULL; j++) {
 			next = ht_indirect_of(atomic_load_explicit(
 				&i->children[j], memory_order_relaxed));
+			atomic_store_explicit(&i->children[j], NULL,
+					      memory_order_relaxed);
+		}
 		ht_indirect_unused(i);
 		i = next;
 	}
@@ -1242,17 +1517,6 @@ ht_replace_locked(struct map *m, _Atomic(struct ht_node *) *link, void *value)
 	ht_count(m, HT_EV_ENTRIES, 1);
 	ht_entry_retire(old);
 	return old->value; /* still ours: we are in a section */
-}
-
-/* Under i's lock: whether every child slot of i is NULL. */
-static bool
-ht_empty_locked(struct ht_indirect *i)
-{
-	for (unsigned j = 0; j < HT_CHILDREN; j++)
-		if (atomic_load_explicit(&i->children[j],
-					 memory_order_relaxed) != NULL)
-			return false;
-	return true;
 }
 
 /*
@@ -1649,8 +1913,9 @@ static void
 hashtrie_quiesce(struct map *m)
 {
 	map_rcu_thread_enter();
-	ht_flush(&ht_cache);
+	ht_flush(&ht_cache, false);
 	map_rcu_thread_exit();
+	ht_gp_barrier();
 	map_rcu_quiesce(m);
 	ht_inbox_free();
 	ht_pool_release(&ht_cache);
@@ -1660,7 +1925,7 @@ hashtrie_quiesce(struct map *m)
 static void
 hashtrie_thread_exit(void)
 {
-	ht_flush(&ht_cache);
+	ht_flush(&ht_cache, true);
 	ht_pool_release(&ht_cache);
 	map_rcu_thread_exit();
 }
@@ -1687,9 +1952,10 @@ hashtrie_destroy(struct map *m)
 	 * forever (mapbench check creates and destroys maps, then forks).
 	 */
 	map_rcu_thread_enter();
-	ht_flush(&ht_cache);
+	ht_flush(&ht_cache, false);
 	urcu_memb_barrier();
 	map_rcu_thread_exit();
+	ht_gp_barrier();
 	ht_inbox_free();
 	ht_pool_release(&ht_cache);
 	map_free(m);
