@@ -422,16 +422,48 @@ ht_digit(uint64_t hash, unsigned shift)
  * Node life cycle
  */
 
+/*
+ * A node's kind is in the pointers to it as well as in is_entry: a slot
+ * (or any struct ht_node * in this file) that points at an indirect has
+ * bit 0 set (HT_TAG_INDIRECT; nodes are malloc-aligned), one that points
+ * at an entry has it clear.  Go tests n.isEntry, which loads the child's
+ * first cache line before the walk can branch; the tag lets a descent
+ * or a Range decide from the slot it already loaded.  is_entry stays,
+ * as in Go, and debug builds check that the two agree.
+ */
+#define HT_TAG_INDIRECT ((uintptr_t)1)
+
+/* n != NULL */
+static inline bool
+ht_is_entry(const struct ht_node *n)
+{
+	return ((uintptr_t)n & HT_TAG_INDIRECT) == 0;
+}
+
+/* An entry, or NULL. */
 static inline struct ht_entry *
 ht_entry_of(struct ht_node *n)
 {
+	assert(ht_is_entry(n) && (n == NULL || n->is_entry));
 	return (struct ht_entry *)n;
 }
 
+/* A tagged pointer to an indirect, or NULL. */
 static inline struct ht_indirect *
 ht_indirect_of(struct ht_node *n)
 {
-	return (struct ht_indirect *)n;
+	struct ht_indirect *i =
+		(struct ht_indirect *)((uintptr_t)n & ~HT_TAG_INDIRECT);
+
+	assert(n == NULL || (!ht_is_entry(n) && !i->n.is_entry));
+	return i;
+}
+
+/* What a slot holds to point at i: i, tagged. */
+static inline struct ht_node *
+ht_indirect_node(struct ht_indirect *i)
+{
+	return (struct ht_node *)((uintptr_t)&i->n | HT_TAG_INDIRECT);
 }
 
 /*
@@ -554,7 +586,7 @@ ht_free_subtree(struct ht_node *n)
 {
 	if (n == NULL)
 		return;
-	if (n->is_entry) {
+	if (ht_is_entry(n)) {
 		struct ht_entry *e = ht_entry_of(n);
 
 		while (e != NULL) {
@@ -588,7 +620,7 @@ ht_obj_free(uintptr_t o)
 		ht_indirect_free(p);
 		break;
 	default:
-		ht_free_subtree(&((struct ht_indirect *)p)->n);
+		ht_free_subtree(ht_indirect_node(p));
 		break;
 	}
 }
@@ -691,7 +723,7 @@ ht_pool_put_subtree(struct ht_cache *c, struct ht_node *n)
 {
 	if (n == NULL)
 		return;
-	if (n->is_entry) {
+	if (ht_is_entry(n)) {
 		struct ht_entry *e = ht_entry_of(n);
 
 		while (e != NULL) {
@@ -772,8 +804,7 @@ ht_pool_refill(struct ht_cache *c, bool want_indirect)
 				ht_pool_put_indirect(c, p);
 				break;
 			default:
-				ht_pool_put_subtree(
-					c, &((struct ht_indirect *)p)->n);
+				ht_pool_put_subtree(c, ht_indirect_node(p));
 				break;
 			}
 		}
@@ -1074,7 +1105,8 @@ static void
 ht_clear_cb(struct rcu_head *head)
 {
 	map_rcu_callback_begin();
-	ht_free_subtree(&caa_container_of(head, struct ht_indirect, rcu)->n);
+	ht_free_subtree(ht_indirect_node(
+		caa_container_of(head, struct ht_indirect, rcu)));
 }
 
 /*
@@ -1270,7 +1302,7 @@ ht_descend(struct ht_indirect *root, uint64_t hash, struct ht_pos *p)
 		shift -= HT_BITS;
 		p->slot = &i->children[ht_digit(hash, shift)];
 		n = atomic_load_explicit(p->slot, memory_order_acquire);
-		if (n == NULL || n->is_entry) {
+		if (n == NULL || ht_is_entry(n)) {
 			p->i = i;
 			p->n = n;
 			p->shift = shift;
@@ -1293,7 +1325,7 @@ ht_lock_validate(struct map *m, struct ht_pos *p)
 
 	ht_lock(&p->i->lock);
 	n = atomic_load_explicit(p->slot, memory_order_relaxed);
-	if ((n == NULL || n->is_entry) && !p->i->dead) {
+	if ((n == NULL || ht_is_entry(n)) && !p->i->dead) {
 		p->n = n;
 		ht_count(m, HT_EV_LOCKED, 1);
 		return true;
@@ -1439,8 +1471,8 @@ ht_expand(struct map *m, struct ht_entry *old, struct ht_entry *e,
 			top = next;
 		else
 			atomic_store_explicit(
-				&i->children[ht_digit(hash, shift)], &next->n,
-				memory_order_relaxed);
+				&i->children[ht_digit(hash, shift)],
+				ht_indirect_node(next), memory_order_relaxed);
 		i = next;
 		assert(shift != 0); /* distinct hashes differ somewhere */
 		shift -= HT_BITS;
@@ -1455,7 +1487,7 @@ ht_expand(struct map *m, struct ht_entry *old, struct ht_entry *e,
 		}
 	}
 	ht_count(m, HT_EV_INDIRECTS, made);
-	return &top->n;
+	return ht_indirect_node(top);
 }
 
 /*
@@ -1553,7 +1585,7 @@ ht_delete_locked(struct map *m, uint64_t hash, struct ht_pos *p,
 		p->slot = &parent->children[ht_digit(hash, shift)];
 		ht_lock(&parent->lock);
 		assert(atomic_load_explicit(p->slot, memory_order_relaxed) ==
-		       &i->n);
+		       ht_indirect_node(i));
 		i->dead = true;
 		/* Release: readers of the slot see NULL; nothing to publish. */
 		atomic_store_explicit(p->slot, NULL, memory_order_release);
@@ -1766,7 +1798,7 @@ ht_iter(struct ht_indirect *i, bool (*fn)(uint64_t key, void *value, void *arg),
 
 		if (n == NULL)
 			continue;
-		if (!n->is_entry) {
+		if (!ht_is_entry(n)) {
 			if (!ht_iter(ht_indirect_of(n), fn, arg))
 				return false;
 			continue;
@@ -1811,7 +1843,7 @@ ht_has_indirect_child(struct ht_indirect *i)
 		struct ht_node *n = atomic_load_explicit(&i->children[j],
 							 memory_order_acquire);
 
-		if (n != NULL && !n->is_entry)
+		if (n != NULL && !ht_is_entry(n))
 			return true;
 	}
 	return false;
@@ -1944,7 +1976,7 @@ hashtrie_destroy(struct map *m)
 		return;
 	root = atomic_load_explicit(&m->root, memory_order_acquire);
 	if (root != NULL)
-		ht_free_subtree(&root->n);
+		ht_free_subtree(ht_indirect_node(root));
 	/*
 	 * rcu_barrier only, not quiesce's extra call_rcu: that would start
 	 * a call_rcu thread in a process that never retired anything, and
@@ -1973,7 +2005,7 @@ ht_walk_stats(struct ht_indirect *i, uint64_t level, uint64_t *nodes,
 		struct ht_node *n = atomic_load_explicit(&i->children[j],
 							 memory_order_acquire);
 
-		if (n != NULL && !n->is_entry)
+		if (n != NULL && !ht_is_entry(n))
 			ht_walk_stats(ht_indirect_of(n), level + 1, nodes,
 				      depth);
 	}
