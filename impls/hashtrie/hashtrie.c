@@ -72,8 +72,8 @@
  * grace period that begins after it became unreachable:
  *
  *   - replaced entries (Swap, CompareAndSwap) and unlinked entries
- *     (deletes) are retired (into a per-thread batch that goes to
- *     call_rcu whole; see "Retirement in batches" below) by the writer
+ *     (deletes) are retired (into a per-thread batch that waits for a
+ *     grace period whole; see "Retirement in batches" below) by the writer
  *     that unlinked them, under the owning lock, so exactly once;
  *   - pruned indirects (marked dead and unlinked) likewise;
  *   - Clear exchanges the root for a fresh one (or NULL) and retires
@@ -88,12 +88,12 @@
  * node is unlinked its pointers are frozen pointing at nodes that are
  * linked at that moment, which are therefore retired later, if ever.  By
  * induction every node an operation reaches from the root it loaded was
- * retired, if at all, after s, and its batch's call_rcu (made at or
- * after the retirement) does not run until the operation's section has
- * ended.  Clear is the same argument with the whole old trie as the
- * retired node: every operation still holding the old root loaded it
- * before the exchange, so its section started before the call_rcu, and
- * the callback runs after it ends.
+ * retired, if at all, after s, and its batch's grace period (which
+ * begins at or after the retirement) does not end until the operation's
+ * section has ended.  Clear is the same argument with the whole old trie
+ * as the retired node: every operation still holding the old root loaded
+ * it before the exchange, so its section started before the retirement,
+ * and the grace period ends after it.
  *
  * Writers that raced with Clear.  A writer that loaded the old root
  * before the exchange may insert into the old trie afterwards.  Its
@@ -485,38 +485,37 @@ ht_empty_locked(struct ht_indirect *i)
  *
  * An unlinked node is not handed to call_rcu on its own: the writer that
  * unlinked it appends it to its thread's open batch (struct ht_batch, an
- * array of tagged pointers), and a full batch goes to call_rcu as one
- * callback.  After the batch's grace period the callback does not free
- * its nodes but pushes the batch, whole, onto a process-wide inbox; a
- * writer that needs a node and has none cached takes the inbox whole
- * (its thread's reserve) and moves batches, one at a time, into its
- * thread's free lists, and reuses their nodes.  Per retirement that is an array
- * store instead of call_rcu's enqueue, the call_rcu thread's wake-up and a
- * cross-thread free, and a new node is a list pop instead of a malloc (Go: a
- * bump allocation and an amortised collection).  The callback touches only the
- * batch, never its nodes, so the lines a writer reuses stay in the writers'
- * caches. Clear's old trie, when it has one level, is one retirement (tagged
- * HT_RET_TRIE): whoever takes its batch walks it, keeping what fits its
- * free lists and freeing the rest; a larger trie is freed by its own
- * callback (hashtrie_clear()).
+ * array of tagged pointers), and a full batch goes to the reclaimer
+ * ("Grace periods for batches" below), which waits for a grace period
+ * for all the batches it finds at once.  After it the reclaimer does not
+ * free the nodes but pushes each batch, whole, onto a process-wide
+ * inbox; a writer that needs a node and has none cached takes the inbox
+ * whole (its thread's reserve) and moves batches, one at a time, into
+ * its thread's free lists, and reuses their nodes.  Per retirement that
+ * is an array store instead of call_rcu's enqueue and a cross-thread
+ * free, and a new node is a list pop instead of a malloc (Go: a bump
+ * allocation and an amortised collection).  The reclaimer touches only
+ * the batch, never its nodes.  Clear's old trie, when it has one level,
+ * is one retirement (tagged HT_RET_TRIE): whoever takes its batch walks
+ * it, keeping what fits its free lists and freeing the rest; a larger
+ * trie is freed by its own call_rcu callback (hashtrie_clear()).
  *
  * A batch waits for a grace period that starts after its last member was
  * unlinked, later than each member needs.  What is kept is bounded: an
  * open batch per thread (at most HT_BATCH retirements), at most
  * HT_INBOX_MAX batches in the inbox and the threads' reserves together
- * (past that the callback frees the batch's nodes; 512 x 60 entries
- * are 1.5 MB, as many indirects 4.9 MB: about the 4 MB of garbage Go's
+ * (past that the reclaimer frees the batch's nodes; 512 x 62 entries
+ * are 1.5 MB, as many indirects 5.1 MB: about the 4 MB of garbage Go's
  * collector lets a small heap reach), and at most HT_POOL_MAX
  * free entries and as many free indirects per thread.  The inbox is
- * sized for the retirements made while callbacks are pending, which
- * takes milliseconds (urcu's call_rcu thread sleeps between rounds):
- * with 16 or 128 batches the Clear and *Collision workloads overflowed
- * it, freed in the callback and malloc'd anew.
- * thread_exit hands the open batch to call_rcu and frees the thread's
- * free lists; quiesce does the same for the calling thread, waits for
- * every callback and frees the inbox, so that settled memory figures
- * count only the tries; destroy does what quiesce does after freeing
- * the trie.
+ * sized for the retirements made while a round is pending (a few
+ * hundred microseconds, more on a loaded machine).
+ * thread_exit hands the open batch to the reclaimer and frees the
+ * thread's free lists; quiesce does the same for the calling thread,
+ * runs a round itself (ht_gp_barrier()), waits for every call_rcu
+ * callback and frees the inbox, so that settled memory figures count
+ * only the tries; destroy does what quiesce does after freeing the
+ * trie.
  *
  * If a thread has no batch and none can be allocated, the node goes to
  * call_rcu on its own, with its own rcu_head, and is freed by its
@@ -555,7 +554,7 @@ static struct {
 
 /* Per thread: the open batch and the free lists (all private). */
 struct ht_cache {
-	struct ht_batch *open;	    /* retirements not yet given to call_rcu */
+	struct ht_batch *open;	    /* retirements not yet flushed */
 	struct ht_batch *spare;	    /* an empty batch, for the next open one */
 	struct ht_batch *reserve;   /* taken from the inbox, not yet used */
 	struct ht_entry *free_e;    /* linked through overflow */
@@ -873,8 +872,9 @@ ht_inbox_free(void)
  * retires about 20 million entries a second, 200,000 in 10 ms, far
  * more than the inbox keeps, so nearly every batch was freed by the
  * call_rcu thread (cross-thread frees, on the other core's time) and
- * nearly every new node came from malloc: measured 9.5 million mallocs
- * in 9.8 million Swaps.  The reclaimer is a thread of ours that, every
+ * nearly every new node came from malloc: measured 9.5 million entry
+ * mallocs in one gbench SwapCollision run whose timed part alone made
+ * 8.8 million Swaps.  The reclaimer is a thread of ours that, every
  * HT_GP_PERIOD_NS, takes the pending list whole, waits for one grace
  * period (urcu_memb_synchronize_rcu()) and hands the batches on as the
  * callback did.  It blocks every signal, and exits after
@@ -1935,8 +1935,9 @@ hashtrie_create(size_t size_hint)
 
 /*
  * Not from a read-side section.  Hands the calling thread's open batch
- * to call_rcu, waits for every callback queued so far (rcu_barrier and
- * the call_rcu thread's jemalloc cache: map_rcu_quiesce()), then frees
+ * to the reclaimer and runs a round (ht_gp_barrier()), waits for every
+ * call_rcu callback queued so far (rcu_barrier and the call_rcu
+ * thread's jemalloc cache: map_rcu_quiesce()), then frees
  * the inbox and the calling thread's free lists: what is left allocated
  * is the live tries (and other threads' open batches and free lists,
  * which their thread_exit frees).  Changes no map's contents.
