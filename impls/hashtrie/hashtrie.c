@@ -489,9 +489,9 @@ ht_empty_locked(struct ht_indirect *i)
  * ("Grace periods for batches" below), which waits for a grace period
  * for all the batches it finds at once.  After it the reclaimer does not
  * free the nodes but pushes each batch, whole, onto a process-wide
- * inbox; a writer that needs a node and has none cached takes the inbox
- * whole (its thread's reserve) and moves batches, one at a time, into
- * its thread's free lists, and reuses their nodes.  Per retirement that
+ * inbox; a writer that needs a node and has none cached takes one
+ * batch from it, moves its nodes into its thread's free lists, and
+ * reuses them.  Per retirement that
  * is an array store instead of call_rcu's enqueue and a cross-thread
  * free, and a new node is a list pop instead of a malloc (Go: a bump
  * allocation and an amortised collection).  The reclaimer touches only
@@ -546,10 +546,21 @@ struct ht_batch {
 	uintptr_t obj[HT_BATCH];
 };
 
-/* Batches past their grace period: a stack, popped whole. */
+/*
+ * Batches past their grace period: a stack.  Pushes are lock-free (the
+ * reclaimer); pops take `pop`, so that a pop's read of top->next cannot
+ * be overtaken by another pop (no ABA: only pushes run beside it, and
+ * they only make its CAS fail).  Writers pop one batch at a time, so
+ * that no writer holds the whole inbox as a private reserve while
+ * another finds it empty and mallocs.  (At 2 threads on the loaded
+ * 2-CPU machine 30-60% of new nodes were still malloc'd with or without
+ * this: the reclaimer, starved of CPU, returns batches in bursts that
+ * overflow the inbox; 1-3% at 1 thread.)
+ */
 static struct {
 	alignas(CACHE_LINE) _Atomic(struct ht_batch *) top;
 	atomic_uint n;
+	map_futex_lock_t pop;
 } ht_inbox;
 
 /* Per thread: the open batch and the free lists (all private). */
@@ -651,7 +662,7 @@ ht_batch_after_gp(struct ht_batch *b)
 	do
 		b->next = top;
 	/*
-	 * Release: pairs with the acquire exchange in ht_inbox_take(), so
+	 * Release: pairs with the acquire loads in ht_inbox_take(), so
 	 * the grace period this batch waited for happens before the reuse
 	 * of its nodes.
 	 */
@@ -666,14 +677,30 @@ ht_batch_after_gp(struct ht_batch *b)
  * counted in ht_inbox.n until they are used or freed (ht_batch_done()).
  */
 static struct ht_batch *
-ht_inbox_take(void)
+ht_inbox_take(bool all)
 {
+	struct ht_batch *b;
+
 	/* Relaxed first: most calls find it empty and must not write it. */
 	if (atomic_load_explicit(&ht_inbox.top, memory_order_relaxed) == NULL)
 		return NULL;
+	map_futex_lock(&ht_inbox.pop);
 	/* Acquire: pairs with the release CAS in ht_batch_after_gp(). */
-	return atomic_exchange_explicit(&ht_inbox.top, NULL,
-					memory_order_acquire);
+	if (all) {
+		b = atomic_exchange_explicit(&ht_inbox.top, NULL,
+					     memory_order_acquire);
+	} else {
+		b = atomic_load_explicit(&ht_inbox.top, memory_order_acquire);
+		while (b != NULL &&
+		       !atomic_compare_exchange_weak_explicit(
+			       &ht_inbox.top, &b, b->next, memory_order_acquire,
+			       memory_order_acquire))
+			;
+		if (b != NULL)
+			b->next = NULL;
+	}
+	map_futex_unlock(&ht_inbox.pop);
+	return b;
 }
 
 /* A batch taken from the inbox was used or freed: uncount it. */
@@ -770,20 +797,17 @@ ht_prefetch_obj(uintptr_t o)
 }
 
 /*
- * Refill the free lists from the batches past their grace period: the
- * thread's reserve (batches it took from the inbox earlier), else the
- * whole inbox, which becomes its reserve; batch by batch until the list
- * that ran dry (entries, or indirects with `want_indirect`) has nodes.
- * Taking the inbox whole is one exchange and no walk; a batch stays
- * counted in ht_inbox.n until it is used, so the bound on batches kept
- * holds for reserves too.  Each batch's nodes are past their grace
- * period (the acquire in ht_inbox_take()).
+ * Refill the free lists from the batches past their grace period, one
+ * batch from the inbox at a time, until the list that ran dry (entries,
+ * or indirects with `want_indirect`) has nodes.  A batch stays counted
+ * in ht_inbox.n until it is used.  Each batch's nodes are past their
+ * grace period (the acquire in ht_inbox_take()).
  */
 static void
 ht_pool_refill(struct ht_cache *c, bool want_indirect)
 {
 	if (c->reserve == NULL)
-		c->reserve = ht_inbox_take();
+		c->reserve = ht_inbox_take(false);
 	while (c->reserve != NULL) {
 		struct ht_batch *b = c->reserve;
 
@@ -815,6 +839,8 @@ ht_pool_refill(struct ht_cache *c, bool want_indirect)
 			map_free(b);
 		if (want_indirect ? c->free_i != NULL : c->free_e != NULL)
 			break;
+		if (c->reserve == NULL)
+			c->reserve = ht_inbox_take(false);
 	}
 }
 
@@ -851,7 +877,7 @@ ht_pool_release(struct ht_cache *c)
 static void
 ht_inbox_free(void)
 {
-	struct ht_batch *b = ht_inbox_take();
+	struct ht_batch *b = ht_inbox_take(true);
 
 	while (b != NULL) {
 		struct ht_batch *next = b->next;
@@ -963,7 +989,12 @@ ht_gp_init(void)
 		       ht_gp_postfork_child);
 }
 
-/* Return the reclaimer's cached frees to the arenas (settled memory). */
+/*
+ * Return the calling thread's cached frees to the arenas, after a
+ * barrier's round freed batches, so that settled memory figures do not
+ * count them.  The reclaimer itself runs without a thread cache
+ * (ht_gp_thread()).
+ */
 static void
 ht_gp_flush_tcache(void)
 {
@@ -978,6 +1009,19 @@ ht_gp_thread(void *arg)
 	unsigned idle = 0;
 
 	(void)arg;
+#ifdef MAPBENCH_HAVE_JEMALLOC
+	/*
+	 * No thread cache: the reclaimer frees only when the inbox is full,
+	 * and a cache made by its first free (28 KiB) would count as
+	 * allocated until the thread exits (memory/quiesce_leaves_only_the_
+	 * keys failed on it when the first overflow came late).
+	 */
+	{
+		bool off = false;
+
+		mallctl("thread.tcache.enabled", NULL, NULL, &off, sizeof(off));
+	}
+#endif
 	for (;;) {
 		struct timespec ts = {0, HT_GP_PERIOD_NS};
 		bool expected = false;
@@ -986,8 +1030,6 @@ ht_gp_thread(void *arg)
 		nanosleep(&ts, NULL);
 		pthread_mutex_lock(&ht_gp.round);
 		r = ht_gp_round();
-		if (r == 2)
-			ht_gp_flush_tcache();
 		pthread_mutex_unlock(&ht_gp.round);
 		if (r != 0 || ++idle < HT_GP_IDLE_ROUNDS) {
 			if (r != 0)
