@@ -72,8 +72,8 @@
  * grace period that begins after it became unreachable:
  *
  *   - replaced entries (Swap, CompareAndSwap) and unlinked entries
- *     (deletes) are retired (into a per-thread batch that goes to
- *     call_rcu whole; see "Retirement in batches" below) by the writer
+ *     (deletes) are retired (into a per-thread batch that waits for a
+ *     grace period whole; see "Retirement in batches" below) by the writer
  *     that unlinked them, under the owning lock, so exactly once;
  *   - pruned indirects (marked dead and unlinked) likewise;
  *   - Clear exchanges the root for a fresh one (or NULL) and retires
@@ -88,12 +88,12 @@
  * node is unlinked its pointers are frozen pointing at nodes that are
  * linked at that moment, which are therefore retired later, if ever.  By
  * induction every node an operation reaches from the root it loaded was
- * retired, if at all, after s, and its batch's call_rcu (made at or
- * after the retirement) does not run until the operation's section has
- * ended.  Clear is the same argument with the whole old trie as the
- * retired node: every operation still holding the old root loaded it
- * before the exchange, so its section started before the call_rcu, and
- * the callback runs after it ends.
+ * retired, if at all, after s, and its batch's grace period (which
+ * begins at or after the retirement) does not end until the operation's
+ * section has ended.  Clear is the same argument with the whole old trie
+ * as the retired node: every operation still holding the old root loaded
+ * it before the exchange, so its section started before the retirement,
+ * and the grace period ends after it.
  *
  * Writers that raced with Clear.  A writer that loaded the old root
  * before the exchange may insert into the old trie afterwards.  Its
@@ -177,13 +177,15 @@
  */
 #include <assert.h>
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdalign.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <time.h>
 
-#ifdef HASHTRIE_PTHREAD_LOCK
-#include <pthread.h>
+#ifdef MAPBENCH_HAVE_JEMALLOC
+#include <jemalloc/jemalloc.h>
 #endif
 
 #include "alloc.h"
@@ -420,16 +422,62 @@ ht_digit(uint64_t hash, unsigned shift)
  * Node life cycle
  */
 
+/*
+ * A node's kind is in the pointers to it as well as in is_entry: a slot
+ * (or any struct ht_node * in this file) that points at an indirect has
+ * bit 0 set (HT_TAG_INDIRECT; nodes are malloc-aligned), one that points
+ * at an entry has it clear.  Go tests n.isEntry, which loads the child's
+ * first cache line before the walk can branch; the tag lets a descent
+ * or a Range decide from the slot it already loaded.  is_entry stays,
+ * as in Go, and debug builds check that the two agree.
+ */
+#define HT_TAG_INDIRECT ((uintptr_t)1)
+
+/* n != NULL */
+static inline bool
+ht_is_entry(const struct ht_node *n)
+{
+	return ((uintptr_t)n & HT_TAG_INDIRECT) == 0;
+}
+
+/* An entry, or NULL. */
 static inline struct ht_entry *
 ht_entry_of(struct ht_node *n)
 {
+	assert(ht_is_entry(n) && (n == NULL || n->is_entry));
 	return (struct ht_entry *)n;
 }
 
+/* A tagged pointer to an indirect, or NULL. */
 static inline struct ht_indirect *
 ht_indirect_of(struct ht_node *n)
 {
-	return (struct ht_indirect *)n;
+	struct ht_indirect *i =
+		(struct ht_indirect *)((uintptr_t)n & ~HT_TAG_INDIRECT);
+
+	assert(n == NULL || (!ht_is_entry(n) && !i->n.is_entry));
+	return i;
+}
+
+/* What a slot holds to point at i: i, tagged. */
+static inline struct ht_node *
+ht_indirect_node(struct ht_indirect *i)
+{
+	return (struct ht_node *)((uintptr_t)&i->n | HT_TAG_INDIRECT);
+}
+
+/*
+ * Under i's lock (or with i private): whether every child slot of i is
+ * NULL.
+ */
+static bool
+ht_empty_locked(struct ht_indirect *i)
+{
+	for (unsigned j = 0; j < HT_CHILDREN; j++)
+		if (atomic_load_explicit(&i->children[j],
+					 memory_order_relaxed) != NULL)
+			return false;
+	return true;
 }
 
 /*
@@ -437,38 +485,37 @@ ht_indirect_of(struct ht_node *n)
  *
  * An unlinked node is not handed to call_rcu on its own: the writer that
  * unlinked it appends it to its thread's open batch (struct ht_batch, an
- * array of tagged pointers), and a full batch goes to call_rcu as one
- * callback.  After the batch's grace period the callback does not free
- * its nodes but pushes the batch, whole, onto a process-wide inbox; a
- * writer that needs a node and has none cached takes the inbox whole
- * (its thread's reserve) and moves batches, one at a time, into its
- * thread's free lists, and reuses their nodes.  Per retirement that is an array
- * store instead of call_rcu's enqueue, the call_rcu thread's wake-up and a
- * cross-thread free, and a new node is a list pop instead of a malloc (Go: a
- * bump allocation and an amortised collection).  The callback touches only the
- * batch, never its nodes, so the lines a writer reuses stay in the writers'
- * caches. Clear's old trie, when it has one level, is one retirement (tagged
- * HT_RET_TRIE): whoever takes its batch walks it, keeping what fits its
- * free lists and freeing the rest; a larger trie is freed by its own
- * callback (hashtrie_clear()).
+ * array of tagged pointers), and a full batch goes to the reclaimer
+ * ("Grace periods for batches" below), which waits for a grace period
+ * for all the batches it finds at once.  After it the reclaimer does not
+ * free the nodes but pushes each batch, whole, onto a process-wide
+ * inbox; a writer that needs a node and has none cached takes one
+ * batch from it, moves its nodes into its thread's free lists, and
+ * reuses them.  Per retirement that
+ * is an array store instead of call_rcu's enqueue and a cross-thread
+ * free, and a new node is a list pop instead of a malloc (Go: a bump
+ * allocation and an amortised collection).  The reclaimer touches only
+ * the batch, never its nodes.  Clear's old trie, when it has one level,
+ * is one retirement (tagged HT_RET_TRIE): whoever takes its batch walks
+ * it, keeping what fits its free lists and freeing the rest; a larger
+ * trie is freed by its own call_rcu callback (hashtrie_clear()).
  *
  * A batch waits for a grace period that starts after its last member was
  * unlinked, later than each member needs.  What is kept is bounded: an
  * open batch per thread (at most HT_BATCH retirements), at most
  * HT_INBOX_MAX batches in the inbox and the threads' reserves together
- * (past that the callback frees the batch's nodes; 512 x 60 entries
- * are 1.5 MB, as many indirects 4.9 MB: about the 4 MB of garbage Go's
+ * (past that the reclaimer frees the batch's nodes; 512 x 62 entries
+ * are 1.5 MB, as many indirects 5.1 MB: about the 4 MB of garbage Go's
  * collector lets a small heap reach), and at most HT_POOL_MAX
  * free entries and as many free indirects per thread.  The inbox is
- * sized for the retirements made while callbacks are pending, which
- * takes milliseconds (urcu's call_rcu thread sleeps between rounds):
- * with 16 or 128 batches the Clear and *Collision workloads overflowed
- * it, freed in the callback and malloc'd anew.
- * thread_exit hands the open batch to call_rcu and frees the thread's
- * free lists; quiesce does the same for the calling thread, waits for
- * every callback and frees the inbox, so that settled memory figures
- * count only the tries; destroy does what quiesce does after freeing
- * the trie.
+ * sized for the retirements made while a round is pending (a few
+ * hundred microseconds, more on a loaded machine).
+ * thread_exit hands the open batch to the reclaimer and frees the
+ * thread's free lists; quiesce does the same for the calling thread,
+ * runs a round itself (ht_gp_barrier()), waits for every call_rcu
+ * callback and frees the inbox, so that settled memory figures count
+ * only the tries; destroy does what quiesce does after freeing the
+ * trie.
  *
  * If a thread has no batch and none can be allocated, the node goes to
  * call_rcu on its own, with its own rcu_head, and is freed by its
@@ -481,7 +528,7 @@ ht_indirect_of(struct ht_node *n)
  * holds it; a writer's lock-and-revalidate of a slot pointer it loaded
  * in its section therefore cannot be fooled by a recycled address.
  */
-#define HT_BATCH     60	 /* retirements per batch (a 512-byte batch) */
+#define HT_BATCH     62	 /* retirements per batch (a 512-byte batch) */
 #define HT_INBOX_MAX 512 /* batches waiting in the inbox for reuse */
 #define HT_POOL_MAX  512 /* free entries, and free indirects, per thread */
 
@@ -494,21 +541,31 @@ enum {
 };
 
 struct ht_batch {
-	struct rcu_head rcu;
-	struct ht_batch *next; /* on the inbox */
+	struct ht_batch *next; /* on the pending list, then the inbox */
 	unsigned n;
 	uintptr_t obj[HT_BATCH];
 };
 
-/* Batches past their grace period: a stack, popped whole. */
+/*
+ * Batches past their grace period: a stack.  Pushes are lock-free (the
+ * reclaimer); pops take `pop`, so that a pop's read of top->next cannot
+ * be overtaken by another pop (no ABA: only pushes run beside it, and
+ * they only make its CAS fail).  Writers pop one batch at a time, so
+ * that no writer holds the whole inbox as a private reserve while
+ * another finds it empty and mallocs.  (At 2 threads on the loaded
+ * 2-CPU machine 30-60% of new nodes were still malloc'd with or without
+ * this: the reclaimer, starved of CPU, returns batches in bursts that
+ * overflow the inbox; 1-3% at 1 thread.)
+ */
 static struct {
 	alignas(CACHE_LINE) _Atomic(struct ht_batch *) top;
 	atomic_uint n;
+	map_futex_lock_t pop;
 } ht_inbox;
 
 /* Per thread: the open batch and the free lists (all private). */
 struct ht_cache {
-	struct ht_batch *open;	    /* retirements not yet given to call_rcu */
+	struct ht_batch *open;	    /* retirements not yet flushed */
 	struct ht_batch *spare;	    /* an empty batch, for the next open one */
 	struct ht_batch *reserve;   /* taken from the inbox, not yet used */
 	struct ht_entry *free_e;    /* linked through overflow */
@@ -539,7 +596,7 @@ ht_free_subtree(struct ht_node *n)
 {
 	if (n == NULL)
 		return;
-	if (n->is_entry) {
+	if (ht_is_entry(n)) {
 		struct ht_entry *e = ht_entry_of(n);
 
 		while (e != NULL) {
@@ -573,7 +630,7 @@ ht_obj_free(uintptr_t o)
 		ht_indirect_free(p);
 		break;
 	default:
-		ht_free_subtree(&((struct ht_indirect *)p)->n);
+		ht_free_subtree(ht_indirect_node(p));
 		break;
 	}
 }
@@ -586,31 +643,33 @@ ht_batch_free(struct ht_batch *b)
 	map_free(b);
 }
 
-/* After a batch's grace period: onto the inbox, or freed if it is full. */
-static void
-ht_batch_cb(struct rcu_head *head)
+/*
+ * After a batch's grace period: onto the inbox, or freed if it is full.
+ * Returns whether it freed.
+ */
+static bool
+ht_batch_after_gp(struct ht_batch *b)
 {
-	struct ht_batch *b = caa_container_of(head, struct ht_batch, rcu);
 	struct ht_batch *top;
 
-	map_rcu_callback_begin();
 	if (atomic_fetch_add_explicit(&ht_inbox.n, 1, memory_order_relaxed) >=
 	    HT_INBOX_MAX) {
 		atomic_fetch_sub_explicit(&ht_inbox.n, 1, memory_order_relaxed);
 		ht_batch_free(b);
-		return;
+		return true;
 	}
 	top = atomic_load_explicit(&ht_inbox.top, memory_order_relaxed);
 	do
 		b->next = top;
 	/*
-	 * Release: pairs with the acquire exchange in ht_inbox_take(), so
-	 * the grace period this callback waited for happens before the
-	 * reuse of the batch's nodes.
+	 * Release: pairs with the acquire loads in ht_inbox_take(), so
+	 * the grace period this batch waited for happens before the reuse
+	 * of its nodes.
 	 */
 	while (!atomic_compare_exchange_weak_explicit(&ht_inbox.top, &top, b,
 						      memory_order_release,
 						      memory_order_relaxed));
+	return false;
 }
 
 /*
@@ -618,14 +677,30 @@ ht_batch_cb(struct rcu_head *head)
  * counted in ht_inbox.n until they are used or freed (ht_batch_done()).
  */
 static struct ht_batch *
-ht_inbox_take(void)
+ht_inbox_take(bool all)
 {
+	struct ht_batch *b;
+
 	/* Relaxed first: most calls find it empty and must not write it. */
 	if (atomic_load_explicit(&ht_inbox.top, memory_order_relaxed) == NULL)
 		return NULL;
-	/* Acquire: pairs with the release CAS in ht_batch_cb(). */
-	return atomic_exchange_explicit(&ht_inbox.top, NULL,
-					memory_order_acquire);
+	map_futex_lock(&ht_inbox.pop);
+	/* Acquire: pairs with the release CAS in ht_batch_after_gp(). */
+	if (all) {
+		b = atomic_exchange_explicit(&ht_inbox.top, NULL,
+					     memory_order_acquire);
+	} else {
+		b = atomic_load_explicit(&ht_inbox.top, memory_order_acquire);
+		while (b != NULL &&
+		       !atomic_compare_exchange_weak_explicit(
+			       &ht_inbox.top, &b, b->next, memory_order_acquire,
+			       memory_order_acquire))
+			;
+		if (b != NULL)
+			b->next = NULL;
+	}
+	map_futex_unlock(&ht_inbox.pop);
+	return b;
 }
 
 /* A batch taken from the inbox was used or freed: uncount it. */
@@ -650,6 +725,7 @@ ht_pool_put_entry(struct ht_cache *c, struct ht_entry *e)
 	c->n_free_e++;
 }
 
+/* i must be empty (every slot NULL): see ht_indirect_new(). */
 static void
 ht_pool_put_indirect(struct ht_cache *c, struct ht_indirect *i)
 {
@@ -662,13 +738,18 @@ ht_pool_put_indirect(struct ht_cache *c, struct ht_indirect *i)
 	c->n_free_i++;
 }
 
-/* Everything in a subtree nobody else can reach, onto the free lists. */
+/*
+ * Everything in a subtree nobody else can reach, onto the free lists.
+ * Each indirect's slots are cleared as they are read (the lines are
+ * fetched for the reading anyway), so that every indirect on a free
+ * list is empty and ht_indirect_new() need not clear it.
+ */
 static void
 ht_pool_put_subtree(struct ht_cache *c, struct ht_node *n)
 {
 	if (n == NULL)
 		return;
-	if (n->is_entry) {
+	if (ht_is_entry(n)) {
 		struct ht_entry *e = ht_entry_of(n);
 
 		while (e != NULL) {
@@ -682,28 +763,51 @@ ht_pool_put_subtree(struct ht_cache *c, struct ht_node *n)
 	}
 	struct ht_indirect *i = ht_indirect_of(n);
 
-	for (unsigned j = 0; j < HT_CHILDREN; j++)
-		ht_pool_put_subtree(c,
-				    atomic_load_explicit(&i->children[j],
-							 memory_order_relaxed));
+	for (unsigned j = 0; j < HT_CHILDREN; j++) {
+		struct ht_node *child = atomic_load_explicit(
+			&i->children[j], memory_order_relaxed);
+
+		if (child != NULL) {
+			ht_pool_put_subtree(c, child);
+			atomic_store_explicit(&i->children[j], NULL,
+					      memory_order_relaxed);
+		}
+	}
 	ht_pool_put_indirect(c, i);
 }
 
 /*
- * Refill the free lists from the batches past their grace period: the
- * thread's reserve (batches it took from the inbox earlier), else the
- * whole inbox, which becomes its reserve; batch by batch until the list
- * that ran dry (entries, or indirects with `want_indirect`) has nodes.
- * Taking the inbox whole is one exchange and no walk; a batch stays
- * counted in ht_inbox.n until it is used, so the bound on batches kept
- * holds for reserves too.  Each batch's nodes are past their grace
- * period (the acquire in ht_inbox_take()).
+ * The nodes of a batch were last touched a grace period ago and are
+ * likely out of the cache: fetch the one HT_PREFETCH ahead (for writing:
+ * the free lists write each node) while this one is handled.
+ */
+#define HT_PREFETCH 4
+
+static inline void
+ht_prefetch_obj(uintptr_t o)
+{
+	const char *p = (const char *)(o & ~(uintptr_t)HT_RET_MASK);
+
+	__builtin_prefetch(p, 1);
+	if ((o & HT_RET_MASK) == HT_RET_TRIE) {
+		/* The slots, read and cleared by ht_pool_put_subtree(). */
+		__builtin_prefetch(p + CACHE_LINE, 1);
+		__builtin_prefetch(p + 2 * CACHE_LINE, 1);
+	}
+}
+
+/*
+ * Refill the free lists from the batches past their grace period, one
+ * batch from the inbox at a time, until the list that ran dry (entries,
+ * or indirects with `want_indirect`) has nodes.  A batch stays counted
+ * in ht_inbox.n until it is used.  Each batch's nodes are past their
+ * grace period (the acquire in ht_inbox_take()).
  */
 static void
 ht_pool_refill(struct ht_cache *c, bool want_indirect)
 {
 	if (c->reserve == NULL)
-		c->reserve = ht_inbox_take();
+		c->reserve = ht_inbox_take(false);
 	while (c->reserve != NULL) {
 		struct ht_batch *b = c->reserve;
 
@@ -711,6 +815,9 @@ ht_pool_refill(struct ht_cache *c, bool want_indirect)
 		for (unsigned k = 0; k < b->n; k++) {
 			uintptr_t o = b->obj[k];
 			void *p = (void *)(o & ~(uintptr_t)HT_RET_MASK);
+
+			if (k + HT_PREFETCH < b->n)
+				ht_prefetch_obj(b->obj[k + HT_PREFETCH]);
 
 			switch (o & HT_RET_MASK) {
 			case HT_RET_ENTRY:
@@ -720,8 +827,7 @@ ht_pool_refill(struct ht_cache *c, bool want_indirect)
 				ht_pool_put_indirect(c, p);
 				break;
 			default:
-				ht_pool_put_subtree(
-					c, &((struct ht_indirect *)p)->n);
+				ht_pool_put_subtree(c, ht_indirect_node(p));
 				break;
 			}
 		}
@@ -733,6 +839,8 @@ ht_pool_refill(struct ht_cache *c, bool want_indirect)
 			map_free(b);
 		if (want_indirect ? c->free_i != NULL : c->free_e != NULL)
 			break;
+		if (c->reserve == NULL)
+			c->reserve = ht_inbox_take(false);
 	}
 }
 
@@ -769,7 +877,7 @@ ht_pool_release(struct ht_cache *c)
 static void
 ht_inbox_free(void)
 {
-	struct ht_batch *b = ht_inbox_take();
+	struct ht_batch *b = ht_inbox_take(true);
 
 	while (b != NULL) {
 		struct ht_batch *next = b->next;
@@ -780,14 +888,244 @@ ht_inbox_free(void)
 	}
 }
 
-/* Hand the calling thread's open batch to call_rcu.  Registered threads. */
-static void
-ht_flush(struct ht_cache *c)
+/*
+ * Grace periods for batches: the reclaimer
+ *
+ * A closed batch goes onto a process-wide pending list, not to
+ * call_rcu: urcu's call_rcu thread sleeps 10 ms after every round of
+ * callbacks (poll(NULL, 0, 10) in liburcu 0.13's call_rcu_thread), so a
+ * batch came back 10 ms or more after it was closed.  A one-key Swap
+ * retires about 20 million entries a second, 200,000 in 10 ms, far
+ * more than the inbox keeps, so nearly every batch was freed by the
+ * call_rcu thread (cross-thread frees, on the other core's time) and
+ * nearly every new node came from malloc: measured 9.5 million entry
+ * mallocs in one gbench SwapCollision run whose timed part alone made
+ * 8.8 million Swaps.  The reclaimer is a thread of ours that, every
+ * HT_GP_PERIOD_NS, takes the pending list whole, waits for one grace
+ * period (urcu_memb_synchronize_rcu()) and hands the batches on as the
+ * callback did.  It blocks every signal, and exits after
+ * HT_GP_IDLE_ROUNDS rounds that found nothing; the next flush starts a
+ * new one.
+ *
+ * Why the grace period covers a batch: every member was unlinked
+ * before the batch was pushed (release CAS in ht_flush()), the push
+ * before the reclaimer's exchange (acquire), the exchange before
+ * synchronize_rcu() began, so every read-side section that could hold
+ * a member began before the grace period and has ended when it
+ * returns.  Writers never wait for a grace period: only the reclaimer
+ * and a barrier (quiesce, destroy: outside sections) do, so a section
+ * that waits on another thread cannot deadlock with a writer.
+ *
+ * One round at a time (ht_gp.round): the reclaimer's and a barrier's.
+ * A barrier runs a round itself, so it never depends on the reclaimer
+ * being alive; holding the mutex, it also knows that no round is
+ * half done.  fork(): the prepare handler takes the mutex, so the
+ * child never inherits a half-done round; the child has no reclaimer
+ * and starts one on its next flush.
+ */
+#define HT_GP_PERIOD_NS	  200000 /* between the reclaimer's rounds */
+#define HT_GP_IDLE_ROUNDS 500	 /* empty rounds (100 ms) before it exits */
+
+static struct {
+	alignas(CACHE_LINE) _Atomic(struct ht_batch *) pending;
+	atomic_bool running; /* a reclaimer exists or is being started */
+	pthread_mutex_t round;
+	pthread_once_t once;
+} ht_gp = {
+	.round = PTHREAD_MUTEX_INITIALIZER,
+	.once = PTHREAD_ONCE_INIT,
+};
+
+/*
+ * Caller holds ht_gp.round, outside any read-side section: take the
+ * pending list, wait for a grace period, hand each batch on.  Returns
+ * 0 if nothing was pending, else 1, or 2 if some batch was freed.
+ */
+static int
+ht_gp_round(void)
 {
-	if (c->open != NULL) {
-		urcu_memb_call_rcu(&c->open->rcu, ht_batch_cb);
-		c->open = NULL;
+	/* Acquire: pairs with the release CAS in ht_flush(). */
+	struct ht_batch *b = atomic_exchange_explicit(&ht_gp.pending, NULL,
+						      memory_order_acquire);
+	int ret = 1;
+
+	if (b == NULL)
+		return 0;
+	urcu_memb_synchronize_rcu();
+	map_rcu_callback_begin(); /* TSan: the grace period, stated */
+	while (b != NULL) {
+		struct ht_batch *next = b->next;
+
+		if (ht_batch_after_gp(b))
+			ret = 2;
+		b = next;
 	}
+	return ret;
+}
+
+static void
+ht_gp_prefork(void)
+{
+	pthread_mutex_lock(&ht_gp.round);
+}
+
+static void
+ht_gp_postfork_parent(void)
+{
+	pthread_mutex_unlock(&ht_gp.round);
+}
+
+static void
+ht_gp_postfork_child(void)
+{
+	atomic_store_explicit(&ht_gp.running, false, memory_order_relaxed);
+	pthread_mutex_unlock(&ht_gp.round);
+}
+
+static void
+ht_gp_init(void)
+{
+	pthread_atfork(ht_gp_prefork, ht_gp_postfork_parent,
+		       ht_gp_postfork_child);
+}
+
+/*
+ * Return the calling thread's cached frees to the arenas, after a
+ * barrier's round freed batches, so that settled memory figures do not
+ * count them.  The reclaimer itself runs without a thread cache
+ * (ht_gp_thread()).
+ */
+static void
+ht_gp_flush_tcache(void)
+{
+#ifdef MAPBENCH_HAVE_JEMALLOC
+	mallctl("thread.tcache.flush", NULL, NULL, NULL, 0);
+#endif
+}
+
+static void *
+ht_gp_thread(void *arg)
+{
+	unsigned idle = 0;
+
+	(void)arg;
+#ifdef MAPBENCH_HAVE_JEMALLOC
+	/*
+	 * No thread cache: the reclaimer frees only when the inbox is full,
+	 * and a cache made by its first free (28 KiB) would count as
+	 * allocated until the thread exits (memory/quiesce_leaves_only_the_
+	 * keys failed on it when the first overflow came late).
+	 */
+	{
+		bool off = false;
+
+		mallctl("thread.tcache.enabled", NULL, NULL, &off, sizeof(off));
+	}
+#endif
+	for (;;) {
+		struct timespec ts = {0, HT_GP_PERIOD_NS};
+		bool expected = false;
+		int r;
+
+		nanosleep(&ts, NULL);
+		pthread_mutex_lock(&ht_gp.round);
+		r = ht_gp_round();
+		pthread_mutex_unlock(&ht_gp.round);
+		if (r != 0 || ++idle < HT_GP_IDLE_ROUNDS) {
+			if (r != 0)
+				idle = 0;
+			continue;
+		}
+		/*
+		 * Exit, unless a batch came in meanwhile.  Seq_cst: with the
+		 * push and the load of `running` in ht_flush(), either the
+		 * flusher sees running false and starts a reclaimer, or we
+		 * see its batch.
+		 */
+		atomic_store_explicit(&ht_gp.running, false,
+				      memory_order_seq_cst);
+		if (atomic_load_explicit(&ht_gp.pending,
+					 memory_order_seq_cst) == NULL ||
+		    !atomic_compare_exchange_strong_explicit(
+			    &ht_gp.running, &expected, true,
+			    memory_order_seq_cst, memory_order_relaxed))
+			return NULL;
+		idle = 0;
+	}
+}
+
+/*
+ * Start a reclaimer if none runs.  If none can be started, the batches
+ * wait on the pending list for a later flush or a barrier (their nodes
+ * are only reused later; nothing is lost).
+ */
+static void
+ht_gp_start(void)
+{
+	bool expected = false;
+	pthread_attr_t attr;
+	sigset_t all, old;
+	pthread_t tid;
+	int err;
+
+	if (!atomic_compare_exchange_strong_explicit(&ht_gp.running, &expected,
+						     true, memory_order_seq_cst,
+						     memory_order_relaxed))
+		return;
+	pthread_once(&ht_gp.once, ht_gp_init);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_attr_init(&attr);
+	if (err == 0) {
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		err = pthread_create(&tid, &attr, ht_gp_thread, NULL);
+		pthread_attr_destroy(&attr);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err != 0)
+		atomic_store_explicit(&ht_gp.running, false,
+				      memory_order_seq_cst);
+}
+
+/*
+ * Every batch flushed so far has had its grace period and is on the
+ * inbox (or freed) when this returns.  Outside any read-side section.
+ */
+static void
+ht_gp_barrier(void)
+{
+	pthread_mutex_lock(&ht_gp.round);
+	if (ht_gp_round() == 2)
+		ht_gp_flush_tcache();
+	pthread_mutex_unlock(&ht_gp.round);
+}
+
+/*
+ * Hand the calling thread's open batch to the reclaimer, starting one
+ * if `start` and none runs (quiesce and destroy run a barrier next).
+ */
+static void
+ht_flush(struct ht_cache *c, bool start)
+{
+	struct ht_batch *b = c->open, *top;
+
+	if (b == NULL)
+		return;
+	c->open = NULL;
+	top = atomic_load_explicit(&ht_gp.pending, memory_order_relaxed);
+	do
+		b->next = top;
+	/*
+	 * Release: pairs with the acquire exchange in ht_gp_round(), so the
+	 * unlinking of every member happens before the grace period.
+	 * Seq_cst for the load of `running` below (see ht_gp_thread()).
+	 */
+	while (!atomic_compare_exchange_weak_explicit(&ht_gp.pending, &top, b,
+						      memory_order_seq_cst,
+						      memory_order_relaxed));
+	if (start &&
+	    !atomic_load_explicit(&ht_gp.running, memory_order_seq_cst))
+		ht_gp_start();
 }
 
 /* The fallback callbacks: one node each, freed. */
@@ -809,7 +1147,8 @@ static void
 ht_clear_cb(struct rcu_head *head)
 {
 	map_rcu_callback_begin();
-	ht_free_subtree(&caa_container_of(head, struct ht_indirect, rcu)->n);
+	ht_free_subtree(ht_indirect_node(
+		caa_container_of(head, struct ht_indirect, rcu)));
 }
 
 /*
@@ -836,7 +1175,7 @@ ht_retire(uintptr_t o, struct rcu_head *own, void (*own_cb)(struct rcu_head *))
 	}
 	b->obj[b->n++] = o;
 	if (b->n == HT_BATCH)
-		ht_flush(c);
+		ht_flush(c, true);
 }
 
 static inline void
@@ -906,24 +1245,31 @@ ht_indirect_new(struct ht_indirect *parent)
 		ht_pool_refill(c, true);
 	i = c->free_i;
 	if (i != NULL) {
+		/*
+		 * Every indirect on a free list is empty: pruned ones by
+		 * the pruning condition, a reused trie's cleared by
+		 * ht_pool_put_subtree(), unpublished ones by their makers.
+		 */
 		c->free_i = i->parent;
 		c->n_free_i--;
+		assert(ht_empty_locked(i));
 #ifdef HASHTRIE_PTHREAD_LOCK
 		pthread_mutex_destroy(&i->lock);
 #endif
 	} else if ((i = malloc(sizeof(*i))) == NULL) {
 		return NULL;
+	} else {
+		for (unsigned j = 0; j < HT_CHILDREN; j++)
+			atomic_init(&i->children[j], NULL);
 	}
 	i->n.is_entry = false;
 	i->dead = false;
 	ht_lock_init(&i->lock);
 	i->parent = parent;
-	for (unsigned j = 0; j < HT_CHILDREN; j++)
-		atomic_init(&i->children[j], NULL);
 	return i;
 }
 
-/* Give back an indirect that was never published (empty or not). */
+/* Give back an empty indirect that was never published. */
 static void
 ht_indirect_unused(struct ht_indirect *i)
 {
@@ -998,7 +1344,7 @@ ht_descend(struct ht_indirect *root, uint64_t hash, struct ht_pos *p)
 		shift -= HT_BITS;
 		p->slot = &i->children[ht_digit(hash, shift)];
 		n = atomic_load_explicit(p->slot, memory_order_acquire);
-		if (n == NULL || n->is_entry) {
+		if (n == NULL || ht_is_entry(n)) {
 			p->i = i;
 			p->n = n;
 			p->shift = shift;
@@ -1021,7 +1367,7 @@ ht_lock_validate(struct map *m, struct ht_pos *p)
 
 	ht_lock(&p->i->lock);
 	n = atomic_load_explicit(p->slot, memory_order_relaxed);
-	if ((n == NULL || n->is_entry) && !p->i->dead) {
+	if ((n == NULL || ht_is_entry(n)) && !p->i->dead) {
 		p->n = n;
 		ht_count(m, HT_EV_LOCKED, 1);
 		return true;
@@ -1123,9 +1469,12 @@ ht_free_private_chain(struct ht_indirect *i)
 	while (i != NULL) {
 		struct ht_indirect *next = NULL;
 
-		for (unsigned j = 0; j < HT_CHILDREN && next == NULL; j++)
+		for (unsigned j = 0; j < HT_CHILDREN && next == NULL; j++) {
 			next = ht_indirect_of(atomic_load_explicit(
 				&i->children[j], memory_order_relaxed));
+			atomic_store_explicit(&i->children[j], NULL,
+					      memory_order_relaxed);
+		}
 		ht_indirect_unused(i);
 		i = next;
 	}
@@ -1164,8 +1513,8 @@ ht_expand(struct map *m, struct ht_entry *old, struct ht_entry *e,
 			top = next;
 		else
 			atomic_store_explicit(
-				&i->children[ht_digit(hash, shift)], &next->n,
-				memory_order_relaxed);
+				&i->children[ht_digit(hash, shift)],
+				ht_indirect_node(next), memory_order_relaxed);
 		i = next;
 		assert(shift != 0); /* distinct hashes differ somewhere */
 		shift -= HT_BITS;
@@ -1180,7 +1529,7 @@ ht_expand(struct map *m, struct ht_entry *old, struct ht_entry *e,
 		}
 	}
 	ht_count(m, HT_EV_INDIRECTS, made);
-	return &top->n;
+	return ht_indirect_node(top);
 }
 
 /*
@@ -1244,17 +1593,6 @@ ht_replace_locked(struct map *m, _Atomic(struct ht_node *) *link, void *value)
 	return old->value; /* still ours: we are in a section */
 }
 
-/* Under i's lock: whether every child slot of i is NULL. */
-static bool
-ht_empty_locked(struct ht_indirect *i)
-{
-	for (unsigned j = 0; j < HT_CHILDREN; j++)
-		if (atomic_load_explicit(&i->children[j],
-					 memory_order_relaxed) != NULL)
-			return false;
-	return true;
-}
-
 /*
  * Under p's lock: unlink key's entry at *link, retire it, prune the
  * nodes this emptied, and release every lock.  Returns the old value.
@@ -1289,7 +1627,7 @@ ht_delete_locked(struct map *m, uint64_t hash, struct ht_pos *p,
 		p->slot = &parent->children[ht_digit(hash, shift)];
 		ht_lock(&parent->lock);
 		assert(atomic_load_explicit(p->slot, memory_order_relaxed) ==
-		       &i->n);
+		       ht_indirect_node(i));
 		i->dead = true;
 		/* Release: readers of the slot see NULL; nothing to publish. */
 		atomic_store_explicit(p->slot, NULL, memory_order_release);
@@ -1502,7 +1840,7 @@ ht_iter(struct ht_indirect *i, bool (*fn)(uint64_t key, void *value, void *arg),
 
 		if (n == NULL)
 			continue;
-		if (!n->is_entry) {
+		if (!ht_is_entry(n)) {
 			if (!ht_iter(ht_indirect_of(n), fn, arg))
 				return false;
 			continue;
@@ -1547,7 +1885,7 @@ ht_has_indirect_child(struct ht_indirect *i)
 		struct ht_node *n = atomic_load_explicit(&i->children[j],
 							 memory_order_acquire);
 
-		if (n != NULL && !n->is_entry)
+		if (n != NULL && !ht_is_entry(n))
 			return true;
 	}
 	return false;
@@ -1639,8 +1977,9 @@ hashtrie_create(size_t size_hint)
 
 /*
  * Not from a read-side section.  Hands the calling thread's open batch
- * to call_rcu, waits for every callback queued so far (rcu_barrier and
- * the call_rcu thread's jemalloc cache: map_rcu_quiesce()), then frees
+ * to the reclaimer and runs a round (ht_gp_barrier()), waits for every
+ * call_rcu callback queued so far (rcu_barrier and the call_rcu
+ * thread's jemalloc cache: map_rcu_quiesce()), then frees
  * the inbox and the calling thread's free lists: what is left allocated
  * is the live tries (and other threads' open batches and free lists,
  * which their thread_exit frees).  Changes no map's contents.
@@ -1649,8 +1988,9 @@ static void
 hashtrie_quiesce(struct map *m)
 {
 	map_rcu_thread_enter();
-	ht_flush(&ht_cache);
+	ht_flush(&ht_cache, false);
 	map_rcu_thread_exit();
+	ht_gp_barrier();
 	map_rcu_quiesce(m);
 	ht_inbox_free();
 	ht_pool_release(&ht_cache);
@@ -1660,7 +2000,7 @@ hashtrie_quiesce(struct map *m)
 static void
 hashtrie_thread_exit(void)
 {
-	ht_flush(&ht_cache);
+	ht_flush(&ht_cache, true);
 	ht_pool_release(&ht_cache);
 	map_rcu_thread_exit();
 }
@@ -1679,7 +2019,7 @@ hashtrie_destroy(struct map *m)
 		return;
 	root = atomic_load_explicit(&m->root, memory_order_acquire);
 	if (root != NULL)
-		ht_free_subtree(&root->n);
+		ht_free_subtree(ht_indirect_node(root));
 	/*
 	 * rcu_barrier only, not quiesce's extra call_rcu: that would start
 	 * a call_rcu thread in a process that never retired anything, and
@@ -1687,9 +2027,10 @@ hashtrie_destroy(struct map *m)
 	 * forever (mapbench check creates and destroys maps, then forks).
 	 */
 	map_rcu_thread_enter();
-	ht_flush(&ht_cache);
+	ht_flush(&ht_cache, false);
 	urcu_memb_barrier();
 	map_rcu_thread_exit();
+	ht_gp_barrier();
 	ht_inbox_free();
 	ht_pool_release(&ht_cache);
 	map_free(m);
@@ -1707,7 +2048,7 @@ ht_walk_stats(struct ht_indirect *i, uint64_t level, uint64_t *nodes,
 		struct ht_node *n = atomic_load_explicit(&i->children[j],
 							 memory_order_acquire);
 
-		if (n != NULL && !n->is_entry)
+		if (n != NULL && !ht_is_entry(n))
 			ht_walk_stats(ht_indirect_of(n), level + 1, nodes,
 				      depth);
 	}
