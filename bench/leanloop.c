@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "map.h"
+#include "num.h"
 #include "sampler.h"
 #include "workloads.h"
 
@@ -52,14 +53,10 @@ bad(const char *opt, const char *val, const char *want)
 static uint64_t
 number(const char *opt, const char *s, uint64_t lo, uint64_t hi)
 {
-	char *end;
-	unsigned long long v;
+	uint64_t v;
 
-	if (s == NULL || *s == '\0' || *s == '-')
-		bad(opt, s, "a whole number");
-	v = strtoull(s, &end, 0);
-	if (*end || v < lo || v > hi)
-		bad(opt, s, "a whole number in range");
+	if (s == NULL || !num_parse_u64(s, lo, hi, false, &v))
+		bad(opt, s, "a decimal whole number in range");
 	return v;
 }
 

@@ -47,6 +47,7 @@
 #include <getopt.h>
 
 #include "compare.h"
+#include "num.h"
 #include "compare_data.h"
 #include "compare_html.h"
 #include "compare_id.h"
@@ -114,15 +115,10 @@ compare_usage(FILE *f)
 static double
 parse_num(const char *opt, const char *s, double lo, double hi)
 {
-	char *end;
 	double x;
 
 	/* Decimal only, as documented: no hex (0x10), inf, nan or blank. */
-	errno = 0;
-	x = strtod(s, &end);
-	if (end == s || *end || errno || !(x >= lo && x <= hi) ||
-	    strspn(s, "0123456789.eE+-") != strlen(s) ||
-	    (strpbrk(s, "0123456789") != s && s[0] != '.'))
+	if (!num_parse_decimal(s, &x) || !(x >= lo && x <= hi))
 		compare_bad("%s: '%s' is not a decimal number in [%g, %g]", opt,
 			    s, lo, hi);
 	return x;

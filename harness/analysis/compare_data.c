@@ -25,6 +25,7 @@
 #include <jansson.h>
 
 #include "compare_data.h"
+#include "xalloc.h"
 #include "compare_id.h"
 #include "stats.h"
 #include "sweepdir.h"
@@ -48,13 +49,7 @@ compare_bad(const char *fmt, ...)
 void *
 compare_xcalloc(size_t n, size_t size)
 {
-	void *p = calloc(n ? n : 1, size);
-
-	if (!p) {
-		fprintf(stderr, "mapbench: compare: out of memory\n");
-		exit(1);
-	}
-	return p;
+	return xalloc_calloc(n, size, "compare");
 }
 
 void *

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "schedule.h"
+#include "xalloc.h"
 #include "stats.h"
 
 /* What is known of one (configuration, repetition). */
@@ -42,18 +43,6 @@ struct sched {
 	bool base_done;
 };
 
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (!p) {
-		fprintf(stderr, "mapbench: out of memory\n");
-		exit(1);
-	}
-	return p;
-}
-
 static uint64_t
 next_rand(struct sched *s)
 {
@@ -71,7 +60,7 @@ below(struct sched *s, size_t n)
 struct sched *
 sched_new(const struct config *grid, size_t n, const struct sched_opts *o)
 {
-	struct sched *s = xcalloc(1, sizeof(*s));
+	struct sched *s = xalloc_calloc(1, sizeof(*s), NULL);
 	char why[256];
 
 	s->grid = grid;
@@ -84,16 +73,16 @@ sched_new(const struct config *grid, size_t n, const struct sched_opts *o)
 	if (s->o.max_attempts < 1)
 		s->o.max_attempts = 1;
 	s->rng = rep_seed(o->seed, 0xa11ce);
-	s->cs = xcalloc(n, sizeof(*s->cs));
+	s->cs = xalloc_calloc(n, sizeof(*s->cs), NULL);
 	for (size_t i = 0; i < n; i++) {
 		struct cfg_state *c = &s->cs[i];
 
 		c->runnable = !config_refused(&grid[i], why, sizeof(why));
-		c->state = xcalloc(s->o.max_rep, 1);
-		c->tries = xcalloc(s->o.max_rep, 1);
-		c->ok = xcalloc(s->o.max_rep * (size_t)s->o.max_attempts,
-				sizeof(double));
-		c->perm = xcalloc(s->o.min_rep, sizeof(unsigned));
+		c->state = xalloc_calloc(s->o.max_rep, 1, NULL);
+		c->tries = xalloc_calloc(s->o.max_rep, 1, NULL);
+		c->ok = xalloc_calloc(s->o.max_rep * (size_t)s->o.max_attempts,
+				      sizeof(double), NULL);
+		c->perm = xalloc_calloc(s->o.min_rep, sizeof(unsigned), NULL);
 		/* Which repetition runs in which stratum: Fisher-Yates. */
 		for (unsigned k = 0; k < s->o.min_rep; k++)
 			c->perm[k] = k + 1;
@@ -307,7 +296,7 @@ sched_round(const struct sched *s)
 void
 sched_report(const struct sched *s, struct sched_report *r)
 {
-	double *halves = xcalloc(s->n, sizeof(double));
+	double *halves = xalloc_calloc(s->n, sizeof(double), NULL);
 	size_t nh = 0;
 
 	memset(r, 0, sizeof(*r));
