@@ -44,13 +44,13 @@
 static void
 catch_signals(void)
 {
-	proc_catch_stop(&mb_interrupted, NULL, NULL);
+	proc_catch_stop(&driver_interrupted, NULL, NULL);
 }
 
 static int
 interrupted_status(void)
 {
-	return mb_interrupted == SIGTERM ? 143 : 130;
+	return driver_interrupted == SIGTERM ? 143 : 130;
 }
 
 /* Seconds on CLOCK_MONOTONIC (clock.h's clock_mono_ns). */
@@ -353,7 +353,7 @@ run_rows(struct sched *sched, int fd, const char *csv, double est,
 	size_t cfg;
 	int err;
 
-	while (!mb_interrupted && sched_next(sched, &row, &cfg)) {
+	while (!driver_interrupted && sched_next(sched, &row, &cfg)) {
 		struct result r;
 		double t0 = now_sec();
 
@@ -372,7 +372,7 @@ run_rows(struct sched *sched, int fd, const char *csv, double est,
 				sched_round(sched) > 1 ? "" : " to the base");
 		}
 		measure(&row, &r);
-		if (mb_interrupted)
+		if (driver_interrupted)
 			break; /* the row was cut short: not a result */
 		probe_judge(&probes, &row, &r);
 		err = outdir_append_row(fd, good, &row, &r, good == 0);
@@ -476,7 +476,7 @@ cmd_sweep(const struct opts *o, int argc, char **argv)
 		fprintf(stderr, "\r\033[K");
 	warn_rows(&t);
 	report_precision(o, sched, grid, t.interfered);
-	if (mb_interrupted) {
+	if (driver_interrupted) {
 		fprintf(stderr,
 			"mapbench: interrupted: %zu rows kept in %s (%zu this "
 			"time)\n",
@@ -545,9 +545,9 @@ cmd_run(const struct opts *o)
 			strerror(errno));
 		return 1;
 	}
-	for (size_t i = 0; i < n_order && !mb_interrupted; i++) {
+	for (size_t i = 0; i < n_order && !driver_interrupted; i++) {
 		measure(&order[i], &rs[i]);
-		done[i] = !mb_interrupted;
+		done[i] = !driver_interrupted;
 		rc |= done[i] && strcmp(rs[i].status, "ok") != 0;
 	}
 	fflush(stdout);
@@ -583,7 +583,7 @@ cmd_run(const struct opts *o)
 	free(done);
 	if (wr)
 		return 1;
-	if (mb_interrupted)
+	if (driver_interrupted)
 		return interrupted_status();
 	return rc;
 }

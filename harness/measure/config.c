@@ -92,7 +92,7 @@ config_refused(const struct config *c, char *why, size_t len)
 }
 
 const char *
-sizing_name(enum sizing s)
+config_sizing_name(enum sizing s)
 {
 	return s == SIZING_KEYS ? "keys" : "none";
 }
@@ -127,7 +127,7 @@ splitmix64(uint64_t x)
 }
 
 uint64_t
-rep_seed(uint64_t seed, unsigned rep)
+config_rep_seed(uint64_t seed, unsigned rep)
 {
 	return splitmix64(seed + rep * UINT64_C(0x9e3779b97f4a7c15));
 }

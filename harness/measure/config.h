@@ -75,8 +75,8 @@ void config_label(const struct config *c, char *buf, size_t len);
  * of a repetition gets it: common random numbers, so that maps are
  * compared on the same prefill and the same operation streams.
  */
-uint64_t rep_seed(uint64_t seed, unsigned rep);
+uint64_t config_rep_seed(uint64_t seed, unsigned rep);
 /* "none" or "keys". */
-const char *sizing_name(enum sizing s);
+const char *config_sizing_name(enum sizing s);
 
 #endif /* MAPBENCH_CONFIG_H */

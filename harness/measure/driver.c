@@ -57,7 +57,7 @@
 #define SETTLE_TIMEOUT_S    30.0     /* bound of the wait for background work */
 #define PREFILL_CHECKPOINT0 65536    /* first prefill count settled at */
 
-volatile sig_atomic_t mb_interrupted;
+volatile sig_atomic_t driver_interrupted;
 
 /* Seconds on CLOCK_MONOTONIC (clock.h's clock_mono_ns). */
 static inline double
@@ -207,7 +207,7 @@ warm_up(struct plan *p, struct result *res)
 
 			/* Ctrl-C during a long prefill: the row is abandoned.
 			 */
-			if ((k & 4095) == 0 && mb_interrupted)
+			if ((k & 4095) == 0 && driver_interrupted)
 				break;
 			if (c->prefill_pct < 100 &&
 			    rng_bound(rng_next(&r), 100) >=
@@ -232,7 +232,7 @@ warm_up(struct plan *p, struct result *res)
 out:
 	atomic_store_explicit(&map_alloc_fail_countdown, 0,
 			      memory_order_relaxed);
-	if (!err && !mb_interrupted) {
+	if (!err && !driver_interrupted) {
 		wait_settled(p, res);
 		/*
 		 * The prefill's deferred frees (old tables, replaced nodes)
@@ -276,7 +276,7 @@ timed_window(struct plan *p, struct worker *ws, struct result *r)
 		double left = deadline - now_sec();
 		struct timespec ts;
 
-		if (mb_interrupted)
+		if (driver_interrupted)
 			break;
 		if (c->ops_per_thread) {
 			if (atomic_load_explicit(&p->finished,
@@ -332,7 +332,7 @@ set_status(const struct config *c, struct result *r)
 {
 	if (r->failed_ops)
 		snprintf(r->status, sizeof(r->status), "failed_ops");
-	else if (mb_interrupted)
+	else if (driver_interrupted)
 		snprintf(r->status, sizeof(r->status), "interrupted");
 	else if (r->unsettled)
 		snprintf(r->status, sizeof(r->status), "unsettled");
@@ -403,7 +403,7 @@ driver_run_flags(const struct config *c, struct result *r, unsigned flags)
 		goto out_barrier;
 	map_ops_thread_enter(ops);
 	err = warm_up(p, r);
-	if (!err && mb_interrupted) {
+	if (!err && driver_interrupted) {
 		/* A signal during the prefill: no window, no figures. */
 		snprintf(r->status, sizeof(r->status), "interrupted");
 	} else if (!err) {

@@ -28,6 +28,6 @@ int driver_run(const struct config *c, struct result *r);
 #define DRIVER_KEEP_MAP 1u
 int driver_run_flags(const struct config *c, struct result *r, unsigned flags);
 /* Set by the SIGINT/SIGTERM handler; the driver stops its run early. */
-extern volatile sig_atomic_t mb_interrupted;
+extern volatile sig_atomic_t driver_interrupted;
 
 #endif /* MAPBENCH_DRIVER_H */

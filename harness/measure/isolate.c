@@ -119,7 +119,7 @@ isolate_run(const struct config *c, struct result *r, double timeout_s)
 		rc = poll(&pfd, 1,
 			  timeout_s > 0 ? (int)(left * 1000) + 1 : 1000);
 		if (rc < 0 && errno == EINTR) {
-			if (mb_interrupted) {
+			if (driver_interrupted) {
 				/* The row is abandoned: do not wait for it. */
 				kill(pid, SIGKILL);
 				killed = true;

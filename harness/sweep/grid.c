@@ -113,7 +113,7 @@ grid_schedule(const struct config *grid, size_t n, unsigned repeat,
 	}
 	for (unsigned rep = 1; rep <= repeat; rep++) {
 		/* Common random numbers: one seed for every map of a rep. */
-		uint64_t s = rep_seed(seed, rep), shuffle = s;
+		uint64_t s = config_rep_seed(seed, rep), shuffle = s;
 		size_t first = n_order;
 		char why[256];
 
@@ -134,7 +134,7 @@ grid_schedule(const struct config *grid, size_t n, unsigned repeat,
 			size_t j;
 			struct config t;
 
-			shuffle = rep_seed(shuffle, (unsigned)i);
+			shuffle = config_rep_seed(shuffle, (unsigned)i);
 			j = (size_t)(((unsigned __int128)shuffle * i) >> 64);
 			t = order[first + i - 1];
 			order[first + i - 1] = order[first + j];

@@ -46,7 +46,7 @@ struct sched {
 static uint64_t
 next_rand(struct sched *s)
 {
-	s->rng = rep_seed(s->rng, 0x5eed);
+	s->rng = config_rep_seed(s->rng, 0x5eed);
 	return s->rng;
 }
 
@@ -72,7 +72,7 @@ sched_new(const struct config *grid, size_t n, const struct sched_opts *o)
 		s->o.max_rep = s->o.min_rep;
 	if (s->o.max_attempts < 1)
 		s->o.max_attempts = 1;
-	s->rng = rep_seed(o->seed, 0xa11ce);
+	s->rng = config_rep_seed(o->seed, 0xa11ce);
 	s->cs = xalloc_calloc(n, sizeof(*s->cs), NULL);
 	for (size_t i = 0; i < n; i++) {
 		struct cfg_state *c = &s->cs[i];
@@ -161,7 +161,7 @@ push(struct sched *s, size_t cfg, unsigned rep, unsigned attempt)
 	c = &s->q[s->qn];
 	*c = s->grid[cfg];
 	c->rep = rep;
-	c->seed = rep_seed(s->o.seed, rep); /* common to every map */
+	c->seed = config_rep_seed(s->o.seed, rep); /* common to every map */
 	c->attempt = attempt;
 	s->qcfg[s->qn++] = cfg;
 	s->cs[cfg].state[rep - 1] = REP_QUEUED;

@@ -369,7 +369,7 @@ static void
 get_sizing(const struct config *c, const struct result *r, int a,
 	   struct col_val *v)
 {
-	v_text(v, sizing_name(c->sizing));
+	v_text(v, config_sizing_name(c->sizing));
 }
 
 static void

@@ -117,7 +117,7 @@ test_interfered_again(void **state)
 			assert_int_equal(cfg, 0);
 			assert_int_equal(row.rep, 1);
 			assert_int_equal(row.attempt, 1 + ++again);
-			assert_true(row.seed == rep_seed(42, 1));
+			assert_true(row.seed == config_rep_seed(42, 1));
 		}
 		sched_record(s, cfg, row.rep, row.attempt,
 			     bad ? "interfered" : "ok", 1.0);
