@@ -120,6 +120,15 @@ run_case(benchmark::State &state, bench_case c)
 		}
 		if (m != nullptr && c.wl->setup != nullptr)
 			c.wl->setup(c.ops, m);
+		/*
+		 * The frees deferred so far (the setup's, and those of the
+		 * maps of Google Benchmark's earlier runs of this case, which
+		 * it makes to choose the iteration count) run now, not on the
+		 * map's helper thread inside this run's timing, as mapbench
+		 * quiesces before its window.
+		 */
+		if (m != nullptr)
+			map_ops_quiesce(c.ops, m);
 		std::lock_guard<std::mutex> lk(shared.mu);
 		if (m != nullptr)
 			map_ops_stats(c.ops, m, &shared.before);

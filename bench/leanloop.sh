@@ -2,6 +2,9 @@
 # mapbench's loads against the leanest loop (bench/leanloop.c) over the
 # same vtable call: 1 thread, 100% loads, interleaved repetitions; prints
 # each side's Mops per CPU-second and their ratio (issue 20: within 10%).
+# leanloop runs on the CPU mapbench pins its worker to (the first one
+# this process may use): on a virtual machine two vCPUs can differ in
+# speed by tens of percent, and a ratio across them measures the host.
 #
 #	bench/leanloop.sh [--build DIR] [--impls clht,syncmap,unsync]
 #	                  [--keys 1000] [--seconds 1] [--reps 3]
@@ -22,6 +25,8 @@ done
 mb=$build/harness/mapbench
 ll=$build/harness/leanloop
 [ -x "$mb" ] && [ -x "$ll" ] || { echo "leanloop.sh: build $mb and $ll first" >&2; exit 2; }
+cpu0=$(taskset -pc $$ | sed 's/.*: *//; s/[^0-9].*//')
+case $cpu0 in '' | *[!0-9]*) echo "leanloop.sh: cannot read this process's CPUs with taskset" >&2; exit 2 ;; esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 echo "impl rep mapbench_mops_per_cpu_s leanloop_mops_per_cpu_s mapbench/leanloop mapbench_status"
@@ -38,7 +43,7 @@ for impl in $(echo "$impls" | tr ',' ' '); do
 		a=$(sed -n 2p "$tmp/mb.csv" | cut -d, -f"$col")
 		col=$(head -1 "$tmp/mb.csv" | tr ',' '\n' | grep -nx status | cut -d: -f1)
 		st=$(sed -n 2p "$tmp/mb.csv" | cut -d, -f"$col")
-		b=$("$ll" --impl "$impl" --keys "$keys" --seconds "$seconds" |
+		b=$(taskset -c "$cpu0" "$ll" --impl "$impl" --keys "$keys" --seconds "$seconds" |
 			tr ' ' '\n' | sed -n 's/^mops_per_cpu_s=//p')
 		awk -v i="$impl" -v r="$r" -v a="$a" -v b="$b" -v s="$st" \
 			'BEGIN { printf "%s %d %.2f %.2f %.3f %s\n", i, r, a, b, a / b, s }'

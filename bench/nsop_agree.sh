@@ -17,9 +17,15 @@
 # timing thread's CPU time in gbench, the whole process's in mapbench
 # (with liburcu's call_rcu thread, which frees what syncmap retires: on
 # SwapMostlyMisses that is most of the difference).  Not checked.
-# Every tool runs its benchmark thread on the same CPU, the first this
-# script may use: mapbench pins there by default, gbench with --pin, the
-# Go tools under taskset.  On a virtual machine one vCPU can run the same
+# Every tool's whole process runs on one CPU, the first this script may
+# use (taskset), so a map's helper threads (liburcu's call_rcu thread, Go's
+# collector) share the benchmark's CPU in every tool and ns/op includes
+# the work they do for it.  Pinning only the benchmark thread was not
+# enough: gbench's call_rcu thread, started by its pinned thread, inherited
+# that CPU, while mapbench's, started by its unpinned main thread, ran on
+# the other (quiet: SwapMostlyMisses mapbench/gbench 0.717, wall 232.8 vs
+# 324.8 ns with mapbench's process CPU 303.9 ns per iteration).  On a
+# virtual machine one vCPU can run the same
 # loop ~1.4x slower than the other (measured here, loaded: LoadMostlyHits
 # 6.0-7.4 thread-CPU ns per iteration on CPU 0, 4.1-4.6 on CPU 1, both
 # tools alike), so an unpinned tool's ns/op is a draw of where the
@@ -90,7 +96,7 @@ trap 'exit 143' TERM
 raw=$tmp/raw.csv # tool,workload,rep,wall_ns_per_iter,cpu_ns_per_iter
 : >"$raw"
 gb() { # W REP
-	"$build/bench/gbench" --pin --threads=1 --benchmark_filter="^BM_$1/syncmap/" \
+	taskset -c "$cpu0" "$build/bench/gbench" --pin --threads=1 --benchmark_filter="^BM_$1/syncmap/" \
 		--benchmark_min_time="$duration" --benchmark_format=json \
 		2>/dev/null >"$tmp/gb.json"
 	# real_time and cpu_time per iteration, ns (time_unit "ns")
@@ -102,7 +108,8 @@ gb() { # W REP
 		"$tmp/gb.json" >>"$raw"
 }
 mb() { # W REP
-	MAPBENCH_INTERFERENCE_LIMIT=off "$build/harness/mapbench" run \
+	MAPBENCH_INTERFERENCE_LIMIT=off taskset -c "$cpu0" \
+		"$build/harness/mapbench" run \
 		--workload "$1" --impl syncmap --threads 1 \
 		--duration "${duration}s" --repeat 1 --format csv \
 		2>/dev/null >"$tmp/mb.csv"
