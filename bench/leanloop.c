@@ -74,7 +74,8 @@ main(int argc, char **argv)
 	const struct map_ops *ops = NULL;
 	uint64_t keys = 1000, prefill = 50, seed = 1, s, hits = 0, loads = 0;
 	double seconds = 1, t0, c0, t, c;
-	uint64_t *ring, nring = RING_MIN;
+	uint32_t *ring; /* 32-bit keys, as mapbench's ring (plan.h) */
+	uint64_t nring = RING_MIN;
 	struct map *m;
 	int ch;
 
@@ -123,7 +124,7 @@ main(int argc, char **argv)
 		}
 	map_ops_settle(ops, m, 30);
 	for (uint64_t i = 0; i < nring; i++)
-		ring[i] = rng_bound(rng_next(&s), keys);
+		ring[i] = (uint32_t)rng_bound(rng_next(&s), keys);
 	t0 = clock_s(CLOCK_MONOTONIC);
 	c0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
 	do {

@@ -14,8 +14,16 @@
  *                    and destroy then leave nothing behind (ASan's and
  *                    valgrind's leak checks) and the map's contents are
  *                    the last values swapped in.
+ *   reclaimer_unpinned  a thread pinned to one CPU starts the reclaimer:
+ *                    the reclaimer must run on every CPU the process may
+ *                    use, not inherit the pinned thread's one (mapbench
+ *                    pins its workers; urcu's call_rcu thread, started
+ *                    by the unpinned main thread, is not pinned either).
  */
+#include <dirent.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -177,6 +185,88 @@ reuse_settles(void **state)
 	ops->destroy(m);
 }
 
+/* Threads of this process whose CPU mask is exactly `set`. */
+static int
+tasks_with_mask(const cpu_set_t *set)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL) {
+		cpu_set_t t;
+		pid_t tid = (pid_t)atoi(e->d_name);
+
+		if (tid > 0 && sched_getaffinity(tid, sizeof(t), &t) == 0 &&
+		    CPU_EQUAL(&t, set))
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+struct pinned {
+	cpu_set_t one;
+	int matching; /* threads pinned like this one, the reclaimer up */
+	int err;
+};
+
+static void *
+pinned_swapper(void *arg)
+{
+	struct pinned *p = arg;
+	struct map *m;
+
+	if (pthread_setaffinity_np(pthread_self(), sizeof(p->one), &p->one)) {
+		p->err = 1;
+		return NULL;
+	}
+	map_ops_thread_enter(ops);
+	m = map_ops_create(ops, NULL, 0);
+	if (m == NULL) {
+		p->err = 2;
+	} else {
+		/* Enough retirements to close batches: starts a reclaimer. */
+		for (unsigned long k = 0; k < scaled(200000, 20000); k++)
+			if (ops->swap(m, k % 4, V(k + 1), NULL) < 0)
+				p->err = 3;
+		/* The reclaimer lives 100 ms past its last batch. */
+		p->matching = tasks_with_mask(&p->one);
+		map_ops_quiesce(ops, m);
+		ops->destroy(m);
+	}
+	map_ops_thread_exit(ops);
+	return NULL;
+}
+
+static void
+reclaimer_unpinned(void **state)
+{
+	struct timespec idle = {0, 300000000}; /* past the idle exit */
+	struct pinned p = {.matching = -1};
+	cpu_set_t all;
+	pthread_t t;
+	int first = -1;
+
+	(void)state;
+	assert_int_equal(sched_getaffinity(0, sizeof(all), &all), 0);
+	if (CPU_COUNT(&all) < 2)
+		skip(); /* one CPU: pinned and unpinned are the same */
+	for (int c = 0; c < CPU_SETSIZE && first < 0; c++)
+		if (CPU_ISSET(c, &all))
+			first = c;
+	CPU_ZERO(&p.one);
+	CPU_SET(first, &p.one);
+	/* A reclaimer of the earlier tests exits first. */
+	nanosleep(&idle, NULL);
+	assert_int_equal(pthread_create(&t, NULL, pinned_swapper, &p), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(p.err, 0);
+	/* The swapper alone: the reclaimer it started is not pinned. */
+	assert_int_equal(p.matching, 1);
+}
+
 int
 main(void)
 {
@@ -184,6 +274,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(fork_mid_round, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(reuse_settles, setup, teardown),
+		cmocka_unit_test_setup_teardown(reclaimer_unpinned, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests_name("hashtrie_reclaim", tests, NULL,

@@ -380,7 +380,7 @@ finish(struct ctx *x, const struct plotdata *d, const struct tlplot_result *tl,
 	} else {
 		fprintf(stdout, "plots:   none drawn\n");
 	}
-	if (tl->drawn && tl->drawn == tl->drifting)
+	if (tl->drawn && tl->drifting <= PLOT_TIMELINES_MAX)
 		fprintf(stdout,
 			"timelines: %s/: %d figure%s (.svg) of the rows that "
 			"drift: %s\n",
@@ -388,8 +388,8 @@ finish(struct ctx *x, const struct plotdata *d, const struct tlplot_result *tl,
 			tl->names);
 	else if (tl->drawn)
 		/* clang-format off */
-		fprintf(stdout, "timelines: %s/: %d figures (.svg) of the %d rows that drift, those that drift most (mapbench timeline %s draws them all): %s\n",
-			outdir, tl->drawn, tl->drifting, x->dir, tl->names);
+		fprintf(stdout, "timelines: %s/: %d figures (.svg) of the %d rows that drift, those that drift most (mapbench timeline draws them all): %s\n",
+			outdir, tl->drawn, tl->drifting, tl->names);
 	/* clang-format on */
 	/* The sweep's page beside its figures (report.c). */
 	if (report_write_sweep(x->dir, outdir, stderr) == 0)

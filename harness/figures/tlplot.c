@@ -231,11 +231,13 @@ remove_stale(const char *plot_dir, const char *names)
 		return;
 	while ((e = readdir(d)) != NULL) {
 		const char *nm = e->d_name;
-		size_t n = strlen(nm), dig = strspn(nm + 9, "0123456789");
+		size_t n = strlen(nm), dig;
 		char *p;
 
-		if (strncmp(nm, "timeline-", 9) || dig == 0 ||
-		    strcmp(nm + 9 + dig, ".svg") ||
+		if (strncmp(nm, "timeline-", 9))
+			continue;
+		dig = strspn(nm + 9, "0123456789");
+		if (dig == 0 || strcmp(nm + 9 + dig, ".svg") ||
 		    figure_listed(names, nm, n - 4))
 			continue;
 		if (asprintf(&p, "%s/%s", plot_dir, nm) > 0) {

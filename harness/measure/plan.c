@@ -17,7 +17,8 @@
  * into a ring of KEY_RING_LEN per worker: drawing them in the loop costs
  * about a nanosecond a load (two 128-bit multiplies), a tenth of a fast
  * map's load at 1,000 keys.  At least four draws per key, so a pass over
- * the ring touches every key; from the generator and seed of the online
+ * the ring touches all but about e^-4 (2%) of the keys at 16,384 and
+ * every one at 1,000; from the generator and seed of the online
  * draw, so every map gets the same keys.  Larger key spaces draw in the
  * loop (loads_batch): there a load's cache misses dwarf the draw, and a
  * ring of 4 x keys would evict the map from the caches.

@@ -175,9 +175,11 @@
  * Clear never fail: a retirement that cannot get a batch falls back to
  * call_rcu, and a Clear that cannot get a root publishes NULL.
  */
+#define _GNU_SOURCE /* sched_getaffinity, pthread_attr_setaffinity_np */
 #include <assert.h>
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdalign.h>
 #include <stdatomic.h>
@@ -963,15 +965,23 @@ ht_gp_round(void)
 	return ret;
 }
 
+/*
+ * fork(): the child inherits neither a half-done round nor a half-done
+ * inbox pop (both locks are taken around the fork).  Forking inside a
+ * read-side section is not supported: a round in progress may be
+ * waiting for that very section.
+ */
 static void
 ht_gp_prefork(void)
 {
 	pthread_mutex_lock(&ht_gp.round);
+	map_futex_lock(&ht_inbox.pop);
 }
 
 static void
 ht_gp_postfork_parent(void)
 {
+	map_futex_unlock(&ht_inbox.pop);
 	pthread_mutex_unlock(&ht_gp.round);
 }
 
@@ -979,7 +989,25 @@ static void
 ht_gp_postfork_child(void)
 {
 	atomic_store_explicit(&ht_gp.running, false, memory_order_relaxed);
+	map_futex_lock_init(&ht_inbox.pop);
 	pthread_mutex_unlock(&ht_gp.round);
+}
+
+/*
+ * The CPUs the process may use, read at load time by the main thread
+ * (before any thread is pinned): the reclaimer gets them all, not the CPU
+ * of the (possibly pinned) worker that happens to start it, so that it
+ * runs where the other maps' helper threads run (urcu's call_rcu thread,
+ * started by an unpinned thread) and not on one worker's CPU.
+ */
+static cpu_set_t ht_gp_cpus;
+static bool ht_gp_have_cpus;
+
+__attribute__((constructor)) static void
+ht_gp_cpus_init(void)
+{
+	ht_gp_have_cpus =
+		sched_getaffinity(0, sizeof(ht_gp_cpus), &ht_gp_cpus) == 0;
 }
 
 static void
@@ -1078,6 +1106,9 @@ ht_gp_start(void)
 	err = pthread_attr_init(&attr);
 	if (err == 0) {
 		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		if (ht_gp_have_cpus)
+			pthread_attr_setaffinity_np(&attr, sizeof(ht_gp_cpus),
+						    &ht_gp_cpus);
 		err = pthread_create(&tid, &attr, ht_gp_thread, NULL);
 		pthread_attr_destroy(&attr);
 	}
@@ -1094,6 +1125,7 @@ ht_gp_start(void)
 static void
 ht_gp_barrier(void)
 {
+	pthread_once(&ht_gp.once, ht_gp_init);
 	pthread_mutex_lock(&ht_gp.round);
 	if (ht_gp_round() == 2)
 		ht_gp_flush_tcache();

@@ -41,7 +41,7 @@ for dist in uniform zipf churn; do
 done
 
 # 1b. Loads only at 1,000 keys take their keys from a ring drawn before
-# the window (driver.c, key_ring_fill): still the same keys for every map
+# the window (worker.c, key_ring_fill): still the same keys for every map
 # (identical hit counts, also at two threads: each worker its own ring),
 # uniform over the whole key space (half of it prefilled: ~50% hits).
 for thr in 1 2; do
