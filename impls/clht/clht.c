@@ -195,7 +195,8 @@
  *   - key[i]: clht_lookup's acquire load of the key pairs with the
  *     release store of a key in clht_slot_fill, so the delete that
  *     emptied the slot before (and the bump) happened before the value
- *     load.
+ *     load; and with the release store of the vacant key in
+ *     clht_slot_clear, so a lookup that misses on it sees the delete.
  *     (Release and acquire rather than a pair of fences: free on x86,
  *     and visible to ThreadSanitizer, which does not model fences.)
  *   - word, lock bit: the acquire `fetch_or` of clht_lock pairs with the
@@ -686,8 +687,13 @@ static inline void
 clht_slot_clear(struct clht_bucket *b, unsigned i, size_t chain)
 {
 	clht_slot_set(b, i, NULL);
+	/*
+	 * Release: a lookup whose acquire key load reads the vacant key
+	 * misses, and must then see what preceded the delete (Go's
+	 * guarantee; ThreadSanitizer's message_passing found it relaxed).
+	 */
 	atomic_store_explicit(&b->key[i], clht_vacant(chain),
-			      memory_order_relaxed);
+			      memory_order_release);
 }
 
 /* True if no slot of b is live (under the lock, or as a hint). */
