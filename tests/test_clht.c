@@ -473,6 +473,16 @@ resize_concurrent(void **state)
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(pthread_create(&th[i], NULL, fns[i], &c), 0);
 	sleep_sec(0.5 * test_scale());
+	/*
+	 * And until the ranger finished a Range and the reader loaded
+	 * (at most 10 s more): under valgrind, one thread at a time, they
+	 * may not have run yet (CI's valgrind stage saw 0 ranges).
+	 */
+	for (int w = 0;
+	     w < 1000 && !tfailed() &&
+	     (atomic_load(&c.ranges) == 0 || atomic_load(&c.loads) == 0);
+	     w++)
+		sleep_sec(0.01);
 	atomic_store(&c.stop, true);
 	for (int i = 0; i < 4; i++)
 		pthread_join(th[i], NULL);
