@@ -639,7 +639,12 @@ inplace_race_on(const struct map_ops *o)
 	else
 		assert_true(atomic_load(&c.loads) > 0);
 	assert_true(atomic_load(&c.swaps) > 0);
-	assert_true(atomic_load(&c.cycles) > 0);
+	/* The churner too may not have run under valgrind (CI saw 0). */
+	if (atomic_load(&c.cycles) == 0 && test_scale() < 0.1)
+		print_message("clht inplace_race: no slot was reused at this "
+			      "scale; nothing checked by it\n");
+	else
+		assert_true(atomic_load(&c.cycles) > 0);
 	o->destroy(c.m);
 	map_ops_thread_exit(o);
 }
