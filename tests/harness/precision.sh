@@ -194,9 +194,19 @@ awk -F, -v s="$st" -v a="$at" -v r="$rp" \
 # (Rows of other repetitions may be marked too: ctest runs tests side by
 # side, and other tests slow those rows' probes and take their CPU; under
 # ctest -j2 half of them were.  So no bound on them is asserted here.)
-awk -F, -v s="$st" -v a="$at" -v r="$rp" \
-	'NR > 1 && $r == 3 && $a == 2 && $s == "ok" { n++ } END { exit !(n >= 1) }' "$csv" ||
-	fail "probe: the marked rows were not measured again"
+# Every marked row is measured again: an attempt 2 of the same
+# configuration and repetition follows it.  Its status is not asserted:
+# under ctest -j2 a neighbouring test may interfere with it too (CI, stop
+# 20: none of the attempt-2 rows was ok), and --remeasure's default of 3
+# attempts then runs a third.
+im=$(csv_col "$csv" impl)
+rd=$(csv_col "$csv" read_pct)
+awk -F, -v s="$st" -v a="$at" -v r="$rp" -v i="$im" -v d="$rd" '
+	NR > 1 && $r == 3 && $a == 1 && $s == "interfered" { want[$i "/" $d] = 1 }
+	NR > 1 && $r == 3 && $a == 2 { got[$i "/" $d] = 1 }
+	END { for (k in want) if (!(k in got)) { print k; bad = 1 }; exit bad }' \
+	"$csv" >"$TMP/p.miss" ||
+	fail "probe: marked rows not measured again: $(tr '\n' ' ' <"$TMP/p.miss")"
 
 # 7. --resume refuses a sweep measured another way, naming the option.
 small="--impl null --threads 1 --read 100 --keys 1000 --repeat 1 --duration 10ms --latency-sample 0 --no-plot"
