@@ -12,7 +12,7 @@
 #	                 [--workloads A,B] [--impls syncmap,null|all]
 #	                 [--min-time SECONDS] [--benchtime GO_BENCHTIME]
 #	                 [--build DIR] [--out DIR] [--plots DIR]
-#	                 [--from DIR] [--mapbench PATH] [--quick]
+#	                 [--from DIR] [--mapbench PATH] [--no-pin] [--quick]
 #
 # --go: the Go releases to compare against, in order (default 1.23,1.24,
 # those installed or fetched: bench/go/gotool.sh; Go 1.24 comes from
@@ -33,6 +33,15 @@
 # cuckoo, cdsfeldman that this build has; all: every map gbench has) and
 # one run of each Go release's sync benchmark, C first on odd reps and Go
 # first on even ones (the Go releases in reverse order then).
+# Placement: each thread count is measured on its own CPU set, the first
+# T of the CPUs this script may use (taskset), the whole process of both
+# sides confined to it: gbench (with --pin: thread k on the k-th CPU) and
+# Go's test binary (-test.cpu T), with their helper threads (liburcu's
+# call_rcu thread, hashtrie's reclaimer, Go's collector) on the same CPUs
+# as the benchmark, never on a CPU the other side does not get.  So a
+# 1-thread cell runs both languages on one and the same CPU (on a guest
+# whose vCPUs run at different speeds, otherwise a draw).  --no-pin runs
+# every process unconfined, gbench unpinned (as before this option).
 # --from DIR reuses DIR/raw/ (or an older run's DIR/gbench.json and
 # DIR/gopeer.csv) without measuring: tables and plots again, e.g. after an
 # interrupted run or a failed table step (compare.sh prints the command).
@@ -52,11 +61,11 @@ libimpls="boostcfm tbbhash cuckoo cdsfeldman"
 default_impls=1
 build=build out=results/go-vs-c plots=plots/go-vs-c from= mapbench=
 goref=go:sync.Map
-go_versions= quick=0 given=
+go_versions= quick=0 given= pin=1
 
 # --help: the comment above on stdout, exit 0 (1 when it cannot be written).
 usage() {
-	sed -n '2,44s/^# \{0,1\}//p' "$0" || exit 1
+	sed -n '2,53s/^# \{0,1\}//p' "$0" || exit 1
 	exit 0
 }
 need_arg() { [ $# -ge 2 ] || { echo "compare: $1 needs a value" >&2; exit 2; }; }
@@ -64,6 +73,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--go) need_arg "$@"; go_versions=$2; given="$given go"; shift 2 ;;
 	--quick) quick=1; shift ;;
+	--no-pin) pin=0; shift ;;
 	--reps) need_arg "$@"; reps=$2; given="$given reps"; shift 2 ;;
 	--threads) need_arg "$@"; threads=$2; given="$given threads"; shift 2 ;;
 	--workloads) need_arg "$@"; workloads=$2; given="$given workloads"; shift 2 ;;
@@ -228,7 +238,7 @@ if [ -z "$from" ]; then
 	run_go_versions=${run_go_versions# }
 fi
 
-cmdline="bench/compare.sh --go $(echo "$run_go_versions" | tr ' ' ,) --reps $reps --threads $threads --impls $cimpls --min-time $min_time --benchtime $benchtime${workloads:+ --workloads $workloads}"
+cmdline="bench/compare.sh --go $(echo "$run_go_versions" | tr ' ' ,) --reps $reps --threads $threads --impls $cimpls --min-time $min_time --benchtime $benchtime${workloads:+ --workloads $workloads}$( [ "$pin" = 1 ] || echo ' --no-pin')"
 
 if [ -z "$from" ] || [ -z "$mapbench" ]; then
 	echo "compare: building gbench and mapbench in $build" >&2
@@ -314,20 +324,58 @@ trap 'rc=$?; trap - EXIT; on_exit "$rc"; exit "$rc"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# The CPU sets: with pinning, thread count T runs on the first T CPUs of
+# this script's own (all of them when T is larger: oversubscribed); one
+# group "T:CPULIST" per thread count.  Without, one group "THREADS:" for
+# every thread count at once, unconfined.
+cpus_of() { # the CPUs this process may use, one per line
+	taskset -pc $$ | sed 's/.*: *//' | tr , '\n' | while IFS=- read -r a b; do
+		case $a$b in '' | *[!0-9]*) exit 1 ;; esac
+		seq "$a" "${b:-$a}"
+	done
+}
+if [ "$pin" = 1 ] && [ -z "$from" ]; then
+	allowed=$(cpus_of) && [ -n "$allowed" ] ||
+		die "cannot read this process's CPUs with taskset (--no-pin runs unconfined)"
+	groups=
+	for t in $(echo "$threads" | tr , ' '); do
+		groups="$groups $t:$(echo "$allowed" | head -n "$t" | paste -sd, -)"
+	done
+else
+	groups="$threads:"
+fi
+# CPULIST COMMAND...: COMMAND confined to CPULIST, or unconfined
+on_cpus() {
+	c=$1
+	shift
+	if [ -n "$c" ]; then taskset -c "$c" "$@"; else "$@"; fi
+}
 # Each file is written under a temporary name and renamed when complete.
-# gbench's console output (its context on stderr too) goes to the .txt.
+# gbench's console output (its context on stderr too) goes to the .txt;
+# one gbench run per CPU group, their JSON reports merged into one.
 run_c() { # REPDIR WORKLOAD
-	if ! "$build/bench/gbench" --threads="$threads" \
-		--benchmark_filter="^BM_$2/($(echo "$run_impls" | tr , '|'))/" \
-		--benchmark_repetitions=1 --benchmark_min_time="$min_time" \
-		--benchmark_out="$1/.gbench-$2.json.tmp" --benchmark_out_format=json \
-		>"$1/.gbench-$2.txt.tmp" 2>&1; then
-		cat "$1/.gbench-$2.txt.tmp" >&2
-		echo "compare: gbench failed on $2" >&2
-		exit 1
-	fi
-	mv "$1/.gbench-$2.txt.tmp" "$1/gbench-$2.txt"
-	mv "$1/.gbench-$2.json.tmp" "$1/gbench-$2.json"
+	: >"$1/.gbench-$2.txt.tmp"
+	set -- "$1" "$2"
+	for g in $groups; do
+		gt=${g%%:*} gc=${g#*:}
+		if ! on_cpus "$gc" "$build/bench/gbench" --threads="$gt" \
+			${gc:+--pin} \
+			--benchmark_filter="^BM_$2/($(echo "$run_impls" | tr , '|'))/" \
+			--benchmark_repetitions=1 --benchmark_min_time="$min_time" \
+			--benchmark_out="$1/.gbench-$2.$gt.json.tmp" --benchmark_out_format=json \
+			>>"$1/.gbench-$2.txt.tmp" 2>&1; then
+			cat "$1/.gbench-$2.txt.tmp" >&2
+			echo "compare: gbench failed on $2" >&2
+			exit 1
+		fi
+		set -- "$@" "$1/.gbench-$2.$gt.json.tmp"
+	done
+	r_dir=$1 r_w=$2
+	shift 2
+	"$build/bench/gocompare" -merge "$r_dir/.gbench-$r_w.json.tmp" "$@"
+	rm -f "$@"
+	mv "$r_dir/.gbench-$r_w.txt.tmp" "$r_dir/gbench-$r_w.txt"
+	mv "$r_dir/.gbench-$r_w.json.tmp" "$r_dir/gbench-$r_w.json"
 }
 # One Go release's `go test sync -bench` of one workload, its output kept
 # (go-V-W.txt) and turned into gopeer's CSV: the first release's three
@@ -343,14 +391,17 @@ run_go_v() { # REPDIR WORKLOAD VERSION
 		csv=gostd-$3-$2.csv
 		subs='^\*sync\.Map$'
 	fi
-	if ! "$build/bench/sync-go$3.test" -test.run '^$' \
-		-test.bench "^$pfx$2\$/$subs" -test.cpu "$threads" \
-		-test.count 1 -test.benchtime "$benchtime" \
-		>"$1/.go-$3-$2.txt.tmp" 2>&1; then
-		cat "$1/.go-$3-$2.txt.tmp" >&2
-		echo "compare: Go $3's sync benchmark failed on $2" >&2
-		exit 1
-	fi
+	: >"$1/.go-$3-$2.txt.tmp"
+	for g in $groups; do
+		if ! on_cpus "${g#*:}" "$build/bench/sync-go$3.test" -test.run '^$' \
+			-test.bench "^$pfx$2\$/$subs" -test.cpu "${g%%:*}" \
+			-test.count 1 -test.benchtime "$benchtime" \
+			>>"$1/.go-$3-$2.txt.tmp" 2>&1; then
+			cat "$1/.go-$3-$2.txt.tmp" >&2
+			echo "compare: Go $3's sync benchmark failed on $2" >&2
+			exit 1
+		fi
+	done
 	mv "$1/.go-$3-$2.txt.tmp" "$1/go-$3-$2.txt"
 	eval "gv=\$GOV_$vv"
 	# A map Go skips (DeepCopyMap on its quadratic workloads) has no
@@ -414,9 +465,14 @@ else
 	mkdir -p "$raw"
 	wl_list=$(echo ${workloads:-$known} | tr , ' ')
 	order="interleaved by workload; C first on odd reps, Go first on even (Go releases in reverse)"
-	printf 'reps %s\nthreads %s\nimpls %s\ngo %s\nworkloads %s\norder %s\ncommand %s\n' \
+	if [ "$pin" = 1 ]; then
+		placement="each thread count T on CPUs (taskset, both sides, whole processes; gbench --pin):$groups"
+	else
+		placement="unconfined, gbench unpinned (--no-pin)"
+	fi
+	printf 'reps %s\nthreads %s\nimpls %s\ngo %s\nworkloads %s\norder %s\nplacement %s\ncommand %s\n' \
 		"$reps" "$threads" "$run_impls" "$run_go_versions" "$wl_list" \
-		"$order" "$cmdline" >"$raw/.plan.txt.tmp"
+		"$order" "$placement" "$cmdline" >"$raw/.plan.txt.tmp"
 	mv "$raw/.plan.txt.tmp" "$raw/plan.txt"
 	echo "compare: measuring $reps reps, threads $threads, C maps $run_impls and Go $run_go_versions, $order" >&2
 	phase=measure

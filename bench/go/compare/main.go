@@ -764,8 +764,46 @@ func writePlotData(cmp map[key]stat, workloads, maps, threads []string, dir stri
 	return os.WriteFile(filepath.Join(dir, "ratio.dat"), []byte(b.String()), 0o644)
 }
 
+// mergeGbench writes one gbench JSON report holding the benchmarks of
+// every input in order, the first input's context as its context and
+// every input's in "contexts" (each run's threads and CPUs):
+// bench/compare.sh runs gbench once per thread count (each on its own CPU
+// set) and keeps one report per workload and repetition.
+func mergeGbench(out string, ins []string) error {
+	var merged struct {
+		Context    json.RawMessage   `json:"context"`
+		Contexts   []json.RawMessage `json:"contexts"`
+		Benchmarks []json.RawMessage `json:"benchmarks"`
+	}
+	merged.Benchmarks = []json.RawMessage{}
+	for _, in := range ins {
+		raw, err := os.ReadFile(in)
+		if err != nil {
+			return err
+		}
+		var r struct {
+			Context    json.RawMessage   `json:"context"`
+			Benchmarks []json.RawMessage `json:"benchmarks"`
+		}
+		if err := json.Unmarshal(nanValue.ReplaceAll(raw, []byte(": null")), &r); err != nil {
+			return fmt.Errorf("%s: %v", in, err)
+		}
+		if merged.Context == nil {
+			merged.Context = r.Context
+		}
+		merged.Contexts = append(merged.Contexts, r.Context)
+		merged.Benchmarks = append(merged.Benchmarks, r.Benchmarks...)
+	}
+	b, err := json.MarshalIndent(&merged, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(out, append(b, '\n'), 0o644)
+}
+
 func main() {
 	toSweep := flag.Bool("tosweep", false, "step 1: gbench + gopeer into OUT/sweep")
+	merge := flag.String("merge", "", "write to this file one gbench JSON report of the reports given as arguments")
 	doReport := flag.Bool("report", false, "step 2: OUT/comparison.csv into markdown and plot data")
 	gb := flag.String("gbench", "", "gbench JSON report (--benchmark_out_format=json)")
 	gp := flag.String("gopeer", "", "gopeer CSV output")
@@ -778,6 +816,10 @@ func main() {
 		os.Exit(1)
 	}
 	switch {
+	case *merge != "" && !*toSweep && !*doReport && flag.NArg() > 0:
+		if err := mergeGbench(*merge, flag.Args()); err != nil {
+			fail(err)
+		}
 	case *toSweep && *rawDir != "" && *gb == "" && *gp == "":
 		d := &data{}
 		incomplete, err := readRaw(d, *rawDir)
@@ -810,6 +852,7 @@ func main() {
 		}
 	default:
 		fmt.Fprintln(os.Stderr, "usage: compare -tosweep -raw DIR [-out DIR] [-cmd TEXT]\n"+
+			"       compare -merge OUT.json IN.json...\n"+
 			"       compare -tosweep -gbench FILE.json -gopeer FILE.csv [-out DIR] [-cmd TEXT]\n"+
 			"       compare -report [-out DIR] [-cmd TEXT]")
 		os.Exit(2)

@@ -165,3 +165,35 @@ func TestReadRaw(t *testing.T) {
 		}
 	}
 }
+
+// -merge: one report with every input's benchmarks in order (bare NaN
+// made null), the first context as the context and each input's in
+// "contexts"; readGbench reads it as it reads gbench's own.
+func TestMergeGbench(t *testing.T) {
+	dir := t.TempDir()
+	a, b, out := filepath.Join(dir, "a.json"), filepath.Join(dir, "b.json"), filepath.Join(dir, "m.json")
+	os.WriteFile(a, []byte(gbenchJSON), 0o644)
+	os.WriteFile(b, []byte(strings.Replace(strings.Replace(gbenchJSON, `"num_cpus": 2`, `"num_cpus": 7`, 1),
+		"threads:1", "threads:3", -1)), 0o644)
+	if err := mergeGbench(out, []string{a, b}); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(out)
+	s := string(raw)
+	if strings.Count(s, `"run_name"`) != 8 || strings.Index(s, "threads:1") > strings.Index(s, "threads:3") {
+		t.Errorf("benchmarks not all there in order:\n%s", s)
+	}
+	if strings.Count(s, `"num_cpus": 2`) != 2 || strings.Count(s, `"num_cpus": 7`) != 1 {
+		t.Errorf("want the first context and both in contexts:\n%s", s)
+	}
+	d := &data{}
+	if err := readGbench(d, out, 0); err != nil {
+		t.Fatal(err)
+	}
+	if len(d.rows) != 6 {
+		t.Errorf("read %d iteration rows, want 6", len(d.rows))
+	}
+	if err := mergeGbench(out, []string{a, filepath.Join(dir, "absent.json")}); err == nil {
+		t.Error("a missing input: no error")
+	}
+}
