@@ -305,7 +305,36 @@ report_precision(const struct opts *o, const struct sched *s,
 struct sweep_tally {
 	size_t done, not_ok, few_samples, interfered;
 	double spent; /* seconds in rows */
+	/* the core-to-core probes (c2c_ns, c2c_after_ns) of this run */
+	size_t c2c_rows, c2c_moved;
+	double c2c_min, c2c_max;
 };
+
+/*
+ * Core-to-core probes further apart than this factor (within a row, or
+ * over the sweep) say that the host ran the vCPUs elsewhere in between.
+ */
+#define C2C_SPREAD 1.5
+
+static void
+tally_c2c(struct sweep_tally *t, const struct interference *in)
+{
+	const double x[2] = {in->c2c_ns, in->c2c_after_ns};
+	bool any = false;
+
+	for (int i = 0; i < 2; i++) {
+		if (isnan(x[i]))
+			continue;
+		any = true;
+		if (!(t->c2c_min > 0)) /* the first probe (probes are > 0) */
+			t->c2c_min = t->c2c_max = x[i];
+		t->c2c_min = x[i] < t->c2c_min ? x[i] : t->c2c_min;
+		t->c2c_max = x[i] > t->c2c_max ? x[i] : t->c2c_max;
+	}
+	t->c2c_rows += any;
+	t->c2c_moved += !isnan(x[0]) && !isnan(x[1]) &&
+			(x[0] > x[1] * C2C_SPREAD || x[1] > x[0] * C2C_SPREAD);
+}
 
 /* The opening line: the grid, the repetitions, the time it takes. */
 static double
@@ -392,6 +421,7 @@ run_rows(struct sched *sched, int fd, const char *csv, double est,
 		t->not_ok += strcmp(r.status, "ok") != 0 &&
 			     strcmp(r.status, "interfered") != 0;
 		t->few_samples += row.latency_sample && r.lat_samples < 1000;
+		tally_c2c(t, &r.interf);
 		t->done++;
 		t->spent += now_sec() - t0;
 	}
@@ -415,6 +445,22 @@ warn_rows(const struct sweep_tally *t)
 			"sample (lengthen --duration or lower "
 			"--latency-sample)\n",
 			t->few_samples);
+	if (t->c2c_rows &&
+	    (t->c2c_max > t->c2c_min * C2C_SPREAD || t->c2c_moved))
+		fprintf(stderr,
+			"mapbench: warning: a cache line took %.0f to %.0f ns "
+			"between the first two workers' CPUs (c2c_ns, "
+			"c2c_after_ns; %zu of %zu rows moved within their "
+			"window): the host ran the CPUs elsewhere during the "
+			"sweep, and rows whose threads share cache lines are "
+			"not comparable across that range\n",
+			t->c2c_min, t->c2c_max, t->c2c_moved, t->c2c_rows);
+	else if (t->c2c_rows)
+		fprintf(stderr,
+			"mapbench: core-to-core: a cache line took %.0f to "
+			"%.0f ns between the first two workers' CPUs "
+			"(c2c_ns)\n",
+			t->c2c_min, t->c2c_max);
 }
 
 int

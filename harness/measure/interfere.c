@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,6 +208,7 @@ interf_none(struct interference *out)
 	out->runq_share = NAN;
 	out->nvcsw = out->nivcsw = -1;
 	out->probe_ns = NAN;
+	out->c2c_ns = out->c2c_after_ns = NAN;
 }
 
 #define PROBE_STEPS 200000u
@@ -250,4 +252,53 @@ interf_classify(const struct interference *x, double limit)
 		return false;
 	return (!isnan(x->foreign_share) && x->foreign_share > limit) ||
 	       (!isnan(x->steal_share) && x->steal_share > limit);
+}
+
+/*
+ * Wait until *line holds `want`; false at the deadline.  Acquire: pairs
+ * with the other side's release store of `want` (nothing else is passed,
+ * but the pair keeps the handoff a real one for the sanitizers).
+ */
+static bool
+c2c_wait(_Atomic uint64_t *line, uint64_t want, uint64_t deadline_ns)
+{
+	for (unsigned spins = 0;; spins++) {
+		if (atomic_load_explicit(line, memory_order_acquire) == want)
+			return true;
+		if ((spins & 1023) == 1023 && clock_mono_ns() > deadline_ns)
+			return false;
+	}
+}
+
+double
+interf_c2c(_Atomic uint64_t *line, bool pinger, uint64_t deadline_ns)
+{
+	const unsigned trials = 3, per = INTERF_C2C_ROUNDS / 3;
+	double best = INFINITY;
+	uint64_t v = 0;
+
+	for (unsigned t = 0; t < trials; t++) {
+		uint64_t t0 = clock_mono_ns();
+
+		for (unsigned i = 0; i < per; i++) {
+			if (pinger) {
+				/* Release: pairs with the ponger's acquire. */
+				atomic_store_explicit(line, ++v,
+						      memory_order_release);
+				if (!c2c_wait(line, ++v, deadline_ns))
+					return NAN;
+			} else {
+				if (!c2c_wait(line, ++v, deadline_ns))
+					return NAN;
+				/* Release: pairs with the pinger's acquire. */
+				atomic_store_explicit(line, ++v,
+						      memory_order_release);
+			}
+		}
+		double ns = (double)(clock_mono_ns() - t0) / (2.0 * per);
+
+		if (ns < best)
+			best = ns;
+	}
+	return pinger ? best : NAN;
 }

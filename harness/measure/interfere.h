@@ -28,8 +28,9 @@
  * not part of the rule: a map's own helper threads (liburcu's call_rcu
  * thread, lfht's resize worker) cause both, and that is the map's cost,
  * already charged through cpu_seconds.  What cannot be seen from inside a
- * guest (the hypervisor's placement of the vCPUs, a neighbour's cache and
- * memory-bandwidth use) is in docs/METHOD.md.
+ * guest (a neighbour's cache and memory-bandwidth use) is in
+ * docs/METHOD.md; the hypervisor's placement of the vCPUs shows in the
+ * core-to-core probe (interf_c2c) of rows with two or more workers.
  */
 #ifndef MAPBENCH_INTERFERE_H
 #define MAPBENCH_INTERFERE_H
@@ -70,6 +71,15 @@ struct interference {
 	 * when not measured.  The sweep compares it with its other rows'.
 	 */
 	double probe_ns;
+	/*
+	 * The time a cache line takes from worker 0's CPU to worker 1's and
+	 * back, halved (interf_c2c), just before the window and just after
+	 * it; NaN with fewer than two workers pinned to different CPUs.
+	 * On a guest it moves with where the host runs the vCPUs (e.g.
+	 * ~60 ns on one core's two threads, ~200 ns across dies), and with
+	 * it the figures of every row whose threads share cache lines.
+	 */
+	double c2c_ns, c2c_after_ns;
 };
 
 /*
@@ -87,6 +97,17 @@ double interf_probe(unsigned rep, unsigned attempt);
  * sweep's probes) by more than `limit` (a fraction; >= 1: never)?
  */
 bool interf_probe_slow(double probe_ns, double ref_ns, double limit);
+
+/*
+ * The core-to-core probe: two threads, the pinger and the ponger, pass
+ * a counter in `line` (0 at the start, a cache line of its own, used once)
+ * back and forth INTERF_C2C_ROUNDS times.  The pinger returns ns per
+ * one-way transfer, the best of its trials; the ponger returns NaN; both
+ * return NaN if the other does not answer by `deadline_ns`
+ * (clock_mono_ns).
+ */
+#define INTERF_C2C_ROUNDS 600u
+double interf_c2c(_Atomic uint64_t *line, bool pinger, uint64_t deadline_ns);
 
 /*
  * Worker side: call begin just before the worker's first operation and

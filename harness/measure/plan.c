@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,6 +76,9 @@ plan_build(struct plan *p, struct worker *ws, const struct config *c,
 	p->churn_window = c->keys / c->threads ? c->keys / c->threads : 1;
 	p->budget = c->ops_per_thread ? c->ops_per_thread : UINT64_MAX;
 	p->lat_mean = (double)c->latency_sample;
+	/* Workers 0 and 1 pinned to different CPUs (worker_main). */
+	p->c2c = c->threads >= 2 && c->pin && mach->ncpus >= 2 &&
+		 mach->cpu[0] != mach->cpu[1];
 	p->lat_overhead = (uint64_t)mb_clock.cost_ticks;
 	if (c->wl && p->lat_mean > 0 && !(p->wl_step = wl_step_of(c->wl)))
 		p->lat_mean = 0;
@@ -103,6 +107,7 @@ plan_build(struct plan *p, struct worker *ws, const struct config *c,
 
 		w->tid = i;
 		w->p = p;
+		w->c2c_ns[0] = w->c2c_ns[1] = NAN;
 		/* Seed + thread index only: the same across impls. */
 		w->seed = seed_mix(c->seed +
 				   (i + 1) * UINT64_C(0x9e3779b97f4a7c15));

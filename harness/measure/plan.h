@@ -56,6 +56,15 @@ struct plan {
 	pthread_barrier_t barrier;
 	_Alignas(64) atomic_int stop;
 	atomic_uint finished; /* workers past their window (--ops) */
+	/*
+	 * The core-to-core probe's lines, before and after the window
+	 * (interf_c2c), each alone in its cache line; c2c: workers 0 and 1
+	 * are pinned to different CPUs, so the probe runs.
+	 */
+	struct {
+		_Alignas(64) _Atomic uint64_t v;
+	} c2c_line[2];
+	bool c2c;
 };
 
 /*
@@ -89,6 +98,7 @@ struct worker {
 	uint32_t *ring; /* uniform loads' keys, drawn before the window */
 	struct interf_thread interf; /* read by the worker at its edges */
 	double probe_ns;	     /* interf_probe, before the barrier */
+	double c2c_ns[2];	     /* interf_c2c before, after (worker 0) */
 	int err;
 } __attribute__((aligned(64)));
 

@@ -593,6 +593,13 @@ mix_dispatch(struct worker *w)
 #undef MIX
 }
 
+/*
+ * How long a worker waits for the other one at the core-to-core probe: a
+ * worker that never comes (a failed thread_enter, the other's ops budget
+ * far from spent) makes the probe NaN, not the row hang.
+ */
+#define C2C_WAIT_NS UINT64_C(1000000000)
+
 /* Go's b.N stride between the threads' counters (see workloads.h). */
 #define GO_N_HINT (UINT64_C(1) << 40)
 
@@ -622,6 +629,10 @@ worker_main(void *arg)
 	/* The CPU's speed now, on this worker's CPU (the sweep judges
 	 * it). */
 	w->probe_ns = interf_probe(c->rep, c->attempt);
+	/* Workers 0 and 1: how far apart their CPUs are now. */
+	if (p->c2c && w->tid < 2)
+		w->c2c_ns[0] = interf_c2c(&p->c2c_line[0].v, w->tid == 0,
+					  clock_mono_ns() + C2C_WAIT_NS);
 	pthread_barrier_wait(&p->barrier);
 	interf_thread_begin(&w->interf);
 	perfev_start(&pev);
@@ -637,6 +648,10 @@ worker_main(void *arg)
 	w->tl.cpu_end = thread_cpu_ns();
 	perfev_stop(&pev);
 	interf_thread_end(&w->interf);
+	/* And after the window: the host may have moved a vCPU meanwhile. */
+	if (p->c2c && w->tid < 2)
+		w->c2c_ns[1] = interf_c2c(&p->c2c_line[1].v, w->tid == 0,
+					  clock_mono_ns() + C2C_WAIT_NS);
 	/* Relaxed: a progress count; join publishes the worker's data.
 	 */
 	atomic_fetch_add_explicit(&p->finished, 1, memory_order_relaxed);

@@ -26,9 +26,10 @@
  * max_repeat, remeasure), the map's own counters as own_* columns
  * instead of the packed map_counters text.  4: probe_ns (the CPU's speed
  * just before the window; a row slower than the sweep's fast probes is
- * interfered).
+ * interfered).  5: c2c_ns, c2c_after_ns (the core-to-core probe of rows
+ * with two or more workers).
  */
-#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION 5
 
 enum col_type {
 	COL_TEXT, /* JSON string; never contains ',' or a newline */

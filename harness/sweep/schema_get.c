@@ -463,17 +463,18 @@ get_interf_limit(const struct config *c, const struct result *r, int a,
 	v->d = c->interf_limit * 100;
 }
 
-/* interfere.h's shares, as percentages, and the probe; NaN is NA. */
+/* interfere.h's shares, as percentages, and the probes; NaN is NA. */
 static void
 get_interf(const struct config *c, const struct result *r, int k,
 	   struct col_val *v)
 {
 	const double x[] = {r->interf.foreign_share, r->interf.steal_share,
-			    r->interf.psi_share, r->interf.runq_share,
-			    r->interf.probe_ns};
+			    r->interf.psi_share,     r->interf.runq_share,
+			    r->interf.probe_ns,	     r->interf.c2c_ns,
+			    r->interf.c2c_after_ns};
 
 	v->na = isnan(x[k]);
-	v->d = k == 4 ? x[k] : x[k] * 100; /* probe_ns: ns, not a share */
+	v->d = k >= 4 ? x[k] : x[k] * 100; /* the probes: ns, not shares */
 }
 
 static void

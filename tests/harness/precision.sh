@@ -245,4 +245,34 @@ MAPBENCH_INTERFERENCE_LIMIT=lots "$MB" sweep $small --out "$TMP/bad" \
 [ $? -eq 2 ] && grep -q MAPBENCH_INTERFERENCE_LIMIT "$TMP/b.err" ||
 	fail "a bad MAPBENCH_INTERFERENCE_LIMIT is not refused"
 
+# 9. The core-to-core probe: NA at 1 thread and unpinned, a time in ns
+# (both edges) for 2 pinned threads, and the sweep's closing line says
+# the range.  Needs two allowed CPUs.
+if [ "$(taskset -pc $$ 2>/dev/null | sed 's/.*: *//' | tr , '\n' |
+	awk -F- '{ n += ($2 == "" ? 1 : $2 - $1 + 1) } END { print n + 0 }')" -ge 2 ]; then
+	"$MB" sweep --impl null --threads 1,2 --read 100 --keys 1000 \
+		--repeat 1 --duration 10ms --latency-sample 0 \
+		--interference-limit off --out "$TMP/C" --no-plot >/dev/null 2>"$TMP/c.err" ||
+		fail "c2c sweep: $(cat "$TMP/c.err")"
+	csv=$TMP/C/results.csv
+	th=$(csv_col "$csv" threads)
+	for col in c2c_ns c2c_after_ns; do
+		k=$(csv_col "$csv" "$col")
+		[ -n "$k" ] || fail "column $col missing"
+		awk -F, -v k="$k" -v t="$th" 'NR > 1 && $t == 1 && $k != "" { bad = 1 }
+			NR > 1 && $t == 2 && !($k > 5 && $k < 100000) { bad = 1 }
+			END { exit bad }' "$csv" ||
+			fail "$col: want NA at 1 thread, ns at 2: $(cut -d, -f"$th,$k" "$csv" | tr '\n' ' ')"
+	done
+	grep -q "cache line took [0-9]* to [0-9]* ns" "$TMP/c.err" ||
+		fail "no core-to-core line: $(cat "$TMP/c.err")"
+	"$MB" sweep --impl null --threads 2 --read 100 --keys 1000 --no-pin \
+		--repeat 1 --duration 10ms --latency-sample 0 \
+		--interference-limit off --out "$TMP/C2" --no-plot >/dev/null 2>&1 ||
+		fail "unpinned c2c sweep"
+	k=$(csv_col "$TMP/C2/results.csv" c2c_ns)
+	awk -F, -v k="$k" 'NR > 1 && $k != "" { bad = 1 } END { exit bad }' \
+		"$TMP/C2/results.csv" || fail "c2c_ns measured with unpinned workers"
+fi
+
 finish

@@ -77,11 +77,11 @@ done
 	fail "--resume with the same options: $(cat "$TMP/e")"
 
 # A sweep of another results schema is refused, naming both.
-sed -i 's/"schema": 4/"schema": 3/' "$S/meta.json"
+sed -i 's/"schema": 5/"schema": 3/' "$S/meta.json"
 # shellcheck disable=SC2086
 "$MB" sweep $BASE $MIX --resume >/dev/null 2>"$TMP/e"
 rc=$?
 [ "$rc" -eq 2 ] || fail "--resume of schema 3: exit $rc, want 2"
-grep -q "results schema 3, this one writes 4" "$TMP/e" ||
+grep -q "results schema 3, this one writes 5" "$TMP/e" ||
 	fail "--resume of schema 3: $(cat "$TMP/e")"
 finish
