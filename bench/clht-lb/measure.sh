@@ -1,0 +1,39 @@
+#!/bin/sh
+# The project's clht against the original CLHT-LB in the same mapbench
+# sweeps, per CPU-second (mops_per_cpu_s), each sweep's own interleaving:
+# 1,000 / 1,000,000 keys x 1 / 2 threads x three mixes:
+#   rw     --read 100,90,50 (loads, and Store / Delete half and half)
+#   los90  load=90,load_or_store=5,delete=5    insert-if-absent on both
+#   los50  load=50,load_or_store=25,delete=25  sides (CLHT's put)
+#	bench/clht-lb/measure.sh MAPBENCH PLUGIN_DIR OUT [IMPLS]
+# PLUGIN_DIR holds build.sh's clht_lb_res.so and clht_lb_res_h.so (and
+# variants.sh's clht_plain.so, clht_id.so when IMPLS names them); IMPLS
+# defaults to clht,clht_lb_res,clht_lb_res_h.  Writes OUT/{rw,los90,los50}
+# (sweeps) and OUT/MIX-vs-BASE.txt (`mapbench compare` of clht against
+# each original).  A sweep that fails (exit 1: rows not ok) is kept.
+set -eu
+case ${1:-} in -h | --help) sed -n '2,13s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
+[ $# -eq 3 ] || [ $# -eq 4 ] || { echo "measure.sh: want MAPBENCH PLUGIN_DIR OUT [IMPLS] (see --help)" >&2; exit 2; }
+mb=$1 lib=$2 out=$3 impls=${4:-clht,clht_lb_res,clht_lb_res_h}
+[ -x "$mb" ] || { echo "measure.sh: $mb: not an executable" >&2; exit 2; }
+libs=
+for so in "$lib"/*.so; do
+	[ -f "$so" ] && libs="$libs --impl-lib $so"
+done
+[ -n "$libs" ] || { echo "measure.sh: $lib: no plugin (*.so); run build.sh" >&2; exit 2; }
+mkdir -p "$out"
+for mix in rw los90 los50; do
+	case $mix in
+	rw) m="--read 100,90,50" ;;
+	los90) m="--mix load=90,load_or_store=5,delete=5" ;;
+	los50) m="--mix load=50,load_or_store=25,delete=25" ;;
+	esac
+	# shellcheck disable=SC2086 # word splitting of $libs and $m is intended
+	"$mb" sweep $libs --impl "$impls" --keys 1000,1000000 $m --threads 1,2 \
+		--no-plot --out "$out/$mix" >"$out/$mix.log" 2>&1 || true
+	for base in clht_lb_res clht_lb_res_h; do
+		case ",$impls," in *",$base,"*) ;; *) continue ;; esac
+		"$mb" compare --impl "$base,clht" --metric mops_per_cpu_s \
+			"$out/$mix" >"$out/$mix-vs-$base.txt" || true
+	done
+done

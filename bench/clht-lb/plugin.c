@@ -1,0 +1,282 @@
+/*
+ * A mapbench plugin around the ORIGINAL CLHT-LB with resizing
+ * (LPD-EPFL/CLHT, src/clht_lb_res.c, built unmodified by build.sh from a
+ * CLHT source tree outside this repository: none of CLHT's code is here).
+ * Only for measuring the project's clht against the original in the same
+ * mapbench run (README.md).
+ *
+ * Mapping (CLHT's own semantics wherever mapbench's differ):
+ *  - map clht_lb_res: key k is CLHT key k + 1 (CLHT reserves key 0 for an
+ *    empty slot), and CLHT indexes by the key's low bits, as the original
+ *    does: on mapbench's dense keys 0..n-1 a perfect spread.
+ *  - map clht_lb_res_h (built with -DCLHT_LB_HASHED_KEYS): key k is CLHT
+ *    key fmix64(k + 1) (MurmurHash3's finaliser: a bijection, never 0 for
+ *    k + 1 != 0), so CLHT indexes by hashed keys as every map of this
+ *    project does, and pays for the hash; range maps keys back.
+ *  - create(hint): pow2roundup(hint / 2) buckets (CLHT's own benchmark,
+ *    bmarks/test_mem.c: buckets = initial / load_factor, load_factor 2),
+ *    at least 8 (CLHT_MIN_CLHT_SIZE).
+ *  - store = clht_put: insert-if-absent (CLHT has no update in place; a
+ *    put of a present key returns without taking the lock).
+ *  - load = clht_get (returns 0 = absent if the value changed under it).
+ *  - load_and_delete / del = clht_remove.
+ *  - swap, compare_and_swap, compare_and_delete, load_or_store, range and
+ *    clear are built from get/put/remove and are NOT atomic: this plugin is
+ *    a speed reference for load/store/delete mixes, it does not pass check.
+ *  - thread_enter registers the thread with CLHT's GC metadata
+ *    (clht_gc_thread_init; its id is printed by a resize).  ssmem is a
+ *    shim (ssmem.h): tables replaced by a resize are freed at destroy.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "map.h"
+
+#include "clht_lb_res.h"
+
+#ifdef CLHT_LB_HASHED_KEYS
+#define CLHT_LB_NAME "clht_lb_res_h"
+
+static inline uint64_t
+ck_key(uint64_t x)
+{
+	x += 1;
+	x ^= x >> 33;
+	x *= UINT64_C(0xff51afd7ed558ccd);
+	x ^= x >> 33;
+	x *= UINT64_C(0xc4ceb9fe1a85ec53);
+	x ^= x >> 33;
+	return x;
+}
+
+/* The inverse of ck_key (the inverses of its multipliers mod 2^64). */
+static inline uint64_t
+ck_unkey(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= UINT64_C(0x9cb4b2f8129337db);
+	x ^= x >> 33;
+	x *= UINT64_C(0x4f74430c22a54005);
+	x ^= x >> 33;
+	return x - 1;
+}
+#else
+#define CLHT_LB_NAME "clht_lb_res"
+
+static inline uint64_t
+ck_key(uint64_t x)
+{
+	return x + 1;
+}
+
+static inline uint64_t
+ck_unkey(uint64_t x)
+{
+	return x - 1;
+}
+#endif
+
+struct map {
+	clht_t *h;
+};
+
+static pthread_once_t reg_once = PTHREAD_ONCE_INIT;
+static clht_t *reg_clht;	/* only to register threads' GC metadata */
+static _Atomic int next_id = 1; /* 0 would make ssmem print */
+static __thread int nest;
+
+static void
+reg_init(void)
+{
+	reg_clht = clht_create(8);
+}
+
+static void
+w_enter(void)
+{
+	if (nest++ == 0 && clht_alloc == NULL) {
+		pthread_once(&reg_once, reg_init);
+		clht_gc_thread_init(reg_clht, atomic_fetch_add(&next_id, 1));
+	}
+}
+
+static void
+w_exit(void)
+{
+	nest--;
+}
+
+static struct map *
+w_create(size_t hint)
+{
+	struct map *m = malloc(sizeof(*m));
+	uint64_t nb = pow2roundup(hint / 2);
+
+	if (m == NULL)
+		return NULL;
+	if (nb < 8)
+		nb = 8;
+	m->h = clht_create(nb);
+	if (m->h == NULL) {
+		free(m);
+		return NULL;
+	}
+	return m;
+}
+
+static void
+w_destroy(struct map *m)
+{
+	if (m == NULL)
+		return;
+	/* Older tables went to ssmem_release at their resize. */
+	clht_gc_free(m->h->ht);
+	ssmem_shim_free_released();
+	free(m->h);
+	free(m);
+}
+
+static bool
+w_load(struct map *m, uint64_t key, void **value)
+{
+	clht_val_t v = clht_get(m->h->ht, ck_key(key));
+
+	if (value)
+		*value = (void *)v;
+	return v != 0;
+}
+
+static int
+w_store(struct map *m, uint64_t key, void *value)
+{
+	if (value == NULL)
+		return -EINVAL;
+	clht_put(m->h, ck_key(key), (clht_val_t)value);
+	return 0;
+}
+
+static int
+w_load_or_store(struct map *m, uint64_t key, void *value, void **actual)
+{
+	for (;;) {
+		clht_val_t v = clht_get(m->h->ht, ck_key(key));
+
+		if (v != 0) {
+			*actual = (void *)v;
+			return 1;
+		}
+		if (clht_put(m->h, ck_key(key), (clht_val_t)value)) {
+			*actual = value;
+			return 0;
+		}
+	}
+}
+
+static bool
+w_load_and_delete(struct map *m, uint64_t key, void **value)
+{
+	clht_val_t v = clht_remove(m->h, ck_key(key));
+
+	if (value)
+		*value = (void *)v;
+	return v != 0;
+}
+
+static void
+w_del(struct map *m, uint64_t key)
+{
+	clht_remove(m->h, ck_key(key));
+}
+
+static int
+w_swap(struct map *m, uint64_t key, void *value, void **previous)
+{
+	clht_val_t v = clht_remove(m->h, ck_key(key));
+
+	clht_put(m->h, ck_key(key), (clht_val_t)value);
+	if (previous)
+		*previous = (void *)v;
+	return v != 0;
+}
+
+static bool
+w_cas(struct map *m, uint64_t key, void *old, void *new)
+{
+	if (clht_get(m->h->ht, ck_key(key)) != (clht_val_t)old)
+		return false;
+	clht_remove(m->h, ck_key(key));
+	clht_put(m->h, ck_key(key), (clht_val_t) new);
+	return true;
+}
+
+static bool
+w_cad(struct map *m, uint64_t key, void *old)
+{
+	if (clht_get(m->h->ht, ck_key(key)) != (clht_val_t)old)
+		return false;
+	return clht_remove(m->h, ck_key(key)) != 0;
+}
+
+static void
+w_range(struct map *m, bool (*fn)(uint64_t, void *, void *), void *arg)
+{
+	clht_hashtable_t *t = m->h->ht;
+
+	for (uint64_t i = 0; i < t->num_buckets; i++) {
+		volatile bucket_t *b = t->table + i;
+
+		do {
+			for (int j = 0; j < ENTRIES_PER_BUCKET; j++) {
+				clht_addr_t k = b->key[j];
+				clht_val_t v = b->val[j];
+
+				if (k != 0 && v != 0 &&
+				    !fn(ck_unkey(k), (void *)v, arg))
+					return;
+			}
+			b = b->next;
+		} while (b != NULL);
+	}
+}
+
+static bool
+w_clear_one(uint64_t key, void *value, void *arg)
+{
+	(void)value;
+	clht_remove(((struct map *)arg)->h, ck_key(key));
+	return true;
+}
+
+static void
+w_clear(struct map *m)
+{
+	w_range(m, w_clear_one, m);
+}
+
+static const struct map_ops clht_lb_res_ops = {
+	.name = CLHT_LB_NAME,
+	.summary = "ORIGINAL LPD-EPFL CLHT-LB (clht_lb_res) wrapped; "
+		   "insert-if-absent store; non-atomic swap/cas/cad",
+	.create = w_create,
+	.destroy = w_destroy,
+	.thread_enter = w_enter,
+	.thread_exit = w_exit,
+	.load = w_load,
+	.store = w_store,
+	.load_or_store = w_load_or_store,
+	.load_and_delete = w_load_and_delete,
+	.del = w_del,
+	.swap = w_swap,
+	.compare_and_swap = w_cas,
+	.compare_and_delete = w_cad,
+	.range = w_range,
+	.clear = w_clear,
+	.limits = MAP_LIMIT_RANGE_CONCURRENT | MAP_LIMIT_CLEAR_CONCURRENT |
+		  MAP_LIMIT_CLEAR_ATOMIC | MAP_LIMIT_CAS_ATOMIC |
+		  MAP_LIMIT_CAD_ATOMIC,
+};
+
+const uint32_t mapbench_abi_version = MAPBENCH_ABI_VERSION;
+const struct map_ops *const mapbench_maps[] = {&clht_lb_res_ops, NULL};
