@@ -20,7 +20,7 @@ impls=$here/../../impls
 mkdir -p "$out"
 # CLHT's Makefile, default platform: -O3 -D_GNU_SOURCE -DADD_PADDING -DDEFAULT
 CF="-O3 -D_GNU_SOURCE -DADD_PADDING -DDEFAULT -fPIC"
-INC="-I$here -I$clht/include -I$clht/external/include -I$sspfd"
+INC="-I$here -I$clht/include -I$clht/external/include -I$sspfd -I$impls/common"
 gcc $CF -fvisibility=hidden -w $INC -c "$clht/src/clht_lb_res.c" -o "$out/clht_lb_res.o"
 gcc $CF -fvisibility=hidden -w $INC -c "$clht/src/clht_gc.c" -o "$out/clht_gc.o"
 gcc $CF -fvisibility=hidden -Wall $INC -c "$here/ssmem_shim.c" -o "$out/ssmem_shim.o"

@@ -10,9 +10,9 @@
  *    empty slot), and CLHT indexes by the key's low bits, as the original
  *    does: on mapbench's dense keys 0..n-1 a perfect spread.
  *  - map clht_lb_res_h (built with -DCLHT_LB_HASHED_KEYS): key k is CLHT
- *    key fmix64(k + 1) (MurmurHash3's finaliser: a bijection, never 0 for
- *    k + 1 != 0), so CLHT indexes by hashed keys as every map of this
- *    project does, and pays for the hash; range maps keys back.
+ *    key map_hash64(k + 1), the project's hash (clht's), so CLHT indexes
+ *    by the same hashed bits as clht and pays the same hash; range maps
+ *    keys back.
  *  - create(hint): pow2roundup(hint / 2) buckets (CLHT's own benchmark,
  *    bmarks/test_mem.c: buckets = initial / load_factor, load_factor 2),
  *    at least 8 (CLHT_MIN_CLHT_SIZE).
@@ -35,32 +35,28 @@
 #include "map.h"
 
 #include "clht_lb_res.h"
+#include "hash.h"
 
 #ifdef CLHT_LB_HASHED_KEYS
 #define CLHT_LB_NAME "clht_lb_res_h"
 
+/*
+ * The project's map_hash64 of k + 1: the hash, the cost and the spread
+ * of clht's own (a bijection that maps only 0 to 0, so never CLHT's
+ * reserved key 0 here).
+ */
 static inline uint64_t
 ck_key(uint64_t x)
 {
-	x += 1;
-	x ^= x >> 33;
-	x *= UINT64_C(0xff51afd7ed558ccd);
-	x ^= x >> 33;
-	x *= UINT64_C(0xc4ceb9fe1a85ec53);
-	x ^= x >> 33;
-	return x;
+	return map_hash64(x + 1);
 }
 
-/* The inverse of ck_key (the inverses of its multipliers mod 2^64). */
+/* Its inverse: the xor-shift undone, then the multiplier's inverse. */
 static inline uint64_t
 ck_unkey(uint64_t x)
 {
-	x ^= x >> 33;
-	x *= UINT64_C(0x9cb4b2f8129337db);
-	x ^= x >> 33;
-	x *= UINT64_C(0x4f74430c22a54005);
-	x ^= x >> 33;
-	return x - 1;
+	x ^= x >> 32;
+	return x * UINT64_C(0xf1de83e19937733d) - 1;
 }
 #else
 #define CLHT_LB_NAME "clht_lb_res"

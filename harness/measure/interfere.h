@@ -75,9 +75,10 @@ struct interference {
 	 * The time a cache line takes from worker 0's CPU to worker 1's and
 	 * back, halved (interf_c2c), just before the window and just after
 	 * it; NaN with fewer than two workers pinned to different CPUs.
-	 * On a guest it moves with where the host runs the vCPUs (e.g.
-	 * ~60 ns on one core's two threads, ~200 ns across dies), and with
-	 * it the figures of every row whose threads share cache lines.
+	 * On a guest it moves with where the host runs the vCPUs (on this
+	 * project's 2-vCPU EPYC guests ~40-60 ns when close, one core or
+	 * complex, ~200 ns when apart), and with it the figures of every
+	 * row whose threads share cache lines.
 	 */
 	double c2c_ns, c2c_after_ns;
 };
