@@ -266,6 +266,14 @@ timed_window(struct plan *p, struct worker *ws, struct result *r)
 			exit(1);
 		}
 	}
+	/*
+	 * Three meetings with the workers (worker_main): when all have done
+	 * what precedes the window (their probes, the key ring), the CPU
+	 * time is read and the window opens; when all have left it, the CPU
+	 * time is read again, before their probes after it and their
+	 * teardown.  So cpu_seconds is the window's alone.
+	 */
+	pthread_barrier_wait(&p->barrier);
 	arm_alloc_failure("MAPBENCH_FAIL_ALLOC_WINDOW");
 	interf_machine_begin(&im, cpus, ncpus);
 	cpu0 = cpu_now();
@@ -294,10 +302,11 @@ timed_window(struct plan *p, struct worker *ws, struct result *r)
 		nanosleep(&ts, NULL);
 	}
 	atomic_store_explicit(&p->stop, 1, memory_order_relaxed);
-	for (unsigned i = 0; i < c->threads; i++)
-		pthread_join(ws[i].th, NULL);
+	pthread_barrier_wait(&p->barrier);
 	r->cpu_seconds = cpu_now() - cpu0;
 	interf_machine_end(&im, cpus, ncpus, r->cpu_seconds, &r->interf);
+	for (unsigned i = 0; i < c->threads; i++)
+		pthread_join(ws[i].th, NULL);
 	{
 		uint64_t t0 = UINT64_MAX, t1 = 0;
 

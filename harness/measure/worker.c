@@ -633,6 +633,9 @@ worker_main(void *arg)
 	if (p->c2c && w->tid < 2)
 		w->c2c_ns[0] = interf_c2c(&p->c2c_line[0].v, w->tid == 0,
 					  clock_mono_ns() + C2C_WAIT_NS);
+	/* All ready; then the driver reads the CPU time and opens the window
+	 * (timed_window). */
+	pthread_barrier_wait(&p->barrier);
 	pthread_barrier_wait(&p->barrier);
 	interf_thread_begin(&w->interf);
 	perfev_start(&pev);
@@ -648,13 +651,15 @@ worker_main(void *arg)
 	w->tl.cpu_end = thread_cpu_ns();
 	perfev_stop(&pev);
 	interf_thread_end(&w->interf);
+	/* Relaxed: a progress count (--ops: the driver ends the window when
+	 * every worker is past it); the barrier publishes the rest. */
+	atomic_fetch_add_explicit(&p->finished, 1, memory_order_relaxed);
+	/* All out of the window: the driver reads the CPU time. */
+	pthread_barrier_wait(&p->barrier);
 	/* And after the window: the host may have moved a vCPU meanwhile. */
 	if (p->c2c && w->tid < 2)
 		w->c2c_ns[1] = interf_c2c(&p->c2c_line[1].v, w->tid == 0,
 					  clock_mono_ns() + C2C_WAIT_NS);
-	/* Relaxed: a progress count; join publishes the worker's data.
-	 */
-	atomic_fetch_add_explicit(&p->finished, 1, memory_order_relaxed);
 	perfev_close(&pev, w->perf);
 	map_ops_thread_exit(p->ops);
 	procmem_flush_thread_cache();
