@@ -14,6 +14,15 @@
  *                    and destroy then leave nothing behind (ASan's and
  *                    valgrind's leak checks) and the map's contents are
  *                    the last values swapped in.
+ *   clear_races_stores  one thread Clears while another Stores and Loads
+ *                    16 keys: a Store that reached the old trie before
+ *                    the Clear may still land in it after it was retired,
+ *                    so whoever reuses the trie must empty every slot
+ *                    (ht_pool_put_subtree()), else a later Clear
+ *                    publishes a root with an entry in it, which the
+ *                    sanitizer builds' check in ht_indirect_new()
+ *                    (MAPBENCH_DEBUG_CHECKS) finds; every value loaded or
+ *                    left is its key's.
  *   reclaimer_unpinned  a thread pinned to one CPU starts the reclaimer:
  *                    the reclaimer must run on every CPU the process may
  *                    use, not inherit the pinned thread's one (mapbench
@@ -185,6 +194,64 @@ reuse_settles(void **state)
 	ops->destroy(m);
 }
 
+struct clear_race {
+	struct map *m;
+	uint64_t n;
+	_Atomic int done;
+	int err;
+};
+
+static void *
+clear_storer(void *arg)
+{
+	struct clear_race *r = arg;
+
+	map_ops_thread_enter(ops);
+	for (uint64_t i = 0;
+	     !atomic_load_explicit(&r->done, memory_order_acquire); i++) {
+		void *v = NULL;
+
+		if (ops->store(r->m, i % 16, V(i % 16)) < 0)
+			r->err = 1;
+		if (ops->load(r->m, (i + 7) % 16, &v) && v != V((i + 7) % 16))
+			r->err = 2;
+	}
+	map_ops_thread_exit(ops);
+	return NULL;
+}
+
+static bool
+clear_check_entry(uint64_t key, void *value, void *arg)
+{
+	if (key >= 16 || value != V(key))
+		*(int *)arg = 1;
+	return true;
+}
+
+static void
+clear_races_stores(void **state)
+{
+	struct clear_race r = {map_ops_create(ops, NULL, 0), 0, 0, 0};
+	int bad = 0;
+	pthread_t t;
+
+	(void)state;
+	assert_non_null(r.m);
+	atomic_init(&r.done, 0);
+	assert_int_equal(pthread_create(&t, NULL, clear_storer, &r), 0);
+	for (unsigned long i = 0; i < scaled(100000, 3000); i++) {
+		ops->clear(r.m);
+		assert_int_equal(ops->store(r.m, i % 16, V(i % 16)), 0);
+	}
+	atomic_store_explicit(&r.done, 1, memory_order_release);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(r.err, 0);
+	ops->range(r.m, clear_check_entry, &bad);
+	assert_int_equal(bad, 0);
+	map_ops_quiesce(ops, r.m);
+	ops->destroy(r.m);
+}
+
 /* Threads of this process whose CPU mask is exactly `set`. */
 static int
 tasks_with_mask(const cpu_set_t *set)
@@ -274,6 +341,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(fork_mid_round, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(reuse_settles, setup, teardown),
+		cmocka_unit_test_setup_teardown(clear_races_stores, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(reclaimer_unpinned, setup,
 						teardown),
 	};

@@ -1951,7 +1951,11 @@ ht_has_indirect_child(struct ht_indirect *i)
  * call_rcu on its own and is freed by the callback, so that what waits
  * for reuse stays bounded.  Racing writers may still grow a one-level
  * trie after the check; whoever reuses it keeps what fits its free
- * lists and frees the rest (ht_pool_put_subtree()).
+ * lists and frees the rest (ht_pool_put_subtree()).  (Emptying a
+ * one-level old root at Clear time instead, under its lock, marking it
+ * dead and retiring its entries one by one, was slower: gbench's Clear
+ * 68 against 62 ns at 1 thread, 314 against 236 at 2; tried and
+ * dropped.)
  */
 static void
 hashtrie_clear(struct map *m)
