@@ -354,28 +354,27 @@ on_cpus() {
 # gbench's console output (its context on stderr too) goes to the .txt;
 # one gbench run per CPU group, their JSON reports merged into one.
 run_c() { # REPDIR WORKLOAD
-	: >"$1/.gbench-$2.txt.tmp"
-	set -- "$1" "$2"
+	d=$1 w=$2
+	shift 2 # "$@": the reports of the CPU groups, merged below
+	: >"$d/.gbench-$w.txt.tmp"
 	for g in $groups; do
 		gt=${g%%:*} gc=${g#*:}
 		if ! on_cpus "$gc" "$build/bench/gbench" --threads="$gt" \
 			${gc:+--pin} \
-			--benchmark_filter="^BM_$2/($(echo "$run_impls" | tr , '|'))/" \
+			--benchmark_filter="^BM_$w/($(echo "$run_impls" | tr , '|'))/" \
 			--benchmark_repetitions=1 --benchmark_min_time="$min_time" \
-			--benchmark_out="$1/.gbench-$2.$gt.json.tmp" --benchmark_out_format=json \
-			>>"$1/.gbench-$2.txt.tmp" 2>&1; then
-			cat "$1/.gbench-$2.txt.tmp" >&2
-			echo "compare: gbench failed on $2" >&2
+			--benchmark_out="$d/.gbench-$w.$gt.json.tmp" --benchmark_out_format=json \
+			>>"$d/.gbench-$w.txt.tmp" 2>&1; then
+			cat "$d/.gbench-$w.txt.tmp" >&2
+			echo "compare: gbench failed on $w" >&2
 			exit 1
 		fi
-		set -- "$@" "$1/.gbench-$2.$gt.json.tmp"
+		set -- "$@" "$d/.gbench-$w.$gt.json.tmp"
 	done
-	r_dir=$1 r_w=$2
-	shift 2
-	"$build/bench/gocompare" -merge "$r_dir/.gbench-$r_w.json.tmp" "$@"
+	"$build/bench/gocompare" -merge "$d/.gbench-$w.json.tmp" "$@"
 	rm -f "$@"
-	mv "$r_dir/.gbench-$r_w.txt.tmp" "$r_dir/gbench-$r_w.txt"
-	mv "$r_dir/.gbench-$r_w.json.tmp" "$r_dir/gbench-$r_w.json"
+	mv "$d/.gbench-$w.txt.tmp" "$d/gbench-$w.txt"
+	mv "$d/.gbench-$w.json.tmp" "$d/gbench-$w.json"
 }
 # One Go release's `go test sync -bench` of one workload, its output kept
 # (go-V-W.txt) and turned into gopeer's CSV: the first release's three

@@ -305,7 +305,8 @@ report_precision(const struct opts *o, const struct sched *s,
 struct sweep_tally {
 	size_t done, not_ok, few_samples, interfered;
 	double spent; /* seconds in rows */
-	/* the core-to-core probes (c2c_ns, c2c_after_ns) of this run */
+	/* the core-to-core probes (c2c_ns, c2c_after_ns) of this run; the
+	 * extremes are meaningful once c2c_rows > 0 */
 	size_t c2c_rows, c2c_moved;
 	double c2c_min, c2c_max;
 };
@@ -326,10 +327,8 @@ tally_c2c(struct sweep_tally *t, const struct interference *in)
 		if (isnan(x[i]))
 			continue;
 		any = true;
-		if (!(t->c2c_min > 0)) /* the first probe (probes are > 0) */
-			t->c2c_min = t->c2c_max = x[i];
-		t->c2c_min = x[i] < t->c2c_min ? x[i] : t->c2c_min;
-		t->c2c_max = x[i] > t->c2c_max ? x[i] : t->c2c_max;
+		t->c2c_min = fmin(t->c2c_min, x[i]);
+		t->c2c_max = fmax(t->c2c_max, x[i]);
 	}
 	t->c2c_rows += any;
 	t->c2c_moved += !isnan(x[0]) && !isnan(x[1]) &&
@@ -470,7 +469,7 @@ cmd_sweep(const struct opts *o, int argc, char **argv)
 	struct sched *sched;
 	struct sched_opts so = sched_opts_of(o);
 	struct outdir d;
-	struct sweep_tally t = {0};
+	struct sweep_tally t = {.c2c_min = INFINITY, .c2c_max = 0};
 	size_t n, resumed = 0;
 	double est, t_begin;
 	bool fresh;
