@@ -68,6 +68,14 @@ if [ -z "$pairs" ]; then
 	exit 0
 fi
 reps=$(awk -F, 'NR > 1 { print $4 }' "$vdir/sweep/results.csv" | sort -u | wc -l)
+# Paired by repetition: both sides of a pair ran back to back in each
+# repetition (interleaved), so a disturbance of the machine that lasts a
+# few seconds hits both.  Per cell: the per-repetition ratios B/A (their
+# minimum, median and maximum) and an exact two-sided sign test of "B/A
+# is as likely above 1 as below" (with 6 repetitions all on one side,
+# p = 2/64 = 0.031).  -> paired.csv
+awk -F, -v pairs="$pairs" -f "$(dirname "$0")/paired.awk" \
+	"$vdir/sweep/results.csv" >"$vdir/paired.csv"
 # The tables: every cell a median ns/op; ratios marked * (significant,
 # Mann-Whitney U p < 0.05 over the repetitions) or ~ (not).
 awk -F, -v reps="$reps" -v cmd="$cmd" -v pairs="$pairs" '
@@ -81,14 +89,29 @@ function inv(p, w, t) {
 	if (!((p, w, t) in ratio) || ratio[p, w, t] == "" || ratio[p, w, t] == 0) return "—"
 	return sprintf("%.2f%s", 1 / ratio[p, w, t], sig[p, w, t] == "true" ? "*" : "~")
 }
-# -1: new faster, 1: new slower (significant), 0: not significant or absent
+# The per-repetition range of the ratio of a pair (inverted for Go ÷ C), marked
+# † where the paired sign test finds it on one side of 1 (p < 0.05)
+function prange(p, w, t, invert,   lo, hi) {
+	if (!((p, w, t) in pn)) return "—"
+	lo = invert ? 1 / pmax[p, w, t] : pmin[p, w, t]
+	hi = invert ? 1 / pmin[p, w, t] : pmax[p, w, t]
+	return sprintf("%.2f–%.2f%s", lo, hi, psig[p, w, t] < 0.05 ? "†" : "")
+}
+# -1: new faster, 1: new slower (paired sign test p < 0.05), 0: not
+# significant or absent
 function dir(p, w, t) {
-	if (!((p, w, t) in ratio) || ratio[p, w, t] == "" || sig[p, w, t] != "true") return 0
-	return ratio[p, w, t] < 1 ? -1 : 1
+	if (!((p, w, t) in pn) || psig[p, w, t] >= 0.05) return 0
+	return pmed[p, w, t] < 1 ? -1 : 1
 }
 FNR == 1 {
 	p = FILENAME; sub(/.*\//, "", p); sub(/\.csv$/, "", p)
 	for (i = 1; i <= NF; i++) h[$i] = i
+	next
+}
+p == "paired" {
+	pn[$1, $2, $3] = $4; pmin[$1, $2, $3] = $5; pmed[$1, $2, $3] = $6
+	pmax[$1, $2, $3] = $7
+	psig[$1, $2, $3] = $10
 	next
 }
 {
@@ -100,22 +123,25 @@ FNR == 1 {
 END {
 	print "# Go 1.23 and Go 1.24 against their C ports, and old vs new in both languages\n"
 	print "Unit: **ns/op** = wall-clock ns per loop iteration of all threads together (Go'"'"'s ns/op, `b.RunParallel`; gbench'"'"'s time), median over " reps " repetition(s); lower is better. Ratios are of medians; `*`: `mapbench compare` finds the difference significant (two-sided Mann-Whitney U, p < 0.05), `~`: it does not (with fewer than 4 repetitions per side it cannot). `—`: not measured. Go rows are Go'"'"'s own `go test sync -bench` (Benchmark<Workload> in Go 1.23, BenchmarkMap<Workload> in Go 1.24), C rows gbench, interleaved workload by workload.\n"
+	print "**Per rep** (paired): both sides of a cell ran back to back in every repetition, so a disturbance of the machine that lasts seconds slows both; the column gives the lowest and highest of the per-repetition ratios, `†` where an exact two-sided sign test puts them on one side of 1 (p < 0.05; 6 of 6 repetitions on one side give p = 0.031). The unpaired test can call such a cell `~` when a disturbance moved a whole repetition ([paired.csv](paired.csv)).\n"
 	if (cmd != "") print "Command: `" cmd "`\n"
 	print "## The C ports against their Go originals\n"
 	print "syncmap ports Go 1.23'"'"'s sync.Map (two maps and a mutex), hashtrie Go 1.24'"'"'s (the HashTrieMap). Go ÷ C > 1: the port is faster.\n"
-	print "| workload | threads | Go 1.23 sync.Map ns/op | syncmap ns/op | Go ÷ C | Go 1.24 sync.Map ns/op | hashtrie ns/op | Go ÷ C |"
-	print "|---|---:|---:|---:|---:|---:|---:|---:|"
+	print "| workload | threads | Go 1.23 sync.Map ns/op | syncmap ns/op | Go ÷ C | per rep | Go 1.24 sync.Map ns/op | hashtrie ns/op | Go ÷ C | per rep |"
+	print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 	a = "go1.23-vs-syncmap"; b = "go1.24-vs-hashtrie"
 	for (k = 1; k <= nk; k++) {
 		split(keys[k], kt, SUBSEP); w = kt[1]; t = kt[2]
-		printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", w, t,
+		printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", w, t,
 			num(cell(a, w, t, "A")), num(cell(a, w, t, "B")), inv(a, w, t),
-			num(cell(b, w, t, "A")), num(cell(b, w, t, "B")), inv(b, w, t)
+			prange(a, w, t, 1),
+			num(cell(b, w, t, "A")), num(cell(b, w, t, "B")), inv(b, w, t),
+			prange(b, w, t, 1)
 	}
 	print "\n## Old vs new, in Go and in C\n"
-	print "new ÷ old < 1: the new design (the hash-trie) is faster. Direction: `same` when both languages move the same way significantly, `opposite` when they move opposite ways significantly, `~` otherwise.\n"
-	print "| workload | threads | Go 1.23 ns/op | Go 1.24 ns/op | Go 1.24 ÷ 1.23 | syncmap ns/op | hashtrie ns/op | hashtrie ÷ syncmap | direction |"
-	print "|---|---:|---:|---:|---:|---:|---:|---:|---|"
+	print "new ÷ old < 1: the new design (the hash-trie) is faster. Direction: `same` when both languages move the same way significantly (the paired sign test, `†`), `opposite` when they move opposite ways significantly, `~` otherwise.\n"
+	print "| workload | threads | Go 1.23 ns/op | Go 1.24 ns/op | Go 1.24 ÷ 1.23 | per rep | syncmap ns/op | hashtrie ns/op | hashtrie ÷ syncmap | per rep | direction |"
+	print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 	g = "go1.23-vs-go1.24"; c = "syncmap-vs-hashtrie"
 	for (k = 1; k <= nk; k++) {
 		split(keys[k], kt, SUBSEP); w = kt[1]; t = kt[2]
@@ -126,11 +152,13 @@ END {
 			d = d (dc < 0 ? " (C: new faster)" : " (C: new slower)")
 			n[d ~ /^same/ ? "same" : "opposite"]++
 		} else n["~"]++
-		printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", w, t,
+		printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", w, t,
 			num(cell(g, w, t, "A")), num(cell(g, w, t, "B")), rat(g, w, t),
-			num(cell(c, w, t, "A")), num(cell(c, w, t, "B")), rat(c, w, t), d
+			prange(g, w, t, 0),
+			num(cell(c, w, t, "A")), num(cell(c, w, t, "B")), rat(c, w, t),
+			prange(c, w, t, 0), d
 	}
 	printf "\nDirections: %d same, %d opposite, %d not significant in one language or both (of %d).\n",
 		n["same"], n["opposite"], n["~"], nk
-}' $(for p in $pairs; do echo "$vdir/$p.csv"; done) >"$vdir/versions.md"
+}' "$vdir/paired.csv" $(for p in $pairs; do echo "$vdir/$p.csv"; done) >"$vdir/versions.md"
 echo "versions: wrote $vdir/versions.md (pairs:$pairs)" >&2

@@ -43,13 +43,16 @@ for w in LoadMostlyHits SwapMostlyMisses; do
 		ns=$(awk -v w="$w" '$1 ~ ("^Benchmark(Map)?" w "/\\*sync\\.Map$") && $4 == "ns/op" { printf "%.4g", $3 }' "$rd/go-$gv-$w.txt")
 		[ -n "$ns" ] || { fail "no ns/op for $w in go-$gv-$w.txt"; continue; }
 		col=3
-		[ "$gv" = 1.23 ] || col=6
+		[ "$gv" = 1.23 ] || col=7
 		got=$(awk -F' [|] ' -v w="$w" -v c=$col '$1 == "| " w && $2 == 1 { print $c; exit }' "$v/versions.md")
 		[ "$got" = "$ns" ] || fail "versions.md: Go $gv $w: '$got', Go printed $ns"
 	done
 done
 for p in go1.23-vs-syncmap go1.24-vs-hashtrie go1.23-vs-go1.24 syncmap-vs-hashtrie; do
 	[ -s "$v/$p.csv" ] || fail "missing $v/$p.csv"
+	# one repetition: one pair per cell, which no sign test can call
+	awk -F, -v p="$p" '$1 == p && $4 == 1 && $10 == 1 { n++ } END { exit n != 2 }' "$v/paired.csv" ||
+		fail "paired.csv: want 2 cells of $p with one pair and p = 1"
 done
 grep -q '^Unit: \*\*ns/op\*\* = wall-clock ns per loop iteration' "$v/versions.md" ||
 	fail "versions.md does not state its unit"
