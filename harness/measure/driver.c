@@ -323,8 +323,9 @@ timed_window(struct plan *p, struct worker *ws, struct result *r)
 			    ws[i].probe_ns > r->interf.probe_ns)
 				r->interf.probe_ns = ws[i].probe_ns;
 		/* Worker 0 is the pinger (NaN when the probe did not run). */
-		r->interf.c2c_ns = ws[0].c2c_ns[0];
-		r->interf.c2c_after_ns = ws[0].c2c_ns[1];
+		r->interf.c2c_ns = interf_c2c_recorded(c->rep, ws[0].c2c_ns[0]);
+		r->interf.c2c_after_ns =
+			interf_c2c_recorded(c->rep, ws[0].c2c_ns[1]);
 	}
 	atomic_store_explicit(&map_alloc_fail_countdown, 0,
 			      memory_order_relaxed);

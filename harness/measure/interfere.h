@@ -111,6 +111,14 @@ bool interf_probe_slow(double probe_ns, double ref_ns, double limit);
 double interf_c2c(_Atomic uint64_t *line, bool pinger, uint64_t deadline_ns);
 
 /*
+ * What a row of repetition `rep` records for a probe that measured
+ * `measured` ns: `measured`, or for the tests, where
+ * MAPBENCH_TEST_C2C=NS[,NS...] lists a value per repetition (the first
+ * for repetition 1), that value (a probe that did not run stays NaN).
+ */
+double interf_c2c_recorded(unsigned rep, double measured);
+
+/*
  * Worker side: call begin just before the worker's first operation and
  * end just after its last, from the worker thread.  `t` is the thread's
  * own; nothing is shared.

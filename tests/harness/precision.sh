@@ -273,6 +273,25 @@ if [ "$(taskset -pc $$ 2>/dev/null | sed 's/.*: *//' | tr , '\n' |
 	k=$(csv_col "$TMP/C2/results.csv" c2c_ns)
 	awk -F, -v k="$k" 'NR > 1 && $k != "" { bad = 1 } END { exit bad }' \
 		"$TMP/C2/results.csv" || fail "c2c_ns measured with unpinned workers"
+	# The closing line warns when the probes span two placements: more
+	# than 1.5x apart and by more than 60 ns (MAPBENCH_TEST_C2C sets
+	# each repetition's probes).
+	for case in "30,70 same" "180,260 same" "70,200 moved" "40,400 moved"; do
+		vals=${case% *} want=${case#* }
+		rm -rf "$TMP/C3"
+		MAPBENCH_TEST_C2C=$vals "$MB" sweep --impl null --threads 2 --read 100 \
+			--keys 1000 --repeat 2 --precision off --duration 10ms \
+			--latency-sample 0 --interference-limit off --out "$TMP/C3" \
+			--no-plot >/dev/null 2>"$TMP/c3.err" ||
+			{ fail "c2c $vals sweep: $(cat "$TMP/c3.err")"; continue; }
+		k=$(csv_col "$TMP/C3/results.csv" c2c_ns)
+		r=$(csv_col "$TMP/C3/results.csv" rep)
+		got=$(awk -F, -v k="$k" -v r="$r" 'NR > 1 { v[$r] = $k + 0 } END { print v[1] "," v[2] }' \
+			"$TMP/C3/results.csv")
+		[ "$got" = "$vals" ] || fail "MAPBENCH_TEST_C2C=$vals: rows recorded $got"
+		if grep -q "warning: a cache line took" "$TMP/c3.err"; then got=moved; else got=same; fi
+		[ "$got" = "$want" ] || fail "c2c $vals: want $want, the closing lines say: $(grep -i 'cache line' "$TMP/c3.err")"
+	done
 fi
 
 finish
