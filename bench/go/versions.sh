@@ -68,12 +68,8 @@ if [ -z "$pairs" ]; then
 	exit 0
 fi
 reps=$(awk -F, 'NR > 1 { print $4 }' "$vdir/sweep/results.csv" | sort -u | wc -l)
-# Paired by repetition: both sides of a pair ran back to back in each
-# repetition (interleaved), so a disturbance of the machine that lasts a
-# few seconds hits both.  Per cell: the per-repetition ratios B/A (their
-# minimum, median and maximum) and an exact two-sided sign test of "B/A
-# is as likely above 1 as below" (with 6 repetitions all on one side,
-# p = 2/64 = 0.031).  -> paired.csv
+# Paired by repetition (both sides of a pair ran back to back): see
+# paired.awk.  -> paired.csv
 awk -F, -v pairs="$pairs" -f "$(dirname "$0")/paired.awk" \
 	"$vdir/sweep/results.csv" >"$vdir/paired.csv"
 # The tables: every cell a median ns/op; ratios marked * (significant,
