@@ -3,7 +3,8 @@
  * hashes (impls/hashtrie/hashtrie.c):
  *   locked_ops           +1 per operation that locked a node (after the
  *                        lock-free descent decided it must);
- *   entries_allocated    +1 per entry published (insert, copy-on-write);
+ *   entries_allocated    +1 per entry published (insert; an update too
+ *                        under update=copy, none in place);
  *   indirects_allocated  roots and expand's nodes;
  *   indirects_pruned     empty nodes removed by deletes;
  *   indirect_nodes/depth the trie as it is now.
@@ -103,15 +104,19 @@ count_fn(uint64_t key, void *value, void *arg)
 	return true;
 }
 
-/* Which operations lock, allocate and prune: exact counts. */
+/*
+ * Which operations lock, allocate and prune: exact counts.  An update
+ * allocates an entry under update=copy (Go's copy-on-write) and none in
+ * place (the default).
+ */
 static void
-op_counts(void **state)
+op_counts_mode(bool copy)
 {
-	struct map *m = make(NULL);
+	struct map *m = make(copy ? "update=copy" : "update=inplace");
+	const uint64_t u = copy ? 1 : 0;
 	uint64_t c[NC] = {0};
 	void *got;
 
-	(void)state;
 	expect(m, c, 0, 0, 0, 0, 0, 0); /* lazy root: nothing yet */
 	assert_false(ops->load(m, 1, &got));
 	ops->del(m, 1);
@@ -126,9 +131,13 @@ op_counts(void **state)
 	assert_false(ops->compare_and_swap(m, 1, V(7), V(8)));
 	expect(m, c, 0, 0, 0, 0, 1, 1); /* hits and mismatches: lock-free */
 	assert_int_equal(ops->store(m, 1, V(2)), 0);
-	expect(m, c, 1, 1, 0, 0, 1, 1); /* copy-on-write update */
+	expect(m, c, 1, u, 0, 0, 1, 1); /* an update */
+	assert_true(ops->load(m, 1, &got) && got == V(2));
 	assert_true(ops->compare_and_swap(m, 1, V(2), V(3)));
-	expect(m, c, 1, 1, 0, 0, 1, 1);
+	expect(m, c, 1, u, 0, 0, 1, 1);
+	assert_int_equal(ops->swap(m, 1, V(3), &got), 1);
+	assert_ptr_equal(got, V(3));
+	expect(m, c, 1, u, 0, 0, 1, 1);
 	/* As Go: CompareAndDelete finds by key, compares under the lock. */
 	assert_false(ops->compare_and_delete(m, 1, V(2)));
 	expect(m, c, 1, 0, 0, 0, 1, 1);
@@ -150,6 +159,20 @@ op_counts(void **state)
 	assert_int_equal(ops->load_or_store(m, 5, V(5), &got), 0);
 	expect(m, c, 1, 1, 1, 0, 1, 1); /* a new root */
 	ops->destroy(m);
+}
+
+static void
+op_counts(void **state)
+{
+	(void)state;
+	op_counts_mode(false);
+}
+
+static void
+op_counts_copy(void **state)
+{
+	(void)state;
+	op_counts_mode(true);
 }
 
 /* hash=const: every key in one chain in the root's slot 0. */
@@ -303,7 +326,9 @@ run_thread(struct shard_arg *a)
 static void
 shared_shards(void **state)
 {
-	struct map *m = make(NULL), *m2 = make(NULL), *burn = make(NULL);
+	/* update=copy: every swap of a present key allocates an entry. */
+	struct map *m = make("update=copy"), *m2 = make("update=copy");
+	struct map *burn = make(NULL);
 	struct shard_arg a = {m, SHARD_OPS, NULL, 1}, one = {burn, 1, NULL, 1};
 	pthread_barrier_t start;
 	/* Different keys, so mostly different node locks: counts race. */
@@ -355,8 +380,13 @@ shared_shards(void **state)
 static void
 params(void **state)
 {
-	static const char *const bad[] = {"hash", "hash=", "hash=bad", "const",
-					  "hash=const,x"};
+	static const char *const bad[] = {
+		"hash",		"hash=",
+		"hash=bad",	"const",
+		"hash=const,x", "hash=const+",
+		"+hash=const",	"hash=const++update=copy",
+		"update=",	"update=cow",
+		"update=copy+x"};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -366,6 +396,8 @@ params(void **state)
 	}
 	ops->destroy(make("hash=real"));
 	ops->destroy(make(""));
+	ops->destroy(make("update=inplace+hash=trunc4"));
+	ops->destroy(make("hash=const+update=copy"));
 	assert_non_null(ops->param_help);
 }
 
@@ -374,6 +406,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(op_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(op_counts_copy, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(const_chain, setup, teardown),
 		cmocka_unit_test_setup_teardown(trunc4_deep, setup, teardown),
 		cmocka_unit_test_setup_teardown(real_shape, setup, teardown),

@@ -28,6 +28,9 @@
  *                    use, not inherit the pinned thread's one (mapbench
  *                    pins its workers; urcu's call_rcu thread, started
  *                    by the unpinned main thread, is not pinned either).
+ *
+ * The Swapping maps use update=copy (Go's copy-on-write), so that every
+ * Swap retires an entry; in place (the default) a Swap retires nothing.
  */
 #include <dirent.h>
 #include <sched.h>
@@ -69,7 +72,7 @@ teardown(void **state)
 static void
 child(struct map *inherited)
 {
-	struct map *m = map_ops_create(ops, NULL, 0);
+	struct map *m = map_ops_create(ops, "update=copy", 0);
 
 	if (m == NULL)
 		_exit(3);
@@ -121,7 +124,7 @@ fork_mid_round(void **state)
 	/* TSan ends a child of a multithreaded fork that starts a thread. */
 	skip();
 #endif
-	m = map_ops_create(ops, NULL, 0);
+	m = map_ops_create(ops, "update=copy", 0);
 	assert_non_null(m);
 	for (unsigned f = 0; f < forks; f++) {
 		bool hung;
@@ -171,7 +174,7 @@ swapper(void *arg)
 static void
 reuse_settles(void **state)
 {
-	struct map *m = map_ops_create(ops, NULL, 0);
+	struct map *m = map_ops_create(ops, "update=copy", 0);
 	struct swapper s[2];
 	pthread_t t[2];
 
@@ -290,7 +293,7 @@ pinned_swapper(void *arg)
 		return NULL;
 	}
 	map_ops_thread_enter(ops);
-	m = map_ops_create(ops, NULL, 0);
+	m = map_ops_create(ops, "update=copy", 0);
 	if (m == NULL) {
 		p->err = 2;
 	} else {

@@ -19,14 +19,23 @@
  *             the overflow chains hanging from them; `dead` is set when
  *             the node is pruned from its parent; `occupied` has bit j
  *             set iff children[j] is not NULL (ours, not Go's: below).
- *   entry     {is_entry = 1, overflow, key, value}: a leaf.  Key and
- *             value never change once published: updating a key makes a
- *             new entry (copy-on-write).  `overflow` chains entries whose
- *             full hashes are equal, which only the test hashes
- *             (hashtrie:hash=const, hashtrie:hash=trunc4) produce.
+ *   entry     {is_entry = 1, overflow, key, value}: a leaf.  The key
+ *             never changes once published; the value is changed in
+ *             place, under the owning node's lock (ours, not Go's:
+ *             below), or, with hashtrie:update=copy, never: an update
+ *             makes a new entry (Go's copy-on-write).  `overflow` chains
+ *             entries whose full hashes are equal, which only the test
+ *             hashes (hashtrie:hash=const, hashtrie:hash=trunc4) produce.
  *
  * An indirect node exists for every hash prefix shared by two or more
  * keys; a slot holds NULL, an entry (chain) or an indirect.
+ * In-place values change nothing of Go's shape, locking or semantics:
+ * the writer takes the same lock as Go's and stores the new value where
+ * Go would publish a new entry.  Go copies because its value (an `any`,
+ * two words) cannot be replaced atomically; ours is one word.  What goes
+ * is the allocation and the retirement per update, which Go 1.23's
+ * sync.Map also pays (it boxes every stored value) and syncmap.c does
+ * not (it stores the word): update=copy keeps Go's way for comparison.
  * `occupied` changes nothing of Go's shape or semantics: whoever changes
  * a slot between NULL and non-NULL updates it in the same critical
  * section, and it lets Range, Clear and the reuse of retired nodes visit
@@ -55,8 +64,9 @@
  *     hashes differ (expand; equal full hashes instead chain the new entry
  *     in front of the old one), then publishes it with one store into the
  *     slot, so readers see both entries or the old one, never neither;
- *   - an update publishes a new entry (copying the chain tail) where the
- *     old one was, and retires the old one;
+ *   - an update stores the new value into the entry (release); with
+ *     update=copy it publishes a new entry (copying the chain tail) where
+ *     the old one was, and retires the old one;
  *   - a delete unlinks the entry, then prunes upward: while the node is
  *     empty and not the root, lock its parent (child lock, then parent
  *     lock), mark the node dead, clear the parent's slot, unlock the node
@@ -76,10 +86,11 @@
  * and fn may call anything).  A node is freed, or reused, only after a
  * grace period that begins after it became unreachable:
  *
- *   - replaced entries (Swap, CompareAndSwap) and unlinked entries
- *     (deletes) are retired (into a per-thread batch that waits for a
- *     grace period whole; see "Retirement in batches" below) by the writer
- *     that unlinked them, under the owning lock, so exactly once;
+ *   - replaced entries (Swap, CompareAndSwap under update=copy) and
+ *     unlinked entries (deletes) are retired (into a per-thread batch
+ *     that waits for a grace period whole; see "Retirement in batches"
+ *     below) by the writer that unlinked them, under the owning lock, so
+ *     exactly once;
  *   - pruned indirects (marked dead and unlinked) likewise;
  *   - Clear exchanges the root for a fresh one (or NULL) and retires
  *     the old root with everything still reachable from it.
@@ -127,6 +138,10 @@
  *     acquire loads on the lock-free paths: each acquire pairs with the
  *     release store that put the pointer there, so the key, value,
  *     overflow and children written before publication are visible.
+ *   - An entry's value is stored with release, under the node's lock, by
+ *     an in-place update, and loaded with acquire by Load, LoadOrStore's
+ *     hit and Range, which therefore see what the writer wrote before
+ *     storing it (the pointee of the value, for a caller's pointer).
  *     Nodes built by expand are private until the release store into the
  *     slot, so their own initialising stores are relaxed.
  *   - m->root is installed with a CAS (release on success, so the empty
@@ -283,7 +298,11 @@ struct ht_entry {
 	/* Next entry with the same full hash; under the owner's lock. */
 	_Atomic(struct ht_node *) overflow;
 	uint64_t key;
-	void *value;
+	/*
+	 * Updated in place under the owner's lock (release), read with
+	 * acquire on the lock-free paths; immutable with update=copy.
+	 */
+	_Atomic(void *) value;
 	struct rcu_head rcu;
 };
 
@@ -380,6 +399,7 @@ struct map {
 	_Atomic(struct ht_indirect *) root; /* NULL: empty */
 	uint64_t seed;
 	enum ht_hash_mode hash_mode;
+	bool copy_update; /* update=copy: Go's copy-on-write entries */
 	struct ht_shard shards[HT_SHARDS];
 };
 
@@ -1323,7 +1343,7 @@ ht_entry_new(uint64_t key, void *value)
 	e->n.is_entry = true;
 	atomic_init(&e->overflow, NULL);
 	e->key = key;
-	e->value = value;
+	atomic_init(&e->value, value);
 	return e;
 }
 
@@ -1415,6 +1435,17 @@ ht_link_locked(_Atomic(struct ht_node *) *slot, uint64_t key)
 		link = &ht_entry_of(n)->overflow;
 	}
 	return NULL;
+}
+
+/* Under the owner's lock: the value of the entry at *link. */
+static inline void *
+ht_value_locked(_Atomic(struct ht_node *) *link)
+{
+	struct ht_entry *e =
+		ht_entry_of(atomic_load_explicit(link, memory_order_relaxed));
+
+	/* Relaxed: every store to the value is made under this lock. */
+	return atomic_load_explicit(&e->value, memory_order_relaxed);
 }
 
 /*
@@ -1531,7 +1562,14 @@ ht_find(struct map *m, uint64_t key, uint64_t hash, bool match_value,
 			return false;
 		ht_descend(root, hash, p);
 		e = ht_lookup(p->n, key);
-		if (e == NULL || (match_value && e->value != value))
+		/*
+		 * Relaxed: only compared; CompareAndSwap compares again under
+		 * the lock before it changes anything.
+		 */
+		if (e == NULL ||
+		    (match_value &&
+		     atomic_load_explicit(&e->value, memory_order_relaxed) !=
+			     value))
 			return false;
 		if (ht_lock_validate(m, p))
 			return true;
@@ -1681,17 +1719,36 @@ ht_insert_locked(struct map *m, uint64_t key, uint64_t hash, void *value,
 }
 
 /*
- * Under p's lock: replace the entry at *link (key's) with a new entry of
- * the same key holding value, copying the chain tail; retire the old one.
+ * Under p's lock: give key's entry, at *link, the value `value`.
  * Returns the old value, or NULL (nothing changed) if out of memory.
+ *
+ * In place by default: the value is one word, so a release store into
+ * the linked entry, under the lock that every writer of the entry holds,
+ * is the whole update; it pairs with the acquire loads of the value in
+ * Load, LoadOrStore and Range, which see the old value or the new one.
+ * A reader that found the entry just before a delete unlinked it reads
+ * a value the key held while the reader ran: an unlinked entry is
+ * never written again (writers re-walk the chain from the slot under the
+ * lock).  Go cannot do this with a generic V (its sync.Map's `any` is
+ * two words), so its update publishes a new entry, copying the chain
+ * tail, and retires the old one: update=copy does that.
  */
 static void *
 ht_replace_locked(struct map *m, _Atomic(struct ht_node *) *link, void *value)
 {
 	struct ht_entry *old =
 		ht_entry_of(atomic_load_explicit(link, memory_order_relaxed));
-	struct ht_entry *e = ht_entry_new(old->key, value);
+	struct ht_entry *e;
+	void *prev;
 
+	if (!m->copy_update) {
+		/* Relaxed: every store to the value is made under this lock. */
+		prev = atomic_load_explicit(&old->value, memory_order_relaxed);
+		/* Release: publishes value to the acquire loads of readers. */
+		atomic_store_explicit(&old->value, value, memory_order_release);
+		return prev;
+	}
+	e = ht_entry_new(old->key, value);
 	if (e == NULL)
 		return NULL;
 	atomic_store_explicit(
@@ -1702,7 +1759,8 @@ ht_replace_locked(struct map *m, _Atomic(struct ht_node *) *link, void *value)
 	atomic_store_explicit(link, &e->n, memory_order_release);
 	ht_count(m, HT_EV_ENTRIES, 1);
 	ht_entry_retire(old);
-	return old->value; /* still ours: we are in a section */
+	/* Immutable under update=copy; still ours: we are in a section. */
+	return atomic_load_explicit(&old->value, memory_order_relaxed);
 }
 
 /*
@@ -1719,7 +1777,8 @@ ht_delete_locked(struct map *m, uint64_t hash, struct ht_pos *p,
 		atomic_load_explicit(&old->overflow, memory_order_relaxed);
 	struct ht_indirect *i = p->i;
 	unsigned shift = p->shift;
-	void *v = old->value;
+	/* Relaxed: every store to the value is made under this lock. */
+	void *v = atomic_load_explicit(&old->value, memory_order_relaxed);
 	uint64_t pruned = 0;
 
 	/*
@@ -1776,8 +1835,14 @@ hashtrie_load(struct map *m, uint64_t key, void **value)
 
 		ht_descend(root, hash, &p);
 		e = ht_lookup(p.n, key);
+		/*
+		 * Acquire: pairs with the release store of an in-place update
+		 * (ht_replace_locked()) or with the release that published
+		 * the entry, through the descent's acquire loads.
+		 */
 		if (e != NULL)
-			v = e->value; /* immutable once published */
+			v = atomic_load_explicit(&e->value,
+						 memory_order_acquire);
 	}
 	map_rcu_read_unlock();
 	if (value != NULL)
@@ -1799,11 +1864,14 @@ hashtrie_load_or_store(struct map *m, uint64_t key, void *value, void **actual)
 	map_rcu_read_lock();
 	ret = ht_insert_point(m, key, hash, &e, &p);
 	if (ret == 1) {
-		v = e->value; /* lock-free hit */
+		/* Lock-free hit.  Acquire: as in hashtrie_load(). */
+		v = atomic_load_explicit(&e->value, memory_order_acquire);
 	} else if (ret == 0) {
 		e = ht_lookup(p.n, key); /* re-check under the lock */
 		if (e != NULL) {
-			v = e->value;
+			/* Relaxed: stores to the value are under this lock. */
+			v = atomic_load_explicit(&e->value,
+						 memory_order_relaxed);
 			ht_unlock(&p.i->lock);
 			ret = 1;
 		} else {
@@ -1901,10 +1969,7 @@ hashtrie_compare_and_swap(struct map *m, uint64_t key, void *old_value,
 	map_rcu_read_lock();
 	if (ht_find(m, key, hash, true, old_value, &p)) {
 		link = ht_link_locked(p.slot, key);
-		if (link != NULL &&
-		    ht_entry_of(
-			    atomic_load_explicit(link, memory_order_relaxed))
-				    ->value == old_value)
+		if (link != NULL && ht_value_locked(link) == old_value)
 			swapped = ht_replace_locked(m, link, new_value) != NULL;
 		ht_unlock(&p.i->lock);
 	}
@@ -1924,10 +1989,7 @@ hashtrie_compare_and_delete(struct map *m, uint64_t key, void *old_value)
 	map_rcu_read_lock();
 	if (ht_find(m, key, hash, false, NULL, &p)) {
 		link = ht_link_locked(p.slot, key);
-		if (link != NULL &&
-		    ht_entry_of(
-			    atomic_load_explicit(link, memory_order_relaxed))
-				    ->value == old_value) {
+		if (link != NULL && ht_value_locked(link) == old_value) {
 			ht_delete_locked(m, hash, &p, link);
 			deleted = true;
 		} else {
@@ -1977,7 +2039,11 @@ ht_iter(struct ht_indirect *i, bool (*fn)(uint64_t key, void *value, void *arg),
 		while (n != NULL) {
 			struct ht_entry *e = ht_entry_of(n);
 
-			if (!fn(e->key, e->value, arg))
+			/* Acquire: as in hashtrie_load(). */
+			if (!fn(e->key,
+				atomic_load_explicit(&e->value,
+						     memory_order_acquire),
+				arg))
 				return false;
 			n = atomic_load_explicit(&e->overflow,
 						 memory_order_acquire);
@@ -2077,19 +2143,35 @@ hashtrie_create_param(size_t size_hint, const char *param)
 {
 	static _Atomic uint64_t seq;
 	enum ht_hash_mode mode = HT_HASH_REAL;
+	bool copy_update = false;
 	struct timespec ts;
 	struct map *m;
 
 	(void)size_hint; /* a trie needs no sizing */
-	if (param != NULL && *param != '\0') {
-		if (strcmp(param, "hash=real") == 0) {
+	/* Words joined by '+' (a list of maps is comma-separated); the last
+	 * of a kind wins. */
+	for (const char *w = param; w != NULL && *w != '\0';) {
+		size_t n = strcspn(w, "+");
+
+#define HT_WORD(s) (n == sizeof(s) - 1 && strncmp(w, s, n) == 0)
+		if (HT_WORD("hash=real")) {
 			mode = HT_HASH_REAL;
-		} else if (strcmp(param, "hash=const") == 0) {
+		} else if (HT_WORD("hash=const")) {
 			mode = HT_HASH_CONST;
-		} else if (strcmp(param, "hash=trunc4") == 0) {
+		} else if (HT_WORD("hash=trunc4")) {
 			mode = HT_HASH_TRUNC4;
+		} else if (HT_WORD("update=inplace")) {
+			copy_update = false;
+		} else if (HT_WORD("update=copy")) {
+			copy_update = true;
 		} else {
 			errno = EINVAL;
+			return NULL;
+		}
+#undef HT_WORD
+		w += n;
+		if (*w == '+' && *++w == '\0') {
+			errno = EINVAL; /* a trailing '+' */
 			return NULL;
 		}
 	}
@@ -2101,6 +2183,7 @@ hashtrie_create_param(size_t size_hint, const char *param)
 	memset(m, 0, sizeof(*m));
 	atomic_init(&m->root, NULL);
 	m->hash_mode = mode;
+	m->copy_update = copy_update;
 	/* A per-map seed, as Go's runtime_rand(): not predictable by keys. */
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	m->seed = map_mix64(
@@ -2248,7 +2331,9 @@ const struct map_ops hashtrie_ops = {
 	.counters = hashtrie_counters,
 	.n_counters = HT_N_OWN,
 	.create_param = hashtrie_create_param,
-	.param_help = "hash=real (default), hash=const (every key one "
-		      "overflow chain) or hash=trunc4 (hash & 0xF): test "
-		      "hashes",
+	.param_help = "words joined by '+': update=inplace (default: a value "
+		      "is changed in its entry) or update=copy (Go's "
+		      "copy-on-write entries); hash=real (default), "
+		      "hash=const (every key one overflow chain) or "
+		      "hash=trunc4 (hash & 0xF): test hashes",
 };
