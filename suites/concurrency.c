@@ -24,7 +24,9 @@
  *                      synchronized before any read that observes its
  *                      effect: `data = x; <write>(k)` on one thread,
  *                      `wait until a read observes it; read data` on
- *                      another, for every write op.  Only ThreadSanitizer
+ *                      another, for every write op (and a store seen
+ *                      by a failing compare_and_swap, the one read
+ *                      that observes without loading).  Only ThreadSanitizer
  *                      (the TSan stage) sees a missing release/acquire
  *                      pair on x86; elsewhere it checks the value.
  *
@@ -788,6 +790,7 @@ enum mp_kind {
 	MP_SWAP,
 	MP_LOAD_OR_STORE,
 	MP_CAS,
+	MP_CAS_FAIL,
 	MP_DELETE,
 	MP_LOAD_AND_DELETE,
 	MP_CAD,
@@ -800,6 +803,7 @@ static const char *const mp_names[MP_NKINDS] = {
 	"swap",
 	"load_or_store",
 	"compare_and_swap",
+	"store (seen by a failing compare_and_swap)",
 	"delete",
 	"load_and_delete",
 	"compare_and_delete",
@@ -828,7 +832,7 @@ mp_range_fn(uint64_t key, void *value, void *arg)
 static bool
 mp_publishes(enum mp_kind kind)
 {
-	return kind <= MP_CAS;
+	return kind <= MP_CAS_FAIL;
 }
 
 static void *
@@ -851,6 +855,11 @@ mp_writer(struct worker *w)
 		/* One write of data per case: TSan reports each kind. */
 		switch (mp->kind) {
 		case MP_STORE:
+			mp->data = i + 1;
+			TCHECK(c->ops->store(c->m, k, MP_V2) == 0,
+			       "store failed");
+			break;
+		case MP_CAS_FAIL:
 			mp->data = i + 1;
 			TCHECK(c->ops->store(c->m, k, MP_V2) == 0,
 			       "store failed");
@@ -911,7 +920,17 @@ mp_reader(struct worker *w)
 		pthread_barrier_wait(&mp->round);
 		if (mp->kind == MP_DELETE_CHURN)
 			sleep_sec(0.0005);
-		for (;;) {
+		/*
+		 * MP_CAS_FAIL: a compare_and_swap that fails is a read
+		 * operation (Go's and map.h's): the reader learns of the
+		 * store from its failure alone (V1 -> V1 succeeds, and
+		 * writes, until the store lands).
+		 */
+		while (mp->kind == MP_CAS_FAIL &&
+		       c->ops->compare_and_swap(c->m, k, MP_V1, MP_V1) &&
+		       !tfailed())
+			sched_yield();
+		for (; mp->kind != MP_CAS_FAIL;) {
 			hit = c->ops->load(c->m, k, &v);
 			if (publishes ? hit && v == MP_V2 : !hit)
 				break;
@@ -975,9 +994,18 @@ message_passing(void **state)
 		      "not exercised");
 	test_declared(test_ops(state), MAP_LIMIT_MISS_SYNC,
 		      "delete kinds not exercised");
+	test_declared(test_ops(state), MAP_LIMIT_CAS_ATOMIC,
+		      "the failing compare_and_swap reader not exercised");
 	for (int kind = 0; kind < MP_NKINDS; kind++) {
 		if (!mp_publishes((enum mp_kind)kind) &&
 		    (test_limits(test_ops(state)) & MAP_LIMIT_MISS_SYNC))
+			continue;
+		/*
+		 * The reader's V1 -> V1 compare_and_swap, not atomic, could
+		 * write V1 back over the store and wait for ever.
+		 */
+		if (kind == MP_CAS_FAIL &&
+		    (test_limits(test_ops(state)) & MAP_LIMIT_CAS_ATOMIC))
 			continue;
 		ctx_init(&c, state, 0);
 		mp = (struct mp){

@@ -135,8 +135,11 @@ op_counts_mode(bool copy)
 	assert_true(ops->load(m, 1, &got) && got == V(2));
 	assert_true(ops->compare_and_swap(m, 1, V(2), V(3)));
 	expect(m, c, 1, u, 0, 0, 1, 1);
-	assert_int_equal(ops->swap(m, 1, V(3), &got), 1);
+	assert_int_equal(ops->swap(m, 1, V(4), &got), 1);
 	assert_ptr_equal(got, V(3));
+	assert_true(ops->load(m, 1, &got) && got == V(4));
+	expect(m, c, 1, u, 0, 0, 1, 1);
+	assert_true(ops->compare_and_swap(m, 1, V(4), V(3)));
 	expect(m, c, 1, u, 0, 0, 1, 1);
 	/* As Go: CompareAndDelete finds by key, compares under the lock. */
 	assert_false(ops->compare_and_delete(m, 1, V(2)));
@@ -175,17 +178,21 @@ op_counts_copy(void **state)
 	op_counts_mode(true);
 }
 
-/* hash=const: every key in one chain in the root's slot 0. */
+/*
+ * hash=const: every key in one chain in the root's slot 0 (one node,
+ * depth 1, whatever the update mode).  Under update=copy each update
+ * copies its entry in the chain (and counts it), in place none.
+ */
 static void
-const_chain(void **state)
+const_chain_mode(bool copy)
 {
-	struct map *m = make("hash=const");
-	const uint64_t n = 200;
+	struct map *m = make(copy ? "hash=const+update=copy"
+				  : "update=inplace+hash=const");
+	const uint64_t n = 200, swaps = (n + 2) / 3;
 	uint64_t c[NC] = {0};
 	size_t seen = 0;
 	void *got;
 
-	(void)state;
 	for (uint64_t k = 0; k < n; k++)
 		assert_int_equal(ops->store(m, k, V(k)), 0);
 	expect(m, c, n, n, 1, 0, 1, 1);
@@ -194,6 +201,8 @@ const_chain(void **state)
 	/* Update and delete in the middle, at the head and at the tail. */
 	for (uint64_t k = 0; k < n; k += 3)
 		assert_int_equal(ops->swap(m, k, V(k + 1000), &got), 1);
+	counts(m, c);
+	assert_int_equal(c[ENTRIES], n + (copy ? swaps : 0));
 	for (uint64_t k = 1; k < n; k += 3)
 		assert_true(ops->load_and_delete(m, k, &got) && got == V(k));
 	for (uint64_t k = 0; k < n; k++) {
@@ -212,6 +221,20 @@ const_chain(void **state)
 	assert_int_equal(c[NODES], 1);
 	assert_int_equal(c[PRUNED], 0);
 	ops->destroy(m);
+}
+
+static void
+const_chain(void **state)
+{
+	(void)state;
+	const_chain_mode(false);
+}
+
+static void
+const_chain_copy(void **state)
+{
+	(void)state;
+	const_chain_mode(true);
 }
 
 /*
@@ -409,6 +432,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(op_counts_copy, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(const_chain, setup, teardown),
+		cmocka_unit_test_setup_teardown(const_chain_copy, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(trunc4_deep, setup, teardown),
 		cmocka_unit_test_setup_teardown(real_shape, setup, teardown),
 		cmocka_unit_test_setup_teardown(params, setup, teardown),

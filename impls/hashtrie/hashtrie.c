@@ -138,12 +138,15 @@
  *     acquire loads on the lock-free paths: each acquire pairs with the
  *     release store that put the pointer there, so the key, value,
  *     overflow and children written before publication are visible.
- *   - An entry's value is stored with release, under the node's lock, by
- *     an in-place update, and loaded with acquire by Load, LoadOrStore's
- *     hit and Range, which therefore see what the writer wrote before
- *     storing it (the pointee of the value, for a caller's pointer).
  *     Nodes built by expand are private until the release store into the
  *     slot, so their own initialising stores are relaxed.
+ *   - An entry's value is stored with release, under the node's lock, by
+ *     an in-place update, and loaded with acquire by Load, LoadOrStore's
+ *     hit, Range and the lock-free compare of CompareAndSwap (a failed
+ *     CompareAndSwap is a read that observed it), which therefore see
+ *     what the writer wrote before storing it (the pointee of the value,
+ *     for a caller's pointer).
+ *   - m->large_root, Clear's hint, is relaxed: it orders nothing.
  *   - m->root is installed with a CAS (release on success, so the empty
  *     root's initialisation is published; acquire on failure, pairing
  *     with the winner's release) and loaded with acquire, pairing with
@@ -401,7 +404,7 @@ struct map {
 	 * A hint for Clear, in root's cache line: the last root to which an
 	 * insert gave an indirect child (a trie past one level).
 	 */
-	_Atomic(struct ht_indirect *) large_root;
+	_Atomic uintptr_t large_root; /* an address: may be freed since */
 	uint64_t seed;
 	enum ht_hash_mode hash_mode;
 	bool copy_update; /* update=copy: Go's copy-on-write entries */
@@ -1568,12 +1571,13 @@ ht_find(struct map *m, uint64_t key, uint64_t hash, bool match_value,
 		ht_descend(root, hash, p);
 		e = ht_lookup(p->n, key);
 		/*
-		 * Relaxed: only compared; CompareAndSwap compares again under
-		 * the lock before it changes anything.
+		 * Acquire: a CompareAndSwap that fails here is a read
+		 * operation that observed the value, so it pairs with the
+		 * release store of an in-place update, as in hashtrie_load().
 		 */
 		if (e == NULL ||
 		    (match_value &&
-		     atomic_load_explicit(&e->value, memory_order_relaxed) !=
+		     atomic_load_explicit(&e->value, memory_order_acquire) !=
 			     value))
 			return false;
 		if (ht_lock_validate(m, p))
@@ -1713,13 +1717,18 @@ ht_insert_locked(struct map *m, uint64_t key, uint64_t hash, void *value,
 		}
 		/*
 		 * The root gets an indirect child: tell Clear (relaxed: a
-		 * hint, see hashtrie_clear()).  Read first, so that the
-		 * line is written once per trie, not per expand.
+		 * hint, see hashtrie_clear()).  Only while it is still the
+		 * map's root, so that a writer late in a cleared trie does
+		 * not overwrite the mark of the new root; read first, so
+		 * that the line is written once per trie, not per expand.
 		 */
 		if (p->i->parent == NULL && !ht_is_entry(top) &&
+		    atomic_load_explicit(&m->root, memory_order_relaxed) ==
+			    p->i &&
 		    atomic_load_explicit(&m->large_root,
-					 memory_order_relaxed) != p->i)
-			atomic_store_explicit(&m->large_root, p->i,
+					 memory_order_relaxed) !=
+			    (uintptr_t)p->i)
+			atomic_store_explicit(&m->large_root, (uintptr_t)p->i,
 					      memory_order_relaxed);
 	}
 	/*
@@ -1735,7 +1744,8 @@ ht_insert_locked(struct map *m, uint64_t key, uint64_t hash, void *value,
 
 /*
  * Under p's lock: give key's entry, at *link, the value `value`.
- * Returns the old value, or NULL (nothing changed) if out of memory.
+ * Returns the old value, or NULL (nothing changed) if out of memory,
+ * which only update=copy can be.
  *
  * In place by default: the value is one word, so a release store into
  * the linked entry, under the lock that every writer of the entry holds,
@@ -2100,12 +2110,17 @@ hashtrie_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
  * Clear), and reading them cost a transfer between CPUs per Clear.
  * gbench Clear, 2 threads, 16 runs interleaved with the slot check:
  * faster in 13 of 16 runs, per-run ratio 0.83-1.87, median 1.2-1.3; 1
- * thread the same (paired median 1.00).  The hint can be wrong: it is
- * relaxed, and a writer that expands a root Clear has just replaced
- * may overwrite the mark of the new root.  Saying "large" of a
- * one-level trie (also: an address reused for a new root) only sends
- * it to call_rcu; saying "one level" of a larger one is the case of a
- * racing writer below.  Racing writers may still grow a one-level trie
+ * thread the same (paired median 1.00).  The hint can be wrong, never
+ * unsafely.  Saying "large" of a one-level trie (an address reused for
+ * a new root) only sends it to call_rcu.  Saying "one level" of a
+ * larger trie needs a writer that expands a root Clear replaced, within
+ * the few instructions between its check that the root is current and
+ * its mark, while the new root is marked, or a relaxed load that has not
+ * seen the mark yet: that trie then goes into a batch, outside the
+ * inbox's bound, and the writer that reuses it walks it inside its
+ * operation, keeping what fits its free lists and freeing the rest
+ * (a pause, no leak, no double free: nodes unlinked from it were
+ * retired on their own).  Racing writers may still grow a one-level trie
  * after the exchange; whoever reuses it keeps what fits its free lists
  * and frees the rest (ht_pool_put_subtree()).  The reuse reads only the
  * occupied slots: gbench Clear, 1 thread on one CPU, 60-68 ns before
@@ -2133,8 +2148,9 @@ hashtrie_clear(struct map *m)
 	if (fresh != NULL)
 		ht_count(m, HT_EV_INDIRECTS, 1);
 	if (old != NULL) {
-		large = old == atomic_load_explicit(&m->large_root,
-						    memory_order_relaxed);
+		large = (uintptr_t)old ==
+			atomic_load_explicit(&m->large_root,
+					     memory_order_relaxed);
 		if (large)
 			urcu_memb_call_rcu(&old->rcu, ht_clear_cb);
 		else
@@ -2187,6 +2203,7 @@ hashtrie_create_param(size_t size_hint, const char *param)
 	}
 	memset(m, 0, sizeof(*m));
 	atomic_init(&m->root, NULL);
+	atomic_init(&m->large_root, 0);
 	m->hash_mode = mode;
 	m->copy_update = copy_update;
 	/* A per-map seed, as Go's runtime_rand(): not predictable by keys. */
