@@ -920,20 +920,23 @@ mp_reader(struct worker *w)
 		pthread_barrier_wait(&mp->round);
 		if (mp->kind == MP_DELETE_CHURN)
 			sleep_sec(0.0005);
-		/*
-		 * MP_CAS_FAIL: a compare_and_swap that fails is a read
-		 * operation (Go's and map.h's): the reader learns of the
-		 * store from its failure alone (V1 -> V1 succeeds, and
-		 * writes, until the store lands).
-		 */
-		while (mp->kind == MP_CAS_FAIL &&
-		       c->ops->compare_and_swap(c->m, k, MP_V1, MP_V1) &&
-		       !tfailed())
-			sched_yield();
-		for (; mp->kind != MP_CAS_FAIL;) {
-			hit = c->ops->load(c->m, k, &v);
-			if (publishes ? hit && v == MP_V2 : !hit)
-				break;
+		for (;;) {
+			if (mp->kind == MP_CAS_FAIL) {
+				/*
+				 * A compare_and_swap that fails is a read
+				 * operation (Go's and map.h's): the reader
+				 * learns of the store from its failure alone
+				 * (V1 -> V1 succeeds, and writes, until the
+				 * store lands).
+				 */
+				if (!c->ops->compare_and_swap(c->m, k, MP_V1,
+							      MP_V1))
+					break;
+			} else {
+				hit = c->ops->load(c->m, k, &v);
+				if (publishes ? hit && v == MP_V2 : !hit)
+					break;
+			}
 			if (tfailed())
 				break;
 			sched_yield();
