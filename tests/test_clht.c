@@ -32,6 +32,14 @@
  *                    delays between a lookup's loads (CLHT_RACE_WINDOW),
  *                    which widen the windows in which a slot can change
  *                    key under a reader from nanoseconds to microseconds.
+ * table_pins         step by step on that copy: a table replaced while
+ *                    a thread's operation pin names it, or while a Range
+ *                    holds it, stays allocated (retired_tables) until the
+ *                    pin moves; a thread that loaded the new table but
+ *                    has not pinned it yet (window 5) while that table
+ *                    is replaced in turn pins the newest instead (under
+ *                    ASan, a use of the freed table fails); quiesce frees
+ *                    every replaced table.
  */
 #include "testutil.h"
 
@@ -843,6 +851,169 @@ vacant_keys(void **state)
 	map_ops_thread_exit(o);
 }
 
+/*
+ * table_pins: thread A runs the steps its script says, one at a time, each
+ * when the main thread posts `go`, and posts `done` after each.
+ */
+enum pin_step { PIN_LOAD, PIN_LOAD_W5, PIN_RANGE, PIN_EXIT };
+
+struct pins {
+	struct map *m;
+	uint64_t key;
+	enum pin_step step;
+	bool found;
+	void *v;
+	unsigned calls;
+	sem_t go, done;
+};
+
+static void
+pins_wait(sem_t *s)
+{
+	while (sem_wait(s) != 0)
+		;
+}
+
+/* Range's fn: stop twice for the main thread, loading the key between. */
+static bool
+pins_visit(uint64_t key, void *value, void *arg)
+{
+	struct pins *p = arg;
+
+	(void)key;
+	(void)value;
+	if (p->calls++ > 0)
+		return true;
+	sem_post(&p->done); /* inside the Range */
+	pins_wait(&p->go);
+	/* Moves A's operation pin to the new table; the Range keeps its. */
+	p->found = clht_race_ops.load(p->m, p->key, &p->v);
+	sem_post(&p->done);
+	pins_wait(&p->go);
+	return false;
+}
+
+static void *
+pins_thread(void *arg)
+{
+	struct pins *p = arg;
+
+	map_ops_thread_enter(&clht_race_ops);
+	resumed = &p->go;
+	for (;;) {
+		pins_wait(&p->go);
+		switch (p->step) {
+		case PIN_LOAD:
+		case PIN_LOAD_W5:
+			pause_mask = p->step == PIN_LOAD_W5 ? 1u << 5 : 0;
+			p->found = clht_race_ops.load(p->m, p->key, &p->v);
+			break;
+		case PIN_RANGE:
+			p->calls = 0;
+			clht_race_ops.range(p->m, pins_visit, p);
+			break;
+		case PIN_EXIT:
+			map_ops_thread_exit(&clht_race_ops);
+			sem_post(&p->done);
+			return NULL;
+		}
+		sem_post(&p->done);
+	}
+}
+
+/* Let A run `step`; return when it is done (or, at window 5, stopped). */
+static void
+pins_run(struct pins *p, enum pin_step step)
+{
+	p->step = step;
+	sem_post(&p->go);
+	pins_wait(step == PIN_LOAD_W5 ? &paused : &p->done);
+}
+
+/* Insert keys from *next until the table has doubled once more. */
+static void
+pins_grow(struct map *m, uint64_t *next)
+{
+	uint64_t before = own(m, "grows");
+
+	while (own(m, "grows") == before) {
+		assert_int_equal(clht_race_ops.store(m, *next, INTVAL(*next)),
+				 0);
+		++*next;
+	}
+}
+
+static void
+table_pins(void **state)
+{
+	struct pins p = {.key = 7};
+	uint64_t next = 100;
+	pthread_t th;
+
+	(void)state;
+	ops = &clht_race_ops; /* own() reads this copy's counters */
+	assert_int_equal(sem_init(&paused, 0, 0), 0);
+	assert_int_equal(sem_init(&p.go, 0, 0), 0);
+	assert_int_equal(sem_init(&p.done, 0, 0), 0);
+	map_ops_thread_enter(&clht_race_ops);
+	p.m = clht_race_ops.create(0);
+	assert_int_equal(clht_race_ops.store(p.m, p.key, INTVAL(p.key)), 0);
+	assert_int_equal(pthread_create(&th, NULL, pins_thread, &p), 0);
+
+	/* 1. A's last load pinned t0: two resizes later, t0 is kept. */
+	pins_run(&p, PIN_LOAD);
+	assert_true(p.found);
+	pins_grow(p.m, &next);
+	pins_grow(p.m, &next);
+	assert_int_equal(own(p.m, "retired_tables"), 1);
+
+	/*
+	 * 2. A loads the current table t2, stops before pinning it; t2 is
+	 * replaced and, pinned by nobody, freed.  A must pin t3 and find its
+	 * key there; its pin moves off t0, which is then freed.
+	 */
+	pins_run(&p, PIN_LOAD_W5);
+	pins_grow(p.m, &next);
+	assert_int_equal(own(p.m, "retired_tables"), 1); /* t0 only */
+	sem_post(&p.go);
+	pins_wait(&p.done);
+	assert_true(p.found);
+	assert_ptr_equal(p.v, INTVAL(p.key));
+	assert_int_equal(own(p.m, "retired_tables"), 0);
+
+	/*
+	 * 3. A Range holds t3 while its fn moves A's operation pin to t4: t3
+	 * stays until the Range ends.
+	 */
+	pins_run(&p, PIN_RANGE); /* A is inside the Range */
+	pins_grow(p.m, &next);
+	sem_post(&p.go);
+	pins_wait(&p.done); /* fn loaded from t4 */
+	assert_true(p.found);
+	assert_int_equal(own(p.m, "retired_tables"), 1);
+	sem_post(&p.go);
+	pins_wait(&p.done); /* the Range returned */
+	assert_int_equal(own(p.m, "retired_tables"), 0);
+
+	/* 4. No operation in flight: quiesce frees a table A still pins. */
+	pins_grow(p.m, &next);
+	assert_int_equal(own(p.m, "retired_tables"), 1);
+	clht_race_ops.quiesce(p.m);
+	assert_int_equal(own(p.m, "retired_tables"), 0);
+	pins_run(&p, PIN_LOAD);
+	assert_true(p.found);
+	assert_ptr_equal(p.v, INTVAL(p.key));
+
+	pins_run(&p, PIN_EXIT);
+	pthread_join(th, NULL);
+	clht_race_ops.destroy(p.m);
+	map_ops_thread_exit(&clht_race_ops);
+	sem_destroy(&p.go);
+	sem_destroy(&p.done);
+	sem_destroy(&paused);
+	ops = map_find("clht");
+}
+
 int
 main(void)
 {
@@ -855,6 +1026,7 @@ main(void)
 		cmocka_unit_test(inplace_race),
 		cmocka_unit_test(reuse_under_reader),
 		cmocka_unit_test(vacant_keys),
+		cmocka_unit_test(table_pins),
 	};
 
 	ops = map_find("clht");
