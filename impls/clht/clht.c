@@ -53,9 +53,11 @@
  *     ran at 0.6x CLHT's.)
  *   - Only tables replaced by a resize or a clear are ever retired,
  *     never anything per update (as in CLHT), and they are freed once no
- *     thread pins them (see "Reclamation"), not by CLHT's ssmem and
- *     version scan, which protects writers only: CLHT's get reads a
- *     table that a concurrent resize may free.
+ *     thread pins them (see "Reclamation").  CLHT-LB as built by default
+ *     (CLHT_DO_GC 0) frees no replaced table before the map is destroyed;
+ *     with its collector on, every operation stores the version of the
+ *     table it uses and a table is freed when no thread's version is
+ *     older.
  *   - Growth: the table doubles when an insert finds its chain full and
  *     at least half of the table's slots are live (CLHT-LB's own
  *     threshold, CLHT_PERC_FULL_DOUBLE 50%, which CLHT checks only once
