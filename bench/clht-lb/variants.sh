@@ -6,6 +6,9 @@
 #                      linearizable in real time (MAPS.md#clht);
 #   OUT/clht_id.so     CLHT's indexing by the key's bits instead of the
 #                      project's hash;
+#   OUT/clht_ins.so    Store is insert-if-absent, as CLHT's put (a Store
+#                      of a present key changes nothing): not the
+#                      contract, the cost of its upsert;
 #   OUT/clht_base.so   with REV: clht.c as it was at git revision REV
 #                      (e.g. a989aaa, urcu-memb read sections), to
 #                      measure a change in one sweep beside the new one.
@@ -13,7 +16,7 @@
 # TLS is initial-exec, as in the executable: a plugin's default model
 # calls __tls_get_addr on every access (made them 1.4x slower).
 set -eu
-case ${1:-} in -h | --help) sed -n '2,15s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
+case ${1:-} in -h | --help) sed -n '2,18s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
 [ $# -eq 1 ] || [ $# -eq 2 ] || { echo "variants.sh: want OUT [REV] (see --help)" >&2; exit 2; }
 out=$1 rev=${2:-}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,10 +26,11 @@ if [ -n "$rev" ] && ! git -C "$here" rev-parse --verify --quiet "$rev^{commit}" 
 	exit 2
 fi
 mkdir -p "$out"
-for v in clht_plain clht_id ${rev:+clht_base}; do
+for v in clht_plain clht_id clht_ins ${rev:+clht_base}; do
 	case $v in
 	clht_plain) sed 's/\(&b->val\[i\], v, \)memory_order_seq_cst/\1memory_order_release/; s/\(&p\.tail->next, nb, \)memory_order_seq_cst/\1memory_order_release/' <"$impls/clht/clht.c" ;;
 	clht_id) sed 's|^#include "map.h"$|#include "map.h"\n#define map_hash64(x) ((uint64_t)(x))|' <"$impls/clht/clht.c" ;;
+	clht_ins) sed 's|^#include "map.h"$|#include "map.h"\nstatic int clht_load_or_store(struct map *, uint64_t, void *, void **);|; s|int ret = clht_swap(m, key, value, NULL);|void *a; int ret = clht_load_or_store(m, key, value, \&a);|' <"$impls/clht/clht.c" ;;
 	clht_base) git -C "$here" show "$rev:impls/clht/clht.c" ;;
 	esac |
 		sed 's/^const struct map_ops clht_ops = {/static const struct map_ops clht_ops = {/; s/^\t\.name = "clht",/\t.name = "'"$v"'",/' >"$out/$v.c"
