@@ -350,6 +350,25 @@ on_cpus() {
 	shift
 	if [ -n "$c" ]; then taskset -c "$c" "$@"; else "$@"; fi
 }
+# The core-to-core probe (docs/PRECISION.md): on a guest the host decides
+# where the vCPUs run, and 2-thread cells move with it.  Before and after
+# each workload's pair of runs, `mapbench run` of the null map on the first
+# two CPUs of the first group that has two (20 ms, 2 pinned threads) gives
+# c2c_ns, the ns per one-way cache-line transfer between them: NA when no
+# group has two CPUs or with --no-pin (threads float: nothing to probe).
+c2c_cpus=
+for g in $groups; do
+	case ${g#*:} in *,*) c2c_cpus=$(echo "${g#*:}" | cut -d, -f1,2); break ;; esac
+done
+probe_c2c() { # -> ns on stdout, or NA
+	[ -n "$c2c_cpus" ] || { echo NA; return 0; }
+	taskset -c "$c2c_cpus" "$mapbench" run --impl null --threads 2 \
+		--keys 1000 --read 100 --duration 20ms --repeat 1 --no-isolate \
+		--interference-limit off --format csv 2>/dev/null | awk -F, '
+	NR == 1 { n = NF; for (i = 1; i <= NF; i++) h[$i] = i; next }
+	NR == 2 && NF == n && ("c2c_ns" in h) { v = $h["c2c_ns"] }
+	END { print (v ~ /^[0-9.]+$/ ? v : "NA") }' || echo NA
+}
 # Each file is written under a temporary name and renamed when complete.
 # gbench's console output (its context on stderr too) goes to the .txt;
 # one gbench run per CPU group, their JSON reports merged into one.
@@ -465,7 +484,7 @@ else
 	wl_list=$(echo ${workloads:-$known} | tr , ' ')
 	order="interleaved by workload; C first on odd reps, Go first on even (Go releases in reverse)"
 	if [ "$pin" = 1 ]; then
-		placement="each thread count T on CPUs (taskset, both sides, whole processes; gbench --pin):$groups"
+		placement="each thread count T on CPUs (taskset, both sides, whole processes; gbench --pin):$groups; core-to-core probe (raw/rep-N/c2c-W.txt) on CPUs ${c2c_cpus:-none} before and after each pair"
 	else
 		placement="unconfined, gbench unpinned (--no-pin)"
 	fi
@@ -479,6 +498,7 @@ else
 	while [ "$r" -le "$reps" ]; do
 		mkdir -p "$raw/rep-$r"
 		for w in $wl_list; do
+			c2c_before=$(probe_c2c)
 			if [ $((r % 2)) -eq 1 ]; then
 				echo "compare: rep $r/$reps $w (C first)" >&2
 				run_c "$raw/rep-$r" "$w"
@@ -488,6 +508,9 @@ else
 				run_go "$raw/rep-$r" "$w" reverse
 				run_c "$raw/rep-$r" "$w"
 			fi
+			printf 'before %s\nafter %s\n' "$c2c_before" "$(probe_c2c)" \
+				>"$raw/rep-$r/.c2c-$w.txt.tmp"
+			mv "$raw/rep-$r/.c2c-$w.txt.tmp" "$raw/rep-$r/c2c-$w.txt"
 		done
 		r=$((r + 1))
 	done

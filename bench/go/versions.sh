@@ -12,7 +12,8 @@
 #	go:sync.Map-go1.23 vs go:sync.Map-go1.24   old vs new in Go
 #	syncmap vs hashtrie                          old vs new in C
 # into OUT/versions/PAIR.{csv,txt}, and OUT/versions/versions.md: the
-# tables, the old-vs-new directions of both languages side by side.
+# tables, the old-vs-new directions of both languages side by side, and
+# the core-to-core probes of the run (OUT/versions/c2c.csv).
 set -eu
 [ $# -eq 4 ] || { echo "usage: versions.sh OUT GOCOMPARE MAPBENCH COMMAND" >&2; exit 2; }
 out=$1 gocompare=$2 mapbench=$3 cmd=$4
@@ -157,4 +158,51 @@ END {
 	printf "\nDirections: %d same, %d opposite, %d not significant in one language or both (of %d).\n",
 		n["same"], n["opposite"], n["~"], nk
 }' "$vdir/paired.csv" $(for p in $pairs; do echo "$vdir/$p.csv"; done) >"$vdir/versions.md"
+# Where the host ran the two CPUs of the 2-thread cells: compare.sh's
+# core-to-core probe before and after each workload's pair of runs
+# (raw/rep-N/c2c-W.txt) -> c2c.csv and a paragraph of versions.md.
+echo "rep,workload,c2c_before_ns,c2c_after_ns" >"$vdir/c2c.csv"
+for f in "$out"/raw/rep-*/c2c-*.txt; do
+	[ -f "$f" ] || continue
+	r=${f%/*}
+	r=${r##*/rep-}
+	w=${f##*/c2c-}
+	w=${w%.txt}
+	awk -v r="$r" -v w="$w" '$1 == "before" { b = $2 } $1 == "after" { a = $2 }
+	END { printf "%s,%s,%s,%s\n", r, w, b, a }' "$f" >>"$vdir/c2c.csv"
+done
+awk -F, 'NR == 1 { next }
+function apart(x, y) { return x > 1.5 * y || y > 1.5 * x }
+{
+	n++
+	for (i = 3; i <= 4; i++)
+		if ($i ~ /^[0-9.]+$/) {
+			v = $i + 0; k++
+			if (k == 1 || v < lo) lo = v
+			if (k == 1 || v > hi) hi = v
+		}
+	if ($3 ~ /^[0-9.]+$/ && $4 ~ /^[0-9.]+$/ && apart($3 + 0, $4 + 0)) {
+		m++
+		moved = moved (moved == "" ? "" : ", ") $2 " rep " $1 " (" $3 " -> " $4 ")"
+	}
+}
+END {
+	print "\n## Placement\n"
+	if (n == 0) {
+		print "No core-to-core probe in this run (a run before compare.sh recorded one, or --no-pin)."
+		exit
+	}
+	if (k == 0) {
+		print "No 2-CPU group in this run: no core-to-core probe ([c2c.csv](c2c.csv))."
+		exit
+	}
+	printf "Core-to-core probe of the two CPUs of the 2-thread cells, before and after each workload'"'"'s pair of runs ([c2c.csv](c2c.csv); docs/PRECISION.md): %.0f to %.0f ns per one-way cache-line transfer over the run.", lo, hi
+	if (apart(lo, hi))
+		printf " **The host moved the CPUs during the run** (more than 1.5x apart): 2-thread cells measured at different placements compare the placements as much as the maps."
+	if (m > 0)
+		printf " %d of %d pairs ran across a move (before and after more than 1.5x apart): %s.", m, n, moved
+	else
+		printf " No pair ran across a move (before and after within 1.5x in all %d).", n
+	print ""
+}' "$vdir/c2c.csv" >>"$vdir/versions.md"
 echo "versions: wrote $vdir/versions.md (pairs:$pairs)" >&2
