@@ -47,7 +47,8 @@
 # interrupted run or a failed table step (compare.sh prints the command).
 # Writes OUT (default results/go-vs-c): raw/rep-N/{gbench-W.json,
 # gbench-W.txt,gopeer-W.csv (the first Go release), gostd-V-W.csv (the
-# others), go-V-W.txt (Go's output)} and raw/plan.txt, sweep/, versions/,
+# others), go-V-W.txt (Go's output), c2c-W.txt (the core-to-core probe
+# before and after the pair)} and raw/plan.txt, sweep/, versions/,
 # comparison.{txt,csv,md}, counters/*.csv, meta.json, plot/*.dat; and
 # PLOTS (default plots/go-vs-c): go-vs-c.{svg,png}, syncmap-ratio.{svg,png},
 # ratios.svg and index.html (mapbench compare --plot/--html).
@@ -65,7 +66,7 @@ go_versions= quick=0 given= pin=1
 
 # --help: the comment above on stdout, exit 0 (1 when it cannot be written).
 usage() {
-	sed -n '2,53s/^# \{0,1\}//p' "$0" || exit 1
+	sed -n '2,54s/^# \{0,1\}//p' "$0" || exit 1
 	exit 0
 }
 need_arg() { [ $# -ge 2 ] || { echo "compare: $1 needs a value" >&2; exit 2; }; }
