@@ -38,8 +38,11 @@
  *                    pin moves; a thread that loaded the new table but
  *                    has not pinned it yet (window 5) while that table
  *                    is replaced in turn pins the newest instead (under
- *                    ASan, a use of the freed table fails); quiesce frees
- *                    every replaced table.
+ *                    ASan, a use of the freed table fails; its pin
+ *                    must name the newest); Clear retires the same way;
+ *                    quiesce frees every replaced table.  (The memory
+ *                    orders of the pins cannot be checked by stepping:
+ *                    TSan runs resize_concurrent.)
  */
 #include "testutil.h"
 
@@ -863,6 +866,7 @@ struct pins {
 	enum pin_step step;
 	bool found;
 	void *v;
+	struct clht_table *pin; /* A's pin for m after its last load */
 	unsigned calls;
 	sem_t go, done;
 };
@@ -907,6 +911,8 @@ pins_thread(void *arg)
 		case PIN_LOAD_W5:
 			pause_mask = p->step == PIN_LOAD_W5 ? 1u << 5 : 0;
 			p->found = clht_race_ops.load(p->m, p->key, &p->v);
+			p->pin = atomic_load_explicit(clht_pin_slot(p->m),
+						      memory_order_relaxed);
 			break;
 		case PIN_RANGE:
 			p->calls = 0;
@@ -979,6 +985,7 @@ table_pins(void **state)
 	pins_wait(&p.done);
 	assert_true(p.found);
 	assert_ptr_equal(p.v, INTVAL(p.key));
+	assert_ptr_equal(p.pin, atomic_load(&p.m->table)); /* t3, not t2 */
 	assert_int_equal(own(p.m, "retired_tables"), 0);
 
 	/*
@@ -1003,6 +1010,16 @@ table_pins(void **state)
 	pins_run(&p, PIN_LOAD);
 	assert_true(p.found);
 	assert_ptr_equal(p.v, INTVAL(p.key));
+	assert_ptr_equal(p.pin, atomic_load(&p.m->table));
+
+	/* 5. Clear retires the table A pins the same way; A's next load
+	 * (the key is gone) moves the pin and frees it. */
+	clht_race_ops.clear(p.m);
+	assert_int_equal(own(p.m, "retired_tables"), 1);
+	pins_run(&p, PIN_LOAD);
+	assert_false(p.found);
+	assert_ptr_equal(p.pin, atomic_load(&p.m->table));
+	assert_int_equal(own(p.m, "retired_tables"), 0);
 
 	pins_run(&p, PIN_EXIT);
 	pthread_join(th, NULL);

@@ -142,7 +142,7 @@
  * resize lock).  It allocates the new table, sets the old table's
  * `frozen` flag, then locks every chain of the old table in turn, copies
  * its live pairs into the new table and unlocks; finally it publishes the
- * new table with a release store and retires the old one.  A writer locks
+ * new table with a seq_cst store and retires the old one.  A writer locks
  * its chain and then reads `frozen`: if set, it unlocks, waits for
  * resize_mu (the resize is over when it gets it) and starts again on the
  * newest table.  A writer that locked a chain before the resizer did
@@ -216,36 +216,46 @@
  *
  * Reclamation: table pins, hazard pointers that stay set between
  * operations.  Every entered thread has CLHT_PINS operation pins in its
- * TLS, one per map (direct-mapped by the map's address), each naming the
- * table its last operation on that map used.  An operation loads
- * m->table; if its pin already names that table (always, but for the
- * first operation after a resize or clear) it goes on with no store at
- * all.  Otherwise it stores the pin and loads m->table again (both
+ * TLS; a map takes one slot at create (maps take the slots in turn, so a
+ * thread's first CLHT_PINS maps do not share one), and the thread's pin
+ * in that slot names the table its last operation on such a map used.
+ * An operation loads m->table; if its pin already names that table
+ * (always, but for the first operation after a resize or clear, or after
+ * an operation on another map of the same slot) it goes on with no store
+ * at all.  Otherwise it stores the pin and loads m->table again (both
  * seq_cst), until the two agree.  A resize or clear publishes the new
  * table with a seq_cst store, puts the old one on the map's retired list
- * and, under the map's resize_mu and the registry's mutex, frees every
- * retired table that no entered thread's pin names (seq_cst loads).
- * Dekker's argument: either the scan sees a pinner's pin or the pinner's
- * second load sees the new table and it pins that one instead; and a
- * pin that already named the table before it was retired is seen by
- * every scan.  A pin that moves off a table (release) follows the
- * thread's last use of it, so the scan's load that reads the moved pin
- * orders that use before the free.  A table the scan finds pinned stays
- * on the list until a later scan: the pinner's next operation on the map
- * moves its pin and tries one (pthread_mutex_trylock on resize_mu, so a
- * load never blocks), as do the next resize or clear, quiesce and
- * destroy (which free everything: no operation is then in flight).  So
- * at most one replaced table per thread and map stays allocated past
- * its last use (the counter retired_tables says how many).
+ * and, under the map's resize_mu and the registry's mutex, takes off it
+ * every retired table that no entered thread's pin names (seq_cst loads),
+ * to free them after unlocking.  Dekker's argument: either the scan sees
+ * a pinner's pin or the pinner's second load sees the new table and it
+ * pins that one instead; a pin that already named the table before it
+ * was retired is seen by every scan; and a scan by another thread than
+ * the publisher is ordered after the publication by resize_mu.  A pin
+ * that moves off a table (release) follows the thread's last use of it,
+ * so the scan's load that reads the moved pin orders that use before the
+ * free.  A table the scan finds pinned stays on the list until a later
+ * scan: the pinner's next operation that moves its pin tries one, without
+ * ever waiting (trylock of resize_mu and of the registry; a thread whose
+ * Range list is locked counts as pinning), and so do the next resize or
+ * clear, quiesce and destroy (which free everything: no operation is
+ * then in flight).  That try can miss (a lock busy, or the list read
+ * empty just before a retirement lands on it), so a table can outlive
+ * its last pin until the next replacement, quiesce or destroy; what is
+ * retired at any moment is bounded by the tables the threads' pins and
+ * Ranges name plus what became unpinned since the last scan (the counter
+ * retired_tables says how many).
  *
  * Range pins its table with a node on its stack, linked into its
- * thread's list under a per-thread mutex that scans take too, and checks
- * m->table again after linking; fn runs with the pin held and may call
- * any operation, Range and Clear included.  Nothing per operation but
- * two loads and a compare: the urcu-memb read-side section this
- * replaced (a load of the grace-period counter, a TLS load and store on
- * entry and exit, the membarrier checks) cost 8% of clht's throughput at
- * 1,000 keys, 50% LoadOrStore/Delete, 1 thread (results/clht-vs-clht-lb).
+ * thread's list under a per-thread mutex that scans take too, after a
+ * seq_cst increment of the thread's n_ranges (a scan that reads it 0
+ * skips the list: Dekker's argument again, with the Range's table load
+ * after the increment); then it checks m->table again.  fn runs with the
+ * pin held and may call any operation, Range and Clear included.
+ * Nothing per operation but two loads and a compare: the urcu-memb
+ * read-side section this replaced (a load of the grace-period counter, a
+ * TLS load and store on entry and exit, the membarrier checks) cost
+ * 1-14% of clht's throughput (results/clht-vs-clht-lb, clht_base).
  * The map stores values, never frees them (the caller owns them).
  *
  * Allocation failure: only an insert into a full chain (its overflow
@@ -324,6 +334,7 @@ struct map {
 	/* Read by every operation: alone in its line. */
 	_Atomic(struct clht_table *) table;
 	size_t min_buckets;
+	unsigned pin_slot; /* each thread's operation pin for this map */
 	alignas(CLHT_CACHELINE) pthread_mutex_t resize_mu;
 	/*
 	 * Written under resize_mu only.  retired: tables replaced by a
@@ -600,6 +611,12 @@ static pthread_mutex_t clht_reg_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct clht_thread *clht_threads; /* registry: entered threads */
 static __thread struct clht_thread clht_self;
 static __thread unsigned long clht_enters; /* enters not yet matched */
+/*
+ * Maps take the pin slots in turn, so that a thread's first CLHT_PINS
+ * maps each have their own (by address, maps of one allocation size class
+ * fell on two slots).
+ */
+static _Atomic unsigned clht_next_pin;
 
 static void
 clht_thread_enter(void)
@@ -635,32 +652,53 @@ clht_thread_exit(void)
 static inline _Atomic(struct clht_table *) *
 clht_pin_slot(struct map *m)
 {
-	return &clht_self.pin[((uintptr_t)m / CLHT_CACHELINE) % CLHT_PINS];
+	return &clht_self.pin[m->pin_slot];
 }
 
-/* True if some entered thread pins t.  Under clht_reg_mu. */
+/*
+ * True if some entered thread pins t.  Under clht_reg_mu.  `try`: a
+ * thread whose range list is locked counts as pinning t (a load that
+ * reclaims never waits).
+ */
 static bool
-clht_pinned(struct clht_table *t)
+clht_pinned(struct clht_table *t, bool try)
 {
 	for (struct clht_thread *th = clht_threads; th != NULL; th = th->next) {
 		bool found = false;
 
 		for (unsigned i = 0; i < CLHT_PINS; i++)
 			/*
-			 * Seq_cst: with the seq_cst store that replaced t
-			 * (m->table) before this load, and the pinner's
-			 * seq_cst pin store and table load (clht_pin), either
-			 * we see the pin or the pinner sees the new table.
-			 * Acquire: pairs with the store that moved the pin
-			 * off t, which follows the pinner's last use of t.
+			 * Seq_cst: the table that replaced t was published
+			 * by a seq_cst store that happened before this load
+			 * (ours, or the publisher's, ordered before us by
+			 * resize_mu, under which t was put on the retired
+			 * list), so it precedes this load in the single
+			 * order of seq_cst operations; against the pinner's
+			 * seq_cst pin store and table load (clht_pin),
+			 * either we see the pin or the pinner saw the new
+			 * table.  Acquire: pairs with the store that moved
+			 * the pin off t, which follows the pinner's last use
+			 * of t.
 			 */
 			if (atomic_load_explicit(&th->pin[i],
 						 memory_order_seq_cst) == t)
 				return true;
+		/*
+		 * Seq_cst, the same argument with the Range's seq_cst
+		 * fetch_add of n_ranges before its table load
+		 * (clht_range_pin): if we read 0, that Range will see the
+		 * new table.  Acquire: pairs with the fetch_sub of a Range
+		 * that ended, after its last use of its table.
+		 */
 		if (atomic_load_explicit(&th->n_ranges, memory_order_seq_cst) ==
 		    0)
 			continue;
-		pthread_mutex_lock(&th->range_mu);
+		if (try) {
+			if (pthread_mutex_trylock(&th->range_mu) != 0)
+				return true;
+		} else {
+			pthread_mutex_lock(&th->range_mu);
+		}
 		for (struct clht_range_pin *r = th->ranges; r != NULL;
 		     r = r->next)
 			found |= r->t == t;
@@ -672,51 +710,80 @@ clht_pinned(struct clht_table *t)
 }
 
 /*
- * Free m's retired tables that no thread pins (all of them if `all`: no
- * operation is in flight on m).  Under m->resize_mu.
+ * Take off m's retired list the tables no thread pins (all of them if
+ * `all`: no operation is in flight on m) and return them, linked, for
+ * clht_free_tables once the caller has let go of resize_mu.  Under
+ * m->resize_mu (or with m unshared: destroy).  `try`: do nothing rather
+ * than wait for the registry's mutex.
  */
-static void
-clht_reclaim(struct map *m, bool all)
+static struct clht_table *
+clht_collect(struct map *m, bool all, bool try)
 {
-	struct clht_table *keep = NULL, *t, *next;
+	struct clht_table *keep = NULL, *dead = NULL, *t, *next;
 	int64_t kept = 0;
 
 	t = atomic_load_explicit(&m->retired, memory_order_relaxed);
 	if (t == NULL)
-		return;
-	pthread_mutex_lock(&clht_reg_mu);
+		return NULL;
+	if (try) {
+		if (pthread_mutex_trylock(&clht_reg_mu) != 0)
+			return NULL;
+	} else {
+		pthread_mutex_lock(&clht_reg_mu);
+	}
 	for (; t != NULL; t = next) {
 		next = t->retired_next;
-		if (!all && clht_pinned(t)) {
+		if (!all && clht_pinned(t, try)) {
 			t->retired_next = keep;
 			keep = t;
 			kept++;
 		} else {
-			clht_table_free(t);
+			t->retired_next = dead;
+			dead = t;
 		}
 	}
 	pthread_mutex_unlock(&clht_reg_mu);
 	atomic_store_explicit(&m->retired, keep, memory_order_relaxed);
 	atomic_store_explicit(&m->n_retired, kept, memory_order_relaxed);
+	return dead;
 }
 
-/* Try to free m's retired tables, unless someone holds resize_mu. */
+static void
+clht_free_tables(struct clht_table *t)
+{
+	while (t != NULL) {
+		struct clht_table *next = t->retired_next;
+
+		clht_table_free(t);
+		t = next;
+	}
+}
+
+/*
+ * Free m's retired tables that no thread pins, unless that means waiting:
+ * for resize_mu (its holder collects when it is done), the registry, or a
+ * thread's range list.  From the slow path of an operation, which then
+ * frees them itself.
+ */
 static void
 clht_try_reclaim(struct map *m)
 {
+	struct clht_table *dead;
+
 	if (atomic_load_explicit(&m->retired, memory_order_relaxed) == NULL ||
 	    pthread_mutex_trylock(&m->resize_mu) != 0)
-		return; /* the holder reclaims when it is done */
-	clht_reclaim(m, false);
+		return;
+	dead = clht_collect(m, false, true);
 	pthread_mutex_unlock(&m->resize_mu);
+	clht_free_tables(dead);
 }
 
 /*
  * Retire t, replaced by nt (published): our own operation pin moves to
- * nt (the caller no longer uses t), then free what nobody pins.  Under
- * m->resize_mu.
+ * nt (the caller no longer uses t), then collect what nobody pins; the
+ * caller frees the result after unlocking.  Under m->resize_mu.
  */
-static void
+static struct clht_table *
 clht_retire(struct map *m, struct clht_table *t, struct clht_table *nt)
 {
 	t->retired_next =
@@ -727,13 +794,14 @@ clht_retire(struct map *m, struct clht_table *t, struct clht_table *nt)
 	 * we hold resize_mu: no need to check that it is still current.
 	 */
 	atomic_store_explicit(clht_pin_slot(m), nt, memory_order_seq_cst);
-	clht_reclaim(m, false);
+	return clht_collect(m, false, false);
 }
 
 /*
- * clht_pin's slow path, once per thread after each replacement of the
- * table: store the pin, check that t is still current (else pin the newer
- * one), and free what the move unpinned.
+ * clht_pin's slow path, when the pin names another table (after a
+ * replacement of m's table, or an operation on another map of the same
+ * slot): store the pin, check that t is still current (else pin the newer
+ * one), and try to free what the move unpinned, never waiting.
  */
 static __attribute__((noinline, cold)) struct clht_table *
 clht_pin_slow(struct map *m, _Atomic(struct clht_table *) *slot,
@@ -764,8 +832,8 @@ clht_pin_slow(struct map *m, _Atomic(struct clht_table *) *slot,
 /*
  * The current table of m, pinned by this thread's operation pin for m
  * until the pin moves (its next operation on a map of that slot that
- * finds another table).  Lock-free.  A pin that already names the table
- * costs no store.
+ * finds another table).  Lock-free: never waits for another thread.  A
+ * pin that already names the table costs no store.
  */
 static inline struct clht_table *
 clht_pin(struct map *m)
@@ -807,9 +875,13 @@ clht_range_pin(struct map *m, struct clht_range_pin *rp)
 		rp->t = t;
 		pthread_mutex_unlock(&clht_self.range_mu);
 		/*
-		 * A reclaimer scans our ranges under range_mu after it
-		 * replaced the table: if it scanned before our store above,
-		 * its replacement happened before this load, which sees it.
+		 * A reclaimer replaced the table, then reads n_ranges and,
+		 * unless 0, scans our list under range_mu.  If it scanned
+		 * before our store above, its replacement happened before
+		 * this load (range_mu), which sees it; if it read 0, its
+		 * seq_cst read came before our seq_cst increment, and its
+		 * seq_cst replacement before that, hence before this seq_cst
+		 * load, which sees it.
 		 */
 		now = atomic_load_explicit(&m->table, memory_order_seq_cst);
 		if (now == t)
@@ -1059,7 +1131,7 @@ clht_freeze(struct clht_table *t)
 static int
 clht_resize(struct map *m, struct clht_table *t, size_t nbuckets)
 {
-	struct clht_table *nt;
+	struct clht_table *nt, *dead = NULL;
 	int64_t ovf = 0, n = 0;
 	int ret = 0;
 
@@ -1114,9 +1186,10 @@ clht_resize(struct map *m, struct clht_table *t, size_t nbuckets)
 	atomic_fetch_add_explicit(nbuckets > t->mask + 1 ? &m->grows
 							 : &m->shrinks,
 				  1, memory_order_relaxed);
-	clht_retire(m, t, nt);
+	dead = clht_retire(m, t, nt);
 out:
 	pthread_mutex_unlock(&m->resize_mu);
+	clht_free_tables(dead);
 	return ret;
 }
 
@@ -1181,6 +1254,9 @@ clht_create(size_t size_hint)
 		return NULL;
 	memset(m, 0, sizeof(*m));
 	m->min_buckets = clht_buckets_for(size_hint);
+	m->pin_slot = atomic_fetch_add_explicit(&clht_next_pin, 1,
+						memory_order_relaxed) %
+		      CLHT_PINS;
 	t = clht_table_new(m->min_buckets);
 	if (t == NULL) {
 		map_free(m);
@@ -1197,7 +1273,7 @@ clht_destroy(struct map *m)
 	if (m == NULL)
 		return;
 	/* No operation in flight: every retired table, then the current. */
-	clht_reclaim(m, true);
+	clht_free_tables(clht_collect(m, true, false));
 	clht_table_free(atomic_load_explicit(&m->table, memory_order_relaxed));
 	pthread_mutex_destroy(&m->resize_mu);
 	map_free(m);
@@ -1521,7 +1597,7 @@ clht_clear_in_place(struct map *m, struct clht_table *t)
 static void
 clht_clear(struct map *m)
 {
-	struct clht_table *t, *nt;
+	struct clht_table *t, *nt, *dead = NULL;
 
 	clht_count(&clht_stripe(m)->locked, 1);
 	pthread_mutex_lock(&m->resize_mu);
@@ -1538,9 +1614,10 @@ clht_clear(struct map *m)
 		 */
 		atomic_store_explicit(&m->table, nt, memory_order_seq_cst);
 		atomic_fetch_add_explicit(&m->clears, 1, memory_order_relaxed);
-		clht_retire(m, t, nt);
+		dead = clht_retire(m, t, nt);
 	}
 	pthread_mutex_unlock(&m->resize_mu);
+	clht_free_tables(dead);
 }
 
 static void
@@ -1584,9 +1661,12 @@ clht_stats(struct map *m, struct map_stats *out)
 static void
 clht_quiesce(struct map *m)
 {
+	struct clht_table *dead;
+
 	pthread_mutex_lock(&m->resize_mu);
-	clht_reclaim(m, true);
+	dead = clht_collect(m, true, false);
 	pthread_mutex_unlock(&m->resize_mu);
+	clht_free_tables(dead);
 #ifdef MAPBENCH_HAVE_JEMALLOC
 	mallctl("thread.tcache.flush", NULL, NULL, NULL, 0);
 #endif
