@@ -638,6 +638,14 @@ inplace_race_on(const struct map_ops *o)
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(pthread_create(&th[i], NULL, fns[i], &c), 0);
 	sleep_sec((o == &clht_race_ops ? 1.0 : 0.4) * test_scale());
+	/*
+	 * Under valgrind (one thread at a time) the swapper may not have
+	 * run yet when the window ends (CI saw 0 swaps): wait for its first
+	 * rounds, up to 30 s.  It only loads and stores in place, so waiting
+	 * allocates nothing.
+	 */
+	for (int i = 0; i < 3000 && atomic_load(&c.swaps) < 2; i++)
+		sleep_sec(0.01);
 	atomic_store(&c.stop, true);
 	for (int i = 0; i < 4; i++)
 		pthread_join(th[i], NULL);
