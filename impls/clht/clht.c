@@ -342,7 +342,6 @@ struct map {
 	 * read without the mutex only as a hint.
 	 */
 	_Atomic(struct clht_table *) retired;
-	_Atomic int64_t n_retired;
 	_Atomic uint64_t grows, shrinks, clears;
 	struct clht_stripe stripes[CLHT_STRIPES];
 };
@@ -655,6 +654,16 @@ clht_pin_slot(struct map *m)
 	return &clht_self.pin[m->pin_slot];
 }
 
+/* Lock mu, or with `try` only if it is free: whether we hold it. */
+static bool
+clht_mutex_take(pthread_mutex_t *mu, bool try)
+{
+	if (try)
+		return pthread_mutex_trylock(mu) == 0;
+	pthread_mutex_lock(mu);
+	return true;
+}
+
 /*
  * True if some entered thread pins t.  Under clht_reg_mu.  `try`: a
  * thread whose range list is locked counts as pinning t (a load that
@@ -693,12 +702,8 @@ clht_pinned(struct clht_table *t, bool try)
 		if (atomic_load_explicit(&th->n_ranges, memory_order_seq_cst) ==
 		    0)
 			continue;
-		if (try) {
-			if (pthread_mutex_trylock(&th->range_mu) != 0)
-				return true;
-		} else {
-			pthread_mutex_lock(&th->range_mu);
-		}
+		if (!clht_mutex_take(&th->range_mu, try))
+			return true;
 		for (struct clht_range_pin *r = th->ranges; r != NULL;
 		     r = r->next)
 			found |= r->t == t;
@@ -720,23 +725,17 @@ static struct clht_table *
 clht_collect(struct map *m, bool all, bool try)
 {
 	struct clht_table *keep = NULL, *dead = NULL, *t, *next;
-	int64_t kept = 0;
 
 	t = atomic_load_explicit(&m->retired, memory_order_relaxed);
 	if (t == NULL)
 		return NULL;
-	if (try) {
-		if (pthread_mutex_trylock(&clht_reg_mu) != 0)
-			return NULL;
-	} else {
-		pthread_mutex_lock(&clht_reg_mu);
-	}
+	if (!clht_mutex_take(&clht_reg_mu, try))
+		return NULL;
 	for (; t != NULL; t = next) {
 		next = t->retired_next;
 		if (!all && clht_pinned(t, try)) {
 			t->retired_next = keep;
 			keep = t;
-			kept++;
 		} else {
 			t->retired_next = dead;
 			dead = t;
@@ -744,7 +743,6 @@ clht_collect(struct map *m, bool all, bool try)
 	}
 	pthread_mutex_unlock(&clht_reg_mu);
 	atomic_store_explicit(&m->retired, keep, memory_order_relaxed);
-	atomic_store_explicit(&m->n_retired, kept, memory_order_relaxed);
 	return dead;
 }
 
@@ -1649,8 +1647,13 @@ clht_stats(struct map *m, struct map_stats *out)
 	out->own[CLHT_C_BUCKETS] =
 		atomic_load_explicit(&m->table, memory_order_acquire)->mask + 1;
 	out->own[CLHT_C_OVERFLOW] = overflow > 0 ? (uint64_t)overflow : 0;
-	out->own[CLHT_C_RETIRED] = (uint64_t)atomic_load_explicit(
-		&m->n_retired, memory_order_relaxed);
+	out->own[CLHT_C_RETIRED] = 0;
+	pthread_mutex_lock(&m->resize_mu);
+	for (struct clht_table *t =
+		     atomic_load_explicit(&m->retired, memory_order_relaxed);
+	     t != NULL; t = t->retired_next)
+		out->own[CLHT_C_RETIRED]++;
+	pthread_mutex_unlock(&m->resize_mu);
 }
 
 /*
