@@ -167,8 +167,7 @@ op_counts_mode(bool copy)
 	 */
 	for (unsigned long k = 1; k <= 2; k++) {
 		atomic_store(&map_alloc_fail_countdown, k);
-		assert_int_equal(ops->load_or_store(m, 5, V(5), &got),
-				 -ENOMEM);
+		assert_int_equal(ops->load_or_store(m, 5, V(5), &got), -ENOMEM);
 		assert_int_equal(atomic_load(&map_alloc_fail_countdown), 0);
 		expect(m, c, 0, 0, 0, 0, 0, 0);
 		atomic_store(&map_alloc_fail_countdown, k);
