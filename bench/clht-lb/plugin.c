@@ -251,6 +251,38 @@ w_clear(struct map *m)
 	w_range(m, w_clear_one, m);
 }
 
+/*
+ * The table's shape, under clht's counter names so that a run's columns
+ * line up: CLHT-LB sizes itself (it grows when it has made as many
+ * overflow buckets as it has buckets), so with `--sizing none` its table
+ * need not be the size of clht's.  Read while no operation runs (the
+ * harness asks after the window).
+ */
+enum { W_C_BUCKETS, W_C_OVERFLOW, W_C_COUNT };
+
+static const struct map_counter w_counters[W_C_COUNT] = {
+	[W_C_BUCKETS] = {"buckets", "buckets",
+			 "head buckets of CLHT-LB's current table",
+			 MAP_COUNTER_LEVEL},
+	[W_C_OVERFLOW] = {"overflow_buckets", "buckets",
+			  "overflow buckets chained in CLHT-LB's current table",
+			  MAP_COUNTER_LEVEL},
+};
+
+static void
+w_stats(struct map *m, struct map_stats *out)
+{
+	clht_hashtable_t *t = m->h->ht;
+	uint64_t overflow = 0;
+
+	for (uint64_t i = 0; i < t->num_buckets; i++)
+		for (volatile bucket_t *b = t->table[i].next; b != NULL;
+		     b = b->next)
+			overflow++;
+	out->own[W_C_BUCKETS] = t->num_buckets;
+	out->own[W_C_OVERFLOW] = overflow;
+}
+
 static const struct map_ops clht_lb_res_ops = {
 	.name = CLHT_LB_NAME,
 	.summary = "ORIGINAL LPD-EPFL CLHT-LB (clht_lb_res) wrapped; "
@@ -269,6 +301,9 @@ static const struct map_ops clht_lb_res_ops = {
 	.compare_and_delete = w_cad,
 	.range = w_range,
 	.clear = w_clear,
+	.stats = w_stats,
+	.counters = w_counters,
+	.n_counters = W_C_COUNT,
 	.limits = MAP_LIMIT_RANGE_CONCURRENT | MAP_LIMIT_CLEAR_CONCURRENT |
 		  MAP_LIMIT_CLEAR_ATOMIC | MAP_LIMIT_CAS_ATOMIC |
 		  MAP_LIMIT_CAD_ATOMIC,
