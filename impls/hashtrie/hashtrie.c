@@ -1635,6 +1635,19 @@ ht_insert_point(struct map *m, uint64_t key, uint64_t hash,
 				return 1;
 			}
 		}
+		/*
+		 * The free list is empty and batches wait in the inbox: if
+		 * this is an insert (the key not in the slot's chain), refill
+		 * now rather than in ht_entry_new() under the node lock (a
+		 * refill walks a batch of nodes a grace period old, mostly out
+		 * of the cache, while the other writers of the node wait).
+		 */
+		if (__builtin_expect(ht_cache.free_e == NULL, 0) &&
+		    (ht_cache.reserve != NULL ||
+		     atomic_load_explicit(&ht_inbox.top,
+					  memory_order_relaxed) != NULL) &&
+		    (present != NULL || ht_lookup(p->n, key) == NULL))
+			ht_pool_refill(&ht_cache, false);
 		if (ht_lock_validate(m, p))
 			return 0;
 	}
