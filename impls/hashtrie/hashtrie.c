@@ -1641,6 +1641,9 @@ ht_insert_point(struct map *m, uint64_t key, uint64_t hash,
 		 * now rather than in ht_entry_new() under the node lock (a
 		 * refill walks a batch of nodes a grace period old, mostly out
 		 * of the cache, while the other writers of the node wait).
+		 * gbench, 2 threads, paired with the binary before: faster in
+		 * 30 of 32 runs of LoadAndDeleteCollision (median 1.65-1.78x)
+		 * and 27 of 32 of CompareAndDeleteCollision (1.34-1.55x).
 		 */
 		if (__builtin_expect(ht_cache.free_e == NULL, 0) &&
 		    (ht_cache.reserve != NULL ||
