@@ -41,12 +41,14 @@
  * section, and it lets Range, Clear and the reuse of retired nodes visit
  * the occupied slots only instead of loading all 16 (see ht_iter()).
  *
- * The root may be NULL (empty): the map starts with root == NULL and the
- * first insert installs a root indirect with a CAS.  Clear, as Go's,
- * publishes a fresh empty root in the same exchange that takes the old
- * one (so the next insert needs no CAS), or NULL if no root can be
- * allocated, so Clear cannot fail.  Go's root is never nil because its
- * zero value must work.
+ * The root may be NULL (empty): the map starts with root == NULL, and
+ * the first insert makes a root with its entry already in it and
+ * installs both with one CAS (ht_insert_root()), taking no lock.  Clear
+ * exchanges the root with NULL (Go's publishes a fresh empty root: its
+ * zero value must work, so its root is never nil), so Clear allocates
+ * nothing and cannot fail, and the insert after it takes no lock on a
+ * root another thread made (hashtrie_clear()).  Past the first insert
+ * the trie has Go's shape.
  *
  * Load is a lock-free descent with no retries: load the root, then one
  * child slot per level, until NULL (miss) or an entry (walk its chain).
