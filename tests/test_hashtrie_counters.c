@@ -155,8 +155,8 @@ op_counts_mode(bool copy)
 	assert_int_equal(ops->load_or_store(m, 5, V(5), &got), 0);
 	assert_ptr_equal(got, V(5));
 	expect(m, c, 0, 1, 1, 0, 1, 1); /* a new root with the entry */
-	assert_int_equal(ops->store(m, 6, V(6)), 0);
-	expect(m, c, 1, 1, 0, 0, 1, 1); /* into that root */
+	assert_int_equal(ops->store(m, 5, V(6)), 0);
+	expect(m, c, 1, u, 0, 0, 1, 1); /* an update in that root: locked */
 	ops->clear(m);
 	ops->clear(m); /* finds no root: nothing to do */
 	expect(m, c, 0, 0, 0, 0, 0, 0);
