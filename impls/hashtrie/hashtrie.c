@@ -208,8 +208,13 @@
 #include <signal.h>
 #include <stdalign.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <linux/membarrier.h>
 
 #ifdef MAPBENCH_HAVE_JEMALLOC
 #include <jemalloc/jemalloc.h>
@@ -300,6 +305,19 @@ struct ht_node {
 	bool is_entry;
 };
 
+/*
+ * What a retired node holds outside a batch: a large trie's root on its
+ * way to urcu's call_rcu (HT_RET_BIG), or a node retired when no batch
+ * could be had, on ht_gp.later.
+ */
+union ht_later {
+	struct rcu_head rcu;
+	struct {
+		union ht_later *next;
+		uintptr_t obj; /* the node, tagged (HT_RET_*) */
+	} single;
+};
+
 struct ht_entry {
 	struct ht_node n;
 	/* Next entry with the same full hash; under the owner's lock. */
@@ -310,7 +328,7 @@ struct ht_entry {
 	 * acquire on the lock-free paths; immutable with update=copy.
 	 */
 	_Atomic(void *) value;
-	struct rcu_head rcu;
+	union ht_later later;
 };
 
 struct ht_indirect {
@@ -325,7 +343,7 @@ struct ht_indirect {
 	ht_lock_t lock;
 	struct ht_indirect *parent; /* NULL for the root */
 	_Atomic(struct ht_node *) children[HT_CHILDREN];
-	struct rcu_head rcu;
+	union ht_later later;
 };
 
 /*
@@ -638,7 +656,8 @@ ht_slot_index(const struct ht_indirect *i, _Atomic(struct ht_node *) *slot)
 enum {
 	HT_RET_ENTRY,	 /* an entry */
 	HT_RET_INDIRECT, /* an indirect, pruned (so empty) */
-	HT_RET_TRIE,	 /* a whole trie, by its root: Clear */
+	HT_RET_TRIE,	 /* a whole one-level trie, by its root: Clear */
+	HT_RET_BIG,	 /* a larger trie, by its root: Clear */
 	HT_RET_MASK = 3,
 };
 
@@ -718,7 +737,34 @@ ht_free_subtree(struct ht_node *n)
 	ht_indirect_free(i);
 }
 
-/* Free what a batch slot holds. */
+static void
+ht_clear_cb(struct rcu_head *head)
+{
+	map_rcu_callback_begin();
+	ht_free_subtree(ht_indirect_node(
+		caa_container_of(head, struct ht_indirect, later.rcu)));
+}
+
+static _Thread_local bool ht_in_reclaimer; /* ht_gp_thread() */
+
+/*
+ * A large trie past its grace period goes to urcu's call_rcu, whose
+ * thread frees it, out of the writer's operation (urcu's own grace
+ * period is not needed, but costs little here); every thread that
+ * retires is registered with urcu.  The reclaimer, which is not (urcu's
+ * registry does not survive fork() for threads that are not in the
+ * child), frees it itself.
+ */
+static void
+ht_big_free(struct ht_indirect *root)
+{
+	if (ht_in_reclaimer)
+		ht_free_subtree(ht_indirect_node(root));
+	else
+		urcu_memb_call_rcu(&root->later.rcu, ht_clear_cb);
+}
+
+/* Free what a batch slot holds (after its grace period). */
 static void
 ht_obj_free(uintptr_t o)
 {
@@ -731,8 +777,11 @@ ht_obj_free(uintptr_t o)
 	case HT_RET_INDIRECT:
 		ht_indirect_free(p);
 		break;
-	default:
+	case HT_RET_TRIE:
 		ht_free_subtree(ht_indirect_node(p));
+		break;
+	default:
+		ht_big_free(p);
 		break;
 	}
 }
@@ -930,8 +979,11 @@ ht_pool_refill(struct ht_cache *c, bool want_indirect)
 			case HT_RET_INDIRECT:
 				ht_pool_put_indirect(c, p);
 				break;
-			default:
+			case HT_RET_TRIE:
 				ht_pool_put_subtree(c, ht_indirect_node(p));
+				break;
+			default:
+				ht_big_free(p);
 				break;
 			}
 		}
@@ -993,70 +1045,279 @@ ht_inbox_free(void)
 }
 
 /*
- * Grace periods for batches: the reclaimer
+ * Grace periods: hashtrie's own, polled by the writers
  *
- * A closed batch goes onto a process-wide pending list, not to
- * call_rcu: urcu's call_rcu thread sleeps 10 ms after every round of
- * callbacks (poll(NULL, 0, 10) in liburcu 0.13's call_rcu_thread), so a
- * batch came back 10 ms or more after it was closed.  A one-key Swap
- * with copy-on-write updates (update=copy; in place it retires
- * nothing) retires about 20 million entries a second, 200,000 in 10 ms, far
- * more than the inbox keeps, so nearly every batch was freed by the
- * call_rcu thread (cross-thread frees, on the other core's time) and
- * nearly every new node came from malloc: measured 9.5 million entry
- * mallocs in one gbench SwapCollision run whose timed part alone made
- * 8.8 million Swaps.  The reclaimer is a thread of ours that, every
- * HT_GP_PERIOD_NS, takes the pending list whole, waits for one grace
- * period (urcu_memb_synchronize_rcu()) and hands the batches on as the
- * callback did.  It blocks every signal, and exits after
- * HT_GP_IDLE_ROUNDS rounds that found nothing; the next flush starts a
- * new one.
+ * hashtrie's operations do not run in urcu's read-side sections but in
+ * sections of its own, with urcu-memb's reader protocol and a
+ * grace-period detector that never blocks: a grace period is begun and
+ * finished by whichever thread polls (a writer at the end of its
+ * operation, the reclaimer thread, a barrier), in steps, and nobody
+ * waits for a reader.  With urcu, a thread of ours called
+ * urcu_memb_synchronize_rcu() for each round, and at 2 threads on 2 CPUs
+ * that third thread had to preempt a worker to run: it then waited for
+ * the sections of the very worker it had preempted (futex sleeps, a
+ * wakeup from the worker's unlock, a reschedule, and one membarrier per
+ * pass of urcu's wait loop).  Counted in gbench's Clear at 2 threads:
+ * 39-238 grace periods per run against 1,800 at 1 thread, 25,000-48,000
+ * batches freed because the inbox overflowed while they waited, and
+ * 8,000-14,000 membarrier calls, whose IPIs were a quarter of the
+ * 2-thread profiles.  Here a grace period costs one membarrier and a
+ * look at every registered thread's word, and a worker's own polls
+ * finish it as soon as the other worker has ended the operation it was
+ * in.
  *
- * Why the grace period covers a batch: every member was unlinked
- * before the batch was pushed (release CAS in ht_flush()), the push
- * before the reclaimer's exchange (acquire), the exchange before
- * synchronize_rcu() began, so every read-side section that could hold
- * a member began before the grace period and has ended when it
- * returns.  Writers never wait for a grace period: only the reclaimer
- * and a barrier (quiesce, destroy: outside sections) do, so a section
- * that waits on another thread cannot deadlock with a writer.
+ * Readers (ht_read_lock(), ht_read_unlock(); they nest): each thread
+ * that runs a section has a record (struct ht_reader) in a registry.
+ * Entering the outermost section stores the grace-period counter
+ * (ht_gpc.ctr, never 0) into the record's ctr, then a compiler barrier;
+ * leaving stores 0 (release).  That is urcu-memb's read side, without
+ * its wakeup check.  Without sys_membarrier (an old kernel) the entry
+ * has a full fence after the store, as urcu-memb's has.
  *
- * One round at a time (ht_gp.round): the reclaimer's and a barrier's.
- * A barrier runs a round itself, so it never depends on the reclaimer
- * being alive; holding the mutex, it also knows that no round is
- * half done.  fork(): the prepare handler takes the mutex, so the
- * child never inherits a half-done round; the child has no reclaimer
- * and starts one on its next flush.
+ * A grace period (ht_gp_begin(), ht_gp_readers_done(), ht_gp_end()),
+ * under ht_gp.round: take every batch pending, call membarrier (every
+ * CPU running one of our threads executes a full barrier: a reader's
+ * accesses before that point are visible to us after the call, its
+ * accesses after it see everything we and the batches' writers did
+ * before the call), increment the counter to T, then mark every
+ * registered reader as waited for.  A reader is done when its ctr reads
+ * 0 or >= T (acquire):
+ *   - 0: its section, if it had one at the barrier, has ended (its
+ *     release store of 0 orders all of it before our load), and a
+ *     section it enters later stored its ctr after its barrier point, so
+ *     its loads come after it and cannot reach a node unlinked before
+ *     the batch was pushed;
+ *   - >= T: it loaded the counter after our increment, so after its
+ *     barrier point: likewise.
+ * A reader still inside a section begun before its barrier point shows
+ * a ctr in 1..T-1 until that section ends, so it is waited for.  A
+ * section that loaded the counter long ago and stores it late shows an
+ * old value and is waited for too, needlessly but safely.  The counter
+ * has 64 bits and never wraps, so one pass suffices: urcu's two phases
+ * exist for its one-bit parity (urcu-qsbr compares a 64-bit counter in
+ * one pass the same way).  Threads registered after the barrier (the
+ * registry's mutex is held around it) start sections after it and are
+ * not waited for; a thread that unregisters is outside every section.
+ * When every reader is done the batches go to the inbox as before.
+ *
+ * Who polls (ht_gp_poll_locked()): a writer that closed a batch, at the
+ * end of its outermost section (ht_read_unlock(), want_poll), if it gets
+ * ht_gp.round without waiting (trylock) and either a grace period is in
+ * progress (it tries to finish it) or HT_GP_PERIOD_NS have passed since
+ * the last one began (it begins one; at 1 thread the writer itself is
+ * then the only reader and the period ends at once); the reclaimer
+ * thread every HT_GP_SLEEP_NS, so that batches of threads that stopped
+ * writing are still handed on; and a barrier (quiesce, destroy), which
+ * alone waits, sleeping between polls.  No operation ever waits for a
+ * grace period, so a section that waits for another thread (a Range
+ * callback taking a lock its caller's writer holds) cannot deadlock
+ * with a writer.  A long section delays reuse: writers then allocate.
+ *
+ * Retirements without a batch (no memory for one) go onto ht_gp.later
+ * on their own, linked through the node's `later` union, and are freed
+ * at the end of the next grace period.  A large trie (Clear) is retired
+ * into a batch as HT_RET_BIG and, once its grace period is over, handed
+ * to urcu's call_rcu, whose thread frees it (its own grace period is
+ * not needed, but the work leaves the writer's operation).
+ *
+ * fork(): the prepare handler takes ht_gp.round, the registry's mutex
+ * and the inbox's; the child keeps only its own record in the registry
+ * (the other threads do not exist there) and has no reclaimer; it
+ * starts one on its next flush.  Forking inside a section is not
+ * supported.
  */
-#define HT_GP_PERIOD_NS	  200000 /* between the reclaimer's rounds */
-#define HT_GP_IDLE_ROUNDS 500	 /* empty rounds (100 ms) before it exits */
+#define HT_GP_PERIOD_NS	  100000  /* writers begin at most one per period */
+#define HT_GP_SLEEP_NS	  1000000 /* between the reclaimer's polls */
+#define HT_GP_IDLE_ROUNDS 100	  /* idle polls (100 ms) before it exits */
+
+/* One per thread that ran a section; in the registry until it exits. */
+struct ht_reader {
+	/* The owner's line, written at each outermost section's ends. */
+	alignas(CACHE_LINE) _Atomic uint64_t ctr; /* 0: in no section */
+	unsigned nest;	/* sections open */
+	bool registered;
+	bool want_poll; /* a batch was flushed: poll when the section ends */
+	/* The pollers' line: under ht_reg.mu. */
+	alignas(CACHE_LINE) struct ht_reader *next;
+	struct ht_reader **pprev;
+	bool wait; /* the grace period in progress waits for this reader */
+};
+
+static _Thread_local struct ht_reader ht_me;
+
+/* Read by every section's entry; written once per grace period. */
+static struct {
+	alignas(CACHE_LINE) _Atomic uint64_t ctr;
+	bool membarrier; /* readers need only a compiler barrier */
+} ht_gpc = {.ctr = 1};
+
+static struct {
+	pthread_mutex_t mu;
+	struct ht_reader *head;
+	pthread_key_t key; /* its destructor unregisters an exiting thread */
+	pthread_once_t once;
+} ht_reg = {
+	.mu = PTHREAD_MUTEX_INITIALIZER,
+	.once = PTHREAD_ONCE_INIT,
+};
 
 static struct {
 	alignas(CACHE_LINE) _Atomic(struct ht_batch *) pending;
+	_Atomic(union ht_later *) later; /* retirements without a batch */
+	_Atomic uint64_t began_ns;	 /* when the last grace period began */
+	atomic_bool busy;		 /* one is in progress (a hint) */
 	atomic_bool running; /* a reclaimer exists or is being started */
 	pthread_mutex_t round;
 	pthread_once_t once;
+	/* Under round: the grace period in progress, if busy. */
+	uint64_t target, ended;
+	struct ht_batch *batches;
+	union ht_later *singles;
 } ht_gp = {
 	.round = PTHREAD_MUTEX_INITIALIZER,
 	.once = PTHREAD_ONCE_INIT,
 };
 
 /*
- * Caller holds ht_gp.round, outside any read-side section: take the
- * pending list, wait for a grace period, hand each batch on.  Returns
- * 0 if nothing was pending, else 1, or 2 if some batch was freed.
+ * At load time, before any thread of ours exists: use sys_membarrier
+ * if the kernel has the private expedited command (Linux 4.14).
+ */
+__attribute__((constructor)) static void
+ht_membarrier_init(void)
+{
+	long cmds = syscall(__NR_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+
+	ht_gpc.membarrier =
+		cmds >= 0 && (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) &&
+		syscall(__NR_membarrier,
+			MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0;
+}
+
+/* A full barrier on every CPU that runs one of our threads. */
+static void
+ht_membarrier(void)
+{
+	if (!ht_gpc.membarrier) {
+		atomic_thread_fence(memory_order_seq_cst);
+		return;
+	}
+	/* It cannot fail once registered; if it did, no reader is safe. */
+	if (syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) !=
+	    0)
+		abort();
+}
+
+static uint64_t
+ht_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void
+ht_reader_unregister(void *arg)
+{
+	struct ht_reader *r = arg;
+
+	pthread_mutex_lock(&ht_reg.mu);
+	*r->pprev = r->next;
+	if (r->next != NULL)
+		r->next->pprev = r->pprev;
+	pthread_mutex_unlock(&ht_reg.mu);
+	r->registered = false;
+}
+
+static void
+ht_reg_init(void)
+{
+	/* Without the key an exiting thread would stay in the registry. */
+	if (pthread_key_create(&ht_reg.key, ht_reader_unregister) != 0)
+		abort();
+}
+
+static __attribute__((noinline, cold)) void
+ht_reader_register(struct ht_reader *r)
+{
+	pthread_once(&ht_reg.once, ht_reg_init);
+	pthread_mutex_lock(&ht_reg.mu);
+	r->wait = false;
+	r->next = ht_reg.head;
+	if (r->next != NULL)
+		r->next->pprev = &r->next;
+	r->pprev = &ht_reg.head;
+	ht_reg.head = r;
+	pthread_mutex_unlock(&ht_reg.mu);
+	pthread_setspecific(ht_reg.key, r);
+	r->registered = true;
+}
+
+/*
+ * Caller holds ht_gp.round: whether every reader the grace period in
+ * progress waits for is done (see the essay above).
+ */
+static bool
+ht_gp_readers_done(void)
+{
+	bool done = true;
+
+	pthread_mutex_lock(&ht_reg.mu);
+	for (struct ht_reader *r = ht_reg.head; r != NULL; r = r->next) {
+		uint64_t c;
+
+		if (!r->wait)
+			continue;
+		/*
+		 * Acquire: pairs with the release store of 0 in
+		 * ht_read_unlock(), so the reader's section happens before
+		 * whatever reuses or frees the batches' nodes.
+		 */
+		c = atomic_load_explicit(&r->ctr, memory_order_acquire);
+		if (c == 0 || c >= ht_gp.target)
+			r->wait = false;
+		else
+			done = false;
+	}
+	pthread_mutex_unlock(&ht_reg.mu);
+	return done;
+}
+
+/* Caller holds ht_gp.round and no grace period is in progress. */
+static void
+ht_gp_begin(struct ht_batch *b, union ht_later *l)
+{
+	uint64_t t;
+
+	ht_gp.batches = b;
+	ht_gp.singles = l;
+	pthread_mutex_lock(&ht_reg.mu);
+	/*
+	 * The batches' pushes (release) happen before our acquire exchange
+	 * of the pending list, and so before this barrier.
+	 */
+	ht_membarrier();
+	t = atomic_load_explicit(&ht_gpc.ctr, memory_order_relaxed) + 1;
+	/* Release: a reader that loads t loads after the barrier above. */
+	atomic_store_explicit(&ht_gpc.ctr, t, memory_order_release);
+	ht_gp.target = t;
+	for (struct ht_reader *r = ht_reg.head; r != NULL; r = r->next)
+		r->wait = true;
+	pthread_mutex_unlock(&ht_reg.mu);
+	atomic_store_explicit(&ht_gp.busy, true, memory_order_relaxed);
+}
+
+/*
+ * Caller holds ht_gp.round; every reader is done: hand the batches on,
+ * free the single retirements.  Returns 1, or 2 if something was freed.
  */
 static int
-ht_gp_round(void)
+ht_gp_end(void)
 {
-	/* Acquire: pairs with the release CAS in ht_flush(). */
-	struct ht_batch *b = atomic_exchange_explicit(&ht_gp.pending, NULL,
-						      memory_order_acquire);
+	struct ht_batch *b = ht_gp.batches;
+	union ht_later *l = ht_gp.singles;
 	int ret = 1;
 
-	if (b == NULL)
-		return 0;
-	urcu_memb_synchronize_rcu();
 	map_rcu_callback_begin(); /* TSan: the grace period, stated */
 	while (b != NULL) {
 		struct ht_batch *next = b->next;
@@ -1065,19 +1326,148 @@ ht_gp_round(void)
 			ret = 2;
 		b = next;
 	}
+	while (l != NULL) {
+		union ht_later *next = l->single.next;
+
+		ht_obj_free(l->single.obj);
+		ret = 2;
+		l = next;
+	}
+	ht_gp.batches = NULL;
+	ht_gp.singles = NULL;
+	ht_gp.ended = ht_gp.target;
+	atomic_store_explicit(&ht_gp.busy, false, memory_order_relaxed);
 	return ret;
 }
 
+enum {
+	HT_POLL_WORK = 1,  /* a grace period began or ended */
+	HT_POLL_FREED = 2, /* and something was freed */
+	HT_POLL_BUSY = 4,  /* one is still in progress */
+};
+
 /*
- * fork(): the child inherits neither a half-done round nor a half-done
- * inbox pop (both locks are taken around the fork).  Forking inside a
- * read-side section is not supported: a round in progress may be
- * waiting for that very section.
+ * Caller holds ht_gp.round, outside any section of its own (inside one,
+ * a grace period it begins waits for the caller too, harmlessly).
+ * Finish the grace period in progress if its readers are done; then, if
+ * none is in progress and something is pending, begin one when `force`
+ * or when HT_GP_PERIOD_NS have passed since the last began, and finish
+ * it at once if it can be.  Returns HT_POLL_* bits.
+ */
+static int
+ht_gp_poll_locked(bool force)
+{
+	struct ht_batch *b;
+	union ht_later *l;
+	uint64_t now;
+	int ret = 0;
+
+	if (atomic_load_explicit(&ht_gp.busy, memory_order_relaxed)) {
+		if (!ht_gp_readers_done())
+			return HT_POLL_BUSY;
+		ret = ht_gp_end() == 2 ? HT_POLL_WORK | HT_POLL_FREED
+				       : HT_POLL_WORK;
+	}
+	now = ht_now_ns();
+	if (!force &&
+	    now - atomic_load_explicit(&ht_gp.began_ns, memory_order_relaxed) <
+		    HT_GP_PERIOD_NS)
+		return ret;
+	/*
+	 * Relaxed first: most polls find nothing.  Acquire: pairs with the
+	 * release CAS in ht_flush() or ht_retire(), so the unlinking of
+	 * every member happens before the grace period begins.
+	 */
+	b = atomic_load_explicit(&ht_gp.pending, memory_order_relaxed) == NULL
+		    ? NULL
+		    : atomic_exchange_explicit(&ht_gp.pending, NULL,
+					       memory_order_acquire);
+	l = atomic_load_explicit(&ht_gp.later, memory_order_relaxed) == NULL
+		    ? NULL
+		    : atomic_exchange_explicit(&ht_gp.later, NULL,
+					       memory_order_acquire);
+	if (b == NULL && l == NULL)
+		return ret;
+	atomic_store_explicit(&ht_gp.began_ns, now, memory_order_relaxed);
+	ht_gp_begin(b, l);
+	if (!ht_gp_readers_done())
+		return ret | HT_POLL_WORK | HT_POLL_BUSY;
+	return ret | (ht_gp_end() == 2 ? HT_POLL_WORK | HT_POLL_FREED
+				       : HT_POLL_WORK);
+}
+
+/*
+ * A writer that flushed a batch, at the end of its outermost section:
+ * poll if it can without waiting and there is something to do.
+ */
+static __attribute__((noinline)) void
+ht_gp_poll_writer(struct ht_reader *r)
+{
+	r->want_poll = false;
+	if (!atomic_load_explicit(&ht_gp.busy, memory_order_relaxed) &&
+	    ht_now_ns() - atomic_load_explicit(&ht_gp.began_ns,
+					       memory_order_relaxed) <
+		    HT_GP_PERIOD_NS)
+		return;
+	if (pthread_mutex_trylock(&ht_gp.round) != 0)
+		return;
+	ht_gp_poll_locked(false);
+	pthread_mutex_unlock(&ht_gp.round);
+}
+
+/* Begin a read-side section (they nest). */
+static inline void
+ht_read_lock(void)
+{
+	struct ht_reader *r = &ht_me;
+
+	if (r->nest++ != 0)
+		return;
+	if (__builtin_expect(!r->registered, 0))
+		ht_reader_register(r);
+	/*
+	 * Relaxed, then a compiler barrier: a poller's membarrier orders
+	 * this store before the section's loads (see the essay).  Without
+	 * sys_membarrier, a fence: with the poller's fence after its pushes
+	 * and before its load of ctr, either the poller sees this store or
+	 * the section's loads see the unlinking.
+	 */
+	atomic_store_explicit(
+		&r->ctr, atomic_load_explicit(&ht_gpc.ctr, memory_order_relaxed),
+		memory_order_relaxed);
+	if (__builtin_expect(ht_gpc.membarrier, 1))
+		atomic_signal_fence(memory_order_seq_cst);
+	else
+		atomic_thread_fence(memory_order_seq_cst);
+}
+
+/* End a read-side section; the outermost one polls if asked to. */
+static inline void
+ht_read_unlock(void)
+{
+	struct ht_reader *r = &ht_me;
+
+	if (--r->nest != 0)
+		return;
+#ifdef MAP_RCU_TSAN
+	__tsan_release(&map_rcu_tsan_grace);
+#endif
+	/* Release: pairs with the acquire load in ht_gp_readers_done(). */
+	atomic_store_explicit(&r->ctr, 0, memory_order_release);
+	if (__builtin_expect(r->want_poll, 0))
+		ht_gp_poll_writer(r);
+}
+
+/*
+ * fork(): the child inherits neither a half-done grace period step,
+ * nor a half-changed registry, nor a half-done inbox pop (the locks are
+ * taken around the fork).  Forking inside a section is not supported.
  */
 static void
 ht_gp_prefork(void)
 {
 	pthread_mutex_lock(&ht_gp.round);
+	pthread_mutex_lock(&ht_reg.mu);
 	map_futex_lock(&ht_inbox.pop);
 }
 
@@ -1085,6 +1475,7 @@ static void
 ht_gp_postfork_parent(void)
 {
 	map_futex_unlock(&ht_inbox.pop);
+	pthread_mutex_unlock(&ht_reg.mu);
 	pthread_mutex_unlock(&ht_gp.round);
 }
 
@@ -1093,6 +1484,14 @@ ht_gp_postfork_child(void)
 {
 	atomic_store_explicit(&ht_gp.running, false, memory_order_relaxed);
 	map_futex_lock_init(&ht_inbox.pop);
+	/* The other threads' records are not in this process. */
+	ht_reg.head = NULL;
+	if (ht_me.registered) {
+		ht_me.next = NULL;
+		ht_me.pprev = &ht_reg.head;
+		ht_reg.head = &ht_me;
+	}
+	pthread_mutex_unlock(&ht_reg.mu);
 	pthread_mutex_unlock(&ht_gp.round);
 }
 
@@ -1122,8 +1521,8 @@ ht_gp_init(void)
 
 /*
  * Return the calling thread's cached frees to the arenas, after a
- * barrier's round freed batches, so that settled memory figures do not
- * count them.  The reclaimer itself runs without a thread cache
+ * barrier's grace period freed batches, so that settled memory figures
+ * do not count them.  The reclaimer itself runs without a thread cache
  * (ht_gp_thread()).
  */
 static void
@@ -1134,6 +1533,12 @@ ht_gp_flush_tcache(void)
 #endif
 }
 
+/*
+ * The reclaimer: polls every HT_GP_SLEEP_NS, so that what threads that
+ * stopped writing left pending is still handed on; exits after
+ * HT_GP_IDLE_ROUNDS polls that found nothing to do, and the next flush
+ * starts a new one.
+ */
 static void *
 ht_gp_thread(void *arg)
 {
@@ -1153,14 +1558,15 @@ ht_gp_thread(void *arg)
 		mallctl("thread.tcache.enabled", NULL, NULL, &off, sizeof(off));
 	}
 #endif
+	ht_in_reclaimer = true;
 	for (;;) {
-		struct timespec ts = {0, HT_GP_PERIOD_NS};
+		struct timespec ts = {0, HT_GP_SLEEP_NS};
 		bool expected = false;
 		int r;
 
 		nanosleep(&ts, NULL);
 		pthread_mutex_lock(&ht_gp.round);
-		r = ht_gp_round();
+		r = ht_gp_poll_locked(true);
 		pthread_mutex_unlock(&ht_gp.round);
 		if (r != 0 || ++idle < HT_GP_IDLE_ROUNDS) {
 			if (r != 0)
@@ -1168,26 +1574,29 @@ ht_gp_thread(void *arg)
 			continue;
 		}
 		/*
-		 * Exit, unless a batch came in meanwhile.  Seq_cst: with the
-		 * push and the load of `running` in ht_flush(), either the
-		 * flusher sees running false and starts a reclaimer, or we
-		 * see its batch.
+		 * Exit, unless a retirement came in meanwhile.  Seq_cst: with
+		 * the push and the load of `running` in ht_flush() and
+		 * ht_retire(), either the flusher sees running false and
+		 * starts a reclaimer, or we see its batch.
 		 */
 		atomic_store_explicit(&ht_gp.running, false,
 				      memory_order_seq_cst);
-		if (atomic_load_explicit(&ht_gp.pending,
-					 memory_order_seq_cst) == NULL ||
+		if ((atomic_load_explicit(&ht_gp.pending,
+					  memory_order_seq_cst) == NULL &&
+		     atomic_load_explicit(&ht_gp.later,
+					  memory_order_seq_cst) == NULL) ||
 		    !atomic_compare_exchange_strong_explicit(
 			    &ht_gp.running, &expected, true,
 			    memory_order_seq_cst, memory_order_relaxed))
-			return NULL;
+			break;
 		idle = 0;
 	}
+	return NULL;
 }
 
 /*
  * Start a reclaimer if none runs.  If none can be started, the batches
- * wait on the pending list for a later flush or a barrier (their nodes
+ * wait on the pending list for a writer's poll or a barrier (their nodes
  * are only reused later; nothing is lost).
  */
 static void
@@ -1222,22 +1631,56 @@ ht_gp_start(void)
 }
 
 /*
- * Every batch flushed so far has had its grace period and is on the
- * inbox (or freed) when this returns.  Outside any read-side section.
+ * Every batch flushed before the call has had its grace period and is
+ * on the inbox (or freed) when this returns.  Outside any section; it
+ * waits for other threads' sections, sleeping between polls.
  */
 static void
 ht_gp_barrier(void)
 {
+	uint64_t goal;
+	int r = 0;
+
 	pthread_once(&ht_gp.once, ht_gp_init);
 	pthread_mutex_lock(&ht_gp.round);
-	if (ht_gp_round() == 2)
-		ht_gp_flush_tcache();
+	/*
+	 * The grace period in progress, if any, covers batches older than
+	 * ours; the next to begin takes all the rest flushed so far.
+	 */
+	goal = ht_gp.target + 1;
+	for (;;) {
+		struct timespec ts = {0, 20000};
+
+		r |= ht_gp_poll_locked(true);
+		/*
+		 * Done when one that began after our call has ended, or when
+		 * none is in progress after a poll that found nothing more to
+		 * begin.
+		 */
+		if (ht_gp.ended >= goal ||
+		    !atomic_load_explicit(&ht_gp.busy, memory_order_relaxed))
+			break;
+		pthread_mutex_unlock(&ht_gp.round);
+		nanosleep(&ts, NULL);
+		pthread_mutex_lock(&ht_gp.round);
+	}
 	pthread_mutex_unlock(&ht_gp.round);
+	if (r & HT_POLL_FREED)
+		ht_gp_flush_tcache();
+}
+
+/* Make sure a reclaimer runs (seq_cst: see ht_gp_thread()). */
+static inline void
+ht_gp_need_reclaimer(void)
+{
+	if (!atomic_load_explicit(&ht_gp.running, memory_order_seq_cst))
+		ht_gp_start();
 }
 
 /*
- * Hand the calling thread's open batch to the reclaimer, starting one
- * if `start` and none runs (quiesce and destroy run a barrier next).
+ * Hand the calling thread's open batch on to the next grace period; its
+ * section's end polls (want_poll).  Starts a reclaimer if `start` and
+ * none runs (quiesce and destroy run a barrier next).
  */
 static void
 ht_flush(struct ht_cache *c, bool start)
@@ -1251,48 +1694,26 @@ ht_flush(struct ht_cache *c, bool start)
 	do
 		b->next = top;
 	/*
-	 * Release: pairs with the acquire exchange in ht_gp_round(), so the
-	 * unlinking of every member happens before the grace period.
-	 * Seq_cst for the load of `running` below (see ht_gp_thread()).
+	 * Release: pairs with the acquire exchange in ht_gp_poll_locked(),
+	 * so the unlinking of every member happens before the grace period.
+	 * Seq_cst for the load of `running` (see ht_gp_thread()).
 	 */
 	while (!atomic_compare_exchange_weak_explicit(&ht_gp.pending, &top, b,
 						      memory_order_seq_cst,
 						      memory_order_relaxed));
-	if (start &&
-	    !atomic_load_explicit(&ht_gp.running, memory_order_seq_cst))
-		ht_gp_start();
-}
-
-/* The fallback callbacks: one node each, freed. */
-static void
-ht_entry_free_cb(struct rcu_head *head)
-{
-	map_rcu_callback_begin();
-	map_free(caa_container_of(head, struct ht_entry, rcu));
-}
-
-static void
-ht_indirect_free_cb(struct rcu_head *head)
-{
-	map_rcu_callback_begin();
-	ht_indirect_free(caa_container_of(head, struct ht_indirect, rcu));
-}
-
-static void
-ht_clear_cb(struct rcu_head *head)
-{
-	map_rcu_callback_begin();
-	ht_free_subtree(ht_indirect_node(
-		caa_container_of(head, struct ht_indirect, rcu)));
+	ht_me.want_poll = true;
+	if (start)
+		ht_gp_need_reclaimer();
 }
 
 /*
  * Free o (tagged) once every section that may hold it has ended: into
- * the open batch, or with call_rcu on its own rcu_head if there is no
- * batch and none can be had.  Inside the caller's read-side section.
+ * the open batch, or on its own (through `own`, the node's later union)
+ * if there is no batch and none can be had.  Inside the caller's
+ * section.
  */
 static void
-ht_retire(uintptr_t o, struct rcu_head *own, void (*own_cb)(struct rcu_head *))
+ht_retire(uintptr_t o, union ht_later *own)
 {
 	struct ht_cache *c = &ht_cache;
 	struct ht_batch *b = c->open;
@@ -1302,7 +1723,18 @@ ht_retire(uintptr_t o, struct rcu_head *own, void (*own_cb)(struct rcu_head *))
 		if (b != NULL)
 			c->spare = NULL;
 		else if ((b = map_malloc(sizeof(*b))) == NULL) {
-			urcu_memb_call_rcu(own, own_cb);
+			union ht_later *top = atomic_load_explicit(
+				&ht_gp.later, memory_order_relaxed);
+
+			own->single.obj = o;
+			do
+				own->single.next = top;
+			/* As ht_flush()'s push. */
+			while (!atomic_compare_exchange_weak_explicit(
+				&ht_gp.later, &top, own, memory_order_seq_cst,
+				memory_order_relaxed));
+			ht_me.want_poll = true;
+			ht_gp_need_reclaimer();
 			return;
 		}
 		b->n = 0;
@@ -1316,19 +1748,21 @@ ht_retire(uintptr_t o, struct rcu_head *own, void (*own_cb)(struct rcu_head *))
 static inline void
 ht_entry_retire(struct ht_entry *e)
 {
-	ht_retire((uintptr_t)e | HT_RET_ENTRY, &e->rcu, ht_entry_free_cb);
+	ht_retire((uintptr_t)e | HT_RET_ENTRY, &e->later);
 }
 
 static inline void
 ht_indirect_retire(struct ht_indirect *i)
 {
-	ht_retire((uintptr_t)i | HT_RET_INDIRECT, &i->rcu, ht_indirect_free_cb);
+	ht_retire((uintptr_t)i | HT_RET_INDIRECT, &i->later);
 }
 
+/* Clear's old trie: one level (reused) or more (freed: HT_RET_BIG). */
 static inline void
-ht_trie_retire(struct ht_indirect *root)
+ht_trie_retire(struct ht_indirect *root, bool large)
 {
-	ht_retire((uintptr_t)root | HT_RET_TRIE, &root->rcu, ht_clear_cb);
+	ht_retire((uintptr_t)root | (large ? HT_RET_BIG : HT_RET_TRIE),
+		  &root->later);
 }
 
 /*
@@ -1894,7 +2328,7 @@ hashtrie_load(struct map *m, uint64_t key, void **value)
 	struct ht_indirect *root;
 	void *v = NULL;
 
-	map_rcu_read_lock();
+	ht_read_lock();
 	/* Acquire: pairs with the root's installing CAS (ht_insert_root()). */
 	root = atomic_load_explicit(&m->root, memory_order_acquire);
 	if (root != NULL) {
@@ -1912,7 +2346,7 @@ hashtrie_load(struct map *m, uint64_t key, void **value)
 			v = atomic_load_explicit(&e->value,
 						 memory_order_acquire);
 	}
-	map_rcu_read_unlock();
+	ht_read_unlock();
 	if (value != NULL)
 		*value = v;
 	return v != NULL;
@@ -1929,7 +2363,7 @@ hashtrie_load_or_store(struct map *m, uint64_t key, void *value, void **actual)
 
 	if (value == NULL)
 		return -EINVAL;
-	map_rcu_read_lock();
+	ht_read_lock();
 	while ((ret = ht_insert_point(m, key, hash, &e, &p)) == HT_NO_ROOT) {
 		ret = ht_insert_root(m, key, hash, value);
 		if (ret != -EAGAIN) {
@@ -1955,7 +2389,7 @@ hashtrie_load_or_store(struct map *m, uint64_t key, void *value, void **actual)
 		}
 	}
 out:
-	map_rcu_read_unlock();
+	ht_read_unlock();
 	if (actual != NULL)
 		*actual = v;
 	return ret;
@@ -1972,7 +2406,7 @@ hashtrie_swap(struct map *m, uint64_t key, void *value, void **previous)
 
 	if (value == NULL)
 		return -EINVAL;
-	map_rcu_read_lock();
+	ht_read_lock();
 	while ((ret = ht_insert_point(m, key, hash, NULL, &p)) == HT_NO_ROOT) {
 		ret = ht_insert_root(m, key, hash, value);
 		if (ret != -EAGAIN)
@@ -1989,7 +2423,7 @@ hashtrie_swap(struct map *m, uint64_t key, void *value, void **previous)
 		}
 	}
 out:
-	map_rcu_read_unlock();
+	ht_read_unlock();
 	if (previous != NULL)
 		*previous = prev;
 	return ret;
@@ -2011,7 +2445,7 @@ hashtrie_load_and_delete(struct map *m, uint64_t key, void **value)
 	struct ht_pos p;
 	void *v = NULL;
 
-	map_rcu_read_lock();
+	ht_read_lock();
 	if (ht_find(m, key, hash, false, NULL, &p)) {
 		link = ht_link_locked(p.slot, key);
 		if (link != NULL)
@@ -2019,7 +2453,7 @@ hashtrie_load_and_delete(struct map *m, uint64_t key, void **value)
 		else
 			ht_unlock(&p.i->lock); /* deleted meanwhile */
 	}
-	map_rcu_read_unlock();
+	ht_read_unlock();
 	if (value != NULL)
 		*value = v;
 	return v != NULL;
@@ -2046,14 +2480,14 @@ hashtrie_compare_and_swap(struct map *m, uint64_t key, void *old_value,
 
 	if (new_value == NULL)
 		return false;
-	map_rcu_read_lock();
+	ht_read_lock();
 	if (ht_find(m, key, hash, true, old_value, &p)) {
 		link = ht_link_locked(p.slot, key);
 		if (link != NULL && ht_value_locked(link) == old_value)
 			swapped = ht_replace_locked(m, link, new_value) != NULL;
 		ht_unlock(&p.i->lock);
 	}
-	map_rcu_read_unlock();
+	ht_read_unlock();
 	return swapped;
 }
 
@@ -2066,7 +2500,7 @@ hashtrie_compare_and_delete(struct map *m, uint64_t key, void *old_value)
 	bool deleted = false;
 	struct ht_pos p;
 
-	map_rcu_read_lock();
+	ht_read_lock();
 	if (ht_find(m, key, hash, false, NULL, &p)) {
 		link = ht_link_locked(p.slot, key);
 		if (link != NULL && ht_value_locked(link) == old_value) {
@@ -2076,7 +2510,7 @@ hashtrie_compare_and_delete(struct map *m, uint64_t key, void *old_value)
 			ht_unlock(&p.i->lock);
 		}
 	}
-	map_rcu_read_unlock();
+	ht_read_unlock();
 	return deleted;
 }
 
@@ -2143,12 +2577,12 @@ hashtrie_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
 {
 	struct ht_indirect *root;
 
-	map_rcu_read_lock();
+	ht_read_lock();
 	/* Acquire: pairs with the root's installing CAS (ht_insert_root()). */
 	root = atomic_load_explicit(&m->root, memory_order_acquire);
 	if (root != NULL)
 		ht_iter(root, fn, arg);
-	map_rcu_read_unlock();
+	ht_read_unlock();
 }
 
 /*
@@ -2208,7 +2642,7 @@ hashtrie_clear(struct map *m)
 	if (atomic_load_explicit(&m->root, memory_order_relaxed) == NULL)
 		return;
 	/* Our section keeps the old trie's entries valid while we look. */
-	map_rcu_read_lock();
+	ht_read_lock();
 	/*
 	 * Acquire: pairs with the release CAS that installed the old root
 	 * (ht_insert_root()).  The next insert installs a new root.
@@ -2218,12 +2652,9 @@ hashtrie_clear(struct map *m)
 		large = (uintptr_t)old ==
 			atomic_load_explicit(&m->large_root,
 					     memory_order_relaxed);
-		if (large)
-			urcu_memb_call_rcu(&old->rcu, ht_clear_cb);
-		else
-			ht_trie_retire(old);
+		ht_trie_retire(old, large);
 	}
-	map_rcu_read_unlock();
+	ht_read_unlock();
 }
 
 static struct map *
@@ -2301,13 +2732,13 @@ hashtrie_create(size_t size_hint)
 static void
 hashtrie_quiesce(struct map *m)
 {
-	map_rcu_thread_enter();
+	map_rcu_thread_enter(); /* call_rcu of large tries (ht_big_free()) */
 	ht_flush(&ht_cache, false);
-	map_rcu_thread_exit();
 	ht_gp_barrier();
-	map_rcu_quiesce(m);
 	ht_inbox_free();
 	ht_pool_release(&ht_cache);
+	map_rcu_thread_exit();
+	map_rcu_quiesce(m);
 }
 
 /* Flush what the thread kept (see ht_retire()), then unregister. */
@@ -2342,11 +2773,11 @@ hashtrie_destroy(struct map *m)
 	 */
 	map_rcu_thread_enter();
 	ht_flush(&ht_cache, false);
-	urcu_memb_barrier();
-	map_rcu_thread_exit();
 	ht_gp_barrier();
 	ht_inbox_free();
 	ht_pool_release(&ht_cache);
+	urcu_memb_barrier();
+	map_rcu_thread_exit();
 	map_free(m);
 }
 
@@ -2380,11 +2811,11 @@ hashtrie_stats(struct map *m, struct map_stats *out)
 						      memory_order_relaxed) +
 				 atomic_load_explicit(&m->shards[s].shared[k],
 						      memory_order_relaxed);
-	map_rcu_read_lock();
+	ht_read_lock();
 	root = atomic_load_explicit(&m->root, memory_order_acquire);
 	if (root != NULL)
 		ht_walk_stats(root, 1, &nodes, &depth);
-	map_rcu_read_unlock();
+	ht_read_unlock();
 
 	out->have = MAP_STAT_LOCKED_OPS;
 	out->locked_ops = ev[HT_EV_LOCKED];
