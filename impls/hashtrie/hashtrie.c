@@ -648,7 +648,7 @@ ht_slot_index(const struct ht_indirect *i, _Atomic(struct ht_node *) *slot)
  * holds it; a writer's lock-and-revalidate of a slot pointer it loaded
  * in its section therefore cannot be fooled by a recycled address.
  */
-#define HT_BATCH     62	 /* retirements per batch (a 512-byte batch) */
+#define HT_BATCH     61	 /* retirements per batch (a 512-byte batch) */
 #define HT_INBOX_MAX 512 /* batches waiting in the inbox for reuse */
 #define HT_POOL_MAX  512 /* free entries, and free indirects, per thread */
 
@@ -662,10 +662,32 @@ enum {
 };
 
 struct ht_batch {
-	struct ht_batch *next; /* on the pending list, then the inbox */
+	struct ht_batch *next;	 /* on the pending list, then the inbox */
+	struct ht_reader *owner; /* the thread that filled it */
 	unsigned n;
 	uintptr_t obj[HT_BATCH];
 };
+
+/* One per thread that ran a section; in the registry until it exits. */
+struct ht_reader {
+	/* The owner's line, written at each outermost section's ends. */
+	alignas(CACHE_LINE) _Atomic uint64_t ctr; /* 0: in no section */
+	unsigned nest;	/* sections open */
+	bool registered;
+	bool want_poll; /* a batch was flushed: poll when the section ends */
+	/*
+	 * The pollers' line: next, pprev and wait under ht_reg.mu (pprev
+	 * NULL: not in the registry); mine: this thread's batches past
+	 * their grace period (ht_batch_after_gp()), pushed under ht_reg.mu,
+	 * taken whole by the thread.
+	 */
+	alignas(CACHE_LINE) struct ht_reader *next;
+	struct ht_reader **pprev;
+	bool wait; /* the grace period in progress waits for this reader */
+	_Atomic(struct ht_batch *) mine;
+};
+
+static _Thread_local struct ht_reader ht_me;
 
 /*
  * Batches past their grace period: a stack.  Pushes are lock-free (the
@@ -794,21 +816,12 @@ ht_batch_free(struct ht_batch *b)
 	map_free(b);
 }
 
-/*
- * After a batch's grace period: onto the inbox, or freed if it is full.
- * Returns whether it freed.
- */
-static bool
-ht_batch_after_gp(struct ht_batch *b)
+/* Onto the inbox (it is counted in ht_inbox.n). */
+static void
+ht_inbox_push(struct ht_batch *b)
 {
 	struct ht_batch *top;
 
-	if (atomic_fetch_add_explicit(&ht_inbox.n, 1, memory_order_relaxed) >=
-	    HT_INBOX_MAX) {
-		atomic_fetch_sub_explicit(&ht_inbox.n, 1, memory_order_relaxed);
-		ht_batch_free(b);
-		return true;
-	}
 	top = atomic_load_explicit(&ht_inbox.top, memory_order_relaxed);
 	do
 		b->next = top;
@@ -820,6 +833,41 @@ ht_batch_after_gp(struct ht_batch *b)
 	while (!atomic_compare_exchange_weak_explicit(&ht_inbox.top, &top, b,
 						      memory_order_release,
 						      memory_order_relaxed));
+}
+
+/*
+ * After a batch's grace period, under ht_reg.mu: back to the thread that
+ * filled it if that one is still registered, else onto the inbox; freed
+ * if HT_INBOX_MAX batches wait already.  Returns whether it freed.
+ */
+static bool
+ht_batch_after_gp(struct ht_batch *b)
+{
+
+	if (atomic_fetch_add_explicit(&ht_inbox.n, 1, memory_order_relaxed) >=
+	    HT_INBOX_MAX) {
+		atomic_fetch_sub_explicit(&ht_inbox.n, 1, memory_order_relaxed);
+		ht_batch_free(b);
+		return true;
+	}
+	if (b->owner != NULL && b->owner->pprev != NULL) {
+		struct ht_batch *top = atomic_load_explicit(
+			&b->owner->mine, memory_order_relaxed);
+
+		/*
+		 * Back to the thread that filled it: its nodes were last
+		 * written by that thread, likely still in its CPU's cache.
+		 * Release: pairs with the acquire exchange in
+		 * ht_take_mine().
+		 */
+		do
+			b->next = top;
+		while (!atomic_compare_exchange_weak_explicit(
+			&b->owner->mine, &top, b, memory_order_release,
+			memory_order_relaxed));
+		return false;
+	}
+	ht_inbox_push(b);
 	return false;
 }
 
@@ -852,6 +900,18 @@ ht_inbox_take(bool all)
 	}
 	map_futex_unlock(&ht_inbox.pop);
 	return b;
+}
+
+/* The calling thread's own batches past their grace period, or NULL. */
+static struct ht_batch *
+ht_take_mine(void)
+{
+	/* Relaxed first: most calls find it empty and must not write it. */
+	if (atomic_load_explicit(&ht_me.mine, memory_order_relaxed) == NULL)
+		return NULL;
+	/* Acquire: pairs with the release CAS in ht_batch_after_gp(). */
+	return atomic_exchange_explicit(&ht_me.mine, NULL,
+					memory_order_acquire);
 }
 
 /* A batch taken from the inbox was used or freed: uncount it. */
@@ -959,7 +1019,7 @@ ht_prefetch_obj(uintptr_t o)
 static void
 ht_pool_refill(struct ht_cache *c, bool want_indirect)
 {
-	if (c->reserve == NULL)
+	if (c->reserve == NULL && (c->reserve = ht_take_mine()) == NULL)
 		c->reserve = ht_inbox_take(false);
 	while (c->reserve != NULL) {
 		struct ht_batch *b = c->reserve;
@@ -995,7 +1055,8 @@ ht_pool_refill(struct ht_cache *c, bool want_indirect)
 			map_free(b);
 		if (want_indirect ? c->free_i != NULL : c->free_e != NULL)
 			break;
-		if (c->reserve == NULL)
+		if (c->reserve == NULL &&
+		    (c->reserve = ht_take_mine()) == NULL)
 			c->reserve = ht_inbox_take(false);
 	}
 }
@@ -1020,12 +1081,16 @@ ht_pool_release(struct ht_cache *c)
 	c->n_free_e = c->n_free_i = 0;
 	map_free(c->spare);
 	c->spare = NULL;
+	if (c->reserve == NULL)
+		c->reserve = ht_take_mine();
 	while (c->reserve != NULL) {
 		struct ht_batch *b = c->reserve;
 
 		c->reserve = b->next;
 		ht_batch_free(b);
 		ht_batch_done();
+		if (c->reserve == NULL)
+			c->reserve = ht_take_mine();
 	}
 }
 
@@ -1130,20 +1195,6 @@ ht_inbox_free(void)
 #define HT_GP_SLEEP_NS	  1000000 /* between the reclaimer's polls */
 #define HT_GP_IDLE_ROUNDS 100	  /* idle polls (100 ms) before it exits */
 
-/* One per thread that ran a section; in the registry until it exits. */
-struct ht_reader {
-	/* The owner's line, written at each outermost section's ends. */
-	alignas(CACHE_LINE) _Atomic uint64_t ctr; /* 0: in no section */
-	unsigned nest;	/* sections open */
-	bool registered;
-	bool want_poll; /* a batch was flushed: poll when the section ends */
-	/* The pollers' line: under ht_reg.mu. */
-	alignas(CACHE_LINE) struct ht_reader *next;
-	struct ht_reader **pprev;
-	bool wait; /* the grace period in progress waits for this reader */
-};
-
-static _Thread_local struct ht_reader ht_me;
 
 /* Read by every section's entry; written once per grace period. */
 static struct {
@@ -1221,11 +1272,22 @@ ht_reader_unregister(void *arg)
 {
 	struct ht_reader *r = arg;
 
+	struct ht_batch *b;
+
 	pthread_mutex_lock(&ht_reg.mu);
 	*r->pprev = r->next;
 	if (r->next != NULL)
 		r->next->pprev = r->pprev;
+	r->pprev = NULL;
+	/* Acquire: as ht_take_mine(); the batches stay counted. */
+	b = atomic_exchange_explicit(&r->mine, NULL, memory_order_acquire);
 	pthread_mutex_unlock(&ht_reg.mu);
+	while (b != NULL) {
+		struct ht_batch *next = b->next;
+
+		ht_inbox_push(b);
+		b = next;
+	}
 	r->registered = false;
 }
 
@@ -1319,6 +1381,7 @@ ht_gp_end(void)
 	int ret = 1;
 
 	map_rcu_callback_begin(); /* TSan: the grace period, stated */
+	pthread_mutex_lock(&ht_reg.mu); /* the owners stay registered */
 	while (b != NULL) {
 		struct ht_batch *next = b->next;
 
@@ -1326,6 +1389,7 @@ ht_gp_end(void)
 			ret = 2;
 		b = next;
 	}
+	pthread_mutex_unlock(&ht_reg.mu);
 	while (l != NULL) {
 		union ht_later *next = l->single.next;
 
@@ -1484,7 +1548,26 @@ ht_gp_postfork_child(void)
 {
 	atomic_store_explicit(&ht_gp.running, false, memory_order_relaxed);
 	map_futex_lock_init(&ht_inbox.pop);
-	/* The other threads' records are not in this process. */
+	/*
+	 * The other threads are not in this process: their records leave
+	 * the registry, their returned batches go to the inbox.
+	 */
+	for (struct ht_reader *r = ht_reg.head, *rn; r != NULL; r = rn) {
+		struct ht_batch *b;
+
+		rn = r->next;
+		if (r == &ht_me)
+			continue;
+		r->pprev = NULL;
+		b = atomic_exchange_explicit(&r->mine, NULL,
+					     memory_order_relaxed);
+		while (b != NULL) {
+			struct ht_batch *next = b->next;
+
+			ht_inbox_push(b);
+			b = next;
+		}
+	}
 	ht_reg.head = NULL;
 	if (ht_me.registered) {
 		ht_me.next = NULL;
@@ -1738,6 +1821,7 @@ ht_retire(uintptr_t o, union ht_later *own)
 			return;
 		}
 		b->n = 0;
+		b->owner = &ht_me;
 		c->open = b;
 	}
 	b->obj[b->n++] = o;
@@ -2083,6 +2167,8 @@ ht_insert_point(struct map *m, uint64_t key, uint64_t hash,
 		 */
 		if (__builtin_expect(ht_cache.free_e == NULL, 0) &&
 		    (ht_cache.reserve != NULL ||
+		     atomic_load_explicit(&ht_me.mine, memory_order_relaxed) !=
+			     NULL ||
 		     atomic_load_explicit(&ht_inbox.top,
 					  memory_order_relaxed) != NULL) &&
 		    (present != NULL || ht_lookup(p->n, key) == NULL))
