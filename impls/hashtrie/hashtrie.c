@@ -671,8 +671,11 @@ struct ht_batch {
 /* One per thread that ran a section; in the registry until it exits. */
 struct ht_reader {
 	/* The owner's line, written at each outermost section's ends. */
-	alignas(CACHE_LINE) _Atomic uint64_t ctr; /* 0: in no section */
-	unsigned nest;	/* sections open */
+	/*
+	 * 0: in no section; else the grace-period counter read at the
+	 * outermost section's entry, plus the sections open (low bits).
+	 */
+	alignas(CACHE_LINE) _Atomic uint64_t ctr;
 	bool registered;
 	bool want_poll; /* a batch was flushed: poll when the section ends */
 	/*
@@ -1196,11 +1199,18 @@ ht_inbox_free(void)
 #define HT_GP_IDLE_ROUNDS 100	  /* idle polls (100 ms) before it exits */
 
 
+/*
+ * The grace-period counter counts in its bits above HT_NEST_MASK; a
+ * reader's ctr adds its sections' nesting below them.
+ */
+#define HT_NEST_MASK UINT64_C(0xffff)
+#define HT_GP_ONE    (HT_NEST_MASK + 1)
+
 /* Read by every section's entry; written once per grace period. */
 static struct {
 	alignas(CACHE_LINE) _Atomic uint64_t ctr;
 	bool membarrier; /* readers need only a compiler barrier */
-} ht_gpc = {.ctr = 1};
+} ht_gpc = {.ctr = HT_GP_ONE};
 
 static struct {
 	pthread_mutex_t mu;
@@ -1359,7 +1369,7 @@ ht_gp_begin(struct ht_batch *b, union ht_later *l)
 	 * of the pending list, and so before this barrier.
 	 */
 	ht_membarrier();
-	t = atomic_load_explicit(&ht_gpc.ctr, memory_order_relaxed) + 1;
+	t = atomic_load_explicit(&ht_gpc.ctr, memory_order_relaxed) + HT_GP_ONE;
 	/* Release: a reader that loads t loads after the barrier above. */
 	atomic_store_explicit(&ht_gpc.ctr, t, memory_order_release);
 	ht_gp.target = t;
@@ -1484,9 +1494,13 @@ static inline void
 ht_read_lock(void)
 {
 	struct ht_reader *r = &ht_me;
+	/* Relaxed: only this thread stores its ctr. */
+	uint64_t c = atomic_load_explicit(&r->ctr, memory_order_relaxed);
 
-	if (r->nest++ != 0)
+	if (__builtin_expect(c & HT_NEST_MASK, 0)) {
+		atomic_store_explicit(&r->ctr, c + 1, memory_order_relaxed);
 		return;
+	}
 	if (__builtin_expect(!r->registered, 0))
 		ht_reader_register(r);
 	/*
@@ -1497,7 +1511,8 @@ ht_read_lock(void)
 	 * the section's loads see the unlinking.
 	 */
 	atomic_store_explicit(
-		&r->ctr, atomic_load_explicit(&ht_gpc.ctr, memory_order_relaxed),
+		&r->ctr,
+		atomic_load_explicit(&ht_gpc.ctr, memory_order_relaxed) | 1,
 		memory_order_relaxed);
 	if (__builtin_expect(ht_gpc.membarrier, 1))
 		atomic_signal_fence(memory_order_seq_cst);
@@ -1510,9 +1525,12 @@ static inline void
 ht_read_unlock(void)
 {
 	struct ht_reader *r = &ht_me;
+	uint64_t c = atomic_load_explicit(&r->ctr, memory_order_relaxed);
 
-	if (--r->nest != 0)
+	if (__builtin_expect((c & HT_NEST_MASK) != 1, 0)) {
+		atomic_store_explicit(&r->ctr, c - 1, memory_order_relaxed);
 		return;
+	}
 #ifdef MAP_RCU_TSAN
 	__tsan_release(&map_rcu_tsan_grace);
 #endif
