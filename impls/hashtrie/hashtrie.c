@@ -273,26 +273,62 @@ ht_unlock(ht_lock_t *l)
  * In place, 100 and 1,000 pauses were slower still: SwapCollision 2
  * threads 201-235 and 117-212 against 95-116 ns (4 runs each).
  */
-#define HT_LOCK_SPINS 10
+#define HT_LOCK_SPINS	 10
+#define HT_LOCK_SLEEP_NS 20000
 
-typedef map_futex_lock_t ht_lock_t;
+typedef _Atomic uint32_t ht_lock_t;
 
 static inline void
 ht_lock_init(ht_lock_t *l)
 {
-	map_futex_lock_init(l);
+	atomic_init(l, 0);
+}
+
+static __attribute__((noinline)) void
+ht_lock_slow(ht_lock_t *l)
+{
+	unsigned spins = 0;
+
+	for (;;) {
+		uint32_t c = 0;
+
+		if (++spins <= HT_LOCK_SPINS) {
+			map_futex_cpu_relax();
+		} else {
+			struct timespec ts = {0, HT_LOCK_SLEEP_NS};
+
+			syscall(SYS_futex, (uint32_t *)l, FUTEX_WAIT_PRIVATE, 1,
+				&ts, NULL, 0);
+		}
+		if (atomic_load_explicit(l, memory_order_relaxed) == 0 &&
+		    atomic_compare_exchange_weak_explicit(
+			    l, &c, 1, memory_order_acquire,
+			    memory_order_relaxed))
+			return;
+	}
 }
 
 static inline void
 ht_lock(ht_lock_t *l)
 {
-	map_futex_lock_spins(l, HT_LOCK_SPINS);
+	uint32_t c = 0;
+
+	/* Acquire: pairs with the release store of ht_unlock(). */
+	if (!atomic_compare_exchange_strong_explicit(
+		    l, &c, 1, memory_order_acquire, memory_order_relaxed))
+		ht_lock_slow(l);
+#ifdef MAP_RCU_TSAN
+	__tsan_acquire((void *)l);
+#endif
 }
 
 static inline void
 ht_unlock(ht_lock_t *l)
 {
-	map_futex_unlock(l);
+#ifdef MAP_RCU_TSAN
+	__tsan_release((void *)l);
+#endif
+	atomic_store_explicit(l, 0, memory_order_release);
 }
 
 #endif /* HASHTRIE_PTHREAD_LOCK */
