@@ -163,20 +163,13 @@
  *     holding the node's lock.
  *
  * The lock: Go's Mutex is 8 bytes (spin, then park).  We use a 4-byte
- * futex mutex (three states: free, locked, locked with waiters; a brief
- * spin, then FUTEX_WAIT), which keeps an indirect at 160 bytes, a jemalloc
- * size class; glibc's 40-byte pthread_mutex_t makes it 200 bytes, which
- * jemalloc rounds to 224.  Measured at 1,000,000 keys (0.359 indirects
- * per key, entries 48 bytes): 105.5 bytes per live key with the futex
- * lock against 128.6 with pthread_mutex_t, exactly 48 + 0.359 x 160 and
- * 48 + 0.359 x 224.  Throughput (1,000 keys, 0/50/90% reads, 1 and 2
- * threads) was the same within the noise of a shared machine: node locks
- * are fine-grained and rarely contended, so the smaller lock costs
- * nothing.  Build with -DHASHTRIE_PTHREAD_LOCK to compare.
- * ThreadSanitizer understands the futex lock through its C11 atomics
- * (acquire CAS/exchange, release exchange); in TSan builds the lock also
- * calls __tsan_acquire/__tsan_release on its word, which states the same
- * edge explicitly.
+ * word (spin, then sleep in timed steps; see "The node lock" below),
+ * which keeps an indirect at 160 bytes, a jemalloc size class; glibc's
+ * 40-byte pthread_mutex_t makes it 200 bytes, which jemalloc rounds to
+ * 224.  Measured at 1,000,000 keys (0.359 indirects per key, entries 48
+ * bytes): 105.5 bytes per live key with a 4-byte lock against 128.6
+ * with pthread_mutex_t, exactly 48 + 0.359 x 160 and 48 + 0.359 x 224.
+ * Build with -DHASHTRIE_PTHREAD_LOCK to compare.
  *
  * Progress: Load and Range are wait-free apart from the descent (at most
  * 16 levels plus a chain that only test hashes make long).  Writers are
@@ -259,19 +252,45 @@ ht_unlock(ht_lock_t *l)
 	pthread_mutex_unlock(l);
 }
 
-#else /* futex lock: common/futex_lock.h */
+#else /* a spin-then-sleep lock of our own */
 
 /*
- * Pauses before a waiter sleeps.  Few, as syncmap's MU_SPINS and for the
- * same reason: a waiter that spins keeps pulling the lock's line, so two
- * threads on one node trade it on every hand-over, while one that parks
- * soon lets the holder run on with the line.  gbench SwapCollision, 2
- * threads (ns/op, 4 runs each, interleaved, vCPUs 240-460 ns apart): 10
- * pauses 71-79, 30 pauses 72-117, 100 pauses 89-119; Clear,
- * SwapMostlyMisses and the other Collision workloads the same within
- * their spread (those with copy-on-write updates, today's update=copy).
- * In place, 100 and 1,000 pauses were slower still: SwapCollision 2
- * threads 201-235 and 117-212 against 95-116 ns (4 runs each).
+ * A node lock built for throughput under contention, not for fairness.
+ * A waiter pauses HT_LOCK_SPINS times, re-reading the word; then it
+ * sleeps HT_LOCK_SLEEP_NS at a time (FUTEX_WAIT with a timeout, on the
+ * word's locked value: it returns at once if the lock was freed) and
+ * tries again.  Nobody wakes it: unlock is a release store, with no
+ * read-modify-write and no system call.  A waiter that found the lock
+ * taken thus stays away for tens of microseconds (the timeout plus the
+ * kernel's timer slack, 50 us by default) while the holder runs on with
+ * the node's lines in its cache.  The cost is latency: under contention
+ * a waiter's operation takes 20-70 us, and a waiter can lose several
+ * times in a row (it retries each time it wakes; each retry finds the
+ * lock free with the probability that the holder is between
+ * operations).  Operations that find their lock free (every operation
+ * of a thread that does not collide) pay one CAS and one plain store.
+ *
+ * Why: two threads writing one node collapse.  With a lock that wakes
+ * its sleeper at every unlock (the futex mutex of common/futex_lock.h,
+ * used here before), the sleeper came back within microseconds and the
+ * two threads traded the node's lines on every operation:
+ * gbench SwapMostlyMisses at 2 threads on this 2-CPU machine ran at
+ * 110-160 ns per operation, and 64-68 ns when a CPU hog took half of
+ * one worker's CPU (less parallelism, more throughput).  Paired runs,
+ * 2 threads, one process per workload, against the futex lock (4 or 5
+ * each): SwapMostlyMisses 113 -> 41 ns, SwapCollision 86 -> 21 (or
+ * 74 -> 18), CompareAndSwapCollision 39 -> 28 (82 -> 28);
+ * LoadAndDeleteCollision 24 -> 31 (35 -> 37) and
+ * CompareAndDeleteCollision 26 -> 34 slower.  Spinning instead of
+ * sleeping was no better: 40 pauses before parking, a yield after 64
+ * pauses, and exponential backoff in pauses (8 up to 1,024, then this
+ * sleep) ran SwapMostlyMisses at 190-230, 228 and 76 ns; a futex lock
+ * that counts its sleepers and wakes only when one sleeps was slower
+ * than the three-state one.  Go's sync.Mutex spins briefly and parks,
+ * and lets a running goroutine take the lock ahead of a woken one
+ * (its starvation mode hands over only after a waiter waited 1 ms).
+ * ThreadSanitizer sees the lock through its C11 atomics; TSan builds
+ * also call __tsan_acquire/__tsan_release on the word.
  */
 #define HT_LOCK_SPINS	 10
 #define HT_LOCK_SLEEP_NS 20000
@@ -1230,7 +1249,7 @@ ht_inbox_free(void)
  * starts one on its next flush.  Forking inside a section is not
  * supported.
  */
-#define HT_GP_PERIOD_NS	  100000  /* writers begin at most one per period */
+#define HT_GP_PERIOD_NS	  500000  /* writers begin at most one per period */
 #define HT_GP_SLEEP_NS	  1000000 /* between the reclaimer's polls */
 #define HT_GP_IDLE_ROUNDS 100	  /* idle polls (100 ms) before it exits */
 
