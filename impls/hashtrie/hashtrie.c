@@ -259,8 +259,8 @@ ht_unlock(ht_lock_t *l)
  * A waiter pauses HT_LOCK_SPINS times, re-reading the word; then it
  * sleeps HT_LOCK_SLEEP_NS at a time (FUTEX_WAIT with a timeout, on the
  * word's locked value: it returns at once if the lock was freed) and
- * tries again.  Nobody wakes it: unlock is a release store, with no
- * read-modify-write and no system call.  A waiter that found the lock
+ * tries again.  Nobody wakes it: unlock is an exchange of the word,
+ * never a system call.  A waiter that found the lock
  * taken thus stays away for tens of microseconds (the timeout plus the
  * kernel's timer slack, 50 us by default) while the holder runs on with
  * the node's lines in its cache.  The cost is latency: under contention
@@ -268,7 +268,8 @@ ht_unlock(ht_lock_t *l)
  * times in a row (it retries each time it wakes; each retry finds the
  * lock free with the probability that the holder is between
  * operations).  Operations that find their lock free (every operation
- * of a thread that does not collide) pay one CAS and one plain store.
+ * of a thread that does not collide) pay one CAS and one exchange, as
+ * with the futex lock.
  *
  * Why: two threads writing one node collapse.  With a lock that wakes
  * its sleeper at every unlock (the futex mutex of common/futex_lock.h,
@@ -347,7 +348,14 @@ ht_unlock(ht_lock_t *l)
 #ifdef MAP_RCU_TSAN
 	__tsan_release((void *)l);
 #endif
-	atomic_store_explicit(l, 0, memory_order_release);
+	/*
+	 * An exchange, not a store: on x86 a locked instruction, so the
+	 * critical section's stores have left the store buffer when the
+	 * operation returns, and an operation that starts after it on
+	 * another CPU sees them (linearizability in real time; with a plain
+	 * release store lincheck found violations within a second).
+	 */
+	atomic_exchange_explicit(l, 0, memory_order_release);
 }
 
 #endif /* HASHTRIE_PTHREAD_LOCK */
