@@ -755,6 +755,17 @@ struct ht_reader {
 
 static _Thread_local struct ht_reader ht_me;
 
+/* The registry of readers: every thread that ran a section. */
+static struct {
+	pthread_mutex_t mu;
+	struct ht_reader *head;
+	pthread_key_t key; /* its destructor unregisters an exiting thread */
+	pthread_once_t once;
+} ht_reg = {
+	.mu = PTHREAD_MUTEX_INITIALIZER,
+	.once = PTHREAD_ONCE_INIT,
+};
+
 /*
  * Batches past their grace period: a stack.  Pushes are lock-free (the
  * reclaimer); pops take `pop`, so that a pop's read of top->next cannot
@@ -882,6 +893,21 @@ ht_batch_free(struct ht_batch *b)
 	map_free(b);
 }
 
+/*
+ * Whether r is in the registry (caller holds ht_reg.mu).  By address
+ * only: r may be the record of a thread that has exited, whose memory
+ * is gone or belongs to a new thread (then the batch goes to that one:
+ * any thread may reuse it).
+ */
+static bool
+ht_reader_listed(const struct ht_reader *r)
+{
+	for (const struct ht_reader *q = ht_reg.head; q != NULL; q = q->next)
+		if (q == r)
+			return true;
+	return false;
+}
+
 /* Onto the inbox (it is counted in ht_inbox.n). */
 static void
 ht_inbox_push(struct ht_batch *b)
@@ -916,7 +942,7 @@ ht_batch_after_gp(struct ht_batch *b)
 		ht_batch_free(b);
 		return true;
 	}
-	if (b->owner != NULL && b->owner->pprev != NULL) {
+	if (ht_reader_listed(b->owner)) {
 		struct ht_batch *top = atomic_load_explicit(
 			&b->owner->mine, memory_order_relaxed);
 
@@ -1275,15 +1301,6 @@ static struct {
 	bool membarrier; /* readers need only a compiler barrier */
 } ht_gpc = {.ctr = HT_GP_ONE};
 
-static struct {
-	pthread_mutex_t mu;
-	struct ht_reader *head;
-	pthread_key_t key; /* its destructor unregisters an exiting thread */
-	pthread_once_t once;
-} ht_reg = {
-	.mu = PTHREAD_MUTEX_INITIALIZER,
-	.once = PTHREAD_ONCE_INIT,
-};
 
 static struct {
 	alignas(CACHE_LINE) _Atomic(struct ht_batch *) pending;
@@ -1317,12 +1334,31 @@ ht_membarrier_init(void)
 			MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0;
 }
 
+/*
+ * A full fence, for the paths without sys_membarrier.  GCC refuses
+ * atomic_thread_fence under ThreadSanitizer (which does not model
+ * fences); there a sequentially consistent read-modify-write of a
+ * private word stands in (a locked instruction on x86), and TSan sees
+ * the sections through ctr's release and acquire.
+ */
+static inline void
+ht_smp_mb(void)
+{
+#ifdef MAP_RCU_TSAN
+	static _Thread_local _Atomic unsigned fence_word;
+
+	atomic_fetch_add_explicit(&fence_word, 0, memory_order_seq_cst);
+#else
+	atomic_thread_fence(memory_order_seq_cst);
+#endif
+}
+
 /* A full barrier on every CPU that runs one of our threads. */
 static void
 ht_membarrier(void)
 {
 	if (!ht_gpc.membarrier) {
-		atomic_thread_fence(memory_order_seq_cst);
+		ht_smp_mb();
 		return;
 	}
 	/* It cannot fail once registered; if it did, no reader is safe. */
@@ -1580,7 +1616,7 @@ ht_read_lock(void)
 	if (__builtin_expect(ht_gpc.membarrier, 1))
 		atomic_signal_fence(memory_order_seq_cst);
 	else
-		atomic_thread_fence(memory_order_seq_cst);
+		ht_smp_mb();
 }
 
 /* End a read-side section; the outermost one polls if asked to. */
