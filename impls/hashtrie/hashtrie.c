@@ -81,7 +81,7 @@
  * CompareAndDelete finds by key only and compares the value under the
  * lock; LoadOrStore of a present key answers from the lock-free descent.
  *
- * Memory reclamation (Go's GC, replaced by urcu-memb)
+ * Memory reclamation (Go's GC, replaced by grace periods of our own)
  *
  * Every operation, writers included, runs from start to end inside one
  * read-side section (sections nest, so Range may call fn inside its own
@@ -120,9 +120,10 @@
  * insert happened inside the writer's section, so before the grace
  * period ended, and what frees or reuses the old trie after the grace
  * period (its own callback, or the thread that takes its batch) walks
- * what is reachable then, the late insert included (urcu's grace period
- * orders the writer's stores before the callback; the inbox's release
- * and acquire carry that on to the reusing thread).  Nodes the racing
+ * what is reachable then, the late insert included (the grace period
+ * orders the writer's stores before its end: the release store that
+ * ends the writer's section and the poller's acquire load of it; the
+ * inbox's release and acquire carry that on to the reusing thread).  Nodes the racing
  * writer unlinked from the old trie are no longer reachable from it and
  * are retired on their own, so nothing is freed or reused twice.  The lost
  * insert is not linearisable against the Clear (its publication follows
@@ -190,8 +191,8 @@
  * (CompareAndSwap, which has no error return, returns false).  A root
  * installed by an insert that then fails is an empty indirect, which is
  * not a visible change.  Load and Range never allocate; deletes and
- * Clear never fail: a retirement that cannot get a batch falls back to
- * call_rcu, and a Clear that cannot get a root publishes NULL.
+ * Clear never fail: a retirement that cannot get a batch waits for its
+ * grace period on its own (ht_gp.later), and Clear allocates nothing.
  */
 #define _GNU_SOURCE /* sched_getaffinity, pthread_attr_setaffinity_np */
 #include <assert.h>
@@ -666,44 +667,47 @@ ht_slot_index(const struct ht_indirect *i, _Atomic(struct ht_node *) *slot)
 /*
  * Retirement in batches, reuse after the grace period
  *
- * An unlinked node is not handed to call_rcu on its own: the writer that
- * unlinked it appends it to its thread's open batch (struct ht_batch, an
- * array of tagged pointers), and a full batch goes to the reclaimer
- * ("Grace periods for batches" below), which waits for a grace period
- * for all the batches it finds at once.  After it the reclaimer does not
- * free the nodes but pushes each batch, whole, onto a process-wide
- * inbox; a writer that needs a node and has none cached takes one
- * batch from it, moves its nodes into its thread's free lists, and
- * reuses them.  Per retirement that
- * is an array store instead of call_rcu's enqueue and a cross-thread
- * free, and a new node is a list pop instead of a malloc (Go: a bump
- * allocation and an amortised collection).  The reclaimer touches only
- * the batch, never its nodes.  Clear's old trie, when it has one level,
- * is one retirement (tagged HT_RET_TRIE): whoever takes its batch walks
- * it, keeping what fits its free lists and freeing the rest; a larger
- * trie is freed by its own call_rcu callback (hashtrie_clear()).
+ * An unlinked node is not freed on its own: the writer that unlinked it
+ * appends it to its thread's open batch (struct ht_batch, an array of
+ * tagged pointers), and a full batch goes onto the pending list for the
+ * next grace period ("Grace periods" below), which covers all the
+ * batches pending when it begins.  After it the nodes are not freed:
+ * each batch goes back, whole, to the thread that filled it (its
+ * `mine` stack; the nodes were last written on that thread's CPU) or,
+ * if that thread has exited, onto a process-wide inbox; a writer that
+ * needs a node and has none cached takes its own batches, else one
+ * batch from the inbox, moves its nodes into its thread's free lists,
+ * and reuses them.  Per retirement that is an array store instead of
+ * call_rcu's enqueue and a cross-thread free, and a new node is a list
+ * pop instead of a malloc (Go: a bump allocation and an amortised
+ * collection).  Whoever ends a grace period touches only the batch,
+ * never its nodes.  Clear's old trie, when it has one level, is one
+ * retirement (tagged HT_RET_TRIE): whoever takes its batch walks it,
+ * keeping what fits its free lists and freeing the rest; a larger trie
+ * (HT_RET_BIG) is handed after its grace period to urcu's call_rcu,
+ * whose thread frees it.
  *
  * A batch waits for a grace period that starts after its last member was
  * unlinked, later than each member needs.  What is kept is bounded: an
  * open batch per thread (at most HT_BATCH retirements), at most
  * HT_INBOX_MAX batches in the inbox and the threads' reserves together
- * (past that the reclaimer frees the batch's nodes; 512 x 62 entries
+ * (past that the grace period's end frees the batch's nodes; 512 x 61 entries
  * are 1.5 MB, as many indirects 5.1 MB: about the 4 MB of garbage Go's
  * collector lets a small heap reach), and at most HT_POOL_MAX
  * free entries and as many free indirects per thread.  The inbox is
- * sized for the retirements made while a round is pending (a few
- * hundred microseconds, more on a loaded machine).
- * thread_exit hands the open batch to the reclaimer and frees the
- * thread's free lists; quiesce does the same for the calling thread,
- * runs a round itself (ht_gp_barrier()), waits for every call_rcu
- * callback and frees the inbox, so that settled memory figures count
- * only the tries; destroy does what quiesce does after freeing the
- * trie.
+ * sized for the retirements made between grace periods (HT_GP_PERIOD_NS,
+ * more on a loaded machine).
+ * thread_exit hands the open batch on and frees the thread's free lists
+ * and returned batches; quiesce does the same for the calling thread,
+ * waits for a grace period itself (ht_gp_barrier()), frees the inbox
+ * and waits for every call_rcu callback, so that settled memory
+ * figures count only the tries; destroy does what quiesce does after
+ * freeing the trie.
  *
- * If a thread has no batch and none can be allocated, the node goes to
- * call_rcu on its own, with its own rcu_head, and is freed by its
- * callback, as before batching: a retirement never fails, so deletes
- * and Clear cannot fail.
+ * If a thread has no batch and none can be allocated, the node waits
+ * for the next grace period on its own (through its `later` union, on
+ * ht_gp.later) and is freed at its end: a retirement never fails, so
+ * deletes and Clear cannot fail.
  *
  * Reused nodes and the lock-free paths: a node is reused only after a
  * grace period that started after it was unlinked, so no operation that
@@ -767,15 +771,13 @@ static struct {
 };
 
 /*
- * Batches past their grace period: a stack.  Pushes are lock-free (the
- * reclaimer); pops take `pop`, so that a pop's read of top->next cannot
+ * Batches past their grace period whose thread has exited: a stack.
+ * Pushes are lock-free (whoever ends a grace period, a thread that
+ * unregisters); pops take `pop`, so that a pop's read of top->next cannot
  * be overtaken by another pop (no ABA: only pushes run beside it, and
  * they only make its CAS fail).  Writers pop one batch at a time, so
  * that no writer holds the whole inbox as a private reserve while
- * another finds it empty and mallocs.  (At 2 threads on the loaded
- * 2-CPU machine 30-60% of new nodes were still malloc'd with or without
- * this: the reclaimer, starved of CPU, returns batches in bursts that
- * overflow the inbox; 1-3% at 1 thread.)
+ * another finds it empty and mallocs.
  */
 static struct {
 	alignas(CACHE_LINE) _Atomic(struct ht_batch *) top;
@@ -1226,10 +1228,12 @@ ht_inbox_free(void)
  * Readers (ht_read_lock(), ht_read_unlock(); they nest): each thread
  * that runs a section has a record (struct ht_reader) in a registry.
  * Entering the outermost section stores the grace-period counter
- * (ht_gpc.ctr, never 0) into the record's ctr, then a compiler barrier;
- * leaving stores 0 (release).  That is urcu-memb's read side, without
- * its wakeup check.  Without sys_membarrier (an old kernel) the entry
- * has a full fence after the store, as urcu-memb's has.
+ * (ht_gpc.ctr, a multiple of HT_GP_ONE) plus 1 into the record's ctr,
+ * then a compiler barrier; inner sections add and remove 1; leaving the
+ * outermost stores 0 (release).  That is urcu-memb's read side, without
+ * its wakeup check (and so at most 65,535 nested sections, as urcu's).
+ * Without sys_membarrier (an old kernel) the entry has a full fence
+ * after the store, as urcu-memb's has.
  *
  * A grace period (ht_gp_begin(), ht_gp_readers_done(), ht_gp_end()),
  * under ht_gp.round: take every batch pending, call membarrier (every
@@ -1262,7 +1266,7 @@ ht_inbox_free(void)
  * ht_gp.round without waiting (trylock) and either a grace period is in
  * progress (it tries to finish it) or HT_GP_PERIOD_NS have passed since
  * the last one began (it begins one; at 1 thread the writer itself is
- * then the only reader and the period ends at once); the reclaimer
+ * then the only reader and the grace period ends at once); the reclaimer
  * thread every HT_GP_SLEEP_NS, so that batches of threads that stopped
  * writing are still handed on; and a barrier (quiesce, destroy), which
  * alone waits, sleeping between polls.  No operation ever waits for a
@@ -1282,6 +1286,17 @@ ht_inbox_free(void)
  * (the other threads do not exist there) and has no reclaimer; it
  * starts one on its next flush.  Forking inside a section is not
  * supported.
+ */
+/*
+ * The period: each grace period costs a membarrier (an IPI to every
+ * other CPU running one of our threads) and sends batches back for
+ * reuse sooner, when their lines are likelier to be in the other CPU's
+ * cache.  gbench, 2 threads, paired with the urcu reclaimer's binary
+ * (8 runs each, vCPUs together): CompareAndDeleteMostlyHits 0.61x at
+ * 20 us, 0.88x at 100 us, 1.00x at 500 us, 1.16x at 2 ms (0.83x with
+ * the vCPUs apart); Clear 0.98x, 1.24x, 1.40x, 1.43x.  Longer periods
+ * keep more batches waiting: at 1 thread Clear retires tens of millions
+ * of nodes a second, and 500 us of them fit the inbox's 512 batches.
  */
 #define HT_GP_PERIOD_NS	  500000  /* writers begin at most one per period */
 #define HT_GP_SLEEP_NS	  1000000 /* between the reclaimer's polls */
@@ -2804,8 +2819,9 @@ hashtrie_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
  * Go's shape; only the empty map differs (no root node).  A
  * one-level trie (the root and its entries: at most 16 keys but for
  * test hashes) is retired into the thread's batch and its nodes
- * reused; a larger one goes to call_rcu on its own and is freed by the
- * callback, so that what waits for reuse stays bounded.  Which it is,
+ * reused; a larger one goes into the batch as HT_RET_BIG and, after its
+ * grace period, to urcu's call_rcu, whose thread frees it, so that
+ * what waits for reuse stays bounded.  Which it is,
  * Clear learns from m->large_root, in the line its exchange has just
  * written, not from the old root's slots: at 2 threads the old root's
  * lines were last written by the other thread (its Store after its
@@ -2814,7 +2830,7 @@ hashtrie_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
  * faster in 13 of 16 runs, per-run ratio 0.83-1.87, median 1.2-1.3; 1
  * thread the same (paired median 1.00).  The hint can be wrong, never
  * unsafely.  Saying "large" of a one-level trie (an address reused for
- * a new root) only sends it to call_rcu.  Saying "one level" of a
+ * a new root) only sends it to call_rcu after its grace period.  Saying "one level" of a
  * larger trie needs a writer that expands a root Clear replaced, within
  * the few instructions between its check that the root is current and
  * its mark, while the new root is marked, or a relaxed load that has not
@@ -2925,12 +2941,14 @@ hashtrie_create(size_t size_hint)
 
 /*
  * Not from a read-side section.  Hands the calling thread's open batch
- * to the reclaimer and runs a round (ht_gp_barrier()), waits for every
- * call_rcu callback queued so far (rcu_barrier and the call_rcu
- * thread's jemalloc cache: map_rcu_quiesce()), then frees
- * the inbox and the calling thread's free lists: what is left allocated
- * is the live tries (and other threads' open batches and free lists,
- * which their thread_exit frees).  Changes no map's contents.
+ * on and waits for a grace period (ht_gp_barrier()), frees the inbox
+ * and the calling thread's free lists and returned batches (large
+ * tries among them go to call_rcu), then waits for every call_rcu
+ * callback queued so far (rcu_barrier and the call_rcu thread's
+ * jemalloc cache: map_rcu_quiesce()): what is left allocated is the
+ * live tries (and other threads' open batches, free lists and returned
+ * batches, which their thread_exit frees).  Changes no map's
+ * contents.
  */
 static void
 hashtrie_quiesce(struct map *m)
@@ -2955,8 +2973,9 @@ hashtrie_thread_exit(void)
 
 /*
  * No other thread may use the map.  Frees the trie now, then waits for
- * every queued callback (earlier Clears' old tries, retired nodes, the
- * calling thread's open batch) and frees what was kept for reuse.
+ * a grace period (the calling thread's open batch, earlier retirements),
+ * frees what was kept for reuse and waits for every call_rcu callback
+ * (earlier Clears' large tries).
  */
 static void
 hashtrie_destroy(struct map *m)
@@ -3033,7 +3052,7 @@ hashtrie_stats(struct map *m, struct map_stats *out)
 const struct map_ops hashtrie_ops = {
 	.name = "hashtrie",
 	.summary = "Go 1.24+ sync.Map (HashTrieMap): 16-way hash trie, "
-		   "lock-free loads, per-node locks, urcu frees",
+		   "lock-free loads, per-node locks, batched grace periods",
 	.flags = 0,
 	.create = hashtrie_create,
 	.destroy = hashtrie_destroy,
