@@ -1,8 +1,8 @@
 /*
- * hashtrie's reclaimer (impls/hashtrie/hashtrie.c, "Grace periods for
- * batches"): retired nodes wait for their grace period on a thread of
- * hashtrie's own, one round at a time under a mutex that quiesce and
- * destroy also take.
+ * hashtrie's grace periods (impls/hashtrie/hashtrie.c, "Grace periods"):
+ * retired nodes wait for a grace period that writers, a helper thread
+ * and quiesce and destroy begin and end in steps, one step at a time
+ * under a mutex (ht_gp.round) that fork's handlers also take.
  *
  *   fork_mid_round   a process forks while its reclaimer is busy; each
  *                    child uses a map of its own, then quiesces and
