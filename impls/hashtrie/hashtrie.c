@@ -123,8 +123,8 @@
  * what is reachable then, the late insert included (the grace period
  * orders the writer's stores before its end: the release store that
  * ends the writer's section and the poller's acquire load of it; the
- * inbox's release and acquire carry that on to the reusing thread).  Nodes the racing
- * writer unlinked from the old trie are no longer reachable from it and
+ * inbox's release and acquire carry that on to the reusing thread).  Nodes the
+ * racing writer unlinked from the old trie are no longer reachable from it and
  * are retired on their own, so nothing is freed or reused twice.  The lost
  * insert is not linearisable against the Clear (its publication follows
  * the exchange); Go's HashTrieMap has the same window.  Keeping it would
@@ -322,9 +322,9 @@ ht_lock_slow(ht_lock_t *l)
 				&ts, NULL, 0);
 		}
 		if (atomic_load_explicit(l, memory_order_relaxed) == 0 &&
-		    atomic_compare_exchange_weak_explicit(
-			    l, &c, 1, memory_order_acquire,
-			    memory_order_relaxed))
+		    atomic_compare_exchange_weak_explicit(l, &c, 1,
+							  memory_order_acquire,
+							  memory_order_relaxed))
 			return;
 	}
 }
@@ -1149,8 +1149,7 @@ ht_pool_refill(struct ht_cache *c, bool want_indirect)
 			map_free(b);
 		if (want_indirect ? c->free_i != NULL : c->free_e != NULL)
 			break;
-		if (c->reserve == NULL &&
-		    (c->reserve = ht_take_mine()) == NULL)
+		if (c->reserve == NULL && (c->reserve = ht_take_mine()) == NULL)
 			c->reserve = ht_inbox_take(false);
 	}
 }
@@ -1302,7 +1301,6 @@ ht_inbox_free(void)
 #define HT_GP_SLEEP_NS	  1000000 /* between the reclaimer's polls */
 #define HT_GP_IDLE_ROUNDS 100	  /* idle polls (100 ms) before it exits */
 
-
 /*
  * The grace-period counter counts in its bits above HT_NEST_MASK; a
  * reader's ctr adds its sections' nesting below them.
@@ -1315,7 +1313,6 @@ static struct {
 	alignas(CACHE_LINE) _Atomic uint64_t ctr;
 	bool membarrier; /* readers need only a compiler barrier */
 } ht_gpc = {.ctr = HT_GP_ONE};
-
 
 static struct {
 	alignas(CACHE_LINE) _Atomic(struct ht_batch *) pending;
@@ -1504,7 +1501,7 @@ ht_gp_end(void)
 	union ht_later *l = ht_gp.singles;
 	int ret = 1;
 
-	map_rcu_callback_begin(); /* TSan: the grace period, stated */
+	map_rcu_callback_begin();	/* TSan: the grace period, stated */
 	pthread_mutex_lock(&ht_reg.mu); /* the owners stay registered */
 	while (b != NULL) {
 		struct ht_batch *next = b->next;
@@ -1580,8 +1577,8 @@ ht_gp_poll_locked(bool force)
 	ht_gp_begin(b, l);
 	if (!ht_gp_readers_done())
 		return ret | HT_POLL_WORK | HT_POLL_BUSY;
-	return ret | (ht_gp_end() == 2 ? HT_POLL_WORK | HT_POLL_FREED
-				       : HT_POLL_WORK);
+	return ret |
+	       (ht_gp_end() == 2 ? HT_POLL_WORK | HT_POLL_FREED : HT_POLL_WORK);
 }
 
 /*
@@ -1798,8 +1795,8 @@ ht_gp_thread(void *arg)
 				      memory_order_seq_cst);
 		if ((atomic_load_explicit(&ht_gp.pending,
 					  memory_order_seq_cst) == NULL &&
-		     atomic_load_explicit(&ht_gp.later,
-					  memory_order_seq_cst) == NULL) ||
+		     atomic_load_explicit(&ht_gp.later, memory_order_seq_cst) ==
+			     NULL) ||
 		    !atomic_compare_exchange_strong_explicit(
 			    &ht_gp.running, &expected, true,
 			    memory_order_seq_cst, memory_order_relaxed))
@@ -2830,9 +2827,9 @@ hashtrie_range(struct map *m, bool (*fn)(uint64_t key, void *value, void *arg),
  * faster in 13 of 16 runs, per-run ratio 0.83-1.87, median 1.2-1.3; 1
  * thread the same (paired median 1.00).  The hint can be wrong, never
  * unsafely.  Saying "large" of a one-level trie (an address reused for
- * a new root) only sends it to call_rcu after its grace period.  Saying "one level" of a
- * larger trie needs a writer that expands a root Clear replaced, within
- * the few instructions between its check that the root is current and
+ * a new root) only sends it to call_rcu after its grace period.  Saying "one
+ * level" of a larger trie needs a writer that expands a root Clear replaced,
+ * within the few instructions between its check that the root is current and
  * its mark, while the new root is marked, or a relaxed load that has not
  * seen the mark yet: that trie then goes into a batch, outside the
  * inbox's bound, and the writer that reuses it walks it inside its
