@@ -279,18 +279,22 @@ ht_unlock(ht_lock_t *l)
  * gbench SwapMostlyMisses at 2 threads on this 2-CPU machine ran at
  * 110-160 ns per operation, and 64-68 ns when a CPU hog took half of
  * one worker's CPU (less parallelism, more throughput).  Paired runs,
- * 2 threads, one process per workload, against the futex lock (4 or 5
- * each): SwapMostlyMisses 113 -> 41 ns, SwapCollision 86 -> 21 (or
- * 74 -> 18), CompareAndSwapCollision 39 -> 28 (82 -> 28);
- * LoadAndDeleteCollision 24 -> 31 (35 -> 37) and
- * CompareAndDeleteCollision 26 -> 34 slower.  Spinning instead of
- * sleeping was no better: 40 pauses before parking, a yield after 64
- * pauses, and exponential backoff in pauses (8 up to 1,024, then this
- * sleep) ran SwapMostlyMisses at 190-230, 228 and 76 ns; a futex lock
- * that counts its sleepers and wakes only when one sleeps was slower
- * than the three-state one.  Go's sync.Mutex spins briefly and parks,
- * and lets a running goroutine take the lock ahead of a woken one
- * (its starvation mode hands over only after a waiter waited 1 ms).
+ * 2 threads, one process per workload, 4 each, of this code against the
+ * binary with the futex lock and urcu's reclaimer: SwapMostlyMisses
+ * 129 -> 43 ns, SwapCollision 96 -> 26, CompareAndSwapCollision 39 ->
+ * 34; LoadAndDeleteCollision 37 -> 37, CompareAndDeleteCollision 30 ->
+ * 36 (slower).  With this file's grace periods but the futex lock,
+ * SwapMostlyMisses ran at 0.68x of that binary (8 of 8 slower): the
+ * gain is the lock's.  Spinning instead of sleeping was no better
+ * (SwapMostlyMisses, 2 threads, paired, 4 each): 40 pauses before the
+ * futex lock parks, 0.79x of 10; a yield after 64 pauses, 228 against
+ * 192 ns; exponential backoff in pauses (8 up to 1,024, then this
+ * sleep), 76 against 42; 50 or 200 pauses before this sleep, 0.43x and
+ * 0.35x of 10.  A futex lock that counts its sleepers and wakes only
+ * when one sleeps was slower than the three-state one (0.77x).  Go's
+ * sync.Mutex spins briefly and parks, and lets a running goroutine take
+ * the lock ahead of a woken one (its starvation mode hands over only
+ * after a waiter waited 1 ms).
  * ThreadSanitizer sees the lock through its C11 atomics; TSan builds
  * also call __tsan_acquire/__tsan_release on the word.
  */
