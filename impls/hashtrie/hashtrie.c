@@ -1396,7 +1396,6 @@ static void
 ht_reader_unregister(void *arg)
 {
 	struct ht_reader *r = arg;
-
 	struct ht_batch *b;
 
 	pthread_mutex_lock(&ht_reg.mu);
