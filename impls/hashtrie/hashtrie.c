@@ -933,6 +933,18 @@ ht_inbox_push(struct ht_batch *b)
 						      memory_order_relaxed));
 }
 
+/* A list of batches through next onto the inbox (they stay counted). */
+static void
+ht_inbox_push_list(struct ht_batch *b)
+{
+	while (b != NULL) {
+		struct ht_batch *next = b->next;
+
+		ht_inbox_push(b);
+		b = next;
+	}
+}
+
 /*
  * After a batch's grace period, under ht_reg.mu: back to the thread that
  * filled it if that one is still registered, else onto the inbox; freed
@@ -1406,12 +1418,7 @@ ht_reader_unregister(void *arg)
 	/* Acquire: as ht_take_mine(); the batches stay counted. */
 	b = atomic_exchange_explicit(&r->mine, NULL, memory_order_acquire);
 	pthread_mutex_unlock(&ht_reg.mu);
-	while (b != NULL) {
-		struct ht_batch *next = b->next;
-
-		ht_inbox_push(b);
-		b = next;
-	}
+	ht_inbox_push_list(b);
 	r->registered = false;
 }
 
@@ -1493,16 +1500,23 @@ ht_gp_begin(struct ht_batch *b, union ht_later *l)
 	atomic_store_explicit(&ht_gp.busy, true, memory_order_relaxed);
 }
 
+enum {
+	HT_POLL_WORK = 1,  /* a grace period began or ended */
+	HT_POLL_FREED = 2, /* and something was freed */
+	HT_POLL_BUSY = 4,  /* one is still in progress */
+};
+
 /*
  * Caller holds ht_gp.round; every reader is done: hand the batches on,
- * free the single retirements.  Returns 1, or 2 if something was freed.
+ * free the single retirements.  Returns HT_POLL_WORK, with
+ * HT_POLL_FREED if something was freed.
  */
 static int
 ht_gp_end(void)
 {
 	struct ht_batch *b = ht_gp.batches;
 	union ht_later *l = ht_gp.singles;
-	int ret = 1;
+	int ret = HT_POLL_WORK;
 
 	map_rcu_callback_begin();	/* TSan: the grace period, stated */
 	pthread_mutex_lock(&ht_reg.mu); /* the owners stay registered */
@@ -1510,7 +1524,7 @@ ht_gp_end(void)
 		struct ht_batch *next = b->next;
 
 		if (ht_batch_after_gp(b))
-			ret = 2;
+			ret |= HT_POLL_FREED;
 		b = next;
 	}
 	pthread_mutex_unlock(&ht_reg.mu);
@@ -1518,7 +1532,7 @@ ht_gp_end(void)
 		union ht_later *next = l->single.next;
 
 		ht_obj_free(l->single.obj);
-		ret = 2;
+		ret |= HT_POLL_FREED;
 		l = next;
 	}
 	ht_gp.batches = NULL;
@@ -1527,12 +1541,6 @@ ht_gp_end(void)
 	atomic_store_explicit(&ht_gp.busy, false, memory_order_relaxed);
 	return ret;
 }
-
-enum {
-	HT_POLL_WORK = 1,  /* a grace period began or ended */
-	HT_POLL_FREED = 2, /* and something was freed */
-	HT_POLL_BUSY = 4,  /* one is still in progress */
-};
 
 /*
  * Caller holds ht_gp.round, outside any section of its own (inside one,
@@ -1553,8 +1561,7 @@ ht_gp_poll_locked(bool force)
 	if (atomic_load_explicit(&ht_gp.busy, memory_order_relaxed)) {
 		if (!ht_gp_readers_done())
 			return HT_POLL_BUSY;
-		ret = ht_gp_end() == 2 ? HT_POLL_WORK | HT_POLL_FREED
-				       : HT_POLL_WORK;
+		ret = ht_gp_end();
 	}
 	now = ht_now_ns();
 	if (!force &&
@@ -1580,8 +1587,7 @@ ht_gp_poll_locked(bool force)
 	ht_gp_begin(b, l);
 	if (!ht_gp_readers_done())
 		return ret | HT_POLL_WORK | HT_POLL_BUSY;
-	return ret |
-	       (ht_gp_end() == 2 ? HT_POLL_WORK | HT_POLL_FREED : HT_POLL_WORK);
+	return ret | ht_gp_end();
 }
 
 /*
@@ -1685,20 +1691,12 @@ ht_gp_postfork_child(void)
 	 * the registry, their returned batches go to the inbox.
 	 */
 	for (struct ht_reader *r = ht_reg.head, *rn; r != NULL; r = rn) {
-		struct ht_batch *b;
-
 		rn = r->next;
 		if (r == &ht_me)
 			continue;
 		r->pprev = NULL;
-		b = atomic_exchange_explicit(&r->mine, NULL,
-					     memory_order_relaxed);
-		while (b != NULL) {
-			struct ht_batch *next = b->next;
-
-			ht_inbox_push(b);
-			b = next;
-		}
+		ht_inbox_push_list(atomic_exchange_explicit(
+			&r->mine, NULL, memory_order_relaxed));
 	}
 	ht_reg.head = NULL;
 	if (ht_me.registered) {
