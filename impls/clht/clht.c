@@ -918,12 +918,15 @@ clht_buckets_for(size_t keys)
 /* Lookups. */
 
 /*
- * The value of `key` in `t` (pinned), or NULL.  Lock-free.
- * The protocol and why it never returns another key's value: "Readers"
- * above.
+ * The value of `key` in `t` (pinned), or NULL; on a hit, the bucket and
+ * slot it was found in (a hint for a writer, which checks it under the
+ * lock).  Lock-free.  The protocol and why it never returns another key's
+ * value: "Readers" above.  The slot loops are unrolled (2-3% of an
+ * operation at 1,000 keys, 50% loads, 1 thread).
  */
-static inline void *
-clht_lookup(struct clht_table *t, uint64_t key, uint64_t h)
+static inline __attribute__((always_inline)) void *
+clht_lookup_at(struct clht_table *t, uint64_t key, uint64_t h,
+	       struct clht_bucket **where, unsigned *slot)
 {
 	struct clht_bucket *root = &t->buckets[h & t->mask], *b;
 
@@ -934,6 +937,7 @@ retry:
 		uint64_t e = clht_epoch(
 			atomic_load_explicit(&b->word, memory_order_acquire));
 
+#pragma GCC unroll 3
 		for (unsigned i = 0; i < CLHT_SLOTS; i++) {
 			void *v;
 
@@ -960,12 +964,23 @@ retry:
 			if (clht_epoch(atomic_load_explicit(
 				    &b->word, memory_order_relaxed)) != e)
 				goto retry; /* a key of b changed: again */
+			*where = b;
+			*slot = i;
 			return v;
 		}
 		/* Acquire: pairs with the release store linking b. */
 		b = atomic_load_explicit(&b->next, memory_order_acquire);
 	} while (b != NULL);
 	return NULL;
+}
+
+static inline void *
+clht_lookup(struct clht_table *t, uint64_t key, uint64_t h)
+{
+	struct clht_bucket *b;
+	unsigned i;
+
+	return clht_lookup_at(t, key, h, &b, &i);
 }
 
 /* Where a key is, or could go, in a locked chain. */
@@ -990,7 +1005,9 @@ clht_find_locked(struct clht_bucket *root, uint64_t key, struct clht_pos *p)
 	p->b = NULL;
 	p->v = NULL;
 	p->free_b = NULL;
+	p->tail = root;
 	for (;;) {
+#pragma GCC unroll 3
 		for (unsigned i = 0; i < CLHT_SLOTS; i++) {
 			void *v = atomic_load_explicit(&b->val[i],
 						       memory_order_relaxed);
@@ -1200,27 +1217,41 @@ clht_wait_resize(struct map *m)
 }
 
 /*
+ * Lock the chain of root in t, a table we pin: true if t is not frozen
+ * (the caller goes on under the lock); false, unlocked, once the resize
+ * that froze t is over (the caller starts again on the newest table).
+ */
+static inline __attribute__((always_inline)) bool
+clht_lock_in(struct map *m, struct clht_table *t, struct clht_bucket *root)
+{
+	clht_lock(&root->word);
+	if (__builtin_expect(
+		    !atomic_load_explicit(&t->frozen, memory_order_relaxed),
+		    1)) {
+		clht_count(&clht_stripe(m)->locked, 1);
+		return true;
+	}
+	clht_unlock(&root->word);
+	clht_count(&clht_stripe(m)->retries, 1);
+	clht_wait_resize(m);
+	return false;
+}
+
+/*
  * Lock the chain of hash h in the current, unfrozen table, pinned.
  * Returns its root bucket, the table in *tp.
  */
 static inline __attribute__((always_inline)) struct clht_bucket *
 clht_lock_chain(struct map *m, uint64_t h, struct clht_table **tp)
 {
-	struct clht_stripe *s = clht_stripe(m);
-
 	for (;;) {
 		struct clht_table *t = clht_pin(m);
 		struct clht_bucket *root = &t->buckets[h & t->mask];
 
-		clht_lock(&root->word);
-		if (!atomic_load_explicit(&t->frozen, memory_order_relaxed)) {
-			clht_count(&s->locked, 1);
+		if (clht_lock_in(m, t, root)) {
 			*tp = t;
 			return root;
 		}
-		clht_unlock(&root->word);
-		clht_count(&s->retries, 1);
-		clht_wait_resize(m);
 	}
 }
 
@@ -1289,63 +1320,100 @@ clht_load(struct map *m, uint64_t key, void **value)
 }
 
 /*
+ * Under the lock of root's chain (in t), where the key is or could go: an
+ * update in place, or an insert into a free slot.  Returns 1 if the key
+ * was there (its value in *prev), 0 if it was inserted, -1 if the chain is
+ * full (nothing done).  Unlocks unless -1.
+ */
+static inline __attribute__((always_inline)) int
+clht_put_at(struct map *m, struct clht_bucket *root, struct clht_pos *p,
+	    uint64_t key, void *value, bool only_if_absent, void **prev)
+{
+	if (p->b != NULL) {
+		*prev = p->v;
+		if (!only_if_absent)
+			clht_slot_set(p->b, p->i, value); /* in place */
+		clht_unlock(&root->word);
+		return 1;
+	}
+	*prev = NULL;
+	if (__builtin_expect(p->free_b == NULL, 0))
+		return -1;
+	clht_slot_fill(p->free_b, p->free_i, key, value);
+	clht_count(&clht_stripe(m)->size, 1);
+	clht_unlock(&root->word);
+	return 0;
+}
+
+/*
+ * An insert into root's full chain (in t), whose lock we hold and whose
+ * last bucket is `tail`: grow the table if half of its slots are live
+ * (and try again in the new one), else link an overflow bucket.
+ */
+static __attribute__((noinline)) int
+clht_put_full(struct map *m, uint64_t key, void *value, bool only_if_absent,
+	      void **prev, struct clht_table *t, struct clht_bucket *root,
+	      struct clht_bucket *tail)
+{
+	uint64_t h = map_hash64(key);
+	bool grow_failed = false;
+	struct clht_bucket *nb;
+	struct clht_pos p;
+	int ret;
+
+	while (!grow_failed && t->mask < CLHT_MAX_BUCKETS - 1 &&
+	       clht_size(m) * 2 >= (int64_t)((t->mask + 1) * CLHT_SLOTS)) {
+		clht_unlock(&root->word);
+		if (clht_resize(m, t, (t->mask + 1) * 2) != 0)
+			grow_failed = true;
+		root = clht_lock_chain(m, h, &t);
+		clht_find_locked(root, key, &p);
+		ret = clht_put_at(m, root, &p, key, value, only_if_absent,
+				  prev);
+		if (ret >= 0)
+			return ret;
+		tail = p.tail;
+	}
+	nb = clht_bucket_new((size_t)(root - t->buckets));
+	if (nb == NULL) {
+		clht_unlock(&root->word);
+		return -ENOMEM;
+	}
+	atomic_store_explicit(&nb->key[0], key, memory_order_relaxed);
+	atomic_store_explicit(&nb->val[0], value, memory_order_relaxed);
+	/*
+	 * Release (as part of seq_cst): nb initialised before the link.
+	 * Seq_cst: it linearises the insert ("Writers").
+	 */
+	atomic_store_explicit(&tail->next, nb, memory_order_seq_cst);
+	clht_count(&clht_stripe(m)->size, 1);
+	clht_count(&clht_stripe(m)->overflow, 1);
+	clht_unlock(&root->word);
+	return 0;
+}
+
+/*
  * Insert or update under the chain lock (store, swap, load_or_store).  If
  * `only_if_absent` and the key is there, nothing changes.  The key's
  * previous value (or NULL) goes to *prev.  Returns 1 if the key was
  * there, 0 if it was inserted, -ENOMEM (map unchanged).
  */
-static int
+static inline __attribute__((always_inline)) int
 clht_put(struct map *m, uint64_t key, void *value, bool only_if_absent,
 	 void **prev)
 {
-	uint64_t h = map_hash64(key);
-	bool grow_failed = false;
 	struct clht_table *t;
-	struct clht_bucket *root, *nb;
+	struct clht_bucket *root;
 	struct clht_pos p;
+	int ret;
 
-	for (;;) {
-		root = clht_lock_chain(m, h, &t);
-		clht_find_locked(root, key, &p);
-		if (p.b != NULL) {
-			*prev = p.v;
-			if (!only_if_absent)
-				clht_slot_set(p.b, p.i, value); /* in place */
-			clht_unlock(&root->word);
-			return 1;
-		}
-		*prev = NULL;
-		if (p.free_b != NULL) {
-			clht_slot_fill(p.free_b, p.free_i, key, value);
-			clht_count(&clht_stripe(m)->size, 1);
-			clht_unlock(&root->word);
-			return 0;
-		}
-		/* Chain full: grow if half of the slots are live. */
-		if (!grow_failed && t->mask < CLHT_MAX_BUCKETS - 1 &&
-		    clht_size(m) * 2 >= (int64_t)((t->mask + 1) * CLHT_SLOTS)) {
-			clht_unlock(&root->word);
-			if (clht_resize(m, t, (t->mask + 1) * 2) != 0)
-				grow_failed = true;
-			continue;
-		}
-		nb = clht_bucket_new((size_t)(root - t->buckets));
-		if (nb == NULL) {
-			clht_unlock(&root->word);
-			return -ENOMEM;
-		}
-		atomic_store_explicit(&nb->key[0], key, memory_order_relaxed);
-		atomic_store_explicit(&nb->val[0], value, memory_order_relaxed);
-		/*
-		 * Release (as part of seq_cst): nb initialised before the
-		 * link.  Seq_cst: it linearises the insert ("Writers").
-		 */
-		atomic_store_explicit(&p.tail->next, nb, memory_order_seq_cst);
-		clht_count(&clht_stripe(m)->size, 1);
-		clht_count(&clht_stripe(m)->overflow, 1);
-		clht_unlock(&root->word);
-		return 0;
-	}
+	root = clht_lock_chain(m, map_hash64(key), &t);
+	clht_find_locked(root, key, &p);
+	ret = clht_put_at(m, root, &p, key, value, only_if_absent, prev);
+	if (__builtin_expect(ret >= 0, 1))
+		return ret;
+	return clht_put_full(m, key, value, only_if_absent, prev, t, root,
+			     p.tail);
 }
 
 static int
@@ -1365,8 +1433,12 @@ clht_swap(struct map *m, uint64_t key, void *value, void **previous)
 static int
 clht_store(struct map *m, uint64_t key, void *value)
 {
-	int ret = clht_swap(m, key, value, NULL);
+	void *prev;
+	int ret;
 
+	if (value == NULL)
+		return -EINVAL;
+	ret = clht_put(m, key, value, false, &prev);
 	return ret < 0 ? ret : 0;
 }
 
@@ -1394,34 +1466,50 @@ out:
 
 /*
  * Delete `key` if present and, when `match`, its value is `old`: the
- * deleted value, or NULL.
+ * deleted value, or NULL.  Under the lock, the slot where the lookup found
+ * the key is checked first: the key is there unless it was deleted (and
+ * perhaps inserted again elsewhere in the chain) in between.
  */
 static void *
 clht_remove(struct map *m, uint64_t key, bool match, void *old)
 {
 	uint64_t h = map_hash64(key);
-	struct clht_table *t;
-	struct clht_bucket *root;
+	struct clht_table *t = clht_pin(m);
+	struct clht_bucket *root, *b;
 	struct clht_pos p;
+	unsigned i;
 	bool emptied;
 	void *v;
 
-	v = clht_lookup(clht_pin(m), key, h);
+	v = clht_lookup_at(t, key, h, &b, &i);
 	if (v == NULL || (match && v != old))
 		return NULL; /* linearised at the lookup's value load */
-	root = clht_lock_chain(m, h, &t);
-	clht_find_locked(root, key, &p);
-	if (p.b == NULL || (match && p.v != old)) {
+	root = &t->buckets[h & t->mask];
+	if (__builtin_expect(!clht_lock_in(m, t, root), 0)) {
+		root = clht_lock_chain(m, h, &t); /* a new table */
+		b = NULL;
+	}
+	if (b != NULL &&
+	    atomic_load_explicit(&b->key[i], memory_order_relaxed) == key) {
+		/* Under the lock a slot holding the key is live. */
+		v = atomic_load_explicit(&b->val[i], memory_order_relaxed);
+	} else {
+		clht_find_locked(root, key, &p);
+		b = p.b;
+		i = p.i;
+		v = p.v;
+	}
+	if (b == NULL || (match && v != old)) {
 		clht_unlock(&root->word);
 		return NULL;
 	}
-	clht_slot_clear(p.b, p.i, (size_t)(root - t->buckets));
-	emptied = clht_bucket_empty(p.b);
+	clht_slot_clear(b, i, (size_t)(root - t->buckets));
+	emptied = clht_bucket_empty(b);
 	clht_count(&clht_stripe(m)->size, -1);
 	clht_unlock(&root->word);
 	if (emptied)
 		clht_maybe_shrink(m, t);
-	return p.v;
+	return v;
 }
 
 static bool
