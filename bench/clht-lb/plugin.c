@@ -37,8 +37,17 @@
 #include "clht_lb_res.h"
 #include "hash.h"
 
-#ifdef CLHT_LB_HASHED_KEYS
+#if defined(CLHT_LB_HASHED_KEYS) && defined(CLHT_LB_UPSERT)
+#define CLHT_LB_NAME "clht_lb_res_hu"
+#elif defined(CLHT_LB_HASHED_KEYS)
 #define CLHT_LB_NAME "clht_lb_res_h"
+#elif defined(CLHT_LB_UPSERT)
+#error "CLHT_LB_UPSERT comes with CLHT_LB_HASHED_KEYS"
+#else
+#define CLHT_LB_NAME "clht_lb_res"
+#endif
+
+#ifdef CLHT_LB_HASHED_KEYS
 
 /*
  * The project's map_hash64 of k + 1: the hash, the cost and the spread
@@ -59,8 +68,6 @@ ck_unkey(uint64_t x)
 	return x * UINT64_C(0xf1de83e19937733d) - 1;
 }
 #else
-#define CLHT_LB_NAME "clht_lb_res"
-
 static inline uint64_t
 ck_key(uint64_t x)
 {
@@ -144,6 +151,7 @@ w_load(struct map *m, uint64_t key, void **value)
 	return v != 0;
 }
 
+#ifndef CLHT_LB_UPSERT
 static int
 w_store(struct map *m, uint64_t key, void *value)
 {
@@ -152,6 +160,61 @@ w_store(struct map *m, uint64_t key, void *value)
 	clht_put(m->h, ck_key(key), (clht_val_t)value);
 	return 0;
 }
+#else
+/*
+ * clht_lb_res_hu: Store as the contract's upsert, written here in the
+ * manner of CLHT-LB's put (its lock, its bucket layout, its plain stores)
+ * since CLHT has no update: under the bucket's lock, overwrite the value
+ * of a present key in place, or fill the first empty slot (value, then
+ * key, as clht_put does).  A chain with no empty slot goes to clht_put
+ * itself (an overflow bucket, perhaps a resize), and so does a table
+ * being resized (LOCK_ACQ fails once the resize is done).  Not
+ * linearizable (CLHT's get can miss a key whose value changes under it):
+ * a speed reference for what an in-place Store costs CLHT-LB, nothing
+ * more.
+ */
+static int
+w_store(struct map *m, uint64_t key, void *value)
+{
+	clht_addr_t k = ck_key(key);
+
+	if (value == NULL)
+		return -EINVAL;
+	for (;;) {
+		clht_hashtable_t *ht = m->h->ht;
+		volatile bucket_t *b = ht->table + (k & ht->hash);
+		clht_lock_t *lock = &b->lock;
+		volatile clht_addr_t *empty = NULL;
+		volatile clht_val_t *empty_v = NULL;
+
+		if (!LOCK_ACQ(lock, ht))
+			continue; /* resized: the new table */
+		do {
+			for (int j = 0; j < ENTRIES_PER_BUCKET; j++) {
+				if (b->key[j] == k) {
+					b->val[j] = (clht_val_t)value;
+					LOCK_RLS(lock);
+					return 0;
+				}
+				if (empty == NULL && b->key[j] == 0) {
+					empty = &b->key[j];
+					empty_v = &b->val[j];
+				}
+			}
+			b = b->next;
+		} while (b != NULL);
+		if (empty != NULL) {
+			*empty_v = (clht_val_t)value;
+			*empty = k;
+			LOCK_RLS(lock);
+			return 0;
+		}
+		LOCK_RLS(lock);
+		if (clht_put(m->h, k, (clht_val_t)value))
+			return 0;
+	}
+}
+#endif
 
 static int
 w_load_or_store(struct map *m, uint64_t key, void *value, void **actual)

@@ -27,13 +27,19 @@ if [ -n "$rev" ] && ! git -C "$here" rev-parse --verify --quiet "$rev^{commit}" 
 fi
 mkdir -p "$out"
 for v in clht_plain clht_id clht_ins ${rev:+clht_base}; do
+	# want: the lines each edit must change (0: no check)
 	case $v in
-	clht_plain) sed 's/\(&b->val\[i\], v, \)memory_order_seq_cst/\1memory_order_release/; s/\(&p\.tail->next, nb, \)memory_order_seq_cst/\1memory_order_release/' <"$impls/clht/clht.c" ;;
-	clht_id) sed 's|^#include "map.h"$|#include "map.h"\n#define map_hash64(x) ((uint64_t)(x))|' <"$impls/clht/clht.c" ;;
-	clht_ins) sed 's|^#include "map.h"$|#include "map.h"\nstatic int clht_load_or_store(struct map *, uint64_t, void *, void **);|; s|int ret = clht_swap(m, key, value, NULL);|void *a; int ret = clht_load_or_store(m, key, value, \&a);|' <"$impls/clht/clht.c" ;;
-	clht_base) git -C "$here" show "$rev:impls/clht/clht.c" ;;
-	esac |
-		sed 's/^const struct map_ops clht_ops = {/static const struct map_ops clht_ops = {/; s/^\t\.name = "clht",/\t.name = "'"$v"'",/' >"$out/$v.c"
+	clht_plain) want=2 && sed 's/\(&b->val\[i\], v, \)memory_order_seq_cst/\1memory_order_release/; s/\(&tail->next, nb, \)memory_order_seq_cst/\1memory_order_release/' <"$impls/clht/clht.c" ;;
+	clht_id) want=1 && sed 's|^#include "map.h"$|#include "map.h"\n#define map_hash64(x) ((uint64_t)(x))|' <"$impls/clht/clht.c" ;;
+	clht_ins) want=2 && sed 's|^#include "map.h"$|#include "map.h"\nstatic int clht_load_or_store(struct map *, uint64_t, void *, void **);|; /^clht_store(/,/^}/s|clht_put(m, key, value, false, \&prev)|clht_load_or_store(m, key, value, \&prev)|' <"$impls/clht/clht.c" ;;
+	clht_base) want=0 && git -C "$here" show "$rev:impls/clht/clht.c" ;;
+	esac >"$out/$v.src"
+	# An edit that no longer matches clht.c would build clht itself.
+	if [ "$want" -gt 0 ] && [ "$(diff "$impls/clht/clht.c" "$out/$v.src" | grep -c '^>')" -ne "$want" ]; then
+		echo "variants.sh: $v: its edit no longer applies to impls/clht/clht.c (update this script)" >&2
+		exit 1
+	fi
+	sed 's/^const struct map_ops clht_ops = {/static const struct map_ops clht_ops = {/; s/^\t\.name = "clht",/\t.name = "'"$v"'",/' <"$out/$v.src" >"$out/$v.c"
 	printf '\nconst uint32_t mapbench_abi_version = MAPBENCH_ABI_VERSION;\nconst struct map_ops *const mapbench_maps[] = {&clht_ops, NULL};\n' >>"$out/$v.c"
 	gcc -O2 -g -fPIC -ftls-model=initial-exec -shared -D_GNU_SOURCE \
 		-I"$impls" -I"$impls/common" -o "$out/$v.so" "$out/$v.c" \

@@ -1465,26 +1465,21 @@ out:
 }
 
 /*
- * Delete `key` if present and, when `match`, its value is `old`: the
- * deleted value, or NULL.  Under the lock, the slot where the lookup found
- * the key is checked first: the key is there unless it was deleted (and
+ * clht_remove's locked part, out of line (a miss needs no stack frame):
+ * the lookup in t (pinned) found `key` in slot i of b.  Under the lock
+ * that slot is checked first: the key is there unless it was deleted (and
  * perhaps inserted again elsewhere in the chain) in between.
  */
-static void *
-clht_remove(struct map *m, uint64_t key, bool match, void *old)
+static __attribute__((noinline)) void *
+clht_remove_locked(struct map *m, struct clht_table *t, uint64_t key,
+		   uint64_t h, struct clht_bucket *b, unsigned i, bool match,
+		   void *old)
 {
-	uint64_t h = map_hash64(key);
-	struct clht_table *t = clht_pin(m);
-	struct clht_bucket *root, *b;
+	struct clht_bucket *root = &t->buckets[h & t->mask];
 	struct clht_pos p;
-	unsigned i;
 	bool emptied;
 	void *v;
 
-	v = clht_lookup_at(t, key, h, &b, &i);
-	if (v == NULL || (match && v != old))
-		return NULL; /* linearised at the lookup's value load */
-	root = &t->buckets[h & t->mask];
 	if (__builtin_expect(!clht_lock_in(m, t, root), 0)) {
 		root = clht_lock_chain(m, h, &t); /* a new table */
 		b = NULL;
@@ -1512,6 +1507,25 @@ clht_remove(struct map *m, uint64_t key, bool match, void *old)
 	return v;
 }
 
+/*
+ * Delete `key` if present and, when `match`, its value is `old`: the
+ * deleted value, or NULL.
+ */
+static inline __attribute__((always_inline)) void *
+clht_remove(struct map *m, uint64_t key, bool match, void *old)
+{
+	uint64_t h = map_hash64(key);
+	struct clht_table *t = clht_pin(m);
+	struct clht_bucket *b;
+	unsigned i;
+	void *v;
+
+	v = clht_lookup_at(t, key, h, &b, &i);
+	if (v == NULL || (match && v != old))
+		return NULL; /* linearised at the lookup's value load */
+	return clht_remove_locked(m, t, key, h, b, i, match, old);
+}
+
 static bool
 clht_load_and_delete(struct map *m, uint64_t key, void **value)
 {
@@ -1526,7 +1540,7 @@ clht_load_and_delete(struct map *m, uint64_t key, void **value)
 static void
 clht_del(struct map *m, uint64_t key)
 {
-	clht_load_and_delete(m, key, NULL);
+	(void)clht_remove(m, key, false, NULL);
 }
 
 static bool
