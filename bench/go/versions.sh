@@ -71,7 +71,7 @@ fi
 reps=$(awk -F, 'NR > 1 { print $4 }' "$vdir/sweep/results.csv" | sort -u | wc -l)
 # Paired by repetition (both sides of a pair ran back to back): see
 # paired.awk.  -> paired.csv
-awk -F, -v pairs="$pairs" -f "$(dirname "$0")/../paired.awk" \
+awk -F, -v pairs="$pairs" -f "$(dirname "$0")/paired.awk" \
 	"$vdir/sweep/results.csv" >"$vdir/paired.csv"
 # The tables: every cell a median ns/op; ratios marked * (significant,
 # Mann-Whitney U p < 0.05 over the repetitions) or ~ (not).

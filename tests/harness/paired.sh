@@ -1,7 +1,7 @@
-# bench/paired.awk: per-repetition ratios and the exact sign test that
+# bench/go/paired.awk: per-repetition ratios and the exact sign test that
 # bench/go/versions.sh puts beside its unpaired statistics.
 . "$(dirname "$0")/lib.sh"
-awk_=$SRC/bench/paired.awk
+awk_=$SRC/bench/go/paired.awk
 # rows: impl workload threads rep status ns_per_op
 row() { echo "$1,$2,$3,$4,$5,$6,0,0"; }
 {
@@ -54,45 +54,4 @@ want a-vs-b X 1 "4,1,2.5,4,3,0,0.25"
 want a-vs-b Z 1 "3,1,2,3,2,0,0.5"
 want go1.24-vs-hashtrie Y 1 "3,1,1,1,0,0,1"
 [ "$(grep -c '^a-vs-b,Y,' "$TMP/paired.csv")" -eq 0 ] || fail "a cell a pair did not measure has a row"
-# cells, metric and placement (bench/clht-lb/measure.sh): a cell named by
-# keys and threads, mops (higher is better), pairs split by where the
-# vCPUs were in both rows (c2c_ns, c2c_after_ns).
-{
-	echo "impl,keys,threads,rep,status,mops,c2c_ns,c2c_after_ns"
-	# 1 thread: no probes, class -; ratios 2 2 2
-	for r in 1 2 3; do
-		echo "a,1000,1,$r,ok,10,,"
-		echo "b,1000,1,$r,ok,20,,"
-	done
-	# 2 threads: reps 1-2 together (ratios 2 4), 3 apart (ratio 0.5),
-	# 4 moved within b's row (ratio 3), 5 moved between the rows (1)
-	echo "a,1000,2,1,ok,10,30,35"
-	echo "b,1000,2,1,ok,20,31,119"
-	echo "a,1000,2,2,ok,10,40,41"
-	echo "b,1000,2,2,ok,40,38,39"
-	echo "a,1000,2,3,ok,10,170,180"
-	echo "b,1000,2,3,ok,5,120,175"
-	echo "a,1000,2,4,ok,10,30,30"
-	echo "b,1000,2,4,ok,30,30,170"
-	echo "a,1000,2,5,ok,10,30,30"
-	echo "b,1000,2,5,ok,10,170,170"
-} >"$TMP/mops.csv"
-awk -F, -v pairs="a-vs-b" -v cells="keys threads" -v metric=mops -v placement=1 \
-	-f "$awk_" "$TMP/mops.csv" >"$TMP/placed.csv" || fail "paired.awk (placement) failed"
-[ "$(head -1 "$TMP/placed.csv")" = "pair,keys,threads,placement,n,min,median,max,above,below,p_sign" ] ||
-	fail "placement header: $(head -1 "$TMP/placed.csv")"
-placed() { # THREADS CLASS EXPECTED(n,min,median,max,above,below)
-	got=$(awk -F, -v t="$1" -v c="$2" '$3 == t && $4 == c { print $5 "," $6 "," $7 "," $8 "," $9 "," $10 }' \
-		"$TMP/placed.csv")
-	[ "$got" = "$3" ] || fail "placement $1/$2: '$got', want '$3'"
-}
-placed 1 - "3,2,2,2,3,0"
-placed 2 together "2,2,3,4,2,0"
-placed 2 apart "1,0.5,0.5,0.5,0,1"
-placed 2 moved "2,1,2,3,1,0"
-[ "$(grep -c ',1,together,\|,1,apart,\|,2,-,' "$TMP/placed.csv")" -eq 0 ] ||
-	fail "a class with no pair has a row"
-awk -F, -v pairs="a-vs-b" -v cells="keys nosuch" -f "$awk_" "$TMP/mops.csv" \
-	>/dev/null 2>"$TMP/err" && fail "an unknown cell column was accepted"
-grep -q 'no column nosuch' "$TMP/err" || fail "unknown column: $(cat "$TMP/err")"
 finish
