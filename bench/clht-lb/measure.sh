@@ -10,10 +10,9 @@
 # when IMPLS names them); IMPLS defaults to clht,clht_lb_res,clht_lb_res_h;
 # SWEEP_OPTIONs go to every sweep (e.g. --duration 1s).  Writes
 # OUT/{rw,los90,los50} (sweeps), OUT/MIX-vs-BASE.txt (`mapbench compare`
-# of clht against each original) and OUT/paired.csv (bench/paired.awk:
-# clht / each original and variant / hashed original, per repetition, by
-# placement of the vCPUs).  A sweep that fails (exit 1: rows not ok) is
-# kept.
+# of clht against each original) and OUT/by-placement/MIX-CLASS/ (the
+# rows of one placement of the vCPUs and their comparisons: see below).
+# A sweep that fails (exit 1: rows not ok) is kept.
 set -eu
 case ${1:-} in -h | --help) sed -n '2,17s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
 [ $# -ge 3 ] || { echo "measure.sh: want MAPBENCH PLUGIN_DIR OUT [IMPLS [SWEEP_OPTION...]] (see --help)" >&2; exit 2; }
@@ -42,24 +41,30 @@ for mix in rw los90 los50; do
 			"$out/$mix" >"$out/$mix-vs-$base.txt" || true
 	done
 done
-# Paired by repetition and placement: clht against each original, every
-# other map against the hashed original (bench/paired.awk).
-pairs=
-for x in $(echo "$impls" | tr , ' '); do
-	case $x in
-	clht_lb_res | clht_lb_res_h) ;;
-	clht) for base in clht_lb_res clht_lb_res_h clht_lb_res_hu; do
-		case ",$impls," in *",$base,"*) pairs="$pairs $base-vs-clht" ;; esac
-	done ;;
-	*) case ",$impls," in *,clht_lb_res_h,*) pairs="$pairs clht_lb_res_h-vs-$x" ;; esac ;;
-	esac
-done
-here=$(cd "$(dirname "$0")" && pwd)
-first=1
+# By placement: mapbench orders a sweep's rows at random, so each row is
+# classed by its own core-to-core probes (before and after its window):
+# one thread, `together` (both under 120 ns), `apart` (both at or over),
+# else moved (left out).  Each class is a sweep of its own (its rows, the
+# meta.json) for `mapbench compare`.
 for mix in rw los90 los50; do
 	[ -f "$out/$mix/results.csv" ] || continue
-	awk -F, -v pairs="$pairs" -v cells="workload keys read_pct mix threads" \
-		-v metric=mops_per_cpu_s -v placement=1 -f "$here/../paired.awk" \
-		"$out/$mix/results.csv" | if [ $first = 1 ]; then cat; else tail -n +2; fi
-	first=0
-done >"$out/paired.csv"
+	for cls in one together apart; do
+		d=$out/by-placement/$mix-$cls
+		mkdir -p "$d"
+		cp "$out/$mix/meta.json" "$d/"
+		awk -F, -v cls="$cls" '
+		NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; print; next }
+		{
+			a = $h["c2c_ns"]; b = $h["c2c_after_ns"]
+			c = $h["threads"] < 2 ? "one" : a == "" || b == "" ? "moved" : \
+			    a + 0 < 120 && b + 0 < 120 ? "together" : \
+			    a + 0 >= 120 && b + 0 >= 120 ? "apart" : "moved"
+			if (c == cls) print
+		}' "$out/$mix/results.csv" >"$d/results.csv"
+		for base in clht_lb_res clht_lb_res_h clht_lb_res_hu; do
+			case ",$impls," in *",$base,"*) ;; *) continue ;; esac
+			"$mb" compare --impl "$base,clht" --metric mops_per_cpu_s \
+				"$d" >"$d/vs-$base.txt" 2>&1 || true
+		done
+	done
+done
