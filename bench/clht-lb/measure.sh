@@ -12,7 +12,7 @@
 # OUT/{rw,los90,los50} (sweeps), OUT/MIX-vs-BASE.txt (`mapbench compare`
 # of clht against each original) and OUT/by-placement/MIX-CLASS/ (the
 # rows of one placement of the vCPUs and their comparisons: see below).
-# A sweep that fails (exit 1: rows not ok) is kept.
+# A sweep with rows not ok (exit 1) is kept; any other failure stops here.
 set -eu
 case ${1:-} in -h | --help) sed -n '2,17s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
 [ $# -ge 3 ] || { echo "measure.sh: want MAPBENCH PLUGIN_DIR OUT [IMPLS [SWEEP_OPTION...]] (see --help)" >&2; exit 2; }
@@ -33,8 +33,14 @@ for mix in rw los90 los50; do
 	los50) m="--mix load=50,load_or_store=25,delete=25" ;;
 	esac
 	# shellcheck disable=SC2086 # word splitting of $libs and $m is intended
+	rc=0
 	"$mb" sweep $libs --impl "$impls" --keys 1000,1000000 $m --threads 1,2 \
-		--no-plot "$@" --out "$out/$mix" >"$out/$mix.log" 2>&1 || true
+		--no-plot "$@" --out "$out/$mix" >"$out/$mix.log" 2>&1 || rc=$?
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
+		echo "measure.sh: the $mix sweep failed (exit $rc):" >&2
+		tail -n 3 "$out/$mix.log" >&2
+		exit 2
+	fi
 	for base in clht_lb_res clht_lb_res_h; do
 		case ",$impls," in *",$base,"*) ;; *) continue ;; esac
 		"$mb" compare --impl "$base,clht" --metric mops_per_cpu_s \

@@ -126,7 +126,9 @@
  * compare_and_delete are the lock-free lookup and finish without the
  * lock when it decides them (a hit for load_or_store, a miss for the
  * deleters, a mismatch for the compares), linearised at that lookup's
- * value load.  The store that linearises a change (the value, or the
+ * value load; a deleter that goes on under the lock looks first in the
+ * slot where its lookup found the key (a key lives in one slot: if it
+ * is still there, it is there live).  The store that linearises a change (the value, or the
  * link of a new overflow bucket) is sequentially consistent, on x86 an
  * `xchg`: the operation returns only once its change is visible to every
  * core.  With a plain store, as in CLHT, the change can still sit in the
