@@ -261,7 +261,7 @@
  * Nothing per operation but two loads and a compare: the urcu-memb
  * read-side section this replaced (a load of the grace-period counter, a
  * TLS load and store on entry and exit, the membarrier checks) cost
- * 1-14% of clht's throughput (results/clht-vs-clht-lb, clht_base).
+ * 1-14% of clht's throughput (results/clht-vs-clht-lb of 8d4fbf3).
  * The map stores values, never frees them (the caller owns them).
  *
  * Allocation failure: only an insert into a full chain (its overflow
