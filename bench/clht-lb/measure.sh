@@ -11,7 +11,8 @@
 # SWEEP_OPTIONs go to every sweep (e.g. --duration 1s).  Writes
 # OUT/{rw,los90,los50} (sweeps), OUT/MIX-vs-BASE.txt (`mapbench compare`
 # of clht against each original) and OUT/by-placement/MIX-CLASS/ (the
-# rows of one placement of the vCPUs and their comparisons: see below).
+# rows of one placement of the vCPUs and their comparisons:
+# by-placement.sh).
 # A sweep with rows not ok (exit 1) is kept; any other failure stops here.
 set -eu
 case ${1:-} in -h | --help) sed -n '2,17s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
@@ -47,30 +48,8 @@ for mix in rw los90 los50; do
 			"$out/$mix" >"$out/$mix-vs-$base.txt" || true
 	done
 done
-# By placement: mapbench orders a sweep's rows at random, so each row is
-# classed by its own core-to-core probes (before and after its window):
-# one thread, `together` (both under 120 ns), `apart` (both at or over),
-# else moved (left out).  Each class is a sweep of its own (its rows, the
-# meta.json) for `mapbench compare`.
+# By placement: each class of rows a sweep of its own, compared within.
 for mix in rw los90 los50; do
 	[ -f "$out/$mix/results.csv" ] || continue
-	for cls in one together apart; do
-		d=$out/by-placement/$mix-$cls
-		mkdir -p "$d"
-		cp "$out/$mix/meta.json" "$d/"
-		awk -F, -v cls="$cls" '
-		NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; print; next }
-		{
-			a = $h["c2c_ns"]; b = $h["c2c_after_ns"]
-			c = $h["threads"] < 2 ? "one" : a == "" || b == "" ? "moved" : \
-			    a + 0 < 120 && b + 0 < 120 ? "together" : \
-			    a + 0 >= 120 && b + 0 >= 120 ? "apart" : "moved"
-			if (c == cls) print
-		}' "$out/$mix/results.csv" >"$d/results.csv"
-		for base in clht_lb_res clht_lb_res_h clht_lb_res_hu; do
-			case ",$impls," in *",$base,"*) ;; *) continue ;; esac
-			"$mb" compare --impl "$base,clht" --metric mops_per_cpu_s \
-				"$d" >"$d/vs-$base.txt" 2>&1 || true
-		done
-	done
+	"$(dirname "$0")/by-placement.sh" "$mb" "$out/$mix" "$out/by-placement/$mix" "$impls"
 done
