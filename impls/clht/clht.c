@@ -128,9 +128,9 @@
  * deleters, a mismatch for the compares), linearised at that lookup's
  * value load; a deleter that goes on under the lock looks first in the
  * slot where its lookup found the key (a key lives in one slot: if it
- * is still there, it is there live).  The store that linearises a change (the
- * value, or the link of a new overflow bucket) is sequentially consistent, on
- * x86 an `xchg`: the operation returns only once its change is visible to every
+ * is still there, it is there live).  The store that linearises a change (the value, or the
+ * link of a new overflow bucket) is sequentially consistent, on x86 an
+ * `xchg`: the operation returns only once its change is visible to every
  * core.  With a plain store, as in CLHT, the change can still sit in the
  * store buffer when the operation returns, and a load that starts after
  * it on another core can miss it: not linearizable in real time
@@ -164,12 +164,8 @@
  * threads write at once, when two sharing a stripe can lose an update.
  * The sum is only an estimate that decides resizes; each resize and
  * clear, which exclude every writer, resets it to the exact count.  It is
- * read when an insert finds its chain full, and by some of a thread's
- * deletes that empty a bucket (for shrinking: one in 16, fewer and fewer
- * while the table stays dense, since the sum reads the other writers'
- * stripes too and their lines move; one in 16 throughout cost 2% of the
- * throughput at 1,000 keys, 50% loads, 2 threads on vCPUs apart).  The
- * locked-op
+ * read when an insert finds its chain full, and by one in 16 of a
+ * thread's deletes that empty a bucket (for shrinking).  The locked-op
  * count lives in the same stripes; resizes, grows, shrinks and clears
  * are counted under resize_mu.
  *
@@ -283,20 +279,19 @@
 #include "hash.h"
 #include "map.h"
 
-#define CLHT_SLOTS	    3
-#define CLHT_MIN_BUCKETS    32
-#define CLHT_MAX_BUCKETS    ((size_t)1 << 40)
-#define CLHT_STRIPES	    16
-#define CLHT_RANGE_BATCH    16
-#define CLHT_CACHELINE	    64
-#define CLHT_LOCKED	    UINT64_C(1) /* bit 0 of a root bucket's word */
-#define CLHT_EPOCH_ONE	    UINT64_C(2) /* the epoch counts in bits 1..63 */
-#define CLHT_LOCK_SPINS	    128		/* pauses before yielding the CPU */
-#define CLHT_SHRINK_GAP	    16		/* emptied buckets per shrink check */
-#define CLHT_SHRINK_GAP_MAX 1024	/* ... after checks that found none */
-#define CLHT_VACANT_EVEN    UINT64_C(3) /* empty slots' key, even chains */
-#define CLHT_VACANT_ODD	    UINT64_C(0) /* empty slots' key, odd chains */
-#define CLHT_PINS	    8		/* a thread's operation pins (maps) */
+#define CLHT_SLOTS	   3
+#define CLHT_MIN_BUCKETS   32
+#define CLHT_MAX_BUCKETS   ((size_t)1 << 40)
+#define CLHT_STRIPES	   16
+#define CLHT_RANGE_BATCH   16
+#define CLHT_CACHELINE	   64
+#define CLHT_LOCKED	   UINT64_C(1) /* bit 0 of a root bucket's word */
+#define CLHT_EPOCH_ONE	   UINT64_C(2) /* the epoch counts in bits 1..63 */
+#define CLHT_LOCK_SPINS	   128	       /* pauses before yielding the CPU */
+#define CLHT_SHRINK_SAMPLE 16	       /* emptied buckets per shrink check */
+#define CLHT_VACANT_EVEN   UINT64_C(3) /* empty slots' key, even chains */
+#define CLHT_VACANT_ODD	   UINT64_C(0) /* empty slots' key, odd chains */
+#define CLHT_PINS	   8	       /* a thread's operation pins (maps) */
 
 /*
  * Test builds widen the windows between a lookup's loads and between
@@ -459,8 +454,7 @@ clht_epoch(uint64_t word)
 
 static _Atomic unsigned clht_next_stripe;
 static __thread unsigned clht_my_stripe; /* stripe + 1; 0: not yet chosen */
-static __thread unsigned clht_emptied;	 /* buckets emptied since a check */
-static __thread unsigned clht_shrink_gap = CLHT_SHRINK_GAP;
+static __thread unsigned clht_emptied;	 /* buckets this thread emptied */
 
 static inline struct clht_stripe *
 clht_stripe(struct map *m)
@@ -1264,26 +1258,18 @@ clht_lock_chain(struct map *m, uint64_t h, struct clht_table **tp)
 }
 
 /*
- * After a delete emptied a bucket: every clht_shrink_gap of this thread's
- * such deletes, halve the table if it is sparse.  The size is a sum over
- * every stripe, the other writers' too, whose lines then move: the gap
- * doubles (up to CLHT_SHRINK_GAP_MAX) after each check that finds the
- * table dense enough, and is back at CLHT_SHRINK_GAP after a shrink.
+ * After a delete emptied a bucket (one in CLHT_SHRINK_SAMPLE of this
+ * thread's): halve the table if it is sparse.
  */
 static void
 clht_maybe_shrink(struct map *m, struct clht_table *t)
 {
 	size_t n = t->mask + 1;
 
-	if (++clht_emptied < clht_shrink_gap || n <= m->min_buckets)
+	if (++clht_emptied % CLHT_SHRINK_SAMPLE != 0)
 		return;
-	clht_emptied = 0;
-	if (clht_size(m) * 16 < (int64_t)(n * CLHT_SLOTS)) {
-		clht_shrink_gap = CLHT_SHRINK_GAP;
+	if (n > m->min_buckets && clht_size(m) * 16 < (int64_t)(n * CLHT_SLOTS))
 		(void)clht_resize(m, t, n / 2); /* best effort */
-	} else if (clht_shrink_gap < CLHT_SHRINK_GAP_MAX) {
-		clht_shrink_gap *= 2;
-	}
 }
 
 /* ------------------------------------------------------------------ */
