@@ -6,6 +6,8 @@
  *                    re-inserts every key it is given, and stops when fn
  *                    says so.
  * grow_shrink        20,000 keys grow the table, deleting them shrinks it
+ * drain_small        so do 1,500 and 3,000 keys (a drain of a small table
+ *                    empties few buckets: every one may have to count)
  *                    back; the counters say so and every key stays right.
  * resize_alloc_fail  an insert that must grow the table, with each of its
  *                    allocations failing in turn: the new table or its
@@ -16,7 +18,8 @@
  *                    unchanged).
  * fast_paths         loads, and the misses of the deleters and mismatches of
  *                    the compares, take no lock (locked_ops stays put);
- *                    every change takes exactly one.
+ *                    every change that does not grow the table takes
+ *                    exactly one.
  * resize_concurrent  two writers grow and shrink the table over and over
  *                    while a reader loads a set of stable keys and a
  *                    ranger checks that every range sees each stable key
@@ -194,6 +197,28 @@ long_chain_range(void **state)
 		assert_ptr_equal(val, INTVAL(v.keys[i]));
 	}
 	ops->destroy(m);
+	map_ops_thread_exit(ops);
+}
+
+static void
+drain_small(void **state)
+{
+	(void)state;
+	map_ops_thread_enter(ops);
+	for (uint64_t n = 1500; n <= 3000; n += 1500) {
+		struct map *m = ops->create(0);
+
+		for (uint64_t i = 0; i < n; i++)
+			assert_int_equal(
+				ops->store(m, (i + 1) * 7919, INTVAL(i)), 0);
+		assert_true(own(m, "buckets") >= 1024);
+		for (uint64_t i = 0; i < n; i++)
+			ops->del(m, (i + 1) * 7919);
+		/* Under 1/16 full at every halving down to 64 buckets. */
+		assert_true(own(m, "shrinks") >= 4);
+		assert_true(own(m, "buckets") <= 64);
+		ops->destroy(m);
+	}
 	map_ops_thread_exit(ops);
 }
 
@@ -1045,6 +1070,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(long_chain_range),
 		cmocka_unit_test(grow_shrink),
+		cmocka_unit_test(drain_small),
 		cmocka_unit_test(resize_alloc_fail),
 		cmocka_unit_test(fast_paths),
 		cmocka_unit_test(resize_concurrent),

@@ -118,7 +118,8 @@
  *
  * Writers and linearisation
  *
- * Every change takes the chain's lock, re-does the lookup under it and
+ * Every change takes the chain's lock, re-does the lookup under it (a
+ * deleter first looks in the slot its lock-free lookup found) and
  * changes the slot with one store, at which it is linearised; so Swap,
  * CompareAndSwap, CompareAndDelete and LoadOrStore compare and change
  * under one lock and are linearizable.  The read paths of
@@ -128,9 +129,9 @@
  * deleters, a mismatch for the compares), linearised at that lookup's
  * value load; a deleter that goes on under the lock looks first in the
  * slot where its lookup found the key (a key lives in one slot: if it
- * is still there, it is there live).  The store that linearises a change (the value, or the
- * link of a new overflow bucket) is sequentially consistent, on x86 an
- * `xchg`: the operation returns only once its change is visible to every
+ * is still there, it is there live).  The store that linearises a change (the
+ * value, or the link of a new overflow bucket) is sequentially consistent, on
+ * x86 an `xchg`: the operation returns only once its change is visible to every
  * core.  With a plain store, as in CLHT, the change can still sit in the
  * store buffer when the operation returns, and a load that starts after
  * it on another core can miss it: not linearizable in real time
@@ -190,7 +191,7 @@
  *     clht_clear; seq_cst, hence release), which follows the
  *     initialisation of its buckets and the copy of every pair.  The
  *     seq_cst loads and stores of pins and of m->table: "Reclamation".
- *   - val[i]: the acquire load in clht_lookup pairs with the seq_cst
+ *   - val[i]: the acquire load in clht_lookup_at pairs with the seq_cst
  *     (hence release) store of clht_slot_set, which inserts (after the
  *     key store of clht_slot_fill), updates in place and deletes, so a
  *     reader that sees a value sees the key it was stored under, and a
@@ -199,7 +200,7 @@
  *   - word, epoch bits: the acquire load at the start of each bucket
  *     pairs with clht_bump's release store (and with the release unlock
  *     stores that follow a bump).
- *   - key[i]: clht_lookup's acquire load of the key pairs with the
+ *   - key[i]: clht_lookup_at's acquire load of the key pairs with the
  *     release store of a key in clht_slot_fill, so the delete that
  *     emptied the slot before (and the bump) happened before the value
  *     load; and with the release store of the vacant key in
@@ -1221,7 +1222,8 @@ clht_wait_resize(struct map *m)
 /*
  * Lock the chain of root in t, a table we pin: true if t is not frozen
  * (the caller goes on under the lock); false, unlocked, once the resize
- * that froze t is over (the caller starts again on the newest table).
+ * or clear that froze t is over (we get resize_mu, perhaps after a later
+ * resize too; the caller starts again on the newest table).
  */
 static inline __attribute__((always_inline)) bool
 clht_lock_in(struct map *m, struct clht_table *t, struct clht_bucket *root)
@@ -1470,7 +1472,8 @@ out:
  * clht_remove's locked part, out of line (a miss needs no stack frame):
  * the lookup in t (pinned) found `key` in slot i of b.  Under the lock
  * that slot is checked first: the key is there unless it was deleted (and
- * perhaps inserted again elsewhere in the chain) in between.
+ * perhaps inserted again elsewhere in the chain) in between; if t was
+ * frozen meanwhile, the chain of the newest table is scanned instead.
  */
 static __attribute__((noinline)) void *
 clht_remove_locked(struct map *m, struct clht_table *t, uint64_t key,
