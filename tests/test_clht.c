@@ -6,9 +6,16 @@
  *                    re-inserts every key it is given, and stops when fn
  *                    says so.
  * grow_shrink        20,000 keys grow the table, deleting them shrinks it
- * drain_small        so do 1,500 and 3,000 keys (a drain of a small table
- *                    empties few buckets: every one may have to count)
+ * drain_small        so do 1,500 and 3,000 keys (a small table has little
+ *                    room between dense and sparse: its deletes must check)
  *                    back; the counters say so and every key stays right.
+ * drain_threads      so does a drain of 3,000 keys by two threads at once
+ *                    (the floors share the room out between the writers).
+ * steady_checks      a mix of inserts and deletes that keeps the size
+ *                    steady sums the size stripes rarely: never in one
+ *                    thread's churn, at most once per 100 deletes when one
+ *                    thread inserts what another deletes (the deleter's own
+ *                    stripe only falls), and still at times.
  * resize_alloc_fail  an insert that must grow the table, with each of its
  *                    allocations failing in turn: the new table or its
  *                    buckets or an overflow bucket of the rehash (the
@@ -219,6 +226,150 @@ drain_small(void **state)
 		assert_true(own(m, "buckets") <= 64);
 		ops->destroy(m);
 	}
+	map_ops_thread_exit(ops);
+}
+
+struct drain {
+	struct map *m;
+	uint64_t n, first;
+};
+
+static void *
+drain_thread(void *arg)
+{
+	struct drain *d = arg;
+	void *gone;
+
+	map_ops_thread_enter(ops);
+	for (uint64_t i = d->first; i < d->n; i += 2)
+		TCHECK(ops->load_and_delete(d->m, (i + 1) * 7919, &gone),
+		       "key %llu lost", (unsigned long long)i);
+	map_ops_thread_exit(ops);
+	return NULL;
+}
+
+static void
+drain_threads(void **state)
+{
+	const uint64_t n = 3000;
+	struct drain d[2];
+	pthread_t th[2];
+	struct map *m;
+
+	(void)state;
+	tfail_reset();
+	map_ops_thread_enter(ops);
+	m = ops->create(0);
+	for (uint64_t i = 0; i < n; i++)
+		assert_int_equal(ops->store(m, (i + 1) * 7919, INTVAL(i)), 0);
+	assert_true(own(m, "buckets") >= 1024);
+	for (int i = 0; i < 2; i++) {
+		d[i] = (struct drain){m, n, (uint64_t)i};
+		assert_int_equal(
+			pthread_create(&th[i], NULL, drain_thread, &d[i]), 0);
+	}
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+	TFAIL_REPORT();
+	assert_true(own(m, "shrinks") >= 4);
+	assert_true(own(m, "buckets") <= 64);
+	ops->destroy(m);
+	map_ops_thread_exit(ops);
+}
+
+/*
+ * Producer and consumer of steady_checks: keys 1..n in order, between
+ * window / 2 and window of them in the map.
+ */
+struct chase {
+	struct map *m;
+	uint64_t n, window;
+	_Atomic uint64_t produced, consumed;
+};
+
+static void *
+chase_producer(void *arg)
+{
+	struct chase *c = arg;
+
+	map_ops_thread_enter(ops);
+	for (uint64_t k = 1; k <= c->n && !tfailed(); k++) {
+		while (k - atomic_load_explicit(&c->consumed,
+						memory_order_acquire) >
+			       c->window &&
+		       !tfailed())
+			sched_yield();
+		TCHECK(ops->store(c->m, map_hash64(k), INTVAL(k)) == 0,
+		       "store failed");
+		atomic_store_explicit(&c->produced, k, memory_order_release);
+	}
+	map_ops_thread_exit(ops);
+	return NULL;
+}
+
+static void *
+chase_consumer(void *arg)
+{
+	struct chase *c = arg;
+	void *gone;
+
+	map_ops_thread_enter(ops);
+	for (uint64_t k = 1; k <= c->n - c->window / 2 && !tfailed(); k++) {
+		/* At least window / 2 keys stay, whatever the schedule. */
+		while (atomic_load_explicit(&c->produced,
+					    memory_order_acquire) <
+			       k + c->window / 2 &&
+		       !tfailed())
+			sched_yield();
+		TCHECK(ops->load_and_delete(c->m, map_hash64(k), &gone),
+		       "key %llu lost", (unsigned long long)k);
+		atomic_store_explicit(&c->consumed, k, memory_order_release);
+	}
+	map_ops_thread_exit(ops);
+	return NULL;
+}
+
+static void
+steady_checks(void **state)
+{
+	const uint64_t n = 3000, rounds = 100000;
+	struct chase c = {.n = 200000, .window = 2000};
+	pthread_t th[2];
+	struct map *m;
+	uint64_t checks;
+	void *gone;
+
+	(void)state;
+	map_ops_thread_enter(ops);
+	/* One thread: delete a present key, insert an absent one. */
+	m = ops->create(0);
+	for (uint64_t i = 0; i < n; i++)
+		assert_int_equal(ops->store(m, map_hash64(i), INTVAL(i)), 0);
+	assert_int_equal(own(m, "buckets"), 2048);
+	for (uint64_t r = 0; r < rounds; r++) {
+		assert_true(ops->load_and_delete(m, map_hash64(r), &gone));
+		assert_int_equal(ops->store(m, map_hash64(r + n), INTVAL(r)),
+				 0);
+	}
+	assert_int_equal(own(m, "size_checks"), 0);
+	assert_int_equal(own(m, "shrinks"), 0);
+	ops->destroy(m);
+	/* Two: the deleter's stripe falls without end, the sum does not. */
+	tfail_reset();
+	m = ops->create(0);
+	c.m = m;
+	assert_int_equal(pthread_create(&th[0], NULL, chase_producer, &c), 0);
+	assert_int_equal(pthread_create(&th[1], NULL, chase_consumer, &c), 0);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+	TFAIL_REPORT();
+	checks = own(m, "size_checks");
+	print_message("clht steady_checks: %llu checks in %llu deletes by a "
+		      "consumer\n",
+		      (unsigned long long)checks,
+		      (unsigned long long)(c.n - c.window / 2));
+	assert_true(checks >= 1 && checks <= c.n / 100);
+	ops->destroy(m);
 	map_ops_thread_exit(ops);
 }
 
@@ -1071,6 +1222,8 @@ main(void)
 		cmocka_unit_test(long_chain_range),
 		cmocka_unit_test(grow_shrink),
 		cmocka_unit_test(drain_small),
+		cmocka_unit_test(drain_threads),
+		cmocka_unit_test(steady_checks),
 		cmocka_unit_test(resize_alloc_fail),
 		cmocka_unit_test(fast_paths),
 		cmocka_unit_test(resize_concurrent),

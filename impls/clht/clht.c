@@ -165,10 +165,17 @@
  * threads write at once, when two sharing a stripe can lose an update.
  * The sum is only an estimate that decides resizes; each resize and
  * clear, which exclude every writer, resets it to the exact count.  It is
- * read when an insert finds its chain full, and by one in 16 of a
- * thread's deletes that empty a bucket (for shrinking).  The locked-op
- * count lives in the same stripes; resizes, grows, shrinks and clears
- * are counted under resize_mu.
+ * read when an insert finds its chain full, and by a delete that takes
+ * its own stripe under that stripe's floor in the table (for shrinking):
+ * the floors, set from the sum at each resize and at each such check,
+ * let the stripes lose no more together than the table can lose before
+ * it is sparse (clht_set_floors).  A delete thus reads the other
+ * writers' stripes, whose lines they write at every change, only when
+ * the table may have become sparse, not at a fixed rate (in a steady
+ * mix of inserts and deletes a stripe's size is a random walk, and
+ * leaves the band above its floor rarely).  The locked-op count lives
+ * in the same stripes; resizes, grows, shrinks and clears are counted
+ * under resize_mu.
  *
  * Range walks one table snapshot chain by chain.  Under the chain's lock
  * it copies out the {key, value} pairs of up to CLHT_RANGE_BATCH keys, the
@@ -280,19 +287,18 @@
 #include "hash.h"
 #include "map.h"
 
-#define CLHT_SLOTS	   3
-#define CLHT_MIN_BUCKETS   32
-#define CLHT_MAX_BUCKETS   ((size_t)1 << 40)
-#define CLHT_STRIPES	   16
-#define CLHT_RANGE_BATCH   16
-#define CLHT_CACHELINE	   64
-#define CLHT_LOCKED	   UINT64_C(1) /* bit 0 of a root bucket's word */
-#define CLHT_EPOCH_ONE	   UINT64_C(2) /* the epoch counts in bits 1..63 */
-#define CLHT_LOCK_SPINS	   128	       /* pauses before yielding the CPU */
-#define CLHT_SHRINK_SAMPLE 16	       /* emptied buckets per shrink check */
-#define CLHT_VACANT_EVEN   UINT64_C(3) /* empty slots' key, even chains */
-#define CLHT_VACANT_ODD	   UINT64_C(0) /* empty slots' key, odd chains */
-#define CLHT_PINS	   8	       /* a thread's operation pins (maps) */
+#define CLHT_SLOTS	 3
+#define CLHT_MIN_BUCKETS 32
+#define CLHT_MAX_BUCKETS ((size_t)1 << 40)
+#define CLHT_STRIPES	 16
+#define CLHT_RANGE_BATCH 16
+#define CLHT_CACHELINE	 64
+#define CLHT_LOCKED	 UINT64_C(1) /* bit 0 of a root bucket's word */
+#define CLHT_EPOCH_ONE	 UINT64_C(2) /* the epoch counts in bits 1..63 */
+#define CLHT_LOCK_SPINS	 128	     /* pauses before yielding the CPU */
+#define CLHT_VACANT_EVEN UINT64_C(3) /* empty slots' key, even chains */
+#define CLHT_VACANT_ODD	 UINT64_C(0) /* empty slots' key, odd chains */
+#define CLHT_PINS	 8	     /* a thread's operation pins (maps) */
 
 /*
  * Test builds widen the windows between a lookup's loads and between
@@ -323,6 +329,13 @@ struct clht_table {
 	 * block would push 32 MiB of buckets into jemalloc's 40 MiB class).
 	 */
 	struct clht_bucket *buckets;
+	/*
+	 * Shrink-check floors, one per stripe ("Size"): a delete that takes
+	 * its stripe's size below its floor checks whether the table is
+	 * sparse.  Written under resize_mu; read without it as a hint.  In
+	 * their own lines: every operation reads the ones above.
+	 */
+	alignas(CLHT_CACHELINE) _Atomic int64_t floor[CLHT_STRIPES];
 } __attribute__((aligned(CLHT_CACHELINE)));
 
 /* One thread's counters (threads share a stripe when there are many). */
@@ -345,7 +358,7 @@ struct map {
 	 * read without the mutex only as a hint.
 	 */
 	_Atomic(struct clht_table *) retired;
-	_Atomic uint64_t grows, shrinks, clears;
+	_Atomic uint64_t grows, shrinks, clears, size_checks;
 	struct clht_stripe stripes[CLHT_STRIPES];
 };
 
@@ -353,6 +366,7 @@ enum {
 	CLHT_C_GROWS,
 	CLHT_C_SHRINKS,
 	CLHT_C_CLEARS,
+	CLHT_C_SIZE_CHECKS,
 	CLHT_C_RETRIES,
 	CLHT_C_BUCKETS,
 	CLHT_C_OVERFLOW,
@@ -368,6 +382,10 @@ static const struct map_counter clht_counters[CLHT_C_COUNT] = {
 	[CLHT_C_CLEARS] = {"clears", "events",
 			   "fresh tables published by clear",
 			   MAP_COUNTER_EVENTS},
+	[CLHT_C_SIZE_CHECKS] = {"size_checks", "events",
+				"deletes that summed the size stripes to see "
+				"if the table is sparse",
+				MAP_COUNTER_EVENTS},
 	[CLHT_C_RETRIES] = {"retries", "events",
 			    "writers that found their table frozen by a "
 			    "resize and waited",
@@ -455,7 +473,6 @@ clht_epoch(uint64_t word)
 
 static _Atomic unsigned clht_next_stripe;
 static __thread unsigned clht_my_stripe; /* stripe + 1; 0: not yet chosen */
-static __thread unsigned clht_emptied;	 /* buckets this thread emptied */
 
 static inline struct clht_stripe *
 clht_stripe(struct map *m)
@@ -477,12 +494,13 @@ clht_stripe(struct map *m)
  * read-modify-write (a stripe is normally one thread's; a lost update
  * between two threads sharing one only skews an estimate).
  */
-static inline void
+static inline int64_t
 clht_count(_Atomic int64_t *c, int64_t d)
 {
-	atomic_store_explicit(c,
-			      atomic_load_explicit(c, memory_order_relaxed) + d,
-			      memory_order_relaxed);
+	int64_t v = atomic_load_explicit(c, memory_order_relaxed) + d;
+
+	atomic_store_explicit(c, v, memory_order_relaxed);
+	return v;
 }
 
 static int64_t
@@ -506,6 +524,43 @@ clht_reset_stripes(struct map *m, int64_t n, int64_t ovf)
 		atomic_store_explicit(&m->stripes[i].overflow, i ? 0 : ovf,
 				      memory_order_relaxed);
 	}
+}
+
+/*
+ * Set t's shrink-check floors from `size`, the map's size (t is, or is
+ * about to be, the current table; under resize_mu).  t is sparse, and
+ * halves, when size < 3/16 of its slots (the bound).  Each of the A
+ * stripes that have written may lose slack / A of its size before one of
+ * its deletes checks, slack = max(size - bound, size / 8): all together
+ * cannot take the table more than an eighth of `size` under the bound
+ * before a delete checks it (the eighth keeps a table that hovers at the
+ * bound from checking at every delete).  A stripe that has not written
+ * checks at its first delete; a table at its minimum size never checks.
+ */
+static void
+clht_set_floors(struct map *m, struct clht_table *t, int64_t size)
+{
+	size_t n = t->mask + 1;
+	int64_t bound = (int64_t)((n * CLHT_SLOTS + 15) / 16);
+	int64_t slack = size - bound > size / 8 ? size - bound : size / 8;
+	int64_t v[CLHT_STRIPES];
+	bool active[CLHT_STRIPES];
+	int64_t nactive = 0;
+
+	for (int i = 0; i < CLHT_STRIPES; i++) {
+		v[i] = atomic_load_explicit(&m->stripes[i].size,
+					    memory_order_relaxed);
+		active[i] = atomic_load_explicit(&m->stripes[i].locked,
+						 memory_order_relaxed) != 0;
+		nactive += active[i];
+	}
+	for (int i = 0; i < CLHT_STRIPES; i++)
+		atomic_store_explicit(&t->floor[i],
+				      n <= m->min_buckets ? INT64_MIN
+				      : active[i] && slack > 0
+					      ? v[i] - slack / nactive
+					      : v[i],
+				      memory_order_relaxed);
 }
 
 /* ------------------------------------------------------------------ */
@@ -563,6 +618,9 @@ clht_table_new(size_t nbuckets)
 	for (size_t i = 0; i < nbuckets; i++)
 		clht_bucket_init(&t->buckets[i], i);
 	t->mask = nbuckets - 1;
+	for (int i = 0; i < CLHT_STRIPES; i++) /* until set: no checks */
+		atomic_store_explicit(&t->floor[i], INT64_MIN,
+				      memory_order_relaxed);
 	return t;
 }
 
@@ -1196,6 +1254,7 @@ clht_resize(struct map *m, struct clht_table *t, size_t nbuckets)
 		clht_unlock(&root->word);
 	}
 	clht_reset_stripes(m, n, ovf);
+	clht_set_floors(m, nt, n);
 	/*
 	 * Release: nt's buckets and pairs before the pointer.  Seq_cst: the
 	 * replacement the pins are checked against (clht_pin).
@@ -1260,17 +1319,27 @@ clht_lock_chain(struct map *m, uint64_t h, struct clht_table **tp)
 }
 
 /*
- * After a delete emptied a bucket (one in CLHT_SHRINK_SAMPLE of this
- * thread's): halve the table if it is sparse.
+ * A delete took its stripe's size under its floor in t: halve t if it is
+ * sparse, and set new floors.  If resize_mu is taken, the resize, clear
+ * or check holding it sets them, or we check again at our next delete.
  */
-static void
-clht_maybe_shrink(struct map *m, struct clht_table *t)
+static __attribute__((noinline)) void
+clht_check_sparse(struct map *m, struct clht_table *t)
 {
 	size_t n = t->mask + 1;
+	int64_t size;
 
-	if (++clht_emptied % CLHT_SHRINK_SAMPLE != 0)
+	if (pthread_mutex_trylock(&m->resize_mu) != 0)
 		return;
-	if (n > m->min_buckets && clht_size(m) * 16 < (int64_t)(n * CLHT_SLOTS))
+	if (atomic_load_explicit(&m->table, memory_order_relaxed) != t) {
+		pthread_mutex_unlock(&m->resize_mu);
+		return; /* replaced: its resize set the new table's floors */
+	}
+	size = clht_size(m);
+	clht_set_floors(m, t, size);
+	atomic_fetch_add_explicit(&m->size_checks, 1, memory_order_relaxed);
+	pthread_mutex_unlock(&m->resize_mu);
+	if (n > m->min_buckets && size * 16 < (int64_t)(n * CLHT_SLOTS))
 		(void)clht_resize(m, t, n / 2); /* best effort */
 }
 
@@ -1481,8 +1550,9 @@ clht_remove_locked(struct map *m, struct clht_table *t, uint64_t key,
 		   void *old)
 {
 	struct clht_bucket *root = &t->buckets[h & t->mask];
+	struct clht_stripe *st;
 	struct clht_pos p;
-	bool emptied;
+	int64_t size;
 	void *v;
 
 	if (__builtin_expect(!clht_lock_in(m, t, root), 0)) {
@@ -1504,11 +1574,14 @@ clht_remove_locked(struct map *m, struct clht_table *t, uint64_t key,
 		return NULL;
 	}
 	clht_slot_clear(b, i, (size_t)(root - t->buckets));
-	emptied = clht_bucket_empty(b);
-	clht_count(&clht_stripe(m)->size, -1);
+	st = clht_stripe(m);
+	size = clht_count(&st->size, -1);
 	clht_unlock(&root->word);
-	if (emptied)
-		clht_maybe_shrink(m, t);
+	if (__builtin_expect(
+		    size < atomic_load_explicit(&t->floor[st - m->stripes],
+						memory_order_relaxed),
+		    0))
+		clht_check_sparse(m, t);
 	return v;
 }
 
@@ -1710,6 +1783,7 @@ clht_clear(struct map *m)
 	nt = clht_table_new(m->min_buckets);
 	if (nt == NULL) {
 		clht_clear_in_place(m, t);
+		clht_set_floors(m, t, clht_size(m));
 	} else {
 		clht_freeze(t);
 		clht_reset_stripes(m, 0, 0);
@@ -1749,6 +1823,8 @@ clht_stats(struct map *m, struct map_stats *out)
 	out->resizes = out->own[CLHT_C_GROWS] + out->own[CLHT_C_SHRINKS];
 	out->own[CLHT_C_CLEARS] =
 		atomic_load_explicit(&m->clears, memory_order_relaxed);
+	out->own[CLHT_C_SIZE_CHECKS] =
+		atomic_load_explicit(&m->size_checks, memory_order_relaxed);
 	out->own[CLHT_C_RETRIES] = (uint64_t)retries;
 	/* No operation in flight: the table stays. */
 	out->own[CLHT_C_BUCKETS] =
