@@ -9,8 +9,9 @@
 # PLUGIN_DIR holds build.sh's clht_lb_res*.so (and variants.sh's plugins
 # when IMPLS names them); IMPLS defaults to clht,clht_lb_res,clht_lb_res_h;
 # SWEEP_OPTIONs go to every sweep (e.g. --duration 1s).  Writes
-# OUT/{rw,los90,los50} (sweeps), OUT/MIX-vs-BASE.txt (`mapbench compare`
-# of clht against each original) and OUT/by-placement/MIX-CLASS/ (the
+# OUT/{rw,los90,los50} (sweeps), OUT/MIX-MAP-vs-BASE.txt (`mapbench
+# compare` of each pair of pairs.txt in IMPLS, over all rows: at 2
+# threads that mixes placements) and OUT/by-placement/MIX-CLASS/ (the
 # rows of one placement of the vCPUs and their comparisons:
 # by-placement.sh).
 # A sweep with rows not ok (exit 1) is kept; any other failure stops here.
@@ -42,10 +43,11 @@ for mix in rw los90 los50; do
 		tail -n 3 "$out/$mix.log" >&2
 		exit 2
 	fi
-	for base in clht_lb_res clht_lb_res_h; do
+	grep -v '^#' "$(dirname "$0")/pairs.txt" | while read -r map base; do
+		case ",$impls," in *",$map,"*) ;; *) continue ;; esac
 		case ",$impls," in *",$base,"*) ;; *) continue ;; esac
-		"$mb" compare --impl "$base,clht" --metric mops_per_cpu_s \
-			"$out/$mix" >"$out/$mix-vs-$base.txt" || true
+		"$mb" compare --impl "$base,$map" --metric mops_per_cpu_s \
+			"$out/$mix" >"$out/$mix-$map-vs-$base.txt" || true
 	done
 done
 # By placement: each class of rows a sweep of its own, compared within.

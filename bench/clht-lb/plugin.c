@@ -42,7 +42,7 @@
 #elif defined(CLHT_LB_HASHED_KEYS)
 #define CLHT_LB_NAME "clht_lb_res_h"
 #elif defined(CLHT_LB_UPSERT)
-#error "CLHT_LB_UPSERT comes with CLHT_LB_HASHED_KEYS"
+#define CLHT_LB_NAME "clht_lb_res_u"
 #else
 #define CLHT_LB_NAME "clht_lb_res"
 #endif
@@ -162,7 +162,7 @@ w_store(struct map *m, uint64_t key, void *value)
 }
 #else
 /*
- * clht_lb_res_hu: Store as the contract's upsert, written here in the
+ * clht_lb_res_u, clht_lb_res_hu: Store as the contract's upsert, written here in the
  * manner of CLHT-LB's put (its lock, its bucket layout, its plain stores)
  * since CLHT has no update: under the bucket's lock, overwrite the value
  * of a present key in place, or fill the first empty slot (value, then
