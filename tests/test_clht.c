@@ -332,8 +332,10 @@ chase_consumer(void *arg)
 static void
 steady_checks(void **state)
 {
-	const uint64_t n = 3000, rounds = 100000;
-	struct chase c = {.n = 200000, .window = 2000};
+	/* Fewer under valgrind (scale 0.05): still dozens of checks. */
+	const double scale = test_scale() < 0.1 ? 0.1 : test_scale();
+	const uint64_t n = 3000, rounds = (uint64_t)(100000 * scale);
+	struct chase c = {.n = (uint64_t)(200000 * scale), .window = 2000};
 	pthread_t th[2];
 	struct map *m;
 	uint64_t checks;
