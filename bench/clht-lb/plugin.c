@@ -162,10 +162,10 @@ w_store(struct map *m, uint64_t key, void *value)
 }
 #else
 /*
- * clht_lb_res_u, clht_lb_res_hu: Store as the contract's upsert, written here in the
- * manner of CLHT-LB's put (its lock, its bucket layout, its plain stores)
- * since CLHT has no update: under the bucket's lock, overwrite the value
- * of a present key in place, or fill the first empty slot (value, then
+ * clht_lb_res_u, clht_lb_res_hu: Store as the contract's upsert, written here
+ * in the manner of CLHT-LB's put (its lock, its bucket layout, its plain
+ * stores) since CLHT has no update: under the bucket's lock, overwrite the
+ * value of a present key in place, or fill the first empty slot (value, then
  * key, as clht_put does).  A chain with no empty slot goes to clht_put
  * itself (an overflow bucket, perhaps a resize), and so does a table
  * being resized (LOCK_ACQ fails once the resize is done).  Not
