@@ -9,8 +9,15 @@
  * drain_small        so do 1,500 and 3,000 keys (a small table has little
  *                    room between dense and sparse: its deletes must check)
  *                    back; the counters say so and every key stays right.
- * drain_threads      so does a drain of 3,000 keys by two threads at once
- *                    (the floors share the room out between the writers).
+ * drain_threads      2, 4 and 8 threads drain 3,000 keys at once: the table
+ *                    has halved before they take it more than
+ *                    CLHT_FLOOR_MIN per writer under the sparse bound (the
+ *                    floors share the room out between the writers), and
+ *                    is down to 64 buckets when drained.
+ * clear_in_place_shrinks  a Clear that cannot allocate empties the table in
+ *                    place; one thread's churn of 100 keys after it
+ *                    shrinks it to 64 buckets (a table sparse when its
+ *                    floors are set checks at the next delete).
  * steady_checks      a mix of inserts and deletes that keeps the size
  *                    steady sums the size stripes rarely: never in one
  *                    thread's churn, at most once per 100 deletes when one
@@ -229,19 +236,21 @@ drain_small(void **state)
 	map_ops_thread_exit(ops);
 }
 
+/* One of drain_threads' deleters: keys first, first + step, ... */
 struct drain {
 	struct map *m;
-	uint64_t n, first;
+	uint64_t first, step, count;
 };
 
 static void *
 drain_thread(void *arg)
 {
 	struct drain *d = arg;
+	uint64_t i = d->first;
 	void *gone;
 
 	map_ops_thread_enter(ops);
-	for (uint64_t i = d->first; i < d->n; i += 2)
+	for (uint64_t c = 0; c < d->count; c++, i += d->step)
 		TCHECK(ops->load_and_delete(d->m, (i + 1) * 7919, &gone),
 		       "key %llu lost", (unsigned long long)i);
 	map_ops_thread_exit(ops);
@@ -251,27 +260,72 @@ drain_thread(void *arg)
 static void
 drain_threads(void **state)
 {
-	const uint64_t n = 3000;
-	struct drain d[2];
-	pthread_t th[2];
-	struct map *m;
+	const uint64_t n = 3000, bound = 2048 * CLHT_SLOTS / 16;
+	struct drain d[8];
+	pthread_t th[8];
+	void *gone;
 
 	(void)state;
-	tfail_reset();
+	map_ops_thread_enter(ops);
+	for (int T = 2; T <= 8; T *= 2) {
+		/* Under what T writers may take it before one must check. */
+		uint64_t left = bound - CLHT_FLOOR_MIN * (uint64_t)(T + 1);
+		struct map *m = ops->create(0);
+
+		tfail_reset();
+		for (uint64_t i = 0; i < n; i++)
+			assert_int_equal(
+				ops->store(m, (i + 1) * 7919, INTVAL(i)), 0);
+		assert_int_equal(own(m, "buckets"), 2048);
+		for (int i = 0; i < T; i++) {
+			d[i] = (struct drain){m, (uint64_t)i, (uint64_t)T,
+					      (n - left) / (uint64_t)T};
+			assert_int_equal(pthread_create(&th[i], NULL,
+							drain_thread, &d[i]),
+					 0);
+		}
+		for (int i = 0; i < T; i++)
+			assert_int_equal(pthread_join(th[i], NULL), 0);
+		TFAIL_REPORT();
+		assert_true(own(m, "shrinks") >= 1);
+		for (uint64_t i = 0; i < n; i++)
+			ops->load_and_delete(m, (i + 1) * 7919, &gone);
+		assert_true(own(m, "buckets") <= 64);
+		ops->destroy(m);
+	}
+	map_ops_thread_exit(ops);
+}
+
+/*
+ * A Clear that cannot allocate clears the table in place and leaves it
+ * sparse; one thread's churn after it must still shrink it.
+ */
+static void
+clear_in_place_shrinks(void **state)
+{
+	struct map *m;
+	void *gone;
+
+	(void)state;
 	map_ops_thread_enter(ops);
 	m = ops->create(0);
-	for (uint64_t i = 0; i < n; i++)
-		assert_int_equal(ops->store(m, (i + 1) * 7919, INTVAL(i)), 0);
-	assert_true(own(m, "buckets") >= 1024);
-	for (int i = 0; i < 2; i++) {
-		d[i] = (struct drain){m, n, (uint64_t)i};
-		assert_int_equal(
-			pthread_create(&th[i], NULL, drain_thread, &d[i]), 0);
+	for (uint64_t i = 0; i < 3000; i++)
+		assert_int_equal(ops->store(m, map_hash64(i), INTVAL(i)), 0);
+	assert_int_equal(own(m, "buckets"), 2048);
+	atomic_store(&map_alloc_fail_countdown, 1);
+	ops->clear(m);
+	atomic_store(&map_alloc_fail_countdown, 0);
+	assert_int_equal(own(m, "clears"), 0); /* in place */
+	assert_int_equal(own(m, "buckets"), 2048);
+	for (uint64_t r = 0; r < 20; r++) {
+		for (uint64_t i = 0; i < 100; i++)
+			assert_int_equal(
+				ops->store(m, map_hash64(10000 + i), INTVAL(i)),
+				0);
+		for (uint64_t i = 0; i < 100; i++)
+			assert_true(ops->load_and_delete(
+				m, map_hash64(10000 + i), &gone));
 	}
-	for (int i = 0; i < 2; i++)
-		assert_int_equal(pthread_join(th[i], NULL), 0);
-	TFAIL_REPORT();
-	assert_true(own(m, "shrinks") >= 4);
 	assert_true(own(m, "buckets") <= 64);
 	ops->destroy(m);
 	map_ops_thread_exit(ops);
@@ -1225,6 +1279,7 @@ main(void)
 		cmocka_unit_test(grow_shrink),
 		cmocka_unit_test(drain_small),
 		cmocka_unit_test(drain_threads),
+		cmocka_unit_test(clear_in_place_shrinks),
 		cmocka_unit_test(steady_checks),
 		cmocka_unit_test(resize_alloc_fail),
 		cmocka_unit_test(fast_paths),

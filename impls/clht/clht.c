@@ -167,15 +167,15 @@
  * clear, which exclude every writer, resets it to the exact count.  It is
  * read when an insert finds its chain full, and by a delete that takes
  * its own stripe under that stripe's floor in the table (for shrinking):
- * the floors, set from the sum at each resize and at each such check,
- * let the stripes lose no more together than the table can lose before
- * it is sparse (clht_set_floors).  A delete thus reads the other
- * writers' stripes, whose lines they write at every change, only when
- * the table may have become sparse, not at a fixed rate (in a steady
- * mix of inserts and deletes a stripe's size is a random walk, and
- * leaves the band above its floor rarely).  The locked-op count lives
- * in the same stripes; resizes, grows, shrinks and clears are counted
- * under resize_mu.
+ * the floors, set from the sum at each resize, clear in place and check,
+ * share out among the writers the room the table has above sparse, at
+ * least CLHT_FLOOR_MIN each (clht_set_floors).  A delete thus reads the
+ * other writers' stripes, whose lines they write at every change, only
+ * after its own stripe has fallen by its share, not at a fixed rate:
+ * where each writer both inserts and deletes, its stripe's size is a
+ * random walk and seldom falls that far; a thread that only deletes
+ * sums once per share.  The locked-op count lives in the same stripes;
+ * resizes, grows, shrinks and clears are counted under resize_mu.
  *
  * Range walks one table snapshot chain by chain.  Under the chain's lock
  * it copies out the {key, value} pairs of up to CLHT_RANGE_BATCH keys, the
@@ -299,6 +299,7 @@
 #define CLHT_VACANT_EVEN UINT64_C(3) /* empty slots' key, even chains */
 #define CLHT_VACANT_ODD	 UINT64_C(0) /* empty slots' key, odd chains */
 #define CLHT_PINS	 8	     /* a thread's operation pins (maps) */
+#define CLHT_FLOOR_MIN	 16 /* a writer's least share: clht_set_floors */
 
 /*
  * Test builds widen the windows between a lookup's loads and between
@@ -529,21 +530,24 @@ clht_reset_stripes(struct map *m, int64_t n, int64_t ovf)
 /*
  * Set t's shrink-check floors from `size`, the map's size (t is, or is
  * about to be, the current table; under resize_mu).  t is sparse, and
- * halves, when size < 3/16 of its slots (the bound).  Each of the A
- * stripes that have written may lose slack / A of its size before one of
- * its deletes checks, slack = max(size - bound, size / 8): all together
- * cannot take the table more than an eighth of `size` under the bound
- * before a delete checks it (the eighth keeps a table that hovers at the
- * bound from checking at every delete).  A stripe that has not written
- * checks at its first delete; a table at its minimum size never checks.
+ * halves, when size < bound, 1/16 of its slots.  A stripe counts as a
+ * writer if it has taken a chain lock of this map (`locked`: since
+ * create; a thread that has gone still counts).  Each of the A writers
+ * may lose max((size - bound) / A, CLHT_FLOOR_MIN) of its size before
+ * one of its deletes checks: together they cannot take the table under
+ * the bound by more than CLHT_FLOOR_MIN each before a delete checks it,
+ * and none checks more often than once in CLHT_FLOOR_MIN of its net
+ * deletes.  A stripe that has not written checks at its first delete
+ * that takes it below its present value; if t is sparse already (a
+ * clear in place, a halving that failed or left it sparse), the next
+ * delete of any stripe checks; a table at its minimum never checks.
  */
 static void
 clht_set_floors(struct map *m, struct clht_table *t, int64_t size)
 {
 	size_t n = t->mask + 1;
 	int64_t bound = (int64_t)((n * CLHT_SLOTS + 15) / 16);
-	int64_t slack = size - bound > size / 8 ? size - bound : size / 8;
-	int64_t v[CLHT_STRIPES];
+	int64_t v[CLHT_STRIPES], per;
 	bool active[CLHT_STRIPES];
 	int64_t nactive = 0;
 
@@ -554,12 +558,15 @@ clht_set_floors(struct map *m, struct clht_table *t, int64_t size)
 						 memory_order_relaxed) != 0;
 		nactive += active[i];
 	}
+	per = nactive ? (size - bound) / nactive : 0;
+	if (per < CLHT_FLOOR_MIN)
+		per = CLHT_FLOOR_MIN;
 	for (int i = 0; i < CLHT_STRIPES; i++)
 		atomic_store_explicit(&t->floor[i],
 				      n <= m->min_buckets ? INT64_MIN
-				      : active[i] && slack > 0
-					      ? v[i] - slack / nactive
-					      : v[i],
+				      : size < bound	  ? INT64_MAX
+				      : active[i]	  ? v[i] - per
+							  : v[i],
 				      memory_order_relaxed);
 }
 
@@ -1320,8 +1327,9 @@ clht_lock_chain(struct map *m, uint64_t h, struct clht_table **tp)
 
 /*
  * A delete took its stripe's size under its floor in t: halve t if it is
- * sparse, and set new floors.  If resize_mu is taken, the resize, clear
- * or check holding it sets them, or we check again at our next delete.
+ * sparse, and set new floors.  If resize_mu is taken (a resize, clear,
+ * check, reclaim, stats or a writer waiting out a resize), nothing: our
+ * stripe stays under its floor, and our next delete checks again.
  */
 static __attribute__((noinline)) void
 clht_check_sparse(struct map *m, struct clht_table *t)
