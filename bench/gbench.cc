@@ -35,6 +35,8 @@
  */
 #include <benchmark/benchmark.h>
 
+#include "gitinfo.h" /* MAPBENCH_GIT_COMMIT, _DIRTY (build/gitinfo) */
+
 #include <pthread.h>
 #include <sched.h>
 
@@ -393,6 +395,8 @@ main(int argc, char **argv)
 	benchmark::AddCustomContext("mapbench_gbench_flags",
 				    MAPBENCH_CXX_FLAGS);
 #endif
+	benchmark::AddCustomContext("mapbench_git_commit", MAPBENCH_GIT_COMMIT);
+	benchmark::AddCustomContext("mapbench_git_dirty", MAPBENCH_GIT_DIRTY);
 
 	benchmark::Initialize(&argc, argv);
 	if (benchmark::ReportUnrecognizedArguments(argc, argv))

@@ -428,6 +428,8 @@ func writeSweep(d *data, dir, cmd string) error {
 			"build_type":     str("mapbench_build_type"),
 			"cflags":         str("mapbench_gbench_flags"),
 			"gbench_library": str("library_build_type"),
+			"git_commit":     gitCommit(str("mapbench_git_commit")),
+			"git_dirty":      gitDirty(str("mapbench_git_dirty")),
 		},
 	}
 	raw, err := json.MarshalIndent(meta, "", "  ")
@@ -435,6 +437,26 @@ func writeSweep(d *data, dir, cmd string) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(dir, "meta.json"), append(raw, '\n'), 0o644)
+}
+
+// gitCommit and gitDirty give gbench's build/gitinfo strings the form
+// mapbench's meta.json has (harness/sweep/sysinfo.c): a commit or null;
+// true, false or "unknown".
+func gitCommit(v interface{}) interface{} {
+	if c, ok := v.(string); ok && c != "" {
+		return c
+	}
+	return nil
+}
+
+func gitDirty(v interface{}) interface{} {
+	switch v {
+	case "1":
+		return true
+	case "0":
+		return false
+	}
+	return "unknown"
 }
 
 // The baseline first, then the C maps, then the other Go maps.
