@@ -6,9 +6,9 @@
  *                    re-inserts every key it is given, and stops when fn
  *                    says so.
  * grow_shrink        20,000 keys grow the table, deleting them shrinks it
- * drain_small        so do 1,500 and 3,000 keys (a small table has little
- *                    room between dense and sparse: its deletes must check)
  *                    back; the counters say so and every key stays right.
+ * drain_small        so do 1,500 and 3,000 keys (a small table has little
+ *                    room between dense and sparse: its deletes must check).
  * drain_threads      2, 4 and 8 threads drain 3,000 keys at once: the table
  *                    has halved before they take it more than
  *                    CLHT_FLOOR_MIN per writer under the sparse bound (the

@@ -15,7 +15,6 @@ set -eu
 case ${1:-} in -h | --help) sed -n '2,13s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
 [ $# -eq 3 ] || [ $# -eq 4 ] || { echo "by-placement.sh: want MAPBENCH SWEEP_DIR OUT_PREFIX [IMPLS] (see --help)" >&2; exit 2; }
 mb=$1 sweep=$2 prefix=$3 impls=${4:-clht,clht_lb_res,clht_lb_res_h,clht_lb_res_u,clht_lb_res_hu}
-pairs=$(dirname "$0")/pairs.txt
 [ -x "$mb" ] || { echo "by-placement.sh: $mb: not an executable" >&2; exit 2; }
 [ -f "$sweep/results.csv" ] && [ -f "$sweep/meta.json" ] ||
 	{ echo "by-placement.sh: $sweep: no results.csv and meta.json (not a sweep)" >&2; exit 2; }
@@ -32,10 +31,5 @@ for cls in one together apart; do
 		    a + 0 >= 120 && b + 0 >= 120 ? "apart" : "moved"
 		if (c == cls) print
 	}' "$sweep/results.csv" >"$d/results.csv"
-	grep -v '^#' "$pairs" | while read -r map base; do
-		case ",$impls," in *",$map,"*) ;; *) continue ;; esac
-		case ",$impls," in *",$base,"*) ;; *) continue ;; esac
-		"$mb" compare --impl "$base,$map" --metric mops_per_cpu_s \
-			"$d" >"$d/$map-vs-$base.txt" 2>&1 || true
-	done
+	"$(dirname "$0")/compare-pairs.sh" "$mb" "$d" "$impls" "$d/"
 done

@@ -43,12 +43,7 @@ for mix in rw los90 los50; do
 		tail -n 3 "$out/$mix.log" >&2
 		exit 2
 	fi
-	grep -v '^#' "$(dirname "$0")/pairs.txt" | while read -r map base; do
-		case ",$impls," in *",$map,"*) ;; *) continue ;; esac
-		case ",$impls," in *",$base,"*) ;; *) continue ;; esac
-		"$mb" compare --impl "$base,$map" --metric mops_per_cpu_s \
-			"$out/$mix" >"$out/$mix-$map-vs-$base.txt" || true
-	done
+	"$(dirname "$0")/compare-pairs.sh" "$mb" "$out/$mix" "$impls" "$out/$mix-"
 done
 # By placement: each class of rows a sweep of its own, compared within.
 for mix in rw los90 los50; do

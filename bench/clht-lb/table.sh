@@ -27,24 +27,16 @@ for cls in one together apart; do
 	for mix in rw los90 los50; do
 		d=$out/by-placement/$mix-$cls
 		[ -f "$d/results.csv" ] || continue
-		# Each map's median and best repetition per configuration.
+		# Each map's best repetition per configuration (compare gives
+		# the medians).
 		awk -F, -v pre="$cls,$mix,S," '
 		NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
 		$h["status"] == "ok" {
 			k = $h["impl"] "," $h["keys"] "," $h["read_pct"]
-			v[k, ++n[k]] = $h["mops_per_cpu_s"] + 0
+			v = $h["mops_per_cpu_s"] + 0
+			if (!(k in best) || v > best[k]) best[k] = v
 		}
-		END {
-			for (k in n) {
-				m = n[k]
-				for (i = 2; i <= m; i++)	# insertion sort
-					for (j = i; j > 1 && v[k, j - 1] > v[k, j]; j--) {
-						t = v[k, j]; v[k, j] = v[k, j - 1]; v[k, j - 1] = t
-					}
-				med = m % 2 ? v[k, (m + 1) / 2] : (v[k, m / 2] + v[k, m / 2 + 1]) / 2
-				print pre k "," med "," v[k, m]
-			}
-		}' "$d/results.csv" >>"$tmp"
+		END { for (k in best) print pre k "," best[k] }' "$d/results.csv" >>"$tmp"
 		i=0
 		for pair in $(echo "$cols" | tr ',' ' '); do
 			i=$((i + 1))
@@ -72,7 +64,7 @@ BEGIN {
 	title["apart"] = "2 threads, vCPUs apart"
 }
 $4 == "group" { for (i = 1; i <= NF; i++) h[$i] = i; next }
-$3 == "S" { med[$1, $2, $4, $5, $6] = $7; best[$1, $2, $4, $5, $6] = $8; next }
+$3 == "S" { best[$1, $2, $4, $5, $6] = $7; next }
 {
 	cls = $1; mix = $2; c = $3
 	key = cls SUBSEP label(mix, $h["read_pct"], $h["keys"])
@@ -93,7 +85,7 @@ $3 == "S" { med[$1, $2, $4, $5, $6] = $7; best[$1, $2, $4, $5, $6] = $8; next }
 		split(col[c], p, ":")
 		b = best[cls, mix, p[2], $h["keys"], $h["read_pct"]]
 		if (b > 0)
-			cell[key, c] = cell[key, c] sprintf(" (%.2f)", med[cls, mix, p[1], $h["keys"], $h["read_pct"]] / b)
+			cell[key, c] = cell[key, c] sprintf(" (%.2f)", $h["median"] / b)
 	}
 }
 END {
